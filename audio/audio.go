@@ -1,0 +1,88 @@
+package audio
+
+import (
+	"errors"
+	"time"
+)
+
+// Format describes interleaved float32 audio: sample c of frame i is at
+// out[i*Channels+c].
+type Format struct {
+	SampleRate int // frames per second
+	Channels   int // samples per frame
+}
+
+// Duration returns how long n frames last in this format.
+func (f Format) Duration(frames int64) time.Duration {
+	return time.Duration(frames * int64(time.Second) / int64(f.SampleRate))
+}
+
+// Frames returns how many whole frames fit in d.
+func (f Format) Frames(d time.Duration) int64 {
+	return int64(d) * int64(f.SampleRate) / int64(time.Second)
+}
+
+// A Renderer produces audio for a Device. Render fills all of out (whose length
+// is a whole number of frames) and returns.
+//
+// Render runs on the device's realtime goroutine or thread: it must not block,
+// allocate, lock, use channels, log or make syscalls, and it must not retain
+// out after it returns.
+type Renderer interface {
+	Render(out []float32)
+}
+
+// RendererFunc adapts a function to the Renderer interface.
+type RendererFunc func(out []float32)
+
+// Render calls f(out).
+func (f RendererFunc) Render(out []float32) { f(out) }
+
+// A Device plays what a Renderer produces.
+//
+// Start begins calling r.Render, one block at a time, until Close. Start and
+// Close are called from the control side; Stats is safe from any goroutine.
+type Device interface {
+	Format() Format
+	Start(r Renderer) error
+	Stats() DeviceStats
+	Close() error
+}
+
+// DeviceStats are a Device's health counters since Start.
+type DeviceStats struct {
+	Blocks      uint64        // blocks rendered
+	Underruns   uint64        // times the hardware wanted audio that was not ready (flags and own checks)
+	LateWakes   uint64        // device callbacks that came more than two periods after the previous one
+	MaxInterval time.Duration // longest gap between two device callbacks
+	Load        float64       // render time per block over the block's duration, smoothed (0..1+)
+	MaxLoad     float64       // worst single block
+}
+
+// ErrNoDevice reports that no usable audio output exists.
+var ErrNoDevice = errors.New("audio: no usable output device")
+
+// Buffer is decoded audio held in memory: interleaved float32 frames at Rate.
+// Channels is 1 (mono) or 2 (stereo). A Buffer handed to the engine is
+// immutable from then on.
+type Buffer struct {
+	Rate     int
+	Channels int
+	Data     []float32 // len(Data) == Frames()*Channels
+}
+
+// Frames returns the number of frames in b.
+func (b *Buffer) Frames() int {
+	if b == nil || b.Channels == 0 {
+		return 0
+	}
+	return len(b.Data) / b.Channels
+}
+
+// Duration returns how long b plays at its own rate.
+func (b *Buffer) Duration() time.Duration {
+	if b == nil || b.Rate == 0 {
+		return 0
+	}
+	return Format{SampleRate: b.Rate, Channels: b.Channels}.Duration(int64(b.Frames()))
+}

@@ -1,0 +1,14 @@
+// Package audio is gridbox's audio seam: the interleaved float32 Format, the
+// Renderer that produces frames, the Device that plays them, and Buffer, a
+// decoded sample held in memory.
+//
+// Subpackages hold the implementations: wav (RIFF/WAVE read and write),
+// codec (decoding any supported file into a Buffer), offline (a pull-based
+// device on a virtual clock), null, oto and portaudio (live devices; portaudio
+// needs cgo and the build tag "portaudio").
+//
+// Threading: a Device calls Renderer.Render from exactly one goroutine or
+// thread, never concurrently. Everything else in this package runs on the
+// control side (decoding and resampling happen when a set loads, never while
+// audio is being rendered).
+package audio

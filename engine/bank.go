@@ -1,0 +1,52 @@
+package engine
+
+import (
+	"fmt"
+
+	"gridbox/audio"
+)
+
+// A Bank holds everything voices play: decoded samples at the player's rate
+// and the sampler instruments that map notes to them. It is built on the
+// control side when a set loads and is immutable once handed to New.
+type Bank struct {
+	Samples     []*audio.Buffer // mono or stereo, at the Player's rate
+	Instruments []Instrument
+}
+
+// An Instrument maps keys to samples. The first zone whose Low..High range
+// holds a key plays it.
+type Instrument struct {
+	Zones []Zone
+}
+
+// A Zone plays Sample for keys Low..High, pitched so that Root plays it at its
+// natural speed. Gain is linear. A Gate zone fades out at note-off; otherwise
+// the sample plays to its end (one-shot).
+type Zone struct {
+	Low, High, Root uint8
+	Sample          int32
+	Gain            float32
+	Gate            bool
+}
+
+func (b *Bank) check(rate int) error {
+	for i, s := range b.Samples {
+		switch {
+		case s == nil:
+			return fmt.Errorf("engine: sample %d is nil", i)
+		case s.Rate != rate:
+			return fmt.Errorf("engine: sample %d is at %d Hz, the player runs at %d Hz", i, s.Rate, rate)
+		case s.Channels != 1 && s.Channels != 2:
+			return fmt.Errorf("engine: sample %d has %d channels, want 1 or 2", i, s.Channels)
+		}
+	}
+	for i, in := range b.Instruments {
+		for j, z := range in.Zones {
+			if z.Sample < 0 || int(z.Sample) >= len(b.Samples) {
+				return fmt.Errorf("engine: instrument %d zone %d: sample %d out of range", i, j, z.Sample)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,31 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkRender measures one 128-frame block at 48 kHz with N looping
+// stereo sample voices and reports it as a share of the block's deadline
+// (2.67 ms) and per voice-frame.
+func BenchmarkRender(b *testing.B) {
+	const block = 128
+	deadline := float64(block) / rate * 1e9 // ns
+	for _, voices := range []int{16, 64, 256} {
+		b.Run(fmt.Sprintf("voices=%d", voices), func(b *testing.B) {
+			p := busyPlayer(b, voices)
+			out := make([]float32, 2*block)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				p.Render(out)
+			}
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.ReportMetric(100*ns/deadline, "%deadline")
+			b.ReportMetric(ns/float64(voices*block), "ns/voice-frame")
+			if v := p.Stats().Voices; v != voices {
+				b.Fatalf("%d voices sounding, want %d", v, voices)
+			}
+		})
+	}
+}

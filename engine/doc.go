@@ -1,0 +1,48 @@
+// Package engine is gridbox's realtime core: a lock-free, allocation-free
+// clip player and mixer that fills the audio device's blocks.
+//
+// The engine counts frames, not beats. Frame is the one clock: the number of
+// frames rendered since the player was created. The sequencer turns musical
+// time into frames and sends fixed-size Commands stamped with the frame they
+// take effect at; the engine plays them sample-accurately and reports what
+// happened as Events.
+//
+// Threads and owners:
+//
+//	[control]  one goroutine (the session) ──Send(Command)──▶ command ring ─┐
+//	                                                                         ▼
+//	[realtime] device thread / render goroutine ──────────────────▶ Player.Render(out)
+//	                                                                         │
+//	[control]  the same session goroutine ◀──PollEvent()── event ring ◀─────┘
+//
+// Send and PollEvent have a single caller each (the session goroutine);
+// Render has a single caller (the device). Position and Stats are safe from
+// any goroutine. Both rings are preallocated single-producer/single-consumer
+// queues of pointer-free values.
+//
+// Only the files named *_rt.go hold code that Render can reach. They import
+// nothing but math and sync/atomic (a test parses them to enforce it), and
+// they never allocate, lock, use channels, log or make syscalls; tests prove
+// zero allocations per Render in every scenario the issue lists.
+//
+// Render has one fixed shape:
+//
+//  1. drain the command ring into a fixed, frame-ordered pending array
+//  2. clear the output block
+//  3. split the block at every pending command's frame; for each segment,
+//     mix voices into their track buses, then the buses into the output
+//     through each track's gain/pan ramp
+//  4. run the master limiter, publish Position and the stats
+//
+// Sound rules:
+//   - An audio clip at 0 dB on a track at 0 dB, pan centre, reaches the output
+//     at unity. Pan is a balance control on the track bus: centre leaves both
+//     channels at unity, and a mono source feeds both channels at unity.
+//   - Volume, pan and mute changes ramp linearly over RampTime (5 ms).
+//   - Stops fade out linearly over FadeTime (5 ms); a stolen voice fades over
+//     StealTime (2 ms).
+//   - The master never outputs beyond ±1.0: a brick-wall peak limiter with
+//     instant attack and a 50 ms release scales any frame whose peak exceeds
+//     1.0 (and a final clamp catches rounding). Below full scale it is
+//     bit-transparent.
+package engine

@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync/atomic"
+)
+
+// Config sizes a Player. Everything is allocated in New; nothing grows later.
+type Config struct {
+	Rate     int // frames per second
+	MaxBlock int // largest block Render is given, in frames (larger blocks are split)
+	Voices   int // voice pool; at least 256 is recommended
+	Tracks   int // track buses
+	Commands int // command ring capacity (rounded up to a power of two)
+	Events   int // event ring capacity (rounded up to a power of two)
+	Pending  int // commands waiting for their frame
+}
+
+// DefaultConfig returns the configuration gridbox plays with at rate.
+func DefaultConfig(rate, tracks int) Config {
+	return Config{Rate: rate, MaxBlock: 1024, Voices: 256, Tracks: tracks, Commands: 1024, Events: 4096, Pending: 1024}
+}
+
+// Stats are the Player's counters. Read them with Player.Stats from any
+// goroutine.
+type Stats struct {
+	Position   Frame  // frames rendered
+	Voices     int    // sounding now
+	PeakVoices int    // most ever sounding at once
+	Steals     uint64 // voices taken from the oldest playing one
+	Late       uint64 // commands applied after their frame
+	Dropped    uint64 // commands lost because the pending array was full
+	SendFull   uint64 // Send calls refused because the command ring was full
+	EventsLost uint64 // events lost because the event ring was full
+	Limited    uint64 // frames the master limiter turned down
+}
+
+// Player is the realtime half of the engine. Render runs on the audio thread;
+// Send and PollEvent have one caller, the session goroutine; Position and
+// Stats are safe anywhere.
+type Player struct {
+	rate, maxBlock int
+	bank           *Bank
+
+	cmds   ring[Command]
+	events ring[Event]
+
+	pending    []Command // sorted by At, stable; live part is pending[ph:pn]
+	ph, pn     int
+	voices     []voice // pool, then steal tails
+	pool       int
+	free       []int32 // free pool slots (stack)
+	tailFree   []int32 // free tail slots (stack)
+	act        []int32 // active voice slots
+	tracks     []track
+	bus        []float32 // Tracks × MaxBlock stereo frames
+	nextID     uint64
+	now        Frame
+	limGain    float32
+	limCoef    float32
+	fadeFrames int32
+	stealFrms  int32
+	rampFrames int32
+
+	pos        atomic.Int64
+	nVoices    atomic.Int64
+	peak       atomic.Int64
+	steals     atomic.Uint64
+	late       atomic.Uint64
+	dropped    atomic.Uint64
+	sendFull   atomic.Uint64
+	eventsLost atomic.Uint64
+	limited    atomic.Uint64
+}
+
+// New allocates a Player. bank must not change afterwards.
+func New(cfg Config, bank *Bank) (*Player, error) {
+	if cfg.Rate <= 0 || cfg.MaxBlock <= 0 || cfg.Voices <= 0 || cfg.Tracks <= 0 || cfg.Tracks > math.MaxInt16 {
+		return nil, fmt.Errorf("engine: bad config %+v", cfg)
+	}
+	if bank == nil {
+		bank = &Bank{}
+	}
+	if err := bank.check(cfg.Rate); err != nil {
+		return nil, err
+	}
+	tails := max(16, cfg.Voices/8)
+	p := &Player{
+		rate: cfg.Rate, maxBlock: cfg.MaxBlock, bank: bank,
+		pending:    make([]Command, max(cfg.Pending, 16)),
+		voices:     make([]voice, cfg.Voices+tails),
+		pool:       cfg.Voices,
+		free:       make([]int32, 0, cfg.Voices),
+		tailFree:   make([]int32, 0, tails),
+		act:        make([]int32, 0, cfg.Voices+tails),
+		tracks:     make([]track, cfg.Tracks),
+		bus:        make([]float32, cfg.Tracks*cfg.MaxBlock*2),
+		limGain:    1,
+		limCoef:    float32(math.Exp(-1 / (limitRel.Seconds() * float64(cfg.Rate)))),
+		fadeFrames: framesOf(cfg.Rate, FadeTime),
+		stealFrms:  framesOf(cfg.Rate, StealTime),
+		rampFrames: framesOf(cfg.Rate, RampTime),
+	}
+	p.cmds.init(max(cfg.Commands, 16))
+	p.events.init(max(cfg.Events, 16))
+	for i := cfg.Voices - 1; i >= 0; i-- {
+		p.free = append(p.free, int32(i))
+	}
+	for i := len(p.voices) - 1; i >= cfg.Voices; i-- {
+		p.tailFree = append(p.tailFree, int32(i))
+	}
+	for i := range p.tracks {
+		p.tracks[i].setTarget(1, 0, false, 1)
+	}
+	return p, nil
+}
+
+func (r *ring[T]) init(n int) {
+	size := 1
+	for size < n {
+		size <<= 1
+	}
+	r.buf = make([]T, size)
+	r.mask = uint64(size - 1)
+}
+
+// ErrRingFull is returned by SendAll when the command ring has no room.
+var ErrRingFull = errors.New("engine: command ring full")
+
+// Send queues c for the realtime side. It never blocks: it returns false
+// (and counts it in Stats.SendFull) when the ring is full. Only the session
+// goroutine calls Send.
+func (p *Player) Send(c Command) bool {
+	if !p.cmds.push(c) {
+		p.sendFull.Add(1)
+		return false
+	}
+	return true
+}
+
+// PollEvent returns the next event from the realtime side, if any. Only the
+// session goroutine calls PollEvent.
+func (p *Player) PollEvent() (Event, bool) { return p.events.pop() }
+
+// Position returns the number of frames rendered so far.
+func (p *Player) Position() Frame { return Frame(p.pos.Load()) }
+
+// Rate returns the player's frame rate.
+func (p *Player) Rate() int { return p.rate }
+
+// Tracks returns the number of track buses.
+func (p *Player) Tracks() int { return len(p.tracks) }
+
+// Stats returns the player's counters.
+func (p *Player) Stats() Stats {
+	return Stats{
+		Position:   p.Position(),
+		Voices:     int(p.nVoices.Load()),
+		PeakVoices: int(p.peak.Load()),
+		Steals:     p.steals.Load(),
+		Late:       p.late.Load(),
+		Dropped:    p.dropped.Load(),
+		SendFull:   p.sendFull.Load(),
+		EventsLost: p.eventsLost.Load(),
+		Limited:    p.limited.Load(),
+	}
+}
+
+// DBToGain converts decibels to a linear gain (-Inf dB is 0).
+func DBToGain(db float64) float32 {
+	if math.IsInf(db, -1) {
+		return 0
+	}
+	return float32(math.Pow(10, db/20))
+}

@@ -1,0 +1,342 @@
+package engine
+
+// Render fills out (interleaved stereo) with the next len(out)/2 frames.
+// It runs on the audio thread and never blocks, allocates, locks, logs or
+// makes syscalls.
+func (p *Player) Render(out []float32) {
+	for len(out) > 2*p.maxBlock {
+		p.renderBlock(out[:2*p.maxBlock])
+		out = out[2*p.maxBlock:]
+	}
+	p.renderBlock(out)
+}
+
+func (p *Player) renderBlock(out []float32) {
+	n := len(out) / 2
+	start := p.now
+	end := start + Frame(n)
+
+	// 1. Drain the command ring into the pending array.
+	p.drain()
+
+	// 2. Clear the block.
+	clear(out)
+
+	// 3. Apply each command at its frame, mixing the segments between them.
+	off := 0
+	for {
+		at := start + Frame(off)
+		for p.ph < p.pn && p.pending[p.ph].At <= at {
+			c := p.pending[p.ph]
+			p.ph++
+			if c.At < at {
+				p.late.Add(1)
+				p.emit(Event{Kind: EvLate, Track: c.Track, Clip: c.Clip, Frame: at})
+			}
+			p.apply(&c, at)
+		}
+		next := n
+		if p.ph < p.pn && p.pending[p.ph].At < end {
+			next = int(p.pending[p.ph].At - start)
+		}
+		if next > off {
+			p.mix(out[2*off:2*next], at)
+			off = next
+		}
+		if off >= n {
+			break
+		}
+	}
+	if p.ph == p.pn {
+		p.ph, p.pn = 0, 0
+	}
+
+	// 4. Limit, publish.
+	p.limit(out)
+	p.now = end
+	p.pos.Store(int64(end))
+	nv := int64(len(p.act))
+	p.nVoices.Store(nv)
+	if nv > p.peak.Load() {
+		p.peak.Store(nv)
+	}
+}
+
+// drain moves every queued command into the pending array, kept sorted by
+// frame (stable, so equal frames keep send order).
+func (p *Player) drain() {
+	for {
+		c, ok := p.cmds.pop()
+		if !ok {
+			return
+		}
+		if c.Op == Cancel {
+			p.cancel(c.Track)
+			continue
+		}
+		if p.pn == len(p.pending) {
+			if p.ph == 0 {
+				p.dropped.Add(1)
+				continue
+			}
+			copy(p.pending, p.pending[p.ph:p.pn])
+			p.pn -= p.ph
+			p.ph = 0
+		}
+		i := p.pn
+		for i > p.ph && p.pending[i-1].At > c.At {
+			p.pending[i] = p.pending[i-1]
+			i--
+		}
+		p.pending[i] = c
+		p.pn++
+		if c.Op == PlayClip {
+			p.emit(Event{Kind: EvQueued, Track: c.Track, Clip: c.Clip, Frame: c.At})
+		}
+	}
+}
+
+// cancel removes track's pending starts (PlayClip and NoteOn).
+func (p *Player) cancel(track int16) {
+	j := p.ph
+	for i := p.ph; i < p.pn; i++ {
+		c := p.pending[i]
+		if c.Track == track && (c.Op == PlayClip || c.Op == NoteOn) {
+			continue
+		}
+		p.pending[j] = c
+		j++
+	}
+	p.pn = j
+}
+
+// apply carries out c at frame at (the start of the segment it begins).
+func (p *Player) apply(c *Command, at Frame) {
+	if int(c.Track) < 0 || int(c.Track) >= len(p.tracks) {
+		return
+	}
+	switch c.Op {
+	case PlayClip:
+		if c.Sample < 0 || int(c.Sample) >= len(p.bank.Samples) {
+			return
+		}
+		v := p.alloc(at)
+		b := p.bank.Samples[c.Sample]
+		v.data, v.ch, v.frames = b.Data, uint8(b.Channels), uint64(b.Frames())
+		v.step, v.gain, v.clip, v.track, v.gate = one, c.Gain, c.Clip, c.Track, false
+		v.loopLen = 0
+		if c.Loop {
+			v.loopLen = max(c.LoopLen, one)
+		}
+		v.phase = uint64(max(c.Offset, 0)) << 32
+		if v.loopLen != 0 {
+			v.phase %= v.loopLen
+		}
+		p.tracks[c.Track].voices++
+		p.emit(Event{Kind: EvStarted, Track: c.Track, Clip: c.Clip, Frame: at})
+	case NoteOn:
+		if c.Instrument < 0 || int(c.Instrument) >= len(p.bank.Instruments) {
+			return
+		}
+		z := p.bank.Instruments[c.Instrument].zone(c.Key)
+		if z == nil {
+			return
+		}
+		v := p.alloc(at)
+		b := p.bank.Samples[z.Sample]
+		v.data, v.ch, v.frames = b.Data, uint8(b.Channels), uint64(b.Frames())
+		v.step = pitchStep(int(c.Key) - int(z.Root))
+		v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
+		v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
+		v.loopLen, v.phase = 0, 0
+		p.tracks[c.Track].voices++
+	case NoteOff:
+		for _, i := range p.act {
+			v := &p.voices[i]
+			if v.clip < 0 && v.gate && v.track == c.Track && v.key == c.Key && int(i) < p.pool {
+				v.startFade(p.fadeFrames)
+			}
+		}
+	case Stop:
+		for _, i := range p.act {
+			v := &p.voices[i]
+			if v.track != c.Track {
+				continue
+			}
+			if (v.clip >= 0 && (c.Clip < 0 || v.clip == c.Clip)) || (c.Clip < 0 && v.clip < 0 && v.gate) {
+				v.startFade(p.fadeFrames)
+			}
+		}
+	case SetTrack:
+		p.tracks[c.Track].setTarget(c.Gain, c.Pan, c.Mute, p.rampFrames)
+	}
+}
+
+// zone returns the first zone playing key, or nil.
+func (in *Instrument) zone(key uint8) *Zone {
+	for i := range in.Zones {
+		if z := &in.Zones[i]; key >= z.Low && key <= z.High {
+			return z
+		}
+	}
+	return nil
+}
+
+// pitchStep returns 2^(semitones/12) in 32.32 fixed point.
+func pitchStep(semitones int) uint64 {
+	if semitones == 0 {
+		return one
+	}
+	oct := semitones / 12
+	r := semitones % 12
+	if r < 0 {
+		r += 12
+		oct--
+	}
+	s := semitoneRatio[r]
+	for ; oct > 0; oct-- {
+		s *= 2
+	}
+	for ; oct < 0; oct++ {
+		s /= 2
+	}
+	return uint64(s*one + 0.5)
+}
+
+// semitoneRatio[i] is 2^(i/12).
+var semitoneRatio = [12]float64{
+	1, 1.0594630943592953, 1.122462048309373, 1.189207115002721,
+	1.2599210498948732, 1.3348398541700344, 1.4142135623730951, 1.4983070768766815,
+	1.5874010519681994, 1.681792830507429, 1.7817974362806785, 1.887748625363386,
+}
+
+// alloc returns a fresh voice slot, stealing the oldest sounding voice (which
+// moves to a tail slot to fade out) when the pool is full.
+func (p *Player) alloc(at Frame) *voice {
+	var slot int32
+	if n := len(p.free); n > 0 {
+		slot = p.free[n-1]
+		p.free = p.free[:n-1]
+		p.act = append(p.act, slot)
+	} else {
+		slot = p.oldest()
+		p.steals.Add(1)
+		old := &p.voices[slot]
+		if n := len(p.tailFree); n > 0 {
+			t := p.tailFree[n-1]
+			p.tailFree = p.tailFree[:n-1]
+			p.voices[t] = *old
+			p.voices[t].startFade(p.stealFrms)
+			p.act = append(p.act, t)
+		} else {
+			p.tracks[old.track].voices--
+			if old.clip >= 0 {
+				p.emit(Event{Kind: EvStopped, Track: old.track, Clip: old.clip, Frame: at})
+			}
+		}
+	}
+	p.nextID++
+	v := &p.voices[slot]
+	*v = voice{id: p.nextID, fadeN: -1}
+	return v
+}
+
+// oldest returns the pool slot of the voice that started first.
+func (p *Player) oldest() int32 {
+	best := int32(-1)
+	for _, i := range p.act {
+		if int(i) < p.pool && (best < 0 || p.voices[i].id < p.voices[best].id) {
+			best = i
+		}
+	}
+	return best
+}
+
+// mix renders len(out)/2 frames starting at frame at.
+func (p *Player) mix(out []float32, at Frame) {
+	n := len(out) / 2
+	for t := range p.tracks {
+		tr := &p.tracks[t]
+		tr.busy = tr.voices > 0
+		if tr.busy {
+			clear(p.bus[t*p.maxBlock*2 : t*p.maxBlock*2+2*n])
+		}
+	}
+	for k := 0; k < len(p.act); {
+		i := p.act[k]
+		v := &p.voices[i]
+		b := int(v.track) * p.maxBlock * 2
+		if end := v.mix(p.bus[b:b+2*n], p, at); end >= 0 {
+			p.release(k, at+Frame(end))
+			continue
+		}
+		k++
+	}
+	for t := range p.tracks {
+		tr := &p.tracks[t]
+		if tr.busy { // voices that ended during this segment still count
+			tr.mix(out, p.bus[t*p.maxBlock*2:])
+		} else {
+			tr.advance(n)
+		}
+	}
+}
+
+// release frees active entry k, which ended by frame at.
+func (p *Player) release(k int, at Frame) {
+	i := p.act[k]
+	v := &p.voices[i]
+	p.tracks[v.track].voices--
+	if v.clip >= 0 {
+		p.emit(Event{Kind: EvStopped, Track: v.track, Clip: v.clip, Frame: at})
+	}
+	v.data = nil
+	last := len(p.act) - 1
+	p.act[k] = p.act[last]
+	p.act = p.act[:last]
+	if int(i) < p.pool {
+		p.free = append(p.free, i)
+	} else {
+		p.tailFree = append(p.tailFree, i)
+	}
+}
+
+// emit reports e to the control side, counting it if the ring is full.
+func (p *Player) emit(e Event) {
+	if !p.events.push(e) {
+		p.eventsLost.Add(1)
+	}
+}
+
+// limit keeps every sample within ±1.0: instant attack, exponential release.
+func (p *Player) limit(out []float32) {
+	g := p.limGain
+	var limited uint64
+	for i := 0; i+1 < len(out); i += 2 {
+		l, r := out[i], out[i+1]
+		if l != l {
+			l = 0
+		}
+		if r != r {
+			r = 0
+		}
+		pk := max(l, -l, r, -r)
+		if pk*g > 1 {
+			g = 1 / pk
+		}
+		if g < 1 {
+			limited++
+			l = max(-1, min(1, l*g))
+			r = max(-1, min(1, r*g))
+			g = 1 - (1-g)*p.limCoef
+			if g > 0.9999999 {
+				g = 1
+			}
+		}
+		out[i], out[i+1] = l, r
+	}
+	p.limGain = g
+	if limited > 0 {
+		p.limited.Add(limited)
+	}
+}

@@ -1,0 +1,207 @@
+package engine
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"math/rand/v2"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"gridbox/audio"
+)
+
+// TestRTImports enforces the realtime rule: *_rt.go files import only math
+// and sync/atomic, start no goroutines, and call none of make, new, panic,
+// print or println.
+func TestRTImports(t *testing.T) {
+	files, _ := filepath.Glob("*_rt.go")
+	if len(files) == 0 {
+		t.Fatal("no _rt.go files")
+	}
+	allowed := map[string]bool{"math": true, "sync/atomic": true}
+	banned := map[string]bool{"make": true, "new": true, "panic": true, "print": true, "println": true}
+	for _, name := range files {
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if !allowed[path] {
+				t.Errorf("%s imports %q; realtime files may import only math and sync/atomic", name, path)
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GoStmt:
+				t.Errorf("%s: go statement in realtime code", name)
+			case *ast.ChanType, *ast.SelectStmt, *ast.SendStmt:
+				t.Errorf("%s: channel use in realtime code", name)
+			case *ast.CallExpr:
+				if id, ok := n.Fun.(*ast.Ident); ok && banned[id.Name] {
+					t.Errorf("%s: call to %s in realtime code", name, id.Name)
+				}
+			}
+			return true
+		})
+	}
+}
+
+func loopBank(voices int) *Bank {
+	b := &Bank{}
+	for i := 0; i < voices; i++ {
+		// Distinct stereo loops of a few seconds, like real clips.
+		n := rate*2 + i*97
+		buf := &audio.Buffer{Rate: rate, Channels: 2, Data: make([]float32, 2*n)}
+		for j := range buf.Data {
+			buf.Data[j] = float32(j%200-100) / 1000
+		}
+		b.Samples = append(b.Samples, buf)
+	}
+	b.Samples = append(b.Samples, constant(4800, 0.3))
+	b.Instruments = []Instrument{{Zones: []Zone{{Low: 0, High: 127, Root: 60, Sample: int32(len(b.Samples) - 1), Gain: 1, Gate: true}}}}
+	return b
+}
+
+// busyPlayer has voices looping clips spread over 16 tracks.
+func busyPlayer(t testing.TB, voices int) *Player {
+	p := newPlayer(t, loopBank(voices), 16)
+	for i := 0; i < voices; i++ {
+		send(t, p, Command{Op: PlayClip, Sample: int32(i), Gain: 0.1, Track: int16(i % 16), Clip: int32(i), Loop: true, LoopLen: LoopFrames(float64(rate) * 1.5)})
+	}
+	out := make([]float32, 256)
+	p.Render(out)
+	for {
+		if _, ok := p.PollEvent(); !ok {
+			break
+		}
+	}
+	return p
+}
+
+func drainEvents(p *Player) {
+	for {
+		if _, ok := p.PollEvent(); !ok {
+			return
+		}
+	}
+}
+
+// TestRenderDoesNotAllocate holds Render to zero allocations in every
+// scenario of issue #2. It must not run in parallel (AllocsPerRun).
+func TestRenderDoesNotAllocate(t *testing.T) {
+	out := make([]float32, 2*128)
+	cases := []struct {
+		name   string
+		voices int
+		before func(p *Player) // runs outside the measured call
+	}{
+		{"idle", 0, nil},
+		{"64 voices", 64, nil},
+		{"256 voices and steals", 256, func(p *Player) {
+			p.Send(Command{Op: NoteOn, At: p.Position() + 5, Instrument: 0, Key: 64, Vel: 100})
+		}},
+		{"launch and stop mid-block", 64, func(p *Player) {
+			at := p.Position()
+			p.Send(Command{Op: Stop, At: at + 17, Track: 3, Clip: -1})
+			p.Send(Command{Op: PlayClip, At: at + 17, Track: 3, Sample: 3, Gain: 1, Clip: 99, Loop: true, LoopLen: LoopFrames(1000)})
+			p.Send(Command{Op: NoteOn, At: at + 50, Track: 4, Key: 62, Vel: 90})
+			p.Send(Command{Op: NoteOff, At: at + 90, Track: 4, Key: 62})
+		}},
+		{"scene change", 64, func(p *Player) {
+			at := p.Position() + 64
+			for tr := int16(0); tr < 16; tr++ {
+				p.Send(Command{Op: Stop, At: at, Track: tr, Clip: -1})
+				p.Send(Command{Op: PlayClip, At: at, Track: tr, Sample: int32(tr), Gain: 0.1, Clip: int32(tr), Loop: true, LoopLen: LoopFrames(96000)})
+			}
+		}},
+		{"tempo change", 64, func(p *Player) {
+			// A tempo change re-times what the sequencer sends: new loop
+			// lengths and a burst of track ramps.
+			at := p.Position() + 3
+			for tr := int16(0); tr < 16; tr++ {
+				p.Send(Command{Op: PlayClip, At: at, Track: tr, Sample: int32(tr), Gain: 0.1, Clip: int32(100 + tr), Loop: true, LoopLen: LoopFrames(90494.89)})
+				p.Send(Command{Op: SetTrack, At: at + 40, Track: tr, Gain: 0.5, Pan: 0.3})
+			}
+		}},
+		{"command ring full", 64, func(p *Player) {
+			for p.Send(Command{Op: SetTrack, At: p.Position() + 1000, Track: 1, Gain: 1}) {
+			}
+		}},
+	}
+	for _, c := range cases {
+		p := busyPlayer(t, c.voices)
+		// Warm up and run the scenario several times outside measurement,
+		// then measure the calls that follow it.
+		n := testing.AllocsPerRun(50, func() {
+			if c.before != nil {
+				c.before(p)
+			}
+			p.Render(out)
+			drainEvents(p)
+		})
+		// The scenario setup itself (Send, PollEvent) must not allocate
+		// either: both are on the session's hot path.
+		if n != 0 {
+			t.Errorf("%s: %v allocations per block, want 0", c.name, n)
+		}
+		if c.name == "64 voices" && p.Stats().Voices != 64 {
+			t.Errorf("%s: only %d voices sounding", c.name, p.Stats().Voices)
+		}
+	}
+}
+
+// TestConcurrentSendAndRender runs a producer and the renderer at once; run
+// it with -race.
+func TestConcurrentSendAndRender(t *testing.T) {
+	p := newPlayer(t, loopBank(8), 8)
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() { // the session goroutine: sends commands and drains events
+		defer wg.Done()
+		rng := rand.New(rand.NewPCG(1, 2))
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			at := p.Position() + Frame(rng.IntN(2000))
+			tr := int16(rng.IntN(8))
+			switch rng.IntN(4) {
+			case 0:
+				p.Send(Command{Op: PlayClip, At: at, Track: tr, Sample: int32(rng.IntN(8)), Gain: 0.2, Loop: true, LoopLen: LoopFrames(5000)})
+			case 1:
+				p.Send(Command{Op: Stop, At: at, Track: tr, Clip: -1})
+			case 2:
+				p.Send(Command{Op: NoteOn, At: at, Track: tr, Key: uint8(rng.IntN(128)), Vel: 100})
+			default:
+				p.Send(Command{Op: SetTrack, At: at, Track: tr, Gain: rng.Float32(), Pan: rng.Float32()*2 - 1})
+			}
+			for {
+				if _, ok := p.PollEvent(); !ok {
+					break
+				}
+			}
+			_ = p.Stats()
+		}
+	}()
+	out := make([]float32, 256)
+	for i := 0; i < 3000; i++ {
+		p.Render(out)
+		for _, s := range out {
+			if s > 1 || s < -1 || s != s {
+				t.Fatalf("bad sample %v", s)
+			}
+		}
+	}
+	close(done)
+	wg.Wait()
+	if p.Position() != 3000*128 {
+		t.Fatalf("position %d", p.Position())
+	}
+}

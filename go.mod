@@ -1,0 +1,20 @@
+module gridbox
+
+go 1.26.0
+
+require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/ebitengine/oto/v3 v3.5.1
+	github.com/gordonklaus/portaudio v0.0.0-20250206071425-98a94950218b
+	github.com/hajimehoshi/go-mp3 v0.3.4
+	github.com/jfreymuth/oggvorbis v1.0.5
+	github.com/mewkiz/flac v1.0.14
+	gitlab.com/gomidi/midi/v2 v2.3.24
+	golang.org/x/term v0.47.0
+)
+
+require (
+	github.com/ebitengine/purego v0.11.0 // indirect
+	github.com/jfreymuth/pulse v0.1.3 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)
