@@ -35,5 +35,3 @@ func (r *ring[T]) pop() (v T, ok bool) {
 	r.head.Store(h + 1)
 	return v, true
 }
-
-func (r *ring[T]) len() int { return int(r.tail.Load() - r.head.Load()) }

@@ -20,7 +20,6 @@ type voice struct {
 	ch      uint8
 	key     uint8
 	gate    bool // note voices: fades at note-off
-	started bool // EvStarted not yet sent when false (clip voices)
 }
 
 // mix adds len(bus)/2 frames of v, starting at frame at, to bus (stereo).

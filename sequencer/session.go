@@ -1,0 +1,532 @@
+package sequencer
+
+import (
+	"math/rand/v2"
+
+	"gridbox/engine"
+)
+
+// Engine is the realtime side as the session sees it; *engine.Player
+// implements it.
+type Engine interface {
+	Send(engine.Command) bool
+	PollEvent() (engine.Event, bool)
+}
+
+// Session plays a Song: it turns pad presses, scene launches and stops into
+// engine commands on the quantization grid, runs launch modes, legato and
+// follow actions, and schedules note clips' notes.
+//
+// A Session is owned by one goroutine. Inputs carry the frame they happened
+// at; the session decides when they take effect. Advance(to) commits
+// everything that happens before frame to by sending it to the engine, so
+// the caller advances at least a block ahead of what the engine renders.
+// Nothing sent is ever taken back, so inputs earlier than Committed() are
+// treated as happening at Committed().
+type Session struct {
+	song      *Song
+	eng       Engine
+	clock     *Clock
+	committed engine.Frame
+	agenda    []action // sorted by (at, prio), stable
+	tracks    []trackState
+	rng       *rand.Rand
+	nextTag   int32
+	refused   uint64 // commands the engine's ring refused
+}
+
+type actionKind uint8
+
+// Kinds in the order they apply at the same frame.
+const (
+	actTempo actionKind = iota
+	actEnd
+	actStop
+	actFollow
+	actLaunch
+	actRepeat
+)
+
+type action struct {
+	at    engine.Frame
+	kind  actionKind
+	track int
+	slot  int
+	tag   int32   // the launch this action belongs to (end, follow, repeat)
+	bpm   float64 // actTempo
+}
+
+type trackState struct {
+	slot   int          // playing slot, -1 = none
+	tag    int32        // the playing launch's tag
+	start  engine.Frame // frame it started
+	origin Beats        // beat of the clip's position 0 (earlier than start with legato)
+	held   int          // slot whose pad is held down (gate, repeat), -1 = none
+	// Note clips: the next note to schedule is iteration iter, index ni.
+	iter, ni int
+	off      [128]engine.Frame // pending note-off frame per key; 0 = none
+}
+
+// NewSession returns a session for song that sends to eng, which renders at
+// rate. It queues each track's mixer settings at frame 0.
+func NewSession(song *Song, eng Engine, rate int) *Session {
+	s := &Session{
+		song:   song,
+		eng:    eng,
+		clock:  NewClock(rate, song.Tempo, song.BeatsPerBar),
+		agenda: make([]action, 0, 256),
+		tracks: make([]trackState, len(song.Tracks)),
+		rng:    rand.New(rand.NewPCG(song.Seed, 0x9e3779b97f4a7c15)),
+	}
+	for i := range s.tracks {
+		s.tracks[i] = trackState{slot: -1, held: -1}
+		t := &song.Tracks[i]
+		s.send(engine.Command{Op: engine.SetTrack, Track: int16(i), Gain: t.Gain, Pan: t.Pan})
+	}
+	return s
+}
+
+// Clock returns the session's tempo map.
+func (s *Session) Clock() *Clock { return s.clock }
+
+// Committed returns the frame up to which commands have been sent.
+func (s *Session) Committed() engine.Frame { return s.committed }
+
+// Refused returns how many commands the engine's ring refused.
+func (s *Session) Refused() uint64 { return s.refused }
+
+func (s *Session) send(c engine.Command) {
+	if !s.eng.Send(c) {
+		s.refused++
+	}
+}
+
+func (s *Session) clip(track, slot int) *Clip {
+	if track < 0 || track >= len(s.song.Tracks) || slot < 0 || slot >= len(s.song.Tracks[track].Clips) {
+		return nil
+	}
+	return s.song.Tracks[track].Clips[slot]
+}
+
+func (s *Session) quantum(c *Clip) Beats {
+	if c != nil && c.HasQuantize {
+		return c.Quantize
+	}
+	return s.song.Quantize
+}
+
+func (s *Session) clamp(at engine.Frame) engine.Frame { return max(at, s.committed) }
+
+// Press handles a clip pad going down at frame at: x is the track, y the
+// scene row. An empty slot stops the track.
+func (s *Session) Press(x, y int, at engine.Frame) {
+	if x < 0 || x >= len(s.tracks) || y < 0 || y >= len(s.song.Scenes) {
+		return
+	}
+	at = s.clamp(at)
+	c := s.clip(x, y)
+	if c == nil {
+		s.StopTrack(x, at)
+		return
+	}
+	ts := &s.tracks[x]
+	q := s.quantum(c)
+	b := s.clock.Next(at, q)
+	switch c.Launch {
+	case Toggle:
+		if s.queued(x, actLaunch, y) {
+			s.unqueue(x)
+			return
+		}
+		if ts.slot == y && !s.queued(x, actStop, -1) {
+			s.unqueue(x)
+			s.schedule(action{at: b, kind: actStop, track: x})
+			return
+		}
+	case Gate, Repeat:
+		ts.held = y
+	}
+	s.unqueue(x)
+	s.schedule(action{at: b, kind: actLaunch, track: x, slot: y})
+	if c.Launch == Repeat && q > 0 {
+		s.schedule(action{at: s.clock.Frame(s.clock.Beat(b) + q), kind: actRepeat, track: x, slot: y})
+	}
+}
+
+// Release handles a clip pad going up at frame at. It matters for gate and
+// repeat clips: the clip stops at the next quantization boundary, but plays
+// at least one quantum if it had not started yet.
+func (s *Session) Release(x, y int, at engine.Frame) {
+	if x < 0 || x >= len(s.tracks) || s.tracks[x].held != y {
+		return
+	}
+	ts := &s.tracks[x]
+	ts.held = -1
+	c := s.clip(x, y)
+	if c == nil || (c.Launch != Gate && c.Launch != Repeat) {
+		return
+	}
+	at = s.clamp(at)
+	q := s.quantum(c)
+	stop := s.clock.Next(at, q)
+	s.remove(x, actRepeat)
+	if l, ok := s.find(x, actLaunch, y); ok {
+		stop = max(stop, s.clock.Frame(s.clock.Beat(l)+q))
+	} else if ts.slot != y {
+		return
+	}
+	s.schedule(action{at: stop, kind: actStop, track: x})
+}
+
+// StopTrack handles a track's stop button: queued launches are cancelled and
+// the track stops at the next global quantization boundary.
+func (s *Session) StopTrack(x int, at engine.Frame) {
+	if x < 0 || x >= len(s.tracks) {
+		return
+	}
+	at = s.clamp(at)
+	s.unqueue(x)
+	s.tracks[x].held = -1
+	if s.tracks[x].slot >= 0 {
+		s.schedule(action{at: s.clock.Next(at, s.song.Quantize), kind: actStop, track: x})
+	}
+}
+
+// StopAll stops every track at the next global quantization boundary.
+func (s *Session) StopAll(at engine.Frame) {
+	for x := range s.tracks {
+		s.StopTrack(x, at)
+	}
+}
+
+// LaunchScene launches row y at the next global quantization boundary:
+// every track's clip in the row starts, tracks with an empty slot stop, and
+// the scene's tempo (if any) takes effect at the same frame.
+func (s *Session) LaunchScene(y int, at engine.Frame) {
+	if y < 0 || y >= len(s.song.Scenes) {
+		return
+	}
+	at = s.clamp(at)
+	b := s.clock.Next(at, s.song.Quantize)
+	if bpm := s.song.Scenes[y].Tempo; bpm > 0 {
+		s.removeTempo(b)
+		s.schedule(action{at: b, kind: actTempo, track: -1, bpm: bpm})
+	}
+	for x := range s.tracks {
+		s.unqueue(x)
+		s.tracks[x].held = -1
+		if s.clip(x, y) != nil {
+			s.schedule(action{at: b, kind: actLaunch, track: x, slot: y})
+		} else if s.tracks[x].slot >= 0 {
+			s.schedule(action{at: b, kind: actStop, track: x})
+		}
+	}
+}
+
+// Advance commits everything that happens before frame to: queued actions,
+// follow actions and notes are sent to the engine.
+func (s *Session) Advance(to engine.Frame) {
+	for len(s.agenda) > 0 && s.agenda[0].at < to {
+		a := s.agenda[0]
+		copy(s.agenda, s.agenda[1:])
+		s.agenda = s.agenda[:len(s.agenda)-1]
+		if a.track >= 0 {
+			s.notes(a.track, a.at)
+		}
+		s.do(a)
+	}
+	for x := range s.tracks {
+		s.notes(x, to)
+	}
+	s.committed = max(s.committed, to)
+	for {
+		if _, ok := s.eng.PollEvent(); !ok {
+			break
+		}
+	}
+}
+
+// Idle reports whether nothing plays and nothing is queued.
+func (s *Session) Idle() bool {
+	if len(s.agenda) > 0 {
+		return false
+	}
+	for i := range s.tracks {
+		if s.tracks[i].slot >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Playing returns the slot playing on track x, or -1.
+func (s *Session) Playing(x int) int { return s.tracks[x].slot }
+
+// SlotState is what a clip slot is doing, as its pad light shows it.
+type SlotState int
+
+const (
+	SlotEmpty    SlotState = iota
+	SlotStopped            // has a clip, not playing
+	SlotQueued             // will start at the next boundary
+	SlotPlaying            // playing
+	SlotStopping           // playing, will stop at the next boundary
+)
+
+// Slot returns the state of track x's slot y.
+func (s *Session) Slot(x, y int) SlotState {
+	if s.clip(x, y) == nil {
+		return SlotEmpty
+	}
+	if s.queued(x, actLaunch, y) {
+		return SlotQueued
+	}
+	if s.tracks[x].slot == y {
+		if _, ok := s.find(x, actStop, -1); ok {
+			return SlotStopping
+		}
+		if s.queued(x, actLaunch, -1) { // another clip replaces it
+			return SlotStopping
+		}
+		return SlotPlaying
+	}
+	return SlotStopped
+}
+
+func (s *Session) do(a action) {
+	switch a.kind {
+	case actTempo:
+		s.clock.SetTempo(a.at, a.bpm)
+	case actLaunch:
+		s.launch(a.track, a.slot, a.at)
+	case actStop:
+		s.stop(a.track, a.at)
+	case actEnd:
+		if s.tracks[a.track].tag == a.tag {
+			s.stop(a.track, a.at)
+		}
+	case actFollow:
+		if s.tracks[a.track].tag == a.tag && s.tracks[a.track].slot >= 0 {
+			s.follow(a.track, a.at)
+		}
+	case actRepeat:
+		ts := &s.tracks[a.track]
+		if ts.held == a.slot {
+			s.launch(a.track, a.slot, a.at)
+			q := s.quantum(s.clip(a.track, a.slot))
+			s.schedule(action{at: s.clock.Frame(s.clock.Beat(a.at) + q), kind: actRepeat, track: a.track, slot: a.slot})
+		}
+	}
+}
+
+// launch starts track x's clip y at frame at, replacing what plays there.
+func (s *Session) launch(x, y int, at engine.Frame) {
+	c := s.clip(x, y)
+	if c == nil {
+		return
+	}
+	ts := &s.tracks[x]
+	beat := s.clock.Beat(at)
+	var elapsed Beats // how far into the clip to start (legato)
+	if c.Legato && ts.slot >= 0 {
+		elapsed = beat - ts.origin
+	}
+	s.stop(x, at)
+	s.nextTag++
+	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held}
+	if c.IsNotes() {
+		if c.Loop && c.Length > 0 {
+			k := int(elapsed / c.Length)
+			ts.iter = k
+		}
+		if !c.Loop {
+			s.schedule(action{at: s.clock.Frame(ts.origin + c.Length), kind: actEnd, track: x, tag: ts.tag})
+		}
+	} else {
+		length := float64(c.SampleFrames)
+		if c.Length > 0 {
+			length = s.clock.Frames(at, c.Length)
+		}
+		offset := s.clock.Frames(at, elapsed)
+		s.send(engine.Command{
+			Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
+			Loop: c.Loop, LoopLen: engine.LoopFrames(length), Offset: int64(offset + 0.5),
+		})
+		if !c.Loop {
+			end := at + engine.Frame(max(length-offset, 0)+0.5)
+			s.schedule(action{at: end, kind: actEnd, track: x, tag: ts.tag})
+		}
+	}
+	if f := c.Follow; f != nil && f.After > 0 {
+		s.schedule(action{at: s.clock.Frame(beat + f.After), kind: actFollow, track: x, tag: ts.tag})
+	}
+}
+
+// stop ends what plays on track x at frame at: audio clip voices and gated
+// notes fade, and every sounding note gets its note-off.
+func (s *Session) stop(x int, at engine.Frame) {
+	ts := &s.tracks[x]
+	if ts.slot < 0 {
+		return
+	}
+	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1})
+	for k, f := range ts.off {
+		if f != 0 {
+			s.send(engine.Command{Op: engine.NoteOff, At: min(f, at), Track: int16(x), Key: uint8(k)})
+			ts.off[k] = 0
+		}
+	}
+	s.removeTag(x, ts.tag)
+	ts.slot = -1
+}
+
+// follow performs the follow action of track x's playing clip at frame at.
+func (s *Session) follow(x int, at engine.Frame) {
+	ts := &s.tracks[x]
+	c := s.clip(x, ts.slot)
+	act := c.Follow.Action
+	if s.rng.Float64() >= c.Follow.Chance {
+		act = c.Follow.Other
+	}
+	clips := s.song.Tracks[x].Clips
+	lo, hi := ts.slot, ts.slot
+	for lo > 0 && clips[lo-1] != nil {
+		lo--
+	}
+	for hi+1 < len(clips) && clips[hi+1] != nil {
+		hi++
+	}
+	next := ts.slot
+	switch act {
+	case FollowNone:
+		return
+	case Stop:
+		s.stop(x, at)
+		return
+	case Next:
+		if next++; next > hi {
+			next = lo
+		}
+	case Previous:
+		if next--; next < lo {
+			next = hi
+		}
+	case First:
+		next = lo
+	case Last:
+		next = hi
+	case Any:
+		next = lo + s.rng.IntN(hi-lo+1)
+	case Other:
+		if hi > lo {
+			next = lo + s.rng.IntN(hi-lo)
+			if next >= ts.slot {
+				next++
+			}
+		}
+	}
+	s.launch(x, next, at)
+}
+
+// notes sends track x's note-ons and note-offs that fall before frame to.
+func (s *Session) notes(x int, to engine.Frame) {
+	ts := &s.tracks[x]
+	if ts.slot >= 0 {
+		if c := s.clip(x, ts.slot); c.IsNotes() && len(c.Notes) > 0 && c.Length > 0 {
+			instr := s.song.Tracks[x].Instrument
+			for {
+				if ts.ni >= len(c.Notes) {
+					if !c.Loop {
+						break
+					}
+					ts.iter++
+					ts.ni = 0
+				}
+				n := c.Notes[ts.ni]
+				base := ts.origin + Beats(ts.iter)*c.Length
+				f := s.clock.Frame(base + n.At)
+				if f >= to {
+					break
+				}
+				ts.ni++
+				if f < ts.start || (!c.Loop && ts.iter > 0) {
+					continue // before a legato start
+				}
+				if off := ts.off[n.Key]; off != 0 {
+					// The key still sounds (or its note-off is due now): end it first.
+					s.send(engine.Command{Op: engine.NoteOff, At: min(off, f), Track: int16(x), Key: n.Key})
+				}
+				s.send(engine.Command{Op: engine.NoteOn, At: f, Track: int16(x), Instrument: instr, Key: n.Key, Vel: n.Vel})
+				end := s.clock.Frame(base + min(n.At+n.Len, c.Length))
+				ts.off[n.Key] = max(end, f+1)
+			}
+		}
+	}
+	for k, f := range ts.off {
+		if f != 0 && f < to {
+			s.send(engine.Command{Op: engine.NoteOff, At: f, Track: int16(x), Key: uint8(k)})
+			ts.off[k] = 0
+		}
+	}
+}
+
+// schedule adds a to the agenda, after everything at the same frame with the
+// same or an earlier kind.
+func (s *Session) schedule(a action) {
+	i := len(s.agenda)
+	s.agenda = append(s.agenda, a)
+	for i > 0 && (s.agenda[i-1].at > a.at || (s.agenda[i-1].at == a.at && s.agenda[i-1].kind > a.kind)) {
+		s.agenda[i] = s.agenda[i-1]
+		i--
+	}
+	s.agenda[i] = a
+}
+
+// filter keeps the agenda entries for which keep returns true.
+func (s *Session) filter(keep func(a *action) bool) {
+	j := 0
+	for i := range s.agenda {
+		if keep(&s.agenda[i]) {
+			s.agenda[j] = s.agenda[i]
+			j++
+		}
+	}
+	s.agenda = s.agenda[:j]
+}
+
+// unqueue cancels track x's queued launches, stops and repeats.
+func (s *Session) unqueue(x int) {
+	s.filter(func(a *action) bool {
+		return a.track != x || (a.kind != actLaunch && a.kind != actStop && a.kind != actRepeat)
+	})
+}
+
+func (s *Session) remove(x int, k actionKind) {
+	s.filter(func(a *action) bool { return a.track != x || a.kind != k })
+}
+
+func (s *Session) removeTag(x int, tag int32) {
+	s.filter(func(a *action) bool {
+		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actFollow)
+	})
+}
+
+func (s *Session) removeTempo(from engine.Frame) {
+	s.filter(func(a *action) bool { return a.kind != actTempo || a.at < from })
+}
+
+// find returns the frame of track x's queued action of kind k for slot y
+// (y < 0: any slot).
+func (s *Session) find(x int, k actionKind, y int) (engine.Frame, bool) {
+	for _, a := range s.agenda {
+		if a.track == x && a.kind == k && (y < 0 || a.slot == y) {
+			return a.at, true
+		}
+	}
+	return 0, false
+}
+
+func (s *Session) queued(x int, k actionKind, y int) bool {
+	_, ok := s.find(x, k, y)
+	return ok
+}

@@ -1,0 +1,441 @@
+package sequencer
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"gridbox/audio"
+	"gridbox/engine"
+)
+
+const rate = 48000
+
+// recorder is an Engine that keeps every command.
+type recorder struct{ cmds []engine.Command }
+
+func (r *recorder) Send(c engine.Command) bool      { r.cmds = append(r.cmds, c); return true }
+func (r *recorder) PollEvent() (engine.Event, bool) { return engine.Event{}, false }
+
+func (r *recorder) ops(op engine.Op) []engine.Command {
+	var out []engine.Command
+	for _, c := range r.cmds {
+		if c.Op == op {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+const bar = 96000 // frames per 4/4 bar at 120 BPM, 48 kHz
+
+func audioClip(sample int32) *Clip {
+	return &Clip{Sample: sample, SampleFrames: 48000, Loop: true, Length: 4, Gain: 1}
+}
+
+// song has 3 tracks × 3 scenes of looping 1-bar audio clips; slot (2,2) is empty.
+func song() *Song {
+	s := &Song{Tempo: 120, BeatsPerBar: 4, Quantize: 4, Seed: 1, Scenes: make([]Scene, 3)}
+	for x := 0; x < 3; x++ {
+		t := Track{Gain: 1, Instrument: -1, Clips: make([]*Clip, 3)}
+		for y := 0; y < 3; y++ {
+			if x != 2 || y != 2 {
+				t.Clips[y] = audioClip(int32(3*x + y))
+			}
+		}
+		s.Tracks = append(s.Tracks, t)
+	}
+	return s
+}
+
+func beats(b float64) engine.Frame { return engine.Frame(b * 24000) }
+
+func TestLaunchStartsOnNextBar(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(song(), r, rate)
+	s.Press(0, 0, beats(1.3))
+	s.Advance(10 * bar)
+	p := r.ops(engine.PlayClip)
+	if len(p) != 1 || p[0].At != 96000 {
+		t.Fatalf("launch at beat 1.3 with 1-bar quantization: %+v, want one start at frame 96000", p)
+	}
+	if p[0].LoopLen != engine.LoopFrames(96000) || !p[0].Loop {
+		t.Fatalf("1-bar loop: LoopLen %d", p[0].LoopLen)
+	}
+}
+
+func TestLaunchOnABoundaryStartsThere(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(song(), r, rate)
+	s.Press(0, 0, 2*bar)
+	s.Advance(3 * bar)
+	if p := r.ops(engine.PlayClip); len(p) != 1 || p[0].At != 2*bar {
+		t.Fatalf("press exactly on a bar line: %+v", p)
+	}
+}
+
+func TestClipQuantizeOverride(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[0].HasQuantize, sg.Tracks[0].Clips[0].Quantize = true, 0.25
+	sg.Tracks[0].Clips[1].HasQuantize = true // quantize "none"
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, beats(1.3))
+	s.Press(1, 0, 0)
+	s.Advance(bar)
+	s.Press(0, 1, 123457)
+	s.Advance(2 * bar)
+	p := r.ops(engine.PlayClip)
+	if len(p) != 3 || p[0].Track != 1 || p[0].At != 0 || p[1].At != beats(1.5) || p[2].At != 123457 {
+		t.Fatalf("starts %+v", p)
+	}
+}
+
+func TestOneClipPerTrackReplacesAtBoundary(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(song(), r, rate)
+	s.Press(0, 0, 0)
+	s.Advance(beats(5))
+	s.Press(0, 1, beats(5))
+	if st := s.Slot(0, 1); st != SlotQueued {
+		t.Fatalf("slot state %v, want queued", st)
+	}
+	if st := s.Slot(0, 0); st != SlotStopping {
+		t.Fatalf("slot state %v, want stopping", st)
+	}
+	s.Advance(3 * bar)
+	var seq []engine.Op
+	for _, c := range r.cmds {
+		if c.Op != engine.SetTrack {
+			seq = append(seq, c.Op)
+		}
+	}
+	stops := r.ops(engine.Stop)
+	plays := r.ops(engine.PlayClip)
+	if len(plays) != 2 || plays[1].At != 2*bar || len(stops) != 1 || stops[0].At != 2*bar {
+		t.Fatalf("replace: plays %+v stops %+v", plays, stops)
+	}
+	if seq[1] != engine.Stop || seq[2] != engine.PlayClip {
+		t.Fatalf("the old clip must stop before the new one starts: %v", seq)
+	}
+	if s.Playing(0) != 1 {
+		t.Fatalf("playing %d", s.Playing(0))
+	}
+}
+
+func TestSceneLaunchStopsTracksWithEmptySlots(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(song(), r, rate)
+	s.LaunchScene(0, 0)
+	s.Advance(bar)
+	s.LaunchScene(2, bar+5)
+	s.Advance(3 * bar)
+	if s.Playing(0) != 2 || s.Playing(1) != 2 || s.Playing(2) != -1 {
+		t.Fatalf("after scene 2: playing %d %d %d", s.Playing(0), s.Playing(1), s.Playing(2))
+	}
+	for _, c := range r.ops(engine.Stop) {
+		if c.At != 2*bar {
+			t.Fatalf("stop at %d, want %d", c.At, 2*bar)
+		}
+	}
+}
+
+func TestSceneTempo(t *testing.T) {
+	sg := song()
+	sg.Scenes[1].Tempo = 150
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.LaunchScene(1, 0)
+	s.Advance(bar)
+	s.Press(0, 0, beats(4.5))
+	s.Advance(2 * bar)
+	p := r.ops(engine.PlayClip)
+	// At 150 BPM a bar is 76800 frames; the press lands in bar 2 (beat 4.5)
+	// and launches at beat 8.
+	if p[len(p)-1].At != 2*76800 || p[len(p)-1].LoopLen != engine.LoopFrames(76800) {
+		t.Fatalf("at 150 BPM: %+v", p[len(p)-1])
+	}
+}
+
+func TestStopTrackAndStopAllAreQuantized(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(song(), r, rate)
+	s.LaunchScene(0, 0)
+	s.Advance(bar)
+	s.StopTrack(1, bar+100)
+	s.Advance(3 * bar)
+	s.StopAll(3*bar + 7)
+	if s.Idle() {
+		t.Fatal("idle before the stops happened")
+	}
+	s.Advance(5 * bar)
+	stops := r.ops(engine.Stop)
+	if len(stops) != 3 || stops[0].At != 2*bar || stops[1].At != 4*bar || stops[2].At != 4*bar {
+		t.Fatalf("stops %+v", stops)
+	}
+	if !s.Idle() {
+		t.Fatal("not idle after stop-all")
+	}
+}
+
+func TestToggle(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[0].Launch = Toggle
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, 10)
+	s.Release(0, 0, 20)
+	s.Advance(bar + 1)
+	s.Press(0, 0, bar+10)
+	s.Advance(3 * bar)
+	if p, st := r.ops(engine.PlayClip), r.ops(engine.Stop); len(p) != 1 || len(st) != 1 || st[0].At != 2*bar {
+		t.Fatalf("toggle: plays %+v stops %+v", p, st)
+	}
+	// Pressing a queued toggle clip cancels it.
+	s.Press(0, 0, 3*bar+10)
+	s.Press(0, 0, 3*bar+20)
+	s.Advance(5 * bar)
+	if p := r.ops(engine.PlayClip); len(p) != 1 {
+		t.Fatalf("cancelled toggle still launched: %+v", p)
+	}
+}
+
+func TestGate(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[0].Launch = Gate
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, 10)
+	s.Release(0, 0, bar+beats(1)) // held through bar 2's first beat
+	s.Advance(4 * bar)
+	p, st := r.ops(engine.PlayClip), r.ops(engine.Stop)
+	if len(p) != 1 || p[0].At != bar || len(st) != 1 || st[0].At != 2*bar {
+		t.Fatalf("gate: plays %+v stops %+v", p, st)
+	}
+	// A tap shorter than the quantum still plays one quantum.
+	s.Press(0, 0, 4*bar+10)
+	s.Release(0, 0, 4*bar+20)
+	s.Advance(8 * bar)
+	p, st = r.ops(engine.PlayClip), r.ops(engine.Stop)
+	if len(p) != 2 || p[1].At != 5*bar || st[1].At != 6*bar {
+		t.Fatalf("gate tap: plays %+v stops %+v", p, st)
+	}
+}
+
+func TestRepeatRetriggersEveryQuantumWhileHeld(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[0].Launch = Repeat
+	sg.Tracks[0].Clips[0].HasQuantize, sg.Tracks[0].Clips[0].Quantize = true, 1
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, 100)
+	s.Advance(beats(3.5))
+	s.Release(0, 0, beats(3.5))
+	s.Advance(2 * bar)
+	p := r.ops(engine.PlayClip)
+	if len(p) != 3 || p[0].At != beats(1) || p[1].At != beats(2) || p[2].At != beats(3) {
+		t.Fatalf("repeat: %+v", p)
+	}
+	// Each retrigger restarts the clip (the previous voice stops first); the
+	// release at beat 3.5 stops it at beat 4.
+	if st := r.ops(engine.Stop); len(st) != 3 || st[0].At != beats(2) || st[2].At != beats(4) {
+		t.Fatalf("repeat stops: %+v", st)
+	}
+}
+
+func TestLegatoKeepsThePosition(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[1].Legato = true
+	sg.Tracks[0].Clips[1].HasQuantize, sg.Tracks[0].Clips[1].Quantize = true, 1
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, 0)
+	s.Advance(bar)
+	s.Press(0, 1, bar+beats(1.2)) // launches at beat 6, two beats into the loop
+	s.Advance(3 * bar)
+	p := r.ops(engine.PlayClip)
+	if p[1].At != beats(6) || p[1].Offset != int64(beats(6)) {
+		t.Fatalf("legato: %+v, want a start at beat 6 with offset 6 beats (the engine wraps it in the loop)", p[1])
+	}
+}
+
+func TestFollowActions(t *testing.T) {
+	sg := song()
+	for y := 0; y < 3; y++ {
+		sg.Tracks[0].Clips[y].Follow = &Follow{After: 4, Action: Next, Chance: 1}
+	}
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 1, 0)
+	s.Advance(4*bar + 1)
+	var slots []int32
+	for _, c := range r.ops(engine.PlayClip) {
+		slots = append(slots, c.Sample)
+	}
+	// next: 1 → 2 → 0 (wrap) → 1 → 2, one bar each.
+	want := []int32{1, 2, 0, 1, 2}
+	if len(slots) != len(want) {
+		t.Fatalf("follow chain %v, want %v", slots, want)
+	}
+	for i := range want {
+		if slots[i] != want[i] {
+			t.Fatalf("follow chain %v, want %v", slots, want)
+		}
+	}
+	for i, c := range r.ops(engine.PlayClip) {
+		if c.At != engine.Frame(i)*bar {
+			t.Fatalf("follow launch %d at %d", i, c.At)
+		}
+	}
+}
+
+func TestFollowStopAndChance(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[0].Follow = &Follow{After: 8, Action: Stop, Chance: 1}
+	sg.Tracks[1].Clips[0].Follow = &Follow{After: 4, Action: Again, Other: Stop, Chance: 0}
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.LaunchScene(0, 0)
+	s.Advance(4 * bar)
+	if s.Playing(0) != -1 || s.Playing(1) != -1 {
+		t.Fatalf("follow stop: playing %d %d", s.Playing(0), s.Playing(1))
+	}
+	st := r.ops(engine.Stop)
+	if len(st) != 2 || st[0].At != bar || st[1].At != 2*bar {
+		t.Fatalf("stops %+v", st)
+	}
+}
+
+func noteSong() *Song {
+	sg := song()
+	sg.Tracks[1].Instrument = 0
+	sg.Tracks[1].Clips[0] = &Clip{Sample: -1, Loop: true, Length: 4, Notes: []Note{
+		{At: 0, Len: 0.25, Key: 36, Vel: 100}, {At: 1, Len: 0.5, Key: 38, Vel: 90},
+		{At: 3.5, Len: 2, Key: 40, Vel: 80}, // crosses the loop end: cut there
+	}}
+	return sg
+}
+
+func TestNoteClipTiming(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(noteSong(), r, rate)
+	s.Press(1, 0, 0)
+	s.Advance(2*bar + 1)
+	on, off := r.ops(engine.NoteOn), r.ops(engine.NoteOff)
+	wantOn := []engine.Frame{0, beats(1), beats(3.5), bar, bar + beats(1), bar + beats(3.5), 2 * bar}
+	wantOff := []engine.Frame{beats(0.25), beats(1.5), bar, bar + beats(0.25), bar + beats(1.5), 2 * bar}
+	if len(on) != len(wantOn) || len(off) != len(wantOff) {
+		t.Fatalf("%d note-ons, %d note-offs: %+v %+v", len(on), len(off), on, off)
+	}
+	for i := range wantOn {
+		if on[i].At != wantOn[i] {
+			t.Fatalf("note-on %d at %d want %d", i, on[i].At, wantOn[i])
+		}
+	}
+	for i := range wantOff {
+		if off[i].At != wantOff[i] {
+			t.Fatalf("note-off %d at %d want %d", i, off[i].At, wantOff[i])
+		}
+	}
+}
+
+// TestNoStuckNotes drives a note clip with random presses, stops, scene
+// launches and releases; every note-on must get a note-off, before any later
+// note-on of the same key, and none may be left at the end.
+func TestNoStuckNotes(t *testing.T) {
+	sg := noteSong()
+	sg.Tracks[1].Clips[1] = &Clip{Sample: -1, Loop: true, Length: 2, Launch: Gate, Legato: true, Notes: []Note{{At: 0.5, Len: 3, Key: 36, Vel: 1}, {At: 1, Len: 0.1, Key: 40, Vel: 1}}}
+	sg.Tracks[1].Clips[2] = &Clip{Sample: -1, Loop: false, Length: 1, HasQuantize: true, Notes: []Note{{At: 0, Len: 8, Key: 38, Vel: 1}}}
+	for seed := uint64(0); seed < 50; seed++ {
+		r := &recorder{}
+		s := NewSession(sg, r, rate)
+		rng := rand.New(rand.NewPCG(seed, 7))
+		at := engine.Frame(0)
+		for i := 0; i < 60; i++ {
+			at += engine.Frame(rng.IntN(bar))
+			switch rng.IntN(5) {
+			case 0, 1:
+				s.Press(1, rng.IntN(3), at)
+			case 2:
+				s.Release(1, rng.IntN(3), at)
+			case 3:
+				s.LaunchScene(rng.IntN(3), at)
+			default:
+				s.StopTrack(1, at)
+			}
+			s.Advance(at + engine.Frame(rng.IntN(2000)))
+		}
+		s.StopAll(at)
+		s.Advance(at + 20*bar)
+		var sounding [128]int
+		for _, c := range r.cmds {
+			switch c.Op {
+			case engine.NoteOn:
+				if sounding[c.Key] != 0 {
+					t.Fatalf("seed %d: key %d on again at %d without a note-off", seed, c.Key, c.At)
+				}
+				sounding[c.Key]++
+			case engine.NoteOff:
+				sounding[c.Key] = 0
+			}
+		}
+		for k, n := range sounding {
+			if n != 0 {
+				t.Fatalf("seed %d: key %d stuck", seed, k)
+			}
+		}
+		if !s.Idle() {
+			t.Fatalf("seed %d: not idle", seed)
+		}
+	}
+}
+
+// TestSessionThroughEngine renders a real engine: a press at beat 1.3 with
+// 1-bar quantization sounds first at frame 96000, for any block size.
+func TestSessionThroughEngine(t *testing.T) {
+	for _, block := range []int{64, 128, 333} {
+		sg := song()
+		bank := &engine.Bank{}
+		for i := 0; i < 9; i++ {
+			b := &audio.Buffer{Rate: rate, Channels: 1, Data: make([]float32, 1000)}
+			for j := range b.Data {
+				b.Data[j] = 0.5
+			}
+			bank.Samples = append(bank.Samples, b)
+		}
+		p, err := engine.New(engine.DefaultConfig(rate, 3), bank)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := NewSession(sg, p, rate)
+		s.Press(0, 0, beats(1.3))
+		out := make([]float32, 2*block)
+		first := -1
+		for f := 0; f < 2*bar && first < 0; f += block {
+			s.Advance(engine.Frame(f + block))
+			p.Render(out)
+			for i := 0; i < block; i++ {
+				if out[2*i] != 0 {
+					first = f + i
+					break
+				}
+			}
+		}
+		if first != 96000 {
+			t.Fatalf("block %d: first sound at %d, want 96000", block, first)
+		}
+	}
+}
+
+func TestClockBarBeat(t *testing.T) {
+	c := NewClock(rate, 120, 4)
+	if b, bt := c.BarBeat(beats(5.5)); b != 2 || bt != 2.5 {
+		t.Fatalf("beat 5.5 is %d.%v, want 2.2.5", b, bt)
+	}
+	c.SetTempo(bar, 60)
+	if f := c.Frame(5); f != bar+48000 {
+		t.Fatalf("beat 5 after slowing to 60 BPM at bar 2: frame %d", f)
+	}
+	if n := c.Next(bar+1, 4); n != bar+4*48000 {
+		t.Fatalf("next bar %d", n)
+	}
+}

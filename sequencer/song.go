@@ -1,0 +1,85 @@
+package sequencer
+
+// A Song is what the session plays: the set, resolved to engine indices and
+// beats. The command line builds it from a sets.Set; it is immutable once
+// given to NewSession.
+type Song struct {
+	Tempo       float64 // BPM at the start
+	BeatsPerBar Beats
+	Quantize    Beats  // global launch quantization; 0 = none
+	Seed        uint64 // follow-action chances draw from a generator seeded with this
+	Scenes      []Scene
+	Tracks      []Track
+}
+
+// A Scene is a row of clip slots.
+type Scene struct {
+	Tempo float64 // launching the scene sets this tempo; 0 keeps the current one
+}
+
+// A Track is a column: a mixer channel and one clip slot per scene.
+type Track struct {
+	Gain       float32 // linear
+	Pan        float32 // -1..1
+	Instrument int32   // engine bank instrument for note clips; -1 = none
+	Clips      []*Clip // len == len(Song.Scenes); nil = empty slot
+}
+
+// LaunchMode is what a clip's pad does when pressed and released.
+type LaunchMode int
+
+const (
+	Trigger LaunchMode = iota // press launches (again: restarts)
+	Gate                      // press launches, release stops
+	Toggle                    // press launches, press again stops
+	Repeat                    // press launches and retriggers every quantum until release
+)
+
+// FollowAction is what happens when a clip's follow time has passed.
+type FollowAction int
+
+const (
+	FollowNone FollowAction = iota // keep playing
+	Next                           // the next clip of the group (wrapping)
+	Previous                       // the previous clip of the group (wrapping)
+	First                          // the group's first clip
+	Last                           // the group's last clip
+	Any                            // any clip of the group, maybe itself
+	Other                          // any other clip of the group
+	Again                          // this clip, from its start
+	Stop                           // stop the track
+)
+
+// A Clip sits in a slot. Audio clips play Sample; note clips (Sample < 0)
+// play Notes through the track's instrument.
+type Clip struct {
+	Sample       int32 // engine bank sample; -1 for a note clip
+	SampleFrames int   // the sample's length in frames at the engine rate
+	Loop         bool
+	Length       Beats // loop length; 0 = the sample's own length (audio clips only)
+	Gain         float32
+	Launch       LaunchMode
+	Quantize     Beats // used when HasQuantize; 0 = none
+	HasQuantize  bool
+	Legato       bool
+	Follow       *Follow
+	Notes        []Note // sorted by At, each At < Length
+}
+
+// Follow plays Action (with probability Chance, else Other) After beats
+// after the clip launched. A group is a run of clips with no empty slot
+// between them.
+type Follow struct {
+	After         Beats
+	Action, Other FollowAction
+	Chance        float64
+}
+
+// A Note is played by a note clip: At and Len in beats from the clip start.
+type Note struct {
+	At, Len  Beats
+	Key, Vel uint8
+}
+
+// IsNotes reports whether c is a note clip.
+func (c *Clip) IsNotes() bool { return c.Sample < 0 }
