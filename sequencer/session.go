@@ -129,6 +129,9 @@ func (s *Session) Press(x, y int, at engine.Frame) {
 		s.StopTrack(x, at)
 		return
 	}
+	if c.Broken {
+		return
+	}
 	ts := &s.tracks[x]
 	q := s.quantum(c)
 	b := s.clock.Next(at, q)
@@ -259,6 +262,9 @@ func (s *Session) Idle() bool {
 	return true
 }
 
+// Tracks returns the number of tracks.
+func (s *Session) Tracks() int { return len(s.tracks) }
+
 // Playing returns the slot playing on track x, or -1.
 func (s *Session) Playing(x int) int { return s.tracks[x].slot }
 
@@ -271,12 +277,16 @@ const (
 	SlotQueued             // will start at the next boundary
 	SlotPlaying            // playing
 	SlotStopping           // playing, will stop at the next boundary
+	SlotBroken             // its sample could not be loaded
 )
 
 // Slot returns the state of track x's slot y.
 func (s *Session) Slot(x, y int) SlotState {
-	if s.clip(x, y) == nil {
+	switch c := s.clip(x, y); {
+	case c == nil:
 		return SlotEmpty
+	case c.Broken:
+		return SlotBroken
 	}
 	if s.queued(x, actLaunch, y) {
 		return SlotQueued
@@ -322,7 +332,8 @@ func (s *Session) do(a action) {
 // launch starts track x's clip y at frame at, replacing what plays there.
 func (s *Session) launch(x, y int, at engine.Frame) {
 	c := s.clip(x, y)
-	if c == nil {
+	if c == nil || c.Broken {
+		s.stop(x, at)
 		return
 	}
 	ts := &s.tracks[x]

@@ -439,3 +439,45 @@ func TestClockBarBeat(t *testing.T) {
 		t.Fatalf("next bar %d", n)
 	}
 }
+
+// TestAdvanceDoesNotAllocate keeps the session's steady state (note clips
+// and audio loops playing, a follow action chain) free of allocations, so
+// the process stays quiet for the garbage collector while performing.
+func TestAdvanceDoesNotAllocate(t *testing.T) {
+	sg := noteSong()
+	for y := 0; y < 3; y++ {
+		if c := sg.Tracks[0].Clips[y]; c != nil {
+			c.Follow = &Follow{After: 4, Action: Next, Chance: 1}
+		}
+	}
+	p, err := engine.New(engine.DefaultConfig(rate, 3), &engine.Bank{
+		Samples:     make9(),
+		Instruments: []engine.Instrument{{Zones: []engine.Zone{{Low: 0, High: 127, Root: 60, Sample: 0, Gain: 1}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(sg, p, rate)
+	s.LaunchScene(0, 0)
+	out := make([]float32, 256)
+	at := engine.Frame(0)
+	step := func() {
+		at += 128
+		s.Advance(at)
+		p.Render(out)
+	}
+	for i := 0; i < 4000; i++ { // warm up past a few follow actions
+		step()
+	}
+	if n := testing.AllocsPerRun(2000, step); n != 0 {
+		t.Fatalf("Advance+Render allocated %v times per block", n)
+	}
+}
+
+func make9() []*audio.Buffer {
+	var bs []*audio.Buffer
+	for i := 0; i < 9; i++ {
+		bs = append(bs, &audio.Buffer{Rate: rate, Channels: 1, Data: make([]float32, 4800)})
+	}
+	return bs
+}

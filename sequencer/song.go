@@ -64,6 +64,7 @@ type Clip struct {
 	Legato       bool
 	Follow       *Follow
 	Notes        []Note // sorted by At, each At < Length
+	Broken       bool   // its sample could not be loaded (or it has no instrument): it never plays
 }
 
 // Follow plays Action (with probability Chance, else Other) After beats
