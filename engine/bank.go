@@ -14,8 +14,8 @@ type Bank struct {
 	Instruments []Instrument
 }
 
-// An Instrument maps keys to samples. The first zone whose Low..High range
-// holds a key plays it.
+// An Instrument maps keys to samples. Every zone whose Low..High range holds
+// a key plays it (zones layer, as in a drum rack or SFZ).
 type Instrument struct {
 	Zones []Zone
 }

@@ -358,3 +358,20 @@ func TestNotesPitchAndGate(t *testing.T) {
 		}
 	}
 }
+
+func TestZonesLayer(t *testing.T) {
+	bank := &Bank{
+		Samples: []*audio.Buffer{constant(10, 0.25), constant(10, 0.125)},
+		Instruments: []Instrument{{Zones: []Zone{
+			{Low: 36, High: 36, Root: 36, Sample: 0, Gain: 1},
+			{Low: 30, High: 40, Root: 36, Sample: 1, Gain: 1},
+			{Low: 50, High: 60, Root: 50, Sample: 0, Gain: 1},
+		}}},
+	}
+	p := newPlayer(t, bank, 1)
+	send(t, p, Command{Op: NoteOn, At: 3, Key: 36, Vel: 127})
+	out := render(p, 8, 8)
+	if out[2*3] != 0.375 || p.Stats().Voices != 2 {
+		t.Fatalf("key 36 in two zones: %v with %d voices, want 0.375 from 2", out[2*3], p.Stats().Voices)
+	}
+}

@@ -138,18 +138,22 @@ func (p *Player) apply(c *Command, at Frame) {
 		if c.Instrument < 0 || int(c.Instrument) >= len(p.bank.Instruments) {
 			return
 		}
-		z := p.bank.Instruments[c.Instrument].zone(c.Key)
-		if z == nil {
-			return
+		// Every zone holding the key plays: zones layer.
+		zones := p.bank.Instruments[c.Instrument].Zones
+		for i := range zones {
+			z := &zones[i]
+			if c.Key < z.Low || c.Key > z.High {
+				continue
+			}
+			v := p.alloc(at)
+			b := p.bank.Samples[z.Sample]
+			v.data, v.ch, v.frames = b.Data, uint8(b.Channels), uint64(b.Frames())
+			v.step = pitchStep(int(c.Key) - int(z.Root))
+			v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
+			v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
+			v.loopLen, v.phase = 0, 0
+			p.tracks[c.Track].voices++
 		}
-		v := p.alloc(at)
-		b := p.bank.Samples[z.Sample]
-		v.data, v.ch, v.frames = b.Data, uint8(b.Channels), uint64(b.Frames())
-		v.step = pitchStep(int(c.Key) - int(z.Root))
-		v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
-		v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
-		v.loopLen, v.phase = 0, 0
-		p.tracks[c.Track].voices++
 	case NoteOff:
 		for _, i := range p.act {
 			v := &p.voices[i]
@@ -170,16 +174,6 @@ func (p *Player) apply(c *Command, at Frame) {
 	case SetTrack:
 		p.tracks[c.Track].setTarget(c.Gain, c.Pan, c.Mute, p.rampFrames)
 	}
-}
-
-// zone returns the first zone playing key, or nil.
-func (in *Instrument) zone(key uint8) *Zone {
-	for i := range in.Zones {
-		if z := &in.Zones[i]; key >= z.Low && key <= z.High {
-			return z
-		}
-	}
-	return nil
 }
 
 // pitchStep returns 2^(semitones/12) in 32.32 fixed point.

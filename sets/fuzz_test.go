@@ -1,0 +1,206 @@
+package sets
+
+import (
+	"errors"
+	"flag"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+	"unicode/utf8"
+)
+
+// fuzzing reports whether the test binary runs with -fuzz, where timing is
+// asserted; plain `go test` only runs the seeds and never depends on timing.
+func fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
+}
+
+// FuzzParse: whatever the input, Parse and Load return (never panic, never
+// hang), return either a Set or Errors, and every error is well formed. The
+// seeds (T7 in docs/realtime-and-reliability.md) run in plain `go test`:
+// valid sets, every malformed set from the table, a 200,000-deep array, a
+// 30,000-part dotted key, a 2 MiB file and unterminated strings.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"testdata/good.toml", "testdata/bad.toml"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, tt := range malformed {
+		f.Add([]byte(tt.src))
+	}
+	f.Add([]byte("a = " + strings.Repeat("[", 200_000)))
+	f.Add([]byte("a = " + strings.Repeat("[", 200_000) + strings.Repeat("]", 200_000)))
+	f.Add([]byte("a = " + strings.Repeat("{b=", 100_000)))
+	f.Add([]byte(strings.Repeat("a.", 29_999) + "a = 1\n"))
+	f.Add([]byte("[" + strings.Repeat("a.", 29_999) + "a]\n"))
+	f.Add([]byte(strings.Repeat("# 2 MiB of comments\n", 2<<20/20+1)))
+	for _, s := range []string{
+		`name = "abc`, `name = 'abc`, `name = """abc`, `name = '''abc`,
+		"name = \"abc\ntempo = 120", `"name = 1`, `[["track`, `a = "\`,
+		`a = """\"""`, `a = ''''''''`, `a = """"""""`, "a = [\"]\"", "a = {b = '}'",
+		"x = [ # ]\n1]", "[[track]]\nclip = [{scene=0, sample=\"a.wav\"},]",
+		"\uFEFF[[scene]]", "\x00", "a = 1\r\nb = 2\r\n", "[a]\n[a.b]\n[[a.c]]\n[[a.c]]",
+		"'quoted key'.\"x\\u00e9\" = 1", "[[track]]\n[track.clip]\nscene = 0",
+		"[[scene]]\n[[track]]\nclip = [ { scene = 0, sample = \"samples/link.wav\" } ]",
+	} {
+		f.Add([]byte(s))
+	}
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		set, err := Parse("set.toml", data)
+		elapsed := time.Since(start)
+		if fuzzing() && len(data) <= MaxFileSize && elapsed > 100*time.Millisecond {
+			// Once more, in case the machine was busy.
+			start = time.Now()
+			Parse("set.toml", data)
+			if again := time.Since(start); again > 100*time.Millisecond {
+				t.Errorf("Parse took %v and %v for %d bytes; want ≤ 100ms", elapsed, again, len(data))
+			}
+		}
+		checkResult(t, data, set, err)
+		checkScanner(t, data)
+
+		fsys := fstest.MapFS{
+			"set.toml":         {Data: data},
+			"samples/a.wav":    {Data: []byte("RIFF")},
+			"samples/link.wav": {Data: []byte("../../outside.wav"), Mode: fs.ModeSymlink},
+		}
+		lset, lerr := Load(fsys, "set.toml")
+		if err != nil && (lset != nil || lerr == nil || !containsLines(lerr.Error(), err.Error())) {
+			t.Errorf("Parse failed with\n%v\nbut Load returned %v,\n%v", err, lset != nil, lerr)
+		}
+		if err == nil && lset == nil {
+			t.Errorf("Parse succeeded but Load failed: %v", lerr)
+		}
+	})
+}
+
+// checkResult checks the invariants of what Parse returned for data.
+func checkResult(t *testing.T, data []byte, set *Set, err error) {
+	t.Helper()
+	if (set == nil) == (err == nil) {
+		t.Fatalf("Parse returned set %v and error %v; want exactly one", set != nil, err)
+	}
+	if err != nil {
+		var es Errors
+		if !errors.As(err, &es) || len(es) == 0 {
+			t.Fatalf("Parse error %v (%T) is not a non-empty Errors", err, err)
+		}
+		lines := 1 + strings.Count(string(data), "\n")
+		for i, e := range es {
+			if e.File != "set.toml" || e.Msg == "" || e.Pos.Line < 0 || e.Pos.Line > lines || e.Pos.Col < 0 {
+				t.Errorf("malformed error %q at %+v (the file has %d lines)", e.Error(), e.Pos, lines)
+			}
+			if i > 0 && e.Pos.before(es[i-1].Pos) {
+				t.Errorf("errors not sorted: %q before %q", es[i-1].Error(), e.Error())
+			}
+		}
+		if len(es) > maxReported+1 {
+			t.Errorf("%d errors; want at most %d", len(es), maxReported+1)
+		}
+		return
+	}
+	if !(set.Tempo >= MinTempo && set.Tempo <= MaxTempo) || set.BeatsPerBar() <= 0 {
+		t.Errorf("bad tempo or time signature: %v %v", set.Tempo, set.TimeSignature)
+	}
+	for ti := range set.Tracks {
+		tr := &set.Tracks[ti]
+		if tr.Pos.Line < 1 {
+			t.Errorf("track %d has no position", ti)
+		}
+		for ci := range tr.Clips {
+			c := &tr.Clips[ci]
+			if c.Scene < 0 || c.Scene >= len(set.Scenes) || tr.Clip(c.Scene) != c {
+				t.Errorf("track %d clip %d: bad or duplicate scene %d", ti, ci, c.Scene)
+			}
+			if c.IsNotes() && set.Instrument(tr.Instrument) == nil {
+				t.Errorf("track %d: note clip without an instrument", ti)
+			}
+			if c.IsNotes() && c.Length.IsZero() {
+				t.Errorf("track %d clip %d: note clip without a length", ti, ci)
+			}
+			if !c.IsNotes() && (!filepath.IsLocal(c.Sample) || c.SamplePos.Line < 1) {
+				t.Errorf("track %d clip %d: sample %q at %v", ti, ci, c.Sample, c.SamplePos)
+			}
+			for ni, n := range c.Notes {
+				if ni > 0 && n.At < c.Notes[ni-1].At {
+					t.Errorf("notes not sorted")
+				}
+				if n.Key < 0 || n.Key > 127 || n.Vel < 1 || n.Vel > 127 || n.Len <= 0 || n.At < 0 {
+					t.Errorf("bad note %+v", n)
+				}
+			}
+		}
+	}
+	for _, r := range set.Samples() {
+		if r.Pos.Line < 1 || r.Owner == "" || !filepath.IsLocal(r.Path) {
+			t.Errorf("bad sample reference %+v", r)
+		}
+	}
+}
+
+// checkScanner: for a document the TOML parser accepts, the position scanner
+// finds every key and array element the parser decoded, each at a position in
+// the file (a differential test of positions.go against BurntSushi/toml).
+func checkScanner(t *testing.T, data []byte) {
+	t.Helper()
+	src := strings.TrimPrefix(string(data), "\uFEFF")
+	if len(data) > MaxFileSize || !utf8.ValidString(src) {
+		return
+	}
+	if _, _, ok := checkNesting(src); !ok {
+		return
+	}
+	raw, err := decodeTOML(src)
+	if err != nil {
+		return
+	}
+	var nodes []*node
+	var walk func(n *node, v any)
+	walk = func(n *node, v any) {
+		if len(nodes) >= 2000 {
+			return
+		}
+		if n != nil {
+			nodes = append(nodes, n)
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				walk(n.child(k), v[k])
+			}
+		case []map[string]any:
+			for i, e := range v {
+				walk(n.elem(i), e)
+			}
+		case []any:
+			for i, e := range v {
+				walk(n.elem(i), e)
+			}
+		}
+	}
+	walk(nil, raw)
+	ix := newPosIndex()
+	for _, n := range nodes {
+		ix.want(n)
+	}
+	scanPositions(src, ix)
+	lines := 1 + strings.Count(src, "\n")
+	for _, n := range nodes {
+		e := ix.m[n.path()]
+		if e == nil || e.key.Line < 1 || e.key.Line > lines || e.val.Line < e.key.Line {
+			t.Errorf("scanner: %s at %+v; the parser decoded it", n.path(), e)
+		}
+	}
+}

@@ -1,0 +1,397 @@
+package sets
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Parse parses and checks the set file text data; file names it in errors and
+// becomes Set.File. It checks the syntax, every key, type and range, and the
+// references between scenes, tracks, clips and instruments, and that sample
+// paths stay inside the set's folder, but it does not touch the file system
+// (Load does).
+//
+// On any problem Parse returns a nil *Set and an Errors listing every problem
+// it found, sorted by position. A syntax error or an over-deep or oversized
+// file stops it early, so then there is only one.
+//
+// Parse runs on the control side; it never panics, whatever data holds.
+func Parse(file string, data []byte) (*Set, error) {
+	set, err := parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// parse is Parse, but when the text is valid TOML it also returns the set as
+// far as it could be decoded, next to the errors (for Check).
+func parse(file string, data []byte) (*Set, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(file, int64(len(data)))
+	}
+	src := strings.TrimPrefix(string(data), "\uFEFF") // a byte-order mark
+	if !utf8.ValidString(src) {
+		i := 0
+		for i < len(src) {
+			r, n := utf8.DecodeRuneInString(src[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		return nil, Errors{{File: file, Pos: offsetPos(src, i), Msg: fmt.Sprintf(
+			"the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", src[i])}}
+	}
+	if p, msg, ok := checkNesting(src); !ok {
+		return nil, Errors{{File: file, Pos: p, Msg: msg, Err: ErrTooDeep}}
+	}
+	raw, err := decodeTOML(src)
+	if err != nil {
+		var pe toml.ParseError
+		e := &Error{File: file, Msg: "syntax error: " + err.Error(), Err: ErrSyntax}
+		if errors.As(err, &pe) {
+			e.Msg = "syntax error: " + pe.Message + syntaxHint(pe)
+			// Position.Start is exact; Position.Line can be one too far
+			// when the error is at the end of a line.
+			e.Pos = offsetPos(src, pe.Position.Start)
+			if pe.Position.Start == 0 && pe.Position.Line > 1 {
+				e.Pos = Pos{Line: pe.Position.Line}
+			}
+		}
+		return nil, Errors{e}
+	}
+
+	d := &decoder{}
+	set := d.decodeSet(file, raw)
+
+	ix := newPosIndex()
+	for _, r := range d.reqs {
+		ix.want(r.n)
+	}
+	for _, e := range d.errs {
+		ix.want(e.n)
+	}
+	scanPositions(src, ix)
+	for _, r := range d.reqs {
+		if r.val {
+			*r.dst = ix.val(r.n)
+		} else {
+			*r.dst = ix.key(r.n)
+		}
+	}
+	if len(d.errs) > 0 {
+		return set, d.errors(file, ix)
+	}
+	return set, nil
+}
+
+// errors turns the pending problems into Errors, building the messages of
+// only those that will be shown: a hostile file can hold 100,000 unknown
+// keys, and suggesting a spelling for each takes a while.
+func (d *decoder) errors(file string, ix *posIndex) Errors {
+	type lazy struct {
+		e     *Error
+		later func(*posIndex) string
+	}
+	all := make([]lazy, len(d.errs))
+	for i, pe := range d.errs {
+		e := &Error{File: file, Msg: pe.msg}
+		if pe.val {
+			e.Pos = ix.val(pe.n)
+		} else {
+			e.Pos = ix.key(pe.n)
+		}
+		all[i] = lazy{e, pe.later}
+	}
+	slices.SortStableFunc(all, func(a, b lazy) int {
+		return cmp.Or(cmp.Compare(a.e.Pos.Line, b.e.Pos.Line), cmp.Compare(a.e.Pos.Col, b.e.Pos.Col))
+	})
+	errs := make(Errors, len(all))
+	for i, l := range all {
+		if l.later != nil && i < 2*maxReported { // room for duplicates
+			l.e.Msg = l.later(ix)
+		}
+		errs[i] = l.e
+	}
+	return sortErrors(errs)
+}
+
+// syntaxHint adds advice to the TOML parser's message for the slips
+// musicians make most: text without quotes, and colours whose # starts a
+// comment.
+func syntaxHint(pe toml.ParseError) string {
+	key := pe.LastKey
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		key = key[i+1:]
+	}
+	if key == "" {
+		key = "name"
+	}
+	switch {
+	case pe.Message == "expected value but found '#' instead":
+		return fmt.Sprintf(`; # outside quotes starts a comment, so write %s = "#rrggbb"`, key)
+	case strings.HasPrefix(pe.Message, `expected value but found "`):
+		word := strings.TrimSuffix(strings.TrimPrefix(pe.Message, `expected value but found "`), `" instead`)
+		return fmt.Sprintf(`; text needs quotes: %s = %s`, key, quote(word))
+	}
+	return ""
+}
+
+// decodeTOML runs the TOML parser, turning a panic (there should be none)
+// into an error so that Parse never panics.
+func decodeTOML(src string) (raw map[string]any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			raw, err = nil, fmt.Errorf("the TOML parser failed: %v", r)
+		}
+	}()
+	_, err = toml.Decode(src, &raw)
+	return raw, err
+}
+
+// offsetPos returns the position of byte offset off in src.
+func offsetPos(src string, off int) Pos {
+	off = max(0, min(off, len(src)))
+	line := 1 + strings.Count(src[:off], "\n")
+	start := strings.LastIndexByte(src[:off], '\n') + 1
+	return Pos{Line: line, Col: 1 + utf8.RuneCountInString(src[start:off])}
+}
+
+func tooLarge(file string, size int64) Errors {
+	mib := float64(size) / (1 << 20)
+	s := fmt.Sprintf("%.1f MiB", mib)
+	if s == "1.0 MiB" {
+		s = fmt.Sprintf("%d bytes", size)
+	}
+	return Errors{{File: file, Msg: fmt.Sprintf("file is %s; sets are limited to 1 MiB", s), Err: ErrTooLarge}}
+}
+
+// Load reads the set file name from fsys, parses it with Parse, and then
+// checks through fsys that every sample it names is a readable file inside
+// the set file's folder. Errors name the file as name.
+//
+// Pass an fsys that confines paths, such as (*os.Root).FS() for the folder
+// holding the set: os.Root refuses symbolic links that lead out of it. When
+// fsys implements fs.ReadLinkFS (os.Root and os.DirFS do), Load also follows
+// symbolic links itself and rejects those that leave the set file's folder.
+//
+// Like Parse, Load returns every problem at once as an Errors. If the text is
+// sound and the only problems are sample files that are missing, unreadable
+// or outside the folder, Load returns the *Set as well as the error, so that a
+// performance can go on without those clips; the Errors' positions match the
+// SampleRef positions from Set.Samples, and a missing file's error satisfies
+// errors.Is(err, fs.ErrNotExist).
+//
+// Load does not decode the samples. It runs on the control side.
+func Load(fsys fs.FS, name string) (*Set, error) {
+	set, err := load(fsys, name)
+	var errs Errors
+	if err != nil && (!errors.As(err, &errs) || !samplesOnly(errs)) {
+		return nil, err
+	}
+	return set, err
+}
+
+// Check is Load for callers that only report problems, such as "gridbox
+// check": as long as the file is valid TOML it returns the set as far as it
+// could be decoded together with every problem, including the samples' (so
+// a caller can go on to decode the samples it names). A set returned with
+// an error may break the rules this package otherwise guarantees: never play
+// it.
+func Check(fsys fs.FS, name string) (*Set, error) { return load(fsys, name) }
+
+// samplesOnly reports whether every error is about a sample file.
+func samplesOnly(errs Errors) bool {
+	for _, e := range errs {
+		if !e.sample {
+			return false
+		}
+	}
+	return true
+}
+
+func load(fsys fs.FS, name string) (*Set, error) {
+	data, err := readLimited(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	set, err := parse(name, data)
+	if set == nil {
+		return nil, err
+	}
+	var errs Errors
+	if err != nil {
+		errs = err.(Errors)
+		if len(errs) > maxReported {
+			return set, err // already too many to show more
+		}
+	}
+	bad := map[Pos]bool{} // sample paths Parse already rejected
+	for _, e := range errs {
+		bad[e.Pos] = true
+	}
+	for _, ref := range set.Samples() {
+		if bad[ref.Pos] || ref.Sample == "" {
+			continue
+		}
+		if err := checkSample(fsys, path.Dir(name), ref.Sample); err != nil {
+			errs = append(errs, &Error{File: name, Pos: ref.Pos, Msg: fmt.Sprintf("sample %s: %s", quote(ref.Sample), sampleProblem(err)), Err: err, sample: true})
+		}
+	}
+	if len(errs) > 0 {
+		return set, sortErrors(errs)
+	}
+	return set, nil
+}
+
+// readLimited reads name from fsys, refusing files over MaxFileSize before
+// reading them (and if they grow while being read).
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	fail := func(msg string, err error) ([]byte, error) {
+		return nil, Errors{{File: name, Msg: msg, Err: err}}
+	}
+	if !fs.ValidPath(name) {
+		return fail("not a valid file name: use a path relative to the file system, with / between folders", fs.ErrInvalid)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fail("cannot open the set: "+errText(err), err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fail("cannot read the set: "+errText(err), err)
+	}
+	if fi.IsDir() {
+		return fail("is a folder, not a set file", nil)
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, tooLarge(name, fi.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return fail("cannot read the set: "+errText(err), err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(name, int64(len(data)))
+	}
+	return data, nil
+}
+
+// errText is err's message without the path an *fs.PathError repeats.
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return err.Error()
+}
+
+// errEscapes is the cause of "path escapes the set's folder" from Load.
+var errEscapes = errors.New("path escapes the set's folder")
+
+// errNotFile is the cause when a sample path names a folder or a device.
+var errNotFile = errors.New("not a regular file")
+
+// maxLinks bounds symbolic-link hops, as the operating system does.
+const maxLinks = 40
+
+// checkSample checks that sample (relative to dir, both slash paths valid for
+// fsys) is a readable regular file inside dir.
+func checkSample(fsys fs.FS, dir, sample string) error {
+	resolved, err := resolveInside(fsys, dir, sample)
+	if err != nil {
+		return err
+	}
+	fi, err := fs.Stat(fsys, resolved)
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		// Don't open it: opening a FIFO would block.
+		return errNotFile
+	}
+	f, err := fsys.Open(resolved)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// resolveInside follows the symbolic links along dir/sample, when fsys can
+// read them, and returns the path they lead to. It fails with errEscapes if
+// the path (or a link on the way) leaves dir.
+func resolveInside(fsys fs.FS, dir, sample string) (string, error) {
+	if !fs.ValidPath(dir) {
+		return "", errEscapes
+	}
+	rl, ok := fsys.(fs.ReadLinkFS)
+	if !ok {
+		return path.Join(dir, sample), nil
+	}
+	todo := strings.Split(sample, "/") // parts still to resolve
+	var done []string                  // resolved parts, relative to dir
+	for links := 0; len(todo) > 0; {
+		part := todo[0]
+		todo = todo[1:]
+		switch part {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) == 0 {
+				return "", errEscapes
+			}
+			done = done[:len(done)-1]
+			continue
+		}
+		p := path.Join(dir, path.Join(done...), part)
+		fi, err := rl.Lstat(p)
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			done = append(done, part)
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", fmt.Errorf("too many symbolic links")
+		}
+		target, err := rl.ReadLink(p)
+		if err != nil {
+			return "", err
+		}
+		if path.IsAbs(target) || strings.HasPrefix(target, `\`) || len(target) >= 2 && target[1] == ':' {
+			return "", errEscapes
+		}
+		todo = append(strings.Split(target, "/"), todo...)
+	}
+	return path.Join(dir, path.Join(done...)), nil
+}
+
+// sampleProblem words a sample-file error for a musician.
+func sampleProblem(err error) string {
+	switch {
+	case errors.Is(err, errEscapes):
+		return "path escapes the set's folder"
+	case errors.Is(err, errNotFile):
+		return "not a sound file (it is a folder or a device)"
+	case errors.Is(err, fs.ErrNotExist):
+		return "file not found"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case strings.Contains(err.Error(), "path escapes from parent"):
+		// os.Root refusing a symbolic link out of the root.
+		return "path escapes the set's folder"
+	}
+	return "cannot read: " + errText(err)
+}
