@@ -1,0 +1,164 @@
+package codec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"runtime"
+	"strings"
+
+	"gridbox/audio"
+	"gridbox/audio/wav"
+)
+
+// MaxFileSize is the largest file DecodeFile reads.
+const MaxFileSize = 512 << 20
+
+// fileLimit is MaxFileSize, lowered by tests.
+var fileLimit int64 = MaxFileSize
+
+// maxSamples caps a decoded Buffer, as in audio/wav: 1 GiB of float32.
+const maxSamples = wav.MaxSamples
+
+// ErrUnsupported reports a file that is not in any supported format.
+var ErrUnsupported = errors.New("not a supported audio file (WAV, FLAC, MP3, Ogg Vorbis)")
+
+// errTooBig reports a file that would decode to more than maxSamples.
+var errTooBig = fmt.Errorf("decodes to more than %d samples (1 GiB of float32)", maxSamples)
+
+// Decode sniffs the content (not the file name) of r and decodes WAV
+// (audio/wav), FLAC (mewkiz/flac), MP3 (hajimehoshi/go-mp3) or Ogg Vorbis
+// (jfreymuth/oggvorbis) from the start of r. name is only used in error
+// messages: `codec: "samples/x.wav": not a supported audio file (WAV, FLAC,
+// MP3, Ogg Vorbis)`, `codec: "x.flac": flac: ...`. An unknown format wraps
+// ErrUnsupported.
+//
+// The Buffer is mono or stereo float32: FLAC of any bit depth is scaled by
+// 1/2^(bits-1) into [-1, 1); MP3 is always stereo (go-mp3 decodes to 16-bit
+// stereo, duplicating a mono stream), with the encoder delay and padding
+// recorded in a LAME/Xing header removed; Vorbis is float. Files with more
+// than two channels keep front left and right. A compressed file cut short
+// decodes the whole frames before the cut (an error if there are none). The
+// sample rate must be within wav.MinRate..wav.MaxRate.
+//
+// The third-party decoders can panic on corrupt input (FuzzDecode found
+// oggvorbis v1.0.5 indexing out of range on an Ogg page without segments;
+// TestOggPanicRecovered keeps it). Decode recovers such a panic and
+// returns it as an error: a damaged sample in a set must fail that sample,
+// not take the instrument down. This is the only place gridbox recovers from
+// a panic; it is sound here because the decoders share no state with the rest
+// of the program, and their half-built output is dropped.
+func Decode(r io.ReadSeeker, name string) (*audio.Buffer, error) {
+	k, err := sniff(r)
+	if err != nil {
+		return nil, fmt.Errorf("codec: %q: %w", name, err)
+	}
+	var b *audio.Buffer
+	switch k {
+	case kindWAV:
+		b, err = wav.Decode(r)
+	case kindFLAC:
+		b, err = safely(r, decodeFLAC)
+	case kindMP3:
+		b, err = safely(r, decodeMP3)
+	case kindVorbis:
+		b, err = safely(r, decodeVorbis)
+	}
+	if err == nil {
+		err = check(b)
+	}
+	if err != nil {
+		prefix := k.String() + ": "
+		if strings.HasPrefix(err.Error(), prefix) {
+			return nil, fmt.Errorf("codec: %q: %w", name, err)
+		}
+		return nil, fmt.Errorf("codec: %q: %s%w", name, prefix, err)
+	}
+	return b, nil
+}
+
+// DecodeFile opens name in fsys, reads it whole and decodes it with Decode.
+// Callers pass an os.Root's FS so that names cannot escape the set's folder.
+// Files larger than MaxFileSize are refused before they are read.
+func DecodeFile(fsys fs.FS, name string) (*audio.Buffer, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("codec: %w", err)
+	}
+	defer f.Close()
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			return nil, fmt.Errorf("codec: %q: is a directory", name)
+		}
+		size = st.Size()
+	}
+	if size > fileLimit {
+		return nil, fmt.Errorf("codec: %q: file is %d MiB, larger than the %d MiB limit", name, size>>20, fileLimit>>20)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(size) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, fileLimit+1)); err != nil {
+		return nil, fmt.Errorf("codec: %q: %w", name, err)
+	}
+	if int64(buf.Len()) > fileLimit {
+		return nil, fmt.Errorf("codec: %q: file is larger than the %d MiB limit", name, fileLimit>>20)
+	}
+	return Decode(bytes.NewReader(buf.Bytes()), name)
+}
+
+// safely runs a third-party decoder on r, turning a panic into an error (see
+// Decode for why). The error names the function that panicked, so that a
+// panic in gridbox's own code is told apart from one in a library (FuzzDecode
+// fails on the former).
+func safely(r io.Reader, decode func(io.Reader) (*audio.Buffer, error)) (b *audio.Buffer, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b, err = nil, fmt.Errorf("corrupt file (the decoder panicked in %s: %v)", panicSite(), p)
+		}
+	}()
+	return decode(r)
+}
+
+// panicSite returns the name of the function that panicked, when called from
+// a deferred function during the panic: the first frame below the runtime's
+// own.
+func panicSite() string {
+	pc := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(3, pc)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			return f.Function
+		}
+		if !more {
+			return "an unknown function"
+		}
+	}
+}
+
+// check validates what a decoder produced.
+func check(b *audio.Buffer) error {
+	switch {
+	case b.Channels != 1 && b.Channels != 2:
+		return fmt.Errorf("%d channels", b.Channels) // a bug here, not in the file
+	case b.Rate < wav.MinRate || b.Rate > wav.MaxRate:
+		return fmt.Errorf("sample rate %d Hz is out of range (%d..%d)", b.Rate, wav.MinRate, wav.MaxRate)
+	case len(b.Data)%b.Channels != 0:
+		return fmt.Errorf("%d samples is not a whole number of frames", len(b.Data))
+	}
+	return nil
+}
+
+// grow extends out by n samples and returns the extended slice, or errTooBig.
+func grow(out []float32, n int) ([]float32, error) {
+	if len(out)+n > maxSamples {
+		return nil, errTooBig
+	}
+	if cap(out)-len(out) < n {
+		out = append(out[:cap(out)], make([]float32, max(n, cap(out)))...)[:len(out)]
+	}
+	return out[:len(out)+n], nil
+}
