@@ -1,0 +1,71 @@
+// Package portaudio is gridbox's live audio.Device on PortAudio (ALSA or
+// JACK on the Pi). It is the only package that imports
+// github.com/gordonklaus/portaudio, it needs cgo and libportaudio
+// (portaudio19-dev), and it builds only with the build tag "portaudio"; this
+// file alone is untagged so the documentation is always visible.
+//
+// # Why the callback is in C
+//
+// Go code entered from PortAudio's C callback thread can stall for
+// milliseconds: the thread must acquire a P and waits out GC stop-the-world
+// pauses, and the binding takes a mutex and a reflect call per buffer
+// (docs/performance.md §3). So the stream and its callback live in a small C
+// shim (shim.c) that never enters Go, and the Renderer runs on a Go render
+// goroutine that keeps a ring filled ahead of the callback:
+//
+//	render goroutine (Go, locked OS thread, SCHED_FIFO if permitted)
+//	  r.Render(block) ─copy─┐
+//	                        ▼
+//	        ring in C memory: float32 frames, lead = Lead blocks
+//	        write index ← render goroutine   read index ← callback
+//	                        │
+//	                        ▼
+//	PortAudio callback (C, audio thread): memcpy frames, or silence + count
+//	  an underrun; count paOutputUnderflow; time the gap since the last call
+//	                        │
+//	                        ▼
+//	                  ALSA / JACK device
+//
+// gordonklaus/portaudio does Pa_Initialize, Pa_Terminate and device
+// enumeration; the shim opens the stream with the same device index (both
+// link the one libportaudio, so they share its state).
+//
+// # Threading and ownership
+//
+//   - Control side (one goroutine at a time; a package mutex serialises
+//     PortAudio calls): List, Open, Start, Close, Log.
+//   - PortAudio's audio thread: gbx_callback only. It owns the output buffer
+//     for the call, reads the ring (consumer), and writes the callback
+//     counters. It does not allocate, lock, log, make syscalls or call Go.
+//   - The render goroutine (a ring.Filler): the only caller of
+//     Renderer.Render; it owns the render block and writes the ring
+//     (producer). It does not allocate in steady state and asks for
+//     SCHED_FIFO on its own OS thread only (never the whole process);
+//     refusal is reported once in Warnings.
+//   - Stats, Counters and Warnings are safe from any goroutine.
+//
+// The C struct gbx_stream (C memory, allocated in Open, freed in Close) owns
+// the ring buffer, both ring indices and the callback counters. Close aborts
+// the stream first, so the callback has stopped before the render goroutine
+// stops and before the memory is freed.
+//
+// An underrun plays silence and delays the rest: no rendered frame is ever
+// dropped to catch up, so the engine's position runs late by the silence
+// inserted (checked by ringtest.RampTest, T5).
+//
+// # No sound card
+//
+// With no sound card PortAudio's probe makes libasound and libjack print
+// dozens of lines to stderr. Open and List capture file descriptor 2 around
+// PortAudio calls (see Log for a --verbose view) and set
+// JACK_NO_START_SERVER=1 unless it is set, so libjack does not try to launch
+// a server (GRIDBOX_PORTAUDIO_STDERR=1 turns the capture off, for debugging).
+// When no output exists, or Config.Device matches none, the error wraps
+// audio.ErrNoDevice and reads as one sentence naming the fix.
+//
+// PortAudio 19.6 aborts the whole process (an assertion in its ALSA device
+// scan) when the ALSA configuration names no "default" or "dmix" PCM, for
+// instance when ALSA_CONFIG_PATH points at a file without PCMs or alsa.conf
+// is missing. Open and List check the configuration first and return an
+// audio.ErrNoDevice error instead of calling Pa_Initialize in that case.
+package portaudio

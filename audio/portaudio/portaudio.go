@@ -1,0 +1,428 @@
+//go:build portaudio
+
+package portaudio
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	pa "github.com/gordonklaus/portaudio"
+
+	"gridbox/audio"
+	"gridbox/audio/ring"
+)
+
+// Config selects and shapes a PortAudio output stream. Zero fields take the
+// defaults shown.
+type Config struct {
+	// Device is "" for PortAudio's default output, a decimal device index,
+	// or a case-insensitive substring of a device name (an exact name wins
+	// over a substring; otherwise the lowest index that matches).
+	Device string
+
+	Rate     int // frames per second; 48000
+	Block    int // frames per Render call and per PortAudio callback; 128
+	Lead     int // blocks the render goroutine keeps ahead of the callback; 2
+	Channels int // 2
+
+	// Latency is the suggested device latency; 0 uses the device's default
+	// low latency.
+	Latency time.Duration
+
+	// Priority is the SCHED_FIFO priority asked for the render goroutine's
+	// OS thread (only that thread); 0 means 1, which already puts it ahead
+	// of every ordinary thread, and equals the priority PortAudio gives its
+	// own ALSA callback thread; negative leaves the thread alone.
+	Priority int
+}
+
+func (c Config) withDefaults() Config {
+	if c.Rate == 0 {
+		c.Rate = 48000
+	}
+	if c.Block == 0 {
+		c.Block = 128
+	}
+	if c.Lead == 0 {
+		c.Lead = 2
+	}
+	if c.Channels == 0 {
+		c.Channels = 2
+	}
+	if c.Priority == 0 {
+		c.Priority = 1
+	}
+	return c
+}
+
+// Info describes one output device as PortAudio lists it.
+type Info struct {
+	Index             int    // PortAudio device index (stable until devices change)
+	Name              string // e.g. "default", "hw:CARD=Device,DEV=0", "system"
+	HostAPI           string // e.g. "ALSA", "JACK Audio Connection Kit"
+	MaxOutputChannels int
+	DefaultRate       float64
+	Default           bool          // PortAudio's default output device
+	Latency           time.Duration // the device's default low output latency
+}
+
+func (i Info) String() string { return fmt.Sprintf("%d %q (%s)", i.Index, i.Name, i.HostAPI) }
+
+// Counters are a Device's detailed counters; Stats folds them into
+// audio.DeviceStats.
+type Counters struct {
+	Callbacks     uint64        // PortAudio callbacks so far
+	Frames        uint64        // frames handed to PortAudio
+	RingUnderruns uint64        // callbacks that found the ring short and played silence
+	Underflows    uint64        // callbacks PortAudio flagged paOutputUnderflow
+	LateCallbacks uint64        // gaps between callbacks over two periods
+	MaxInterval   time.Duration // longest gap between callbacks
+	MeanInterval  time.Duration // first to latest callback over the gaps between them
+	SinceCallback time.Duration // age of the latest callback, a heartbeat for a watchdog; -1 before the first
+	Fill          ring.Stats    // the render goroutine
+}
+
+// noDeviceError is audio.ErrNoDevice with a sentence the user can act on.
+type noDeviceError struct{ msg string }
+
+func (e *noDeviceError) Error() string { return e.msg }
+func (e *noDeviceError) Unwrap() error { return audio.ErrNoDevice }
+
+// ErrNoDevice text when PortAudio finds no output at all.
+const noDeviceText = "no audio output device found; use --audio null to run without sound, or --device NAME to pick one (gridbox devices lists them)"
+
+var (
+	// mu serialises PortAudio initialisation, enumeration, stream set-up and
+	// tear-down, and guards lastLog. PortAudio's library state is process-wide.
+	mu      sync.Mutex
+	lastLog string
+)
+
+// Log returns what ALSA, JACK and PortAudio printed to stderr during the
+// latest List, Open, Start or Close; normally it is captured and hidden, and
+// this is for a --verbose diagnostic.
+func Log() string {
+	mu.Lock()
+	defer mu.Unlock()
+	return lastLog
+}
+
+// initialize calls Pa_Initialize with stderr captured. Callers hold mu.
+func initialize() error {
+	// libjack would otherwise try to launch a JACK server when none runs.
+	if os.Getenv("JACK_NO_START_SERVER") == "" {
+		os.Setenv("JACK_NO_START_SERVER", "1")
+	}
+	var cards, plugins int
+	var safe bool
+	lastLog = captureStderr(func() { cards, plugins, safe = alsaPreflight() })
+	if !safe {
+		lastLog += fmt.Sprintf("gridbox: PortAudio not initialised: the ALSA configuration (ALSA_CONFIG_PATH=%q) names no \"default\" or \"dmix\" PCM (%d cards, %d plugin PCMs), and PortAudio's ALSA scan aborts the process on such a configuration (assertion devIdx < numDeviceNames in pa_linux_alsa.c)\n",
+			os.Getenv("ALSA_CONFIG_PATH"), cards, plugins)
+		if cards+plugins == 0 {
+			return &noDeviceError{noDeviceText}
+		}
+		return &noDeviceError{"the ALSA configuration has no \"default\" PCM, which PortAudio needs (check ALSA_CONFIG_PATH and /usr/share/alsa/alsa.conf); use --audio null to run without sound"}
+	}
+	var err error
+	lastLog += captureStderr(func() { err = pa.Initialize() })
+	if err != nil {
+		return fmt.Errorf("portaudio: initialise: %w", err)
+	}
+	return nil
+}
+
+// terminate balances one initialize. Callers hold mu.
+func terminate() {
+	lastLog += captureStderr(func() { pa.Terminate() })
+}
+
+// List returns the output devices. Control side.
+func List() ([]Info, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if err := initialize(); err != nil {
+		return nil, err
+	}
+	defer terminate()
+	return outputs()
+}
+
+// outputs lists the devices with output channels. Callers hold mu between
+// initialize and terminate.
+func outputs() ([]Info, error) {
+	devs, err := pa.Devices()
+	if err != nil {
+		return nil, fmt.Errorf("portaudio: list devices: %w", err)
+	}
+	def := -1
+	if d, err := pa.DefaultOutputDevice(); err == nil {
+		def = d.Index
+	}
+	var out []Info
+	for _, d := range devs {
+		if d.MaxOutputChannels <= 0 {
+			continue
+		}
+		api := ""
+		if d.HostApi != nil {
+			api = d.HostApi.Name
+		}
+		out = append(out, Info{
+			Index:             d.Index,
+			Name:              d.Name,
+			HostAPI:           api,
+			MaxOutputChannels: d.MaxOutputChannels,
+			DefaultRate:       d.DefaultSampleRate,
+			Default:           d.Index == def,
+			Latency:           d.DefaultLowOutputLatency,
+		})
+	}
+	return out, nil
+}
+
+// choose picks the output device spec names (see Config.Device).
+func choose(outs []Info, spec string) (Info, error) {
+	spec = strings.TrimSpace(spec)
+	if len(outs) == 0 {
+		return Info{}, &noDeviceError{noDeviceText}
+	}
+	if spec == "" {
+		for _, d := range outs {
+			if d.Default {
+				return d, nil
+			}
+		}
+		return outs[0], nil // PortAudio named no default, but outputs exist
+	}
+	if n, err := strconv.Atoi(spec); err == nil {
+		for _, d := range outs {
+			if d.Index == n {
+				return d, nil
+			}
+		}
+	} else {
+		for _, d := range outs {
+			if strings.EqualFold(d.Name, spec) {
+				return d, nil
+			}
+		}
+		lower := strings.ToLower(spec)
+		for _, d := range outs {
+			if strings.Contains(strings.ToLower(d.Name), lower) {
+				return d, nil
+			}
+		}
+	}
+	names := make([]string, len(outs))
+	for i, d := range outs {
+		names[i] = d.String()
+	}
+	return Info{}, &noDeviceError{fmt.Sprintf(
+		"no audio output device matches %q; the outputs are %s; use --device with one of these numbers or names, or --audio null to run without sound",
+		spec, strings.Join(names, ", "))}
+}
+
+// Device is a PortAudio output stream fed by a render goroutine through a
+// C ring. It implements audio.Device.
+type Device struct {
+	format  audio.Format
+	info    Info
+	rcfg    ring.Config
+	latency time.Duration // PortAudio's output latency plus the ring's lead
+	rtSched bool          // PortAudio was asked to make its ALSA callback thread SCHED_FIFO
+
+	mu       sync.Mutex // guards everything below against Stats during Close
+	p        *pipe
+	filler   *ring.Filler
+	warnings []string
+	started  bool
+	closed   bool
+	final    Counters // the counters at Close
+}
+
+var _ audio.Device = (*Device)(nil)
+
+// Open opens (but does not start) an output stream on the device cfg
+// selects. When there is no output device, or none matches cfg.Device, the
+// error wraps audio.ErrNoDevice and its text is one sentence saying what to
+// do. Control side.
+func Open(cfg Config) (*Device, error) {
+	cfg = cfg.withDefaults()
+	if cfg.Rate < 0 || cfg.Block < 0 || cfg.Lead < 0 || cfg.Channels < 0 || (cfg.Lead+1)*cfg.Block > 1<<24 {
+		return nil, fmt.Errorf("portaudio: bad config %+v", cfg)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if err := initialize(); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			terminate()
+		}
+	}()
+
+	outs, err := outputs()
+	if err != nil {
+		return nil, err
+	}
+	info, err := choose(outs, cfg.Device)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Channels > info.MaxOutputChannels {
+		return nil, fmt.Errorf("portaudio: device %s has %d output channels, not %d", info, info.MaxOutputChannels, cfg.Channels)
+	}
+	format := audio.Format{SampleRate: cfg.Rate, Channels: cfg.Channels}
+	prio := max(cfg.Priority, 0)
+	rcfg := ring.Config{Format: format, Block: cfg.Block, Lead: cfg.Lead, Priority: prio}
+	p, err := newPipe(rcfg)
+	if err != nil {
+		return nil, err
+	}
+	latency := cfg.Latency
+	if latency == 0 {
+		latency = info.Latency
+	}
+	var rtSched bool
+	lastLog += captureStderr(func() { rtSched, err = p.open(info.Index, format, cfg.Block, latency) })
+	if err != nil {
+		p.free()
+		return nil, fmt.Errorf("portaudio: open %s for %d channels at %d Hz: %w", info, cfg.Channels, cfg.Rate, err)
+	}
+	ok = true
+	return &Device{
+		format:  format,
+		info:    info,
+		rcfg:    rcfg,
+		rtSched: rtSched,
+		latency: p.outputLatency() + format.Duration(int64(cfg.Lead*cfg.Block)),
+		p:       p,
+	}, nil
+}
+
+// Format returns the stream's format.
+func (d *Device) Format() audio.Format { return d.format }
+
+// Info returns the device the stream plays on.
+func (d *Device) Info() Info { return d.info }
+
+// Latency returns the output latency: PortAudio's estimate for the stream
+// plus the ring's lead.
+func (d *Device) Latency() time.Duration { return d.latency }
+
+// Start launches the render goroutine, waits until it has filled the ring
+// Lead blocks deep, then starts the PortAudio stream. r.Render is then called
+// on the render goroutine until Close. Control side.
+func (d *Device) Start(r audio.Renderer) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case d.closed:
+		return errors.New("portaudio: Start after Close")
+	case d.started:
+		return errors.New("portaudio: already started")
+	case r == nil:
+		return errors.New("portaudio: nil Renderer")
+	}
+	d.filler = ring.NewFiller(d.p.ring, d.rcfg)
+	if w := d.filler.Start(r); w != "" {
+		if d.rtSched {
+			// PortAudio falls back quietly when it is refused too.
+			w += "; PortAudio's ALSA callback thread is refused SCHED_FIFO likewise"
+		}
+		d.warnings = append(d.warnings, w)
+	}
+	var err error
+	mu.Lock()
+	lastLog += captureStderr(func() { err = d.p.start() })
+	mu.Unlock()
+	if err != nil {
+		d.filler.Stop()
+		return fmt.Errorf("portaudio: start %s: %w", d.info, err)
+	}
+	d.started = true
+	return nil
+}
+
+// Warnings returns notes about things that work but not as well as they
+// could, such as a refused SCHED_FIFO priority. Each is reported once.
+func (d *Device) Warnings() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.warnings...)
+}
+
+// Counters returns the detailed counters. Safe from any goroutine (it takes
+// the Device's control-side lock, never the audio path's).
+func (d *Device) Counters() Counters {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.countersLocked()
+}
+
+func (d *Device) countersLocked() Counters {
+	if d.p == nil {
+		return d.final
+	}
+	c := d.p.counters()
+	if d.filler != nil {
+		c.Fill = d.filler.Stats()
+	}
+	return c
+}
+
+// Stats returns the health counters: Underruns adds the callbacks that found
+// the ring short to those PortAudio flagged as output underflows; LateWakes
+// and MaxInterval are measured on the callback thread; Load and MaxLoad on
+// the render goroutine. Safe from any goroutine.
+func (d *Device) Stats() audio.DeviceStats {
+	c := d.Counters()
+	return audio.DeviceStats{
+		Blocks:      c.Fill.Blocks,
+		Underruns:   c.RingUnderruns + c.Underflows,
+		LateWakes:   c.LateCallbacks,
+		MaxInterval: c.MaxInterval,
+		Load:        c.Fill.Load,
+		MaxLoad:     c.Fill.MaxLoad,
+	}
+}
+
+// Close stops the stream at once (what the host still buffers is dropped),
+// stops the render goroutine, and releases the stream and PortAudio. Render
+// is not called after Close returns. Control side.
+func (d *Device) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	mu.Lock()
+	defer mu.Unlock()
+	var errs []error
+	if d.started {
+		var err error
+		lastLog += captureStderr(func() { err = d.p.abort() })
+		errs = append(errs, err)
+		d.filler.Stop() // after abort: the callback no longer reads the ring
+	}
+	var err error
+	lastLog += captureStderr(func() { err = d.p.close() })
+	errs = append(errs, err)
+	d.final = d.countersLocked()
+	d.p.free()
+	d.p = nil
+	terminate()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("portaudio: close %s: %w", d.info, err)
+	}
+	return nil
+}
