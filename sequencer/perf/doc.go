@@ -1,0 +1,53 @@
+// Package perf parses performance scripts: plain-text lists of timed button
+// presses that play a set without a controller, for offline renders, demos and
+// tests. It imports nothing else from gridbox; the caller resolves times to
+// frames and routes each event to the sequencer or a controller fake.
+//
+// # Format
+//
+// One event per line. A '#' starts a comment anywhere on a line; blank lines
+// are ignored. Every line starts with a time and a command word:
+//
+//	<time> press <x> <y>      # pad of the session grid: x = track column (0 = left), y = scene row (0 = top)
+//	<time> release <x> <y>    # the same pad let go (gate clips stop, others ignore it)
+//	<time> scene <row>        # the scene-launch button of that row
+//	<time> stop <track>       # the track's stop button
+//	<time> stopall            # stop every track
+//	<time> end                # render (or play) ends here
+//	<time> midi <model> <hex bytes...>    # raw bytes from a MIDI controller, e.g. "midi launchpad-mini-mk3 90 0b 7f"
+//	<time> serial <model> <hex bytes...>  # raw bytes from a serial controller, e.g. "serial monome-128 21 03 04"
+//
+// A time is seconds or beats from the start of the transport, which runs from
+// time 0 at the set's tempo: "1.5s", "0s", "6b", "6.25b" (digits with an
+// optional fraction, then the unit; no sign, no exponent). Beats are converted
+// to frames by the sequencer's tempo map, so a script written in beats stays on
+// the grid when the tempo changes. Without an end line the render stops after
+// the command line's --seconds, or else when nothing plays any more.
+//
+// Numbers (x, y, row, track) are whole decimal numbers from 0 to 4095. Whether
+// a pad or row exists in the set is checked by the caller, not here. A model
+// name starts with a letter and holds lower-case letters, digits, '-', '_' and
+// '.'. Bytes are two hex digits each (00 to ff, either case), at least one.
+//
+// # Order
+//
+// Events are kept in file order. Times may go backwards, and seconds and beats
+// may be mixed in one script, because which of "10s" and "16b" comes first
+// depends on the tempo map. The caller resolves each time to a frame and sorts
+// with a stable sort (Script.Sort does this), so events on the same frame keep
+// their file order: a "release 0 0" written before a "press 0 0" at the same
+// time stays a re-press.
+//
+// # Errors and limits
+//
+// Parse reports every bad line at once, joined with errors.Join, each as a
+// *LineError that prints as "FILE:LINE: message" (after 50 bad lines it stops
+// and says how many more lines it skipped). A script may hold at most one end
+// line. Files over 1 MiB (MaxSize) are refused with ErrTooLarge before any
+// parsing, and lines over 4096 bytes (MaxLine) are errors.
+//
+// # Threading
+//
+// Everything here is plain data and pure functions, safe from any goroutine.
+// A Script is not modified by the package after Parse returns, except by Sort.
+package perf

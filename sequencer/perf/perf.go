@@ -1,0 +1,432 @@
+package perf
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Limits on what Parse accepts.
+const (
+	MaxSize    = 1 << 20 // bytes in a script file
+	MaxLine    = 4096    // bytes in one line, comment included
+	MaxNumber  = 4095    // largest x, y, row or track
+	MaxSeconds = 86400   // largest time in seconds (24 hours)
+	MaxBeats   = 100000  // largest time in beats (almost 14 hours at 120 BPM)
+)
+
+// maxErrors is how many bad lines Parse lists before it only counts them.
+const maxErrors = 50
+
+// ErrTooLarge reports a script file over MaxSize bytes.
+var ErrTooLarge = errors.New("script too large")
+
+// Unit is the unit of a Time.
+type Unit int
+
+// The units a script can write times in.
+const (
+	Seconds Unit = iota // "1.5s": wall-clock seconds from the start
+	Beats               // "6b": beats from the start, through the tempo map
+)
+
+// String returns the suffix the unit is written with: "s" or "b".
+func (u Unit) String() string {
+	switch u {
+	case Seconds:
+		return "s"
+	case Beats:
+		return "b"
+	}
+	return fmt.Sprintf("Unit(%d)", int(u))
+}
+
+// Time is when an event happens, counted from the start of the transport.
+// Value is finite, at least 0 and at most MaxSeconds or MaxBeats.
+type Time struct {
+	Value float64
+	Unit  Unit
+}
+
+// String returns the time as a script writes it ("1.5s", "6b"), which Parse
+// reads back to the same Value.
+func (t Time) String() string {
+	return strconv.FormatFloat(t.Value, 'f', -1, 64) + t.Unit.String()
+}
+
+// Kind says what an Event does.
+type Kind int
+
+// The event kinds, one per command word.
+const (
+	Press   Kind = iota // a grid pad pressed: X = track column, Y = scene row
+	Release             // a grid pad let go: X, Y as for Press
+	Scene               // a scene-launch button: Y = scene row
+	Stop                // a track's stop button: X = track column
+	StopAll             // the stop-all button
+	End                 // the render (or playback) ends here
+	MIDI                // raw MIDI bytes from the controller Model
+	Serial              // raw serial bytes from the controller Model
+)
+
+var kindWords = [...]string{
+	Press:   "press",
+	Release: "release",
+	Scene:   "scene",
+	Stop:    "stop",
+	StopAll: "stopall",
+	End:     "end",
+	MIDI:    "midi",
+	Serial:  "serial",
+}
+
+// String returns the command word of the kind, as a script writes it.
+func (k Kind) String() string {
+	if k >= 0 && int(k) < len(kindWords) {
+		return kindWords[k]
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Event is one line of a script.
+//
+// Which fields mean something depends on Kind: X and Y for Press and Release;
+// Y (the row) for Scene; X (the track) for Stop; Model and Bytes for MIDI and
+// Serial. The other fields are zero.
+type Event struct {
+	Line  int // 1-based line in the file
+	At    Time
+	Kind  Kind
+	X, Y  int
+	Model string // controller model, e.g. "launchpad-mini-mk3" (MIDI, Serial)
+	Bytes []byte // raw bytes, at least one (MIDI, Serial)
+}
+
+// String returns the event as a script line (without a comment), which Parse
+// reads back to the same event.
+func (e Event) String() string {
+	var b strings.Builder
+	b.WriteString(e.At.String())
+	b.WriteByte(' ')
+	b.WriteString(e.Kind.String())
+	switch e.Kind {
+	case Press, Release:
+		fmt.Fprintf(&b, " %d %d", e.X, e.Y)
+	case Scene:
+		fmt.Fprintf(&b, " %d", e.Y)
+	case Stop:
+		fmt.Fprintf(&b, " %d", e.X)
+	case MIDI, Serial:
+		b.WriteByte(' ')
+		b.WriteString(e.Model)
+		for _, c := range e.Bytes {
+			fmt.Fprintf(&b, " %02x", c)
+		}
+	}
+	return b.String()
+}
+
+// Script is a parsed performance script.
+type Script struct {
+	File   string  // the name given to Parse, used in messages
+	Events []Event // in file order; see Sort
+}
+
+// Sort orders the events by the frame that frame returns for their time,
+// keeping file order among events on the same frame (a stable sort). frame is
+// the caller's tempo map; it is called once per event.
+func (s *Script) Sort(frame func(Time) int64) {
+	type keyed struct {
+		frame int64
+		e     Event
+	}
+	ks := make([]keyed, len(s.Events))
+	for i, e := range s.Events {
+		ks[i] = keyed{frame(e.At), e}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return cmp.Compare(a.frame, b.frame) })
+	for i, k := range ks {
+		s.Events[i] = k.e
+	}
+}
+
+// LineError is a problem with one line of a script.
+type LineError struct {
+	File string
+	Line int    // 1-based
+	Msg  string // what is wrong, without the position
+}
+
+// Error returns "FILE:LINE: message".
+func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Parse reads a script. file names it in messages. Parse reports every bad line
+// at once, joined with errors.Join, each a *LineError; a file over MaxSize bytes
+// gives an error wrapping ErrTooLarge. On error the Script is nil.
+func Parse(file string, data []byte) (*Script, error) {
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%s: %w: %d bytes, the limit is 1 MiB", file, ErrTooLarge, len(data))
+	}
+	s := &Script{File: file}
+	var errs []error
+	skipped := 0
+	endLine := 0
+	for n := 1; len(data) > 0; n++ {
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		e, ok, msg := parseLine(line)
+		if msg == "" && ok && e.Kind == End {
+			if endLine != 0 {
+				msg = fmt.Sprintf("second end (the first is on line %d)", endLine)
+			} else {
+				endLine = n
+			}
+		}
+		if msg != "" {
+			if len(errs) < maxErrors {
+				errs = append(errs, &LineError{File: file, Line: n, Msg: msg})
+			} else {
+				skipped++
+			}
+			continue
+		}
+		if ok {
+			e.Line = n
+			s.Events = append(s.Events, e)
+		}
+	}
+	if skipped > 0 {
+		errs = append(errs, fmt.Errorf("%s: too many errors; %d more bad lines not listed", file, skipped))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// parseLine parses one line without its newline. ok is false for a blank or
+// comment-only line; msg is non-empty when the line is bad.
+func parseLine(line []byte) (e Event, ok bool, msg string) {
+	if len(line) > MaxLine {
+		return e, false, fmt.Sprintf("line is %d bytes, over the %d-byte limit", len(line), MaxLine)
+	}
+	if i := bytes.IndexByte(line, '#'); i >= 0 {
+		line = line[:i]
+	}
+	f := strings.Fields(string(line))
+	if len(f) == 0 {
+		return e, false, ""
+	}
+	if _, isWord := kindOf(f[0]); isWord {
+		return e, false, fmt.Sprintf("line starts with %q, not a time: write e.g. \"4b %s\"", f[0], strings.Join(f, " "))
+	}
+	at, msg := parseTime(f[0])
+	if msg != "" {
+		return e, false, msg
+	}
+	if len(f) == 1 {
+		return e, false, fmt.Sprintf("time %q without a command (%s)", f[0], strings.Join(kindWords[:], ", "))
+	}
+	kind, known := kindOf(f[1])
+	if !known {
+		return e, false, unknownCommand(f[1])
+	}
+	e = Event{At: at, Kind: kind}
+	args := f[2:]
+	switch kind {
+	case Press, Release:
+		if len(args) != 2 {
+			return e, false, fmt.Sprintf("%s needs 2 numbers (x y), got %d", kind, len(args))
+		}
+		if e.X, msg = parseNumber(kind, "x", args[0]); msg != "" {
+			return e, false, msg
+		}
+		if e.Y, msg = parseNumber(kind, "y", args[1]); msg != "" {
+			return e, false, msg
+		}
+	case Scene:
+		if len(args) != 1 {
+			return e, false, fmt.Sprintf("scene needs 1 number (row), got %d", len(args))
+		}
+		if e.Y, msg = parseNumber(kind, "row", args[0]); msg != "" {
+			return e, false, msg
+		}
+	case Stop:
+		if len(args) != 1 {
+			return e, false, fmt.Sprintf("stop needs 1 number (track), got %d", len(args))
+		}
+		if e.X, msg = parseNumber(kind, "track", args[0]); msg != "" {
+			return e, false, msg
+		}
+	case StopAll, End:
+		if len(args) != 0 {
+			return e, false, fmt.Sprintf("%s takes no arguments, got %d", kind, len(args))
+		}
+	case MIDI, Serial:
+		if len(args) < 2 {
+			return e, false, fmt.Sprintf("%s needs a controller model and at least one hex byte, e.g. %q", kind, rawExample(kind))
+		}
+		if !validModel(args[0]) {
+			return e, false, fmt.Sprintf("%s: model %q: must start with a lower-case letter and hold only a-z, 0-9, '-', '_' and '.' (e.g. %q)", kind, args[0], rawExample(kind))
+		}
+		e.Model = args[0]
+		e.Bytes = make([]byte, len(args)-1)
+		for i, a := range args[1:] {
+			v, err := strconv.ParseUint(a, 16, 8)
+			if len(a) != 2 || err != nil {
+				return e, false, fmt.Sprintf("%s: byte %d %q: expected two hex digits (00 to ff)", kind, i+1, a)
+			}
+			e.Bytes[i] = byte(v)
+		}
+	}
+	return e, true, ""
+}
+
+func rawExample(k Kind) string {
+	if k == Serial {
+		return "serial monome-128 21 03 04"
+	}
+	return "midi launchpad-mini-mk3 90 0b 7f"
+}
+
+func kindOf(word string) (Kind, bool) {
+	for k, w := range kindWords {
+		if w == word {
+			return Kind(k), true
+		}
+	}
+	return 0, false
+}
+
+// parseTime parses "1.5s" or "6b": digits, an optional fraction and a unit.
+func parseTime(s string) (Time, string) {
+	bad := fmt.Sprintf("time %q: expected seconds (1.5s) or beats (6b)", s)
+	num, unit := s[:len(s)-1], s[len(s)-1]
+	var t Time
+	switch unit {
+	case 's':
+		t.Unit = Seconds
+	case 'b':
+		t.Unit = Beats
+	default:
+		return t, bad
+	}
+	lower := strings.ToLower(strings.TrimLeft(num, "+-"))
+	if strings.HasPrefix(lower, "nan") || strings.HasPrefix(lower, "inf") {
+		return t, fmt.Sprintf("time %q: not a finite number", s)
+	}
+	if strings.HasPrefix(num, "-") {
+		return t, fmt.Sprintf("time %q: must not be negative", s)
+	}
+	if !decimal(num) {
+		return t, bad
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil { // only a range error can get here; over any limit anyway
+		v = MaxSeconds + MaxBeats
+	}
+	limit := float64(MaxSeconds)
+	if t.Unit == Beats {
+		limit = MaxBeats
+	}
+	if v > limit {
+		return t, fmt.Sprintf("time %q: over the limit of %g%s", s, limit, t.Unit)
+	}
+	t.Value = v
+	return t, ""
+}
+
+// decimal reports whether s is digits with an optional fraction: "6", "6.25".
+func decimal(s string) bool {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	return digits(intPart) && (!hasDot || digits(frac))
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseNumber parses a whole number 0..MaxNumber named name (x, y, row, track).
+func parseNumber(k Kind, name, s string) (int, string) {
+	if strings.HasPrefix(s, "-") && digits(s[1:]) {
+		return 0, fmt.Sprintf("%s: %s %q: must not be negative", k, name, s)
+	}
+	if !digits(s) {
+		return 0, fmt.Sprintf("%s: %s %q: expected a whole number from 0 to %d", k, name, s, MaxNumber)
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v > MaxNumber {
+		return 0, fmt.Sprintf("%s: %s %q: over the limit of %d", k, name, s, MaxNumber)
+	}
+	return v, ""
+}
+
+func validModel(s string) bool {
+	if len(s) > 64 || s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// unknownCommand names the nearest command word, or lists them all.
+func unknownCommand(word string) string {
+	best, bestDist := "", 3 // suggest only within an edit distance of 2
+	lw := strings.ToLower(word)
+	for _, w := range kindWords {
+		if d := editDistance(lw, w); d < bestDist && d < len(w) {
+			best, bestDist = w, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("unknown command %q (did you mean %q?)", word, best)
+	}
+	return fmt.Sprintf("unknown command %q (commands: %s)", word, strings.Join(kindWords[:], ", "))
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes. Words
+// longer than 32 bytes are far from every command and are not compared.
+func editDistance(a, b string) int {
+	if len(a) > 32 || len(b) > 32 {
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,330 @@
+package perf_test
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gridbox/sequencer/perf"
+)
+
+func TestParseEvents(t *testing.T) {
+	tests := []struct {
+		line string
+		want perf.Event
+	}{
+		{"0b press 0 0", perf.Event{At: perf.Time{0, perf.Beats}, Kind: perf.Press}},
+		{"1.5s press 3 7", perf.Event{At: perf.Time{1.5, perf.Seconds}, Kind: perf.Press, X: 3, Y: 7}},
+		{"6.25b release 4095 4095", perf.Event{At: perf.Time{6.25, perf.Beats}, Kind: perf.Release, X: 4095, Y: 4095}},
+		{"31.7b scene 2", perf.Event{At: perf.Time{31.7, perf.Beats}, Kind: perf.Scene, Y: 2}},
+		{"8b stop 5", perf.Event{At: perf.Time{8, perf.Beats}, Kind: perf.Stop, X: 5}},
+		{"120b stopall", perf.Event{At: perf.Time{120, perf.Beats}, Kind: perf.StopAll}},
+		{"64s end", perf.Event{At: perf.Time{64, perf.Seconds}, Kind: perf.End}},
+		{"2b midi launchpad-mini-mk3 90 0B 7f", perf.Event{At: perf.Time{2, perf.Beats}, Kind: perf.MIDI,
+			Model: "launchpad-mini-mk3", Bytes: []byte{0x90, 0x0b, 0x7f}}},
+		{"2.5s serial monome-128 21 03 04", perf.Event{At: perf.Time{2.5, perf.Seconds}, Kind: perf.Serial,
+			Model: "monome-128", Bytes: []byte{0x21, 0x03, 0x04}}},
+		{"0s serial monome_v1.2 00", perf.Event{At: perf.Time{0, perf.Seconds}, Kind: perf.Serial,
+			Model: "monome_v1.2", Bytes: []byte{0}}},
+		{"  4b\tpress 1 2   # comment after the event", perf.Event{At: perf.Time{4, perf.Beats}, Kind: perf.Press, X: 1, Y: 2}},
+		{"4b press 1 2#no space before the comment", perf.Event{At: perf.Time{4, perf.Beats}, Kind: perf.Press, X: 1, Y: 2}},
+		{"4b press 1 2\r", perf.Event{At: perf.Time{4, perf.Beats}, Kind: perf.Press, X: 1, Y: 2}},
+		{"86400s end", perf.Event{At: perf.Time{86400, perf.Seconds}, Kind: perf.End}},
+		{"100000b end", perf.Event{At: perf.Time{100000, perf.Beats}, Kind: perf.End}},
+		{"007b scene 007", perf.Event{At: perf.Time{7, perf.Beats}, Kind: perf.Scene, Y: 7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			s, err := perf.Parse("t.perf", []byte("# header\n\n"+tt.line+"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want.Line = 3
+			if len(s.Events) != 1 || !reflect.DeepEqual(s.Events[0], tt.want) {
+				t.Fatalf("got %+v, want [%+v]", s.Events, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"1.5x press 0 0", `t.perf:1: time "1.5x": expected seconds (1.5s) or beats (6b)`},
+		{"1.5 press 0 0", `t.perf:1: time "1.5": expected seconds (1.5s) or beats (6b)`},
+		{"s press 0 0", `t.perf:1: time "s": expected seconds (1.5s) or beats (6b)`},
+		{".5b press 0 0", `t.perf:1: time ".5b": expected seconds (1.5s) or beats (6b)`},
+		{"5.b press 0 0", `t.perf:1: time "5.b": expected seconds (1.5s) or beats (6b)`},
+		{"1e3s press 0 0", `t.perf:1: time "1e3s": expected seconds (1.5s) or beats (6b)`},
+		{"0x10b press 0 0", `t.perf:1: time "0x10b": expected seconds (1.5s) or beats (6b)`},
+		{"+1s press 0 0", `t.perf:1: time "+1s": expected seconds (1.5s) or beats (6b)`},
+		{"1_0s press 0 0", `t.perf:1: time "1_0s": expected seconds (1.5s) or beats (6b)`},
+		{"-1b press 0 0", `t.perf:1: time "-1b": must not be negative`},
+		{"-0.5s end", `t.perf:1: time "-0.5s": must not be negative`},
+		{"NaNs end", `t.perf:1: time "NaNs": not a finite number`},
+		{"infb end", `t.perf:1: time "infb": not a finite number`},
+		{"-Infs end", `t.perf:1: time "-Infs": not a finite number`},
+		{"86400.5s end", `t.perf:1: time "86400.5s": over the limit of 86400s`},
+		{"100001b end", `t.perf:1: time "100001b": over the limit of 100000b`},
+		{strings.Repeat("9", 400) + "b end", `t.perf:1: time "` + strings.Repeat("9", 400) + `b": over the limit of 100000b`},
+		{"press 0 0", `t.perf:1: line starts with "press", not a time: write e.g. "4b press 0 0"`},
+		{"4b", `t.perf:1: time "4b" without a command (press, release, scene, stop, stopall, end, midi, serial)`},
+		{"4b pres 0 0", `t.perf:1: unknown command "pres" (did you mean "press"?)`},
+		{"4b Press 0 0", `t.perf:1: unknown command "Press" (did you mean "press"?)`},
+		{"4b stop_all", `t.perf:1: unknown command "stop_all" (did you mean "stopall"?)`},
+		{"4b scenes 1", `t.perf:1: unknown command "scenes" (did you mean "scene"?)`},
+		{"4b relase 0 0", `t.perf:1: unknown command "relase" (did you mean "release"?)`},
+		{"4b launch 0 0", `t.perf:1: unknown command "launch" (commands: press, release, scene, stop, stopall, end, midi, serial)`},
+		{"4b " + strings.Repeat("x", 40), `t.perf:1: unknown command "` + strings.Repeat("x", 40) + `" (commands: press, release, scene, stop, stopall, end, midi, serial)`},
+		{"4b press 1", `t.perf:1: press needs 2 numbers (x y), got 1`},
+		{"4b press", `t.perf:1: press needs 2 numbers (x y), got 0`},
+		{"4b press 1 2 3", `t.perf:1: press needs 2 numbers (x y), got 3`},
+		{"4b release 1", `t.perf:1: release needs 2 numbers (x y), got 1`},
+		{"4b press -1 0", `t.perf:1: press: x "-1": must not be negative`},
+		{"4b press 0 -3", `t.perf:1: press: y "-3": must not be negative`},
+		{"4b press 4096 0", `t.perf:1: press: x "4096": over the limit of 4095`},
+		{"4b release 0 99999999999999999999999", `t.perf:1: release: y "99999999999999999999999": over the limit of 4095`},
+		{"4b press 1.5 0", `t.perf:1: press: x "1.5": expected a whole number from 0 to 4095`},
+		{"4b press a b", `t.perf:1: press: x "a": expected a whole number from 0 to 4095`},
+		{"4b press +1 0", `t.perf:1: press: x "+1": expected a whole number from 0 to 4095`},
+		{"4b scene", `t.perf:1: scene needs 1 number (row), got 0`},
+		{"4b scene 1 2", `t.perf:1: scene needs 1 number (row), got 2`},
+		{"4b scene x", `t.perf:1: scene: row "x": expected a whole number from 0 to 4095`},
+		{"4b scene 5000", `t.perf:1: scene: row "5000": over the limit of 4095`},
+		{"4b stop", `t.perf:1: stop needs 1 number (track), got 0`},
+		{"4b stop 1 2", `t.perf:1: stop needs 1 number (track), got 2`},
+		{"4b stop -2", `t.perf:1: stop: track "-2": must not be negative`},
+		{"4b stopall 1", `t.perf:1: stopall takes no arguments, got 1`},
+		{"4b end now", `t.perf:1: end takes no arguments, got 1`},
+		{"4b midi", `t.perf:1: midi needs a controller model and at least one hex byte, e.g. "midi launchpad-mini-mk3 90 0b 7f"`},
+		{"4b midi launchpad-mini-mk3", `t.perf:1: midi needs a controller model and at least one hex byte, e.g. "midi launchpad-mini-mk3 90 0b 7f"`},
+		{"4b serial monome-128", `t.perf:1: serial needs a controller model and at least one hex byte, e.g. "serial monome-128 21 03 04"`},
+		{"4b midi Launchpad 90", `t.perf:1: midi: model "Launchpad": must start with a lower-case letter and hold only a-z, 0-9, '-', '_' and '.' (e.g. "midi launchpad-mini-mk3 90 0b 7f")`},
+		{"4b midi 90 0b 7f", `t.perf:1: midi: model "90": must start with a lower-case letter and hold only a-z, 0-9, '-', '_' and '.' (e.g. "midi launchpad-mini-mk3 90 0b 7f")`},
+		{"4b serial monome/128 00", `t.perf:1: serial: model "monome/128": must start with a lower-case letter and hold only a-z, 0-9, '-', '_' and '.' (e.g. "serial monome-128 21 03 04")`},
+		{"4b midi " + strings.Repeat("m", 65) + " 90", `t.perf:1: midi: model "` + strings.Repeat("m", 65) + `": must start with a lower-case letter and hold only a-z, 0-9, '-', '_' and '.' (e.g. "midi launchpad-mini-mk3 90 0b 7f")`},
+		{"4b midi launchpad-mini-mk3 90 1g", `t.perf:1: midi: byte 2 "1g": expected two hex digits (00 to ff)`},
+		{"4b midi launchpad-mini-mk3 100", `t.perf:1: midi: byte 1 "100": expected two hex digits (00 to ff)`},
+		{"4b midi launchpad-mini-mk3 9", `t.perf:1: midi: byte 1 "9": expected two hex digits (00 to ff)`},
+		{"4b midi launchpad-mini-mk3 0x90", `t.perf:1: midi: byte 1 "0x90": expected two hex digits (00 to ff)`},
+		{"4b serial monome-128 +1", `t.perf:1: serial: byte 1 "+1": expected two hex digits (00 to ff)`},
+		{"4b press 0 0 " + strings.Repeat(" ", perf.MaxLine), `t.perf:1: line is 4109 bytes, over the 4096-byte limit`},
+		{"#" + strings.Repeat("x", perf.MaxLine), `t.perf:1: line is 4097 bytes, over the 4096-byte limit`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line[:min(len(tt.line), 40)], func(t *testing.T) {
+			s, err := perf.Parse("t.perf", []byte(tt.line))
+			if err == nil {
+				t.Fatalf("no error; events %+v", s.Events)
+			}
+			if s != nil {
+				t.Errorf("got a script with an error")
+			}
+			if err.Error() != tt.want {
+				t.Errorf("got  %s\nwant %s", err, tt.want)
+			}
+			var le *perf.LineError
+			if !errors.As(err, &le) || le.File != "t.perf" || le.Line != 1 {
+				t.Errorf("error %v is not a *LineError for t.perf:1 (got %+v)", err, le)
+			}
+		})
+	}
+}
+
+func TestParseReportsEveryBadLine(t *testing.T) {
+	src := `# demo
+0b scene 0
+4b press 1
+4b press 0 0   # fine
+8b pres 0 0
+
+9z end
+10b end
+12b end
+`
+	_, err := perf.Parse("demo.perf", []byte(src))
+	want := `demo.perf:3: press needs 2 numbers (x y), got 1
+demo.perf:5: unknown command "pres" (did you mean "press"?)
+demo.perf:7: time "9z": expected seconds (1.5s) or beats (6b)
+demo.perf:9: second end (the first is on line 8)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got\n%v\nwant\n%s", err, want)
+	}
+	var lines []int
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var le *perf.LineError
+		if errors.As(e, &le) {
+			lines = append(lines, le.Line)
+		}
+	}
+	if !reflect.DeepEqual(lines, []int{3, 5, 7, 9}) {
+		t.Errorf("LineError lines %v, want [3 5 7 9]", lines)
+	}
+}
+
+func TestParseStopsListingAfter50Errors(t *testing.T) {
+	src := strings.Repeat("bad\n", 60)
+	_, err := perf.Parse("x.perf", []byte(src))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	errs := err.(interface{ Unwrap() []error }).Unwrap()
+	if len(errs) != 51 {
+		t.Fatalf("%d errors, want 50 lines + 1 summary", len(errs))
+	}
+	if got, want := errs[50].Error(), "x.perf: too many errors; 10 more bad lines not listed"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+}
+
+func TestParseTooLarge(t *testing.T) {
+	data := bytes.Repeat([]byte("# padding line\n"), perf.MaxSize/15+1)
+	_, err := perf.Parse("big.perf", data)
+	if !errors.Is(err, perf.ErrTooLarge) {
+		t.Fatalf("got %v, want ErrTooLarge", err)
+	}
+	if !strings.HasPrefix(err.Error(), "big.perf: script too large: ") {
+		t.Errorf("message %q does not name the file", err)
+	}
+	if _, err := perf.Parse("ok.perf", data[:perf.MaxSize]); err != nil {
+		t.Errorf("exactly MaxSize bytes: %v", err)
+	}
+}
+
+func TestParseKeepsFileOrderAndLines(t *testing.T) {
+	src := "8b press 0 0\n\n# comment\n2s scene 1\r\n4b release 0 0"
+	s, err := perf.Parse("o.perf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range s.Events {
+		got = append(got, e.String())
+	}
+	want := []string{"8b press 0 0", "2s scene 1", "4b release 0 0"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	if s.File != "o.perf" || s.Events[0].Line != 1 || s.Events[1].Line != 4 || s.Events[2].Line != 5 {
+		t.Errorf("file %q lines %d %d %d, want o.perf 1 4 5", s.File, s.Events[0].Line, s.Events[1].Line, s.Events[2].Line)
+	}
+}
+
+func TestParseEmpty(t *testing.T) {
+	for _, src := range []string{"", "\n\n", "# only a comment\n   \t\n"} {
+		s, err := perf.Parse("e.perf", []byte(src))
+		if err != nil || len(s.Events) != 0 {
+			t.Errorf("Parse(%q) = %v, %v; want no events", src, s, err)
+		}
+	}
+}
+
+func TestSortIsStableByFrame(t *testing.T) {
+	src := `8b press 0 0
+1s scene 1
+4b release 2 2
+4b press 2 2
+2s stop 3
+0b scene 0
+`
+	s, err := perf.Parse("s.perf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 120 BPM at 48 kHz: a beat is 24000 frames, a second 48000, so 2s == 4b.
+	s.Sort(func(t perf.Time) int64 {
+		if t.Unit == perf.Beats {
+			return int64(t.Value * 24000)
+		}
+		return int64(t.Value * 48000)
+	})
+	var got []string
+	for _, e := range s.Events {
+		got = append(got, e.String())
+	}
+	want := []string{"0b scene 0", "1s scene 1", "4b release 2 2", "4b press 2 2", "2s stop 3", "8b press 0 0"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sorted %q\nwant   %q", got, want)
+	}
+}
+
+func TestStrings(t *testing.T) {
+	for k, want := range map[perf.Kind]string{
+		perf.Press: "press", perf.Release: "release", perf.Scene: "scene", perf.Stop: "stop",
+		perf.StopAll: "stopall", perf.End: "end", perf.MIDI: "midi", perf.Serial: "serial", perf.Kind(42): "Kind(42)",
+	} {
+		if got := k.String(); got != want {
+			t.Errorf("Kind %d: %q, want %q", int(k), got, want)
+		}
+	}
+	for u, want := range map[perf.Unit]string{perf.Seconds: "s", perf.Beats: "b", perf.Unit(7): "Unit(7)"} {
+		if got := u.String(); got != want {
+			t.Errorf("Unit %d: %q, want %q", int(u), got, want)
+		}
+	}
+	if got := (perf.Time{Value: 31.7, Unit: perf.Beats}).String(); got != "31.7b" {
+		t.Errorf("Time.String = %q, want 31.7b", got)
+	}
+	e := perf.Event{At: perf.Time{Value: 1, Unit: perf.Seconds}, Kind: perf.MIDI, Model: "launchpad-mini-mk3", Bytes: []byte{0x90, 0x0b, 0x7f}}
+	if got := e.String(); got != "1s midi launchpad-mini-mk3 90 0b 7f" {
+		t.Errorf("Event.String = %q", got)
+	}
+}
+
+// FuzzParse checks that Parse never panics, that what it accepts is within the
+// documented limits, and that every accepted event prints as a line that parses
+// back to the same event.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"0b scene 0\n15.7b scene 1\n31.7b press 5 2\n47.7b release 5 2\n60b stopall\n64b end\n",
+		"1.5s press 0 0 # comment\r\n2s release 0 0\n",
+		"4b stop 3\n4b stopall\n",
+		"2b midi launchpad-mini-mk3 90 0b 7f\n2.5s serial monome-128 21 03 04\n",
+		"1.5x press 0 0\npress 0 0\n4b pres 1 2\n4b press 1\n",
+		"-1b end\nNaNs end\n1e999s end\n99999999999999999999b end\n",
+		"4b press 4096 -1\n4b midi Launchpad 1g\n4b end\n5b end\n",
+		"0.000000000000000000000000000000000000000000001s end\n",
+		"\x00\xff#\n\t \r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := perf.Parse("fuzz.perf", data)
+		if err != nil {
+			if s != nil {
+				t.Fatal("script and error both returned")
+			}
+			return
+		}
+		ends := 0
+		for _, e := range s.Events {
+			v := e.At.Value
+			if math.IsNaN(v) || v < 0 || (e.At.Unit == perf.Seconds && v > perf.MaxSeconds) || (e.At.Unit == perf.Beats && v > perf.MaxBeats) {
+				t.Fatalf("line %d: bad time %v", e.Line, e.At)
+			}
+			if e.X < 0 || e.X > perf.MaxNumber || e.Y < 0 || e.Y > perf.MaxNumber {
+				t.Fatalf("line %d: bad coordinates %d %d", e.Line, e.X, e.Y)
+			}
+			if (e.Kind == perf.MIDI || e.Kind == perf.Serial) && (len(e.Bytes) == 0 || e.Model == "") {
+				t.Fatalf("line %d: raw event without model or bytes", e.Line)
+			}
+			if e.Kind == perf.End {
+				ends++
+			}
+			back, err := perf.Parse("again.perf", []byte(e.String()))
+			if err != nil {
+				t.Fatalf("line %d printed as %q, which does not parse: %v", e.Line, e.String(), err)
+			}
+			e.Line = 1
+			if !reflect.DeepEqual(back.Events, []perf.Event{e}) {
+				t.Fatalf("round trip of %q gave %+v, want %+v", e.String(), back.Events, e)
+			}
+		}
+		if ends > 1 {
+			t.Fatalf("%d end events", ends)
+		}
+	})
+}
