@@ -214,7 +214,8 @@
 //	             usually has its kick on 36, snare 38, closed hi-hat 42).
 //	             Required.
 //	len  number  how long the note is held, in beats; more than 0. A note
-//	             may be held past the end of the clip. Default 0.25 (a 1/16).
+//	             held past the end of the clip is cut there (for a loop: at
+//	             the loop point). Default 0.25 (a 1/16).
 //	vel  number  velocity, 1..127. Default 100.
 //
 // # [[instrument]]: what plays note clips
