@@ -1,0 +1,45 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"gridbox/sets"
+)
+
+func cmdCheck(e *env, args []string) error {
+	fs := newFlags(e, "check", "SET.toml",
+		"Check reads a set file and every sample it names, and reports every problem at once,\none per line as FILE:LINE:COL: message. It exits 1 if there is any problem, 0 with a\none-line summary if the set is good.")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	l, err := checkSet(pos[0])
+	if err != nil {
+		printProblems(e, err)
+		return exitError{1}
+	}
+	if len(l.problems) > 0 {
+		for _, p := range l.problems {
+			printProblems(e, p)
+		}
+		return exitError{1}
+	}
+	s := l.set
+	fmt.Fprintf(e.stdout, "%s: ok: %q, %d tracks, %d scenes, %d clips, %d instruments, %d samples (%.1f s of audio), %s %s\n",
+		l.file, s.Name, len(s.Tracks), len(s.Scenes), clipCount(s), len(s.Instruments), l.samples, l.seconds,
+		formatTempo(s.Tempo), s.TimeSignature)
+	return nil
+}
+
+// printProblems prints err, one problem per line.
+func printProblems(e *env, err error) {
+	var errs sets.Errors
+	if errors.As(err, &errs) {
+		for _, x := range errs {
+			fmt.Fprintln(e.stdout, x)
+		}
+		return
+	}
+	fmt.Fprintln(e.stdout, err)
+}

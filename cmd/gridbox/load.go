@@ -1,0 +1,293 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"gridbox/audio"
+	"gridbox/audio/codec"
+	"gridbox/engine"
+	"gridbox/sequencer"
+	"gridbox/sets"
+)
+
+// A loaded set is everything play and render need: the parsed set, the
+// engine's bank of decoded samples and the sequencer's song.
+type loaded struct {
+	file     string // the set's path as the user gave it
+	set      *sets.Set
+	bank     *engine.Bank
+	song     *sequencer.Song
+	problems []error // sample problems; the rest of the set still plays
+	samples  int     // distinct sample files decoded
+	seconds  float64 // their total length
+}
+
+// loadSet loads the set at file, decodes every sample (resampled to rate when
+// rate > 0) and builds the bank and song. A set whose text has problems is an
+// error (sets.Errors naming file, line and column); samples that cannot be
+// used are listed in problems and their clips and zones become silent, so
+// the rest of the set still plays.
+func loadSet(file string, rate int) (*loaded, error) { return load(file, rate, false) }
+
+// checkSet is loadSet for reporting only: problems in the text do not stop
+// it from decoding every sample the set names, so that all problems are
+// found in one run. Its result has no bank or song when the text has
+// problems.
+func checkSet(file string) (*loaded, error) { return load(file, 0, true) }
+
+func load(file string, rate int, check bool) (*loaded, error) {
+	root, err := os.OpenRoot(filepath.Dir(file))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	defer root.Close()
+	fsys := root.FS()
+	load := sets.Load
+	if check {
+		load = sets.Check
+	}
+	set, err := load(fsys, filepath.Base(file))
+	var errs sets.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			e.File = file
+		}
+	}
+	if set == nil {
+		if err == nil {
+			err = fmt.Errorf("%s: not loaded", file)
+		}
+		return nil, err
+	}
+	l := &loaded{file: file, set: set}
+	textOK := true
+	bad := map[sets.Pos]bool{} // samples the set loader already reported
+	for _, e := range errs {
+		l.problems = append(l.problems, e)
+		if errors.Is(e, fs.ErrNotExist) || isSampleError(set, e) {
+			bad[e.Pos] = true
+		} else {
+			textOK = false
+		}
+	}
+
+	// Decode each distinct sample once, in parallel: decoding and resampling
+	// happen here, off the audio path.
+	refs := set.Samples()
+	index := map[string]int32{}
+	var paths []string
+	for _, r := range refs {
+		if bad[r.Pos] {
+			continue
+		}
+		if _, ok := index[r.Path]; !ok {
+			index[r.Path] = int32(len(paths))
+			paths = append(paths, r.Path)
+		}
+	}
+	bufs := make([]*audio.Buffer, len(paths))
+	errsByPath := make([]error, len(paths))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, p := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			b, err := codec.DecodeFile(fsys, p)
+			if err == nil && b.Frames() == 0 {
+				err = errors.New("the file holds no audio")
+			}
+			if err == nil && rate > 0 {
+				b = audio.Resample(b, rate)
+			}
+			bufs[i], errsByPath[i] = b, err
+		}()
+	}
+	wg.Wait()
+	reported := map[string]bool{}
+	for _, r := range refs {
+		i, ok := index[r.Path]
+		if !ok || bad[r.Pos] || errsByPath[i] == nil || reported[r.Path] {
+			continue
+		}
+		reported[r.Path] = true
+		msg := strings.TrimPrefix(errsByPath[i].Error(), fmt.Sprintf("codec: %q: ", r.Path))
+		l.problems = append(l.problems, &sets.Error{File: file, Pos: r.Pos, Msg: fmt.Sprintf("sample %q: %s", r.Sample, msg)})
+	}
+	l.bank = &engine.Bank{}
+	sampleOf := func(sample string) int32 { // bank index, or -1 if unusable
+		i, ok := index[path.Join(path.Dir(set.File), sample)]
+		if !ok || bufs[i] == nil {
+			return -1
+		}
+		return i
+	}
+	for i, b := range bufs {
+		if b == nil { // keep indices stable: an unusable sample is a silent one
+			b = &audio.Buffer{Rate: max(rate, 1), Channels: 1}
+		} else {
+			l.samples++
+			l.seconds += b.Duration().Seconds()
+		}
+		bufs[i] = b
+	}
+	l.bank.Samples = bufs
+	slices.SortStableFunc(l.problems, func(a, b error) int { return comparePos(a, b) })
+	if !textOK {
+		return l, nil // check only: the set is not fit to play
+	}
+	l.song = buildSong(set, l.bank, sampleOf)
+	return l, nil
+}
+
+// isSampleError reports whether e sits where the set names a sample.
+func isSampleError(set *sets.Set, e *sets.Error) bool {
+	for _, r := range set.Samples() {
+		if r.Pos == e.Pos {
+			return true
+		}
+	}
+	return false
+}
+
+// comparePos orders set errors by position; others keep their order.
+func comparePos(a, b error) int {
+	var ea, eb *sets.Error
+	if !errors.As(a, &ea) || !errors.As(b, &eb) {
+		return 0
+	}
+	if ea.Pos.Line != eb.Pos.Line {
+		return ea.Pos.Line - eb.Pos.Line
+	}
+	return ea.Pos.Col - eb.Pos.Col
+}
+
+// buildSong resolves set into the sequencer's terms: gains in linear units,
+// durations in beats, samples and instruments as bank indices (it also fills
+// bank.Instruments).
+func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32) *sequencer.Song {
+	bpb := set.BeatsPerBar()
+	beats := func(d sets.Duration) sequencer.Beats { return sequencer.Beats(d.Beats(bpb)) }
+	instrIndex := map[string]int32{}
+	for _, in := range set.Instruments {
+		var ei engine.Instrument
+		for _, z := range in.Zones {
+			s := sampleOf(z.Sample)
+			if s < 0 {
+				continue
+			}
+			ei.Zones = append(ei.Zones, engine.Zone{
+				Low: uint8(z.Low), High: uint8(z.High), Root: uint8(z.Root),
+				Sample: s, Gain: engine.DBToGain(z.Gain), Gate: z.Gate,
+			})
+		}
+		instrIndex[in.Name] = int32(len(bank.Instruments))
+		bank.Instruments = append(bank.Instruments, ei)
+	}
+	song := &sequencer.Song{
+		Tempo:       set.Tempo,
+		BeatsPerBar: sequencer.Beats(bpb),
+		Quantize:    beats(set.Quantize),
+		Seed:        1,
+		Scenes:      make([]sequencer.Scene, len(set.Scenes)),
+	}
+	for i, sc := range set.Scenes {
+		song.Scenes[i].Tempo = sc.Tempo
+	}
+	for _, t := range set.Tracks {
+		st := sequencer.Track{
+			Gain:       engine.DBToGain(t.Volume),
+			Pan:        float32(t.Pan),
+			Instrument: -1,
+			Clips:      make([]*sequencer.Clip, len(set.Scenes)),
+		}
+		if i, ok := instrIndex[t.Instrument]; ok {
+			st.Instrument = i
+		}
+		for _, c := range t.Clips {
+			sc := &sequencer.Clip{
+				Sample: -1,
+				Loop:   c.Loop,
+				Length: beats(c.Length),
+				Gain:   engine.DBToGain(c.Gain),
+				Launch: launchModes[c.Launch],
+				Legato: c.Legato,
+			}
+			if c.Quantize != nil {
+				sc.HasQuantize, sc.Quantize = true, beats(*c.Quantize)
+			}
+			if f := c.Follow; f != nil {
+				sc.Follow = &sequencer.Follow{After: beats(f.After), Action: followActions[f.Action], Other: followActions[f.Other], Chance: f.Chance}
+			}
+			if c.IsNotes() {
+				for _, n := range c.Notes {
+					sc.Notes = append(sc.Notes, sequencer.Note{At: sequencer.Beats(n.At), Len: sequencer.Beats(n.Len), Key: uint8(n.Key), Vel: uint8(n.Vel)})
+				}
+				slices.SortStableFunc(sc.Notes, func(a, b sequencer.Note) int { return compareBeats(a.At, b.At) })
+				if st.Instrument < 0 {
+					sc.Broken = true
+				}
+			} else {
+				sc.Sample = sampleOf(c.Sample)
+				if sc.Sample < 0 {
+					sc.Broken = true
+				} else {
+					sc.SampleFrames = bank.Samples[sc.Sample].Frames()
+				}
+			}
+			if c.Scene >= 0 && c.Scene < len(st.Clips) {
+				st.Clips[c.Scene] = sc
+			}
+		}
+		song.Tracks = append(song.Tracks, st)
+	}
+	return song
+}
+
+func compareBeats(a, b sequencer.Beats) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+var launchModes = map[sets.LaunchMode]sequencer.LaunchMode{
+	sets.Trigger: sequencer.Trigger, sets.Gate: sequencer.Gate, sets.Toggle: sequencer.Toggle, sets.Repeat: sequencer.Repeat,
+}
+
+var followActions = map[sets.FollowAction]sequencer.FollowAction{
+	sets.FollowNone: sequencer.FollowNone, sets.Next: sequencer.Next, sets.Previous: sequencer.Previous,
+	sets.First: sequencer.First, sets.Last: sequencer.Last, sets.Any: sequencer.Any,
+	sets.Other: sequencer.Other, sets.Again: sequencer.Again, sets.Stop: sequencer.Stop,
+}
+
+// clipCount counts the set's clips.
+func clipCount(s *sets.Set) int {
+	n := 0
+	for _, t := range s.Tracks {
+		n += len(t.Clips)
+	}
+	return n
+}
+
+func formatTempo(bpm float64) string {
+	if bpm == math.Trunc(bpm) {
+		return fmt.Sprintf("%.0f BPM", bpm)
+	}
+	return fmt.Sprintf("%g BPM", bpm)
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+
+	"gridbox/engine"
+	"gridbox/sequencer"
+	"gridbox/sequencer/perf"
+)
+
+// performer drives a session: it plays the performance script's events at
+// their exact frames and commits the session ahead of the engine.
+// It is owned by one goroutine (the render loop, or play's session goroutine).
+type performer struct {
+	rate    int
+	player  *engine.Player
+	session *sequencer.Session
+	events  []perf.Event // sorted by frame
+	next    int          // first event not yet played
+	end     engine.Frame // the script's "end", or engine.Never
+	skipped int          // controller events this build cannot route yet
+}
+
+func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) {
+	player, err := engine.New(engine.DefaultConfig(rate, max(1, len(l.song.Tracks))), l.bank)
+	if err != nil {
+		return nil, err
+	}
+	p := &performer{rate: rate, player: player, end: engine.Never}
+	p.session = sequencer.NewSession(l.song, player, rate)
+	if script != nil {
+		script.Sort(func(t perf.Time) int64 { return int64(p.frameOf(t)) })
+		p.events = script.Events
+	}
+	return p, nil
+}
+
+// readScript parses the performance script at file ("" = none).
+func readScript(file string) (*perf.Script, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return perf.Parse(file, data)
+}
+
+// frameOf resolves a script time with the session's current tempo map.
+func (p *performer) frameOf(t perf.Time) engine.Frame {
+	if t.Unit == perf.Seconds {
+		return engine.Frame(math.Round(t.Value * float64(p.rate)))
+	}
+	return p.session.Clock().Frame(sequencer.Beats(t.Value))
+}
+
+// advance plays the script events that happen before frame to, then commits
+// the session up to to. Before each event the session is committed up to the
+// event's frame, so tempo changes before it are in force when beat times are
+// resolved.
+func (p *performer) advance(to engine.Frame) {
+	for p.next < len(p.events) {
+		e := p.events[p.next]
+		f := p.frameOf(e.At)
+		if f >= to {
+			break
+		}
+		p.session.Advance(f)
+		if f = p.frameOf(e.At); f >= to {
+			break
+		}
+		p.next++
+		p.play(e, f)
+	}
+	p.session.Advance(to)
+}
+
+func (p *performer) play(e perf.Event, f engine.Frame) {
+	s := p.session
+	switch e.Kind {
+	case perf.Press:
+		s.Press(e.X, e.Y, f)
+	case perf.Release:
+		s.Release(e.X, e.Y, f)
+	case perf.Scene:
+		s.LaunchScene(e.Y, f)
+	case perf.Stop:
+		s.StopTrack(e.X, f)
+	case perf.StopAll:
+		s.StopAll(f)
+	case perf.End:
+		p.end = min(p.end, f)
+	default:
+		p.skipped++
+	}
+}
+
+// scriptDone reports whether every script event has been played.
+func (p *performer) scriptDone() bool { return p.next >= len(p.events) }
+
+// silent reports whether the script is done, nothing plays or is queued, and
+// the engine has no voice left sounding.
+func (p *performer) silent() bool {
+	return p.scriptDone() && p.session.Idle() && p.player.Stats().Voices == 0
+}
+
+// playing counts the tracks with a clip playing.
+func (p *performer) playing() int {
+	n := 0
+	for x := range p.session.Tracks() {
+		if p.session.Playing(x) >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// position formats frame f as bar.beat, e.g. "12.3".
+func (p *performer) position(f engine.Frame) string {
+	bar, beat := p.session.Clock().BarBeat(f)
+	return fmt.Sprintf("%d.%d", bar, int(beat))
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# setup.sh installs the Debian packages gridbox needs, only those missing.
+#   scripts/setup.sh          build and run: PortAudio and ALSA headers
+#   scripts/setup.sh --test   also what "make test" and "make bench" use
+# Runs apt-get as root, or through sudo.
+set -eu
+
+pkgs="pkg-config portaudio19-dev libasound2-dev"
+if [ "${1:-}" = "--test" ]; then
+	pkgs="$pkgs jackd2 sox alsa-utils"
+fi
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "setup: missing packages:$missing (no apt-get here: install them by hand)" >&2
+	exit 1
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "setup: missing packages:$missing; run as root or install sudo" >&2
+		exit 1
+	fi
+	sudo="sudo"
+fi
+echo "setup: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# jackd2 asks whether to enable realtime priority; answer no, non-interactively.
+echo "jackd2 jackd/tweak_rt_limits boolean false" | $sudo debconf-set-selections 2>/dev/null || true
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
