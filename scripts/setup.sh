@@ -7,7 +7,7 @@ set -eu
 
 pkgs="pkg-config portaudio19-dev libasound2-dev"
 if [ "${1:-}" = "--test" ]; then
-	pkgs="$pkgs jackd2 sox alsa-utils"
+	pkgs="$pkgs jackd2 sox alsa-utils pulseaudio pulseaudio-utils"
 fi
 
 missing=""
