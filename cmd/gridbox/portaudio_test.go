@@ -77,8 +77,10 @@ func paChild(args []string) error {
 	if err != nil {
 		return err
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for pos.Load() < int64(frames)+64*renderBlock && time.Now().Before(deadline) {
+	// Close once PortAudio has been handed the whole signal and a second
+	// more (rendering finishes long before the callback has played it).
+	deadline := time.Now().Add(30 * time.Second)
+	for dev.Counters().Frames < uint64(frames+rate) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	if err := dev.Close(); err != nil {
