@@ -62,13 +62,26 @@ type DeviceStats struct {
 // ErrNoDevice reports that no usable audio output exists.
 var ErrNoDevice = errors.New("audio: no usable output device")
 
-// Buffer is decoded audio held in memory: interleaved float32 frames at Rate.
+// Buffer is decoded audio held in memory: interleaved frames at Rate.
 // Channels is 1 (mono) or 2 (stereo). A Buffer handed to the engine is
 // immutable from then on.
+//
+// The samples are in Data, or, for a 16-bit source decoded for playback, in
+// PCM16 (half the memory, and exact: sample i is PCM16[i]/32768). Exactly one
+// of the two holds them; the other is nil.
 type Buffer struct {
 	Rate     int
 	Channels int
-	Data     []float32 // len(Data) == Frames()*Channels
+	Data     []float32 // len == Frames()*Channels, or nil when PCM16 holds the samples
+	PCM16    []int16
+}
+
+// Len returns the number of samples (frames × channels) in b.
+func (b *Buffer) Len() int {
+	if b.PCM16 != nil {
+		return len(b.PCM16)
+	}
+	return len(b.Data)
 }
 
 // Frames returns the number of frames in b.
@@ -76,7 +89,20 @@ func (b *Buffer) Frames() int {
 	if b == nil || b.Channels == 0 {
 		return 0
 	}
-	return len(b.Data) / b.Channels
+	return b.Len() / b.Channels
+}
+
+// Floats returns b's samples as float32: Data itself, or a new slice
+// converted from PCM16.
+func (b *Buffer) Floats() []float32 {
+	if b.PCM16 == nil {
+		return b.Data
+	}
+	f := make([]float32, len(b.PCM16))
+	for i, v := range b.PCM16 {
+		f[i] = float32(v) * 0x1p-15
+	}
+	return f
 }
 
 // Duration returns how long b plays at its own rate.

@@ -50,8 +50,8 @@ func Resample(b *Buffer, rate int) *Buffer {
 	if b.Rate == rate {
 		return b
 	}
-	if b.Rate <= 0 || rate <= 0 || b.Channels <= 0 || len(b.Data)%b.Channels != 0 {
-		panic(fmt.Sprintf("audio: Resample of a %d Hz, %d-channel Buffer of %d samples to %d Hz", b.Rate, b.Channels, len(b.Data), rate))
+	if b.Rate <= 0 || rate <= 0 || b.Channels <= 0 || b.Len()%b.Channels != 0 {
+		panic(fmt.Sprintf("audio: Resample of a %d Hz, %d-channel Buffer of %d samples to %d Hz", b.Rate, b.Channels, b.Len(), rate))
 	}
 	if int64(b.Rate) > 4096*int64(rate) {
 		panic(fmt.Sprintf("audio: Resample from %d Hz to %d Hz: downsampling by more than 4096 is not supported", b.Rate, rate))
@@ -59,7 +59,7 @@ func Resample(b *Buffer, rate int) *Buffer {
 	k := newKernel(b.Rate, rate)
 	in := b.Frames()
 	out := int((2*int64(in)*int64(k.l) + int64(k.m)) / (2 * int64(k.m))) // round(in·L/M)
-	dst := &Buffer{Rate: rate, Channels: b.Channels, Data: make([]float32, out*b.Channels)}
+	dst := &Buffer{Rate: rate, Channels: b.Channels, Data: MakeSamples(out * b.Channels)}
 	if out == 0 {
 		return dst
 	}
@@ -71,6 +71,9 @@ func Resample(b *Buffer, rate int) *Buffer {
 	x := make([]float64, (in+k.taps+1)*nch)
 	for i, v := range b.Data {
 		x[k.taps/2*nch+i] = float64(v)
+	}
+	for i, v := range b.PCM16 {
+		x[k.taps/2*nch+i] = float64(v) * 0x1p-15
 	}
 
 	// Split the output frames between the CPUs when there is enough work

@@ -375,3 +375,29 @@ func TestZonesLayer(t *testing.T) {
 		t.Fatalf("key 36 in two zones: %v with %d voices, want 0.375 from 2", out[2*3], p.Stats().Voices)
 	}
 }
+
+// TestPCM16SamplesPlayExactly: 16-bit samples (Buffer.PCM16) play at unity
+// exactly, mono and stereo, looped, and pitched through a zone.
+func TestPCM16SamplesPlayExactly(t *testing.T) {
+	m := &audio.Buffer{Rate: rate, Channels: 1, PCM16: []int16{16384, -8192, 32767, -32768}}
+	st := &audio.Buffer{Rate: rate, Channels: 2, PCM16: []int16{16384, -16384, 8192, 4096}}
+	bank := &Bank{Samples: []*audio.Buffer{m, st}, Instruments: []Instrument{{Zones: []Zone{{Low: 60, High: 60, Root: 60, Sample: 0, Gain: 1}}}}}
+	p := newPlayer(t, bank, 3)
+	send(t, p, Command{Op: PlayClip, At: 5, Sample: 0, Gain: 1, Loop: true, LoopLen: LoopFrames(4)},
+		Command{Op: PlayClip, At: 5, Sample: 1, Gain: 1, Track: 1},
+		Command{Op: NoteOn, At: 20, Track: 2, Key: 60, Vel: 127})
+	out := render(p, 30, 7)
+	want := []float32{0.5 + 0.5, -0.25 + 0.25, 32767.0 / 32768, -1}
+	wantR := []float32{0, -0.25 + 0.125, 32767.0 / 32768, -1} // 0.5 from the mono, -0.5 from the stereo
+	for i := range want {
+		if l, r := out[2*(5+i)], out[2*(5+i)+1]; l != want[i] || r != wantR[i] {
+			t.Fatalf("frame %d: %v,%v want %v,%v", 5+i, l, r, want[i], wantR[i])
+		}
+	}
+	if l := out[2*9]; l != 0.5 { // the loop restarts at frame 9
+		t.Fatalf("loop restart: %v", l)
+	}
+	if l := out[2*20]; l != -1+0.5 { // the loop's 4th sample plus the note's 1st
+		t.Fatalf("note on a PCM16 zone: %v", l)
+	}
+}

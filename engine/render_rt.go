@@ -122,7 +122,7 @@ func (p *Player) apply(c *Command, at Frame) {
 		}
 		v := p.alloc(at)
 		b := p.bank.Samples[c.Sample]
-		v.data, v.ch, v.frames = b.Data, uint8(b.Channels), uint64(b.Frames())
+		v.data, v.pcm, v.ch, v.frames = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames())
 		v.step, v.gain, v.clip, v.track, v.gate = one, c.Gain, c.Clip, c.Track, false
 		v.loopLen = 0
 		if c.Loop {
@@ -147,7 +147,7 @@ func (p *Player) apply(c *Command, at Frame) {
 			}
 			v := p.alloc(at)
 			b := p.bank.Samples[z.Sample]
-			v.data, v.ch, v.frames = b.Data, uint8(b.Channels), uint64(b.Frames())
+			v.data, v.pcm, v.ch, v.frames = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames())
 			v.step = pitchStep(int(c.Key) - int(z.Root))
 			v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
 			v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
@@ -284,7 +284,7 @@ func (p *Player) release(k int, at Frame) {
 	if v.clip >= 0 {
 		p.emit(Event{Kind: EvStopped, Track: v.track, Clip: v.clip, Frame: at})
 	}
-	v.data = nil
+	v.data, v.pcm = nil, nil
 	last := len(p.act) - 1
 	p.act[k] = p.act[last]
 	p.act = p.act[:last]

@@ -50,14 +50,25 @@ func TestRTImports(t *testing.T) {
 	}
 }
 
-func loopBank(voices int) *Bank {
+func loopBank(voices int) *Bank { return loopBankOf(voices, false) }
+
+// loopBankOf makes distinct stereo loops of a few seconds, like real clips,
+// as float32 or (pcm16) 16-bit samples.
+func loopBankOf(voices int, pcm16 bool) *Bank {
 	b := &Bank{}
 	for i := 0; i < voices; i++ {
-		// Distinct stereo loops of a few seconds, like real clips.
 		n := rate*2 + i*97
-		buf := &audio.Buffer{Rate: rate, Channels: 2, Data: make([]float32, 2*n)}
-		for j := range buf.Data {
-			buf.Data[j] = float32(j%200-100) / 1000
+		buf := &audio.Buffer{Rate: rate, Channels: 2}
+		if pcm16 {
+			buf.PCM16 = make([]int16, 2*n)
+			for j := range buf.PCM16 {
+				buf.PCM16[j] = int16((j%200 - 100) * 32)
+			}
+		} else {
+			buf.Data = make([]float32, 2*n)
+			for j := range buf.Data {
+				buf.Data[j] = float32(j%200-100) / 1000
+			}
 		}
 		b.Samples = append(b.Samples, buf)
 	}
@@ -67,8 +78,10 @@ func loopBank(voices int) *Bank {
 }
 
 // busyPlayer has voices looping clips spread over 16 tracks.
-func busyPlayer(t testing.TB, voices int) *Player {
-	p := newPlayer(t, loopBank(voices), 16)
+func busyPlayer(t testing.TB, voices int) *Player { return busyPlayerOf(t, voices, false) }
+
+func busyPlayerOf(t testing.TB, voices int, pcm16 bool) *Player {
+	p := newPlayer(t, loopBankOf(voices, pcm16), 16)
 	for i := 0; i < voices; i++ {
 		send(t, p, Command{Op: PlayClip, Sample: int32(i), Gain: 0.1, Track: int16(i % 16), Clip: int32(i), Loop: true, LoopLen: LoopFrames(float64(rate) * 1.5)})
 	}
@@ -101,6 +114,7 @@ func TestRenderDoesNotAllocate(t *testing.T) {
 	}{
 		{"idle", 0, nil},
 		{"64 voices", 64, nil},
+		{"64 voices, 16-bit samples", -64, nil},
 		{"256 voices and steals", 256, func(p *Player) {
 			p.Send(Command{Op: NoteOn, At: p.Position() + 5, Instrument: 0, Key: 64, Vel: 100})
 		}},
@@ -134,6 +148,9 @@ func TestRenderDoesNotAllocate(t *testing.T) {
 	}
 	for _, c := range cases {
 		p := busyPlayer(t, c.voices)
+		if c.voices < 0 {
+			p = busyPlayerOf(t, -c.voices, true)
+		}
 		// Warm up and run the scenario several times outside measurement,
 		// then measure the calls that follow it.
 		n := testing.AllocsPerRun(50, func() {

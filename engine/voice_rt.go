@@ -5,7 +5,8 @@ const one = 1 << 32 // 1.0 in 32.32 fixed point
 // voice plays one sample: an audio clip (step 1.0, maybe looping) or a note
 // (any step, linear interpolation). Positions are 32.32 fixed point frames.
 type voice struct {
-	data    []float32 // the Bank's sample, interleaved
+	data    []float32 // the Bank's sample, interleaved (float sources)
+	pcm     []int16   // or this, for 16-bit sources (value/32768)
 	frames  uint64    // sample length in frames
 	phase   uint64    // position in the sample (and in the loop), 32.32
 	step    uint64    // advance per output frame, 32.32
@@ -102,6 +103,25 @@ func (v *voice) copyRun(dst []float32, idx int) {
 		v.fade = f
 		return
 	}
+	if v.pcm != nil {
+		g *= 1.0 / 32768
+		if v.ch == 2 {
+			src := v.pcm[2*idx : 2*idx+2*n]
+			dst = dst[:len(src)]
+			for i := range src {
+				dst[i] += float32(src[i]) * g
+			}
+			return
+		}
+		src := v.pcm[idx : idx+n]
+		dst = dst[:2*len(src)]
+		for i, s := range src {
+			f := float32(s) * g
+			dst[2*i] += f
+			dst[2*i+1] += f
+		}
+		return
+	}
 	if v.ch == 2 {
 		src := v.data[2*idx : 2*idx+2*n]
 		dst = dst[:len(src)]
@@ -147,6 +167,13 @@ func (v *voice) interpRun(dst []float32) {
 func (v *voice) frame(i int) (l, r float32) {
 	if uint64(i) >= v.frames {
 		return 0, 0
+	}
+	if v.pcm != nil {
+		if v.ch == 2 {
+			return float32(v.pcm[2*i]) * (1.0 / 32768), float32(v.pcm[2*i+1]) * (1.0 / 32768)
+		}
+		s := float32(v.pcm[i]) * (1.0 / 32768)
+		return s, s
 	}
 	if v.ch == 2 {
 		return v.data[2*i], v.data[2*i+1]

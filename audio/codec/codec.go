@@ -50,7 +50,9 @@ var errTooBig = fmt.Errorf("decodes to more than %d samples (1 GiB of float32)",
 // not take the instrument down. This is the only place gridbox recovers from
 // a panic; it is sound here because the decoders share no state with the rest
 // of the program, and their half-built output is dropped.
-func Decode(r io.ReadSeeker, name string) (*audio.Buffer, error) {
+func Decode(r io.ReadSeeker, name string) (*audio.Buffer, error) { return decode(r, name, false) }
+
+func decode(r io.ReadSeeker, name string, compact bool) (*audio.Buffer, error) {
 	k, err := sniff(r)
 	if err != nil {
 		return nil, fmt.Errorf("codec: %q: %w", name, err)
@@ -58,7 +60,11 @@ func Decode(r io.ReadSeeker, name string) (*audio.Buffer, error) {
 	var b *audio.Buffer
 	switch k {
 	case kindWAV:
-		b, err = wav.Decode(r)
+		if compact {
+			b, err = wav.DecodeCompact(r)
+		} else {
+			b, err = wav.Decode(r)
+		}
 	case kindFLAC:
 		b, err = safely(r, decodeFLAC)
 	case kindMP3:
@@ -79,10 +85,18 @@ func Decode(r io.ReadSeeker, name string) (*audio.Buffer, error) {
 	return b, nil
 }
 
-// DecodeFile opens name in fsys, reads it whole and decodes it with Decode.
+// DecodeFile opens name in fsys and decodes it with Decode: WAV files stream
+// from the file, others are read whole first.
 // Callers pass an os.Root's FS so that names cannot escape the set's folder.
 // Files larger than MaxFileSize are refused before they are read.
-func DecodeFile(fsys fs.FS, name string) (*audio.Buffer, error) {
+func DecodeFile(fsys fs.FS, name string) (*audio.Buffer, error) { return decodeFile(fsys, name, false) }
+
+// LoadFile is DecodeFile for playback: 16-bit WAV stays 16-bit in memory
+// (Buffer.PCM16: exact, half the memory of float32), and large buffers live
+// in audio's pre-faulted sample memory. gridbox loads sets with it.
+func LoadFile(fsys fs.FS, name string) (*audio.Buffer, error) { return decodeFile(fsys, name, true) }
+
+func decodeFile(fsys fs.FS, name string, compact bool) (*audio.Buffer, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("codec: %w", err)
@@ -98,6 +112,16 @@ func DecodeFile(fsys fs.FS, name string) (*audio.Buffer, error) {
 	if size > fileLimit {
 		return nil, fmt.Errorf("codec: %q: file is %d MiB, larger than the %d MiB limit", name, size>>20, fileLimit>>20)
 	}
+	// WAV, the bulk of a set, streams straight from the file: reading it
+	// whole first would hold and zero a second copy of every sample.
+	if rs, ok := f.(io.ReadSeeker); ok && size > 0 {
+		if k, err := sniff(rs); err == nil && k == kindWAV {
+			return decode(rs, name, compact)
+		}
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("codec: %q: %w", name, err)
+		}
+	}
 	var buf bytes.Buffer
 	buf.Grow(int(size) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(f, fileLimit+1)); err != nil {
@@ -106,7 +130,7 @@ func DecodeFile(fsys fs.FS, name string) (*audio.Buffer, error) {
 	if int64(buf.Len()) > fileLimit {
 		return nil, fmt.Errorf("codec: %q: file is larger than the %d MiB limit", name, fileLimit>>20)
 	}
-	return Decode(bytes.NewReader(buf.Bytes()), name)
+	return decode(bytes.NewReader(buf.Bytes()), name, compact)
 }
 
 // safely runs a third-party decoder on r, turning a panic into an error (see
@@ -146,8 +170,8 @@ func check(b *audio.Buffer) error {
 		return fmt.Errorf("%d channels", b.Channels) // a bug here, not in the file
 	case b.Rate < wav.MinRate || b.Rate > wav.MaxRate:
 		return fmt.Errorf("sample rate %d Hz is out of range (%d..%d)", b.Rate, wav.MinRate, wav.MaxRate)
-	case len(b.Data)%b.Channels != 0:
-		return fmt.Errorf("%d samples is not a whole number of frames", len(b.Data))
+	case b.Len()%b.Channels != 0:
+		return fmt.Errorf("%d samples is not a whole number of frames", b.Len())
 	}
 	return nil
 }

@@ -51,7 +51,14 @@ const readBlock = 64 << 10
 // only allocated for bytes actually read (or known to be available when r has
 // a Len method or is an io.Seeker), never from a declared size alone, and a
 // file that would decode to more than MaxSamples samples is refused.
-func Decode(r io.Reader) (*audio.Buffer, error) {
+func Decode(r io.Reader) (*audio.Buffer, error) { return decode(r, false) }
+
+// DecodeCompact is Decode for playback: 16-bit PCM mono or stereo comes back
+// in Buffer.PCM16 (exact, half the memory of float32), other formats in
+// Buffer.Data. The samples live in audio's pre-faulted sample memory.
+func DecodeCompact(r io.Reader) (*audio.Buffer, error) { return decode(r, true) }
+
+func decode(r io.Reader, compact bool) (*audio.Buffer, error) {
 	var hdr [12]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, readErr("RIFF header", err)
@@ -90,14 +97,14 @@ func Decode(r io.Reader) (*audio.Buffer, error) {
 				return nil, err
 			}
 			if sawDat {
-				return f.decode(bytes.NewReader(early), int64(len(early)), int64(len(early)))
+				return f.decode(bytes.NewReader(early), int64(len(early)), int64(len(early)), compact)
 			}
 		case id == "data" && f != nil:
 			avail, err := available(r)
 			if err != nil {
 				return nil, fmt.Errorf("wav: %w", err)
 			}
-			return f.decode(r, size, avail)
+			return f.decode(r, size, avail, compact)
 		case id == "data" && !sawDat:
 			var err error
 			if early, err = readEarly(r, size); err != nil {
@@ -220,12 +227,15 @@ func formatGUID(g []byte) string {
 
 // decode reads the data chunk of declared size from r and converts it. avail
 // is how many bytes r holds, or -1 if unknown; it only sizes the allocation.
-func (f *format) decode(r io.Reader, size, avail int64) (*audio.Buffer, error) {
+func (f *format) decode(r io.Reader, size, avail int64, compact bool) (*audio.Buffer, error) {
 	keep := min(f.channels, 2)
 	frameBytes := int64(f.blockAlign)
 	bound := size
 	if avail >= 0 {
 		bound = min(bound, avail)
+	}
+	if compact && !f.float && f.bits == 16 && keep == f.channels {
+		return f.decode16(r, bound, avail >= 0)
 	}
 	var out []float32
 	if avail >= 0 {
@@ -233,7 +243,7 @@ func (f *format) decode(r io.Reader, size, avail int64) (*audio.Buffer, error) {
 		if n > MaxSamples {
 			return nil, errTooBig
 		}
-		out = make([]float32, 0, n)
+		out = audio.MakeSamples(int(n))[:0]
 	}
 
 	block := max(1, readBlock/frameBytes) * frameBytes
@@ -260,6 +270,40 @@ func (f *format) decode(r io.Reader, size, avail int64) (*audio.Buffer, error) {
 	return &audio.Buffer{Rate: f.rate, Channels: keep, Data: out}, nil
 }
 
+// decode16 reads bound bytes (or up to the end) of packed 16-bit PCM into
+// Buffer.PCM16. Only a bound known to be available (known) sizes the buffer
+// up front; a declared size alone never does.
+func (f *format) decode16(r io.Reader, bound int64, known bool) (*audio.Buffer, error) {
+	frameBytes := int64(f.blockAlign)
+	var out []int16
+	if known {
+		if bound/2 > MaxSamples {
+			return nil, errTooBig
+		}
+		out = audio.MakePCM16(int(bound / frameBytes * int64(f.channels)))[:0]
+	}
+	block := max(1, readBlock/frameBytes) * frameBytes
+	buf := make([]byte, block)
+	for left := bound; left >= frameBytes; {
+		n, err := io.ReadFull(r, buf[:min(block, left)])
+		left -= int64(n)
+		n -= n % int(frameBytes)
+		if len(out)+n/2 > MaxSamples {
+			return nil, errTooBig
+		}
+		for i := 0; i+1 < n; i += 2 {
+			out = append(out, int16(binary.LittleEndian.Uint16(buf[i:])))
+		}
+		if err != nil {
+			if isEOF(err) {
+				break
+			}
+			return nil, fmt.Errorf("wav: reading data: %w", err)
+		}
+	}
+	return &audio.Buffer{Rate: f.rate, Channels: f.channels, PCM16: out}, nil
+}
+
 var errTooBig = fmt.Errorf("wav: data decodes to more than %d samples (1 GiB of float32)", MaxSamples)
 
 // convert decodes len(dst)/keep frames from src into dst, keeping the first
@@ -267,6 +311,31 @@ var errTooBig = fmt.Errorf("wav: data decodes to more than %d samples (1 GiB of 
 func (f *format) convert(dst []float32, src []byte, keep int) {
 	le := binary.LittleEndian
 	stride, size := f.blockAlign, f.bits/8
+	if keep == f.channels && stride == keep*size {
+		// Every channel kept and packed: one flat pass (the common case,
+		// several times faster than the per-channel loops below).
+		switch {
+		case !f.float && size == 2:
+			s := src[:2*len(dst)]
+			for i := range dst {
+				dst[i] = float32(int16(le.Uint16(s[2*i:]))) * 0x1p-15
+			}
+			return
+		case !f.float && size == 3:
+			s := src[:3*len(dst)]
+			for i := range dst {
+				b := s[3*i : 3*i+3]
+				dst[i] = float32(int32(uint32(b[0])<<8|uint32(b[1])<<16|uint32(b[2])<<24)>>8) * 0x1p-23
+			}
+			return
+		case f.float && size == 4:
+			s := src[:4*len(dst)]
+			for i := range dst {
+				dst[i] = finite(math.Float32frombits(le.Uint32(s[4*i:])))
+			}
+			return
+		}
+	}
 	frames := len(dst) / keep
 	for c := range keep {
 		d, s := dst[c:], src[c*size:]

@@ -231,7 +231,7 @@ func Encode(w io.WriteSeeker, b *audio.Buffer, sf SampleFormat) error {
 	if err != nil {
 		return err
 	}
-	if err := wr.Write(b.Data); err != nil {
+	if err := wr.Write(b.Floats()); err != nil {
 		return err
 	}
 	return wr.Close()

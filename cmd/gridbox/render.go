@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"gridbox/audio"
@@ -29,9 +31,21 @@ func cmdRender(e *env, args []string) error {
 	rate := fs.Int("rate", defaultRate, "sample `rate` in Hz")
 	seconds := fs.Float64("seconds", 0, "render `N` seconds (0: until the script's end or silence)")
 	format := fs.String("format", "f32", renderFormatUsage)
+	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile of the whole render to `FILE` (for performance work)")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *out == "" {
 		fmt.Fprintln(e.stderr, "gridbox render: -o OUT.wav is required")
