@@ -14,9 +14,6 @@ const (
 	// Stop fades out Track's voices of clip Clip at At (Clip < 0: every clip
 	// voice and every gated note voice on the track).
 	Stop
-	// Cancel drops Track's pending PlayClip and NoteOn commands that have not
-	// reached their frame yet.
-	Cancel
 	// NoteOn plays Key at velocity Vel on Track with instrument Instrument.
 	NoteOn
 	// NoteOff releases Key on Track (gated zones fade out; one-shots ring on).
@@ -42,12 +39,16 @@ type Command struct {
 	Loop, Mute bool
 }
 
+// MaxLoopFrames is the longest loop a Command can carry (about 12 hours at
+// 48 kHz); LoopFrames clamps longer ones.
+const MaxLoopFrames = 1<<31 - 1
+
 // LoopFrames converts a loop length in (fractional) frames to Command.LoopLen.
 func LoopFrames(frames float64) uint64 {
-	if frames <= 0 {
+	if !(frames > 0) {
 		return 0
 	}
-	return uint64(frames*(1<<32) + 0.5)
+	return uint64(min(frames, MaxLoopFrames)*(1<<32) + 0.5)
 }
 
 // EventKind says what an Event reports.

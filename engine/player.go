@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sync/atomic"
@@ -125,9 +124,6 @@ func (r *ring[T]) init(n int) {
 	r.buf = make([]T, size)
 	r.mask = uint64(size - 1)
 }
-
-// ErrRingFull is returned by SendAll when the command ring has no room.
-var ErrRingFull = errors.New("engine: command ring full")
 
 // Send queues c for the realtime side. It never blocks: it returns false
 // (and counts it in Stats.SendFull) when the ring is full. Only the session

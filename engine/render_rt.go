@@ -70,10 +70,6 @@ func (p *Player) drain() {
 		if !ok {
 			return
 		}
-		if c.Op == Cancel {
-			p.cancel(c.Track)
-			continue
-		}
 		if p.pn == len(p.pending) {
 			if p.ph == 0 {
 				p.dropped.Add(1)
@@ -96,20 +92,6 @@ func (p *Player) drain() {
 	}
 }
 
-// cancel removes track's pending starts (PlayClip and NoteOn).
-func (p *Player) cancel(track int16) {
-	j := p.ph
-	for i := p.ph; i < p.pn; i++ {
-		c := p.pending[i]
-		if c.Track == track && (c.Op == PlayClip || c.Op == NoteOn) {
-			continue
-		}
-		p.pending[j] = c
-		j++
-	}
-	p.pn = j
-}
-
 // apply carries out c at frame at (the start of the segment it begins).
 func (p *Player) apply(c *Command, at Frame) {
 	if int(c.Track) < 0 || int(c.Track) >= len(p.tracks) {
@@ -128,7 +110,9 @@ func (p *Player) apply(c *Command, at Frame) {
 		if c.Loop {
 			v.loopLen = max(c.LoopLen, one)
 		}
-		v.phase = uint64(max(c.Offset, 0)) << 32
+		// A late start begins where it would have been by now, so a loop
+		// stays on the grid with the other tracks.
+		v.phase = uint64(max(c.Offset, 0)+int64(at-c.At)) << 32
 		if v.loopLen != 0 {
 			v.phase %= v.loopLen
 		}

@@ -84,6 +84,13 @@ func (c *Clock) SetTempo(at engine.Frame, bpm float64) {
 	c.segs = append(c.segs, segment{frame: float64(at), beat: c.Beat(at), bpm: bpm})
 }
 
+// Unplan forgets the tempo changes planned at frames after from.
+func (c *Clock) Unplan(from engine.Frame) {
+	for len(c.segs) > 1 && c.segs[len(c.segs)-1].frame > float64(from) {
+		c.segs = c.segs[:len(c.segs)-1]
+	}
+}
+
 // Frames returns how many frames d beats last starting at frame from,
 // as a fraction (loop lengths keep the fraction).
 func (c *Clock) Frames(from engine.Frame, d Beats) float64 {

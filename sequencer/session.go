@@ -32,15 +32,16 @@ type Session struct {
 	tracks    []trackState
 	rng       *rand.Rand
 	nextTag   int32
-	refused   uint64 // commands the engine's ring refused
+	filled    []int            // scratch for follow actions
+	backlog   []engine.Command // commands the engine's ring had no room for yet
+	refused   uint64           // commands that waited in the backlog
 }
 
 type actionKind uint8
 
 // Kinds in the order they apply at the same frame.
 const (
-	actTempo actionKind = iota
-	actEnd
+	actEnd actionKind = iota
 	actStop
 	actFollow
 	actLaunch
@@ -52,8 +53,7 @@ type action struct {
 	kind  actionKind
 	track int
 	slot  int
-	tag   int32   // the launch this action belongs to (end, follow, repeat)
-	bpm   float64 // actTempo
+	tag   int32 // the launch this action belongs to (end, follow, repeat)
 }
 
 type trackState struct {
@@ -61,6 +61,7 @@ type trackState struct {
 	tag    int32        // the playing launch's tag
 	start  engine.Frame // frame it started
 	origin Beats        // beat of the clip's position 0 (earlier than start with legato)
+	zero   engine.Frame // frame of the clip's position 0
 	held   int          // slot whose pad is held down (gate, repeat), -1 = none
 	// Note clips: the next note to schedule is iteration iter, index ni.
 	iter, ni int
@@ -71,12 +72,14 @@ type trackState struct {
 // rate. It queues each track's mixer settings at frame 0.
 func NewSession(song *Song, eng Engine, rate int) *Session {
 	s := &Session{
-		song:   song,
-		eng:    eng,
-		clock:  NewClock(rate, song.Tempo, song.BeatsPerBar),
-		agenda: make([]action, 0, 256),
-		tracks: make([]trackState, len(song.Tracks)),
-		rng:    rand.New(rand.NewPCG(song.Seed, 0x9e3779b97f4a7c15)),
+		song:    song,
+		eng:     eng,
+		clock:   NewClock(rate, song.Tempo, song.BeatsPerBar),
+		agenda:  make([]action, 0, 256),
+		tracks:  make([]trackState, len(song.Tracks)),
+		filled:  make([]int, 0, len(song.Scenes)),
+		backlog: make([]engine.Command, 0, 1024),
+		rng:     rand.New(rand.NewPCG(song.Seed, 0x9e3779b97f4a7c15)),
 	}
 	for i := range s.tracks {
 		s.tracks[i] = trackState{slot: -1, held: -1}
@@ -92,13 +95,28 @@ func (s *Session) Clock() *Clock { return s.clock }
 // Committed returns the frame up to which commands have been sent.
 func (s *Session) Committed() engine.Frame { return s.committed }
 
-// Refused returns how many commands the engine's ring refused.
+// Refused returns how many commands had to wait because the engine's ring
+// was full.
 func (s *Session) Refused() uint64 { return s.refused }
 
+// send queues c for the engine. When the engine's ring is full, c waits in
+// the backlog (in order) and goes out on the next Advance: a Stop or
+// NoteOff is never lost, at worst late (the engine counts late commands).
 func (s *Session) send(c engine.Command) {
-	if !s.eng.Send(c) {
-		s.refused++
+	if len(s.backlog) == 0 && s.eng.Send(c) {
+		return
 	}
+	s.refused++
+	s.backlog = append(s.backlog, c)
+}
+
+// flush sends what waits in the backlog, in order, as far as the ring takes it.
+func (s *Session) flush() {
+	n := 0
+	for n < len(s.backlog) && s.eng.Send(s.backlog[n]) {
+		n++
+	}
+	s.backlog = s.backlog[:copy(s.backlog, s.backlog[n:])]
 }
 
 func (s *Session) clip(track, slot int) *Clip {
@@ -197,6 +215,7 @@ func (s *Session) StopTrack(x int, at engine.Frame) {
 
 // StopAll stops every track at the next global quantization boundary.
 func (s *Session) StopAll(at engine.Frame) {
+	s.clock.Unplan(s.clamp(at)) // a queued scene's tempo goes with it
 	for x := range s.tracks {
 		s.StopTrack(x, at)
 	}
@@ -211,9 +230,12 @@ func (s *Session) LaunchScene(y int, at engine.Frame) {
 	}
 	at = s.clamp(at)
 	b := s.clock.Next(at, s.song.Quantize)
+	// A queued scene's tempo is planned in the clock at once, so boundaries
+	// computed before it takes effect (presses, releases, follow actions)
+	// already use it; a later scene launch or stop-all replans.
+	s.clock.Unplan(s.committed)
 	if bpm := s.song.Scenes[y].Tempo; bpm > 0 {
-		s.removeTempo(b)
-		s.schedule(action{at: b, kind: actTempo, track: -1, bpm: bpm})
+		s.clock.SetTempo(b, bpm)
 	}
 	for x := range s.tracks {
 		s.unqueue(x)
@@ -229,6 +251,7 @@ func (s *Session) LaunchScene(y int, at engine.Frame) {
 // Advance commits everything that happens before frame to: queued actions,
 // follow actions and notes are sent to the engine.
 func (s *Session) Advance(to engine.Frame) {
+	s.flush()
 	for len(s.agenda) > 0 && s.agenda[0].at < to {
 		a := s.agenda[0]
 		copy(s.agenda, s.agenda[1:])
@@ -305,8 +328,6 @@ func (s *Session) Slot(x, y int) SlotState {
 
 func (s *Session) do(a action) {
 	switch a.kind {
-	case actTempo:
-		s.clock.SetTempo(a.at, a.bpm)
 	case actLaunch:
 		s.launch(a.track, a.slot, a.at)
 	case actStop:
@@ -338,13 +359,17 @@ func (s *Session) launch(x, y int, at engine.Frame) {
 	}
 	ts := &s.tracks[x]
 	beat := s.clock.Beat(at)
-	var elapsed Beats // how far into the clip to start (legato)
-	if c.Legato && ts.slot >= 0 {
-		elapsed = beat - ts.origin
+	// How far into the clip to start: legato picks up the previous clip's
+	// position (in beats for notes, in frames for audio, which plays at its
+	// natural speed whatever the tempo). Relaunching itself starts from the top.
+	var elapsed Beats
+	var elapsedFrames engine.Frame
+	if c.Legato && ts.slot >= 0 && ts.slot != y {
+		elapsed, elapsedFrames = beat-ts.origin, at-ts.zero
 	}
 	s.stop(x, at)
 	s.nextTag++
-	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held}
+	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, zero: at - elapsedFrames, held: ts.held}
 	if c.IsNotes() {
 		if c.Loop && c.Length > 0 {
 			k := int(elapsed / c.Length)
@@ -358,10 +383,10 @@ func (s *Session) launch(x, y int, at engine.Frame) {
 		if c.Length > 0 {
 			length = s.clock.Frames(at, c.Length)
 		}
-		offset := s.clock.Frames(at, elapsed)
+		offset := float64(elapsedFrames)
 		s.send(engine.Command{
 			Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
-			Loop: c.Loop, LoopLen: engine.LoopFrames(length), Offset: int64(offset + 0.5),
+			Loop: c.Loop, LoopLen: engine.LoopFrames(length), Offset: int64(elapsedFrames),
 		})
 		if !c.Loop {
 			end := at + engine.Frame(max(length-offset, 0)+0.5)
@@ -399,15 +424,21 @@ func (s *Session) follow(x int, at engine.Frame) {
 	if s.rng.Float64() >= c.Follow.Chance {
 		act = c.Follow.Other
 	}
+	// The track's filled slots, top to bottom; empty slots are skipped.
 	clips := s.song.Tracks[x].Clips
-	lo, hi := ts.slot, ts.slot
-	for lo > 0 && clips[lo-1] != nil {
-		lo--
+	filled := s.filled[:0]
+	cur := 0
+	for y, c := range clips {
+		if c != nil {
+			if y == ts.slot {
+				cur = len(filled)
+			}
+			filled = append(filled, y)
+		}
 	}
-	for hi+1 < len(clips) && clips[hi+1] != nil {
-		hi++
-	}
-	next := ts.slot
+	s.filled = filled
+	n := len(filled)
+	next := cur
 	switch act {
 	case FollowNone:
 		return
@@ -415,28 +446,23 @@ func (s *Session) follow(x int, at engine.Frame) {
 		s.stop(x, at)
 		return
 	case Next:
-		if next++; next > hi {
-			next = lo
-		}
+		next = (cur + 1) % n
 	case Previous:
-		if next--; next < lo {
-			next = hi
-		}
+		next = (cur + n - 1) % n
 	case First:
-		next = lo
+		next = 0
 	case Last:
-		next = hi
+		next = n - 1
 	case Any:
-		next = lo + s.rng.IntN(hi-lo+1)
+		next = s.rng.IntN(n)
 	case Other:
-		if hi > lo {
-			next = lo + s.rng.IntN(hi-lo)
-			if next >= ts.slot {
+		if n > 1 {
+			if next = s.rng.IntN(n - 1); next >= cur {
 				next++
 			}
 		}
 	}
-	s.launch(x, next, at)
+	s.launch(x, filled[next], at)
 }
 
 // notes sends track x's note-ons and note-offs that fall before frame to.
@@ -520,10 +546,6 @@ func (s *Session) removeTag(x int, tag int32) {
 	s.filter(func(a *action) bool {
 		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actFollow)
 	})
-}
-
-func (s *Session) removeTempo(from engine.Frame) {
-	s.filter(func(a *action) bool { return a.kind != actTempo || a.at < from })
 }
 
 // find returns the frame of track x's queued action of kind k for slot y

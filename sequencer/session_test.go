@@ -481,3 +481,93 @@ func make9() []*audio.Buffer {
 	}
 	return bs
 }
+
+func TestFollowSkipsEmptySlots(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[1] = nil // A, empty, B
+	for _, y := range []int{0, 2} {
+		sg.Tracks[0].Clips[y].Follow = &Follow{After: 4, Action: Next, Chance: 1}
+	}
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, 0)
+	s.Advance(3*bar + 1)
+	var samples []int32
+	for _, c := range r.ops(engine.PlayClip) {
+		samples = append(samples, c.Sample)
+	}
+	if len(samples) != 4 || samples[0] != 0 || samples[1] != 2 || samples[2] != 0 || samples[3] != 2 {
+		t.Fatalf("next over an empty slot played %v, want samples 0 2 0 2", samples)
+	}
+}
+
+func TestLegatoClipRelaunchedStartsFromTheTop(t *testing.T) {
+	sg := song()
+	c := sg.Tracks[0].Clips[0]
+	c.Legato, c.Follow = true, &Follow{After: 4, Action: Again, Chance: 1}
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, 0)
+	s.Advance(bar + 1)
+	if p := r.ops(engine.PlayClip); len(p) != 2 || p[1].Offset != 0 {
+		t.Fatalf("follow again on a legato clip: %+v, want a second start at offset 0", p)
+	}
+}
+
+// TestQueuedSceneTempoIsKnownAtOnce: a press queued after a scene launch
+// but before its tempo takes effect lands on the grid of the new tempo.
+func TestQueuedSceneTempoIsKnownAtOnce(t *testing.T) {
+	sg := song()
+	sg.Scenes[1].Tempo = 60 // a bar lasts 192000 frames from bar 2 on
+	c := sg.Tracks[1].Clips[0]
+	c.HasQuantize, c.Quantize = true, 8 // 2 bars
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.LaunchScene(1, 10) // tempo 60 from bar 2 (frame 96000)
+	s.Press(1, 0, 20)    // next 2-bar line: beat 8 = 96000 + 4 beats at 60 BPM
+	s.Advance(10 * bar)
+	p := r.ops(engine.PlayClip)
+	want := engine.Frame(96000 + 4*48000)
+	if last := p[len(p)-1]; last.Track != 1 || last.At != want {
+		t.Fatalf("press before the tempo change: %+v, want track 1 at %d", last, want)
+	}
+	// Stop-all before the boundary forgets the tempo change.
+	s2 := NewSession(sg, &recorder{}, rate)
+	s2.LaunchScene(1, 10)
+	s2.StopAll(20)
+	s2.Advance(bar + 1)
+	if got := s2.Clock().Tempo(bar); got != 120 {
+		t.Fatalf("tempo after stop-all cancelled the scene: %v", got)
+	}
+}
+
+// full is an Engine whose ring takes only room commands per Advance.
+type full struct {
+	recorder
+	room int
+}
+
+func (f *full) Send(c engine.Command) bool {
+	if f.room == 0 {
+		return false
+	}
+	f.room--
+	return f.recorder.Send(c)
+}
+
+func TestCommandsWaitInTheBacklogWhenTheRingIsFull(t *testing.T) {
+	f := &full{room: 3} // the three SetTracks
+	s := NewSession(song(), f, rate)
+	s.LaunchScene(0, 0)
+	s.Advance(1)
+	if s.Refused() == 0 || len(f.cmds) != 3 {
+		t.Fatalf("refused %d, sent %d", s.Refused(), len(f.cmds))
+	}
+	f.room = 100
+	s.StopAll(2)
+	s.Advance(2 * bar)
+	plays, stops := f.ops(engine.PlayClip), f.ops(engine.Stop)
+	if len(plays) != 3 || len(stops) != 3 {
+		t.Fatalf("after room came back: %d plays, %d stops (want 3 and 3, in order)", len(plays), len(stops))
+	}
+}

@@ -2,8 +2,10 @@ package wav
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,6 +65,22 @@ func FuzzDecode(f *testing.F) {
 		}
 		if len(b.Data) > len(data) {
 			t.Errorf("%d samples from %d bytes", len(b.Data), len(data))
+		}
+		// DecodeCompact decodes the same samples, whether or not the reader
+		// tells how many bytes are left; only packed 16-bit PCM comes back
+		// in PCM16.
+		for _, r := range []io.Reader{bytes.NewReader(data), struct{ io.Reader }{bytes.NewReader(data)}} {
+			c, err := DecodeCompact(r)
+			if err != nil {
+				t.Fatalf("Decode succeeded, DecodeCompact failed: %v", err)
+			}
+			if c.Rate != b.Rate || c.Channels != b.Channels || !slices.Equal(c.Floats(), b.Data) {
+				t.Fatalf("DecodeCompact: %d Hz × %d, %d samples; Decode: %d Hz × %d, %d samples",
+					c.Rate, c.Channels, c.Len(), b.Rate, b.Channels, len(b.Data))
+			}
+			if (c.PCM16 == nil) == (c.Data == nil) && c.Len() > 0 {
+				t.Fatalf("DecodeCompact filled both or neither of Data and PCM16")
+			}
 		}
 	})
 }
