@@ -2,26 +2,32 @@ package audio
 
 import (
 	"sync"
+	"syscall"
 	"unsafe"
 )
 
 // Sample memory: decoded samples are the bulk of a set (hundreds of MB for a
-// large one) and live as long as the process. They are carved from big
-// chunks that the kernel maps and pre-faults in one call (MAP_POPULATE on
-// Linux), outside the Go heap: first-touch page faults on that much memory
-// cost more than decoding it (measured ~11 µs per 4 KiB page on the CI VM),
-// the garbage collector never scans or zeroes it, and a voice's first
-// playback can never page-fault on the audio thread. It is never returned to
-// the system.
+// large one). Buffers decoded for playback are carved from memory that the
+// kernel maps and pre-faults in one call (MAP_POPULATE on Linux), outside the
+// Go heap: first-touch page faults on that much memory cost more than
+// decoding it (measured ~11 µs per 4 KiB page on the CI VM), the garbage
+// collector never scans or zeroes it, and a sample's first playback does not
+// fault pages in on the audio thread (locking it in RAM against swap, mlock,
+// is the appliance's job). Allocations are page-aligned so that Free can
+// return a buffer's pages to the system; otherwise they live as long as the
+// process.
 
 const (
 	chunkSize    = 64 << 20 // bytes mapped at a time
 	minArenaSize = 256 << 10
 )
 
+var pageSize = syscall.Getpagesize()
+
 var arena struct {
 	sync.Mutex
-	free []byte // the rest of the current chunk
+	free  []byte        // the rest of the current chunk
+	sizes map[*byte]int // the pages of each live allocation, by its start
 }
 
 // MakeSamples returns a zeroed slice of n float32 samples for decoded audio.
@@ -49,17 +55,51 @@ func arenaBytes(size int) []byte {
 	if size < minArenaSize {
 		return nil
 	}
+	pages := (size + pageSize - 1) &^ (pageSize - 1)
 	arena.Lock()
 	defer arena.Unlock()
-	if size >= chunkSize {
-		return mapSamples(size) // a big buffer gets a mapping of its own
-	}
-	if size > len(arena.free) {
-		if arena.free = mapSamples(chunkSize); arena.free == nil {
-			return nil
+	var mem []byte
+	if pages >= chunkSize {
+		mem = mapSamples(pages) // a big buffer gets a mapping of its own
+	} else {
+		if pages > len(arena.free) {
+			arena.free = mapSamples(chunkSize)
+		}
+		if arena.free != nil {
+			mem, arena.free = arena.free[:pages:pages], arena.free[pages:]
 		}
 	}
-	mem := arena.free[:size:size]
-	arena.free = arena.free[(size+7)&^7:]
-	return mem
+	if mem == nil {
+		return nil
+	}
+	if arena.sizes == nil {
+		arena.sizes = map[*byte]int{}
+	}
+	arena.sizes[&mem[0]] = pages
+	return mem[:size:size]
+}
+
+// Free returns b's samples to the system if they came from sample memory
+// (MakeSamples, MakePCM16); otherwise it does nothing and the garbage
+// collector reclaims them. Nothing may use b's samples afterwards: call it
+// only for a buffer that was never handed to the engine, such as the
+// original of a resampled sample. It runs on the control side.
+func Free(b *Buffer) {
+	var p *byte
+	switch {
+	case len(b.Data) > 0:
+		p = (*byte)(unsafe.Pointer(&b.Data[0]))
+	case len(b.PCM16) > 0:
+		p = (*byte)(unsafe.Pointer(&b.PCM16[0]))
+	default:
+		return
+	}
+	arena.Lock()
+	pages, ok := arena.sizes[p]
+	delete(arena.sizes, p)
+	arena.Unlock()
+	if ok {
+		unmapSamples(unsafe.Slice(p, pages))
+	}
+	b.Data, b.PCM16 = nil, nil
 }

@@ -11,3 +11,6 @@ func mapSamples(size int) []byte {
 	}
 	return mem
 }
+
+// unmapSamples returns pages mapped by mapSamples to the system.
+func unmapSamples(mem []byte) { syscall.Munmap(mem) }

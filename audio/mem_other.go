@@ -3,3 +3,5 @@
 package audio
 
 func mapSamples(size int) []byte { return nil }
+
+func unmapSamples(mem []byte) {}

@@ -347,3 +347,33 @@ func BenchmarkResample(b *testing.B) {
 		})
 	}
 }
+
+// TestFreeReturnsSampleMemory: buffers from sample memory can be freed (the
+// loader frees a sample's original once it is resampled); freeing a Go-heap
+// buffer does nothing.
+func TestFreeReturnsSampleMemory(t *testing.T) {
+	big := &Buffer{Rate: 44100, Channels: 1, PCM16: MakePCM16(1 << 20)}
+	for i := range big.PCM16 {
+		big.PCM16[i] = int16(i)
+	}
+	r := Resample(big, 48000)
+	Free(big)
+	if big.PCM16 != nil || big.Data != nil {
+		t.Fatal("Free left the samples in the Buffer")
+	}
+	arena.Lock()
+	n := len(arena.sizes)
+	arena.Unlock()
+	Free(r)
+	arena.Lock()
+	m := len(arena.sizes)
+	arena.Unlock()
+	if m != n-1 {
+		t.Fatalf("sample memory allocations %d before freeing the resampled buffer, %d after", n, m)
+	}
+	small := &Buffer{Rate: 48000, Channels: 1, Data: MakeSamples(10)}
+	Free(small) // Go heap: nothing to unmap
+	if small.Data != nil {
+		t.Fatal("Free kept a heap buffer's slice")
+	}
+}

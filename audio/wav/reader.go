@@ -243,7 +243,11 @@ func (f *format) decode(r io.Reader, size, avail int64, compact bool) (*audio.Bu
 		if n > MaxSamples {
 			return nil, errTooBig
 		}
-		out = audio.MakeSamples(int(n))[:0]
+		if compact {
+			out = audio.MakeSamples(int(n))[:0] // playback: pre-faulted sample memory
+		} else {
+			out = make([]float32, 0, n)
+		}
 	}
 
 	block := max(1, readBlock/frameBytes) * frameBytes

@@ -109,8 +109,10 @@ func load(file string, rate int, check bool) (*loaded, error) {
 			if err == nil && b.Frames() == 0 {
 				err = errors.New("the file holds no audio")
 			}
-			if err == nil && rate > 0 {
-				b = audio.Resample(b, rate)
+			if err == nil && rate > 0 && b.Rate != rate {
+				r := audio.Resample(b, rate)
+				audio.Free(b) // the original is no longer needed
+				b = r
 			}
 			bufs[i], errsByPath[i] = b, err
 		}()

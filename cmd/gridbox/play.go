@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -23,13 +25,13 @@ const (
 
 func cmdPlay(e *env, args []string) error {
 	fs := newFlags(e, "play", "SET.toml [flags]",
-		"Play runs a set live on an audio device. With --events it performs the script in real time;\nit stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines.")
+		"Play runs a set live on an audio device. With --events it performs the script in real time;\nwithout, it plays nothing until a controller launches clips (controllers come with the grid\nwork). It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines.")
 	events := fs.String("events", "", "performance script `PERF.txt` to play in real time")
 	backend := fs.String("audio", defaultAudio, "audio `backend`: "+strings.Join(audioBackends, ", "))
 	device := fs.String("device", "", "output device: a `NAME` substring or an index from \"gridbox devices\" (portaudio)")
 	rate := fs.Int("rate", defaultRate, "sample `rate` in Hz")
 	block := fs.Int("block", defaultLiveBlock, "block size in `frames` (latency: one block is 2.67 ms at 128/48000)")
-	lead := fs.Int("lead", 2, "`blocks` rendered ahead of the device, absorbing Go scheduling stalls")
+	lead := fs.Int("lead", 2, "`blocks` rendered ahead of the device, absorbing Go scheduling stalls (portaudio, null)")
 	seconds := fs.Float64("seconds", 0, "stop after `N` seconds (0: run until the script ends or a signal)")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
@@ -44,6 +46,8 @@ func cmdPlay(e *env, args []string) error {
 		return fmt.Errorf("--lead %d is out of range 1..64", *lead)
 	case !slices.Contains(audioBackends, *backend):
 		return fmt.Errorf("--audio %q: choose one of %s", *backend, strings.Join(audioBackends, ", "))
+	case *device != "" && *backend != "portaudio":
+		return fmt.Errorf("--device picks a PortAudio output; --audio %s plays on the system's default output", *backend)
 	}
 	script, err := readScript(*events)
 	if err != nil {
@@ -66,8 +70,14 @@ func cmdPlay(e *env, args []string) error {
 		return err
 	}
 	// Commit the session far enough ahead that the render goroutine (up to
-	// lead blocks ahead of the device) never reaches uncommitted frames.
-	lookahead := engine.Frame(2*f.Frames(sessionTick) + int64((*lead+1)**block))
+	// lead blocks ahead of the device) never reaches uncommitted frames,
+	// with a margin for the session goroutine waking late; oto reads its
+	// ring in bursts of tens of milliseconds.
+	margin := 10 * time.Millisecond
+	if *backend == "oto" {
+		margin = 60 * time.Millisecond
+	}
+	lookahead := engine.Frame(f.Frames(2*sessionTick+margin) + int64((*lead+1)**block))
 	p.advance(lookahead)
 	if err := dev.Start(p.player); err != nil {
 		dev.Close()
@@ -76,6 +86,7 @@ func cmdPlay(e *env, args []string) error {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stop)
+	signal.Ignore(syscall.SIGHUP) // losing the SSH session must not end the show
 
 	limit := engine.Never
 	if *seconds > 0 {
@@ -83,6 +94,9 @@ func cmdPlay(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "gridbox: playing %q (%s) on %s at %d Hz, %d-frame blocks\n", l.set.Name, l.file, *backend, *rate, *block)
 	st := newStatus(e, p, dev)
+	st.publish(p.player.Position())
+	done := make(chan struct{})
+	go st.run(done)
 	tick := time.NewTicker(sessionTick)
 	defer tick.Stop()
 	reason := ""
@@ -94,7 +108,7 @@ func cmdPlay(e *env, args []string) error {
 		}
 		now := p.player.Position()
 		p.advance(now + lookahead)
-		st.update(now)
+		st.publish(now)
 		switch {
 		case now >= p.end:
 			reason = "the script ended"
@@ -104,7 +118,8 @@ func cmdPlay(e *env, args []string) error {
 			reason = "nothing plays any more"
 		}
 	}
-	st.finish()
+	close(done)
+	<-st.stopped
 	err = dev.Close()
 	ds, es := dev.Stats(), p.player.Stats()
 	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %d blocks, %d underruns, max DSP load %.0f%%, peak voices %d, late commands %d\n",
@@ -128,43 +143,69 @@ func openDevice(backend, device string, f audio.Format, block, lead int) (audio.
 }
 
 // status shows what plays: a one-line status redrawn on a terminal, or a
-// plain log line every logPeriod (and on new underruns) elsewhere.
+// plain log line every logPeriod (and on new underruns) elsewhere. It prints
+// from its own goroutine, so a blocked terminal or a slow journal never
+// stalls the session goroutine, which only publishes a snapshot.
 type status struct {
-	e         *env
-	p         *performer
-	dev       audio.Device
-	last      time.Time
-	underruns uint64
+	e       *env
+	p       *performer
+	dev     audio.Device
+	stopped chan struct{}
+
+	// The session goroutine's snapshot (the clock and the session are
+	// owned by it).
+	pos, bar, beat, playing atomic.Int64
+	tempo                   atomic.Uint64 // float64 bits
 }
 
 func newStatus(e *env, p *performer, dev audio.Device) *status {
-	return &status{e: e, p: p, dev: dev, last: time.Now()}
+	return &status{e: e, p: p, dev: dev, stopped: make(chan struct{})}
 }
 
-func (s *status) line(now engine.Frame) string {
-	ds := s.dev.Stats()
-	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d",
-		s.p.position(now), formatTempo(s.p.session.Clock().Tempo(now)), s.p.playing(),
-		s.p.player.Stats().Voices, 100*ds.Load, ds.Underruns)
+// publish records the session's state at frame now; the session goroutine
+// calls it.
+func (s *status) publish(now engine.Frame) {
+	bar, beat := s.p.session.Clock().BarBeat(now)
+	s.pos.Store(int64(now))
+	s.bar.Store(int64(bar))
+	s.beat.Store(int64(beat))
+	s.playing.Store(int64(s.p.playing()))
+	s.tempo.Store(math.Float64bits(s.p.session.Clock().Tempo(now)))
 }
 
-func (s *status) update(now engine.Frame) {
-	if s.e.stderrTTY {
-		if time.Since(s.last) >= statusPeriod {
-			s.last = time.Now()
-			fmt.Fprintf(s.e.stderr, "\r\x1b[K%s", s.line(now))
+func (s *status) line() string {
+	ds, es := s.dev.Stats(), s.p.player.Stats()
+	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d",
+		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), formatTempo(math.Float64frombits(s.tempo.Load())),
+		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late)
+}
+
+// run prints until done is closed.
+func (s *status) run(done <-chan struct{}) {
+	defer close(s.stopped)
+	period := statusPeriod
+	if !s.e.stderrTTY {
+		period = time.Second // check for new underruns; print every logPeriod
+	}
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	last, underruns := time.Now(), uint64(0)
+	for {
+		select {
+		case <-done:
+			if s.e.stderrTTY {
+				fmt.Fprint(s.e.stderr, "\r\x1b[K")
+			}
+			return
+		case <-tick.C:
 		}
-		return
-	}
-	u := s.dev.Stats().Underruns
-	if time.Since(s.last) >= logPeriod || u > s.underruns {
-		s.last, s.underruns = time.Now(), u
-		fmt.Fprintf(s.e.stderr, "gridbox: %s\n", s.line(now))
-	}
-}
-
-func (s *status) finish() {
-	if s.e.stderrTTY {
-		fmt.Fprint(s.e.stderr, "\r\x1b[K")
+		if s.e.stderrTTY {
+			fmt.Fprintf(s.e.stderr, "\r\x1b[K%s", s.line())
+			continue
+		}
+		if u := s.dev.Stats().Underruns; time.Since(last) >= logPeriod || u > underruns {
+			last, underruns = time.Now(), u
+			fmt.Fprintf(s.e.stderr, "gridbox: %s\n", s.line())
+		}
 	}
 }
