@@ -221,6 +221,20 @@ func (s *Session) StopAll(at engine.Frame) {
 	}
 }
 
+// StopNow stops every track at frame at, without waiting for a boundary,
+// and cancels everything queued: clips fade out, every sounding note gets its
+// note-off. It is the panic button, and how play ends.
+func (s *Session) StopNow(at engine.Frame) {
+	at = s.clamp(at)
+	s.agenda = s.agenda[:0]
+	s.clock.Unplan(at)
+	for x := range s.tracks {
+		s.notes(x, at)
+		s.stop(x, at)
+		s.tracks[x].held = -1
+	}
+}
+
 // LaunchScene launches row y at the next global quantization boundary:
 // every track's clip in the row starts, tracks with an empty slot stop, and
 // the scene's tempo (if any) takes effect at the same frame.

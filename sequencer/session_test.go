@@ -571,3 +571,25 @@ func TestCommandsWaitInTheBacklogWhenTheRingIsFull(t *testing.T) {
 		t.Fatalf("after room came back: %d plays, %d stops (want 3 and 3, in order)", len(plays), len(stops))
 	}
 }
+
+func TestStopNowSilencesEverythingAtOnce(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(noteSong(), r, rate)
+	s.LaunchScene(0, 0)
+	s.Advance(bar + beats(3.7)) // key 40 (beat 3.5 of bar 2) is sounding
+	s.LaunchScene(1, bar+beats(3.8))
+	s.StopNow(bar + beats(3.8))
+	s.Advance(4 * bar)
+	if !s.Idle() {
+		t.Fatal("not idle after StopNow")
+	}
+	on, off := r.ops(engine.NoteOn), r.ops(engine.NoteOff)
+	if len(on) != len(off) || off[len(off)-1].At != bar+beats(3.8) {
+		t.Fatalf("%d note-ons, %d note-offs, last note-off %+v", len(on), len(off), off[len(off)-1])
+	}
+	for _, c := range r.ops(engine.PlayClip) {
+		if c.At > bar {
+			t.Fatalf("the queued scene still launched: %+v", c)
+		}
+	}
+}

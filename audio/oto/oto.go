@@ -11,6 +11,7 @@ import (
 	eoto "github.com/ebitengine/oto/v3"
 
 	"gridbox/audio"
+	"gridbox/audio/internal/quiet"
 	"gridbox/audio/ring"
 )
 
@@ -63,7 +64,7 @@ func context(f audio.Format) (*eoto.Context, error) {
 			BufferSize:   bufferTime,
 		})
 		if err == nil {
-			ctxLog = captureStderr(func() {
+			ctxLog = quiet.Stderr("GRIDBOX_OTO_STDERR", func() {
 				select {
 				case <-ready:
 					err = c.Err()

@@ -9,7 +9,7 @@
 // Go code entered from PortAudio's C callback thread can stall for
 // milliseconds: the thread must acquire a P and waits out GC stop-the-world
 // pauses, and the binding takes a mutex and a reflect call per buffer
-// (docs/performance.md §3). So the stream and its callback live in a small C
+// (measured: see the project's performance notes). So the stream and its callback live in a small C
 // shim (shim.c) that never enters Go, and the Renderer runs on a Go render
 // goroutine that keeps a ring filled ahead of the callback:
 //

@@ -14,6 +14,7 @@ import (
 	pa "github.com/gordonklaus/portaudio"
 
 	"gridbox/audio"
+	"gridbox/audio/internal/quiet"
 	"gridbox/audio/ring"
 )
 
@@ -120,7 +121,7 @@ func initialize() error {
 	}
 	var cards, plugins int
 	var safe bool
-	lastLog = captureStderr(func() { cards, plugins, safe = alsaPreflight() })
+	lastLog = quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { cards, plugins, safe = alsaPreflight() })
 	if !safe {
 		lastLog += fmt.Sprintf("gridbox: PortAudio not initialised: the ALSA configuration (ALSA_CONFIG_PATH=%q) names no \"default\" or \"dmix\" PCM (%d cards, %d plugin PCMs), and PortAudio's ALSA scan aborts the process on such a configuration (assertion devIdx < numDeviceNames in pa_linux_alsa.c)\n",
 			os.Getenv("ALSA_CONFIG_PATH"), cards, plugins)
@@ -130,7 +131,7 @@ func initialize() error {
 		return &noDeviceError{"the ALSA configuration has no \"default\" PCM, which PortAudio needs (check ALSA_CONFIG_PATH and /usr/share/alsa/alsa.conf); use --audio null to run without sound"}
 	}
 	var err error
-	lastLog += captureStderr(func() { err = pa.Initialize() })
+	lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { err = pa.Initialize() })
 	if err != nil {
 		return fmt.Errorf("portaudio: initialise: %w", err)
 	}
@@ -139,7 +140,7 @@ func initialize() error {
 
 // terminate balances one initialize. Callers hold mu.
 func terminate() {
-	lastLog += captureStderr(func() { pa.Terminate() })
+	lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { pa.Terminate() })
 }
 
 // List returns the output devices. Control side.
@@ -292,7 +293,7 @@ func Open(cfg Config) (*Device, error) {
 		latency = info.Latency
 	}
 	var rtSched bool
-	lastLog += captureStderr(func() { rtSched, err = p.open(info.Index, format, cfg.Block, latency) })
+	lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { rtSched, err = p.open(info.Index, format, cfg.Block, latency) })
 	if err != nil {
 		p.free()
 		return nil, fmt.Errorf("portaudio: open %s for %d channels at %d Hz: %w", info, cfg.Channels, cfg.Rate, err)
@@ -342,7 +343,7 @@ func (d *Device) Start(r audio.Renderer) error {
 	}
 	var err error
 	mu.Lock()
-	lastLog += captureStderr(func() { err = d.p.start() })
+	lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { err = d.p.start() })
 	mu.Unlock()
 	if err != nil {
 		d.filler.Stop()
@@ -410,12 +411,12 @@ func (d *Device) Close() error {
 	var errs []error
 	if d.started {
 		var err error
-		lastLog += captureStderr(func() { err = d.p.abort() })
+		lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { err = d.p.abort() })
 		errs = append(errs, err)
 		d.filler.Stop() // after abort: the callback no longer reads the ring
 	}
 	var err error
-	lastLog += captureStderr(func() { err = d.p.close() })
+	lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { err = d.p.close() })
 	errs = append(errs, err)
 	d.final = d.countersLocked()
 	d.p.free()

@@ -3,7 +3,7 @@
 // The PortAudio callback and its ring, in C so that the device's realtime
 // thread never enters Go: a C→Go call has to acquire a P and waits out GC
 // stop-the-world pauses, which measured up to 7.8 ms on a 2.667 ms period
-// (docs/performance.md §3.3).
+// (measured in the project's performance notes).
 //
 // Rules for everything the callback reaches (gbx_callback, gbx_consume): no
 // allocation, no locks, no logging, no syscalls (clock_gettime on

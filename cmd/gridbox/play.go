@@ -118,12 +118,21 @@ func cmdPlay(e *env, args []string) error {
 			reason = "nothing plays any more"
 		}
 	}
+	// End without a click: stop everything now (5 ms fades), keep the
+	// session going until the fades have been rendered, then give the
+	// device time to play them before closing the stream.
+	p.session.StopNow(p.player.Position())
+	for deadline := time.Now().Add(time.Second); p.player.Stats().Voices > 0 && time.Now().Before(deadline); {
+		<-tick.C
+		p.advance(p.player.Position() + lookahead)
+	}
+	time.Sleep(f.Duration(int64((*lead+2)**block)) + 20*time.Millisecond)
 	close(done)
 	<-st.stopped
 	err = dev.Close()
 	ds, es := dev.Stats(), p.player.Stats()
-	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %d blocks, %d underruns, max DSP load %.0f%%, peak voices %d, late commands %d\n",
-		reason, p.position(p.player.Position()), ds.Blocks, ds.Underruns, 100*ds.MaxLoad, es.PeakVoices, es.Late)
+	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %d blocks, %d underruns, %d late device wakes, max DSP load %.0f%%, peak voices %d, late commands %d\n",
+		reason, p.position(p.player.Position()), ds.Blocks, ds.Underruns, ds.LateWakes, 100*ds.MaxLoad, es.PeakVoices, es.Late)
 	return err
 }
 
