@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,7 +25,14 @@ import (
 // re-executed), because libasound reads ALSA_CONFIG_PATH once per process.
 const paChildEnv = "GRIDBOX_CMD_PA_CHILD"
 
+// runChildEnv makes the re-executed test binary run the gridbox command
+// line given in it ("|"-separated) and exit with its status.
+const runChildEnv = "GRIDBOX_CMD_RUN"
+
 func TestMain(m *testing.M) {
+	if args := os.Getenv(runChildEnv); args != "" {
+		os.Exit(run(strings.Split(args, "|"), &env{stdout: os.Stdout, stderr: os.Stderr}))
+	}
 	if spec := os.Getenv(paChildEnv); spec != "" {
 		if err := paChild(strings.Split(spec, "|")); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
@@ -169,4 +177,80 @@ func TestClickTrackThroughPortAudio(t *testing.T) {
 		}
 	}
 	t.Logf("PortAudio wrote %d frames of silence first; %d frames matched the offline render exactly; clicks %v", g0, frames-w0, clicks)
+}
+
+// TestPlayThroughJACKInRealTime runs "gridbox play" itself, session
+// goroutine and all, through PortAudio's JACK host API on jackd's dummy
+// backend (real-time pacing, 128-frame periods at 48 kHz) for 3 s: every
+// command must reach the engine before its frame (0 late commands), the
+// device must have rendered about 375 blocks a second, and the show must
+// end as the flags say.
+func TestPlayThroughJACKInRealTime(t *testing.T) {
+	if _, err := exec.LookPath("jackd"); err != nil {
+		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
+	}
+	if testing.Short() {
+		t.Skip("real-time test")
+	}
+	name := fmt.Sprintf("gridbox-cmd-test-%d", os.Getpid())
+	start := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
+	if os.Geteuid() == 0 {
+		// Without realtime priority, jackd's dummy driver itself falls
+		// behind on a loaded 2-core machine.
+		start.Env = append(os.Environ(), "JACKD_REALTIME=1")
+	}
+	out, err := start.Output()
+	if err != nil {
+		t.Fatalf("scripts/jackd-dummy.sh: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.Fields(string(out))[0])
+	if err != nil {
+		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
+	}
+	t.Cleanup(func() {
+		if p, err := os.FindProcess(pid); err == nil {
+			p.Signal(syscall.SIGTERM) // lets jackd clean up its shared memory
+			for i := 0; i < 30 && p.Signal(syscall.Signal(0)) == nil; i++ {
+				time.Sleep(100 * time.Millisecond)
+			}
+			p.Kill()
+		}
+	})
+
+	set := clickSet(t, "")
+	script := filepath.Join(filepath.Dir(set), "click.perf")
+	writeFile(t, script, "0b scene 0\n")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), runChildEnv+"=play|"+set+"|--events|"+script+"|--seconds|3|--audio|portaudio",
+		"JACK_DEFAULT_SERVER="+name, "JACK_NO_START_SERVER=1")
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("gridbox play: %v\n%s", err, b)
+	}
+	// gridbox: stopped (3 s played) at 2.3: B blocks, U underruns, W late device wakes, max DSP load L%, peak voices P, late commands C
+	var blocks, underruns, wakes, load, voices, late int
+	var at string
+	i := strings.Index(string(b), "gridbox: stopped (3 s played) at ")
+	if i < 0 {
+		t.Fatalf("no final status line:\n%s", b)
+	}
+	if _, err := fmt.Sscanf(string(b[i:]), "gridbox: stopped (3 s played) at %s %d blocks, %d underruns, %d late device wakes, max DSP load %d%%, peak voices %d, late commands %d",
+		&at, &blocks, &underruns, &wakes, &load, &voices, &late); err != nil {
+		t.Fatalf("final status line: %v\n%s", err, b[i:])
+	}
+	t.Logf("%s", strings.TrimSpace(string(b[i:])))
+	if late != 0 {
+		t.Errorf("%d commands reached the engine after their frame", late)
+	}
+	// 3 s is 1125 blocks; the click-free end adds a few, and jackd's own
+	// scheduling on a shared VM may run a little slow.
+	if blocks < 1125*85/100 || blocks > 1125*115/100 {
+		t.Errorf("%d blocks rendered in 3 s, want about 1125", blocks)
+	}
+	if underruns > blocks/4 {
+		t.Errorf("%d underruns in %d blocks", underruns, blocks)
+	}
+	if voices != 1 || at != "2.3:" {
+		t.Errorf("peak voices %d, stopped at %q; want 1 voice and bar 2 beat 3 (3 s at 120 BPM)", voices, at)
+	}
 }
