@@ -26,9 +26,9 @@ func cmdCheck(e *env, args []string) error {
 		return exitError{1}
 	}
 	s := l.set
-	fmt.Fprintf(e.stdout, "%s: ok: %q, %d tracks, %d scenes, %d clips, %d instruments, %d samples (%.1f s of audio), %s %s\n",
+	fmt.Fprintf(e.stdout, "%s: ok: %q, %d tracks, %d scenes, %d clips, %d instruments, %d samples (%.1f s of audio, %s), %s %s\n",
 		l.file, s.Name, len(s.Tracks), len(s.Scenes), clipCount(s), len(s.Instruments), l.samples, l.seconds,
-		formatTempo(s.Tempo), s.TimeSignature)
+		megabytes(l.bytes), formatTempo(s.Tempo), s.TimeSignature)
 	return nil
 }
 

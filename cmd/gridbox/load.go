@@ -30,7 +30,31 @@ type loaded struct {
 	problems []error // sample problems; the rest of the set still plays
 	samples  int     // distinct sample files decoded
 	seconds  float64 // their total length
+	bytes    int64   // memory their decoded samples take
 }
+
+// sampleBudget is how much memory a set's decoded samples may take: half of
+// the machine's RAM, so the rest of the system (and a reload) still fits.
+// Zero means unknown (no limit).
+var sampleBudget = memTotal() / 2
+
+// memTotal returns the machine's RAM in bytes, from /proc/meminfo, or 0.
+func memTotal() int64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	var kb int64
+	for _, line := range strings.Split(string(data), "\n") {
+		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil {
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// megabytes formats n bytes for a musician.
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 
 // loadSet loads the set at file, decodes every sample (resampled to rate when
 // rate > 0) and builds the bank and song. A set whose text has problems is an
@@ -142,8 +166,18 @@ func load(file string, rate int, check bool) (*loaded, error) {
 		} else {
 			l.samples++
 			l.seconds += b.Duration().Seconds()
+			l.bytes += int64(4*len(b.Data) + 2*len(b.PCM16))
 		}
 		bufs[i] = b
+	}
+	if sampleBudget > 0 && l.bytes > sampleBudget {
+		err := fmt.Errorf("%s: the samples take %s of memory once decoded; this machine allows %s (half its RAM): use fewer or shorter samples, or 16-bit WAV (stored at half the size of other formats)",
+			file, megabytes(l.bytes), megabytes(sampleBudget))
+		if !check {
+			return nil, err
+		}
+		l.problems = append(l.problems, err)
+		textOK = false
 	}
 	l.bank.Samples = bufs
 	slices.SortStableFunc(l.problems, func(a, b error) int { return comparePos(a, b) })

@@ -305,3 +305,21 @@ func TestGoldenRender(t *testing.T) {
 		t.Fatal("the golden render is silent")
 	}
 }
+
+func TestSampleMemoryBudget(t *testing.T) {
+	set := clickSet(t, "")
+	defer func(b int64) { sampleBudget = b }(sampleBudget)
+	sampleBudget = 100 // bytes: the 100-sample float click takes 400
+	code, stdout, _ := gridbox(t, "check", set)
+	if code != 1 || !strings.Contains(stdout, "of memory once decoded; this machine allows 0.0 MB") {
+		t.Fatalf("check over budget: exit %d\n%s", code, stdout)
+	}
+	code, _, stderr := gridbox(t, "render", set, "--seconds", "1", "-o", filepath.Join(t.TempDir(), "o.wav"))
+	if code != 1 || !strings.Contains(stderr, "of memory once decoded") {
+		t.Fatalf("render over budget: exit %d\n%s", code, stderr)
+	}
+	sampleBudget = 1 << 30
+	if code, stdout, _ := gridbox(t, "check", set); code != 0 || !strings.Contains(stdout, "0.0 MB)") {
+		t.Fatalf("check within budget: exit %d\n%s", code, stdout)
+	}
+}
