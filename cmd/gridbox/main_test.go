@@ -3,14 +3,18 @@ package main
 import (
 	"bytes"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
 	"gridbox/audio"
+	"gridbox/audio/offline"
 	"gridbox/audio/wav"
+	"gridbox/engine"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -322,4 +326,66 @@ func TestSampleMemoryBudget(t *testing.T) {
 	if code, stdout, _ := gridbox(t, "check", set); code != 0 || !strings.Contains(stdout, "0.0 MB)") {
 		t.Fatalf("check within budget: exit %d\n%s", code, stdout)
 	}
+}
+
+// TestPerformingAllocatesNothing plays the demo performance through the
+// whole render loop (script events, session, engine, offline device, WAV
+// writer) and counts heap allocations process-wide with runtime/metrics over
+// 40 s of music after a 10 s warm-up: allocation drives the garbage
+// collector, whose pauses would reach the audio thread.
+func TestPerformingAllocatesNothing(t *testing.T) {
+	const rate = 48000
+	l, err := loadSet("../../sets/demo/demo.toml", rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := readScript("../../sets/demo/demo.perf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newPerformer(l, rate, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := audio.Format{SampleRate: rate, Channels: 2}
+	dev := offline.New(f, renderBlock)
+	if err := dev.Start(p.player); err != nil {
+		t.Fatal(err)
+	}
+	ww, err := wav.NewWriter(&discard{}, f, wav.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pos engine.Frame
+	play := func(seconds int) {
+		for end := pos + engine.Frame(seconds*rate); pos < end; pos += renderBlock {
+			p.advance(pos + renderBlock)
+			if err := ww.Write(dev.Pull(renderBlock)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	play(10)
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
+	metrics.Read(sample)
+	before := sample[0].Value.Uint64()
+	play(40)
+	metrics.Read(sample)
+	if n := sample[0].Value.Uint64() - before; n != 0 {
+		t.Fatalf("%d heap allocations while performing 40 s of the demo, want 0", n)
+	}
+	if p.player.Stats().PeakVoices < 5 {
+		t.Fatalf("the demo hardly played: %+v", p.player.Stats())
+	}
+}
+
+// discard is an io.WriteSeeker that keeps nothing.
+type discard struct{ n int64 }
+
+func (d *discard) Write(b []byte) (int, error) { d.n += int64(len(b)); return len(b), nil }
+func (d *discard) Seek(off int64, whence int) (int64, error) {
+	if whence == io.SeekStart {
+		d.n = off
+	}
+	return d.n, nil
 }
