@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gridbox/audio"
@@ -406,5 +407,41 @@ func TestPCM16SamplesPlayExactly(t *testing.T) {
 	}
 	if l := out[2*20]; l != -1+0.5 { // the loop's 4th sample plus the note's 1st
 		t.Fatalf("note on a PCM16 zone: %v", l)
+	}
+}
+
+// TestRandomLaunchesAreSampleAccurate (benchmark plan B5): 40 rounds of 8
+// launches at random frames, rendered in random block sizes of 1..700
+// frames: each impulse clip sounds exactly at its frame (where several land
+// on one frame they add up), and nowhere else.
+func TestRandomLaunchesAreSampleAccurate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	click := make([]float32, 64)
+	click[0] = 1
+	const tracks = 8
+	for round := 0; round < 40; round++ {
+		p := newPlayer(t, &Bank{Samples: []*audio.Buffer{mono(click...)}}, tracks)
+		want := map[int]int{}
+		for tr := 0; tr < tracks; tr++ {
+			at := Frame(rng.IntN(20000))
+			send(t, p, Command{Op: PlayClip, At: at, Track: int16(tr), Sample: 0, Gain: 1, Clip: int32(tr)})
+			want[tr] = int(at)
+		}
+		out := make([]float32, 0, 2*21000)
+		for len(out) < 2*21000 {
+			n := 1 + rng.IntN(700)
+			buf := make([]float32, 2*n)
+			p.Render(buf)
+			out = append(out, buf...)
+		}
+		sum := make([]float32, len(out)/2)
+		for _, f := range want {
+			sum[f]++
+		}
+		for f := range sum {
+			if out[2*f] != sum[f] || out[2*f+1] != sum[f] {
+				t.Fatalf("round %d: frame %d = %v, want %v (launch frames %v)", round, f, out[2*f], sum[f], want)
+			}
+		}
 	}
 }

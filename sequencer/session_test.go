@@ -1,6 +1,8 @@
 package sequencer
 
 import (
+	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -590,6 +592,27 @@ func TestStopNowSilencesEverythingAtOnce(t *testing.T) {
 	for _, c := range r.ops(engine.PlayClip) {
 		if c.At > bar {
 			t.Fatalf("the queued scene still launched: %+v", c)
+		}
+	}
+}
+
+// TestClockDoesNotDriftOverEightHours (test plan T12a): at 127.3 BPM, 48 kHz,
+// every bar line for 8 hours falls on the frame exact rational arithmetic
+// puts it on (the nearest frame).
+func TestClockDoesNotDriftOverEightHours(t *testing.T) {
+	c := NewClock(rate, 127.3, 4)
+	// A bar is 4·60·48000/127.3 = 115200000/1273 frames.
+	num, den := big.NewInt(115200000), big.NewInt(1273)
+	bars := int(8 * 3600 * 127.3 / 4 / 60)
+	for k := 0; k <= bars; k += 1 + k/1000 {
+		exact := new(big.Rat).SetFrac(new(big.Int).Mul(num, big.NewInt(int64(k))), den)
+		f, _ := exact.Float64()
+		want := engine.Frame(math.Round(f))
+		if got := c.Frame(Beats(4 * k)); got != want {
+			t.Fatalf("bar %d at frame %d, exact %d", k, got, want)
+		}
+		if got := c.Next(want-1, 4); got != want {
+			t.Fatalf("next bar line after frame %d: %d, want %d", want-1, got, want)
 		}
 	}
 }
