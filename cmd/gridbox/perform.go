@@ -14,13 +14,14 @@ import (
 // their exact frames and commits the session ahead of the engine.
 // It is owned by one goroutine (the render loop, or play's session goroutine).
 type performer struct {
-	rate    int
-	player  *engine.Player
-	session *sequencer.Session
-	events  []perf.Event // sorted by frame
-	next    int          // first event not yet played
-	end     engine.Frame // the script's "end", or engine.Never
-	skipped int          // controller events this build cannot route yet
+	rate     int
+	player   *engine.Player
+	session  *sequencer.Session
+	events   []perf.Event // sorted by frame
+	next     int          // first event not yet played
+	end      engine.Frame // the script's "end", or engine.Never
+	scripted bool         // a script was given
+	skipped  int          // controller events this build cannot route yet
 }
 
 func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) {
@@ -31,10 +32,33 @@ func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) 
 	p := &performer{rate: rate, player: player, end: engine.Never}
 	p.session = sequencer.NewSession(l.song, player, rate)
 	if script != nil {
+		p.scripted = true
 		script.Sort(func(t perf.Time) int64 { return int64(p.frameOf(t)) })
 		p.events = script.Events
 	}
 	return p, nil
+}
+
+// prepare reads the performance script at script ("" = none) and the set at
+// set, reports the set's sample problems on stderr (the rest still plays),
+// and returns a performer for them at rate.
+func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) {
+	sc, err := readScript(script)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := loadSet(set, rate)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range l.problems {
+		fmt.Fprintln(e.stderr, p)
+	}
+	p, err := newPerformer(l, rate, sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, p, nil
 }
 
 // readScript parses the performance script at file ("" = none).

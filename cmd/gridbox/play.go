@@ -49,18 +49,7 @@ func cmdPlay(e *env, args []string) error {
 	case *device != "" && *backend != "portaudio":
 		return fmt.Errorf("--device picks a PortAudio output; --audio %s plays on the system's default output", *backend)
 	}
-	script, err := readScript(*events)
-	if err != nil {
-		return err
-	}
-	l, err := loadSet(pos[0], *rate)
-	if err != nil {
-		return err
-	}
-	for _, p := range l.problems {
-		fmt.Fprintln(e.stderr, p)
-	}
-	p, err := newPerformer(l, *rate, script)
+	l, p, err := prepare(e, pos[0], *events, *rate)
 	if err != nil {
 		return err
 	}
@@ -114,7 +103,7 @@ func cmdPlay(e *env, args []string) error {
 			reason = "the script ended"
 		case now >= limit:
 			reason = fmt.Sprintf("%g s played", *seconds)
-		case script != nil && p.end == engine.Never && limit == engine.Never && p.silent():
+		case p.scripted && p.end == engine.Never && limit == engine.Never && p.silent():
 			reason = "nothing plays any more"
 		}
 	}

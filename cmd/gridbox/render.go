@@ -62,18 +62,7 @@ func cmdRender(e *env, args []string) error {
 	if *seconds < 0 {
 		return fmt.Errorf("--seconds %v is negative", *seconds)
 	}
-	script, err := readScript(*events)
-	if err != nil {
-		return err
-	}
-	l, err := loadSet(pos[0], *rate)
-	if err != nil {
-		return err
-	}
-	for _, p := range l.problems {
-		fmt.Fprintln(e.stderr, p)
-	}
-	p, err := newPerformer(l, *rate, script)
+	_, p, err := prepare(e, pos[0], *events, *rate)
 	if err != nil {
 		return err
 	}
@@ -81,7 +70,7 @@ func cmdRender(e *env, args []string) error {
 	if *seconds > 0 {
 		limit = engine.Frame(*seconds * float64(*rate))
 	}
-	if script == nil {
+	if !p.scripted {
 		p.session.LaunchScene(0, 0)
 		if limit == engine.Never {
 			limit = engine.Frame(defaultNoScript.Seconds() * float64(*rate))
