@@ -3,12 +3,12 @@ package null
 import (
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"sync/atomic"
 	"time"
 
 	"gridbox/audio"
+	"gridbox/audio/ring"
 )
 
 // maxBehind is how far the schedule may fall behind before it is restarted
@@ -30,9 +30,8 @@ type Device struct {
 
 	blocks      atomic.Uint64
 	lateWakes   atomic.Uint64
-	maxInterval atomic.Int64  // ns between two wakes
-	load        atomic.Uint64 // math.Float64bits
-	maxLoad     atomic.Uint64 // math.Float64bits
+	maxInterval atomic.Int64 // ns between two wakes
+	meter       ring.LoadMeter
 }
 
 var _ audio.Device = (*Device)(nil)
@@ -95,8 +94,8 @@ func (d *Device) Stats() audio.DeviceStats {
 		Blocks:      d.blocks.Load(),
 		LateWakes:   d.lateWakes.Load(),
 		MaxInterval: time.Duration(d.maxInterval.Load()),
-		Load:        math.Float64frombits(d.load.Load()),
-		MaxLoad:     math.Float64frombits(d.maxLoad.Load()),
+		Load:        d.meter.Load(),
+		MaxLoad:     d.meter.Max(),
 	}
 }
 
@@ -136,14 +135,8 @@ func (d *Device) run() {
 	}
 }
 
-// publish counts a block and folds its load into the smoothed and worst
-// values; only the render goroutine writes them.
+// publish counts a block and its load; only the render goroutine calls it.
 func (d *Device) publish(load float64) {
-	const alpha = 1.0 / 16
 	d.blocks.Add(1)
-	avg := math.Float64frombits(d.load.Load())
-	d.load.Store(math.Float64bits(avg + alpha*(load-avg)))
-	if load > math.Float64frombits(d.maxLoad.Load()) {
-		d.maxLoad.Store(math.Float64bits(load))
-	}
+	d.meter.Add(load)
 }

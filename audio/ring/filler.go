@@ -2,7 +2,6 @@ package ring
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -73,8 +72,7 @@ type Filler struct {
 	warning string // written by the goroutine before ready is closed
 
 	blocks       atomic.Uint64
-	load         atomic.Uint64 // math.Float64bits
-	maxLoad      atomic.Uint64 // math.Float64bits
+	meter        LoadMeter
 	wakes        atomic.Uint64
 	lateWakes    atomic.Uint64
 	maxOversleep atomic.Int64
@@ -132,8 +130,8 @@ func (f *Filler) Stop() {
 func (f *Filler) Stats() Stats {
 	return Stats{
 		Blocks:       f.blocks.Load(),
-		Load:         math.Float64frombits(f.load.Load()),
-		MaxLoad:      math.Float64frombits(f.maxLoad.Load()),
+		Load:         f.meter.Load(),
+		MaxLoad:      f.meter.Max(),
 		Wakes:        f.wakes.Load(),
 		LateWakes:    f.lateWakes.Load(),
 		MaxOversleep: time.Duration(f.maxOversleep.Load()),
@@ -180,21 +178,10 @@ func (f *Filler) fill() int {
 		load := float64(time.Since(t0)) / float64(f.period)
 		f.ring.Write(f.buf) // always whole: Len < target and Cap ≥ target+Block
 		f.blocks.Add(1)
-		f.publishLoad(load)
+		f.meter.Add(load)
 		n++
 	}
 	return n
-}
-
-// publishLoad folds one block's load into the smoothed and worst values. Only
-// the render goroutine writes them, so plain load-then-store is enough.
-func (f *Filler) publishLoad(load float64) {
-	const alpha = 1.0 / 16 // about the last 16 blocks
-	avg := math.Float64frombits(f.load.Load())
-	f.load.Store(math.Float64bits(avg + alpha*(load-avg)))
-	if load > math.Float64frombits(f.maxLoad.Load()) {
-		f.maxLoad.Store(math.Float64bits(load))
-	}
 }
 
 // pollDelay is how long to sleep before the next fill: until the level should
