@@ -27,3 +27,5 @@ func cmdDevices(e *env, args []string) error {
 	fmt.Fprintln(e.stdout, "this gridbox was built without PortAudio: only --audio oto (the system default output) and --audio null are available")
 	return nil
 }
+
+func portAudioLog() string { return "" }

@@ -19,10 +19,14 @@ func openPortAudio(device string, f audio.Format, block, lead int) (audio.Device
 
 func cmdDevices(e *env, args []string) error {
 	fs := newFlags(e, "devices", "", "Devices lists the audio output devices PortAudio can open; pass an index or a\nname substring to \"gridbox play --device\".")
+	verbose := fs.Bool("verbose", false, "also print what ALSA and JACK said while PortAudio looked for devices")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	list, err := portaudio.List()
+	if *verbose {
+		printAudioLog(e, "portaudio")
+	}
 	if err != nil {
 		return err
 	}
@@ -39,3 +43,5 @@ func cmdDevices(e *env, args []string) error {
 	}
 	return nil
 }
+
+func portAudioLog() string { return portaudio.Log() }

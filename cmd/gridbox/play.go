@@ -33,6 +33,7 @@ func cmdPlay(e *env, args []string) error {
 	block := fs.Int("block", defaultLiveBlock, "block size in `frames` (latency: one block is 2.67 ms at 128/48000)")
 	lead := fs.Int("lead", 2, "`blocks` rendered ahead of the device, absorbing Go scheduling stalls (portaudio, null)")
 	seconds := fs.Float64("seconds", 0, "stop after `N` seconds (0: run until the script ends or a signal)")
+	verbose := fs.Bool("verbose", false, "on an audio error, also print what ALSA, JACK or PulseAudio said")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -56,6 +57,9 @@ func cmdPlay(e *env, args []string) error {
 	f := audio.Format{SampleRate: *rate, Channels: 2}
 	dev, err := openDevice(*backend, *device, f, *block, *lead)
 	if err != nil {
+		if *verbose {
+			printAudioLog(e, *backend)
+		}
 		return err
 	}
 	// Commit the session far enough ahead that the render goroutine (up to
@@ -138,6 +142,18 @@ func openDevice(backend, device string, f audio.Format, block, lead int) (audio.
 		return null.New(f, block), nil
 	}
 	return nil, fmt.Errorf("--audio %q: choose one of %s", backend, strings.Join(audioBackends, ", "))
+}
+
+// printAudioLog prints what the backend's libraries said (normally hidden).
+func printAudioLog(e *env, backend string) {
+	log := oto.Log()
+	if backend == "portaudio" {
+		log = portAudioLog()
+	}
+	if log == "" {
+		log = "(nothing)\n"
+	}
+	fmt.Fprintf(e.stderr, "gridbox: what the audio libraries said:\n%s", log)
 }
 
 // status shows what plays: a one-line status redrawn on a terminal, or a
