@@ -1,6 +1,6 @@
 #!/bin/sh
 # jackd-dummy.sh: start a JACK server on the dummy backend, a paced fake sound
-# card for timing tests (docs/environment.md §5.3). PortAudio then lists a
+# card for timing tests (the team's environment notes, §5.3). PortAudio then lists a
 # JACK output device named "system".
 #
 # Usage: scripts/jackd-dummy.sh [NAME [RATE [PERIOD]]]

@@ -1,7 +1,7 @@
 #!/bin/sh
 # pulse-null.sh: start a private PulseAudio server whose default sink is a
 # null sink (paced in real time, recordable from nullsink.monitor), for oto
-# tests without a sound card (docs/environment.md §5.4).
+# tests without a sound card (the team's environment notes, §5.4).
 #
 # Usage: scripts/pulse-null.sh [RATE]
 # Prints "PID SOCKET" once the server answers; clients use
