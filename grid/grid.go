@@ -1,0 +1,93 @@
+package grid
+
+import "errors"
+
+// A Button is a pad, a button or a light on a controller's surface. The main
+// grid is X 0..Cols-1 from the left and Y 0..Rows-1 from the top; buttons
+// around it keep counting outward (a Launchpad's top row is Y = −1, its
+// scene column X = Cols).
+type Button struct{ X, Y int }
+
+// A Pad is a press or a release.
+type Pad struct {
+	Button
+	Down bool
+	// Velocity is 1..127 on a press (127 where the hardware has no
+	// velocity) and 0 on a release.
+	Velocity uint8
+}
+
+// A Color is a light's colour. Each driver maps it to what its device can
+// show: a palette entry, red/green levels, a monome brightness level.
+type Color struct{ R, G, B uint8 }
+
+// Black is a light turned off.
+var Black Color
+
+// Mode is how a light shows its colour.
+type Mode uint8
+
+const (
+	Static Mode = iota // steady
+	Flash              // on and off, in tempo where the device follows MIDI clock
+	Pulse              // breathing, in tempo where the device follows MIDI clock
+)
+
+// A Light is what one LED shows.
+type Light struct {
+	Color Color
+	Mode  Mode
+}
+
+// Off is a light turned off.
+var Off Light
+
+// Info describes a controller.
+type Info struct {
+	Model      string   // as performance scripts name it: "launchpad-x", "monome-128", …
+	Port       string   // where it is attached (an ALSA port, a serial device)
+	Cols, Rows int      // the main grid
+	Buttons    []Button // every button and light, the main grid included
+	Velocity   bool     // pads report how hard they are hit
+}
+
+// Has reports whether the controller has button b.
+func (in Info) Has(b Button) bool {
+	for _, x := range in.Buttons {
+		if x == b {
+			return true
+		}
+	}
+	return false
+}
+
+// A Controller is a grid of pads with lights: a Launchpad, a monome or a
+// fake. The package documentation numbers the rules of its contract.
+type Controller interface {
+	// Info describes the controller (rule 1).
+	Info() Info
+	// Pads delivers presses and releases, and is closed when the device
+	// goes away or is closed (rule 2).
+	Pads() <-chan Pad
+	// Set writes button b's light into the local frame, without I/O
+	// (rule 3).
+	Set(b Button, l Light)
+	// Flush sends what changed since the last Flush (rules 4 and 5).
+	Flush() error
+	// Close restores the device's normal mode and closes Pads (rule 6).
+	Close() error
+}
+
+// ErrClosed is returned by Flush after Close.
+var ErrClosed = errors.New("grid: controller closed")
+
+// GridButtons returns the buttons of a cols×rows main grid, row by row.
+func GridButtons(cols, rows int) []Button {
+	bs := make([]Button, 0, cols*rows)
+	for y := range rows {
+		for x := range cols {
+			bs = append(bs, Button{x, y})
+		}
+	}
+	return bs
+}
