@@ -1,20 +1,31 @@
-// Package launchpad is the pure protocol codec for every Novation Launchpad:
-// model names and port detection, device inquiry, mode switching, LED frames
-// to MIDI bytes (Encoder) and MIDI bytes to button events (Parser). It does
-// no I/O and starts no goroutines; a driver moves the bytes. It imports only
-// the standard library. The byte-level facts, with their confidence tags,
-// are in the team's protocol notes (protocols.md) (§0–§2, §4, §6); comments here cite its sections.
+// Package launchpad drives every Novation Launchpad. Its core is the pure
+// protocol codec: model names and port detection, device inquiry, mode
+// switching, LED frames to MIDI bytes (Encoder) and MIDI bytes to button
+// events (Parser); the codec does no I/O and starts no goroutines. On top
+// of it, Controller (Open) is the grid.Controller driver: it moves the
+// bytes over any io.ReadWriteCloser, a raw MIDI port on the Pi or a
+// launchpadtest.Device in tests. Besides the standard library it imports
+// only package grid. The byte-level facts, with their confidence tags, are
+// in the team's protocol notes (protocols.md) (§0–§2, §4, §6); comments
+// here cite its sections.
 //
 // # Threading
 //
-// Everything is a pure function or a value owned by one goroutine. An
-// Encoder has no state and may be shared. A Parser is owned by the goroutine
-// that reads the device. A Frame is a value: the LED goroutine keeps the
-// last frame it sent and passes it as prev to the next Encode.
+// In the codec everything is a pure function or a value owned by one
+// goroutine. An Encoder has no state and may be shared. A Parser is owned by
+// the goroutine that reads the device. A Frame is a value: the LED goroutine
+// keeps the last frame it sent and passes it as prev to the next Encode.
 //
 //	raw MIDI in ──> Parser.Feed ──> Event{Button, Down, Velocity}
 //	                      └───────> SysEx callback (inquiry reply, mode echo)
 //	Frame (prev, next) ──> Encoder.Encode ──> [][]byte MIDI out
+//
+// A Controller starts one reader goroutine, which owns its Parser and is
+// the only sender on Pads; Set and Flush belong to the LED goroutine; Close
+// may be called from any goroutine (see Controller).
+//
+//	port.Read ──reader: Parser.Feed → grid.Pad──▶ Pads()   (closed on unplug or Close)
+//	Set → Frame ──Flush: Encode(prev, next)──▶ port.Write   (prev nil: whole frame)
 //
 // # Coordinates
 //

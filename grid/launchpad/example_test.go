@@ -1,0 +1,35 @@
+package launchpad_test
+
+import (
+	"fmt"
+
+	"gridbox/grid"
+	"gridbox/grid/launchpad"
+	"gridbox/grid/launchpad/launchpadtest"
+)
+
+// Open drives a Launchpad over any byte port; here a simulated Launchpad X
+// stands in for the raw MIDI port of a real one.
+func ExampleOpen() {
+	dev := launchpadtest.New(launchpad.LaunchpadX)
+	c, err := launchpad.Open(launchpad.LaunchpadX, dev, "Launchpad X:Launchpad X LPX MIDI 1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+
+	c.Set(grid.Button{X: 0, Y: 0}, grid.Light{Color: grid.Color{R: 255}})
+	if err := c.Flush(); err != nil { // the first Flush paints every LED
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(dev.Light(launchpad.Button{X: 0, Y: 0}).Color)
+
+	dev.PressVelocity(launchpad.Button{X: 2, Y: 5}, 99)
+	p := <-c.Pads()
+	fmt.Println(c.Info().Model, p.X, p.Y, p.Down, p.Velocity)
+	// Output:
+	// {255 0 0}
+	// launchpad-x 2 5 true 99
+}

@@ -1,0 +1,349 @@
+// Package launchpadtest holds a simulated Launchpad for tests: the far end
+// of the MIDI port a launchpad.Controller talks to. It speaks the real
+// protocol bytes in both directions (protocols.md §0, §2), so a driver
+// tested against it is tested against the wire format, not against a
+// Go-level fake. Its LED interpreters are written from the protocol notes,
+// not from the package's Encoder, so they double as the oracle of the
+// encoder's round-trip test.
+//
+// # Threads
+//
+// A Device is safe for concurrent use: the driver's reader goroutine blocks
+// in Read while its LED goroutine calls Write and the test presses buttons.
+// Its lock is private.
+package launchpadtest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"gridbox/grid/launchpad"
+)
+
+// ErrUnplugged is what Write returns after Unplug, as a MIDI port whose
+// device has gone returns ENODEV.
+var ErrUnplugged = errors.New("launchpadtest: device unplugged")
+
+// ErrWrite is what Write returns while FailWrites is in effect.
+var ErrWrite = errors.New("launchpadtest: write failed")
+
+// A Device is a simulated Launchpad on an in-memory, full-duplex MIDI port.
+// It implements io.ReadWriteCloser. Bytes written to it are split into MIDI
+// messages (running status, SysEx and interleaved realtime bytes included)
+// and applied to its LEDs; bytes read from it are its button messages and
+// whatever the test injects with Send.
+type Device struct {
+	m launchpad.Model
+
+	mu        sync.Mutex
+	wake      chan struct{} // closed and replaced when a Read may proceed
+	in        []byte        // device → host, not yet read
+	out       splitter      // host → device, an incomplete message
+	sim       sim
+	writes    int // bytes the host has written
+	messages  int // complete messages the host has written
+	fail      int // writes still to fail
+	maxRead   int
+	errs      []error
+	unplugged bool
+	closed    bool
+}
+
+// New returns a simulated device of model m, all LEDs off. It panics on an
+// invalid model: a programmer error in the test.
+func New(m launchpad.Model) *Device {
+	if !m.Valid() {
+		panic("launchpadtest: New: invalid model " + m.String())
+	}
+	return &Device{m: m, wake: make(chan struct{}), sim: newSim(m)}
+}
+
+// Model returns the device's model.
+func (d *Device) Model() launchpad.Model { return d.m }
+
+// signal wakes a blocked Read; call with d.mu held.
+func (d *Device) signal() {
+	close(d.wake)
+	d.wake = make(chan struct{})
+}
+
+// Read returns the bytes the device has sent and the host not yet read.
+// With none, it blocks until some arrive, the host closes the port
+// (os.ErrClosed), or the device is unplugged and everything it sent before
+// has been read (io.EOF).
+func (d *Device) Read(p []byte) (int, error) {
+	for {
+		d.mu.Lock()
+		switch {
+		case d.closed:
+			d.mu.Unlock()
+			return 0, os.ErrClosed
+		case len(d.in) > 0:
+			if d.maxRead > 0 && len(p) > d.maxRead {
+				p = p[:d.maxRead]
+			}
+			n := copy(p, d.in)
+			d.in = d.in[n:]
+			d.mu.Unlock()
+			return n, nil
+		case d.unplugged:
+			d.mu.Unlock()
+			return 0, io.EOF
+		}
+		wake := d.wake
+		d.mu.Unlock()
+		<-wake
+	}
+}
+
+// Write takes host → device bytes. Each complete message is applied at
+// once; a message split across writes is applied when its last byte
+// arrives. Messages the model does not understand are recorded for Err, as
+// a device would ignore them. Realtime bytes (F8 clock to time the blinking)
+// are accepted anywhere and ignored.
+func (d *Device) Write(b []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case d.closed:
+		return 0, os.ErrClosed
+	case d.unplugged:
+		return 0, ErrUnplugged
+	case d.fail > 0:
+		d.fail--
+		return 0, ErrWrite
+	}
+	d.writes += len(b)
+	for _, c := range b {
+		msg, err := d.out.feed(c)
+		if err != nil {
+			d.errs = append(d.errs, err)
+		}
+		if msg == nil {
+			continue
+		}
+		d.messages++
+		if err := d.sim.apply(msg); err != nil {
+			d.errs = append(d.errs, fmt.Errorf("%v: % X: %w", d.m, msg, err))
+		}
+	}
+	return len(b), nil
+}
+
+// Close closes the host's end of the port: a blocked Read returns
+// os.ErrClosed. A second Close returns os.ErrClosed, as an *os.File does.
+func (d *Device) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return os.ErrClosed
+	}
+	d.closed = true
+	d.signal()
+	return nil
+}
+
+// send queues device → host bytes; call with d.mu held.
+func (d *Device) send(b ...byte) {
+	if d.unplugged || d.closed {
+		return
+	}
+	d.in = append(d.in, b...)
+	d.signal()
+}
+
+// Press makes the device report b going down with velocity 127. It does
+// nothing for a position that is no button of the model (the logo LED) and
+// once the device is unplugged.
+func (d *Device) Press(b launchpad.Button) { d.PressVelocity(b, 127) }
+
+// PressVelocity makes the device report b going down, hit with velocity v
+// (clamped to 1–127). As on the hardware, only the pads of
+// velocity-sensitive models send v; every other button sends 127.
+func (d *Device) PressVelocity(b launchpad.Button, v uint8) {
+	v = min(max(v, 1), 127)
+	if !d.m.VelocitySensitive() || !b.Pad() {
+		v = 127
+	}
+	d.button(b, v)
+}
+
+// Release makes the device report b going up: 90 n 00 for a note, B0 n 00
+// for a CC (protocols.md §2).
+func (d *Device) Release(b launchpad.Button) { d.button(b, 0) }
+
+func (d *Device) button(b launchpad.Button, v uint8) {
+	st, n, ok := Address(d.m, b)
+	if !ok || b == launchpad.Logo {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.send(st, n, v)
+}
+
+// PressBytes returns the bytes the device sends for a press of b with
+// velocity v (no clamping), or nil if b is no button of the model.
+func PressBytes(m launchpad.Model, b launchpad.Button, v uint8) []byte {
+	st, n, ok := Address(m, b)
+	if !ok || b == launchpad.Logo {
+		return nil
+	}
+	return []byte{st, n, v}
+}
+
+// Send makes the device send raw bytes, for tests of what the driver does
+// with a noisy or corrupt stream (a clock flood, pressure, junk SysEx).
+func (d *Device) Send(b []byte) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.send(b...)
+}
+
+// Unplug makes the device go away: once the host has read what was already
+// sent, Read returns io.EOF; Write returns ErrUnplugged.
+func (d *Device) Unplug() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.unplugged = true
+	d.signal()
+}
+
+// FailWrites makes the next n writes fail with ErrWrite, applying nothing.
+func (d *Device) FailWrites(n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.fail = n
+}
+
+// SetMaxRead caps the bytes one Read returns (0: no cap), so messages arrive
+// split the way a slow port may split them.
+func (d *Device) SetMaxRead(n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.maxRead = n
+}
+
+// State returns what the LED at b shows, in device units: the zero State
+// (off) where the model has no LED.
+func (d *Device) State(b launchpad.Button) State {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.m.HasLED(b) {
+		return State{}
+	}
+	return d.sim.state(b)
+}
+
+// Light returns what the LED at b shows as a Light: red/green levels
+// scaled to 0–255 (0, 85, 170, 255), RGB components scaled back from the
+// model's range, and a flashing or pulsing LED's palette colour. A State
+// the protocol cannot produce (State.Bad) shows as flashing white.
+func (d *Device) Light(b launchpad.Button) launchpad.Light {
+	return d.State(b).Light(d.m)
+}
+
+// Writes returns how many bytes the host has written.
+func (d *Device) Writes() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.writes
+}
+
+// Messages returns how many complete messages the host has written.
+func (d *Device) Messages() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.messages
+}
+
+// Closed reports whether the host closed the port.
+func (d *Device) Closed() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.closed
+}
+
+// Err returns every protocol error in what the host wrote (a message the
+// model does not understand, a SysEx cut short, a stray data byte, an
+// incomplete message at the end), joined; nil if there was none. Tests
+// check it is nil.
+func (d *Device) Err() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	errs := d.errs
+	if p := d.out.pending(); len(p) > 0 {
+		errs = append(errs[:len(errs):len(errs)], fmt.Errorf("launchpadtest: incomplete message % X", p))
+	}
+	return errors.Join(errs...)
+}
+
+// splitter splits a host → device byte stream into MIDI messages.
+type splitter struct {
+	msg     []byte // the message in progress, from its status byte
+	running byte   // running status for channel messages; 0 for none
+	sysex   bool
+}
+
+// feed takes the next byte; it returns a complete message (valid until the
+// next call), or nil, and an error for a byte that cannot be placed.
+func (s *splitter) feed(c byte) ([]byte, error) {
+	switch {
+	case c >= 0xF8: // realtime: anywhere, no effect
+		return nil, nil
+	case s.sysex && c < 0x80:
+		s.msg = append(s.msg, c)
+		return nil, nil
+	case s.sysex && c == 0xF7:
+		s.sysex = false
+		msg := append(s.msg, c)
+		s.msg = s.msg[:0]
+		return msg, nil
+	}
+	var err error
+	if s.sysex { // a status byte cuts the SysEx short
+		err = fmt.Errorf("launchpadtest: SysEx cut short by %02X: % X", c, s.msg)
+		s.sysex, s.msg = false, s.msg[:0]
+	}
+	switch {
+	case c == 0xF0:
+		if len(s.msg) > 0 {
+			err = errors.Join(err, fmt.Errorf("launchpadtest: message cut short: % X", s.msg))
+		}
+		s.sysex, s.running, s.msg = true, 0, append(s.msg[:0], c)
+		return nil, err
+	case c >= 0xF0:
+		s.running, s.msg = 0, s.msg[:0]
+		return nil, errors.Join(err, fmt.Errorf("launchpadtest: unexpected system message %02X", c))
+	case c >= 0x80:
+		if len(s.msg) > 0 {
+			err = errors.Join(err, fmt.Errorf("launchpadtest: message cut short: % X", s.msg))
+		}
+		s.running, s.msg = c, append(s.msg[:0], c)
+		return nil, err
+	}
+	if len(s.msg) == 0 {
+		if s.running == 0 {
+			return nil, errors.Join(err, fmt.Errorf("launchpadtest: stray data byte %02X", c))
+		}
+		s.msg = append(s.msg, s.running)
+	}
+	s.msg = append(s.msg, c)
+	need := 3
+	if k := s.msg[0] & 0xF0; k == 0xC0 || k == 0xD0 {
+		need = 2
+	}
+	if len(s.msg) < need {
+		return nil, err
+	}
+	msg := s.msg
+	s.msg = s.msg[:0] // msg stays intact until the next call
+	return msg, err
+}
+
+// pending returns the bytes of an unfinished message.
+func (s *splitter) pending() []byte { return bytes.Clone(s.msg) }
