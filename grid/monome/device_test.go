@@ -1,184 +1,110 @@
 package monome_test
 
 import (
-	"fmt"
+	"testing"
 
 	"gridbox/grid/monome"
+	"gridbox/grid/monome/monometest"
 )
 
-// This file is a test-only model of a grid's LED side: it splits host →
-// device bytes into messages and applies them to its own LED state, so tests
-// can check that what the encoder sends makes the grid show the frame.
-
-// mextOut gives the payload length of each host → device mext message
-// (libmonome src/proto/mext.h outgoing_payload_lengths), -1 if unknown.
-var mextOut = func() (t [256]int) {
-	for i := range t {
-		t[i] = -1
-	}
-	for _, h := range []byte{0x00, 0x01, 0x03, 0x05, 0x07, 0x0F, 0x12, 0x13} {
-		t[h] = 0
-	}
-	t[0x02] = 32
-	t[0x04] = 3
-	t[0x06] = 2
-	t[0x08] = 2
-	t[0x10], t[0x11] = 2, 2
-	t[0x14] = 10
-	t[0x15], t[0x16] = 3, 3
-	t[0x17] = 1
-	t[0x18] = 3
-	t[0x19] = 1
-	t[0x1A] = 34
-	t[0x1B], t[0x1C] = 6, 6
-	return t
-}()
-
-// seriesOutLen returns the payload length of a host → device series message.
-func seriesOutLen(h byte) int {
-	switch h >> 4 {
-	case 0x2, 0x3, 0x4, 0x5:
-		return 1
-	case 0x6, 0x7:
-		return 2
-	case 0x8:
-		return 8
-	case 0x9, 0xA, 0xB, 0xC, 0xD:
-		return 0
-	}
-	return -1
-}
+// The grid model the codec tests check the encoder against is
+// monometest.Grid, the simulated grid the driver's tests also run on: it
+// splits host → device bytes into messages and applies them to its own LED
+// state, so a test can check that what the encoder sends makes the grid show
+// the frame.
 
 // messages splits host → device bytes into messages.
-func messages(p monome.Protocol, b []byte) ([][]byte, error) {
-	var out [][]byte
-	for len(b) > 0 {
-		n := mextOut[b[0]]
-		if p == monome.Series {
-			n = seriesOutLen(b[0])
-		}
-		if n < 0 {
-			return out, fmt.Errorf("unknown %v header %02X", p, b[0])
-		}
-		if len(b) < 1+n {
-			return out, fmt.Errorf("truncated %v message % X", p, b)
-		}
-		out = append(out, b[:1+n])
-		b = b[1+n:]
-	}
-	return out, nil
+func messages(p monome.Protocol, b []byte) ([][]byte, error) { return monometest.Messages(p, b) }
+
+// modelGrid returns a simulated grid of protocol p and size cols×rows whose
+// LEDs start off.
+func modelGrid(t *testing.T, p monome.Protocol, cols, rows int) *monometest.Grid {
+	t.Helper()
+	return monometest.New(monometest.Config{Protocol: p, Cols: cols, Rows: rows})
 }
 
-// modelGrid is a grid's LED state: the level of every possible key. A series
-// or mono grid stores 15 for on and 0 for off.
-type modelGrid struct {
-	proto monome.Protocol
-	led   [256][256]uint8 // [x][y]
-}
-
-func (g *modelGrid) set(x, y int, l uint8) {
-	if x >= 0 && y >= 0 && x < 256 && y < 256 {
-		g.led[x][y] = l
-	}
-}
-
-func onOff(on bool) uint8 {
-	if on {
-		return 15
-	}
-	return 0
-}
-
-// apply applies host → device bytes to the LED state.
-func (g *modelGrid) apply(b []byte) error {
-	msgs, err := messages(g.proto, b)
-	if err != nil {
+// apply writes host → device bytes to g and fails on anything g cannot
+// decode.
+func apply(g *monometest.Grid, b []byte) error {
+	if _, err := g.Write(b); err != nil {
 		return err
 	}
-	for _, m := range msgs {
-		d := m[1:]
-		if g.proto == monome.Series {
-			g.applySeries(m[0], d)
-			continue
-		}
-		switch m[0] {
-		case 0x10, 0x11:
-			g.set(int(d[0]), int(d[1]), onOff(m[0] == 0x11))
-		case 0x12, 0x13, 0x19:
-			l := onOff(m[0] == 0x13)
-			if m[0] == 0x19 {
-				l = d[0] & 0x0F
-			}
-			for x := range 256 {
-				for y := range 256 {
-					g.led[x][y] = l
-				}
-			}
-		case 0x14: // on/off map; x, y floored to multiples of 8
-			x0, y0 := int(d[0])&^7, int(d[1])&^7
-			for r := range 8 {
-				for c := range 8 {
-					g.set(x0+c, y0+r, onOff(d[2+r]&(1<<c) != 0))
-				}
-			}
-		case 0x15, 0x16:
-			x0, y0 := int(d[0]), int(d[1])
-			for i := range 8 {
-				if m[0] == 0x15 {
-					g.set(x0&^7+i, y0, onOff(d[2]&(1<<i) != 0))
-				} else {
-					g.set(x0, y0&^7+i, onOff(d[2]&(1<<i) != 0))
-				}
-			}
-		case 0x18:
-			g.set(int(d[0]), int(d[1]), d[2]&0x0F)
-		case 0x1A: // level map, first LED in the high nibble
-			x0, y0 := int(d[0])&^7, int(d[1])&^7
-			for i := range 64 {
-				b := d[2+i/2]
-				l := b >> 4
-				if i%2 == 1 {
-					l = b & 0x0F
-				}
-				g.set(x0+i%8, y0+i/8, l)
-			}
-		case 0x1B, 0x1C:
-			x0, y0 := int(d[0]), int(d[1])
-			for i := range 8 {
-				b := d[2+i/2]
-				l := b >> 4
-				if i%2 == 1 {
-					l = b & 0x0F
-				}
-				if m[0] == 0x1B {
-					g.set(x0&^7+i, y0, l)
-				} else {
-					g.set(x0, y0&^7+i, l)
-				}
-			}
-		}
-	}
-	return nil
+	return g.Err()
 }
 
-func (g *modelGrid) applySeries(h byte, d []byte) {
-	switch h >> 4 {
-	case 0x2, 0x3:
-		g.set(int(d[0]>>4), int(d[0]&0x0F), onOff(h>>4 == 0x2))
-	case 0x8:
-		q := int(h & 0x03)
-		x0, y0 := 8*(q%2), 8*(q/2)
-		for r := range 8 {
-			for c := range 8 {
-				g.set(x0+c, y0+r, onOff(d[r]&(1<<c) != 0))
-			}
+// The model itself, against messages decoded by hand: each mext LED message
+// kind and each series one lands where the protocol notes say.
+func TestGridModelMext(t *testing.T) {
+	g := modelGrid(t, monome.Mext, 16, 16)
+	rows := [8]byte{0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80} // a diagonal
+	var levels [64]uint8
+	for i := range levels {
+		levels[i] = uint8(i % 16)
+	}
+	row := [8]uint8{15, 0, 1, 2, 3, 4, 5, 6}
+	steps := []struct {
+		name string
+		b    []byte
+		x, y int
+		want uint8
+	}{
+		{"11 on", monome.AppendLEDOn(nil, 3, 4), 3, 4, 15},
+		{"10 off", monome.AppendLEDOff(nil, 3, 4), 3, 4, 0},
+		{"13 all on", monome.AppendAllOn(nil), 15, 15, 15},
+		{"12 all off", monome.AppendAllOff(nil), 15, 15, 0},
+		{"14 map diagonal", monome.AppendMap(nil, 8, 8, &rows), 8 + 5, 8 + 5, 15},
+		{"14 map off the diagonal", nil, 8 + 5, 8 + 4, 0},
+		{"15 row bit 7", monome.AppendRow(nil, 0, 5, 0x81), 7, 5, 15},
+		{"16 col bit 0", monome.AppendCol(nil, 2, 8, 0x01), 2, 8, 15},
+		{"18 level", monome.AppendLevel(nil, 15, 7, 9), 15, 7, 9},
+		{"19 level all", monome.AppendLevelAll(nil, 2), 0, 0, 2},
+		{"1A high nibble first", monome.AppendLevelMap(nil, 0, 8, &levels), 0, 8, 0},
+		{"1A low nibble second", nil, 1, 8, 1},
+		{"1A last key", nil, 7, 15, 15},
+		{"1B row", monome.AppendLevelRow(nil, 8, 3, &row), 8, 3, 15},
+		{"1B row 3rd", nil, 10, 3, 1},
+		{"1C col", monome.AppendLevelCol(nil, 1, 0, &row), 1, 7, 6},
+		{"17 intensity changes no LED", monome.AppendIntensity(nil, 3), 1, 7, 6},
+	}
+	for _, s := range steps {
+		if err := apply(g, s.b); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
 		}
-	case 0x9:
-		l := onOff(h&1 == 1)
-		for x := range 16 {
-			for y := range 16 {
-				g.led[x][y] = l
-			}
+		if got := g.Level(s.x, s.y); got != s.want {
+			t.Errorf("%s: (%d,%d) shows %d, want %d", s.name, s.x, s.y, got, s.want)
 		}
+	}
+	if err := apply(g, []byte{0xFF}); err == nil {
+		t.Error("an unknown header was not reported")
+	}
+}
+
+func TestGridModelSeries(t *testing.T) {
+	g := modelGrid(t, monome.Series, 16, 16)
+	rows := [8]byte{0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80}
+	steps := []struct {
+		name string
+		b    []byte
+		x, y int
+		want uint8
+	}{
+		{"20 on", monome.AppendSeriesLED(nil, 3, 4, true), 3, 4, 15},
+		{"30 off", monome.AppendSeriesLED(nil, 3, 4, false), 3, 4, 0},
+		{"91 all on", monome.AppendSeriesClear(nil, true), 15, 15, 15},
+		{"90 all off", monome.AppendSeriesClear(nil, false), 15, 15, 0},
+		{"83 quadrant 3", monome.AppendSeriesFrame(nil, 3, &rows), 8 + 6, 8 + 6, 15},
+		{"83 off the diagonal", nil, 8 + 6, 8 + 5, 0},
+		{"A7 intensity changes no LED", monome.AppendSeriesIntensity(nil, 7), 8 + 6, 8 + 6, 15},
+	}
+	for _, s := range steps {
+		if err := apply(g, s.b); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := g.Level(s.x, s.y); got != s.want {
+			t.Errorf("%s: (%d,%d) shows %d, want %d", s.name, s.x, s.y, got, s.want)
+		}
+	}
+	if err := apply(g, monome.HandshakeRequest()); err == nil {
+		t.Error("mext requests sent to a series grid were not reported")
 	}
 }

@@ -1,15 +1,21 @@
-// Package monome is the pure monome grid protocol codec: bytes in, events out;
-// LED frames in, bytes out. It speaks the two serial protocols a grid can use
-// and holds the pure parts of the start-up handshake and device discovery. It
-// does no I/O of its own (everything goes through an io.Reader/io.Writer it is
-// given), starts no goroutines and imports only the standard library. The
-// driver that opens a tty and implements the grid seam lives elsewhere.
+// Package monome drives monome grids: the byte-level codec for the two
+// serial protocols a grid can use (bytes in, events out; LED frames in, bytes
+// out), the pure parts of the start-up handshake and device discovery, and
+// [Controller], the grid.Controller driver built on them. The codec does no
+// I/O of its own (everything goes through an io.Reader/io.Writer it is
+// given) and starts no goroutines. The driver works on an io.ReadWriteCloser
+// (a tty in raw mode; monometest.Grid, a simulated grid speaking the real
+// bytes, in tests); opening and configuring the tty lives elsewhere. It
+// imports the standard library and package grid only.
 //
 // # Threading
 //
-// Nothing here is safe for concurrent use. A Parser and a Filter belong to the
-// goroutine that reads the device; an Encoder and its Frames belong to the LED
-// goroutine. The package-level functions are pure and safe anywhere.
+// Nothing in the codec is safe for concurrent use. A Parser and a Filter
+// belong to the goroutine that reads the device; an Encoder and its Frames
+// belong to the LED goroutine. The package-level functions are pure and safe
+// anywhere. A Controller runs one reader goroutine of its own, which owns its
+// Parser and Filter and is the only sender on Pads; Set and Flush belong to
+// the LED goroutine; Close may be called from any goroutine.
 //
 // # Pipeline
 //

@@ -40,20 +40,20 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if e.Protocol == monome.Series {
 			b = monome.Mono
 		}
-		g := &modelGrid{proto: e.Protocol}
+		g := modelGrid(t, e.Protocol, cols, rows)
 		var prev *monome.Frame
 		if r.IntN(4) == 0 {
 			// Unknown state after a replug: the grid shows garbage.
-			for x := range 256 {
-				for y := range 256 {
-					g.led[x][y] = uint8(r.IntN(16))
+			for x := range cols {
+				for y := range rows {
+					g.SetLevel(x, y, uint8(r.IntN(16)))
 				}
 			}
 		} else {
 			prev = randomFrame(r, cols, rows)
 			for y := range rows {
 				for x := range cols {
-					g.led[x][y] = b.Map(prev.Level(x, y))
+					g.SetLevel(x, y, b.Map(prev.Level(x, y)))
 				}
 			}
 		}
@@ -69,12 +69,12 @@ func TestEncodeRoundTrip(t *testing.T) {
 			}
 		}
 		bytes := e.Encode(prev, next)
-		if err := g.apply(bytes); err != nil {
+		if err := apply(g, bytes); err != nil {
 			t.Fatalf("iteration %d (%+v %dx%d): %v", i, e, cols, rows, err)
 		}
 		for y := range rows {
 			for x := range cols {
-				if got, want := g.led[x][y], b.Map(next.Level(x, y)); got != want {
+				if got, want := g.Level(x, y), b.Map(next.Level(x, y)); got != want {
 					t.Fatalf("iteration %d (%+v %dx%d, prev nil %v): key (%d,%d) shows %d, want %d",
 						i, e, cols, rows, prev == nil, x, y, got, want)
 				}

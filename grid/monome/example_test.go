@@ -3,7 +3,9 @@ package monome_test
 import (
 	"fmt"
 
+	"gridbox/grid"
 	"gridbox/grid/monome"
+	"gridbox/grid/monome/monometest"
 )
 
 // Reading: parse each read chunk, filter its keys, act on what is left.
@@ -44,4 +46,32 @@ func Example_frames() {
 	// 00 01 05
 	// 70 bytes for a whole 128
 	// 1A 08 00 00 00 00 00 00 00 00 00 0F 00 00
+}
+
+// Driving a grid: open a Controller on its serial port (here a simulated
+// 128), read pads, set lights, flush. Close releases what is held.
+func Example_controller() {
+	port := monometest.New(monometest.Config{Cols: 16, Rows: 8, ID: "m1000285"})
+	c, err := monome.Open(port, "/dev/ttyACM0", monome.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c.Info().Model, c.ID())
+	port.Press(3, 4)
+	fmt.Printf("%+v\n", <-c.Pads())
+	c.Set(grid.Button{X: 3, Y: 4}, grid.Light{Color: grid.Color{G: 255}})
+	if err := c.Flush(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println("level", port.Level(3, 4))
+	c.Close()
+	for p := range c.Pads() {
+		fmt.Printf("%+v\n", p)
+	}
+	// Output:
+	// monome-128 m1000285
+	// {Button:{X:3 Y:4} Down:true Velocity:127}
+	// level 13
+	// {Button:{X:3 Y:4} Down:false Velocity:0}
 }
