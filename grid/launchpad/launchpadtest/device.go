@@ -17,10 +17,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync"
 
+	"gridbox/grid/gridtest"
 	"gridbox/grid/launchpad"
 )
 
@@ -37,20 +36,20 @@ var ErrWrite = errors.New("launchpadtest: write failed")
 // and applied to its LEDs; bytes read from it are its button messages and
 // whatever the test injects with Send.
 type Device struct {
+	// Wire carries device → host bytes and the port's life: Read, Close,
+	// Send (raw bytes, for tests of a noisy or corrupt stream: a clock
+	// flood, pressure, junk SysEx), Unplug (reads end in io.EOF, writes
+	// fail with ErrUnplugged), SetMaxRead and Closed.
+	*gridtest.Wire
 	m launchpad.Model
 
-	mu        sync.Mutex
-	wake      chan struct{} // closed and replaced when a Read may proceed
-	in        []byte        // device → host, not yet read
-	out       splitter      // host → device, an incomplete message
-	sim       sim
-	writes    int // bytes the host has written
-	messages  int // complete messages the host has written
-	fail      int // writes still to fail
-	maxRead   int
-	errs      []error
-	unplugged bool
-	closed    bool
+	mu       sync.Mutex
+	out      splitter // host → device, an incomplete message
+	sim      sim
+	writes   int // bytes the host has written
+	messages int // complete messages the host has written
+	fail     int // writes still to fail
+	errs     []error
 }
 
 // New returns a simulated device of model m, all LEDs off. It panics on an
@@ -59,46 +58,11 @@ func New(m launchpad.Model) *Device {
 	if !m.Valid() {
 		panic("launchpadtest: New: invalid model " + m.String())
 	}
-	return &Device{m: m, wake: make(chan struct{}), sim: newSim(m)}
+	return &Device{Wire: gridtest.NewWire(), m: m, sim: newSim(m)}
 }
 
 // Model returns the device's model.
 func (d *Device) Model() launchpad.Model { return d.m }
-
-// signal wakes a blocked Read; call with d.mu held.
-func (d *Device) signal() {
-	close(d.wake)
-	d.wake = make(chan struct{})
-}
-
-// Read returns the bytes the device has sent and the host not yet read.
-// With none, it blocks until some arrive, the host closes the port
-// (os.ErrClosed), or the device is unplugged and everything it sent before
-// has been read (io.EOF).
-func (d *Device) Read(p []byte) (int, error) {
-	for {
-		d.mu.Lock()
-		switch {
-		case d.closed:
-			d.mu.Unlock()
-			return 0, os.ErrClosed
-		case len(d.in) > 0:
-			if d.maxRead > 0 && len(p) > d.maxRead {
-				p = p[:d.maxRead]
-			}
-			n := copy(p, d.in)
-			d.in = d.in[n:]
-			d.mu.Unlock()
-			return n, nil
-		case d.unplugged:
-			d.mu.Unlock()
-			return 0, io.EOF
-		}
-		wake := d.wake
-		d.mu.Unlock()
-		<-wake
-	}
-}
 
 // Write takes host → device bytes. Each complete message is applied at
 // once; a message split across writes is applied when its last byte
@@ -108,12 +72,10 @@ func (d *Device) Read(p []byte) (int, error) {
 func (d *Device) Write(b []byte) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	switch {
-	case d.closed:
-		return 0, os.ErrClosed
-	case d.unplugged:
-		return 0, ErrUnplugged
-	case d.fail > 0:
+	if err := d.WriteErr(ErrUnplugged); err != nil {
+		return 0, err
+	}
+	if d.fail > 0 {
 		d.fail--
 		return 0, ErrWrite
 	}
@@ -132,28 +94,6 @@ func (d *Device) Write(b []byte) (int, error) {
 		}
 	}
 	return len(b), nil
-}
-
-// Close closes the host's end of the port: a blocked Read returns
-// os.ErrClosed. A second Close returns os.ErrClosed, as an *os.File does.
-func (d *Device) Close() error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed {
-		return os.ErrClosed
-	}
-	d.closed = true
-	d.signal()
-	return nil
-}
-
-// send queues device → host bytes; call with d.mu held.
-func (d *Device) send(b ...byte) {
-	if d.unplugged || d.closed {
-		return
-	}
-	d.in = append(d.in, b...)
-	d.signal()
 }
 
 // Press makes the device report b going down with velocity 127. It does
@@ -181,9 +121,7 @@ func (d *Device) button(b launchpad.Button, v uint8) {
 	if !ok || b == launchpad.Logo {
 		return
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.send(st, n, v)
+	d.Send([]byte{st, n, v})
 }
 
 // PressBytes returns the bytes the device sends for a press of b with
@@ -196,36 +134,11 @@ func PressBytes(m launchpad.Model, b launchpad.Button, v uint8) []byte {
 	return []byte{st, n, v}
 }
 
-// Send makes the device send raw bytes, for tests of what the driver does
-// with a noisy or corrupt stream (a clock flood, pressure, junk SysEx).
-func (d *Device) Send(b []byte) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.send(b...)
-}
-
-// Unplug makes the device go away: once the host has read what was already
-// sent, Read returns io.EOF; Write returns ErrUnplugged.
-func (d *Device) Unplug() {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.unplugged = true
-	d.signal()
-}
-
 // FailWrites makes the next n writes fail with ErrWrite, applying nothing.
 func (d *Device) FailWrites(n int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.fail = n
-}
-
-// SetMaxRead caps the bytes one Read returns (0: no cap), so messages arrive
-// split the way a slow port may split them.
-func (d *Device) SetMaxRead(n int) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.maxRead = n
 }
 
 // State returns what the LED at b shows, in device units: the zero State
@@ -259,13 +172,6 @@ func (d *Device) Messages() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.messages
-}
-
-// Closed reports whether the host closed the port.
-func (d *Device) Closed() bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.closed
 }
 
 // Err returns every protocol error in what the host wrote (a message the

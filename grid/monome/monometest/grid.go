@@ -14,11 +14,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync"
-	"time"
 
+	"gridbox/grid/gridtest"
 	"gridbox/grid/monome"
 )
 
@@ -51,19 +49,19 @@ type Config struct {
 // tty. Bytes written to it are decoded as host → device messages and change
 // its LEDs; bytes read from it are its replies and key events.
 type Grid struct {
+	// Wire carries grid → host bytes and the port's life: Read,
+	// SetReadDeadline (what monome.RunHandshake uses of an *os.File),
+	// Close, Send (raw bytes, for tests of a corrupt stream), Unplug
+	// (reads end in io.EOF, writes fail with ErrUnplugged) and Closed.
+	*gridtest.Wire
 	cfg Config
 
-	mu        sync.Mutex
-	wake      chan struct{} // closed and replaced when a Read may proceed
-	in        []byte        // device → host, not yet read
-	partial   []byte        // host → device, an incomplete message
-	led       *monome.Frame
-	writes    int // bytes the host has written
-	requests  int // handshake requests answered or ignored
-	err       error
-	deadline  time.Time
-	unplugged bool
-	closed    bool
+	mu       sync.Mutex
+	partial  []byte // host → device, an incomplete message
+	led      *monome.Frame
+	writes   int // bytes the host has written
+	requests int // handshake requests answered or ignored
+	err      error
 }
 
 // New returns a simulated grid described by cfg. It panics on a size out of
@@ -79,7 +77,9 @@ func New(cfg Config) *Grid {
 	if cfg.Cols < 1 || cfg.Rows < 1 || cfg.Cols > limit || cfg.Rows > limit {
 		panic(fmt.Sprintf("monometest: New: %v grid of %d×%d", cfg.Protocol, cfg.Cols, cfg.Rows))
 	}
-	return &Grid{cfg: cfg, wake: make(chan struct{}), led: monome.NewFrame(cfg.Cols, cfg.Rows)}
+	g := &Grid{Wire: gridtest.NewWire(), cfg: cfg, led: monome.NewFrame(cfg.Cols, cfg.Rows)}
+	g.SetMaxRead(cfg.MaxRead)
+	return g
 }
 
 // NewModel returns a simulated mext grid of model m.
@@ -91,64 +91,6 @@ func NewModel(m monome.Model) *Grid {
 // Size returns the grid's columns and rows.
 func (g *Grid) Size() (cols, rows int) { return g.cfg.Cols, g.cfg.Rows }
 
-// signal wakes a blocked Read; call with g.mu held.
-func (g *Grid) signal() {
-	close(g.wake)
-	g.wake = make(chan struct{})
-}
-
-// Read returns the bytes the grid has sent and the host not yet read. With
-// none, it blocks until some arrive, the read deadline passes
-// (os.ErrDeadlineExceeded), the host closes the port (os.ErrClosed) or the
-// grid is unplugged and everything it sent before has been read (io.EOF).
-// Deadlines are on the real clock.
-func (g *Grid) Read(p []byte) (int, error) {
-	for {
-		g.mu.Lock()
-		switch {
-		case g.closed:
-			g.mu.Unlock()
-			return 0, os.ErrClosed
-		case len(g.in) > 0:
-			if g.cfg.MaxRead > 0 && len(p) > g.cfg.MaxRead {
-				p = p[:g.cfg.MaxRead]
-			}
-			n := copy(p, g.in)
-			g.in = g.in[n:]
-			g.mu.Unlock()
-			return n, nil
-		case g.unplugged:
-			g.mu.Unlock()
-			return 0, io.EOF
-		case !g.deadline.IsZero() && !time.Now().Before(g.deadline):
-			g.mu.Unlock()
-			return 0, os.ErrDeadlineExceeded
-		}
-		wake, dl := g.wake, g.deadline
-		g.mu.Unlock()
-		if dl.IsZero() {
-			<-wake
-			continue
-		}
-		t := time.NewTimer(time.Until(dl))
-		select {
-		case <-wake:
-		case <-t.C:
-		}
-		t.Stop()
-	}
-}
-
-// SetReadDeadline sets when a blocked Read gives up; the zero time means
-// never. It implements what monome.RunHandshake uses of an *os.File.
-func (g *Grid) SetReadDeadline(t time.Time) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.deadline = t
-	g.signal()
-	return nil
-}
-
 // Write takes host → device bytes. Complete messages are applied at once:
 // LED messages change what the grid shows, handshake requests queue their
 // replies. A message split across writes is applied when its last byte
@@ -157,11 +99,8 @@ func (g *Grid) SetReadDeadline(t time.Time) error {
 func (g *Grid) Write(b []byte) (int, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	switch {
-	case g.closed:
-		return 0, os.ErrClosed
-	case g.unplugged:
-		return 0, ErrUnplugged
+	if err := g.WriteErr(ErrUnplugged); err != nil {
+		return 0, err
 	}
 	g.writes += len(b)
 	g.partial = append(g.partial, b...)
@@ -182,27 +121,8 @@ func (g *Grid) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Close closes the host's end of the port: a blocked Read returns
-// os.ErrClosed. A second Close returns os.ErrClosed, as an *os.File does.
-func (g *Grid) Close() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.closed {
-		return os.ErrClosed
-	}
-	g.closed = true
-	g.signal()
-	return nil
-}
-
-// send queues device → host bytes; call with g.mu held.
-func (g *Grid) send(b ...byte) {
-	if g.unplugged || g.closed {
-		return
-	}
-	g.in = append(g.in, b...)
-	g.signal()
-}
+// send queues grid → host bytes.
+func (g *Grid) send(b ...byte) { g.Send(b) }
 
 func (g *Grid) fail(err error) {
 	if g.err == nil {
@@ -218,11 +138,7 @@ func (g *Grid) Press(x, y int) { g.key(x, y, true) }
 // 10 xy (series).
 func (g *Grid) Release(x, y int) { g.key(x, y, false) }
 
-func (g *Grid) key(x, y int, down bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.send(keyBytes(g.cfg.Protocol, x, y, down)...)
-}
+func (g *Grid) key(x, y int, down bool) { g.Send(keyBytes(g.cfg.Protocol, x, y, down)) }
 
 func keyBytes(p monome.Protocol, x, y int, down bool) []byte {
 	if p == monome.Series {
@@ -239,31 +155,11 @@ func keyBytes(p monome.Protocol, x, y int, down bool) []byte {
 	return []byte{h, byte(x), byte(y)}
 }
 
-// Send makes the grid send raw bytes, for tests of what the driver does
-// with a corrupt stream.
-func (g *Grid) Send(b []byte) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.send(b...)
-}
-
 // Flood makes the grid send n phantom presses of key (1, 1) in one burst,
 // as series grids have been seen to do on unplug (norns#539: 00 11 over and
 // over; a mext grid sends 21 01 01).
 func (g *Grid) Flood(n int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	one := keyBytes(g.cfg.Protocol, 1, 1, true)
-	g.send(bytes.Repeat(one, n)...)
-}
-
-// Unplug makes the grid go away: once the host has read what was already
-// sent, Read returns io.EOF; Write returns ErrUnplugged.
-func (g *Grid) Unplug() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.unplugged = true
-	g.signal()
+	g.Send(bytes.Repeat(keyBytes(g.cfg.Protocol, 1, 1, true), n))
 }
 
 // Level returns the level 0–15 the grid shows at (x, y), 0 off the grid.
@@ -302,13 +198,6 @@ func (g *Grid) Requests() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.requests
-}
-
-// Closed reports whether the host closed the port.
-func (g *Grid) Closed() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.closed
 }
 
 // Err returns the first protocol error in what the host wrote: a byte that
