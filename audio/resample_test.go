@@ -2,6 +2,7 @@ package audio
 
 import (
 	"fmt"
+	"gridbox/audio/internal/sinefit"
 	"math"
 	"testing"
 )
@@ -24,45 +25,7 @@ func sine(rate, channels, frames int, freq, amp float64) *Buffer {
 // residual (everything that is not the fundamental: THD+N) relative to the
 // fundamental, in dB.
 func fit(b *Buffer, ch int, freq float64, from, to int) (amp, phase, thdn float64) {
-	w := 2 * math.Pi * freq / float64(b.Rate)
-	x := func(n int) float64 { return float64(b.Data[n*b.Channels+ch]) }
-	var m [3][4]float64
-	for n := from; n < to; n++ {
-		v := [3]float64{math.Sin(w * float64(n)), math.Cos(w * float64(n)), 1}
-		for i := range 3 {
-			for j := range 3 {
-				m[i][j] += v[i] * v[j]
-			}
-			m[i][3] += v[i] * x(n)
-		}
-	}
-	// Gauss-Jordan elimination with partial pivoting.
-	for i := range 3 {
-		p := i
-		for r := i + 1; r < 3; r++ {
-			if math.Abs(m[r][i]) > math.Abs(m[p][i]) {
-				p = r
-			}
-		}
-		m[i], m[p] = m[p], m[i]
-		for r := range 3 {
-			if r != i {
-				f := m[r][i] / m[i][i]
-				for c := i; c < 4; c++ {
-					m[r][c] -= f * m[i][c]
-				}
-			}
-		}
-	}
-	s, c, d := m[0][3]/m[0][0], m[1][3]/m[1][1], m[2][3]/m[2][2]
-	var res, fund float64
-	for n := from; n < to; n++ {
-		f := s*math.Sin(w*float64(n)) + c*math.Cos(w*float64(n))
-		e := x(n) - f - d
-		res += e * e
-		fund += f * f
-	}
-	return math.Hypot(s, c), math.Atan2(c, s), 10 * math.Log10(res/fund)
+	return sinefit.Fit(func(n int) float64 { return float64(b.Data[n*b.Channels+ch]) }, b.Rate, freq, from, to)
 }
 
 // rms returns the RMS level of channel ch over frames [from, to), in dB
