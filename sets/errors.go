@@ -66,6 +66,11 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Sample reports whether e is about a sample file (missing, unreadable,
+// outside the set's folder) rather than the set's text. Load returns the
+// set alongside errors that are all of this kind.
+func (e *Error) Sample() bool { return e.sample }
+
 // Unwrap returns the underlying cause, if any.
 func (e *Error) Unwrap() error { return e.Err }
 

@@ -213,7 +213,7 @@ func Check(fsys fs.FS, name string) (*Set, error) { return load(fsys, name) }
 // samplesOnly reports whether every error is about a sample file.
 func samplesOnly(errs Errors) bool {
 	for _, e := range errs {
-		if !e.sample {
+		if !e.Sample() {
 			return false
 		}
 	}

@@ -238,3 +238,12 @@ func TestCheckKeepsTheSetForReporting(t *testing.T) {
 		t.Fatalf("Check's set samples: %+v", refs)
 	}
 }
+
+func TestErrorSampleTellsSampleFilesFromText(t *testing.T) {
+	src := "tempo = 1200\n[[scene]]\n[[track]]\n  [[track.clip]]\n  scene = 0\n  sample = \"gone.wav\"\n"
+	_, err := Check(fstest.MapFS{"set.toml": {Data: []byte(src)}}, "set.toml")
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 2 || errs[0].Sample() || !errs[1].Sample() {
+		t.Fatalf("want the tempo problem as text and the missing file as a sample problem: %v", err)
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path"
@@ -35,8 +34,9 @@ type loaded struct {
 
 // sampleBudget is how much memory a set's decoded samples may take: half of
 // the machine's RAM, so the rest of the system (and a reload) still fits.
-// Zero means unknown (no limit).
-var sampleBudget = memTotal() / 2
+// Zero means unknown (no limit); -1, not yet read from the system (loading a
+// set reads it, so no other command pays for it).
+var sampleBudget int64 = -1
 
 // memTotal returns the machine's RAM in bytes, from /proc/meminfo, or 0.
 func memTotal() int64 {
@@ -95,14 +95,11 @@ func load(file string, rate int, check bool) (*loaded, error) {
 	}
 	l := &loaded{file: file, set: set}
 	textOK := true
-	bad := map[sets.Pos]bool{} // samples the set loader already reported
+	bad := map[sets.Pos]bool{} // places already reported: their samples are not decoded again
 	for _, e := range errs {
 		l.problems = append(l.problems, e)
-		if errors.Is(e, fs.ErrNotExist) || isSampleError(set, e) {
-			bad[e.Pos] = true
-		} else {
-			textOK = false
-		}
+		bad[e.Pos] = true
+		textOK = textOK && e.Sample()
 	}
 
 	// Decode each distinct sample once, in parallel: decoding and resampling
@@ -170,6 +167,9 @@ func load(file string, rate int, check bool) (*loaded, error) {
 		}
 		bufs[i] = b
 	}
+	if sampleBudget < 0 {
+		sampleBudget = memTotal() / 2
+	}
 	if sampleBudget > 0 && l.bytes > sampleBudget {
 		err := fmt.Errorf("%s: the samples take %s of memory once decoded; this machine allows %s (half its RAM): use fewer or shorter samples, or 16-bit WAV (stored at half the size of other formats)",
 			file, megabytes(l.bytes), megabytes(sampleBudget))
@@ -186,16 +186,6 @@ func load(file string, rate int, check bool) (*loaded, error) {
 	}
 	l.song = buildSong(set, l.bank, sampleOf)
 	return l, nil
-}
-
-// isSampleError reports whether e sits where the set names a sample.
-func isSampleError(set *sets.Set, e *sets.Error) bool {
-	for _, r := range set.Samples() {
-		if r.Pos == e.Pos {
-			return true
-		}
-	}
-	return false
 }
 
 // comparePos orders set errors by position; others keep their order.
