@@ -35,6 +35,8 @@ type Session struct {
 	filled    []int            // scratch for follow actions
 	backlog   []engine.Command // commands the engine's ring had no room for yet
 	refused   uint64           // commands that waited in the backlog
+	mix       []Mix            // per track
+	soloed    int              // tracks with Solo on
 }
 
 type actionKind uint8
@@ -63,6 +65,11 @@ type trackState struct {
 	origin Beats        // beat of the clip's position 0 (earlier than start with legato)
 	zero   engine.Frame // frame of the clip's position 0
 	held   int          // slot whose pad is held down (gate, repeat), -1 = none
+	// The last committed change of slot: before frame changed, slot was
+	// (-1 = none) still sounds. SlotAt shows what is heard, not what is
+	// committed ahead of the audio.
+	was     int
+	changed engine.Frame
 	// Note clips: the next note to schedule is iteration iter, index ni.
 	iter, ni int
 	off      [128]engine.Frame // pending note-off frame per key; 0 = none
@@ -80,11 +87,12 @@ func NewSession(song *Song, eng Engine, rate int) *Session {
 		filled:  make([]int, 0, len(song.Scenes)),
 		backlog: make([]engine.Command, 0, 1024),
 		rng:     rand.New(rand.NewPCG(song.Seed, 0x9e3779b97f4a7c15)),
+		mix:     make([]Mix, len(song.Tracks)),
 	}
 	for i := range s.tracks {
-		s.tracks[i] = trackState{slot: -1, held: -1}
-		t := &song.Tracks[i]
-		s.send(engine.Command{Op: engine.SetTrack, Track: int16(i), Gain: t.Gain, Pan: t.Pan})
+		s.tracks[i] = trackState{slot: -1, held: -1, was: -1}
+		s.mix[i].Volume = 1
+		s.sendMix(i, 0)
 	}
 	return s
 }
@@ -317,7 +325,29 @@ const (
 	SlotBroken             // its sample could not be loaded
 )
 
-// Slot returns the state of track x's slot y.
+// SlotAt returns the state of track x's slot y as heard at frame now (the
+// engine's position, behind Committed): a launch committed for a frame
+// after now is still queued, and the clip it replaces still playing and
+// stopping. Lights show SlotAt, so they change when the sound does.
+func (s *Session) SlotAt(x, y int, now engine.Frame) SlotState {
+	st := s.Slot(x, y)
+	if x < 0 || x >= len(s.tracks) || s.tracks[x].changed <= now {
+		return st
+	}
+	ts := &s.tracks[x]
+	switch {
+	case st == SlotEmpty || st == SlotBroken:
+		return st
+	case ts.slot == y && ts.was != y:
+		return SlotQueued // committed, not heard yet
+	case ts.was == y && ts.slot != y:
+		return SlotStopping // heard until changed
+	}
+	return st
+}
+
+// Slot returns the state of track x's slot y as committed: what will play
+// once the engine reaches Committed().
 func (s *Session) Slot(x, y int) SlotState {
 	switch c := s.clip(x, y); {
 	case c == nil:
@@ -382,8 +412,12 @@ func (s *Session) launch(x, y int, at engine.Frame) {
 		elapsed, elapsedFrames = beat-ts.origin, at-ts.zero
 	}
 	s.stop(x, at)
+	was := ts.was
+	if ts.changed < at { // not replacing a clip that stopped at this very frame
+		was = -1
+	}
 	s.nextTag++
-	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, zero: at - elapsedFrames, held: ts.held}
+	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, zero: at - elapsedFrames, held: ts.held, was: was, changed: at}
 	if c.IsNotes() {
 		if c.Loop && c.Length > 0 {
 			k := int(elapsed / c.Length)
@@ -427,6 +461,7 @@ func (s *Session) stop(x int, at engine.Frame) {
 		}
 	}
 	s.removeTag(x, ts.tag)
+	ts.was, ts.changed = ts.slot, at
 	ts.slot = -1
 }
 
