@@ -78,6 +78,19 @@ type Controller interface {
 	Close() error
 }
 
+// A Follower is a Controller whose Flash and Pulse lights can keep the
+// music's tempo. The LED goroutine calls Beat before Flush with the
+// transport's position in beats (quarter notes), which only grows while the
+// music plays. A Launchpad that times flashing from MIDI clock is sent one
+// clock tick (F8) per 24th of a beat passed since the last call; a
+// controller that flashes in software takes its phase from it: a Flash
+// light is on during the first half of each beat, a Pulse breathes once
+// every two beats, so both start on the beat.
+type Follower interface {
+	Controller
+	Beat(pos float64) error
+}
+
 // ErrClosed is returned by Flush after Close.
 var ErrClosed = errors.New("grid: controller closed")
 

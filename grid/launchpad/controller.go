@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,12 +64,14 @@ type Controller struct {
 	gone chan struct{} // closed when the reader's read has failed, before it releases held buttons
 	done chan struct{} // closed when the reader has ended, after Pads
 
-	next   Frame        // the LED goroutine's local frame
-	closed atomic.Bool  // set by Close; Set then does nothing
-	wmu    sync.Mutex   // orders port writes: guards prev, and closed's transition
-	prev   *Frame       // what the device shows; nil when unknown (rule 5)
-	once   sync.Once    // closes the port
-	stats  atomic.Value // ControllerStats, published by the reader
+	next    Frame        // the LED goroutine's local frame
+	closed  atomic.Bool  // set by Close; Set then does nothing
+	wmu     sync.Mutex   // orders port writes: guards prev, and closed's transition
+	prev    *Frame       // what the device shows; nil when unknown (rule 5)
+	tick    int64        // the last Beat in MIDI clock ticks (24 per beat); guarded by wmu
+	ticking bool         // Beat has been called
+	once    sync.Once    // closes the port
+	stats   atomic.Value // ControllerStats, published by the reader
 
 	// Owned by the reader goroutine.
 	reader *Parser
@@ -193,6 +196,51 @@ func (c *Controller) Flush() error {
 	}
 	*c.prev = c.next
 	return nil
+}
+
+// maxTicks bounds the clock ticks one Beat sends: after a stall the
+// device's blinking catches up within a beat instead of being flooded.
+const maxTicks = 24
+
+var clockTick = []byte{0xF8}
+
+// Beat implements grid.Follower. Models that time flashing and pulsing
+// from MIDI clock (the MK2 and later) are sent one F8 per 24th of a beat
+// that pos has passed since the last call (at most maxTicks); the first
+// call only sets the count. The red/green family blinks at its own rate and
+// is sent nothing. Call it from the LED goroutine, before Flush.
+func (c *Controller) Beat(pos float64) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.closed.Load() {
+		return grid.ErrClosed
+	}
+	if !c.m.Pulses() || c.isGone() {
+		return nil
+	}
+	t := int64(math.Floor(pos * 24))
+	if !c.ticking || t < c.tick {
+		c.tick, c.ticking = t, true
+		return nil
+	}
+	n := min(t-c.tick, maxTicks)
+	c.tick = t
+	for range n {
+		if _, err := c.port.Write(clockTick); err != nil {
+			c.prev = nil
+			return fmt.Errorf("launchpad: %s: clock: %w", c.info.Port, err)
+		}
+	}
+	return nil
+}
+
+func (c *Controller) isGone() bool {
+	select {
+	case <-c.gone:
+		return true
+	default:
+		return false
+	}
 }
 
 // Close implements grid.Controller: unless the device has already gone, it

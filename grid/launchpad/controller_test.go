@@ -385,3 +385,29 @@ func TestControllerFullPads(t *testing.T) {
 		t.Fatalf("%d pads delivered, %d dropped", got, c.Stats().Dropped)
 	}
 }
+
+// Beat sends the RGB models one MIDI clock tick per 24th of a beat passed,
+// at most a beat's worth after a stall; the red/green family gets none.
+func TestBeatSendsClock(t *testing.T) {
+	for _, m := range launchpad.Models {
+		t.Run(m.String(), func(t *testing.T) {
+			c, d := open(t, m)
+			var _ grid.Follower = c
+			want := 0
+			for _, s := range []struct {
+				pos   float64
+				ticks int
+			}{{3.99, 0}, {4, 1}, {4.5, 12}, {4.5, 0}, {5.01, 12}, {9, 24}, {1, 0}, {1.05, 1}} {
+				if err := c.Beat(s.pos); err != nil {
+					t.Fatal(err)
+				}
+				if m.Pulses() {
+					want += s.ticks
+				}
+				if got := d.Clocks(); got != want {
+					t.Fatalf("after Beat(%v): %d ticks sent, want %d", s.pos, got, want)
+				}
+			}
+		})
+	}
+}

@@ -83,9 +83,10 @@ type ControllerStats struct {
 // but black is on (rule 4). Flash and Pulse are rendered in software at
 // Flush time from the Config.Now clock, counted from Open: Flash is on and
 // off at 2 Hz (FlashPeriod), Pulse ramps between a quarter of the level
-// and the full level every PulsePeriod. They are not yet tied to the
-// musical tempo, and they change only as often as the LED goroutine calls
-// Flush.
+// and the full level every PulsePeriod. Once Beat has been called they
+// follow the music instead, one beat standing for FlashPeriod (the periods
+// are those of 120 BPM). They change only as often as the LED goroutine
+// calls Flush.
 type Controller struct {
 	port  io.ReadWriteCloser
 	info  grid.Info
@@ -97,10 +98,11 @@ type Controller struct {
 	gone  chan struct{} // closed by the reader when the grid has gone, before it closes the port and Pads
 	done  chan struct{} // closed when the reader has returned
 
-	mu     sync.Mutex // guards base, modes, closed
+	mu     sync.Mutex // guards base, modes, closed, beat
 	base   []uint8    // level of each key's colour, y*cols+x
 	modes  []grid.Mode
 	closed bool
+	beat   float64 // the music's position, from Beat; < 0 before the first call
 
 	wmu   sync.Mutex // guards what is written to the port: enc, next, shown, known, buf
 	enc   Encoder
@@ -185,6 +187,7 @@ func Open(port io.ReadWriteCloser, name string, cfg Config) (*Controller, error)
 		done:  make(chan struct{}),
 		base:  make([]uint8, cols*rows),
 		modes: make([]grid.Mode, cols*rows),
+		beat:  -1,
 		enc:   Encoder{Protocol: cfg.Protocol, Brightness: cfg.Brightness},
 		next:  NewFrame(cols, rows),
 		shown: NewFrame(cols, rows),
@@ -281,7 +284,11 @@ func (c *Controller) Flush() error {
 		c.mu.Unlock()
 		return grid.ErrClosed
 	}
-	c.render(c.now().Sub(c.start))
+	t := c.now().Sub(c.start)
+	if c.beat >= 0 {
+		t = time.Duration(c.beat * float64(FlashPeriod))
+	}
+	c.render(t)
 	c.mu.Unlock()
 	if c.isGone() {
 		return fmt.Errorf("monome: %s: %w", c.info.Port, ErrGone)
@@ -303,6 +310,18 @@ func (c *Controller) Flush() error {
 	}
 	c.shown.CopyFrom(c.next)
 	c.known = true
+	return nil
+}
+
+// Beat implements grid.Follower: from now on Flash and Pulse lights take
+// their phase from pos, in beats. Call it from the LED goroutine.
+func (c *Controller) Beat(pos float64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return grid.ErrClosed
+	}
+	c.beat = max(pos, 0)
 	return nil
 }
 

@@ -385,6 +385,32 @@ func TestFlashAndPulse(t *testing.T) {
 	}
 }
 
+// After Beat, Flash and Pulse follow the music, whatever the clock says:
+// at 90 BPM a Flash light is on for the first half of each beat.
+func TestFlashFollowsTheBeat(t *testing.T) {
+	clk := &lockedClock{t: t0}
+	c, g := open(t, monometest.Config{Cols: 8, Rows: 8}, monome.Config{Now: clk.Now})
+	white := grid.Color{R: 255, G: 255, B: 255}
+	c.Set(grid.Button{X: 0, Y: 0}, grid.Light{Color: white, Mode: grid.Flash})
+	c.Set(grid.Button{X: 1, Y: 0}, grid.Light{Color: white, Mode: grid.Pulse})
+	for _, s := range []struct {
+		beat         float64
+		flash, pulse uint8
+	}{{0, 15, 4}, {0.25, 15, 7}, {0.5, 0, 9}, {0.99, 0, 15}, {1, 15, 15}, {1.5, 0, 9}, {2, 15, 4}, {7.1, 15, 14}} {
+		clk.Add(333 * time.Millisecond) // the wall clock must not matter
+		if err := c.Beat(s.beat); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if f, p := g.Level(0, 0), g.Level(1, 0); f != s.flash || p != s.pulse {
+			t.Errorf("beat %v: flash %d pulse %d, want %d %d", s.beat, f, p, s.flash, s.pulse)
+		}
+	}
+	var _ grid.Follower = c
+}
+
 // A mono grid shows any colour but black as on, and a series grid too.
 func TestMonoLightsAnyColour(t *testing.T) {
 	c, g := open(t, monometest.Config{Protocol: monome.Series, Cols: 8, Rows: 8},

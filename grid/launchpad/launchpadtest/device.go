@@ -47,6 +47,7 @@ type Device struct {
 	out      splitter // host → device, an incomplete message
 	sim      sim
 	writes   int // bytes the host has written
+	clocks   int // F8 bytes the host has written
 	messages int // complete messages the host has written
 	fail     int // writes still to fail
 	errs     []error
@@ -81,6 +82,9 @@ func (d *Device) Write(b []byte) (int, error) {
 	}
 	d.writes += len(b)
 	for _, c := range b {
+		if c == 0xF8 {
+			d.clocks++
+		}
 		msg, err := d.out.feed(c)
 		if err != nil {
 			d.errs = append(d.errs, err)
@@ -158,6 +162,13 @@ func (d *Device) State(b launchpad.Button) State {
 // the protocol cannot produce (State.Bad) shows as flashing white.
 func (d *Device) Light(b launchpad.Button) launchpad.Light {
 	return d.State(b).Light(d.m)
+}
+
+// Clocks returns how many MIDI clock ticks (F8) the host has sent.
+func (d *Device) Clocks() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.clocks
 }
 
 // Writes returns how many bytes the host has written.
