@@ -51,16 +51,17 @@ staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags $(TAGS) ./...
 
-# Imports point one way: cmd -> sets, grid, sequencer -> engine -> audio.
+# Imports point one way: cmd -> sets, surface -> grid, sequencer -> engine -> audio.
 deps:
 	@fail=0; \
 	check() { pkgs=$$1; shift; bad=$$(go list -deps $$pkgs | grep -E "^$(MOD)/($$1)(/|$$)" || true); \
 		if [ -n "$$bad" ]; then echo "deps: $$pkgs must not import: $$bad"; fail=1; fi; }; \
-	check ./audio/...     'engine|sequencer|grid|sets|cmd'; \
-	check ./engine/...    'sequencer|grid|sets|cmd'; \
-	check ./sequencer/... 'grid|sets|cmd'; \
-	check ./grid/...      'audio|engine|sequencer|sets|cmd'; \
-	check ./sets/...      'audio|engine|sequencer|grid|cmd'; \
+	check ./audio/...     'engine|sequencer|grid|surface|sets|cmd'; \
+	check ./engine/...    'sequencer|grid|surface|sets|cmd'; \
+	check ./sequencer/... 'grid|surface|sets|cmd'; \
+	check ./grid/...      'audio|engine|sequencer|surface|sets|cmd'; \
+	check ./surface/...   'sets|cmd'; \
+	check ./sets/...      'audio|engine|sequencer|grid|surface|cmd'; \
 	exit $$fail
 
 # The realtime gates: render paths allocate nothing and *_rt.go files import

@@ -310,6 +310,9 @@ func (s *Session) Idle() bool {
 // Tracks returns the number of tracks.
 func (s *Session) Tracks() int { return len(s.tracks) }
 
+// Scenes returns the number of scenes.
+func (s *Session) Scenes() int { return len(s.song.Scenes) }
+
 // Playing returns the slot playing on track x, or -1.
 func (s *Session) Playing(x int) int { return s.tracks[x].slot }
 

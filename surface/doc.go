@@ -1,0 +1,65 @@
+// Package surface is gridbox's session view: it lays a sequencer.Session
+// out on grid controllers the way Ableton users know it from a Launchpad,
+// turns presses into launches, scene launches, stops and mixer changes,
+// and paints every light from what the session plays.
+//
+// # Layout
+//
+// A controller with a row of buttons above its grid and a column to its
+// right (every Launchpad) uses its whole grid for clips:
+//
+//	 ↑   ↓   ←   →  Ses Mix Vol Stp      top row: scroll the window,
+//	┌───┬───┬───┬───┬───┬───┬───┬───┐    session / mixer / volume modes,
+//	│t0 │t1 │t2 │t3 │t4 │t5 │t6 │t7 │ ▶  stop all
+//	│s0 │   │   │   │   │   │   │   │ ▶
+//	├───┼───┼─ clip pads: ─┼───┼───┤ ▶  right column: launch the scene
+//	│   │ column = track,   │   │   │ ▶  of that row
+//	│   │ row = scene       │   │   │ ▶
+//	│   │   │   │   │   │   │   │   │ ▶
+//	│   │   │   │   │   │   │   │   │ ▶
+//	│   │   │   │   │   │   │   │s7 │ ▶
+//	└───┴───┴───┴───┴───┴───┴───┴───┘
+//
+// A bare grid (a monome) keeps its rightmost column for scene launches and
+// its bottom row for the same eight controls, so a monome 64 shows 7×7
+// clips, a 128 15×7 and a 256 15×15.
+//
+// The window starts at the set's first track and scene and scrolls one
+// track or scene per arrow press, never past the set's end. Several
+// controllers sit side by side in the order they were attached: two
+// Launchpads show 16 tracks, and every arrow, scene button and mode button
+// acts on the whole window.
+//
+// # Modes
+//
+//   - Session: pads launch clips (an empty slot stops its track), scene
+//     buttons launch scenes.
+//   - Mixer: the top rows still show clips; the bottom four rows are, per
+//     track, stop, mute, solo and arm (armed tracks light red; recording
+//     comes later).
+//   - Volume: each column is a fader from 0 dB (top pad) down to silence
+//     (bottom pad); pads light up to the track's level.
+//
+// Pressing a lit mode button again returns to Session.
+//
+// # Lights
+//
+// Empty slot: off. A clip: its track's colour, dim. Queued to start:
+// flashing. Playing: pulsing, full colour. Queued to stop (or about to be
+// replaced): flashing. A clip whose sample is missing: red. A scene button:
+// green while a clip of its row plays, flashing green while one is queued,
+// dim white when the row has clips. Arrows light where the window can move;
+// the current mode's button is bright.
+//
+// Lights show what is heard: states come from Session.SlotAt at the
+// engine's position, so a launch committed ahead of the audio flashes until
+// its first frame plays. Flash and Pulse keep the tempo where a controller
+// is a grid.Follower; the caller feeds it the beat.
+//
+// # Threads
+//
+// A Surface belongs to the goroutine that owns the Session (it reads the
+// session's state and sends it inputs). Paint hands each controller's
+// lights to a callback; the caller decides which goroutine Sets and
+// Flushes them (grid's rule: Set and Flush on one goroutine).
+package surface

@@ -1,0 +1,186 @@
+package surface
+
+import (
+	"gridbox/engine"
+	"gridbox/grid"
+	"gridbox/sequencer"
+)
+
+// Colours of the lights that are not a track's.
+var (
+	red     = grid.Color{R: 255}
+	green   = grid.Color{G: 255}
+	white   = grid.Color{R: 255, G: 255, B: 255}
+	amber   = grid.Color{R: 255, G: 160}
+	blue    = grid.Color{R: 40, G: 90, B: 255}
+	dimRate = 4 // a dim light is its colour divided by this
+)
+
+func dim(c grid.Color) grid.Color {
+	return grid.Color{R: c.R / uint8(dimRate), G: c.G / uint8(dimRate), B: c.B / uint8(dimRate)}
+}
+
+func static(c grid.Color) grid.Light { return grid.Light{Color: c} }
+func flash(c grid.Color) grid.Light  { return grid.Light{Color: c, Mode: grid.Flash} }
+func pulse(c grid.Color) grid.Light  { return grid.Light{Color: c, Mode: grid.Pulse} }
+
+// shown is a light that is on or off.
+func shown(c grid.Color, on bool) grid.Light {
+	if on {
+		return static(c)
+	}
+	return grid.Off
+}
+
+// lit is a button that is on (bright) or available (dim).
+func lit(c grid.Color, on bool) grid.Light {
+	if on {
+		return static(c)
+	}
+	return static(dim(c))
+}
+
+// Paint computes every attached controller's lights as of frame now (the
+// engine's position: what is heard) and calls show once per controller, in
+// attach order, with all its buttons and their lights. The slices belong
+// to the Surface and are valid during the call only.
+func (u *Surface) Paint(now engine.Frame, show func(c grid.Controller, buttons []grid.Button, lights []grid.Light)) {
+	for _, p := range u.panes {
+		for i, r := range p.lay.roles {
+			p.lights[i] = u.light(p, r, now)
+		}
+		show(p.c, p.lay.buttons, p.lights)
+	}
+}
+
+// light returns what a button of pane p with role r shows at frame now.
+func (u *Surface) light(p *pane, r role, now engine.Frame) grid.Light {
+	switch r.kind {
+	case roleClip:
+		track := u.x0 + p.offset + r.x
+		if track >= u.s.Tracks() {
+			return grid.Off
+		}
+		switch {
+		case u.mode == Volume:
+			if r.y >= faderRow(u.s.Mix(track).Volume, p.lay.rows) {
+				return static(u.color(track))
+			}
+			return grid.Off
+		case u.mode == Mixer && r.y >= p.lay.rows-mixerRows:
+			return u.mixerLight(track, r.y-(p.lay.rows-mixerRows), now)
+		}
+		return u.slotLight(track, u.y0+r.y, now)
+	case roleScene:
+		return u.sceneLight(u.y0+r.y, now)
+	case roleControl:
+		return u.controlLight(r.ctl)
+	}
+	return grid.Off
+}
+
+func (u *Surface) color(track int) grid.Color {
+	if track < len(u.colors) {
+		return u.colors[track]
+	}
+	return white
+}
+
+func (u *Surface) slotLight(track, scene int, now engine.Frame) grid.Light {
+	if scene >= u.s.Scenes() {
+		return grid.Off
+	}
+	c := u.color(track)
+	switch u.s.SlotAt(track, scene, now) {
+	case sequencer.SlotStopped:
+		return static(dim(c))
+	case sequencer.SlotQueued, sequencer.SlotStopping:
+		return flash(c)
+	case sequencer.SlotPlaying:
+		return pulse(c)
+	case sequencer.SlotBroken:
+		return static(red)
+	}
+	return grid.Off
+}
+
+// mixerLight is row k of the mixer rows: stop, mute, solo, arm.
+func (u *Surface) mixerLight(track, k int, now engine.Frame) grid.Light {
+	m := u.s.Mix(track)
+	switch k {
+	case 0:
+		playing, stopping := false, false
+		for y := range u.s.Scenes() {
+			switch u.s.SlotAt(track, y, now) {
+			case sequencer.SlotPlaying:
+				playing = true
+			case sequencer.SlotStopping:
+				stopping = true
+			}
+		}
+		if stopping {
+			return flash(red)
+		}
+		return lit(red, playing)
+	case 1:
+		return lit(amber, m.Mute)
+	case 2:
+		return lit(blue, m.Solo)
+	}
+	return lit(red, m.Arm)
+}
+
+func (u *Surface) sceneLight(scene int, now engine.Frame) grid.Light {
+	if scene >= u.s.Scenes() {
+		return grid.Off
+	}
+	clips, playing, queued := false, false, false
+	for x := range u.s.Tracks() {
+		switch u.s.SlotAt(x, scene, now) {
+		case sequencer.SlotEmpty:
+			continue
+		case sequencer.SlotPlaying, sequencer.SlotStopping:
+			playing = true
+		case sequencer.SlotQueued:
+			queued = true
+		}
+		clips = true
+	}
+	switch {
+	case queued:
+		return flash(green)
+	case playing:
+		return static(green)
+	case clips:
+		return static(dim(white))
+	}
+	return grid.Off
+}
+
+func (u *Surface) controlLight(c control) grid.Light {
+	cols, rows := u.size()
+	switch c {
+	case ctlUp:
+		return shown(white, u.y0 > 0)
+	case ctlDown:
+		return shown(white, u.y0 < u.s.Scenes()-rows)
+	case ctlLeft:
+		return shown(white, u.x0 > 0)
+	case ctlRight:
+		return shown(white, u.x0 < u.s.Tracks()-cols)
+	case ctlSession:
+		return lit(green, u.mode == Session)
+	case ctlMixer:
+		return lit(amber, u.mode == Mixer)
+	case ctlVolume:
+		return lit(blue, u.mode == Volume)
+	case ctlStopAll:
+		for x := range u.s.Tracks() {
+			if u.s.Playing(x) >= 0 {
+				return static(red)
+			}
+		}
+		return static(dim(red))
+	}
+	return grid.Off
+}
