@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 
 	"gridbox/engine"
+	"gridbox/grid"
 	"gridbox/sequencer"
 	"gridbox/sequencer/perf"
+	"gridbox/surface"
 )
 
 // performer drives a session: it plays the performance script's events at
@@ -21,7 +24,14 @@ type performer struct {
 	next     int          // first event not yet played
 	end      engine.Frame // the script's "end", or engine.Never
 	scripted bool         // a script was given
-	skipped  int          // controller events this build cannot route yet
+	surface  *surface.Surface
+
+	// Controllers the script plays (midi and serial lines), in the order
+	// they first appear, and the log of their traffic.
+	ctrls   []*scripted
+	clog    *ctrlLog
+	logAt   engine.Frame // the frame the log stamps on this goroutine's traffic
+	ctrlErr error        // the first failure feeding a scripted controller
 }
 
 func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) {
@@ -31,6 +41,11 @@ func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) 
 	}
 	p := &performer{rate: rate, player: player, end: engine.Never}
 	p.session = sequencer.NewSession(l.song, player, rate)
+	colors := make([]grid.Color, len(l.set.Tracks))
+	for i, t := range l.set.Tracks {
+		colors[i] = grid.Color{R: t.Color.R, G: t.Color.G, B: t.Color.B}
+	}
+	p.surface = surface.New(p.session, colors)
 	if script != nil {
 		p.scripted = true
 		script.Sort(func(t perf.Time) int64 { return int64(p.frameOf(t)) })
@@ -117,9 +132,59 @@ func (p *performer) play(e perf.Event, f engine.Frame) {
 		s.StopAll(f)
 	case perf.End:
 		p.end = min(p.end, f)
-	default:
-		p.skipped++
+	case perf.MIDI, perf.Serial:
+		p.input(e, f)
 	}
+}
+
+// plugScripted opens the controllers the script's midi and serial lines
+// play, logs their traffic to clog (may be nil), and attaches them to the
+// surface as if plugged in at frame 0. now stamps the log.
+func (p *performer) plugScripted(clog *ctrlLog) error {
+	p.clog = clog
+	cs, err := openScripted(p.events, clog)
+	if err != nil {
+		return err
+	}
+	p.ctrls = cs
+	for _, c := range cs {
+		p.surface.Attach(c.id, c.c)
+	}
+	return nil
+}
+
+// input feeds a script's raw controller bytes through the controller's
+// driver at frame f, and what they press to the surface.
+func (p *performer) input(e perf.Event, f engine.Frame) {
+	id := scriptedID(e)
+	i := slices.IndexFunc(p.ctrls, func(c *scripted) bool { return c.id == id })
+	if i < 0 {
+		return
+	}
+	c := p.ctrls[i]
+	p.logAt = f
+	pads, err := c.feed(e.Bytes)
+	if err != nil && p.ctrlErr == nil {
+		p.ctrlErr = fmt.Errorf("script line %d: %s: %w", e.Line, c.id, err)
+	}
+	for _, pad := range pads {
+		p.surface.Handle(c.id, pad, f)
+	}
+}
+
+// unplugScripted closes the scripted controllers (each restores its normal
+// mode, which the log shows) and the log.
+func (p *performer) unplugScripted() error {
+	for _, c := range p.ctrls {
+		p.surface.Detach(c.id)
+		c.c.Close()
+	}
+	p.ctrls = nil
+	err := p.clog.Close()
+	if p.ctrlErr != nil {
+		err = p.ctrlErr
+	}
+	return err
 }
 
 // scriptDone reports whether every script event has been played.

@@ -11,17 +11,20 @@ import (
 	"gridbox/audio/offline"
 	"gridbox/audio/wav"
 	"gridbox/engine"
+	"gridbox/grid"
+	"gridbox/surface"
 )
 
 const (
-	renderBlock       = 128
-	defaultNoScript   = 30 * time.Second // render length without --events or --seconds
-	renderSilenceCap  = 10 * time.Minute // a script whose loops never stop
-	defaultRate       = 48000
-	defaultLiveBlock  = 128
-	progressPeriod    = 100 * time.Millisecond
-	renderAboutText   = "Render runs the same engine as play on a virtual clock, faster than real time, and writes a WAV file.\nWithout --events it launches scene 0 at time 0 and renders 30 s (or --seconds).\nWith --events it ends at the script's \"end\", else after --seconds, else when nothing plays any more."
-	renderFormatUsage = "sample format of the WAV: f32 (32-bit float), s24 or s16 (PCM)"
+	renderBlock        = 128
+	defaultNoScript    = 30 * time.Second // render length without --events or --seconds
+	renderSilenceCap   = 10 * time.Minute // a script whose loops never stop
+	defaultRate        = 48000
+	defaultLiveBlock   = 128
+	progressPeriod     = 100 * time.Millisecond
+	renderAboutText    = "Render runs the same engine as play on a virtual clock, faster than real time, and writes a WAV file.\nWithout --events it launches scene 0 at time 0 and renders 30 s (or --seconds).\nWith --events it ends at the script's \"end\", else after --seconds, else when nothing plays any more."
+	renderFormatUsage  = "sample format of the WAV: f32 (32-bit float), s24 or s16 (PCM)"
+	controllerLogUsage = "write every controller message to `LOG.txt`, one per line: <frame> <model> <in|out> <hex bytes>"
 )
 
 func cmdRender(e *env, args []string) error {
@@ -32,6 +35,7 @@ func cmdRender(e *env, args []string) error {
 	seconds := fs.Float64("seconds", 0, "render `N` seconds (0: until the script's end or silence)")
 	format := fs.String("format", "f32", renderFormatUsage)
 	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile of the whole render to `FILE` (for performance work)")
+	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -76,15 +80,24 @@ func cmdRender(e *env, args []string) error {
 			limit = engine.Frame(defaultNoScript.Seconds() * float64(*rate))
 		}
 	}
+	clog, err := openCtrlLog(*ctrlLogFile, func() engine.Frame { return p.logAt })
+	if err != nil {
+		return err
+	}
+	if err := p.plugScripted(clog); err != nil {
+		clog.Close()
+		return err
+	}
 	f := audio.Format{SampleRate: *rate, Channels: 2}
 	st, err := writeFileAtomic(*out, func(w io.WriteSeeker) (renderStats, error) {
 		return render(e, p, f, sf, limit, w)
 	})
+	p.logAt = engine.Frame(st.frames)
+	if cerr := p.unplugScripted(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return err
-	}
-	if p.skipped > 0 {
-		fmt.Fprintf(e.stderr, "gridbox render: %d controller events (midi/serial lines) were skipped: no controller drivers in this build\n", p.skipped)
 	}
 	if st.capped {
 		fmt.Fprintf(e.stderr, "gridbox render: clips were still playing after %v; stopped there (add \"end\" to the script or use --seconds)\n", renderSilenceCap)
@@ -119,8 +132,20 @@ func render(e *env, p *performer, f audio.Format, sf wav.SampleFormat, limit eng
 	bar := newProgress(e, f.SampleRate)
 	var pos engine.Frame
 	var st renderStats
+	paints := int64(0) // LED frames painted
 	for {
 		end := pos + renderBlock
+		// Lights are painted every LED frame, exactly on its frame, as the
+		// LED goroutine would in real time.
+		for {
+			at := engine.Frame(paints * int64(f.SampleRate) / surface.FrameRate)
+			if at >= end {
+				break
+			}
+			p.advance(at)
+			p.paint(at)
+			paints++
+		}
 		p.advance(end)
 		buf := dev.Pull(renderBlock)
 		stop := min(p.end, limit)
@@ -152,6 +177,28 @@ func render(e *env, p *performer, f audio.Format, sf wav.SampleFormat, limit eng
 	}
 	st.frames, st.wall = int64(pos), time.Since(start)
 	return st, nil
+}
+
+// paint sets every controller's lights as of frame at, keeps Followers in
+// tempo and flushes: the render's LED frame.
+func (p *performer) paint(at engine.Frame) {
+	p.logAt = at
+	beat := float64(p.session.Clock().Beat(at))
+	p.surface.Paint(at, func(c grid.Controller, bs []grid.Button, ls []grid.Light) {
+		for i, b := range bs {
+			c.Set(b, ls[i])
+		}
+		var err error
+		if f, ok := c.(grid.Follower); ok {
+			err = f.Beat(beat)
+		}
+		if ferr := c.Flush(); err == nil {
+			err = ferr
+		}
+		if err != nil && p.ctrlErr == nil {
+			p.ctrlErr = fmt.Errorf("%s: %w", c.Info().Model, err)
+		}
+	})
 }
 
 // progress draws a one-line progress bar on a terminal.

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"gridbox/grid"
+	"gridbox/grid/launchpad"
+	"gridbox/grid/monome"
+	"gridbox/sequencer/perf"
+)
+
+// A scripted controller is a performance script's "midi MODEL …" or
+// "serial MODEL …" device: the real driver of that model over a virtual
+// port whose far end is the script. It is plugged in at time 0.
+type scripted struct {
+	id    string // "midi launchpad-x", "serial monome-128"
+	model string
+	port  *vport
+	c     grid.Controller
+}
+
+// scriptedID names the scripted controller of an event.
+func scriptedID(e perf.Event) string { return e.Kind.String() + " " + e.Model }
+
+// openScripted opens the controllers a script's midi and serial lines
+// play, in the order they first appear, logging their traffic to l.
+func openScripted(events []perf.Event, l *ctrlLog) ([]*scripted, error) {
+	var out []*scripted
+	seen := map[string]bool{}
+	for _, e := range events {
+		if e.Kind != perf.MIDI && e.Kind != perf.Serial || seen[scriptedID(e)] {
+			continue
+		}
+		seen[scriptedID(e)] = true
+		s, err := openOneScripted(e, l)
+		if err != nil {
+			for _, o := range out {
+				o.c.Close()
+			}
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func openOneScripted(e perf.Event, l *ctrlLog) (*scripted, error) {
+	s := &scripted{id: scriptedID(e), model: e.Model, port: newVport()}
+	port := &logged{ReadWriteCloser: s.port, l: l, model: e.Model}
+	var err error
+	switch e.Kind {
+	case perf.MIDI:
+		var m launchpad.Model
+		if m, err = launchpad.ParseModel(e.Model); err == nil {
+			s.c, err = launchpad.Open(m, port, "script")
+		}
+	case perf.Serial:
+		var m monome.Model
+		if m, err = monome.ParseModel(e.Model); err == nil {
+			// The virtual grid answers the mext handshake at once.
+			cols, rows := m.Size()
+			reply := fmt.Appendf(nil, "\x01%-32s", "script") // the ID, space-padded
+			s.port.preload(append(reply, 0x03, byte(cols), byte(rows)))
+			s.c, err = monome.Open(port, "script", monome.Config{})
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("script line %d: %s %s: %w", e.Line, e.Kind, e.Model, err)
+	}
+	return s, nil
+}
+
+// feed sends the script's bytes to the driver and returns the pads they
+// made, once the driver has handled them all (the driver asks for more).
+func (s *scripted) feed(b []byte) ([]grid.Pad, error) {
+	if err := s.port.feed(b); err != nil {
+		return nil, err
+	}
+	var pads []grid.Pad
+	for {
+		select {
+		case p, ok := <-s.c.Pads():
+			if !ok {
+				return pads, nil
+			}
+			pads = append(pads, p)
+		default:
+			return pads, nil
+		}
+	}
+}
+
+// vport is a virtual device port: Read hands the driver what feed gives
+// it, and feed returns when the driver's reader has come back for more,
+// so every byte fed has been parsed and its pads are on the Pads channel.
+// Writes (the driver's LED output) go nowhere.
+type vport struct {
+	in     chan []byte
+	ack    chan struct{}
+	closed chan struct{}
+	once   sync.Once
+
+	// Owned by the driver's reading goroutine (one at a time).
+	pending []byte
+	owed    bool // the last fed chunk is delivered; acknowledge on the next Read
+}
+
+func newVport() *vport {
+	return &vport{in: make(chan []byte), ack: make(chan struct{}, 1), closed: make(chan struct{})}
+}
+
+// preload queues bytes for the first Reads, without acknowledgement (a
+// grid's handshake replies).
+func (p *vport) preload(b []byte) { p.pending = append(p.pending, b...) }
+
+// errStuck means a driver stopped reading its port.
+var errStuck = errors.New("controller driver stopped reading")
+
+func (p *vport) feed(b []byte) error {
+	t := time.NewTimer(5 * time.Second)
+	defer t.Stop()
+	select {
+	case p.in <- b:
+	case <-p.closed:
+		return io.ErrClosedPipe
+	case <-t.C:
+		return errStuck
+	}
+	select {
+	case <-p.ack:
+		return nil
+	case <-p.closed:
+		return io.ErrClosedPipe
+	case <-t.C:
+		return errStuck
+	}
+}
+
+func (p *vport) Read(b []byte) (int, error) {
+	if len(p.pending) == 0 {
+		if p.owed {
+			p.owed = false
+			p.ack <- struct{}{}
+		}
+		select {
+		case c := <-p.in:
+			p.pending, p.owed = c, true
+		case <-p.closed:
+			return 0, io.EOF
+		}
+	}
+	n := copy(b, p.pending)
+	p.pending = p.pending[n:]
+	return n, nil
+}
+
+func (p *vport) Write(b []byte) (int, error) {
+	select {
+	case <-p.closed:
+		return 0, io.ErrClosedPipe
+	default:
+		return len(b), nil
+	}
+}
+
+func (p *vport) Close() error {
+	p.once.Do(func() { close(p.closed) })
+	return nil
+}

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gridbox/grid/launchpad"
+	"gridbox/grid/launchpad/launchpadtest"
+	"gridbox/grid/monome"
+	"gridbox/grid/monome/monometest"
+)
+
+// bigSet writes a set of 18 tracks × 17 scenes, more than any controller's
+// window, each track a sine of its own pitch in every scene, looping a
+// bar, and returns its path.
+func bigSet(t *testing.T) string {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("name = \"Big\"\ntempo = 120.0\nquantize = \"1 bar\"\n")
+	for range 17 {
+		b.WriteString("[[scene]]\n")
+	}
+	for x := range 18 {
+		data := make([]float32, 12000)
+		for i := range data {
+			data[i] = float32(0.05 * math.Sin(2*math.Pi*float64(200+50*x)*float64(i)/48000))
+		}
+		writeWAV(t, filepath.Join(dir, fmt.Sprintf("samples/t%d.wav", x)), 48000, data)
+		fmt.Fprintf(&b, "[[track]]\nname = \"T%d\"\n", x)
+		for y := range 17 {
+			fmt.Fprintf(&b, "  [[track.clip]]\n  scene = %d\n  sample = \"samples/t%d.wav\"\n  loop = true\n  length = \"1 bar\"\n", y, x)
+		}
+	}
+	set := filepath.Join(dir, "big.toml")
+	writeFile(t, set, b.String())
+	return set
+}
+
+// gesture is a press on the session view: a clip pad in window
+// coordinates, a scene button of a window row, or a control (0 up, 1 down,
+// 2 left, 3 right, 4 session, 5 mixer, 6 volume, 7 stop all), or a
+// mixer row pad ('m': row 0 stop, 1 mute, 2 solo, 3 arm).
+type gesture struct {
+	at   string // script time
+	kind byte   // 'c' clip, 's' scene, 'k' control
+	x, y int    // released 0.1 beat later
+}
+
+// script is the performance every model plays: launch, scene, navigation,
+// mixer mode (stop row, mute row) and stop all. A muted track's launch at
+// the end must be silent.
+var script = []gesture{
+	{at: "0", kind: 'c', x: 1, y: 0},    // track 1 scene 0 at beat 0
+	{at: "2", kind: 's', y: 1},          // scene 1 at beat 4
+	{at: "6", kind: 'k', x: 3},          // right: window starts at track 1
+	{at: "6.2", kind: 'k', x: 1},        // down: and scene 1
+	{at: "6.5", kind: 'c', x: 0, y: 1},  // track 1 scene 2 at beat 8
+	{at: "9", kind: 'k', x: 5},          // mixer mode
+	{at: "9.5", kind: 'm', x: 1, y: 0},  // stop row: track 2 stops at beat 12
+	{at: "13", kind: 'k', x: 7},         // stop all at beat 16
+	{at: "16.5", kind: 'm', x: 0, y: 1}, // mute row: track 1 muted
+	{at: "17", kind: 'k', x: 4},         // session mode
+	{at: "18", kind: 'c', x: 0, y: 0},   // track 1 scene 1 at beat 20, muted: silent
+}
+
+// plain is the same performance as plain script lines, without the
+// muted launch.
+const plain = `0b press 1 0
+0.1b release 1 0
+2b scene 1
+6.5b press 1 2
+6.6b release 1 2
+9.5b stop 2
+13b stopall
+24b end
+`
+
+// rawScript returns the gestures as model's raw input bytes.
+func rawScript(t *testing.T, model string) string {
+	var b strings.Builder
+	lp, lpErr := launchpad.ParseModel(model)
+	cols, rows := 8, 8 // a Launchpad's clip pads; a monome gives up a column and a row
+	kind := "midi"
+	if lpErr != nil {
+		kind = "serial"
+		switch model {
+		case "monome-64":
+			cols, rows = 7, 7
+		case "monome-128":
+			cols, rows = 15, 7
+		case "monome-256":
+			cols, rows = 15, 15
+		}
+	}
+	key := func(x, y int, down bool) string {
+		if kind == "midi" {
+			v := byte(0)
+			if down {
+				v = 127
+			}
+			raw := launchpadtest.PressBytes(lp, launchpad.Button{X: x, Y: y}, v)
+			if raw == nil {
+				t.Fatalf("%s has no button (%d,%d)", model, x, y)
+			}
+			return fmt.Sprintf("% X", raw)
+		}
+		h := 0x20
+		if down {
+			h = 0x21
+		}
+		return fmt.Sprintf("%02X %02X %02X", h, x, y)
+	}
+	for _, g := range script {
+		x, y := g.x, g.y
+		switch g.kind {
+		case 's':
+			x = cols
+		case 'k':
+			y = -1
+			if kind == "serial" {
+				y = rows
+			}
+		case 'm':
+			y = rows - 4 + g.y
+		}
+		var at float64
+		fmt.Sscan(g.at, &at)
+		fmt.Fprintf(&b, "%sb %s %s %s\n", g.at, kind, model, key(x, y, true))
+		fmt.Fprintf(&b, "%gb %s %s %s\n", at+0.1, kind, model, key(x, y, false))
+	}
+	b.WriteString("24b end\n")
+	return b.String()
+}
+
+var scriptModels = []string{
+	"launchpad", "launchpad-s", "launchpad-mini", "launchpad-mk2", "launchpad-pro",
+	"launchpad-x", "launchpad-mini-mk3", "launchpad-pro-mk3", "monome-64", "monome-128", "monome-256",
+}
+
+// TestScriptedSessionOnEveryModel plays the same performance from every
+// model's raw bytes through its driver and the session view: the audio
+// must equal the plain script's render sample for sample, and the bytes
+// sent to the controller must equal testdata/controllers/MODEL.log.
+func TestScriptedSessionOnEveryModel(t *testing.T) {
+	set := bigSet(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "plain.perf"), plain)
+	ref := filepath.Join(dir, "plain.wav")
+	if code, _, stderr := gridbox(t, "render", set, "--events", filepath.Join(dir, "plain.perf"), "-o", ref); code != 0 {
+		t.Fatalf("plain render: %s", stderr)
+	}
+	want := readWAV(t, ref)
+	if want.Frames() != 24*24000 {
+		t.Fatalf("plain render: %d frames", want.Frames())
+	}
+	for _, model := range scriptModels {
+		t.Run(model, func(t *testing.T) {
+			perf := filepath.Join(dir, model+".perf")
+			writeFile(t, perf, rawScript(t, model))
+			out, log := filepath.Join(dir, model+".wav"), filepath.Join(dir, model+".log")
+			if code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", out, "--controller-log", log); code != 0 {
+				t.Fatalf("render: exit %d: %s", code, stderr)
+			}
+			got := readWAV(t, out)
+			if len(got.Data) != len(want.Data) {
+				t.Fatalf("%d frames, plain script %d", got.Frames(), want.Frames())
+			}
+			for i := range got.Data {
+				if got.Data[i] != want.Data[i] {
+					t.Fatalf("audio differs from the plain script's at frame %d: %v vs %v", i/2, got.Data[i], want.Data[i])
+				}
+			}
+			logged, err := os.ReadFile(log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "controllers", model+".log")
+			if *update {
+				writeFile(t, golden, string(logged))
+			}
+			g, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(logged, g) {
+				t.Errorf("controller log differs from %s (run with -update to accept)", golden)
+			}
+			checkLights(t, model, logged)
+		})
+	}
+}
+
+// lightsAt replays the log's output to a simulated device of model up to
+// frame f (exclusive) and returns a function reporting what a button shows:
+// its brightness (0 = dark) and whether it blinks (flashes or pulses).
+type shown func(x, y int) (level int, blinking bool)
+
+// checkLights replays what gridbox sent, as the device would show it, and
+// checks the lights at moments of the performance: the log must make sense
+// to the device, not only equal a golden file.
+func checkLights(t *testing.T, model string, log []byte) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+	lp, err := launchpad.ParseModel(model)
+	isLP := err == nil
+	at := func(beat float64) shown {
+		f := int64(beat * 24000)
+		var out [][]byte
+		for _, l := range lines {
+			var frame int64
+			var m, dir string
+			fmt.Sscan(l, &frame, &m, &dir)
+			if frame >= f {
+				break
+			}
+			if dir != "out" {
+				continue
+			}
+			var raw []byte
+			for _, h := range strings.Fields(l)[3:] {
+				var b byte
+				fmt.Sscanf(h, "%02X", &b)
+				raw = append(raw, b)
+			}
+			out = append(out, raw)
+		}
+		if isLP {
+			d := launchpadtest.New(lp)
+			for _, b := range out {
+				d.Write(b)
+			}
+			if err := d.Err(); err != nil {
+				t.Fatalf("the device did not understand what gridbox sent: %v", err)
+			}
+			return func(x, y int) (int, bool) {
+				l := d.Light(launchpad.Button{X: x, Y: y})
+				return int(l.Color.R) + int(l.Color.G) + int(l.Color.B), l.Mode != launchpad.Static
+			}
+		}
+		m, _ := monome.ParseModel(model)
+		g := monometest.NewModel(m)
+		for _, b := range out {
+			g.Write(b)
+		}
+		return func(x, y int) (int, bool) { return int(g.Level(x, y)), false }
+	}
+	// A monome blinks in software, in tempo: a Flash light is on in the
+	// first half of each beat, a Pulse breathes over two beats, so a
+	// blinking light differs half a beat later.
+	lightAt := func(beat float64, x, y int) (int, bool) {
+		lv, bl := at(beat)(x, y)
+		if !isLP {
+			later, _ := at(beat+0.5)(x, y)
+			bl = later != lv
+		}
+		return lv, bl
+	}
+	cols, rows := 8, 8
+	if !isLP {
+		switch model {
+		case "monome-64":
+			cols, rows = 7, 7
+		case "monome-128":
+			cols, rows = 15, 7
+		default:
+			cols, rows = 15, 15
+		}
+	}
+	type want struct {
+		beat    float64
+		x, y    int
+		lit     bool
+		blinks  bool // flashing or pulsing
+		comment string
+	}
+	checks := []want{
+		{3.3, 1, 0, true, true, "track 1 scene 0 stopping: scene 1 replaces it"},
+		{3.3, 1, 1, true, true, "track 1 scene 1 queued by the scene button"},
+		{3.3, cols, 1, true, true, "scene 1's button queued"},
+		{3.3, 0, 0, true, false, "track 0 scene 0: a clip, dim"},
+		{5.3, 1, 0, true, false, "track 1 scene 0 after scene 1 replaced it"},
+		{7.3, 0, 0, true, true, "window scrolled: track 1 scene 1 playing at the top left"},
+		{10.3, 1, rows - 4, true, true, "mixer stop row: track 2 stopping"},
+		{17.3, 0, rows - 3, true, false, "mixer mute row: track 1 muted"},
+		{17.3, 1, rows - 3, true, false, "mixer mute row: track 2 not muted, dim"},
+		{21.3, 0, 0, true, true, "the muted track's clip plays (silently)"},
+		{21.3, 1, 0, true, false, "track 2 scene 1 stopped, dim"},
+	}
+	for _, c := range checks {
+		lv, bl := lightAt(c.beat, c.x, c.y)
+		if (lv > 0) != c.lit || (isLP && bl != c.blinks) {
+			t.Errorf("beat %v, button (%d,%d) %s: level %d blinking %v; want lit %v blinking %v", c.beat, c.x, c.y, c.comment, lv, bl, c.lit, c.blinks)
+		}
+	}
+	// Dim and bright: a playing pad is brighter than a stopped clip's.
+	if on, _ := lightAt(21.3, 0, 0); true {
+		if dimLv, _ := lightAt(21.3, 1, 0); dimLv >= on {
+			t.Errorf("beat 21.3: playing pad level %d not brighter than a stopped clip's %d", on, dimLv)
+		}
+	}
+	if isLP && lp.Pulses() {
+		ticks := strings.Count(string(log), "out F8\n")
+		if ticks < 24*24-2 || ticks > 24*24+1 {
+			t.Errorf("%d MIDI clock ticks over 24 beats, want 24 per beat", ticks)
+		}
+	}
+}
