@@ -4,7 +4,7 @@
 #   make test   everything CI checks
 MOD     := $(shell go list -m)
 BIN     := bin/gridbox
-TAGS    := portaudio
+TAGS    := portaudio,rtmidi
 TOOLS   := $(CURDIR)/bin/tools
 STATICCHECK := $(TOOLS)/staticcheck
 GOFILES := $(shell find . -name '*.go' -not -path './bin/*')

@@ -1,11 +1,11 @@
 #!/bin/sh
 # setup.sh installs the Debian packages gridbox needs, only those missing.
-#   scripts/setup.sh          build and run: PortAudio and ALSA headers
+#   scripts/setup.sh          build and run: PortAudio and ALSA headers, g++ (RtMidi)
 #   scripts/setup.sh --test   also what "make test" and "make bench" use
 # Runs apt-get as root, or through sudo.
 set -eu
 
-pkgs="pkg-config portaudio19-dev libasound2-dev"
+pkgs="pkg-config g++ portaudio19-dev libasound2-dev"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs jackd2 sox alsa-utils pulseaudio pulseaudio-utils"
 fi

@@ -24,6 +24,7 @@ import (
 	"os"
 
 	"gridbox/audio"
+	"gridbox/grid/hotplug"
 )
 
 // A command is one of gridbox's subcommands.
@@ -36,6 +37,9 @@ type command struct {
 type env struct {
 	stdout, stderr io.Writer
 	stderrTTY      bool // stderr is a terminal: draw progress and status lines
+	// scans, when set, replace the system's controller scans (tests plug
+	// simulated devices in and out through them).
+	scans func(clog *ctrlLog) []hotplug.Scan
 }
 
 // errUsage reports a command-line mistake; the usage has been printed.
@@ -54,6 +58,7 @@ func init() {
 		{"render", "SET.toml -o OUT.wav [flags]", "render a set offline to a WAV file", cmdRender},
 		{"check", "SET.toml", "check a set file and its samples, reporting every problem", cmdCheck},
 		{"devices", "", "list audio output devices", cmdDevices},
+		{"controllers", "", "list the Launchpads and monome grids gridbox finds, and why", cmdControllers},
 		{"new", "DIR", "write a starter set with its samples into DIR", cmdNew},
 	}
 }

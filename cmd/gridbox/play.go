@@ -25,7 +25,7 @@ const (
 
 func cmdPlay(e *env, args []string) error {
 	fs := newFlags(e, "play", "SET.toml [flags]",
-		"Play runs a set live on an audio device. With --events it performs the script in real time;\nwithout, it plays nothing until a controller launches clips (controllers come with the grid\nwork). It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines.")
+		"Play runs a set live on an audio device. Launchpads and monome grids are picked up when they\nare plugged in (gridbox controllers lists them). With --events it also performs the script in\nreal time; without, it plays what the controllers launch. It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines.")
 	events := fs.String("events", "", "performance script `PERF.txt` to play in real time")
 	backend := fs.String("audio", defaultAudio, "audio `backend`: "+strings.Join(audioBackends, ", "))
 	device := fs.String("device", "", "output device: a `NAME` substring or an index from \"gridbox devices\" (portaudio)")
@@ -34,6 +34,7 @@ func cmdPlay(e *env, args []string) error {
 	lead := fs.Int("lead", 2, "`blocks` rendered ahead of the device, absorbing Go scheduling stalls (portaudio, null)")
 	seconds := fs.Float64("seconds", 0, "stop after `N` seconds (0: run until the script ends or a signal)")
 	verbose := fs.Bool("verbose", false, "on an audio error, also print what ALSA, JACK or PulseAudio said")
+	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -76,6 +77,17 @@ func cmdPlay(e *env, args []string) error {
 		dev.Close()
 		return err
 	}
+	clog, err := openCtrlLog(*ctrlLogFile, p.player.Position)
+	if err != nil {
+		dev.Close()
+		return err
+	}
+	if err := p.plugScripted(clog); err != nil {
+		dev.Close()
+		clog.Close()
+		return err
+	}
+	ctl := startControllers(e, p, clog)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stop)
@@ -98,9 +110,13 @@ func cmdPlay(e *env, args []string) error {
 		case sig := <-stop:
 			reason = "got " + sig.String()
 		case <-tick.C:
+		case ev := <-ctl.watcher.Events():
+			ctl.handle(ev)
 		}
 		now := p.player.Position()
+		ctl.drain()
 		p.advance(now + lookahead)
+		ctl.publish(now)
 		st.publish(now)
 		switch {
 		case now >= p.end:
@@ -122,7 +138,11 @@ func cmdPlay(e *env, args []string) error {
 	time.Sleep(f.Duration(int64((*lead+2)**block)) + 20*time.Millisecond)
 	close(done)
 	<-st.stopped
+	ctl.stop() // controllers back in their normal mode
 	err = dev.Close()
+	if cerr := p.unplugScripted(); err == nil {
+		err = cerr
+	}
 	ds, es := dev.Stats(), p.player.Stats()
 	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %d blocks, %d underruns, %d late device wakes, max DSP load %.0f%%, peak voices %d, late commands %d\n",
 		reason, p.position(p.player.Position()), ds.Blocks, ds.Underruns, ds.LateWakes, 100*ds.MaxLoad, es.PeakVoices, es.Late)
