@@ -198,7 +198,7 @@ func TestScriptedSessionOnEveryModel(t *testing.T) {
 // lightsAt replays the log's output to a simulated device of model up to
 // frame f (exclusive) and returns a function reporting what a button shows:
 // its brightness (0 = dark) and whether it blinks (flashes or pulses).
-type shown func(x, y int) (level int, blinking bool)
+type shown func(x, y int) (level int, mode launchpad.Mode)
 
 // checkLights replays what gridbox sent, as the device would show it, and
 // checks the lights at moments of the performance: the log must make sense
@@ -237,9 +237,9 @@ func checkLights(t *testing.T, model string, log []byte) {
 			if err := d.Err(); err != nil {
 				t.Fatalf("the device did not understand what gridbox sent: %v", err)
 			}
-			return func(x, y int) (int, bool) {
+			return func(x, y int) (int, launchpad.Mode) {
 				l := d.Light(launchpad.Button{X: x, Y: y})
-				return int(l.Color.R) + int(l.Color.G) + int(l.Color.B), l.Mode != launchpad.Static
+				return int(l.Color.R) + int(l.Color.G) + int(l.Color.B), l.Mode
 			}
 		}
 		m, _ := monome.ParseModel(model)
@@ -247,13 +247,14 @@ func checkLights(t *testing.T, model string, log []byte) {
 		for _, b := range out {
 			g.Write(b)
 		}
-		return func(x, y int) (int, bool) { return int(g.Level(x, y)), false }
+		return func(x, y int) (int, launchpad.Mode) { return int(g.Level(x, y)), launchpad.Static }
 	}
 	// A monome blinks in software, in tempo: a Flash light is on in the
 	// first half of each beat, a Pulse breathes over two beats, so a
 	// blinking light differs half a beat later.
 	lightAt := func(beat float64, x, y int) (int, bool) {
-		lv, bl := at(beat)(x, y)
+		lv, mode := at(beat)(x, y)
+		bl := mode != launchpad.Static
 		if !isLP {
 			later, _ := at(beat+0.5)(x, y)
 			bl = later != lv
@@ -301,6 +302,20 @@ func checkLights(t *testing.T, model string, log []byte) {
 	if on, _ := lightAt(21.3, 0, 0); true {
 		if dimLv, _ := lightAt(21.3, 1, 0); dimLv >= on {
 			t.Errorf("beat 21.3: playing pad level %d not brighter than a stopped clip's %d", on, dimLv)
+		}
+	}
+	// Lights change with the sound, within one LED frame: track 1's clip
+	// in scene 2 starts at beat 8 (frame 192000); it flashes (queued) in
+	// the last LED frame before and pulses (playing) in the first after.
+	if isLP && lp.Pulses() {
+		const start, frame = 192000, 1200 // an LED frame is 25 ms
+		before := float64(start) / 24000
+		after := float64(start+frame+1) / 24000
+		if _, m := at(before)(0, 1); m != launchpad.Flash {
+			t.Errorf("just before the clip starts its pad shows %v, want flashing (queued)", m)
+		}
+		if _, m := at(after)(0, 1); m != launchpad.Pulse {
+			t.Errorf("one LED frame after the clip started its pad shows %v, want pulsing (playing)", m)
 		}
 	}
 	if isLP && lp.Pulses() {
