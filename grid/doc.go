@@ -6,9 +6,12 @@
 //	device bytes ──driver──▶ Controller.Pads() ──▶ session view (cmd)
 //	session view ──Set(button, light)…Flush()──▶ driver ──▶ device bytes
 //
-// Subpackages: launchpad and monome are the byte-level codecs for every
-// Launchpad model and for monome grids; gridtest holds a fake Controller and
-// the conformance suite (Run) that every driver passes.
+// Subpackages: launchpad and monome are the byte-level codecs and drivers
+// for every Launchpad model and for monome grids; midiport and serialport
+// open their real ports (ALSA MIDI through gomidi, serial ttys); hotplug
+// finds controllers, opens them and notices when they go; gridtest holds a
+// fake Controller and the conformance suite (Run) that every driver passes.
+// A Controller whose lights can blink in tempo is also a Follower.
 //
 // # Threads and owners
 //
