@@ -28,7 +28,8 @@
 // track or scene per arrow press, never past the set's end. Several
 // controllers sit side by side in the order they were attached: two
 // Launchpads show 16 tracks, and every arrow, scene button and mode button
-// acts on the whole window.
+// acts on the whole window. When one is unplugged the others keep their
+// tracks, and a controller of the same size plugged in takes its place.
 //
 // # Modes
 //

@@ -46,6 +46,9 @@ func lit(c grid.Color, on bool) grid.Light {
 // to the Surface and are valid during the call only.
 func (u *Surface) Paint(now engine.Frame, show func(c grid.Controller, buttons []grid.Button, lights []grid.Light)) {
 	for _, p := range u.panes {
+		if p.c == nil {
+			continue // detached: its place waits for a replug
+		}
 		for i, r := range p.lay.roles {
 			p.lights[i] = u.light(p, r, now)
 		}

@@ -50,34 +50,56 @@ func New(s *sequencer.Session, colors []grid.Color) *Surface {
 	return &Surface{s: s, colors: colors}
 }
 
-// Attach adds controller c, known as id, to the right of the others. Its
-// lights are painted by the next Paint.
+// Attach adds controller c, known as id. It takes the place of a detached
+// controller of the same size (a replug, on whatever port), else goes to
+// the right of the others. Its lights are painted by the next Paint.
 func (u *Surface) Attach(id string, c grid.Controller) {
 	u.Detach(id)
 	lay := layoutOf(c.Info())
-	u.panes = append(u.panes, &pane{
+	p := &pane{
 		id: id, c: c, lay: lay,
 		held:   make(map[grid.Button]slot),
 		lights: make([]grid.Light, len(lay.buttons)),
-	})
-	u.arrange()
-}
-
-// Detach removes controller id; the ones to its right move left. Its held
-// pads should have been released first (grid's rule 2 does that before a
-// Pads channel closes).
-func (u *Surface) Detach(id string) {
-	for i, p := range u.panes {
-		if p.id == id {
-			u.panes = append(u.panes[:i], u.panes[i+1:]...)
+	}
+	for i, q := range u.panes {
+		if q.c == nil && q.lay.cols == lay.cols && q.lay.rows == lay.rows {
+			u.panes[i] = p
 			u.arrange()
 			return
 		}
 	}
+	u.panes = append(u.panes, p)
+	u.arrange()
+}
+
+// Detach removes controller id. Its place stays while controllers to its
+// right are attached, so they keep showing the same tracks while a cable
+// is out, and a controller of its size plugged in later takes it back. Its
+// held pads should have been released first (grid's rule 2 does that
+// before a Pads channel closes).
+func (u *Surface) Detach(id string) {
+	for _, p := range u.panes {
+		if p.id == id && p.c != nil {
+			p.id, p.c = "", nil
+			clear(p.held)
+		}
+	}
+	for len(u.panes) > 0 && u.panes[len(u.panes)-1].c == nil {
+		u.panes = u.panes[:len(u.panes)-1] // nothing right of it to keep in place
+	}
+	u.arrange()
 }
 
 // Controllers returns how many controllers are attached.
-func (u *Surface) Controllers() int { return len(u.panes) }
+func (u *Surface) Controllers() int {
+	n := 0
+	for _, p := range u.panes {
+		if p.c != nil {
+			n++
+		}
+	}
+	return n
+}
 
 // Mode returns the current mode.
 func (u *Surface) Mode() Mode { return u.mode }
@@ -143,7 +165,7 @@ func (u *Surface) Handle(id string, pad grid.Pad, at engine.Frame) {
 
 func (u *Surface) pane(id string) *pane {
 	for _, p := range u.panes {
-		if p.id == id {
+		if p.id == id && p.c != nil {
 			return p
 		}
 	}

@@ -267,9 +267,39 @@ func TestTwoControllersExtendTheWindow(t *testing.T) {
 	if l := g.paint("b", 0)[grid.Button{X: 7, Y: 7}]; l.Color != dim(g.u.color(15)) {
 		t.Errorf("second Launchpad's last pad shows %+v, want track 15", l)
 	}
+	// Unplug the left one: the right one keeps showing tracks 8–15, and a
+	// controller of the same size plugged in later takes the left place.
 	g.u.Detach("a")
-	if l := g.paint("b", 0)[grid.Button{X: 0, Y: 0}]; l != static(dim(g.u.color(0))) {
-		t.Errorf("after the first is unplugged the second shows track 0: %+v", l)
+	if l := g.paint("b", 0)[grid.Button{X: 0, Y: 0}]; l.Mode != grid.Pulse || l.Color != g.u.color(8) {
+		t.Errorf("after the left Launchpad is unplugged the right one shows %+v, want track 8 still", l)
+	}
+	if n := g.u.Controllers(); n != 1 {
+		t.Errorf("%d controllers attached, want 1", n)
+	}
+	g.press("a", 0, 0, 10) // a detached controller's late input does nothing
+	c := &stub{in: launchpadInfo()}
+	g.cs["c"] = c
+	g.u.Attach("c", c)
+	if l := g.paint("c", 0)[grid.Button{X: 7, Y: 0}]; l != static(dim(g.u.color(7))) {
+		t.Errorf("the replugged Launchpad's pad (7,0) shows %+v, want track 7 (the left place)", l)
+	}
+	m := &stub{in: monomeInfo(16, 8)}
+	g.cs["m"] = m
+	g.u.Attach("m", m) // another size goes to the right
+	if l := g.paint("m", 0)[grid.Button{X: 0, Y: 0}]; l != grid.Off {
+		t.Errorf("a monome attached third shows %+v at (0,0), want track 16 (none)", l)
+	}
+	if st := g.starts(); len(st) != 1 {
+		t.Errorf("starts %+v, want only the first", st)
+	}
+	// With every controller gone no place is kept: the next one starts at
+	// track 0.
+	for _, id := range []string{"b", "c", "m"} {
+		g.u.Detach(id)
+	}
+	g.u.Attach("m", m)
+	if l := g.paint("m", 0)[grid.Button{X: 0, Y: 0}]; l != static(dim(g.u.color(0))) {
+		t.Errorf("a lone monome after everything was unplugged shows %+v at (0,0), want track 0", l)
 	}
 }
 
