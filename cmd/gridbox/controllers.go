@@ -57,15 +57,13 @@ func launchpadScan(drv drivers.Driver, clog *ctrlLog) hotplug.Scan {
 	}
 }
 
-// openLaunchpad confirms model m with a device inquiry where the model
-// answers one (the reply's model wins when it names another Launchpad),
-// then drives it on port p.
+// openLaunchpad confirms model m by a device inquiry, then drives it on
+// port p.
 func openLaunchpad(m launchpad.Model, p midiport.Port, clog *ctrlLog) (grid.Controller, error) {
 	if answersInquiry(m) {
-		if fam, _, _, ok := inquire(p, inquiryWait); ok && !launchpad.InquiryMatches(m, fam) {
-			if got, ok := launchpad.ModelFromInquiry(fam); ok {
-				m = got
-			}
+		if s, err := midiport.Open(p); err == nil {
+			m = confirmModel(m, s, inquiryWait)
+			s.Close()
 		}
 	}
 	s, err := midiport.Open(p)
@@ -79,6 +77,20 @@ func openLaunchpad(m launchpad.Model, p midiport.Port, clog *ctrlLog) (grid.Cont
 	return launchpad.Open(m, port, p.Name)
 }
 
+// confirmModel asks the Launchpad on port, found by its port name as m,
+// for its identity: a reply naming another Launchpad wins; no reply, or
+// one consistent with m, keeps m.
+func confirmModel(m launchpad.Model, port io.ReadWriter, wait time.Duration) launchpad.Model {
+	fam, _, _, ok := inquire(port, wait)
+	if !ok || launchpad.InquiryMatches(m, fam) {
+		return m
+	}
+	if got, ok := launchpad.ModelFromInquiry(fam); ok {
+		return got
+	}
+	return m
+}
+
 // answersInquiry reports whether model m answers a Universal Device
 // Inquiry (the original Launchpad and the Minis before the MK3 do not).
 func answersInquiry(m launchpad.Model) bool {
@@ -89,44 +101,47 @@ func answersInquiry(m launchpad.Model) bool {
 	return true
 }
 
-// inquire sends a Universal Device Inquiry on p and waits up to wait for
-// the reply, on a stream of its own that it closes.
-func inquire(p midiport.Port, wait time.Duration) (family, member uint16, version string, ok bool) {
-	s, err := midiport.Open(p)
-	if err != nil {
-		return 0, 0, "", false
+// inquire sends a Universal Device Inquiry on port and waits up to wait
+// for a reply among the messages that come back (an echo of the request
+// or other traffic is skipped). The caller closes port afterwards, which
+// ends the reading goroutine.
+func inquire(port io.ReadWriter, wait time.Duration) (family, member uint16, version string, ok bool) {
+	type reply struct {
+		family, member uint16
+		version        string
 	}
-	defer s.Close()
-	got := make(chan []byte, 1)
+	got := make(chan reply, 1)
 	go func() {
 		var all []byte
 		buf := make([]byte, 256)
-		for {
-			n, err := s.Read(buf)
+		for len(all) < 1<<16 {
+			n, err := port.Read(buf)
 			all = append(all, buf[:n]...)
-			if i := bytes.Index(all, []byte{0xF0, 0x7E}); i >= 0 {
-				if j := bytes.IndexByte(all[i:], 0xF7); j >= 0 {
-					got <- all[i : i+j+1]
+			for {
+				i := bytes.IndexByte(all, 0xF0)
+				j := bytes.IndexByte(all[max(i, 0):], 0xF7)
+				if i < 0 || j < 0 {
+					break
+				}
+				if f, m, v, ok := launchpad.ParseInquiryReply(all[i : i+j+1]); ok {
+					got <- reply{f, m, v}
 					return
 				}
+				all = all[i+j+1:]
 			}
-			if err != nil || len(all) > 4096 {
-				close(got)
+			if err != nil {
 				return
 			}
 		}
 	}()
-	if _, err := s.Write(launchpad.InquiryRequest()); err != nil {
+	if _, err := port.Write(launchpad.InquiryRequest()); err != nil {
 		return 0, 0, "", false
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
-	case msg, ok := <-got:
-		if !ok {
-			return 0, 0, "", false
-		}
-		return launchpad.ParseInquiryReply(msg)
+	case r := <-got:
+		return r.family, r.member, r.version, true
 	case <-t.C:
 		return 0, 0, "", false
 	}
@@ -241,13 +256,18 @@ func describeInquiry(d hotplug.Device) string {
 	if p.Name == "" {
 		return "no inquiry (port gone)"
 	}
-	fam, member, version, ok := inquire(p, 500*time.Millisecond)
+	s, err := midiport.Open(p)
+	if err != nil {
+		return "no inquiry: " + err.Error()
+	}
+	defer s.Close()
+	fam, member, version, ok := inquire(s, 500*time.Millisecond)
 	if !ok {
 		return "no inquiry reply"
 	}
-	s := fmt.Sprintf("inquiry reply: family %04X member %04X firmware %s", fam, member, version)
+	desc := fmt.Sprintf("inquiry reply: family %04X member %04X firmware %s", fam, member, version)
 	if m, _ := launchpad.ParseModel(d.Model); !launchpad.InquiryMatches(m, fam) {
-		s += " (does not match the port name)"
+		desc += " (does not match the port name)"
 	}
-	return s
+	return desc
 }

@@ -223,3 +223,34 @@ monome (size asked at connect) /dev/serial/by-id/usb-monome_grid_m1000285-if00
 		t.Errorf("with nothing plugged in: %q", out.String())
 	}
 }
+
+// A Launchpad found by its port name is confirmed by a device inquiry: a
+// reply naming another model wins, silence keeps the port name's model.
+func TestInquiryConfirmsTheModel(t *testing.T) {
+	for _, c := range []struct {
+		device, named, want launchpad.Model
+	}{
+		{launchpad.LaunchpadX, launchpad.LaunchpadX, launchpad.LaunchpadX},
+		{launchpad.LaunchpadProMK3, launchpad.LaunchpadX, launchpad.LaunchpadProMK3}, // a misnamed port
+		{launchpad.LaunchpadMiniMK3, launchpad.LaunchpadX, launchpad.LaunchpadX},     // 13 01 is what the X manual prints: the name wins
+		{launchpad.LaunchpadMK2, launchpad.LaunchpadPro, launchpad.LaunchpadMK2},
+		{launchpad.LaunchpadMini, launchpad.LaunchpadS, launchpad.LaunchpadS}, // a Mini does not answer
+	} {
+		d := launchpadtest.New(c.device)
+		start := time.Now()
+		got := confirmModel(c.named, d, 100*time.Millisecond)
+		d.Close()
+		if got != c.want {
+			t.Errorf("a %v on a port named %v: confirmed as %v, want %v", c.device, c.named, got, c.want)
+		}
+		if c.device != launchpad.LaunchpadMini && time.Since(start) > 50*time.Millisecond {
+			t.Errorf("a %v took %v to answer", c.device, time.Since(start))
+		}
+	}
+	d := launchpadtest.New(launchpad.LaunchpadProMK3)
+	defer d.Close()
+	fam, _, version, ok := inquire(d, 100*time.Millisecond)
+	if !ok || fam != 0x0123 || version != "138" {
+		t.Errorf("Pro MK3 inquiry: family %04X version %q ok %v", fam, version, ok)
+	}
+}

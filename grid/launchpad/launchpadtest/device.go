@@ -93,11 +93,30 @@ func (d *Device) Write(b []byte) (int, error) {
 			continue
 		}
 		d.messages++
+		if bytes.Equal(msg, launchpad.InquiryRequest()) {
+			if fam, ok := inquiryFamily[d.m]; ok {
+				d.Send([]byte{0xF0, 0x7E, 0x00, 0x06, 0x02, 0x00, 0x20, 0x29, byte(fam & 0x7F), byte(fam >> 8),
+					0x00, 0x00, 0x00, 0x01, 0x03, 0x08, 0xF7})
+			}
+			continue
+		}
 		if err := d.sim.apply(msg); err != nil {
 			d.errs = append(d.errs, fmt.Errorf("%v: % X: %w", d.m, msg, err))
 		}
 	}
 	return len(b), nil
+}
+
+// inquiryFamily is what each model answers a Universal Device Inquiry
+// with (protocols.md §1.3); the original Launchpad and the Mini MK1/MK2 do
+// not answer. Replies carry member 0 and firmware 138.
+var inquiryFamily = map[launchpad.Model]uint16{
+	launchpad.LaunchpadS:       0x0020,
+	launchpad.LaunchpadMK2:     0x0069,
+	launchpad.LaunchpadPro:     0x0051,
+	launchpad.LaunchpadX:       0x0103,
+	launchpad.LaunchpadMiniMK3: 0x0113,
+	launchpad.LaunchpadProMK3:  0x0123,
 }
 
 // Press makes the device report b going down with velocity 127. It does
