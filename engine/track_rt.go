@@ -11,8 +11,10 @@ type track struct {
 	busy       bool  // the bus holds audio for the segment being mixed
 }
 
-// setTarget starts a ramp to gain/pan/mute lasting frames frames. Pan is a
-// balance control: centre leaves both channels at gain.
+// setTarget starts a ramp to gain/pan/mute lasting frames frames, or, when
+// no voice sounds on the track, sets it at once (a ramp would only soften
+// the attack of the next clip, e.g. the first downbeat at frame 0). Pan is
+// a balance control: centre leaves both channels at gain.
 func (t *track) setTarget(gain, pan float32, mute bool, frames int32) {
 	if mute {
 		gain = 0
@@ -20,6 +22,10 @@ func (t *track) setTarget(gain, pan float32, mute bool, frames int32) {
 	pan = max(-1, min(1, pan))
 	t.tgtL = gain * min(1, 1-pan)
 	t.tgtR = gain * min(1, 1+pan)
+	if t.voices == 0 { // nothing sounds: jump, so a clip launched next starts at full level
+		t.curL, t.curR, t.left = t.tgtL, t.tgtR, 0
+		return
+	}
 	t.left = frames
 	t.dL = (t.tgtL - t.curL) / float32(frames)
 	t.dR = (t.tgtR - t.curR) / float32(frames)

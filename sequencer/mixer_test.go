@@ -80,3 +80,25 @@ func TestMixMuteSoloVolume(t *testing.T) {
 		t.Fatalf("Mix of a missing track: %+v", m)
 	}
 }
+
+// Two changes committed for one frame (a follow action and a press) show
+// the clip heard before them as stopping, and the one that never sounds
+// as nothing special.
+func TestSlotAtTwoChangesAtOneFrame(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[0].Follow = &Follow{After: 4, Action: Next, Chance: 1}
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, 0)
+	s.Advance(bar / 2)
+	s.Press(0, 2, bar/2) // for bar 1, where the follow action launches slot 1
+	s.Advance(bar + 100)
+	for y, want := range []SlotState{SlotStopping, SlotStopped, SlotQueued} {
+		if got := s.SlotAt(0, y, bar-1); got != want {
+			t.Errorf("slot %d just before bar 1: %v, want %v", y, got, want)
+		}
+	}
+	if got := s.SlotAt(0, 2, bar); got != SlotPlaying {
+		t.Errorf("slot 2 at bar 1: %v, want playing", got)
+	}
+}

@@ -464,7 +464,10 @@ func (s *Session) stop(x int, at engine.Frame) {
 		}
 	}
 	s.removeTag(x, ts.tag)
-	ts.was, ts.changed = ts.slot, at
+	if ts.changed < at { // a second change at one frame keeps what is heard before it
+		ts.was = ts.slot
+	}
+	ts.changed = at
 	ts.slot = -1
 }
 

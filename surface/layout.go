@@ -42,9 +42,10 @@ type layout struct {
 	roles      []role // by index in buttons
 }
 
-// layoutOf lays out a controller. One with a row above its grid (Y = −1)
-// and a column right of it (X = Cols) uses them for controls and scenes;
-// a bare grid gives up its rightmost column and bottom row.
+// layoutOf lays out a controller. A row above its grid (Y = −1) holds the
+// controls and a column right of it (X = Cols) the scene buttons, as on
+// every Launchpad; a controller without them gives up its bottom row or
+// its rightmost column to them (a monome gives up both).
 func layoutOf(in grid.Info) layout {
 	l := layout{cols: in.Cols, rows: in.Rows, buttons: in.Buttons}
 	top, side := false, false
@@ -52,9 +53,13 @@ func layoutOf(in grid.Info) layout {
 		top = top || (b.Y == -1 && b.X >= 0 && b.X < in.Cols)
 		side = side || (b.X == in.Cols && b.Y >= 0 && b.Y < in.Rows)
 	}
-	bare := !top || !side
-	if bare {
-		l.cols, l.rows = max(in.Cols-1, 0), max(in.Rows-1, 0)
+	ctlRow := -1
+	if !side {
+		l.cols = max(in.Cols-1, 0)
+	}
+	if !top {
+		l.rows = max(in.Rows-1, 0)
+		ctlRow = l.rows
 	}
 	l.roles = make([]role, len(in.Buttons))
 	for i, b := range in.Buttons {
@@ -63,9 +68,7 @@ func layoutOf(in grid.Info) layout {
 			l.roles[i] = role{kind: roleClip, x: b.X, y: b.Y}
 		case b.X == l.cols && b.Y >= 0 && b.Y < l.rows:
 			l.roles[i] = role{kind: roleScene, y: b.Y}
-		case !bare && b.Y == -1 && b.X >= 0 && b.X < int(numControls):
-			l.roles[i] = role{kind: roleControl, ctl: control(b.X)}
-		case bare && b.Y == l.rows && b.X >= 0 && b.X < int(numControls): // a monome 64's corner too
+		case b.Y == ctlRow && b.X >= 0 && b.X < int(numControls): // a monome 64's corner too
 			l.roles[i] = role{kind: roleControl, ctl: control(b.X)}
 		}
 	}

@@ -56,7 +56,7 @@ func (l *LEDs) Publish(u *Surface, now engine.Frame, beat, bps float64) {
 		seen[c] = true
 		x := l.latest[c]
 		if x == nil {
-			x = &lights{buttons: bs}
+			x = &lights{buttons: append([]grid.Button(nil), bs...)}
 			l.latest[c] = x
 		}
 		x.lights = append(x.lights[:0], ls...)
@@ -80,6 +80,7 @@ func (l *LEDs) Run(done <-chan struct{}) {
 	tick := time.NewTicker(tickEvery)
 	defer tick.Stop()
 	var last time.Time
+	var lastBeat float64
 	type job struct {
 		c  grid.Controller
 		ls *lights // nil: nothing new to set
@@ -94,7 +95,10 @@ func (l *LEDs) Run(done <-chan struct{}) {
 		}
 		now := time.Now()
 		l.mu.Lock()
-		beat := l.beat + now.Sub(l.stamp).Seconds()*l.bps
+		// The estimate must not go back when a publish corrects it: a
+		// Launchpad would be sent its clock ticks again.
+		beat := max(l.beat+now.Sub(l.stamp).Seconds()*l.bps, lastBeat)
+		lastBeat = beat
 		follow := !l.stamp.IsZero()
 		fresh := false
 		jobs = jobs[:0]
@@ -110,22 +114,36 @@ func (l *LEDs) Run(done <-chan struct{}) {
 		l.mu.Unlock()
 		flush := fresh || now.Sub(last) >= time.Second/FrameRate
 		for _, j := range jobs {
+			var bs []grid.Button
+			var ls []grid.Light
 			if j.ls != nil {
-				for i, b := range j.ls.buttons {
-					j.c.Set(b, j.ls.lights[i])
-				}
+				bs, ls = j.ls.buttons, j.ls.lights
 			}
-			if f, ok := j.c.(grid.Follower); ok && follow {
-				f.Beat(beat)
-			}
-			if flush {
-				if err := j.c.Flush(); err != nil && l.onError != nil {
-					l.onError(j.c, err)
-				}
+			if err := Show(j.c, bs, ls, beat, follow, flush); err != nil && l.onError != nil {
+				l.onError(j.c, err)
 			}
 		}
 		if flush {
 			last = now
 		}
 	}
+}
+
+// Show sets buttons to lights on c, gives a Follower the beat (when follow)
+// and flushes (when flush): one LED frame of one controller. Call it from
+// the goroutine that owns c's lights (grid's rule 3).
+func Show(c grid.Controller, buttons []grid.Button, lights []grid.Light, beat float64, follow, flush bool) error {
+	for i, b := range buttons {
+		c.Set(b, lights[i])
+	}
+	var err error
+	if f, ok := c.(grid.Follower); ok && follow {
+		err = f.Beat(beat)
+	}
+	if flush {
+		if ferr := c.Flush(); err == nil {
+			err = ferr
+		}
+	}
+	return err
 }

@@ -70,11 +70,15 @@ func (u *Surface) light(p *pane, r role, now engine.Frame) grid.Light {
 				return static(u.color(track))
 			}
 			return grid.Off
-		case u.mode == Mixer && r.y >= p.lay.rows-mixerRows:
-			return u.mixerLight(track, r.y-(p.lay.rows-mixerRows), now)
+		}
+		if k, ok := u.mixerRow(p, r.y); ok {
+			return u.mixerLight(track, k, now)
 		}
 		return u.slotLight(track, u.y0+r.y, now)
 	case roleScene:
+		if r.y >= u.clipRows(p) {
+			return grid.Off // beside the mixer strips
+		}
 		return u.sceneLight(u.y0+r.y, now)
 	case roleControl:
 		return u.controlLight(r.ctl)

@@ -117,15 +117,32 @@ func (u *Surface) arrange() {
 	u.scroll(0, 0)
 }
 
-// size returns the window's width (all panes) and height (the shortest).
+// size returns the window's width (all panes) and height: the clip rows
+// of the shortest pane in the current mode.
 func (u *Surface) size() (cols, rows int) {
 	for i, p := range u.panes {
 		cols += p.lay.cols
-		if i == 0 || p.lay.rows < rows {
-			rows = p.lay.rows
+		if r := u.clipRows(p); i == 0 || r < rows {
+			rows = r
 		}
 	}
 	return cols, rows
+}
+
+// clipRows is how many of pane p's rows show clips in the current mode:
+// Mixer mode takes the bottom mixerRows for its strips.
+func (u *Surface) clipRows(p *pane) int {
+	if u.mode == Mixer {
+		return max(p.lay.rows-mixerRows, 0)
+	}
+	return p.lay.rows
+}
+
+// mixerRow returns which mixer strip row (0 stop, 1 mute, 2 solo, 3 arm)
+// pad row y of pane p is in Mixer mode, or false.
+func (u *Surface) mixerRow(p *pane, y int) (int, bool) {
+	k := y - u.clipRows(p)
+	return k, u.mode == Mixer && k >= 0 && k < mixerRows
 }
 
 // scroll moves the window by dx tracks and dy scenes, keeping it inside
@@ -157,7 +174,9 @@ func (u *Surface) Handle(id string, pad grid.Pad, at engine.Frame) {
 	case roleClip:
 		u.clipPad(p, pad.Button, r.x, r.y, at)
 	case roleScene:
-		u.s.LaunchScene(u.y0+r.y, at)
+		if r.y < u.clipRows(p) { // beside the mixer strips a scene button does nothing
+			u.s.LaunchScene(u.y0+r.y, at)
+		}
 	case roleControl:
 		u.control(r.ctl, at)
 	}
@@ -178,14 +197,14 @@ func (u *Surface) clipPad(p *pane, b grid.Button, x, y int, at engine.Frame) {
 	if track >= u.s.Tracks() {
 		return
 	}
-	switch {
-	case u.mode == Volume:
-		m := u.s.Mix(track)
+	m := u.s.Mix(track)
+	if u.mode == Volume {
 		m.Volume = faderVolume(y, p.lay.rows)
 		u.s.SetMix(track, m, at)
-	case u.mode == Mixer && y >= p.lay.rows-mixerRows:
-		m := u.s.Mix(track)
-		switch y - (p.lay.rows - mixerRows) {
+		return
+	}
+	if k, ok := u.mixerRow(p, y); ok {
+		switch k {
 		case 0:
 			u.s.StopTrack(track, at)
 			return
@@ -197,14 +216,14 @@ func (u *Surface) clipPad(p *pane, b grid.Button, x, y int, at engine.Frame) {
 			m.Arm = !m.Arm
 		}
 		u.s.SetMix(track, m, at)
-	default:
-		scene := u.y0 + y
-		if scene >= u.s.Scenes() {
-			return
-		}
-		p.held[b] = slot{track, scene}
-		u.s.Press(track, scene, at)
+		return
 	}
+	scene := u.y0 + y
+	if scene >= u.s.Scenes() {
+		return
+	}
+	p.held[b] = slot{track, scene}
+	u.s.Press(track, scene, at)
 }
 
 // control handles a press of a control button.
@@ -227,6 +246,7 @@ func (u *Surface) control(c control, at engine.Frame) {
 	case ctlStopAll:
 		u.s.StopAll(at)
 	}
+	u.scroll(0, 0) // Mixer mode shows fewer clip rows: keep the window inside the set
 }
 
 func (u *Surface) toggle(m Mode) {

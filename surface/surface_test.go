@@ -382,3 +382,57 @@ func TestVolumeFaders(t *testing.T) {
 		}
 	}
 }
+
+// A controller with only a top row keeps it for controls and gives up its
+// rightmost column for scenes; with only a side column, its bottom row.
+func TestLayoutsWithOneExtra(t *testing.T) {
+	top := grid.Info{Cols: 8, Rows: 8, Buttons: grid.GridButtons(8, 8)}
+	side := grid.Info{Cols: 8, Rows: 8, Buttons: grid.GridButtons(8, 8)}
+	for i := range 8 {
+		top.Buttons = append(top.Buttons, grid.Button{X: i, Y: -1})
+		side.Buttons = append(side.Buttons, grid.Button{X: 8, Y: i})
+	}
+	if l := layoutOf(top); l.cols != 7 || l.rows != 8 || l.roleOf(grid.Button{X: 7, Y: 7}).kind != roleScene || l.roleOf(grid.Button{X: 0, Y: -1}).ctl != ctlUp || l.roleOf(grid.Button{X: 0, Y: -1}).kind != roleControl {
+		t.Errorf("top row only: %d×%d clips, (7,7) %+v, (0,-1) %+v", l.cols, l.rows, l.roleOf(grid.Button{X: 7, Y: 7}), l.roleOf(grid.Button{X: 0, Y: -1}))
+	}
+	if l := layoutOf(side); l.cols != 8 || l.rows != 7 || l.roleOf(grid.Button{X: 8, Y: 6}).kind != roleScene || l.roleOf(grid.Button{X: 7, Y: 7}).kind != roleControl {
+		t.Errorf("side column only: %d×%d clips, (8,6) %+v, (7,7) %+v", l.cols, l.rows, l.roleOf(grid.Button{X: 8, Y: 6}), l.roleOf(grid.Button{X: 7, Y: 7}))
+	}
+	for _, in := range []grid.Info{{}, {Cols: 1, Rows: 1, Buttons: grid.GridButtons(1, 1)}} {
+		g := newRig(t, song(0, 0), in)
+		g.press("a", 0, 0, 0)
+		g.paint("a", 0)
+	}
+}
+
+// In Mixer mode only the top rows show clips: the window scrolls down to
+// every scene, and the scene buttons beside the strips are dark and dead.
+func TestMixerModeScrollsOverItsClipRows(t *testing.T) {
+	g := newRig(t, song(4, 8), launchpadInfo())
+	down := grid.Button{X: 1, Y: -1}
+	if l := g.paint("a", 0)[down]; l != grid.Off {
+		t.Fatalf("session mode, 8 scenes on 8 rows: down shows %+v", l)
+	}
+	g.press("a", 5, -1, 0)
+	if l := g.paint("a", 0)[down]; l == grid.Off {
+		t.Fatal("mixer mode, 8 scenes on 4 clip rows: down is dark")
+	}
+	for range 10 {
+		g.press("a", down.X, down.Y, 0)
+	}
+	if _, y := g.u.Window(); y != 4 {
+		t.Fatalf("mixer mode scrolled to scene %d, want 4 (the last four on the clip rows)", y)
+	}
+	if l := g.paint("a", 0)[grid.Button{X: 8, Y: 5}]; l != grid.Off {
+		t.Errorf("scene button beside a mixer strip shows %+v", l)
+	}
+	g.press("a", 8, 5, 0)
+	g.s.Advance(bar)
+	if st := g.starts(); len(st) != 0 {
+		t.Errorf("a scene button beside the strips launched %+v", st)
+	}
+	g.press("a", 4, -1, 0) // back to session: 8 rows again, the window moves up
+	if _, y := g.u.Window(); y != 0 {
+		t.Errorf("back in session mode the window starts at scene %d, want 0", y)
+	}
+}

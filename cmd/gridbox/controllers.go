@@ -183,8 +183,14 @@ func openMonome(path string, cfg monome.Config, clog *ctrlLog) (grid.Controller,
 	if err != nil {
 		return nil, err
 	}
-	if d, ok := p.(deadliner); ok && clog != nil {
-		p = &loggedDeadline{logged{ReadWriteCloser: p, l: clog, model: "monome"}, d}
+	if clog != nil {
+		// The size, and so the model, is known after the handshake only.
+		lp := logged{ReadWriteCloser: p, l: clog, model: "monome"}
+		if d, ok := p.(deadliner); ok {
+			p = &loggedDeadline{lp, d}
+		} else {
+			p = &lp
+		}
 	}
 	return monome.Open(p, path, cfg)
 }

@@ -13,17 +13,31 @@ import (
 // ctrlLog writes every message gridbox sends to or receives from its
 // controllers, one per line: "<frame> <model> <in|out> <hex bytes>". The
 // frame is the engine's position when the message passed (render: the
-// virtual clock). Safe for concurrent use: the session goroutine logs
-// input, the LED goroutine output. A nil *ctrlLog logs nothing.
+// virtual clock). Safe for concurrent use: the session goroutine, the LED
+// goroutine and the drivers' readers all log. A nil *ctrlLog logs nothing.
+//
+// Live (play), lines go through a buffered channel to a writer goroutine,
+// so a slow disk never holds up a driver, the LED goroutine or the
+// session; lines that find the buffer full are dropped and counted. A
+// render logs synchronously: every line, in order, deterministically.
 type ctrlLog struct {
-	mu  sync.Mutex
+	now func() engine.Frame
 	f   *os.File
 	w   *bufio.Writer
-	now func() engine.Frame
+
+	mu      sync.Mutex // guards closed and, when synchronous, w
+	closed  bool
+	lines   chan []byte // live only
+	done    chan struct{}
+	dropped int // guarded by mu
 }
 
+// logBuffer is how many lines a live log holds for its writer.
+const logBuffer = 4096
+
 // openCtrlLog creates the log at file ("" = no log); now tells the frame.
-func openCtrlLog(file string, now func() engine.Frame) (*ctrlLog, error) {
+// live selects the writer goroutine.
+func openCtrlLog(file string, now func() engine.Frame, live bool) (*ctrlLog, error) {
 	if file == "" {
 		return nil, nil
 	}
@@ -31,7 +45,17 @@ func openCtrlLog(file string, now func() engine.Frame) (*ctrlLog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--controller-log: %w", err)
 	}
-	return &ctrlLog{f: f, w: bufio.NewWriter(f), now: now}, nil
+	l := &ctrlLog{f: f, w: bufio.NewWriter(f), now: now}
+	if live {
+		l.lines, l.done = make(chan []byte, logBuffer), make(chan struct{})
+		go func() {
+			defer close(l.done)
+			for line := range l.lines {
+				l.w.Write(line) // a write error sticks in w; Close reports it
+			}
+		}()
+	}
+	return l, nil
 }
 
 // log records message b of controller model going dir ("in" or "out").
@@ -39,21 +63,46 @@ func (l *ctrlLog) log(model, dir string, b []byte) {
 	if l == nil || len(b) == 0 {
 		return
 	}
+	line := fmt.Appendf(nil, "%d %s %s % X\n", l.now(), model, dir, b)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, "%d %s %s % X\n", l.now(), model, dir, b)
+	switch {
+	case l.closed:
+	case l.lines == nil:
+		l.w.Write(line)
+	default:
+		select {
+		case l.lines <- line:
+		default:
+			l.dropped++
+		}
+	}
 }
 
-// Close flushes and closes the log, returning the first write error.
+// Close writes out what is buffered and closes the log, returning the
+// first write error, or how many lines a live log had to drop.
 func (l *ctrlLog) Close() error {
 	if l == nil {
 		return nil
 	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	dropped := l.dropped
+	l.mu.Unlock()
+	if l.lines != nil {
+		close(l.lines)
+		<-l.done
+	}
 	err := l.w.Flush()
 	if cerr := l.f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil && dropped > 0 {
+		err = fmt.Errorf("--controller-log: %d lines dropped: the disk did not keep up", dropped)
 	}
 	return err
 }

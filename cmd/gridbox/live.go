@@ -90,4 +90,6 @@ func (l *live) stop() {
 	close(l.done)
 	<-l.stopped
 	l.watcher.Close()
+	for range l.watcher.Events() { // the releases and Detached that follow Close
+	}
 }

@@ -163,12 +163,17 @@ func (p *performer) input(e perf.Event, f engine.Frame) {
 	}
 	c := p.ctrls[i]
 	p.logAt = f
-	pads, err := c.feed(e.Bytes)
-	if err != nil && p.ctrlErr == nil {
-		p.ctrlErr = fmt.Errorf("script line %d: %s: %w", e.Line, c.id, err)
-	}
+	pads, gone, err := c.feed(e.Bytes)
 	for _, pad := range pads {
 		p.surface.Handle(c.id, pad, f)
+	}
+	switch {
+	case gone: // the driver judged the device gone (a phantom flood): unplugged
+		p.surface.Detach(c.id)
+		p.ctrls = slices.Delete(p.ctrls, i, i+1)
+		c.c.Close()
+	case err != nil && p.ctrlErr == nil:
+		p.ctrlErr = fmt.Errorf("script line %d: %s: %w", e.Line, c.id, err)
 	}
 }
 

@@ -77,7 +77,7 @@ func cmdPlay(e *env, args []string) error {
 		dev.Close()
 		return err
 	}
-	clog, err := openCtrlLog(*ctrlLogFile, p.player.Position)
+	clog, err := openCtrlLog(*ctrlLogFile, p.player.Position, true)
 	if err != nil {
 		dev.Close()
 		return err

@@ -80,7 +80,7 @@ func cmdRender(e *env, args []string) error {
 			limit = engine.Frame(defaultNoScript.Seconds() * float64(*rate))
 		}
 	}
-	clog, err := openCtrlLog(*ctrlLogFile, func() engine.Frame { return p.logAt })
+	clog, err := openCtrlLog(*ctrlLogFile, func() engine.Frame { return p.logAt }, false)
 	if err != nil {
 		return err
 	}
@@ -185,17 +185,7 @@ func (p *performer) paint(at engine.Frame) {
 	p.logAt = at
 	beat := float64(p.session.Clock().Beat(at))
 	p.surface.Paint(at, func(c grid.Controller, bs []grid.Button, ls []grid.Light) {
-		for i, b := range bs {
-			c.Set(b, ls[i])
-		}
-		var err error
-		if f, ok := c.(grid.Follower); ok {
-			err = f.Beat(beat)
-		}
-		if ferr := c.Flush(); err == nil {
-			err = ferr
-		}
-		if err != nil && p.ctrlErr == nil {
+		if err := surface.Show(c, bs, ls, beat, true, true); err != nil && p.ctrlErr == nil {
 			p.ctrlErr = fmt.Errorf("%s: %w", c.Info().Model, err)
 		}
 	})

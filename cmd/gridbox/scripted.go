@@ -75,21 +75,28 @@ func openOneScripted(e perf.Event, l *ctrlLog) (*scripted, error) {
 }
 
 // feed sends the script's bytes to the driver and returns the pads they
-// made, once the driver has handled them all (the driver asks for more).
-func (s *scripted) feed(b []byte) ([]grid.Pad, error) {
-	if err := s.port.feed(b); err != nil {
-		return nil, err
+// made, once the driver has handled them all (it asks for more). The pads
+// are collected even when feeding fails; gone reports that the driver
+// closed its Pads (it judged the device gone, e.g. a phantom flood).
+func (s *scripted) feed(b []byte) (pads []grid.Pad, gone bool, err error) {
+	err = s.port.feed(b)
+	if errors.Is(err, io.ErrClosedPipe) {
+		// The driver closed its port: it releases what was held and closes
+		// Pads (grid's rule 2), so wait for all of it.
+		for p := range s.c.Pads() {
+			pads = append(pads, p)
+		}
+		return pads, true, nil
 	}
-	var pads []grid.Pad
 	for {
 		select {
 		case p, ok := <-s.c.Pads():
 			if !ok {
-				return pads, nil
+				return pads, true, err
 			}
 			pads = append(pads, p)
 		default:
-			return pads, nil
+			return pads, false, err
 		}
 	}
 }
@@ -97,20 +104,28 @@ func (s *scripted) feed(b []byte) ([]grid.Pad, error) {
 // vport is a virtual device port: Read hands the driver what feed gives
 // it, and feed returns when the driver's reader has come back for more,
 // so every byte fed has been parsed and its pads are on the Pads channel.
-// Writes (the driver's LED output) go nowhere.
+// Chunks are numbered so that a late acknowledgement (after a feed gave up
+// waiting) is never taken for the next chunk's. Writes (the driver's LED
+// output) go nowhere.
 type vport struct {
-	in     chan []byte
-	ack    chan struct{}
+	in     chan chunk
+	ack    chan int
 	closed chan struct{}
 	once   sync.Once
+	sent   int // chunks fed; the feeding goroutine's
 
 	// Owned by the driver's reading goroutine (one at a time).
 	pending []byte
-	owed    bool // the last fed chunk is delivered; acknowledge on the next Read
+	owed    int // the chunk to acknowledge on the next Read; 0 = none
+}
+
+type chunk struct {
+	n int
+	b []byte
 }
 
 func newVport() *vport {
-	return &vport{in: make(chan []byte), ack: make(chan struct{}, 1), closed: make(chan struct{})}
+	return &vport{in: make(chan chunk), ack: make(chan int, 1), closed: make(chan struct{})}
 }
 
 // preload queues bytes for the first Reads, without acknowledgement (a
@@ -121,34 +136,43 @@ func (p *vport) preload(b []byte) { p.pending = append(p.pending, b...) }
 var errStuck = errors.New("controller driver stopped reading")
 
 func (p *vport) feed(b []byte) error {
+	p.sent++
 	t := time.NewTimer(5 * time.Second)
 	defer t.Stop()
 	select {
-	case p.in <- b:
+	case p.in <- chunk{p.sent, b}:
 	case <-p.closed:
 		return io.ErrClosedPipe
 	case <-t.C:
 		return errStuck
 	}
-	select {
-	case <-p.ack:
-		return nil
-	case <-p.closed:
-		return io.ErrClosedPipe
-	case <-t.C:
-		return errStuck
+	for {
+		select {
+		case n := <-p.ack:
+			if n == p.sent {
+				return nil
+			}
+		case <-p.closed:
+			return io.ErrClosedPipe
+		case <-t.C:
+			return errStuck
+		}
 	}
 }
 
 func (p *vport) Read(b []byte) (int, error) {
 	if len(p.pending) == 0 {
-		if p.owed {
-			p.owed = false
-			p.ack <- struct{}{}
+		if p.owed != 0 {
+			select {
+			case p.ack <- p.owed:
+			case <-p.closed:
+				return 0, io.EOF
+			}
+			p.owed = 0
 		}
 		select {
 		case c := <-p.in:
-			p.pending, p.owed = c, true
+			p.pending, p.owed = c.b, c.n
 		case <-p.closed:
 			return 0, io.EOF
 		}
@@ -157,7 +181,6 @@ func (p *vport) Read(b []byte) (int, error) {
 	p.pending = p.pending[n:]
 	return n, nil
 }
-
 func (p *vport) Write(b []byte) (int, error) {
 	select {
 	case <-p.closed:

@@ -325,3 +325,48 @@ func checkLights(t *testing.T, model string, log []byte) {
 		}
 	}
 }
+
+// A script line that is a phantom-key flood (norns#539) launches nothing:
+// the monome driver takes it for an unplug, releases what was held (a gate
+// clip stops) and the scripted grid is unplugged; later lines for it are
+// ignored.
+func TestScriptedPhantomFloodLaunchesNothing(t *testing.T) {
+	set := clickSet(t, `[[track]]
+name = "Gate"
+  [[track.clip]]
+  scene = 0
+  sample = "samples/click.wav"
+  loop = true
+  length = "1/4"
+  launch = "gate"
+`)
+	dir := filepath.Dir(set)
+	flood := strings.Repeat(" 21 00 00", 20)
+	writeFile(t, filepath.Join(dir, "flood.perf"), "0b serial monome-64 21 01 00\n4.5b serial monome-64"+flood+"\n6b serial monome-64 21 00 00\n12b end\n")
+	out, log := filepath.Join(dir, "flood.wav"), filepath.Join(dir, "flood.log")
+	if code, _, stderr := gridbox(t, "render", set, "--events", filepath.Join(dir, "flood.perf"), "-o", out, "--controller-log", log); code != 0 {
+		t.Fatalf("render: %s", stderr)
+	}
+	b := readWAV(t, out)
+	at := clicks(b)
+	// The gate clip (track 1) starts at once and clicks every beat until
+	// the unplug at beat 4.5 releases it: it stops at the next bar, beat 8,
+	// whose click the 5 ms fade still lets through. Track 0, whose key the
+	// flood repeats, never plays: every click is one track's 0.5.
+	var want []int
+	for f := 0; f <= 192000; f += 24000 {
+		want = append(want, f)
+	}
+	if fmt.Sprint(at) != fmt.Sprint(want) {
+		t.Errorf("clicks at %v, want %v", at, want)
+	}
+	for _, f := range at {
+		if v := b.Data[f*b.Channels]; v != 0.5 {
+			t.Errorf("click at %d is %v, want 0.5 (one track)", f, v)
+		}
+	}
+	logged, _ := os.ReadFile(log)
+	if strings.Contains(string(logged), "144000 monome-64 in 21 00 00\n") {
+		t.Errorf("the line after the unplug was fed to the driver:\n%s", logged)
+	}
+}

@@ -207,7 +207,8 @@ var clockTick = []byte{0xF8}
 // Beat implements grid.Follower. Models that time flashing and pulsing
 // from MIDI clock (the MK2 and later) are sent one F8 per 24th of a beat
 // that pos has passed since the last call (at most maxTicks); the first
-// call only sets the count. The red/green family blinks at its own rate and
+// call only sets the count, and pos going back less than a beat sends
+// nothing until it has passed the last tick sent. The red/green family blinks at its own rate and
 // is sent nothing. Call it from the LED goroutine, before Flush.
 func (c *Controller) Beat(pos float64) error {
 	c.wmu.Lock()
@@ -219,8 +220,11 @@ func (c *Controller) Beat(pos float64) error {
 		return nil
 	}
 	t := int64(math.Floor(pos * 24))
-	if !c.ticking || t < c.tick {
+	switch {
+	case !c.ticking || t < c.tick-24: // first call, or the music jumped back
 		c.tick, c.ticking = t, true
+		return nil
+	case t <= c.tick: // a small step back (an estimate corrected): those ticks were sent
 		return nil
 	}
 	n := min(t-c.tick, maxTicks)

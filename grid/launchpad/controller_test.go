@@ -397,7 +397,7 @@ func TestBeatSendsClock(t *testing.T) {
 			for _, s := range []struct {
 				pos   float64
 				ticks int
-			}{{3.99, 0}, {4, 1}, {4.5, 12}, {4.5, 0}, {5.01, 12}, {9, 24}, {1, 0}, {1.05, 1}} {
+			}{{3.99, 0}, {4, 1}, {4.5, 12}, {4.5, 0}, {4.49, 0}, {4.51, 0}, {5.01, 12}, {9, 24}, {1, 0}, {1.05, 1}} {
 				if err := c.Beat(s.pos); err != nil {
 					t.Fatal(err)
 				}
