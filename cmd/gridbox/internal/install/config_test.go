@@ -1,0 +1,71 @@
+package install
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestConfigNamesOnlyTheSet: the default config sets only the set; the
+// other keys of sets/config's schema stay commented out, each in its table,
+// so that the defaults apply.
+func TestConfigNamesOnlyTheSet(t *testing.T) {
+	cfg := string(configText("/home/pi/sets/live.toml"))
+	var live []string
+	table := map[string]string{}
+	current := ""
+	for _, line := range strings.Split(cfg, "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "#") {
+			live = append(live, line)
+		}
+		if strings.HasPrefix(line, "[") {
+			current = line
+		}
+		if k, _, ok := strings.Cut(strings.TrimPrefix(line, "# "), " = "); ok && strings.HasPrefix(line, "# ") {
+			table[k] = current
+		}
+	}
+	want := []string{`set = "/home/pi/sets/live.toml"`, "[audio]", "[controllers]", "[gpio]", "[state]"}
+	if !slices.Equal(live, want) {
+		t.Errorf("config's uncommented lines: %q, want %q", live, want)
+	}
+	for key, tbl := range map[string]string{
+		"device": "[audio]", "rate": "[audio]", "block": "[audio]", "lead": "[audio]",
+		"ignore": "[controllers]", "footswitch": "[gpio]", "footswitch_action": "[gpio]", "status_led": "[gpio]",
+		"dir": "[state]",
+	} {
+		if table[key] != tbl {
+			t.Errorf("config shows %s in %q, want it in %s", key, table[key], tbl)
+		}
+	}
+	if s, ok := configuredSet([]byte(cfg)); !ok || s != "/home/pi/sets/live.toml" {
+		t.Errorf("configuredSet(default config) = %q, %v", s, ok)
+	}
+}
+
+func TestConfiguredSet(t *testing.T) {
+	for _, tc := range []struct {
+		config, want string
+		ok           bool
+	}{
+		{`set = "/a/b.toml"`, "/a/b.toml", true},
+		{`set="/a/b.toml"`, "/a/b.toml", true},
+		{"  set = '/a/b.toml'  # mine", "/a/b.toml", true},
+		{"# set = \"/x.toml\"\nset = \"/a/b.toml\"", "/a/b.toml", true},
+		{"settings = 1\nset = \"/a/b.toml\"", "/a/b.toml", true},
+		{"# set = \"/x.toml\"", "", false},
+		{"[audio]\nset = \"/a/b.toml\"", "", false},
+		{`set = "/a/\u00e9.toml"`, "", false},
+		{`set = """/a/b.toml"""`, "", false},
+		{`set = "/a/b.toml" x`, "", false},
+		{`set = 3`, "", false},
+		{`set = "/a/b.toml`, "", false},
+		{"", "", false},
+	} {
+		s, ok := configuredSet([]byte(tc.config))
+		if s != tc.want || ok != tc.ok {
+			t.Errorf("configuredSet(%q) = %q, %v; want %q, %v", tc.config, s, ok, tc.want, tc.ok)
+		}
+	}
+}
