@@ -9,8 +9,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
+
+	"gridbox/sets/internal/spell"
 )
 
 // Limits on what a set may contain. A real set is far smaller; the limits
@@ -91,11 +92,11 @@ func (t *table) keys(valid ...string) {
 		}
 		where := t.where
 		t.d.errs = append(t.d.errs, pending{n: t.child(k), later: func(*posIndex) string {
-			hint := didYouMean(k, valid, false)
+			hint := spell.DidYouMean(k, valid, false)
 			if hint == "" {
 				hint = "; valid keys are " + strings.Join(valid, ", ")
 			}
-			return fmt.Sprintf("unknown key %s %s%s", quote(k), where, hint)
+			return fmt.Sprintf("unknown key %s %s%s", spell.Quote(k), where, hint)
 		}})
 	}
 }
@@ -110,7 +111,7 @@ func (t *table) require(k, what string) bool {
 }
 
 func (t *table) typeErr(k, want string, v any) {
-	t.d.errAt(t.child(k), true, "%s%s: expected %s, got %s", t.prefix, k, want, describe(v))
+	t.d.errAt(t.child(k), true, "%s%s: expected %s, got %s", t.prefix, k, want, spell.Describe(v))
 }
 
 // str returns the string at k, at most maxLen characters long.
@@ -142,12 +143,12 @@ func (t *table) num(k string, lo, hi float64) (float64, bool) {
 
 func numValue(d *decoder, n *node, what string, v any, lo, hi float64) (float64, bool) {
 	if !isNumber(v) {
-		d.errAt(n, true, "%s: expected a number, got %s", what, describe(v))
+		d.errAt(n, true, "%s: expected a number, got %s", what, spell.Describe(v))
 		return 0, false
 	}
 	f := number(v)
 	if !(f >= lo && f <= hi) {
-		d.errAt(n, true, "%s %s is out of range %s..%s", what, formatNumber(f), formatNumber(lo), formatNumber(hi))
+		d.errAt(n, true, "%s %s is out of range %s..%s", what, spell.Number(f), spell.Number(lo), spell.Number(hi))
 		return 0, false
 	}
 	return f, true
@@ -166,11 +167,11 @@ func (t *table) integer(k string, lo, hi int) (int, bool) {
 func intValue(d *decoder, n *node, what string, v any, lo, hi int) (int, bool) {
 	f := number(v)
 	if !isNumber(v) || f != math.Trunc(f) || math.IsInf(f, 0) {
-		d.errAt(n, true, "%s: expected a whole number, got %s", what, describe(v))
+		d.errAt(n, true, "%s: expected a whole number, got %s", what, spell.Describe(v))
 		return 0, false
 	}
 	if f < float64(lo) || f > float64(hi) {
-		d.errAt(n, true, "%s %s is out of range %d..%d", what, formatNumber(f), lo, hi)
+		d.errAt(n, true, "%s %s is out of range %d..%d", what, spell.Number(f), lo, hi)
 		return 0, false
 	}
 	return int(f), true
@@ -209,7 +210,7 @@ func (t *table) gain(k string) (float64, bool) {
 	f := number(v)
 	if !(f >= MinGain && f <= MaxGain) {
 		t.d.errAt(t.child(k), true, `%s%s %s is out of range %s..%s dB (use "-inf" for silence)`,
-			t.prefix, k, formatNumber(f), formatNumber(MinGain), formatNumber(MaxGain))
+			t.prefix, k, spell.Number(f), spell.Number(MinGain), spell.Number(MaxGain))
 		return 0, false
 	}
 	return f, true
@@ -244,7 +245,7 @@ func (t *table) enum(k string, names []string) (int, bool) {
 			return i, true
 		}
 	}
-	t.d.errAt(t.child(k), true, "%s%s %s: expected one of %s%s", t.prefix, k, quote(s), strings.Join(names, ", "), didYouMean(s, names, false))
+	t.d.errAt(t.child(k), true, "%s%s %s: expected one of %s%s", t.prefix, k, spell.Quote(s), strings.Join(names, ", "), spell.DidYouMean(s, names, false))
 	return 0, false
 }
 
@@ -267,7 +268,7 @@ func (t *table) tables(k, header, plural string, limit int) []*table {
 			if m, ok := e.(map[string]any); ok {
 				out = append(out, &table{d: t.d, m: m, n: n.elem(i)})
 			} else {
-				t.d.errAt(n.elem(i), true, "%s: expected a table, got %s", k, describe(e))
+				t.d.errAt(n.elem(i), true, "%s: expected a table, got %s", k, spell.Describe(e))
 			}
 		}
 	case map[string]any:
@@ -362,7 +363,7 @@ func (sd *setDecoder) timeSignature(n *node, v any) (TimeSignature, bool) {
 	ts := TimeSignature{4, 4}
 	arr, ok := v.([]any)
 	if !ok {
-		sd.errAt(n, true, "time_signature: expected two numbers like [4, 4] or [6, 8], got %s", describe(v))
+		sd.errAt(n, true, "time_signature: expected two numbers like [4, 4] or [6, 8], got %s", spell.Describe(v))
 		return ts, false
 	}
 	if len(arr) != 2 {
@@ -401,7 +402,7 @@ func (sd *setDecoder) track(t *table, index int, tr *Track) {
 		if c, ok := parseColor(v); ok {
 			tr.Color = c
 		} else if s, isStr := v.(string); isStr {
-			sd.errAt(t.child("color"), true, `color %s: expected "#rrggbb", six hex digits like "#ff4000"`, quote(s))
+			sd.errAt(t.child("color"), true, `color %s: expected "#rrggbb", six hex digits like "#ff4000"`, spell.Quote(s))
 		} else {
 			t.typeErr("color", `a colour "#rrggbb"`, v)
 		}
@@ -447,12 +448,12 @@ func (sd *setDecoder) unknownInstrument(name string) string {
 	for i := range sd.set.Instruments {
 		names[i] = sd.set.Instruments[i].Name
 	}
-	msg := "instrument " + quote(name) + " is not defined"
+	msg := "instrument " + spell.Quote(name) + " is not defined"
 	switch {
 	case len(names) == 0:
 		return msg + "; the set has no [[instrument]]"
-	case suggest(name, names) != "":
-		return msg + didYouMean(name, names, false)
+	case spell.Suggest(name, names) != "":
+		return msg + spell.DidYouMean(name, names, false)
 	}
 	return msg + "; defined: " + strings.Join(names, ", ")
 }
@@ -571,7 +572,7 @@ func (sd *setDecoder) notes(t *table, end float64, length Duration) []Note {
 	for i, e := range elems {
 		m, ok := e.(map[string]any)
 		if !ok {
-			sd.errAt(n.elem(i), true, "notes: expected a note like { at = 0, key = 36 }, got %s", describe(e))
+			sd.errAt(n.elem(i), true, "notes: expected a note like { at = 0, key = 36 }, got %s", spell.Describe(e))
 			continue
 		}
 		nt := &table{d: sd.decoder, m: m, n: n.elem(i), where: "in a note", prefix: "note "}
@@ -582,7 +583,7 @@ func (sd *setDecoder) notes(t *table, end float64, length Duration) []Note {
 				note.At = at
 				if end >= 0 && at >= end {
 					sd.errAt(nt.child("at"), true, "note at %s starts at or after the end of the clip (length %s = %s beats)",
-						formatNumber(at), length, formatNumber(end))
+						spell.Number(at), length, spell.Number(end))
 				}
 			}
 		}
@@ -652,7 +653,7 @@ func (sd *setDecoder) checkInstrumentNames(tables []*table) {
 		}
 		if f, dup := first[name]; dup {
 			sd.errs = append(sd.errs, pending{n: n.child("name"), val: true, later: func(ix *posIndex) string {
-				return fmt.Sprintf("instrument %s is already defined, at line %d", quote(name), ix.key(f).Line)
+				return fmt.Sprintf("instrument %s is already defined, at line %d", spell.Quote(name), ix.key(f).Line)
 			}})
 			continue
 		}
@@ -712,7 +713,7 @@ func (sd *setDecoder) zone(t *table, z *Zone) {
 // it must be a relative slash-separated path that stays inside the set's
 // folder. It returns the problem, or "".
 func checkSamplePath(p string) string {
-	q := quote(p)
+	q := spell.Quote(p)
 	switch {
 	case p == "":
 		return "sample: the path is empty"
@@ -762,48 +763,4 @@ func number(v any) float64 {
 		return v
 	}
 	return math.NaN()
-}
-
-// formatNumber spells f the way a set file would.
-func formatNumber(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "nan"
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
-}
-
-// quote quotes s for a message, shortening it if it is long.
-func quote(s string) string {
-	const limit = 40
-	if utf8.RuneCountInString(s) > limit {
-		r := []rune(s)
-		return strconv.Quote(string(r[:limit]) + "…")
-	}
-	return strconv.Quote(s)
-}
-
-// describe says what a decoded TOML value is, for "expected X, got Y".
-func describe(v any) string {
-	switch v := v.(type) {
-	case string:
-		return "string " + quote(v)
-	case int64:
-		return "number " + strconv.FormatInt(v, 10)
-	case float64:
-		return "number " + formatNumber(v)
-	case bool:
-		return strconv.FormatBool(v)
-	case time.Time:
-		return "a date"
-	case []any, []map[string]any:
-		return "a list"
-	case map[string]any:
-		return "a table"
-	}
-	return fmt.Sprintf("%T", v)
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"gridbox/sets/internal/spell"
 )
 
 // A Unit is what a Duration counts.
@@ -157,9 +159,9 @@ func durationValue(v any, what string, allowNone bool) (Duration, string) {
 		d, err := ParseDuration(v)
 		switch {
 		case err != nil:
-			return Duration{}, fmt.Sprintf("%s %s: expected one of %s", what, quote(v), words)
+			return Duration{}, fmt.Sprintf("%s %s: expected one of %s", what, spell.Quote(v), words)
 		case d.IsZero() && !allowNone:
-			return Duration{}, fmt.Sprintf("%s %s: must be longer than zero; expected one of %s", what, quote(v), words)
+			return Duration{}, fmt.Sprintf("%s %s: must be longer than zero; expected one of %s", what, spell.Quote(v), words)
 		}
 		return d, ""
 	case int64, float64:
@@ -170,11 +172,11 @@ func durationValue(v any, what string, allowNone bool) (Duration, string) {
 			if allowNone && n == 0 {
 				hint = ` (use "none" for no quantization)`
 			}
-			return Duration{}, fmt.Sprintf("%s %s: a number of beats must be more than 0%s", what, formatNumber(n), hint)
+			return Duration{}, fmt.Sprintf("%s %s: a number of beats must be more than 0%s", what, spell.Number(n), hint)
 		case n > MaxBeats:
-			return Duration{}, fmt.Sprintf("%s %s is too long: the limit is %d beats", what, formatNumber(n), MaxBeats)
+			return Duration{}, fmt.Sprintf("%s %s is too long: the limit is %d beats", what, spell.Number(n), MaxBeats)
 		}
 		return Duration{N: n, Unit: Beats}, ""
 	}
-	return Duration{}, fmt.Sprintf("%s: expected a duration (%s), got %s", what, words, describe(v))
+	return Duration{}, fmt.Sprintf("%s: expected a duration (%s), got %s", what, words, spell.Describe(v))
 }

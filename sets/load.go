@@ -9,9 +9,9 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/BurntSushi/toml"
+	"gridbox/sets/internal/spell"
+	"gridbox/sets/internal/tomlpos"
 )
 
 // Parse parses and checks the set file text data; file names it in errors and
@@ -40,35 +40,11 @@ func parse(file string, data []byte) (*Set, error) {
 		return nil, tooLarge(file, int64(len(data)))
 	}
 	src := strings.TrimPrefix(string(data), "\uFEFF") // a byte-order mark
-	if !utf8.ValidString(src) {
-		i := 0
-		for i < len(src) {
-			r, n := utf8.DecodeRuneInString(src[i:])
-			if r == utf8.RuneError && n == 1 {
-				break
-			}
-			i += n
-		}
-		return nil, Errors{{File: file, Pos: offsetPos(src, i), Msg: fmt.Sprintf(
-			"the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", src[i])}}
-	}
-	if p, msg, ok := checkNesting(src); !ok {
-		return nil, Errors{{File: file, Pos: p, Msg: msg, Err: ErrTooDeep}}
-	}
-	raw, err := decodeTOML(src)
-	if err != nil {
-		var pe toml.ParseError
-		e := &Error{File: file, Msg: "syntax error: " + err.Error(), Err: ErrSyntax}
-		if errors.As(err, &pe) {
-			e.Msg = "syntax error: " + pe.Message + syntaxHint(pe)
-			// Position.Start is exact; Position.Line can be one too far
-			// when the error is at the end of a line.
-			e.Pos = offsetPos(src, pe.Position.Start)
-			if pe.Position.Start == 0 && pe.Position.Line > 1 {
-				e.Pos = Pos{Line: pe.Position.Line}
-			}
-		}
-		return nil, Errors{e}
+	raw, fail := tomlpos.Decode(src, tomlpos.Rules{
+		MaxDepth: MaxDepth, Hint: syntaxHint, TooDeep: ErrTooDeep, Syntax: ErrSyntax,
+	})
+	if fail != nil {
+		return nil, Errors{{File: file, Pos: Pos(fail.Pos), Msg: fail.Msg, Err: fail.Err}}
 	}
 
 	d := &decoder{}
@@ -126,11 +102,11 @@ func (d *decoder) errors(file string, ix *posIndex) Errors {
 	return sortErrors(errs)
 }
 
-// syntaxHint adds advice to the TOML parser's message for the slips
+// syntaxHint adds advice to the TOML parser's message msg for the slips
 // musicians make most: text without quotes, and colours whose # starts a
-// comment.
-func syntaxHint(pe toml.ParseError) string {
-	key := pe.LastKey
+// comment. lastKey is the dotted key the parser read last.
+func syntaxHint(lastKey, msg string) string {
+	key := lastKey
 	if i := strings.LastIndexByte(key, '.'); i >= 0 {
 		key = key[i+1:]
 	}
@@ -138,33 +114,13 @@ func syntaxHint(pe toml.ParseError) string {
 		key = "name"
 	}
 	switch {
-	case pe.Message == "expected value but found '#' instead":
+	case msg == "expected value but found '#' instead":
 		return fmt.Sprintf(`; # outside quotes starts a comment, so write %s = "#rrggbb"`, key)
-	case strings.HasPrefix(pe.Message, `expected value but found "`):
-		word := strings.TrimSuffix(strings.TrimPrefix(pe.Message, `expected value but found "`), `" instead`)
-		return fmt.Sprintf(`; text needs quotes: %s = %s`, key, quote(word))
+	case strings.HasPrefix(msg, `expected value but found "`):
+		word := strings.TrimSuffix(strings.TrimPrefix(msg, `expected value but found "`), `" instead`)
+		return fmt.Sprintf(`; text needs quotes: %s = %s`, key, spell.Quote(word))
 	}
 	return ""
-}
-
-// decodeTOML runs the TOML parser, turning a panic (there should be none)
-// into an error so that Parse never panics.
-func decodeTOML(src string) (raw map[string]any, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			raw, err = nil, fmt.Errorf("the TOML parser failed: %v", r)
-		}
-	}()
-	_, err = toml.Decode(src, &raw)
-	return raw, err
-}
-
-// offsetPos returns the position of byte offset off in src.
-func offsetPos(src string, off int) Pos {
-	off = max(0, min(off, len(src)))
-	line := 1 + strings.Count(src[:off], "\n")
-	start := strings.LastIndexByte(src[:off], '\n') + 1
-	return Pos{Line: line, Col: 1 + utf8.RuneCountInString(src[start:off])}
 }
 
 func tooLarge(file string, size int64) Errors {
@@ -245,7 +201,7 @@ func load(fsys fs.FS, name string) (*Set, error) {
 			continue
 		}
 		if err := checkSample(fsys, path.Dir(name), ref.Sample); err != nil {
-			errs = append(errs, &Error{File: name, Pos: ref.Pos, Msg: fmt.Sprintf("sample %s: %s", quote(ref.Sample), sampleProblem(err)), Err: err, sample: true})
+			errs = append(errs, &Error{File: name, Pos: ref.Pos, Msg: fmt.Sprintf("sample %s: %s", spell.Quote(ref.Sample), sampleProblem(err)), Err: err, sample: true})
 		}
 	}
 	if len(errs) > 0 {
@@ -265,12 +221,12 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
-		return fail("cannot open the set: "+errText(err), err)
+		return fail("cannot open the set: "+spell.Error(err), err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return fail("cannot read the set: "+errText(err), err)
+		return fail("cannot read the set: "+spell.Error(err), err)
 	}
 	if fi.IsDir() {
 		return fail("is a folder, not a set file", nil)
@@ -280,21 +236,12 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return fail("cannot read the set: "+errText(err), err)
+		return fail("cannot read the set: "+spell.Error(err), err)
 	}
 	if len(data) > MaxFileSize {
 		return nil, tooLarge(name, int64(len(data)))
 	}
 	return data, nil
-}
-
-// errText is err's message without the path an *fs.PathError repeats.
-func errText(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return err.Error()
 }
 
 // errEscapes is the cause of "path escapes the set's folder" from Load.
@@ -393,5 +340,5 @@ func sampleProblem(err error) string {
 		// os.Root refusing a symbolic link out of the root.
 		return "path escapes the set's folder"
 	}
-	return "cannot read: " + errText(err)
+	return "cannot read: " + spell.Error(err)
 }

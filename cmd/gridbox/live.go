@@ -23,10 +23,14 @@ type live struct {
 	last    time.Time // the last publish
 }
 
-// startControllers starts watching for controllers and the LED goroutine.
-// Scripted controllers already attached to p's surface are painted too.
-func startControllers(e *env, p *performer, clog *ctrlLog) *live {
+// startControllers starts watching for controllers, except those ignore
+// names, and the LED goroutine. Scripted controllers already attached to
+// p's surface are painted too.
+func startControllers(e *env, p *performer, clog *ctrlLog, ignore []string) *live {
 	scans, notes := e.controllerScans(clog)
+	for i := range scans {
+		scans[i] = ignoring(ignore, scans[i])
+	}
 	for _, n := range notes {
 		fmt.Fprintf(e.stderr, "gridbox: %s\n", n)
 	}

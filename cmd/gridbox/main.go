@@ -60,6 +60,8 @@ func init() {
 		{"devices", "", "list audio output devices", cmdDevices},
 		{"controllers", "", "list the Launchpads and monome grids gridbox finds, and why", cmdControllers},
 		{"new", "DIR", "write a starter set with its samples into DIR", cmdNew},
+		{"install", "[--user NAME] [--set PATH]", "make this machine an instrument: a service that plays at boot", cmdInstall},
+		{"uninstall", "", "remove the service (keeps config, state and sets)", cmdUninstall},
 	}
 }
 
@@ -132,6 +134,11 @@ func newFlags(e *env, name, args, about string) *flag.FlagSet {
 // parse parses flags that may come before, between or after the positional
 // arguments, and checks that exactly want positional arguments were given.
 func parse(fs *flag.FlagSet, args []string, want int) ([]string, error) {
+	return parseRange(fs, args, want, want)
+}
+
+// parseRange is parse for least..most positional arguments.
+func parseRange(fs *flag.FlagSet, args []string, least, most int) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -147,11 +154,11 @@ func parse(fs *flag.FlagSet, args []string, want int) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	if len(pos) != want {
-		if len(pos) < want {
+	if len(pos) < least || len(pos) > most {
+		if len(pos) < least {
 			fmt.Fprintf(fs.Output(), "gridbox %s: missing argument\n", fs.Name())
 		} else {
-			fmt.Fprintf(fs.Output(), "gridbox %s: unexpected argument %q\n", fs.Name(), pos[want])
+			fmt.Fprintf(fs.Output(), "gridbox %s: unexpected argument %q\n", fs.Name(), pos[most])
 		}
 		fs.Usage()
 		return nil, errUsage

@@ -10,6 +10,7 @@ import (
 	"gridbox/grid"
 	"gridbox/sequencer"
 	"gridbox/sequencer/perf"
+	"gridbox/sets"
 	"gridbox/surface"
 )
 
@@ -74,6 +75,19 @@ func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) 
 		return nil, nil, err
 	}
 	return l, p, nil
+}
+
+// prepareEmpty returns a performer for safe mode: no tracks, no scenes,
+// the transport at 120 BPM; audio and controllers still run.
+func prepareEmpty(rate int) (*loaded, *performer, error) {
+	l := &loaded{
+		file: "(safe mode)",
+		set:  &sets.Set{Name: "safe mode"},
+		bank: &engine.Bank{},
+		song: &sequencer.Song{Tempo: 120, BeatsPerBar: 4, Quantize: 4},
+	}
+	p, err := newPerformer(l, rate, nil)
+	return l, p, err
 }
 
 // readScript parses the performance script at file ("" = none).

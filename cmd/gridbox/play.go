@@ -14,6 +14,7 @@ import (
 	"gridbox/audio"
 	"gridbox/audio/null"
 	"gridbox/audio/oto"
+	"gridbox/cmd/gridbox/internal/safemode"
 	"gridbox/engine"
 )
 
@@ -24,8 +25,8 @@ const (
 )
 
 func cmdPlay(e *env, args []string) error {
-	fs := newFlags(e, "play", "SET.toml [flags]",
-		"Play runs a set live on an audio device. Launchpads and monome grids are picked up when they\nare plugged in (gridbox controllers lists them). With --events it also performs the script in\nreal time; without, it plays what the controllers launch. It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines.")
+	fs := newFlags(e, "play", "[SET.toml] [flags]",
+		"Play runs a set live on an audio device. Launchpads and monome grids are picked up when they\nare plugged in (gridbox controllers lists them). With --events it also performs the script in\nreal time; without, it plays what the controllers launch. It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines, tells systemd when audio runs and pings its watchdog\nwhile audio is healthy. Without SET.toml it plays the --config's set (\"last\": the set played last).")
 	events := fs.String("events", "", "performance script `PERF.txt` to play in real time")
 	backend := fs.String("audio", defaultAudio, "audio `backend`: "+strings.Join(audioBackends, ", "))
 	device := fs.String("device", "", "output device: a `NAME` substring or an index from \"gridbox devices\" (portaudio)")
@@ -35,7 +36,16 @@ func cmdPlay(e *env, args []string) error {
 	seconds := fs.Float64("seconds", 0, "stop after `N` seconds (0: run until the script ends or a signal)")
 	verbose := fs.Bool("verbose", false, "on an audio error, also print what ALSA, JACK or PulseAudio said")
 	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
-	pos, err := parse(fs, args, 1)
+	configFile := fs.String("config", "", "read the audio settings, the set (a path or \"last\"), controllers to ignore and pins from `config.toml`; flags given override it")
+	pos, err := parseRange(fs, args, 0, 1)
+	if err != nil {
+		return err
+	}
+	cfg, err := applyConfig(fs, *configFile, device, rate, block, lead)
+	if err != nil {
+		return err
+	}
+	setFile, err := chooseSet(pos, cfg)
 	if err != nil {
 		return err
 	}
@@ -51,9 +61,22 @@ func cmdPlay(e *env, args []string) error {
 	case *device != "" && *backend != "portaudio":
 		return fmt.Errorf("--device picks a PortAudio output; --audio %s plays on the system's default output", *backend)
 	}
-	l, p, err := prepare(e, pos[0], *events, *rate)
+	crash, safe, err := checkSafeMode(e, cfg, setFile, len(pos) == 0)
 	if err != nil {
 		return err
+	}
+	var l *loaded
+	var p *performer
+	if safe {
+		l, p, err = prepareEmpty(*rate)
+	} else {
+		l, p, err = prepare(e, setFile, *events, *rate)
+	}
+	if err != nil {
+		return err
+	}
+	if !safe {
+		rememberSet(e, cfg, setFile)
 	}
 	f := audio.Format{SampleRate: *rate, Channels: 2}
 	dev, err := openDevice(*backend, *device, f, *block, *lead)
@@ -87,7 +110,7 @@ func cmdPlay(e *env, args []string) error {
 		clog.Close()
 		return err
 	}
-	ctl := startControllers(e, p, clog)
+	ctl := startControllers(e, p, clog, cfg.Controllers.Ignore)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stop)
@@ -100,6 +123,7 @@ func cmdPlay(e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "gridbox: playing %q (%s) on %s at %d Hz, %d-frame blocks\n", l.set.Name, l.file, *backend, *rate, *block)
 	st := newStatus(e, p, dev)
 	st.publish(p.player.Position())
+	wd := newWatchdog(e, l.set.Name)
 	done := make(chan struct{})
 	go st.run(done)
 	tick := time.NewTicker(sessionTick)
@@ -118,6 +142,8 @@ func cmdPlay(e *env, args []string) error {
 		p.advance(now + lookahead)
 		ctl.publish(now)
 		st.publish(now)
+		wd.check(now)
+		crash.survive(now, engine.Frame(*rate)*engine.Frame(safemode.Window/time.Second))
 		switch {
 		case now >= p.end:
 			reason = "the script ended"
@@ -127,6 +153,8 @@ func cmdPlay(e *env, args []string) error {
 			reason = "nothing plays any more"
 		}
 	}
+	wd.stopping()
+	crash.survive(0, 0) // a clean exit is no crash
 	// End without a click: stop everything now (5 ms fades), keep the
 	// session going until the fades have been rendered, then give the
 	// device time to play them before closing the stream.

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"gridbox/cmd/gridbox/internal/install"
+	"gridbox/grid/hotplug"
+	"gridbox/grid/launchpad"
+	"gridbox/grid/launchpad/launchpadtest"
+	"gridbox/sets/config"
+)
+
+// gridbox install --dry-run prints the unit, the udev rules and the config
+// it would write, and the commands, without root and without changing
+// anything.
+func TestInstallDryRun(t *testing.T) {
+	code, stdout, stderr := gridbox(t, "install", "--dry-run", "--user", "nobody", "--set", "../../sets/demo/demo.toml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"/etc/systemd/system/gridbox.service", "Type=notify", "WatchdogSec=", "Restart=always", "StartLimitIntervalSec=0",
+		"User=nobody", "LimitRTPRIO=", "LimitMEMLOCK=infinity", "GOGC=", "GOMEMLIMIT=", " play --config /etc/gridbox/config.toml",
+		"/etc/udev/rules.d/70-gridbox.rules", `ATTRS{idVendor}=="1235"`, `ATTRS{manufacturer}=="monome"`, `ATTR{power/control}="on"`,
+		"/etc/gridbox/config.toml", "sets/demo/demo.toml",
+		"systemctl enable --now gridbox.service", "usermod -aG audio,dialout",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("dry run lacks %q", want)
+		}
+	}
+	if regexp.MustCompile(`(?m)^CPUSchedulingPolicy=`).MatchString(stdout) {
+		t.Error("the unit makes the whole process realtime")
+	}
+	if code, _, stderr := gridbox(t, "install", "--dry-run", "--user", "root"); code == 0 || !strings.Contains(stderr, "ordinary user") {
+		t.Errorf("--user root: exit %d, %q", code, stderr)
+	}
+}
+
+// play --config takes the set and the audio settings from the config,
+// remembers the set it played, and plays it again for set = "last";
+// controllers.ignore keeps a controller out.
+func TestPlayFromConfig(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	set := clickSet(t, "")
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	writeFile(t, cfg, "set = "+strconv.Quote(set)+"\n[audio]\nblock = 256\n[controllers]\nignore = [\"launchpad-x\"]\n")
+	var bus bench
+	d := launchpadtest.New(launchpad.LaunchpadX)
+	bus.plug(launchpadOn(d, "Launchpad X:Launchpad X LPX MIDI 20:1"))
+	var out bytes.Buffer
+	var mu sync.Mutex
+	e := &env{stdout: &bytes.Buffer{}, stderr: &lockedWriter{w: &out, mu: &mu},
+		scans: func(*ctrlLog) []hotplug.Scan { return []hotplug.Scan{bus.scan} }}
+	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.5"}, e); c != 0 {
+		t.Fatalf("play --config: exit %d: %s", c, out.String())
+	}
+	if s := out.String(); !strings.Contains(s, `playing "Click"`) || !strings.Contains(s, "256-frame blocks") || strings.Contains(s, "connected") {
+		t.Errorf("play --config printed:\n%s\nwant the config's set at 256-frame blocks, the ignored Launchpad not connected", s)
+	}
+	if d.Messages() != 0 {
+		t.Errorf("the ignored Launchpad was sent %d messages", d.Messages())
+	}
+	writeFile(t, cfg, "set = \"last\"\n")
+	out.Reset()
+	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.2"}, e); c != 0 || !strings.Contains(out.String(), `playing "Click"`) {
+		t.Errorf("play of the last set: exit %d:\n%s", c, out.String())
+	}
+	writeFile(t, cfg, "[audio]\nrate = 4410\n")
+	if c, _, stderr := gridbox(t, "play", "--config", cfg, "--audio", "null"); c != 1 || !strings.Contains(stderr, "config.toml:2:8: audio.rate 4410 is out of range") {
+		t.Errorf("a bad config: exit %d: %q", c, stderr)
+	}
+}
+
+// Under systemd, play says READY=1 once audio runs, pings the watchdog
+// while the engine renders, and says STOPPING=1 at the end.
+func TestPlayNotifiesSystemd(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "notify")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	t.Setenv("NOTIFY_SOCKET", sock)
+	got := make(chan []string, 1)
+	go func() {
+		var msgs []string
+		buf := make([]byte, 512)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				got <- msgs
+				return
+			}
+			msgs = append(msgs, string(buf[:n]))
+			if strings.Contains(string(buf[:n]), "STOPPING=1") {
+				got <- msgs
+				return
+			}
+		}
+	}()
+	if c, _, stderr := gridbox(t, "play", clickSet(t, ""), "--audio", "null", "--seconds", "2.5"); c != 0 {
+		t.Fatalf("play: exit %d: %s", c, stderr)
+	}
+	msgs := <-got
+	pings := 0
+	for _, m := range msgs {
+		if m == "WATCHDOG=1" {
+			pings++
+		}
+	}
+	if len(msgs) < 2 || !strings.HasPrefix(msgs[0], "READY=1\nSTATUS=playing Click") || msgs[len(msgs)-1] != "STOPPING=1" || pings < 1 {
+		t.Errorf("systemd heard %q; want READY=1 with a status, WATCHDOG=1 pings (one a second), STOPPING=1", msgs)
+	}
+	t.Logf("systemd heard %q", msgs)
+}
+
+// TestHelperPlay is not a test: TestSafeModeAfterThreeCrashes runs the
+// test binary as "gridbox play" through it, to kill it with SIGKILL.
+func TestHelperPlay(t *testing.T) {
+	if os.Getenv("GRIDBOX_HELPER_PLAY") != "1" {
+		t.Skip("runs only as a child of TestSafeModeAfterThreeCrashes")
+	}
+	os.Exit(run(strings.Fields(os.Getenv("GRIDBOX_ARGS")), &env{stdout: os.Stdout, stderr: os.Stderr}))
+}
+
+// A set that takes gridbox down within a minute of loading, three times in
+// a row (here: SIGKILL while it plays), is not loaded the fourth time:
+// play starts in safe mode, audio running, and says why. A clean exit of
+// the safe-mode run lets the next start try the set again.
+func TestSafeModeAfterThreeCrashes(t *testing.T) {
+	state := t.TempDir()
+	set := clickSet(t, "")
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	writeFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
+	// start runs play; stop ends it with sig and returns what it printed.
+	type child struct {
+		cmd     *exec.Cmd
+		out     bytes.Buffer
+		playing chan struct{}
+		done    chan struct{}
+	}
+	start := func() *child {
+		c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestHelperPlay$"), playing: make(chan struct{}), done: make(chan struct{})}
+		c.cmd.Env = append(os.Environ(), "GRIDBOX_HELPER_PLAY=1", "XDG_STATE_HOME="+state,
+			"GRIDBOX_ARGS=play --config "+cfg+" --audio null --seconds 30")
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.cmd.Stderr = pw
+		if err := c.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		pw.Close()
+		go func() {
+			defer close(c.done)
+			sc := bufio.NewScanner(pr)
+			for sc.Scan() {
+				c.out.WriteString(sc.Text() + "\n")
+				if strings.Contains(sc.Text(), "gridbox: playing") {
+					close(c.playing)
+				}
+			}
+		}()
+		select {
+		case <-c.playing:
+		case <-time.After(10 * time.Second):
+			c.cmd.Process.Kill()
+			<-c.done
+			t.Fatalf("play never started:\n%s", c.out.String())
+		}
+		return c
+	}
+	stop := func(c *child, sig syscall.Signal) string {
+		c.cmd.Process.Signal(sig)
+		c.cmd.Wait()
+		<-c.done
+		return c.out.String()
+	}
+	for range 3 {
+		stop(start(), syscall.SIGKILL)
+	}
+	if s := stop(start(), syscall.SIGTERM); !strings.Contains(s, "SAFE MODE: "+set+" stopped gridbox 3 times in a row") || !strings.Contains(s, `playing "safe mode"`) {
+		t.Fatalf("the fourth run after three crashes:\n%s", s)
+	}
+	if s := stop(start(), syscall.SIGTERM); strings.Contains(s, "SAFE MODE") || !strings.Contains(s, `playing "Click"`) {
+		t.Errorf("after the safe-mode run the set was not tried again:\n%s", s)
+	}
+}
+
+// The config gridbox install writes is one play --config reads: as written
+// and with every commented-out setting switched on.
+func TestInstalledConfigParses(t *testing.T) {
+	files, err := install.Plan(install.Options{User: "nobody", Set: "last", Binary: "/usr/local/bin/gridbox", Root: t.TempDir(), MemLimit: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Path != install.ConfigPath {
+			continue
+		}
+		if _, err := config.Parse("config.toml", f.Content); err != nil {
+			t.Fatalf("as written: %v\n%s", err, f.Content)
+		}
+		var on []string
+		switched := 0
+		for _, line := range strings.Split(string(f.Content), "\n") {
+			if rest, ok := strings.CutPrefix(line, "# "); ok && strings.Contains(rest, " = ") && !strings.Contains(rest, "  ") {
+				line = rest
+				switched++
+			}
+			on = append(on, line)
+		}
+		if switched < 5 {
+			t.Fatalf("only %d commented-out settings found:\n%s", switched, f.Content)
+		}
+		if _, err := config.Parse("config.toml", []byte(strings.Join(on, "\n"))); err != nil {
+			t.Fatalf("every setting on: %v\n%s", err, strings.Join(on, "\n"))
+		}
+		return
+	}
+	t.Fatal("install writes no config")
+}

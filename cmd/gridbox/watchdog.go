@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/coreos/go-systemd/v22/daemon"
+
+	"gridbox/engine"
+)
+
+// watchdogPeriod is how often play tells systemd it is alive; the unit's
+// WatchdogSec (5 s) leaves room for a few missed pings.
+const watchdogPeriod = time.Second
+
+// watchdog speaks systemd's notify protocol (nothing happens outside
+// systemd): READY=1 once audio runs, then WATCHDOG=1 every watchdogPeriod,
+// but only while the engine's position moves, i.e. while audio is
+// healthy. A stalled device or render thread stops the pings, and systemd
+// restarts gridbox. The session goroutine calls check.
+type watchdog struct {
+	e        *env
+	last     time.Time
+	lastPos  engine.Frame
+	notified bool // systemd listens
+}
+
+// newWatchdog tells systemd that gridbox is ready, playing set name.
+func newWatchdog(e *env, name string) *watchdog {
+	ok, err := daemon.SdNotify(false, daemon.SdNotifyReady+"\nSTATUS=playing "+name)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "gridbox: telling systemd: %v\n", err)
+	}
+	return &watchdog{e: e, last: time.Now(), lastPos: -1, notified: ok}
+}
+
+// check pings the watchdog when a period has passed and the engine has
+// rendered since the last ping.
+func (w *watchdog) check(pos engine.Frame) {
+	if !w.notified || time.Since(w.last) < watchdogPeriod {
+		return
+	}
+	if pos == w.lastPos {
+		return // audio stalled: let the watchdog fire
+	}
+	w.last, w.lastPos = time.Now(), pos
+	daemon.SdNotify(false, daemon.SdNotifyWatchdog)
+}
+
+// stopping tells systemd gridbox is shutting down.
+func (w *watchdog) stopping() {
+	if w.notified {
+		daemon.SdNotify(false, daemon.SdNotifyStopping)
+	}
+}

@@ -1,0 +1,22 @@
+// Package tomlpos reads TOML documents for package sets and sets/config and
+// finds where things are in them. BurntSushi/toml v1.6.0 records key
+// positions internally but does not export them, and keys them by the key
+// name without array indices, so the positions of, say, the second
+// [[track]]'s third clip's scene are lost; it also has no depth limit. So:
+//
+//   - Decode checks a document (UTF-8, nesting) before the TOML parser sees
+//     it, runs the parser, and words a failure with its position.
+//   - Scan walks a document the parser accepted and records where key paths
+//     and array elements are, by their encoded paths (see Node.Path); KeyPos
+//     and ValPos look them up, falling back to enclosing keys.
+//
+// Errors, sentinels and limits belong to the callers: package sets for set
+// files, sets/config for the config file. This is the only package in
+// gridbox that imports BurntSushi/toml.
+//
+// # Threads
+//
+// Everything here runs on the control side. Nothing is shared: a Node is
+// immutable once made, except that Path caches its result, so a Node is used
+// by one goroutine at a time.
+package tomlpos
