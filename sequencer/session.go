@@ -182,6 +182,19 @@ func (s *Session) Press(x, y int, at engine.Frame) {
 	}
 }
 
+// Launch starts track x's clip y at the clip's next quantization boundary
+// after at, whatever its launch mode: how a saved state resumes what was
+// playing. An empty or broken slot does nothing.
+func (s *Session) Launch(x, y int, at engine.Frame) {
+	c := s.clip(x, y)
+	if c == nil || c.Broken {
+		return
+	}
+	at = s.clamp(at)
+	s.unqueue(x)
+	s.schedule(action{at: s.clock.Next(at, s.quantum(c)), kind: actLaunch, track: x, slot: y})
+}
+
 // Release handles a clip pad going up at frame at. It matters for gate and
 // repeat clips: the clip stops at the next quantization boundary, but plays
 // at least one quantum if it had not started yet.

@@ -235,3 +235,28 @@ func TestInstalledConfigParses(t *testing.T) {
 	}
 	t.Fatal("install writes no config")
 }
+
+// What plays when gridbox stops (SIGTERM, --seconds) is saved beside the
+// set, never in it, and the next play resumes it: mixer strips at once,
+// clips from the first bar.
+func TestStateIsSavedAndResumed(t *testing.T) {
+	set := clickSet(t, "")
+	before, _ := os.ReadFile(set)
+	perf := filepath.Join(filepath.Dir(set), "launch.perf")
+	writeFile(t, perf, "0b press 0 0\n")
+	if c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--events", perf, "--seconds", "0.5"); c != 0 {
+		t.Fatalf("first play: %s", stderr)
+	}
+	after, _ := os.ReadFile(set)
+	if !bytes.Equal(before, after) {
+		t.Fatal("play wrote the set file")
+	}
+	gens, _ := filepath.Glob(filepath.Join(filepath.Dir(set), ".gridbox-state", "click.toml.*.state"))
+	if len(gens) == 0 {
+		t.Fatal("no state generation saved beside the set")
+	}
+	c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--seconds", "0.5")
+	if c != 0 || !strings.Contains(stderr, "resumed the state") || !strings.Contains(stderr, "peak voices 1") {
+		t.Errorf("second play did not resume the clip: exit %d\n%s", c, stderr)
+	}
+}

@@ -75,8 +75,10 @@ func cmdPlay(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var sv *saver
 	if !safe {
 		rememberSet(e, cfg, setFile)
+		sv = openState(e, setFile, p)
 	}
 	f := audio.Format{SampleRate: *rate, Channels: 2}
 	dev, err := openDevice(*backend, *device, f, *block, *lead)
@@ -143,6 +145,7 @@ func cmdPlay(e *env, args []string) error {
 		ctl.publish(now)
 		st.publish(now)
 		wd.check(now)
+		sv.snapshot(p.session)
 		crash.survive(now, engine.Frame(*rate)*engine.Frame(safemode.Window/time.Second))
 		switch {
 		case now >= p.end:
@@ -154,6 +157,7 @@ func cmdPlay(e *env, args []string) error {
 		}
 	}
 	wd.stopping()
+	sv.finish(p.session) // what plays now is what a restart resumes
 	crash.survive(0, 0) // a clean exit is no crash
 	// End without a click: stop everything now (5 ms fades), keep the
 	// session going until the fades have been rendered, then give the

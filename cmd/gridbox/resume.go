@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"gridbox/sequencer"
+	"gridbox/sets/state"
+)
+
+// saveEvery is the least time between two saves of a changing state.
+const saveEvery = 2 * time.Second
+
+// liveState is what gridbox saves beside a set while it plays, so that a
+// restart (a crash, a power cut, systemd) resumes where the music was: the
+// mixer strips and the clip each track was playing. The set file itself is
+// never written.
+type liveState struct {
+	Version int          `json:"version"`
+	Set     string       `json:"set"` // the set's absolute path
+	Tracks  []trackState `json:"tracks"`
+}
+
+type trackState struct {
+	Volume  float32 `json:"volume"`
+	Mute    bool    `json:"mute,omitempty"`
+	Solo    bool    `json:"solo,omitempty"`
+	Arm     bool    `json:"arm,omitempty"`
+	Playing int     `json:"playing"` // slot, -1 = none
+}
+
+// saver keeps a set's live state: snapshot (session goroutine) notices
+// changes, a goroutine of its own writes them (an SD card's fsync must not
+// hold up the session), and finish writes the last one synchronously.
+type saver struct {
+	e      *env
+	store  *state.Store
+	set    string
+	last   []byte // the last snapshot handed over
+	when   time.Time
+	work   chan []byte
+	done   chan struct{}
+	errors int
+}
+
+// openState opens the state store beside set file and applies its newest
+// valid generation to p's session (mixer strips now, clips from the first
+// bar). Problems are reported, never fatal: a set plays without its state.
+func openState(e *env, file string, p *performer) *saver {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "gridbox: state: %v\n", err)
+		return nil
+	}
+	dir, name := state.ForSet(abs)
+	st, err := state.Open(dir, name, state.Options{})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "gridbox: state not saved: %v\n", err)
+		return nil
+	}
+	data, gen, problems, err := st.Load()
+	for _, pr := range problems {
+		fmt.Fprintf(e.stderr, "gridbox: %v\n", pr)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "gridbox: state: %v\n", err)
+	}
+	if data != nil {
+		var ls liveState
+		if err := json.Unmarshal(data, &ls); err != nil || ls.Version != 1 || ls.Set != abs {
+			fmt.Fprintf(e.stderr, "gridbox: state generation %d is not this set's; starting fresh\n", gen)
+		} else {
+			resume(p.session, ls)
+			fmt.Fprintf(e.stderr, "gridbox: resumed the state saved in generation %d\n", gen)
+		}
+	}
+	s := &saver{e: e, store: st, set: abs, work: make(chan []byte, 1), done: make(chan struct{})}
+	s.last = s.encode(p.session)
+	go s.run()
+	return s
+}
+
+// resume applies a saved state at frame 0.
+func resume(s *sequencer.Session, ls liveState) {
+	for x, t := range ls.Tracks {
+		if x >= s.Tracks() {
+			break
+		}
+		s.SetMix(x, sequencer.Mix{Volume: t.Volume, Mute: t.Mute, Solo: t.Solo, Arm: t.Arm}, 0)
+		if t.Playing >= 0 {
+			s.Launch(x, t.Playing, 0)
+		}
+	}
+}
+
+func (s *saver) encode(sess *sequencer.Session) []byte {
+	ls := liveState{Version: 1, Set: s.set, Tracks: make([]trackState, sess.Tracks())}
+	for x := range ls.Tracks {
+		m := sess.Mix(x)
+		ls.Tracks[x] = trackState{Volume: m.Volume, Mute: m.Mute, Solo: m.Solo, Arm: m.Arm, Playing: sess.Playing(x)}
+	}
+	b, _ := json.Marshal(ls) // plain data: cannot fail
+	return b
+}
+
+// snapshot hands the state over for saving when it changed and saveEvery
+// has passed. Session goroutine.
+func (s *saver) snapshot(sess *sequencer.Session) {
+	if s == nil || time.Since(s.when) < saveEvery {
+		return
+	}
+	b := s.encode(sess)
+	if string(b) == string(s.last) {
+		return
+	}
+	select {
+	case s.work <- b:
+		s.last, s.when = b, time.Now()
+	default: // the writer is still busy: try again next time
+	}
+}
+
+func (s *saver) run() {
+	defer close(s.done)
+	for b := range s.work {
+		s.save(b)
+	}
+}
+
+func (s *saver) save(b []byte) {
+	if err := s.store.Save(b); err != nil {
+		s.errors++
+		if s.errors == 1 {
+			fmt.Fprintf(s.e.stderr, "gridbox: saving the state: %v\n", err)
+		}
+	}
+}
+
+// finish saves the state as it is now, after whatever was being written:
+// SIGTERM's save, within the unit's stop timeout. Session goroutine.
+func (s *saver) finish(sess *sequencer.Session) {
+	if s == nil {
+		return
+	}
+	close(s.work)
+	<-s.done
+	if b := s.encode(sess); string(b) != string(s.last) {
+		s.save(b)
+	}
+}
