@@ -260,3 +260,17 @@ func TestStateIsSavedAndResumed(t *testing.T) {
 		t.Errorf("second play did not resume the clip: exit %d\n%s", c, stderr)
 	}
 }
+
+// A footswitch pin this machine does not have is a config error naming
+// the line, not a crash; with no pins configured nothing is opened.
+func TestMissingPinIsAConfigError(t *testing.T) {
+	if _, err := os.Stat("/sys/class/gpio"); err == nil {
+		t.Skip("this machine has GPIO: the pin may exist")
+	}
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	writeFile(t, cfg, "[gpio]\nfootswitch = \"GPIO17\"\n")
+	c, _, stderr := gridbox(t, "play", clickSet(t, ""), "--config", cfg, "--audio", "null", "--seconds", "0.2")
+	if c != 1 || !strings.Contains(stderr, cfg+":2:14: gpio: pin GPIO17: no such pin on this machine") {
+		t.Errorf("exit %d: %q", c, stderr)
+	}
+}

@@ -112,6 +112,13 @@ func cmdPlay(e *env, args []string) error {
 		clog.Close()
 		return err
 	}
+	pn, err := openPins(cfg)
+	if err != nil {
+		dev.Close()
+		clog.Close()
+		return err
+	}
+	defer pn.close()
 	ctl := startControllers(e, p, clog, cfg.Controllers.Ignore)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
@@ -138,6 +145,8 @@ func cmdPlay(e *env, args []string) error {
 		case <-tick.C:
 		case ev := <-ctl.watcher.Events():
 			ctl.handle(ev)
+		case ev := <-pn.fs.Events():
+			pn.footswitch(e, p, ev, p.player.Position())
 		}
 		now := p.player.Position()
 		ctl.drain()
@@ -145,6 +154,7 @@ func cmdPlay(e *env, args []string) error {
 		ctl.publish(now)
 		st.publish(now)
 		wd.check(now)
+		pn.beat(float64(p.session.Clock().Beat(now)), safe)
 		sv.snapshot(p.session)
 		crash.survive(now, engine.Frame(*rate)*engine.Frame(safemode.Window/time.Second))
 		switch {
@@ -158,7 +168,7 @@ func cmdPlay(e *env, args []string) error {
 	}
 	wd.stopping()
 	sv.finish(p.session) // what plays now is what a restart resumes
-	crash.survive(0, 0) // a clean exit is no crash
+	crash.survive(0, 0)  // a clean exit is no crash
 	// End without a click: stop everything now (5 ms fades), keep the
 	// session going until the fades have been rendered, then give the
 	// device time to play them before closing the stream.
