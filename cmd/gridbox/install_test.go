@@ -26,7 +26,7 @@ import (
 // it would write, and the commands, without root and without changing
 // anything.
 func TestInstallDryRun(t *testing.T) {
-	code, stdout, stderr := gridbox(t, "install", "--dry-run", "--user", "nobody", "--set", "../../sets/demo/demo.toml")
+	code, stdout, stderr := gridbox(t, "install", "--dry-run", "--user", "nobody", "--set", "last")
 	if code != 0 {
 		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
 	}
@@ -34,7 +34,7 @@ func TestInstallDryRun(t *testing.T) {
 		"/etc/systemd/system/gridbox.service", "Type=notify", "WatchdogSec=", "Restart=always", "StartLimitIntervalSec=0",
 		"User=nobody", "LimitRTPRIO=", "LimitMEMLOCK=infinity", "GOGC=", "GOMEMLIMIT=", " play --config /etc/gridbox/config.toml",
 		"/etc/udev/rules.d/70-gridbox.rules", `ATTRS{idVendor}=="1235"`, `ATTRS{manufacturer}=="monome"`, `ATTR{power/control}="on"`,
-		"/etc/gridbox/config.toml", "sets/demo/demo.toml",
+		"/etc/gridbox/config.toml", `set = "last"`,
 		"systemctl enable --now gridbox.service", "usermod -aG audio,dialout",
 	} {
 		if !strings.Contains(stdout, want) {
