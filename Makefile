@@ -11,7 +11,7 @@ GOFILES := $(shell find . -name '*.go' -not -path './bin/*')
 DEMO    := sets/demo/demo.toml
 PERF    := sets/demo/demo.perf
 
-.PHONY: all build run setup test check fmt vet staticcheck deps rtcheck unit race fuzz bench clean
+.PHONY: all build run setup test check fmt vet staticcheck deps rtcheck unit race fuzz bench clean pi pi-test pi32
 
 all: build
 
@@ -90,3 +90,31 @@ bench: build
 
 clean:
 	rm -rf bin demo.wav
+
+# Raspberry Pi (issue 4), cross-built on an amd64 Debian machine with cgo
+# (PortAudio, ALSA, RtMidi) through Debian multiarch; scripts/pi-setup.sh
+# installs the cross compilers and the target's libraries, only what is
+# missing, and scripts/pi-env.sh sets GOARCH, CC, CXX and pkg-config for them.
+#   make pi        dist/gridbox-linux-arm64, for 64-bit Raspberry Pi OS
+#   make pi-test   the arm64 unit tests and a demo render under qemu-aarch64,
+#                  the render compared with the amd64 one (scripts/pi-test.sh)
+#   make pi32      dist/gridbox-linux-armv7, for 32-bit Raspberry Pi OS; not in
+#                  CI: enabling armhf breaks "apt-get update" here (pi-setup.sh)
+PI_BIN   := dist/gridbox-linux-arm64
+PI32_BIN := dist/gridbox-linux-armv7
+
+pi:
+	@scripts/pi-setup.sh arm64
+	env=$$(scripts/pi-env.sh arm64) && eval "$$env" && go build -tags $(TAGS) -o $(PI_BIN) ./cmd/gridbox
+
+# One install pass: the amd64 packages for the reference render, then the
+# cross toolchain and qemu-user, then "make pi".
+pi-test:
+	@scripts/setup.sh
+	@scripts/pi-setup.sh arm64 --test
+	@$(MAKE) --no-print-directory pi
+	scripts/pi-test.sh $(PI_BIN)
+
+pi32:
+	@scripts/pi-setup.sh armhf
+	env=$$(scripts/pi-env.sh armhf) && eval "$$env" && go build -tags $(TAGS) -o $(PI32_BIN) ./cmd/gridbox

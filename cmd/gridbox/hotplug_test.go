@@ -237,19 +237,15 @@ func TestInquiryConfirmsTheModel(t *testing.T) {
 		{launchpad.LaunchpadMini, launchpad.LaunchpadS, launchpad.LaunchpadS}, // a Mini does not answer
 	} {
 		d := launchpadtest.New(c.device)
-		start := time.Now()
-		got := confirmModel(c.named, d, 100*time.Millisecond)
+		got := confirmModel(c.named, d, time.Second)
 		d.Close()
 		if got != c.want {
 			t.Errorf("a %v on a port named %v: confirmed as %v, want %v", c.device, c.named, got, c.want)
 		}
-		if c.device != launchpad.LaunchpadMini && time.Since(start) > 50*time.Millisecond {
-			t.Errorf("a %v took %v to answer", c.device, time.Since(start))
-		}
 	}
 	d := launchpadtest.New(launchpad.LaunchpadProMK3)
 	defer d.Close()
-	fam, _, version, ok := inquire(d, 100*time.Millisecond)
+	fam, _, version, ok := inquire(d, time.Second)
 	if !ok || fam != 0x0123 || version != "138" {
 		t.Errorf("Pro MK3 inquiry: family %04X version %q ok %v", fam, version, ok)
 	}
