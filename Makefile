@@ -89,7 +89,7 @@ bench: build
 	scripts/bench-sox.sh $(BIN)
 
 clean:
-	rm -rf bin demo.wav
+	rm -rf bin dist demo.wav
 
 # Raspberry Pi (issue 4), cross-built on an amd64 Debian machine with cgo
 # (PortAudio, ALSA, RtMidi) through Debian multiarch; scripts/pi-setup.sh
