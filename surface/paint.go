@@ -8,16 +8,18 @@ import (
 
 // Colours of the lights that are not a track's.
 var (
-	red     = grid.Color{R: 255}
-	green   = grid.Color{G: 255}
-	white   = grid.Color{R: 255, G: 255, B: 255}
-	amber   = grid.Color{R: 255, G: 160}
-	blue    = grid.Color{R: 40, G: 90, B: 255}
-	dimRate = 4 // a dim light is its colour divided by this
+	red   = grid.Color{R: 255}
+	green = grid.Color{G: 255}
+	white = grid.Color{R: 255, G: 255, B: 255}
+	amber = grid.Color{R: 255, G: 160}
+	blue  = grid.Color{R: 40, G: 90, B: 255}
 )
 
+// dimRate: a dim light is its colour divided by this.
+const dimRate = 4
+
 func dim(c grid.Color) grid.Color {
-	return grid.Color{R: c.R / uint8(dimRate), G: c.G / uint8(dimRate), B: c.B / uint8(dimRate)}
+	return grid.Color{R: c.R / dimRate, G: c.G / dimRate, B: c.B / dimRate}
 }
 
 func static(c grid.Color) grid.Light { return grid.Light{Color: c} }

@@ -80,24 +80,28 @@ func openOneScripted(e perf.Event, l *ctrlLog) (*scripted, error) {
 // closed its Pads (it judged the device gone, e.g. a phantom flood).
 func (s *scripted) feed(b []byte) (pads []grid.Pad, gone bool, err error) {
 	err = s.port.feed(b)
-	if errors.Is(err, io.ErrClosedPipe) {
-		// The driver closed its port: it releases what was held and closes
-		// Pads (grid's rule 2), so wait for all of it.
-		for p := range s.c.Pads() {
-			pads = append(pads, p)
-		}
-		return pads, true, nil
+	// The driver closed its port: it releases what was held and closes
+	// Pads (grid's rule 2), so wait for all of it.
+	wait := errors.Is(err, io.ErrClosedPipe)
+	if wait {
+		err = nil
 	}
 	for {
-		select {
-		case p, ok := <-s.c.Pads():
-			if !ok {
-				return pads, true, err
+		var p grid.Pad
+		var ok bool
+		if wait {
+			p, ok = <-s.c.Pads()
+		} else {
+			select {
+			case p, ok = <-s.c.Pads():
+			default:
+				return pads, false, err
 			}
-			pads = append(pads, p)
-		default:
-			return pads, false, err
 		}
+		if !ok {
+			return pads, true, err
+		}
+		pads = append(pads, p)
 	}
 }
 
