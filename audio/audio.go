@@ -52,6 +52,7 @@ type Device interface {
 // DeviceStats are a Device's health counters since Start.
 type DeviceStats struct {
 	Blocks      uint64        // blocks rendered
+	Played      uint64        // frames the device has taken, silence padding included: its heartbeat, which stops when the device does
 	Underruns   uint64        // times the hardware wanted audio that was not ready (flags and own checks)
 	LateWakes   uint64        // device callbacks that came more than two periods after the previous one
 	MaxInterval time.Duration // longest gap between two device callbacks

@@ -11,13 +11,15 @@
 // open their real ports (ALSA MIDI through gomidi, serial ttys); hotplug
 // finds controllers, opens them and notices when they go; gridtest holds a
 // fake Controller and the conformance suite (Run) that every driver passes.
-// A Controller whose lights can blink in tempo is also a Follower.
+// A Controller whose lights can blink in tempo is also a Follower; one that
+// can scroll a line of text across its pads is a TextScroller.
 //
 // # Threads and owners
 //
 // One goroutine reads a controller's Pads channel (the session goroutine).
 // One goroutine calls Set and Flush (the LED goroutine, about 30 times a
-// second). Close may be called from any goroutine. Drivers do their I/O on
+// second), and also Beat, ScrollText and StopText where a controller has
+// them. Close may be called from any goroutine. Drivers do their I/O on
 // their own goroutines; nothing here ever runs on the audio thread.
 //
 // # The contract (gridtest.Run checks each rule by its number)

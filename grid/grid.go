@@ -91,8 +91,46 @@ type Follower interface {
 	Beat(pos float64) error
 }
 
+// A TextScroller is a Controller that can scroll a line of text across its
+// pads, as most Launchpads since the S can. One driver type may serve
+// models with and without the ability, so CanScrollText says whether this
+// controller has it; where it does not, ScrollText and StopText return
+// ErrTextUnsupported and send nothing. ScrollText and StopText belong to
+// the LED goroutine, like Set and Flush; the channel ScrollText returns may
+// be waited on anywhere.
+//
+// While a text scrolls, Flush sends nothing and returns nil (the device is
+// showing the text), and Set keeps writing the local frame. The first Flush
+// after the text has ended sends the whole frame, so the pads show what was
+// Set meanwhile; from then on rules 4 and 5 hold as before.
+type TextScroller interface {
+	Controller
+	// CanScrollText reports whether the controller can scroll text. It is
+	// fixed for the controller's life.
+	CanScrollText() bool
+	// ScrollText scrolls text once across the pads in colour c (a colour
+	// the device would show as off scrolls in white). Characters the
+	// device cannot draw become '?', and a text longer than the driver's
+	// documented limit is cut short. It returns done, which is closed when
+	// the text has ended: when the device reports that it has scrolled out
+	// or, where the device reports nothing, when a conservative estimate of
+	// its length has passed; when a later ScrollText replaces it or
+	// StopText stops it; when the controller is closed or its device goes
+	// away. An empty text only stops any text, and done is already closed.
+	// On error no text scrolls and done is nil.
+	ScrollText(text string, c Color) (done <-chan struct{}, err error)
+	// StopText ends the scrolling text at once and closes its done; the
+	// next Flush sends the whole frame. It does nothing when no text
+	// scrolls.
+	StopText() error
+}
+
 // ErrClosed is returned by Flush after Close.
 var ErrClosed = errors.New("grid: controller closed")
+
+// ErrTextUnsupported is returned by a TextScroller's ScrollText and
+// StopText when CanScrollText is false.
+var ErrTextUnsupported = errors.New("grid: controller cannot scroll text")
 
 // GridButtons returns the buttons of a cols×rows main grid, row by row.
 func GridButtons(cols, rows int) []Button {

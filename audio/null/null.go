@@ -92,6 +92,7 @@ func (d *Device) Close() error {
 func (d *Device) Stats() audio.DeviceStats {
 	return audio.DeviceStats{
 		Blocks:      d.blocks.Load(),
+		Played:      d.blocks.Load() * uint64(d.block),
 		LateWakes:   d.lateWakes.Load(),
 		MaxInterval: time.Duration(d.maxInterval.Load()),
 		Load:        d.meter.Load(),

@@ -28,8 +28,8 @@ func TestRealTimeCadence(t *testing.T) {
 		d.Close()
 		s := d.Stats()
 		// Block n is due at n·128/48000 s, so blocks 0…3750 fit in 10.001 s.
-		if s.Blocks != 3751 || frames != 3751*128 {
-			t.Errorf("rendered %d blocks (%d frames) in 10 s, want 3751", s.Blocks, frames)
+		if s.Blocks != 3751 || frames != 3751*128 || s.Played != 3751*128 {
+			t.Errorf("rendered %d blocks (%d frames, %d played) in 10 s, want 3751", s.Blocks, frames, s.Played)
 		}
 		if want := start.Add(10 * time.Second); !last.Equal(want) {
 			t.Errorf("last block rendered at %v, want %v", last.Sub(start), want.Sub(start))

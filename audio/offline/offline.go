@@ -93,10 +93,10 @@ func (d *Device) Pull(frames int) []float32 {
 // Safe from any goroutine.
 func (d *Device) Frames() int64 { return d.frames.Load() }
 
-// Stats reports the blocks rendered. An offline device never underruns and
+// Stats reports the blocks rendered and the frames pulled. An offline device never underruns and
 // has no wall clock, so the other counters stay zero. Safe from any goroutine.
 func (d *Device) Stats() audio.DeviceStats {
-	return audio.DeviceStats{Blocks: d.blocks.Load()}
+	return audio.DeviceStats{Blocks: d.blocks.Load(), Played: uint64(d.frames.Load())}
 }
 
 // Close ends the device; later Pulls return silence. Render is not called

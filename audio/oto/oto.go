@@ -174,6 +174,7 @@ func (d *Device) Stats() audio.DeviceStats {
 	fs := d.filler.Stats()
 	return audio.DeviceStats{
 		Blocks:      fs.Blocks,
+		Played:      d.rd.played.Load(),
 		Underruns:   d.rd.underruns.Load(),
 		LateWakes:   fs.LateWakes,
 		MaxInterval: time.Duration(d.rd.maxGap.Load()),
@@ -211,6 +212,7 @@ type reader struct {
 	last      time.Time // latest Read that returned audio; mux goroutine only
 	underruns atomic.Uint64
 	maxGap    atomic.Int64
+	played    atomic.Uint64 // frames Read has returned
 }
 
 func newReader(r *ring.Ring, block int) *reader {
@@ -239,6 +241,7 @@ func (r *reader) Read(p []byte) (int, error) {
 		}
 	}
 	r.last = now
+	r.played.Add(uint64(n))
 	for i, v := range r.scratch[:n*ch] {
 		b := math.Float32bits(v)
 		p[4*i] = byte(b)

@@ -315,6 +315,9 @@ func (d *Device) Format() audio.Format { return d.format }
 // Info returns the device the stream plays on.
 func (d *Device) Info() Info { return d.info }
 
+// String names the device the stream plays on.
+func (d *Device) String() string { return d.info.String() }
+
 // Latency returns the output latency: PortAudio's estimate for the stream
 // plus the ring's lead.
 func (d *Device) Latency() time.Duration { return d.latency }
@@ -388,6 +391,7 @@ func (d *Device) Stats() audio.DeviceStats {
 	c := d.Counters()
 	return audio.DeviceStats{
 		Blocks:      c.Fill.Blocks,
+		Played:      c.Frames,
 		Underruns:   c.RingUnderruns + c.Underflows,
 		LateWakes:   c.LateCallbacks,
 		MaxInterval: c.MaxInterval,

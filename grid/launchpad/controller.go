@@ -47,10 +47,13 @@ type ControllerStats struct {
 // Threads: one reader goroutine, started by Open, owns the Parser and the
 // set of held buttons and is the only sender on Pads; it ends when a read
 // fails (io.EOF when the device is unplugged, or because Close closed the
-// port). Set and Flush belong to one goroutine, the LED goroutine: Set
-// writes the local frame without a lock, which is safe only because Flush,
-// its one reader, runs on the same goroutine. Close may be called from any
-// goroutine; a mutex orders its exit messages after any Flush in progress.
+// port). Set and Flush belong to one goroutine, the LED goroutine, and so
+// do Beat, ScrollText and StopText: Set writes the local frame without a
+// lock, which is safe only because Flush, its one reader, runs on the same
+// goroutine. Close may be called from any goroutine; a mutex orders its
+// exit messages after any Flush in progress. A second mutex guards the
+// scrolling text, which the LED goroutine starts and stops, the reader
+// ends when the device reports its end, and a timer ends when it does not.
 //
 // Coordinates are the package's Buttons as grid.Buttons (the same X and
 // Y); the logo/side LED (8, −1) is in Info().Buttons as a light that never
@@ -72,6 +75,16 @@ type Controller struct {
 	ticking bool         // Beat has been called
 	once    sync.Once    // closes the port
 	stats   atomic.Value // ControllerStats, published by the reader
+
+	// Scrolling text, guarded by tmu. The LED goroutine takes tmu while
+	// holding wmu; the reader and the text timer take tmu alone.
+	tmu       sync.Mutex
+	textDone  chan struct{}                   // closed when the text ends; nil when none scrolls
+	textTimer *time.Timer                     // ends the text when no report has
+	textGen   uint64                          // counts texts, so a late timer ends only its own
+	repaint   bool                            // a text ended: the next Flush sends the whole frame
+	textSent  bool                            // a text was sent: Close stops it before exiting
+	textWait  func(text string) time.Duration // how long a text may scroll before it counts as ended
 
 	// Owned by the reader goroutine.
 	reader *Parser
@@ -123,6 +136,8 @@ func Open(m Model, port io.ReadWriteCloser, name string) (*Controller, error) {
 		},
 		reader: NewParser(m),
 	}
+	c.textWait = c.defaultTextWait
+	c.reader.TextEnd = c.textEnded
 	c.stats.Store(ControllerStats{})
 	go c.read()
 	return c, nil
@@ -170,20 +185,25 @@ func (c *Controller) Set(b grid.Button, l grid.Light) {
 
 // Flush implements grid.Controller: it writes, one Write per message, what
 // turns the device from what it shows into the local frame: everything on
-// the first Flush and after a write error, when what the device shows is
-// unknown (rule 5); nothing when nothing changed (rule 4). It returns
-// grid.ErrClosed after Close, and ErrGone once the device has gone.
+// the first Flush, after a write error, when what the device shows is
+// unknown (rule 5), and after a scrolling text; nothing when nothing
+// changed (rule 4). While a text scrolls it writes nothing and returns nil
+// (grid.TextScroller). It returns grid.ErrClosed after Close, and ErrGone
+// once the device has gone.
 func (c *Controller) Flush() error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if c.closed.Load() {
-		return grid.ErrClosed
+	if err := c.usable(); err != nil {
+		return err
 	}
-	select {
-	case <-c.gone:
-		c.prev = nil
-		return fmt.Errorf("launchpad: %s: %w", c.info.Port, ErrGone)
-	default:
+	c.tmu.Lock()
+	scrolling := c.textDone != nil
+	if !scrolling && c.repaint {
+		c.prev, c.repaint = nil, false
+	}
+	c.tmu.Unlock()
+	if scrolling {
+		return nil
 	}
 	for _, msg := range c.enc.Encode(c.prev, &c.next) {
 		if _, err := c.port.Write(msg); err != nil {
@@ -238,6 +258,19 @@ func (c *Controller) Beat(pos float64) error {
 	return nil
 }
 
+// usable returns grid.ErrClosed after Close and ErrGone once the device has
+// gone, when what it shows is unknown. Call it with wmu held.
+func (c *Controller) usable() error {
+	if c.closed.Load() {
+		return grid.ErrClosed
+	}
+	if c.isGone() {
+		c.prev = nil
+		return fmt.Errorf("launchpad: %s: %w", c.info.Port, ErrGone)
+	}
+	return nil
+}
+
 func (c *Controller) isGone() bool {
 	select {
 	case <-c.gone:
@@ -247,10 +280,12 @@ func (c *Controller) isGone() bool {
 	}
 }
 
-// Close implements grid.Controller: unless the device has already gone, it
-// sends ExitMessages, which clear the LEDs and restore the device's normal
-// mode; it then closes the port, which ends the reader, and waits for the
-// reader to release held buttons and close Pads. A second Close returns nil.
+// Close implements grid.Controller: it ends any scrolling text (closing its
+// done) and, unless the device has already gone, sends StopTextMessage if
+// a text was ever sent, then ExitMessages, which clear the LEDs and restore
+// the device's normal mode; it then closes the port, which ends the
+// reader, and waits for the reader to release held buttons and close Pads.
+// A second Close returns nil.
 func (c *Controller) Close() error {
 	c.wmu.Lock()
 	if c.closed.Load() {
@@ -258,11 +293,19 @@ func (c *Controller) Close() error {
 		return nil
 	}
 	c.closed.Store(true)
+	c.tmu.Lock()
+	c.endText()
+	sent := c.textSent
+	c.tmu.Unlock()
 	var err error
 	select {
 	case <-c.gone: // nothing to restore
 	default:
-		for _, msg := range ExitMessages(c.m) {
+		exit := ExitMessages(c.m)
+		if sent { // the device may still be scrolling it
+			exit = append([][]byte{StopTextMessage(c.m)}, exit...)
+		}
+		for _, msg := range exit {
 			if _, werr := c.port.Write(msg); werr != nil {
 				err = fmt.Errorf("launchpad: %s: exit: %w", c.info.Port, werr)
 				break
@@ -312,6 +355,9 @@ func (c *Controller) read() {
 		}
 	}
 	close(c.gone)
+	c.tmu.Lock()
+	c.endText()
+	c.tmu.Unlock()
 	for _, b := range c.m.Buttons() {
 		if s, _ := slot(b); c.held[s] {
 			c.deliver(grid.Pad{Button: grid.Button{X: b.X, Y: b.Y}})

@@ -21,8 +21,9 @@
 //	Frame (prev, next) ──> Encoder.Encode ──> [][]byte MIDI out
 //
 // A Controller starts one reader goroutine, which owns its Parser and is
-// the only sender on Pads; Set and Flush belong to the LED goroutine; Close
-// may be called from any goroutine (see Controller).
+// the only sender on Pads; Set, Flush, Beat, ScrollText and StopText belong
+// to the LED goroutine; Close may be called from any goroutine (see
+// Controller).
 //
 //	port.Read ──reader: Parser.Feed → grid.Pad──▶ Pads()   (closed on unplug or Close)
 //	Set → Frame ──Flush: Encode(prev, next)──▶ port.Write   (prev nil: whole frame)
@@ -94,6 +95,54 @@
 // SysEx is assembled in a fixed MaxSysEx buffer and dropped when longer, a
 // SysEx without F7 ends at the next status byte, pressure is ignored, and
 // every oddity is counted in Stats rather than reported as an error.
+//
+// # Scrolling text
+//
+// Not yet in protocols.md; the facts and their sources are here. Where a
+// model scrolls text (Model.ScrollsText) the device draws it across the
+// pads by itself and then puts back what they showed; TextMessage,
+// StopTextMessage and TextDuration encode and time it, and the Parser
+// passes the device's end report to TextEnd.
+//
+//   - Launchpad S: F0 00 20 29 09 <colour> <text> F7. The colour is a
+//     velocity byte as for an LED, plus 40h to loop; text bytes 01–07 are
+//     speed commands (1 slowest, 7 fastest, 4 by default); when the text
+//     ends or loops the S sends B0 00 03 [doc: Launchpad S Programmer's
+//     Reference v1.02, "Scrolling text"]. F0 00 20 29 09 00 F7 stops it
+//     [code: two unrelated projects]. A 31-byte text buffer [code, one
+//     Java driver], hence MaxText 30 plus the speed command.
+//   - MK2: SX18(14 <palette colour> <loop 0/1> <text>), speed commands as
+//     on the S, SX18(14) stops it, and SX18(15) comes back when the text
+//     ends or loops [doc: MK2 Programmer's Reference, "Text scrolling" and
+//     its SysEx table].
+//   - Pro MK1: SX10(14 <colour> <loop> <text>), speed commands 1–7 [doc:
+//     Pro Programmer's Reference p. 23, 26]. SX10(15) on the end, SX10(14)
+//     to stop [code: mat1jaczyyy's lpp-performance-cfw, a rebuild of the
+//     Pro firmware that reproduces its SysEx; KLaunchpad expects SX18(15)
+//     from the Pro too, copied from its MK2 class by its own account
+//     untested, so not followed].
+//   - X, Mini MK3: SX0C/SX0D(07 <loop 0/1> <speed> <colour spec> <text>),
+//     the speed in pads per second (40h and above: negative, left to
+//     right), the colour spec 00 <palette> or 01 <r g b 0–127>; SX(07)
+//     ends any text. The scroll covers the pads and the right column; the
+//     top row and the logo keep their lights, and lights under the text
+//     come back after it [doc: Launchpad X Programmer's Reference,
+//     "Miscellaneous surface control", which also prints the 0Dh form; a
+//     Mini MK3 JavaScript driver sends 07 <loop> <speed> <colour> [code]].
+//     No end report is documented, so done waits for TextDuration.
+//   - Not supported: the original Launchpad (the S reference lists text as
+//     new with the S [doc]); the Mini MK1/MK2 (no source found, though it
+//     may well share the S's firmware features); the Pro MK3 (its
+//     reference, as far as seen, documents no text command; one generic
+//     MK3 Python class sends it SX0E(07 …) [code, untested on a Pro MK3]).
+//
+// While a text scrolls the S, MK2 and Pro ignore LED messages (KLaunchpad:
+// the device "will not … update pad colors"; the firmware rebuild drops
+// MIDI in text mode) [code], and the X keeps lights under the text [doc].
+// The Controller therefore holds every LED write back until the text is
+// over and then repaints the whole frame. A stopped (not finished) MK2 or
+// Pro text is reported to break flashing and pulsing until the layout is
+// selected again (KLaunchpad) [code], so StopText re-sends EnterMessages.
 //
 // # Disagreements resolved
 //

@@ -109,7 +109,20 @@ type modelInfo struct {
 	specMax  int             // MK3 family: LED specs per SysEx message
 	idx      [numSlots]uint8 // LED index (note/CC number) by slot
 	isCC     [numSlots]bool  // the LED is addressed by CC on channel messages
+	text     textKind        // how the model scrolls text, if it can
+	textEnd  bool            // the model reports the end of a text
+	textMax  int             // characters per text
 }
+
+// textKind is a model's scrolling-text message (see text.go).
+type textKind uint8
+
+const (
+	noText     textKind = iota
+	textS               // Launchpad S: F0 00 20 29 09 <colour> <text> F7
+	textLegacy          // MK2, Pro MK1: SX(14 <colour> <loop> <text>)
+	textMK3             // X, Mini MK3: SX(07 <loop> <speed> <colour spec> <text>)
+)
 
 var infos [LaunchpadProMK3 + 1]*modelInfo
 
@@ -134,19 +147,26 @@ func buildInfo(m Model) *modelInfo {
 		in.fam, in.colors = famRG, RedGreen
 		in.name = map[Model]string{Launchpad: "launchpad", LaunchpadS: "launchpad-s", LaunchpadMini: "launchpad-mini"}[m]
 		has = std
+		if m == LaunchpadS {
+			in.text, in.textEnd, in.textMax = textS, true, maxTextS
+		}
 	case LaunchpadMK2:
 		in.name, in.fam, in.sysexID, in.colors, in.pulse = "launchpad-mk2", famMK2, 0x18, RGB64, true
 		has = std
+		in.text, in.textEnd, in.textMax = textLegacy, true, maxText
 	case LaunchpadPro:
 		in.name, in.fam, in.sysexID, in.colors, in.pulse, in.velocity = "launchpad-pro", famPro, 0x10, RGB64, true, true
 		has = func(b Button) bool { return std(b) || left(b) || bottom(b, 8) }
 		logo = true
+		in.text, in.textEnd, in.textMax = textLegacy, true, maxText
 	case LaunchpadX:
 		in.name, in.fam, in.sysexID, in.colors, in.pulse, in.velocity = "launchpad-x", famMK3, 0x0C, RGB128, true, true
 		has, logo, in.specMax = std, true, 81
+		in.text, in.textMax = textMK3, maxText
 	case LaunchpadMiniMK3:
 		in.name, in.fam, in.sysexID, in.colors, in.pulse = "launchpad-mini-mk3", famMK3, 0x0D, RGB128, true
 		has, logo, in.specMax = std, true, 81
+		in.text, in.textMax = textMK3, maxText
 	case LaunchpadProMK3:
 		in.name, in.fam, in.sysexID, in.colors, in.pulse, in.velocity = "launchpad-pro-mk3", famMK3, 0x0E, RGB128, true, true
 		has = func(b Button) bool {
@@ -295,6 +315,30 @@ func (m Model) Colors() ColorCapability {
 // and later through MIDI channel 2 or SysEx. The blink rate of the RGB models
 // follows MIDI clock (F8) sent to them (protocols.md §4).
 func (m Model) Flashes() bool { return m.Valid() }
+
+// ScrollsText reports whether the device can scroll a line of text across
+// its pads by itself: the S, MK2, Pro, X and Mini MK3 (see TextMessage).
+func (m Model) ScrollsText() bool {
+	in := m.info()
+	return in != nil && in.text != noText
+}
+
+// ReportsTextEnd reports whether the device tells the host when a text has
+// scrolled out (the S, MK2 and Pro; see Parser.TextEnd). For the X and Mini
+// MK3 only TextDuration says when a text is over.
+func (m Model) ReportsTextEnd() bool {
+	in := m.info()
+	return in != nil && in.textEnd
+}
+
+// MaxText is how many characters of a text TextMessage keeps: 30 on the S,
+// 64 on the other models that scroll text, 0 on those that do not.
+func (m Model) MaxText() int {
+	if in := m.info(); in != nil {
+		return in.textMax
+	}
+	return 0
+}
 
 // Pulses reports whether the device pulses LEDs by itself (MK2 and later).
 // On the red/green family the Encoder shows Pulse as Flash.

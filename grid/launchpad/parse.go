@@ -29,6 +29,7 @@ type Stats struct {
 	StrayData     uint64 // data bytes with no status to belong to
 	Truncated     uint64 // messages cut short by the next status byte
 	Unknown       uint64 // complete messages that are no button of this model
+	TextEnds      uint64 // "text has ended" reports (S, MK2, Pro), see Parser.TextEnd
 }
 
 // A Parser turns a model's raw MIDI input byte stream into button Events. It
@@ -42,9 +43,14 @@ type Stats struct {
 type Parser struct {
 	// SysEx, if not nil, receives each complete SysEx of interest, F0 to F7:
 	// device inquiry replies (F0 7E … 06 02 …, see ParseInquiryReply) and
-	// Novation messages (F0 00 20 29 …, mode echoes). The slice is valid
-	// only during the call.
+	// Novation messages (F0 00 20 29 …, mode echoes, the MK2's and Pro's
+	// text-end report). The slice is valid only during the call.
 	SysEx func(msg []byte)
+	// TextEnd, if not nil, is called when the device reports that a
+	// scrolling text has ended or looped (Model.ReportsTextEnd): B0 00 03
+	// from the S, SX18(15) from the MK2, SX10(15) from the Pro. Other
+	// models' parsers never call it.
+	TextEnd func()
 	// Stats are the counters; the owner may read or reset them.
 	Stats Stats
 
@@ -171,6 +177,11 @@ func (p *Parser) dispatch(emit func(Event)) {
 	case kind == 0xA0 || kind == 0xD0:
 		p.Stats.Pressure++
 		return
+	case st == 0xB0 && d0 == 0x00 && d1 == 0x03 && p.in.text == textS:
+		// The S's "text has ended or looped" report, a CC 0 it never sends
+		// for a button (package doc, "Scrolling text").
+		p.textEnd()
+		return
 	case ch != 0 || st >= 0xF0:
 		p.Stats.Unknown++
 		return
@@ -206,5 +217,15 @@ func (p *Parser) sysex(msg []byte) {
 	p.Stats.SysEx++
 	if p.SysEx != nil {
 		p.SysEx(msg)
+	}
+	if novation && isTextEnd(p.in, msg) {
+		p.textEnd()
+	}
+}
+
+func (p *Parser) textEnd() {
+	p.Stats.TextEnds++
+	if p.TextEnd != nil {
+		p.TextEnd()
 	}
 }

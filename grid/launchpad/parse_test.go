@@ -210,10 +210,70 @@ func TestParseSysExCallback(t *testing.T) {
 	}
 }
 
+// TestParseTextEnd: the S, MK2 and Pro report the end of a scrolling text
+// (B0 00 03, SX18(15), SX10(15)); the report reaches TextEnd, counts in
+// TextEnds, and is no button and no unknown message. The same bytes from
+// another model are nothing of the kind.
+func TestParseTextEnd(t *testing.T) {
+	s, mk2, pro := []byte{0xB0, 0x00, 0x03}, []byte{0xF0, 0x00, 0x20, 0x29, 0x02, 0x18, 0x15, 0xF7}, []byte{0xF0, 0x00, 0x20, 0x29, 0x02, 0x10, 0x15, 0xF7}
+	cat := func(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
+	cases := []struct {
+		name   string
+		m      Model
+		in     []byte
+		ends   int
+		events int
+		want   Stats
+	}{
+		{"S report", LaunchpadS, s, 1, 0, Stats{TextEnds: 1}},
+		{"S report, running status, after a press", LaunchpadS, []byte{0xB0, 0x68, 0x7F, 0x00, 0x03}, 1, 1, Stats{Events: 1, TextEnds: 1, RunningStatus: 1}},
+		{"S report split by clocks", LaunchpadS, []byte{0xB0, 0xF8, 0x00, 0xF8, 0x03}, 1, 0, Stats{TextEnds: 1, Clock: 2}},
+		{"S CC 0 other values", LaunchpadS, []byte{0xB0, 0x00, 0x02, 0xB0, 0x00, 0x04, 0xB1, 0x00, 0x03}, 0, 0, Stats{Unknown: 3}},
+		{"S, two reports (a loop)", LaunchpadS, cat(s, s), 2, 0, Stats{TextEnds: 2}},
+		{"original Launchpad", Launchpad, s, 0, 0, Stats{Unknown: 1}},
+		{"Mini", LaunchpadMini, s, 0, 0, Stats{Unknown: 1}},
+		{"MK2 report", LaunchpadMK2, mk2, 1, 0, Stats{SysEx: 1, TextEnds: 1}},
+		{"MK2 report with clocks inside", LaunchpadMK2, []byte{0xF0, 0x00, 0x20, 0xF8, 0x29, 0x02, 0x18, 0x15, 0xF8, 0xF7}, 1, 0, Stats{SysEx: 1, TextEnds: 1, Clock: 2}},
+		{"MK2 gets the Pro's report", LaunchpadMK2, pro, 0, 0, Stats{SysEx: 1}},
+		{"MK2 report with a byte more", LaunchpadMK2, []byte{0xF0, 0x00, 0x20, 0x29, 0x02, 0x18, 0x15, 0x00, 0xF7}, 0, 0, Stats{SysEx: 1}},
+		{"MK2 report cut short", LaunchpadMK2, []byte{0xF0, 0x00, 0x20, 0x29, 0x02, 0x18, 0x15, 0x90, 0x51, 0x7F}, 0, 1, Stats{SysExAborted: 1, Events: 1}},
+		{"MK2 S report", LaunchpadMK2, s, 0, 0, Stats{Unknown: 1}},
+		{"Pro report", LaunchpadPro, pro, 1, 0, Stats{SysEx: 1, TextEnds: 1}},
+		{"Pro gets the MK2's report", LaunchpadPro, mk2, 0, 0, Stats{SysEx: 1}},
+		{"X: no such report", LaunchpadX, []byte{0xF0, 0x00, 0x20, 0x29, 0x02, 0x0C, 0x15, 0xF7}, 0, 0, Stats{SysEx: 1}},
+		{"Pro MK3: no such report", LaunchpadProMK3, []byte{0xF0, 0x00, 0x20, 0x29, 0x02, 0x0E, 0x15, 0xF7}, 0, 0, Stats{SysEx: 1}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			events, stats := collect(t, c.m, c.in)
+			if len(events) != c.events || stats != c.want {
+				t.Errorf("events %v, stats\n got %+v\nwant %+v", events, stats, c.want)
+			}
+			ends := 0
+			p := NewParser(c.m)
+			p.TextEnd = func() { ends++ }
+			for i := range c.in { // byte by byte
+				p.Feed(c.in[i:i+1], nil)
+			}
+			if ends != c.ends {
+				t.Errorf("TextEnd called %d times, want %d", ends, c.ends)
+			}
+		})
+	}
+}
+
 // checkParse is the fuzz property: no panic, events only for buttons the
-// model has, Down iff Velocity > 0, chunking irrelevant, Events counted.
+// model has, Down iff Velocity > 0, chunking irrelevant, Events counted,
+// TextEnd called once per TextEnds and only for models that report it.
 func checkParse(t *testing.T, m Model, data []byte) {
 	events, stats := collect(t, m, data)
+	ends := 0
+	p := NewParser(m)
+	p.TextEnd = func() { ends++ }
+	p.Feed(data, nil)
+	if uint64(ends) != stats.TextEnds || (ends > 0 && !m.ReportsTextEnd()) {
+		t.Fatalf("%v: TextEnd called %d times, TextEnds %d", m, ends, stats.TextEnds)
+	}
 	for _, e := range events {
 		if !m.HasButton(e.Button) {
 			t.Fatalf("%v: event for %v, not a button", m, e.Button)
@@ -252,6 +312,11 @@ func fuzzSeeds(f *testing.F) {
 		append(append([]byte{0xF0}, bytes.Repeat([]byte{0x01}, 5000)...), 0xF7),
 		{0xF0, 0x7E, 0x00, 0x06, 0x02, 0x00, 0x20, 0x29, 0x69, 0x00, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0xF7},
 		{0x80, 0x0B, 0x40, 0x90, 0x78, 0x7F, 0xB0, 0x6F, 0x7F, 0xB0, 0x65, 0x7F, 0xB0, 0x5A, 0x7F},
+		// Text-end reports: S, MK2, Pro, and near misses.
+		{0xB0, 0x00, 0x03, 0x00, 0x03, 0xF8, 0xB0, 0x00, 0x02},
+		{0xF0, 0x00, 0x20, 0x29, 0x02, 0x18, 0x15, 0xF7},
+		{0xF0, 0x00, 0x20, 0x29, 0x02, 0x10, 0x15, 0xF7, 0xF0, 0x00, 0x20, 0x29, 0x02, 0x10, 0x15},
+		{0xF0, 0x00, 0x20, 0xF8, 0x29, 0x02, 0x18, 0x15, 0x15, 0xF7},
 	} {
 		f.Add(s)
 	}

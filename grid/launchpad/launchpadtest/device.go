@@ -4,7 +4,10 @@
 // tested against it is tested against the wire format, not against a
 // Go-level fake. Its LED interpreters are written from the protocol notes,
 // not from the package's Encoder, so they double as the oracle of the
-// encoder's round-trip test.
+// encoder's round-trip test. Models that scroll text record the text they
+// are sent (Text) and, where the real model reports the end of a text, send
+// that report when the test finishes the text (FinishText) or a set time
+// after it started (SetTextDuration).
 //
 // # Threads
 //
@@ -51,6 +54,7 @@ type Device struct {
 	messages int // complete messages the host has written
 	fail     int // writes still to fail
 	errs     []error
+	text     textState
 }
 
 // New returns a simulated device of model m, all LEDs off. It panics on an
@@ -69,7 +73,10 @@ func (d *Device) Model() launchpad.Model { return d.m }
 // once; a message split across writes is applied when its last byte
 // arrives. Messages the model does not understand are recorded for Err, as
 // a device would ignore them. Realtime bytes (F8 clock to time the blinking)
-// are accepted anywhere and ignored.
+// are accepted anywhere and ignored. A scrolling-text message on a model
+// that has them starts or stops the device's Text; LED messages sent while
+// a text scrolls are applied to the LEDs under it, which the device shows
+// again once the text is over.
 func (d *Device) Write(b []byte) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -97,6 +104,12 @@ func (d *Device) Write(b []byte) (int, error) {
 			if fam, ok := inquiryFamily[d.m]; ok {
 				d.Send([]byte{0xF0, 0x7E, 0x00, 0x06, 0x02, 0x00, 0x20, 0x29, byte(fam & 0x7F), byte(fam >> 8),
 					0x00, 0x00, 0x00, 0x01, 0x03, 0x08, 0xF7})
+			}
+			continue
+		}
+		if ok, err := d.applyText(msg); ok {
+			if err != nil {
+				d.errs = append(d.errs, fmt.Errorf("%v: text % X: %w", d.m, msg, err))
 			}
 			continue
 		}
