@@ -167,6 +167,9 @@ func (u *Surface) sceneLight(scene int, now engine.Frame) grid.Light {
 }
 
 func (u *Surface) controlLight(c control) grid.Light {
+	if u.alert {
+		return flash(red)
+	}
 	cols, rows := u.size()
 	switch c {
 	case ctlUp:

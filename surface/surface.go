@@ -29,6 +29,7 @@ type Surface struct {
 	panes  []*pane
 	x0, y0 int // the window's first track and scene
 	mode   Mode
+	alert  bool // something is wrong (no audio device): the controls flash red
 }
 
 // A pane is one attached controller: its part of the window starts at
@@ -100,6 +101,11 @@ func (u *Surface) Controllers() int {
 	}
 	return n
 }
+
+// Alert makes the control buttons (the top row, or a monome's bottom row)
+// flash red while on: the way play shows the musician that the audio
+// device is lost. The pads keep showing the clips.
+func (u *Surface) Alert(on bool) { u.alert = on }
 
 // Mode returns the current mode.
 func (u *Surface) Mode() Mode { return u.mode }

@@ -436,3 +436,36 @@ func TestMixerModeScrollsOverItsClipRows(t *testing.T) {
 		t.Errorf("back in session mode the window starts at scene %d, want 0", y)
 	}
 }
+
+// While audio is lost the controls flash red on a Launchpad (top row) and a
+// monome (its bottom row); the clip pads keep their lights.
+func TestAlertFlashesTheControlsRed(t *testing.T) {
+	for _, in := range []grid.Info{launchpadInfo(), monomeInfo(16, 8)} {
+		g := newRig(t, song(4, 12), in)
+		before := g.paint("a", 0)
+		g.u.Alert(true)
+		during := g.paint("a", 0)
+		controls := 0
+		for b, l := range during {
+			isControl := g.u.panes[0].lay.roleOf(b).kind == roleControl
+			switch {
+			case isControl && l != flash(red):
+				t.Errorf("%s: control %v shows %+v during the alert, want flashing red", in.Model, b, l)
+			case !isControl && l != before[b]:
+				t.Errorf("%s: %v changed from %+v to %+v during the alert", in.Model, b, before[b], l)
+			}
+			if isControl {
+				controls++
+			}
+		}
+		if controls < 4 {
+			t.Errorf("%s: %d controls, want the control row", in.Model, controls)
+		}
+		g.u.Alert(false)
+		for b, l := range g.paint("a", 0) {
+			if l != before[b] {
+				t.Errorf("%s: %v shows %+v after the alert, want %+v again", in.Model, b, l, before[b])
+			}
+		}
+	}
+}

@@ -17,7 +17,9 @@ var backendsWithPortAudio []string
 
 var errNoPortAudio = errors.New("this gridbox was built without PortAudio; use --audio oto or --audio null, or build with \"make\" (-tags portaudio)")
 
-func openPortAudio(string, audio.Format, int, int) (audio.Device, error) { return nil, errNoPortAudio }
+func portAudioOpener(string, audio.Format, int, int) opener {
+	return func() (audio.Device, error) { return nil, errNoPortAudio }
+}
 
 func cmdDevices(e *env, args []string) error {
 	fs := newFlags(e, "devices", "", "Devices lists the audio output devices PortAudio can open.")

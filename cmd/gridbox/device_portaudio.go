@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"gridbox/audio"
 	"gridbox/audio/portaudio"
@@ -13,8 +14,18 @@ const defaultAudio = "portaudio"
 
 var backendsWithPortAudio = []string{"portaudio"}
 
-func openPortAudio(device string, f audio.Format, block, lead int) (audio.Device, error) {
-	return portaudio.Open(portaudio.Config{Device: device, Rate: f.SampleRate, Block: block, Lead: lead, Channels: f.Channels})
+// portAudioOpener opens the device spec names (see --device) the first
+// time; after a loss it opens that same device again by name, without the
+// "(hw:1,0)" ALSA adds, so a USB card replugged as another card number is
+// found and the default output is not taken for it.
+func portAudioOpener(spec string, f audio.Format, block, lead int) opener {
+	return func() (audio.Device, error) {
+		d, err := portaudio.Open(portaudio.Config{Device: spec, Rate: f.SampleRate, Block: block, Lead: lead, Channels: f.Channels})
+		if err == nil {
+			spec = sameCard(d.Info().Name)
+		}
+		return d, err
+	}
 }
 
 func cmdDevices(e *env, args []string) error {
@@ -45,3 +56,14 @@ func cmdDevices(e *env, args []string) error {
 }
 
 func portAudioLog() string { return portaudio.Log() }
+
+// sameCard is the PortAudio device spec that finds the device called name
+// again after a replug: the name without the card and device numbers ALSA
+// appends ("USB Audio: - (hw:1,0)" → "USB Audio: -"), which change when
+// the card comes back as another card.
+func sameCard(name string) string {
+	if i := strings.LastIndex(name, " (hw:"); i > 0 && strings.HasSuffix(name, ")") {
+		return name[:i]
+	}
+	return name
+}

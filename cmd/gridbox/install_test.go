@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"gridbox/audio"
+	"gridbox/audio/audiotest"
 	"gridbox/cmd/gridbox/internal/install"
 	"gridbox/grid/hotplug"
 	"gridbox/grid/launchpad"
@@ -85,15 +87,15 @@ func TestPlayFromConfig(t *testing.T) {
 	}
 }
 
-// Under systemd, play says READY=1 once audio runs, pings the watchdog
-// while the engine renders, and says STOPPING=1 at the end.
-func TestPlayNotifiesSystemd(t *testing.T) {
+// listenNotify stands in for systemd: it sets NOTIFY_SOCKET for the test
+// and delivers what it heard once STOPPING=1 arrives or the test ends.
+func listenNotify(t *testing.T) <-chan []string {
 	sock := filepath.Join(t.TempDir(), "notify")
 	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	t.Setenv("NOTIFY_SOCKET", sock)
 	got := make(chan []string, 1)
 	go func() {
@@ -112,6 +114,13 @@ func TestPlayNotifiesSystemd(t *testing.T) {
 			}
 		}
 	}()
+	return got
+}
+
+// Under systemd, play says READY=1 once audio runs, pings the watchdog
+// while the engine renders, and says STOPPING=1 at the end.
+func TestPlayNotifiesSystemd(t *testing.T) {
+	got := listenNotify(t)
 	if c, _, stderr := gridbox(t, "play", clickSet(t, ""), "--audio", "null", "--seconds", "2.5"); c != 0 {
 		t.Fatalf("play: exit %d: %s", c, stderr)
 	}
@@ -128,13 +137,82 @@ func TestPlayNotifiesSystemd(t *testing.T) {
 	t.Logf("systemd heard %q", msgs)
 }
 
-// TestHelperPlay is not a test: TestSafeModeAfterThreeCrashes runs the
-// test binary as "gridbox play" through it, to kill it with SIGKILL.
+// TestHelperPlay is not a test: tests run the test binary as "gridbox
+// play" through it (startChild), to kill it or to make its audio fail.
+// GRIDBOX_HELPER_HANG_AFTER plays on a fake sound card that is pulled out
+// after that long and whose Close then hangs.
 func TestHelperPlay(t *testing.T) {
 	if os.Getenv("GRIDBOX_HELPER_PLAY") != "1" {
-		t.Skip("runs only as a child of TestSafeModeAfterThreeCrashes")
+		t.Skip("runs only as a child of another test")
 	}
-	os.Exit(run(strings.Fields(os.Getenv("GRIDBOX_ARGS")), &env{stdout: os.Stdout, stderr: os.Stderr}))
+	e := &env{stdout: os.Stdout, stderr: os.Stderr}
+	if d := os.Getenv("GRIDBOX_HELPER_HANG_AFTER"); d != "" {
+		after, err := time.ParseDuration(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.openAudio = func(f audio.Format, block int) opener {
+			be := audiotest.NewBackend(f, block, "fake card")
+			time.AfterFunc(after, func() { be.HangClose(); be.Unplug() })
+			return be.Open
+		}
+	}
+	os.Exit(run(strings.Fields(os.Getenv("GRIDBOX_ARGS")), e))
+}
+
+// A child is gridbox play running as another process (TestHelperPlay).
+type child struct {
+	cmd     *exec.Cmd
+	started time.Time
+	out     bytes.Buffer // what it printed; read after done
+	playing chan struct{}
+	done    chan struct{}
+	exit    int
+}
+
+// startChild runs "gridbox ARGS" (XDG_STATE_HOME=state, and env) and
+// waits until it says it plays.
+func startChild(t *testing.T, state, args string, env ...string) *child {
+	t.Helper()
+	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestHelperPlay$"), playing: make(chan struct{}), done: make(chan struct{})}
+	c.cmd.Env = append(os.Environ(), append([]string{"GRIDBOX_HELPER_PLAY=1", "XDG_STATE_HOME=" + state, "GRIDBOX_ARGS=" + args}, env...)...)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.cmd.Stderr = pw
+	c.started = time.Now()
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	go func() {
+		defer close(c.done)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			c.out.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "gridbox: playing") {
+				close(c.playing)
+			}
+		}
+		c.cmd.Wait()
+		c.exit = c.cmd.ProcessState.ExitCode()
+	}()
+	select {
+	case <-c.playing:
+	case <-time.After(10 * time.Second):
+		c.cmd.Process.Kill()
+		<-c.done
+		t.Fatalf("play never started:\n%s", c.out.String())
+	}
+	return c
+}
+
+// stop ends c with sig and returns what it printed.
+func (c *child) stop(sig syscall.Signal) string {
+	c.cmd.Process.Signal(sig)
+	<-c.done
+	return c.out.String()
 }
 
 // A set that takes gridbox down within a minute of loading, three times in
@@ -146,58 +224,14 @@ func TestSafeModeAfterThreeCrashes(t *testing.T) {
 	set := clickSet(t, "")
 	cfg := filepath.Join(t.TempDir(), "config.toml")
 	writeFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
-	// start runs play; stop ends it with sig and returns what it printed.
-	type child struct {
-		cmd     *exec.Cmd
-		out     bytes.Buffer
-		playing chan struct{}
-		done    chan struct{}
-	}
-	start := func() *child {
-		c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestHelperPlay$"), playing: make(chan struct{}), done: make(chan struct{})}
-		c.cmd.Env = append(os.Environ(), "GRIDBOX_HELPER_PLAY=1", "XDG_STATE_HOME="+state,
-			"GRIDBOX_ARGS=play --config "+cfg+" --audio null --seconds 30")
-		pr, pw, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.cmd.Stderr = pw
-		if err := c.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		pw.Close()
-		go func() {
-			defer close(c.done)
-			sc := bufio.NewScanner(pr)
-			for sc.Scan() {
-				c.out.WriteString(sc.Text() + "\n")
-				if strings.Contains(sc.Text(), "gridbox: playing") {
-					close(c.playing)
-				}
-			}
-		}()
-		select {
-		case <-c.playing:
-		case <-time.After(10 * time.Second):
-			c.cmd.Process.Kill()
-			<-c.done
-			t.Fatalf("play never started:\n%s", c.out.String())
-		}
-		return c
-	}
-	stop := func(c *child, sig syscall.Signal) string {
-		c.cmd.Process.Signal(sig)
-		c.cmd.Wait()
-		<-c.done
-		return c.out.String()
-	}
+	args := "play --config " + cfg + " --audio null --seconds 30"
 	for range 3 {
-		stop(start(), syscall.SIGKILL)
+		startChild(t, state, args).stop(syscall.SIGKILL)
 	}
-	if s := stop(start(), syscall.SIGTERM); !strings.Contains(s, "SAFE MODE: "+set+" stopped gridbox 3 times in a row") || !strings.Contains(s, `playing "safe mode"`) {
+	if s := startChild(t, state, args).stop(syscall.SIGTERM); !strings.Contains(s, "SAFE MODE: "+set+" stopped gridbox 3 times in a row") || !strings.Contains(s, `playing "safe mode"`) {
 		t.Fatalf("the fourth run after three crashes:\n%s", s)
 	}
-	if s := stop(start(), syscall.SIGTERM); strings.Contains(s, "SAFE MODE") || !strings.Contains(s, `playing "Click"`) {
+	if s := startChild(t, state, args).stop(syscall.SIGTERM); strings.Contains(s, "SAFE MODE") || !strings.Contains(s, `playing "Click"`) {
 		t.Errorf("after the safe-mode run the set was not tried again:\n%s", s)
 	}
 }
@@ -272,5 +306,59 @@ func TestMissingPinIsAConfigError(t *testing.T) {
 	c, _, stderr := gridbox(t, "play", clickSet(t, ""), "--config", cfg, "--audio", "null", "--seconds", "0.2")
 	if c != 1 || !strings.Contains(stderr, cfg+":2:14: gpio: pin GPIO17: no such pin on this machine") {
 		t.Errorf("exit %d: %q", c, stderr)
+	}
+}
+
+// T11's process level: the sound card is pulled out and closing it hangs.
+// Play notices within 10 periods, keeps time on the fallback clock, and
+// when the Close has blocked for 2 s it saves the state, stops pinging the
+// watchdog and exits with code 4. Started again (as systemd would), it
+// resumes the saved state with audio running within 3 s.
+func TestHungAudioBackendExitsAndTheRestartResumes(t *testing.T) {
+	state := t.TempDir()
+	set := clickSet(t, "")
+	perf := filepath.Join(filepath.Dir(set), "launch.perf")
+	writeFile(t, perf, "0b press 0 0\n")
+	got := listenNotify(t)
+	c := startChild(t, state, "play "+set+" --events "+perf+" --seconds 30", "GRIDBOX_HELPER_HANG_AFTER=1.5s")
+	select {
+	case <-c.done:
+	case <-time.After(10 * time.Second):
+		c.cmd.Process.Kill()
+		<-c.done
+		t.Fatalf("play did not exit after its audio backend hung:\n%s", c.out.String())
+	}
+	ran := time.Since(c.started)
+	out := c.out.String()
+	t.Logf("first run: exit %d after %.2f s:\n%s", c.exit, ran.Seconds(), out)
+	if c.exit != 4 {
+		t.Errorf("exit %d, want 4 (audio backend hung)", c.exit)
+	}
+	for _, want := range []string{
+		"gridbox: audio device lost (no audio callback for ",
+		"gridbox: the audio backend hung: Close blocked for 2.0 s; stopping so that systemd starts gridbox afresh",
+		"gridbox play: supervise: audio backend hung: Close blocked for ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the first run did not say %q", want)
+		}
+	}
+	if ran > 1500*time.Millisecond+4*time.Second {
+		t.Errorf("the first run took %.2f s, want the hang noticed 2 s after the loss at 1.5 s (and a prompt exit)", ran.Seconds())
+	}
+	msgs := <-got
+	if len(msgs) < 3 || !strings.HasPrefix(msgs[0], "READY=1") || msgs[len(msgs)-1] != "STOPPING=1" {
+		t.Errorf("systemd heard %q; want READY=1, pings, STOPPING=1", msgs)
+	}
+
+	restart := startChild(t, state, "play "+set+" --audio null --seconds 30")
+	up := time.Since(restart.started)
+	out = restart.stop(syscall.SIGTERM)
+	t.Logf("restart: playing after %.2f s:\n%s", up.Seconds(), out)
+	if up > 3*time.Second {
+		t.Errorf("the restart played after %.2f s, want ≤ 3 s", up.Seconds())
+	}
+	if !strings.Contains(out, "resumed the state") || !strings.Contains(out, "peak voices 1") {
+		t.Errorf("the restart did not resume the playing clip")
 	}
 }

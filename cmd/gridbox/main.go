@@ -13,7 +13,9 @@
 // Run "gridbox CMD --help" for each command's flags.
 //
 // Exit status: 0 on success, 1 on an error (for check: a problem in the set),
-// 2 on a command-line mistake, 3 when no audio output device is usable.
+// 2 on a command-line mistake, 3 when no audio output device is usable, 4
+// when play stopped because the audio backend hung (a call into it blocked
+// for 2 s).
 package main
 
 import (
@@ -24,6 +26,7 @@ import (
 	"os"
 
 	"gridbox/audio"
+	"gridbox/audio/supervise"
 	"gridbox/grid/hotplug"
 )
 
@@ -40,6 +43,9 @@ type env struct {
 	// scans, when set, replace the system's controller scans (tests plug
 	// simulated devices in and out through them).
 	scans func(clog *ctrlLog) []hotplug.Scan
+	// openAudio, when set, replaces play's audio backend (tests play on
+	// a faulty fake).
+	openAudio func(f audio.Format, block int) opener
 }
 
 // errUsage reports a command-line mistake; the usage has been printed.
@@ -90,6 +96,11 @@ func run(args []string, e *env) int {
 				return 2
 			case errors.As(err, &x):
 				return x.code
+			case errors.Is(err, supervise.ErrHung):
+				// Distinct, for systemd's journal and for tests: the
+				// service restarts and resumes the saved state.
+				fmt.Fprintf(e.stderr, "gridbox %s: %v\n", c.name, err)
+				return 4
 			case errors.Is(err, audio.ErrNoDevice):
 				// One plain sentence naming the fix; exit 3 lets scripts
 				// (make run) fall back to rendering.

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"gridbox/audio"
-	"gridbox/audio/null"
 	"gridbox/audio/oto"
+	"gridbox/audio/supervise"
 	"gridbox/cmd/gridbox/internal/safemode"
 	"gridbox/engine"
 )
@@ -81,11 +81,15 @@ func cmdPlay(e *env, args []string) error {
 		sv = openState(e, setFile, p)
 	}
 	f := audio.Format{SampleRate: *rate, Channels: 2}
-	dev, err := openDevice(*backend, *device, f, *block, *lead)
+	open, err := audioOpener(*backend, *device, f, *block, *lead)
+	if e.openAudio != nil {
+		open = e.openAudio(f, *block)
+	}
 	if err != nil {
-		if *verbose {
-			printAudioLog(e, *backend)
-		}
+		return err
+	}
+	dev, err := supervise.New(supervise.Config{Format: f, Block: *block, Open: open})
+	if err != nil {
 		return err
 	}
 	// Commit the session far enough ahead that the render goroutine (up to
@@ -99,9 +103,12 @@ func cmdPlay(e *env, args []string) error {
 	lookahead := engine.Frame(f.Frames(2*sessionTick+margin) + int64((*lead+1)**block))
 	p.advance(lookahead)
 	if err := dev.Start(p.player); err != nil {
-		dev.Close()
+		if *verbose {
+			printAudioLog(e, *backend)
+		}
 		return err
 	}
+	aw := &audioWatch{e: e, dev: dev}
 	clog, err := openCtrlLog(*ctrlLogFile, p.player.Position, true)
 	if err != nil {
 		dev.Close()
@@ -149,15 +156,19 @@ func cmdPlay(e *env, args []string) error {
 			pn.footswitch(e, p, ev, p.player.Position())
 		}
 		now := p.player.Position()
+		ah := aw.check()
 		ctl.drain()
 		p.advance(now + lookahead)
 		ctl.publish(now)
 		st.publish(now)
-		wd.check(now)
-		pn.beat(float64(p.session.Clock().Beat(now)), safe)
+		wd.check(now, ah.State != supervise.Hung)
+		p.surface.Alert(ah.State != supervise.Playing)
+		pn.beat(float64(p.session.Clock().Beat(now)), safe || ah.State != supervise.Playing)
 		sv.snapshot(p.session)
 		crash.survive(now, engine.Frame(*rate)*engine.Frame(safemode.Window/time.Second))
 		switch {
+		case ah.State == supervise.Hung:
+			reason = "the audio backend hung"
 		case now >= p.end:
 			reason = "the script ended"
 		case now >= limit:
@@ -189,21 +200,6 @@ func cmdPlay(e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %d blocks, %d underruns, %d late device wakes, max DSP load %.0f%%, peak voices %d, late commands %d\n",
 		reason, p.position(p.player.Position()), ds.Blocks, ds.Underruns, ds.LateWakes, 100*ds.MaxLoad, es.PeakVoices, es.Late)
 	return err
-}
-
-var audioBackends = append(backendsWithPortAudio, "oto", "null")
-
-// openDevice opens the named audio backend.
-func openDevice(backend, device string, f audio.Format, block, lead int) (audio.Device, error) {
-	switch backend {
-	case "portaudio":
-		return openPortAudio(device, f, block, lead)
-	case "oto":
-		return oto.Open(f, block)
-	case "null":
-		return null.New(f, block), nil
-	}
-	return nil, fmt.Errorf("--audio %q: choose one of %s", backend, strings.Join(audioBackends, ", "))
 }
 
 // printAudioLog prints what the backend's libraries said (normally hidden).

@@ -34,13 +34,13 @@ func newWatchdog(e *env, name string) *watchdog {
 	return &watchdog{e: e, last: time.Now(), lastPos: -1, notified: ok}
 }
 
-// check pings the watchdog when a period has passed and the engine has
-// rendered since the last ping.
-func (w *watchdog) check(pos engine.Frame) {
+// check pings the watchdog when a period has passed, the engine has
+// rendered since the last ping and the audio backend is not hung.
+func (w *watchdog) check(pos engine.Frame, healthy bool) {
 	if !w.notified || time.Since(w.last) < watchdogPeriod {
 		return
 	}
-	if pos == w.lastPos {
+	if pos == w.lastPos || !healthy {
 		return // audio stalled: let the watchdog fire
 	}
 	w.last, w.lastPos = time.Now(), pos
