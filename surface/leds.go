@@ -2,6 +2,7 @@ package surface
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gridbox/engine"
@@ -21,6 +22,13 @@ type LEDs struct {
 	stamp   time.Time
 	wake    chan struct{}
 	onError func(grid.Controller, error)
+
+	// A text to scroll once on each controller first shown before
+	// textUntil (guarded by mu), and a request to stop the texts.
+	text      string
+	textColor grid.Color
+	textUntil time.Time
+	stopText  atomic.Bool
 }
 
 type lights struct {
@@ -73,6 +81,28 @@ func (l *LEDs) Publish(u *Surface, now engine.Frame, beat, bps float64) {
 	}
 }
 
+// Announce scrolls text once, in colour c: on the controllers that can
+// scroll text (grid.TextScroller) when the first of them is shown, if that
+// is before until. The Launchpad plugged in at boot says where gridbox is
+// on the network; one plugged in later, or replugged, is not interrupted.
+// The pads show the session again when the text ends or StopText is
+// called. Any goroutine.
+func (l *LEDs) Announce(text string, c grid.Color, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.text, l.textColor, l.textUntil = text, c, until
+}
+
+// StopText ends the texts scrolling now (a pad was pressed: the musician
+// wants the session). Any goroutine.
+func (l *LEDs) StopText() {
+	l.stopText.Store(true)
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
 // Run is the LED goroutine: until done is closed it applies published
 // lights, sends Followers the beat (extrapolated from the last Publish),
 // and flushes every controller once per LED frame.
@@ -81,11 +111,9 @@ func (l *LEDs) Run(done <-chan struct{}) {
 	defer tick.Stop()
 	var last time.Time
 	var lastBeat float64
-	type job struct {
-		c  grid.Controller
-		ls *lights // nil: nothing new to set
-	}
+
 	var jobs []job
+	scrolling := map[grid.TextScroller]<-chan struct{}{} // texts not yet ended
 	for {
 		select {
 		case <-done:
@@ -102,9 +130,17 @@ func (l *LEDs) Run(done <-chan struct{}) {
 		follow := !l.stamp.IsZero()
 		fresh := false
 		jobs = jobs[:0]
+		text, textColor := "", grid.Color{}
+		if now.Before(l.textUntil) {
+			text, textColor = l.text, l.textColor
+		}
 		for c, x := range l.latest {
 			var j job
 			j.c = c
+			if text != "" && canScroll(c) {
+				j.text = text
+				l.text = "" // once: a replug later does not interrupt the show
+			}
 			if x.fresh {
 				x.fresh, fresh = false, true
 				j.ls = &lights{buttons: x.buttons, lights: append([]grid.Light(nil), x.lights...)}
@@ -112,6 +148,7 @@ func (l *LEDs) Run(done <-chan struct{}) {
 			jobs = append(jobs, j)
 		}
 		l.mu.Unlock()
+		l.texts(jobs, textColor, scrolling)
 		flush := fresh || now.Sub(last) >= time.Second/FrameRate
 		for _, j := range jobs {
 			var bs []grid.Button
@@ -119,13 +156,62 @@ func (l *LEDs) Run(done <-chan struct{}) {
 			if j.ls != nil {
 				bs, ls = j.ls.buttons, j.ls.lights
 			}
-			if err := Show(j.c, bs, ls, beat, follow, flush); err != nil && l.onError != nil {
-				l.onError(j.c, err)
+			if err := Show(j.c, bs, ls, beat, follow, flush); err != nil {
+				l.report(j.c, err)
 			}
 		}
 		if flush {
 			last = now
 		}
+	}
+}
+
+// A job is one controller's work in one pass of the LED goroutine.
+type job struct {
+	c    grid.Controller
+	ls   *lights // nil: nothing new to set
+	text string  // a text to scroll first ("" none)
+}
+
+// texts starts the jobs' texts, stops every text when StopText asked, and
+// forgets the texts that ended. LED goroutine.
+func (l *LEDs) texts(jobs []job, c grid.Color, scrolling map[grid.TextScroller]<-chan struct{}) {
+	for _, j := range jobs {
+		if j.text == "" {
+			continue
+		}
+		ts := j.c.(grid.TextScroller)
+		if done, err := ts.ScrollText(j.text, c); err != nil {
+			l.report(j.c, err)
+		} else {
+			scrolling[ts] = done
+		}
+	}
+	stop := l.stopText.Swap(false)
+	for ts, done := range scrolling {
+		select {
+		case <-done:
+			delete(scrolling, ts)
+			continue
+		default:
+		}
+		if stop {
+			if err := ts.StopText(); err != nil {
+				l.report(ts, err)
+			}
+			delete(scrolling, ts)
+		}
+	}
+}
+
+func canScroll(c grid.Controller) bool {
+	ts, ok := c.(grid.TextScroller)
+	return ok && ts.CanScrollText()
+}
+
+func (l *LEDs) report(c grid.Controller, err error) {
+	if l.onError != nil {
+		l.onError(c, err)
 	}
 }
 

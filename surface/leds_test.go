@@ -88,3 +88,92 @@ func TestLEDsCarryLightsToTheLEDGoroutine(t *testing.T) {
 		t.Errorf("flush errors: %v", errs)
 	}
 }
+
+// scroller is a fake controller that can scroll text (or says it cannot).
+type scroller struct {
+	*gridtest.Controller
+	can     bool
+	mu      sync.Mutex
+	texts   []string
+	stops   int
+	pending chan struct{}
+}
+
+func (s *scroller) CanScrollText() bool { return s.can }
+
+func (s *scroller) ScrollText(text string, _ grid.Color) (<-chan struct{}, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.texts = append(s.texts, text)
+	s.pending = make(chan struct{})
+	return s.pending, nil
+}
+
+func (s *scroller) StopText() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stops++
+	close(s.pending)
+	return nil
+}
+
+func (s *scroller) seen() ([]string, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.texts...), s.stops
+}
+
+// An announced text scrolls once on the controllers that can scroll text;
+// StopText ends it; a controller arriving later is not given it, nor is
+// one that arrives after the deadline.
+func TestLEDsAnnounceOnce(t *testing.T) {
+	g := newRig(t, song(4, 4))
+	a := &scroller{Controller: gridtest.New(launchpadInfo()), can: true}
+	mute := &scroller{Controller: gridtest.New(launchpadInfo())}
+	g.u.Attach("a", a)
+	g.u.Attach("mute", mute)
+	l := NewLEDs(nil)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() { l.Run(done); close(stopped) }()
+	defer func() { close(done); <-stopped }()
+
+	l.Announce("10.0.0.7 Demo", white, time.Now().Add(time.Second))
+	l.Publish(g.u, 0, 0, 2)
+	waitFor(t, "the text on a", func() bool { ts, _ := a.seen(); return len(ts) == 1 })
+	for range 5 {
+		l.Publish(g.u, 0, 0, 2)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if ts, _ := a.seen(); len(ts) != 1 || ts[0] != "10.0.0.7 Demo" {
+		t.Errorf("a scrolled %q, want the text once", ts)
+	}
+	if ts, _ := mute.seen(); len(ts) != 0 {
+		t.Errorf("a controller that cannot scroll text was given %q", ts)
+	}
+	l.StopText()
+	waitFor(t, "the text stopped", func() bool { _, n := a.seen(); return n == 1 })
+
+	late := &scroller{Controller: gridtest.New(launchpadInfo()), can: true}
+	g.u.Attach("late", late)
+	l.Publish(g.u, 0, 0, 2)
+	waitFor(t, "the late controller flushed", func() bool { return late.Flushes() > 0 })
+	if ts, _ := late.seen(); len(ts) != 0 {
+		t.Errorf("a controller plugged in after the text was shown was given %q", ts)
+	}
+
+	// A new announcement, but its deadline passes before any controller
+	// that can scroll text is shown.
+	g.u.Detach("a")
+	g.u.Detach("late")
+	l.Publish(g.u, 0, 0, 2)
+	l.Announce("again", white, time.Now().Add(20*time.Millisecond))
+	time.Sleep(40 * time.Millisecond)
+	after := &scroller{Controller: gridtest.New(launchpadInfo()), can: true}
+	g.u.Attach("after", after)
+	l.Publish(g.u, 0, 0, 2)
+	waitFor(t, "the controller after the deadline flushed", func() bool { return after.Flushes() > 0 })
+	if ts, _ := after.seen(); len(ts) != 0 {
+		t.Errorf("a controller plugged in after the deadline was given %q", ts)
+	}
+}

@@ -114,8 +114,19 @@ name = "B"
 		l := d.Light(b)
 		return l.Mode == launchpad.Static && l.Color != (launchpad.Color{})
 	}
-	took := waitUntil(t, "Launchpad X picked up and painted", time.Second, func() bool { return dimmed(d1, gate) && dimmed(d1, click) })
-	t.Logf("plugged in: painted after %v", took)
+	// The first Launchpad scrolls the address and the set's name; a press
+	// (Session, which changes nothing here) stops it and shows the session.
+	took := waitUntil(t, "Launchpad X picked up and scrolling text", time.Second, func() bool { _, ok := d1.Text(); return ok })
+	text, _ := d1.Text()
+	t.Logf("plugged in: scrolling %q after %v", text.Text, took)
+	if want := announcement(networkAddress(), "Click"); text.Text != want || text.Loop {
+		t.Errorf("the Launchpad scrolled %+v, want %q once", text, want)
+	}
+	session := launchpad.Button{X: 4, Y: -1}
+	d1.Press(session)
+	d1.Release(session)
+	took = waitUntil(t, "Launchpad X painted", time.Second, func() bool { return dimmed(d1, gate) && dimmed(d1, click) })
+	t.Logf("text stopped by a press: painted after %v", took)
 
 	// Hold the gate pad: its clip plays (unquantized), the pad pulses.
 	d1.Press(gate)

@@ -57,6 +57,9 @@ func (l *live) handle(ev hotplug.Event) {
 		in := ev.C.Info()
 		fmt.Fprintf(l.e.stderr, "gridbox: %s connected on %s\n", in.Model, in.Port)
 	case hotplug.Input:
+		if ev.Pad.Down {
+			l.leds.StopText() // the musician wants the session
+		}
 		l.p.surface.Handle(ev.ID, ev.Pad, now)
 	case hotplug.Detached:
 		l.p.surface.Detach(ev.ID)

@@ -127,6 +127,7 @@ func cmdPlay(e *env, args []string) error {
 	}
 	defer pn.close()
 	ctl := startControllers(e, p, clog, cfg.Controllers.Ignore)
+	ctl.announce(l.set.Name)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stop)
