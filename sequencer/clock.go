@@ -84,6 +84,22 @@ func (c *Clock) SetTempo(at engine.Frame, bpm float64) {
 	c.segs = append(c.segs, segment{frame: float64(at), beat: c.Beat(at), bpm: bpm})
 }
 
+// Change changes the tempo from frame at on, like SetTempo, but keeps the
+// tempo changes planned after at on their beats (they move to the frames
+// the new tempo gives those beats).
+func (c *Clock) Change(at engine.Frame, bpm float64) {
+	var later []segment
+	for _, sg := range c.segs[1:] {
+		if sg.frame > float64(at) {
+			later = append(later, sg)
+		}
+	}
+	c.SetTempo(at, bpm)
+	for _, sg := range later {
+		c.SetTempo(c.Frame(sg.beat), sg.bpm)
+	}
+}
+
 // Unplan forgets the tempo changes planned at frames after from.
 func (c *Clock) Unplan(from engine.Frame) {
 	for len(c.segs) > 1 && c.segs[len(c.segs)-1].frame > float64(from) {

@@ -1,7 +1,10 @@
 package sequencer
 
 import (
+	"cmp"
+	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gridbox/engine"
 )
@@ -33,6 +36,7 @@ type Session struct {
 	rng       *rand.Rand
 	nextTag   int32
 	filled    []int            // scratch for follow actions
+	beats     []Beats          // scratch for SetTempo
 	backlog   []engine.Command // commands the engine's ring had no room for yet
 	refused   uint64           // commands that waited in the backlog
 	mix       []Mix            // per track
@@ -45,6 +49,7 @@ type actionKind uint8
 const (
 	actEnd actionKind = iota
 	actStop
+	actRetime // an audio loop takes the tempo's loop length at its restart
 	actFollow
 	actLaunch
 	actRepeat
@@ -400,6 +405,11 @@ func (s *Session) do(a action) {
 		if s.tracks[a.track].tag == a.tag && s.tracks[a.track].slot >= 0 {
 			s.follow(a.track, a.at)
 		}
+	case actRetime:
+		ts := &s.tracks[a.track]
+		if ts.tag == a.tag && ts.slot >= 0 {
+			s.retime(a.track, a.at)
+		}
 	case actRepeat:
 		ts := &s.tracks[a.track]
 		if ts.held == a.slot {
@@ -408,6 +418,72 @@ func (s *Session) do(a action) {
 			s.schedule(action{at: s.clock.Frame(s.clock.Beat(a.at) + q), kind: actRepeat, track: a.track, slot: a.slot})
 		}
 	}
+}
+
+// SetTempo changes the tempo to bpm from frame at (no earlier than
+// Committed) on, as tap tempo does. What is planned in beats keeps its
+// beat: queued launches, stops and repeats, follow actions, note clips and
+// their ends, and the tempos of queued scenes. Audio plays at its natural
+// speed: a playing audio loop is restarted from the top at its next
+// restart on the beat grid (its old voice fades out), and loops at the new
+// tempo's length from there, so it stays on the bars; a one-shot audio
+// clip keeps its end.
+func (s *Session) SetTempo(bpm float64, at engine.Frame) {
+	if !(bpm > 0) {
+		return
+	}
+	at = s.clamp(at)
+	s.beats = s.beats[:0]
+	for _, a := range s.agenda {
+		s.beats = append(s.beats, s.clock.Beat(a.at))
+	}
+	s.clock.Change(at, bpm)
+	for i := range s.agenda {
+		if a := &s.agenda[i]; a.at > at && !s.audioEnd(a) {
+			a.at = s.clock.Frame(s.beats[i])
+		}
+	}
+	slices.SortStableFunc(s.agenda, func(a, b action) int {
+		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.kind, b.kind))
+	})
+	b := s.clock.Beat(at)
+	for x := range s.tracks {
+		ts := &s.tracks[x]
+		if ts.slot < 0 {
+			continue
+		}
+		c := s.clip(x, ts.slot)
+		if c.IsNotes() || !c.Loop || c.Length <= 0 {
+			continue
+		}
+		n := math.Ceil(float64((b - ts.origin) / c.Length))
+		s.remove(x, actRetime)
+		s.schedule(action{at: s.clock.Frame(ts.origin + Beats(n)*c.Length), kind: actRetime, track: x, tag: ts.tag})
+	}
+}
+
+// audioEnd reports whether a is the end of a playing one-shot audio clip,
+// which stays where the clip's length in frames put it.
+func (s *Session) audioEnd(a *action) bool {
+	ts := &s.tracks[a.track]
+	if a.kind != actEnd || a.tag != ts.tag || ts.slot < 0 {
+		return false
+	}
+	return !s.clip(a.track, ts.slot).IsNotes()
+}
+
+// retime restarts track x's audio loop from the top at frame at, with the
+// loop length of the tempo there: the voice playing fades out and a new
+// one starts (same launch, same tag).
+func (s *Session) retime(x int, at engine.Frame) {
+	ts := &s.tracks[x]
+	c := s.clip(x, ts.slot)
+	ts.zero = at
+	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: ts.tag})
+	s.send(engine.Command{
+		Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
+		Loop: true, LoopLen: engine.LoopFrames(s.clock.Frames(at, c.Length)),
+	})
 }
 
 // launch starts track x's clip y at frame at, replacing what plays there.

@@ -616,3 +616,70 @@ func TestClockDoesNotDriftOverEightHours(t *testing.T) {
 		}
 	}
 }
+
+// Tap tempo: 120 → 60 BPM at beat 1.5 (frame 36000). What was planned in
+// beats keeps its beat, at 48000 frames a beat from there: the queued
+// launch and the loops' restart at beat 4 (frame 156000), the follow
+// action at beat 8 (348000). The loops restart from the top on the bar and
+// loop at 4 beats of 60 BPM. A one-shot audio clip keeps its end frame.
+func TestSetTempoKeepsTheBeats(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[0].Follow = &Follow{After: 8, Action: Next, Chance: 1}
+	sg.Tracks[1].Clips[1].Loop = false // one-shot, 4 beats
+	r := &recorder{}
+	s := NewSession(sg, r, rate)
+	s.Press(0, 0, 0)
+	s.Press(1, 0, 0)
+	s.Advance(beats(1))
+	s.Press(2, 0, beats(1))    // queued for beat 4
+	s.SetTempo(90, 36000) // replaced by the next change at the same frame
+	s.SetTempo(60, 36000)
+	if got := s.Clock().Beat(36000); math.Abs(float64(got)-1.5) > 1e-9 {
+		t.Fatalf("the change moved beat 1.5: frame 36000 is beat %v", got)
+	}
+	s.Advance(400000)
+	frame := func(b float64) engine.Frame { return 36000 + engine.Frame((b-1.5)*48000) }
+	type want struct {
+		op     engine.Op
+		at     engine.Frame
+		track  int16
+		sample int32
+	}
+	var got []want
+	for _, c := range r.cmds {
+		if c.At > 0 && (c.Op == engine.PlayClip || c.Op == engine.Stop) {
+			got = append(got, want{c.Op, c.At, c.Track, c.Sample})
+			if c.Op == engine.PlayClip && c.LoopLen != engine.LoopFrames(192000) {
+				t.Errorf("%+v: loops every %d frames, want 4 beats at 60 BPM (192000)", c, c.LoopLen>>32)
+			}
+		}
+	}
+	exp := []want{
+		{engine.Stop, frame(4), 0, 0}, {engine.PlayClip, frame(4), 0, 0}, // track 0's loop realigned
+		{engine.Stop, frame(4), 1, 0}, {engine.PlayClip, frame(4), 1, 3}, // track 1's too
+		{engine.PlayClip, frame(4), 2, 6}, // the queued launch
+		{engine.Stop, frame(8), 0, 0}, {engine.PlayClip, frame(8), 0, 1}, // the follow action: next clip
+	}
+	if len(got) != len(exp) {
+		t.Fatalf("after the change: %+v\nwant %+v", got, exp)
+	}
+	for i := range exp {
+		if got[i] != exp[i] {
+			t.Errorf("command %d: %+v, want %+v", i, got[i], exp[i])
+		}
+	}
+	if b := s.Clock().Beat(frame(8)); math.Abs(float64(b)-8) > 1e-9 {
+		t.Errorf("frame %d is beat %v, want 8", frame(8), b)
+	}
+
+	// A one-shot audio clip launched before a change ends on its frame.
+	r2 := &recorder{}
+	s2 := NewSession(sg, r2, rate)
+	s2.Press(1, 1, 0) // 4 beats at 120: ends at 96000
+	s2.Advance(1)
+	s2.SetTempo(60, 1000)
+	s2.Advance(300000)
+	if st := r2.ops(engine.Stop); len(st) != 1 || st[0].At != 96000 {
+		t.Errorf("one-shot stops %+v, want one at 96000", st)
+	}
+}

@@ -35,8 +35,9 @@ func openPins(cfg *config.Config) (*pins, error) {
 }
 
 // footswitch acts on a press: start/stop (stop everything at the next bar
-// when something plays, else launch the first scene), or tap tempo, which
-// is reported (changing the tempo live comes with the tempo work).
+// when something plays, else launch the first scene), or tap tempo: from
+// the second tap of a series on, the tempo changes at once to the taps'
+// (see Session.SetTempo for what follows it).
 func (p *pins) footswitch(e *env, perf *performer, ev gpio.Event, now engine.Frame) {
 	if !ev.Down {
 		return
@@ -44,7 +45,8 @@ func (p *pins) footswitch(e *env, perf *performer, ev gpio.Event, now engine.Fra
 	switch p.action {
 	case config.Tap:
 		if bpm, ok := p.tap.Tap(ev.Time); ok {
-			fmt.Fprintf(e.stderr, "gridbox: tapped %.1f BPM\n", bpm)
+			perf.session.SetTempo(bpm, now)
+			fmt.Fprintf(e.stderr, "gridbox: tapped %s\n", formatTempo(bpm))
 		}
 	default:
 		if perf.playing() > 0 {
