@@ -631,8 +631,8 @@ func TestSetTempoKeepsTheBeats(t *testing.T) {
 	s.Press(0, 0, 0)
 	s.Press(1, 0, 0)
 	s.Advance(beats(1))
-	s.Press(2, 0, beats(1))    // queued for beat 4
-	s.SetTempo(90, 36000) // replaced by the next change at the same frame
+	s.Press(2, 0, beats(1)) // queued for beat 4
+	s.SetTempo(90, 36000)   // replaced by the next change at the same frame
 	s.SetTempo(60, 36000)
 	if got := s.Clock().Beat(36000); math.Abs(float64(got)-1.5) > 1e-9 {
 		t.Fatalf("the change moved beat 1.5: frame 36000 is beat %v", got)
@@ -657,7 +657,7 @@ func TestSetTempoKeepsTheBeats(t *testing.T) {
 	exp := []want{
 		{engine.Stop, frame(4), 0, 0}, {engine.PlayClip, frame(4), 0, 0}, // track 0's loop realigned
 		{engine.Stop, frame(4), 1, 0}, {engine.PlayClip, frame(4), 1, 3}, // track 1's too
-		{engine.PlayClip, frame(4), 2, 6}, // the queued launch
+		{engine.PlayClip, frame(4), 2, 6},                                // the queued launch
 		{engine.Stop, frame(8), 0, 0}, {engine.PlayClip, frame(8), 0, 1}, // the follow action: next clip
 	}
 	if len(got) != len(exp) {
