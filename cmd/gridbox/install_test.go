@@ -148,7 +148,7 @@ func TestHelperPlay(t *testing.T) {
 	if os.Getenv("GRIDBOX_HELPER_PLAY") != "1" {
 		t.Skip("runs only as a child of another test")
 	}
-	e := &env{stdout: os.Stdout, stderr: os.Stderr}
+	e := processEnv()
 	if d := os.Getenv("GRIDBOX_HELPER_HANG_AFTER"); d != "" {
 		after, err := time.ParseDuration(d)
 		if err != nil {

@@ -72,7 +72,7 @@ func init() {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr)}))
+	os.Exit(run(os.Args[1:], processEnv()))
 }
 
 func run(args []string, e *env) int {

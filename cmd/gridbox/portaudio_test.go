@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -31,7 +32,7 @@ const runChildEnv = "GRIDBOX_CMD_RUN"
 
 func TestMain(m *testing.M) {
 	if args := os.Getenv(runChildEnv); args != "" {
-		os.Exit(run(strings.Split(args, "|"), &env{stdout: os.Stdout, stderr: os.Stderr}))
+		os.Exit(run(strings.Split(args, "|"), processEnv()))
 	}
 	if spec := os.Getenv(paChildEnv); spec != "" {
 		if err := paChild(strings.Split(spec, "|")); err != nil {
@@ -193,29 +194,8 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 		t.Skip("real-time test")
 	}
 	name := fmt.Sprintf("gridbox-cmd-test-%d", os.Getpid())
-	start := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
-	if os.Geteuid() == 0 {
-		// Without realtime priority, jackd's dummy driver itself falls
-		// behind on a loaded 2-core machine.
-		start.Env = append(os.Environ(), "JACKD_REALTIME=1")
-	}
-	out, err := start.Output()
-	if err != nil {
-		t.Fatalf("scripts/jackd-dummy.sh: %v", err)
-	}
-	pid, err := strconv.Atoi(strings.Fields(string(out))[0])
-	if err != nil {
-		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
-	}
-	t.Cleanup(func() {
-		if p, err := os.FindProcess(pid); err == nil {
-			p.Signal(syscall.SIGTERM) // lets jackd clean up its shared memory
-			for i := 0; i < 30 && p.Signal(syscall.Signal(0)) == nil; i++ {
-				time.Sleep(100 * time.Millisecond)
-			}
-			p.Kill()
-		}
-	})
+	pid := startJackd(t, name)
+	t.Cleanup(func() { stopJackd(pid) })
 
 	set := clickSet(t, "")
 	script := filepath.Join(filepath.Dir(set), "click.perf")
@@ -252,6 +232,157 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 	}
 	if voices != 1 || at != "2.3:" {
 		t.Errorf("peak voices %d, stopped at %q; want 1 voice and bar 2 beat 3 (3 s at 120 BPM)", voices, at)
+	}
+}
+
+// startJackd starts a JACK server called name on the dummy backend and
+// returns its pid.
+func startJackd(t *testing.T, name string) int {
+	t.Helper()
+	start := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
+	if os.Geteuid() == 0 {
+		// Without realtime priority, jackd's dummy driver itself falls
+		// behind on a loaded 2-core machine.
+		start.Env = append(os.Environ(), "JACKD_REALTIME=1")
+	}
+	var serr strings.Builder
+	start.Stderr = &serr
+	out, err := start.Output()
+	if err != nil {
+		t.Fatalf("scripts/jackd-dummy.sh: %v\n%s", err, serr.String())
+	}
+	pid, err := strconv.Atoi(strings.Fields(string(out))[0])
+	if err != nil {
+		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
+	}
+	return pid
+}
+
+// stopJackd ends jackd with SIGTERM (which lets it clean up its shared
+// memory), and SIGKILL if it does not go within 3 s.
+func stopJackd(pid int) {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return
+	}
+	p.Signal(syscall.SIGTERM)
+	for i := 0; i < 30 && p.Signal(syscall.Signal(0)) == nil; i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.Kill()
+}
+
+// T11 on real parts: the JACK server under PortAudio dies while gridbox
+// plays (as a USB card vanishes) and comes back a moment later. gridbox
+// must notice within a second, and then either reopen the device and play
+// on, or, when a PortAudio call hangs (PortAudio's Close of a stream whose
+// JACK server died does so, as of 19.6), exit with status 4 after 2 s so
+// that systemd restarts it; the restart resumes the playing clip.
+func TestJACKServerDeath(t *testing.T) {
+	if _, err := exec.LookPath("jackd"); err != nil {
+		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
+	}
+	if testing.Short() {
+		t.Skip("real-time test")
+	}
+	name := fmt.Sprintf("gridbox-death-test-%d", os.Getpid())
+	pid := startJackd(t, name)
+	t.Cleanup(func() { stopJackd(pid) })
+	state := t.TempDir()
+	set := clickSet(t, "")
+	script := filepath.Join(filepath.Dir(set), "click.perf")
+	writeFile(t, script, "0b press 0 0\n")
+	play := func(args ...string) (*exec.Cmd, <-chan string) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), runChildEnv+"="+strings.Join(append([]string{"play", set, "--audio", "portaudio"}, args...), "|"),
+			"JACK_DEFAULT_SERVER="+name, "JACK_NO_START_SERVER=1", "XDG_STATE_HOME="+state)
+		r, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string, 100)
+		go func() {
+			defer close(lines)
+			sc := bufio.NewScanner(r)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+		}()
+		return cmd, lines
+	}
+	// until reads lines until one contains want, and returns how long it took.
+	var said []string
+	until := func(lines <-chan string, want string, limit time.Duration) time.Duration {
+		t.Helper()
+		t0 := time.Now()
+		timeout := time.After(limit)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("gridbox ended before saying %q:\n%s", want, strings.Join(said, "\n"))
+				}
+				said = append(said, l)
+				if strings.Contains(l, want) {
+					return time.Since(t0)
+				}
+			case <-timeout:
+				t.Fatalf("gridbox did not say %q within %v:\n%s", want, limit, strings.Join(said, "\n"))
+			}
+		}
+	}
+
+	cmd, lines := play("--events", script, "--seconds", "30")
+	until(lines, "gridbox: playing", 10*time.Second)
+	time.Sleep(1500 * time.Millisecond) // the clip plays, its state is saved
+	stopJackd(pid)
+	lost := until(lines, "gridbox: audio device lost", time.Second)
+	t.Logf("JACK server stopped; loss noticed after %v (the stop itself takes part of it)", lost)
+	pid = startJackd(t, name)
+
+	// Either the device comes back, or a PortAudio call hangs.
+	t0 := time.Now()
+	for {
+		l, ok := <-lines
+		if !ok {
+			break
+		}
+		said = append(said, l)
+		if strings.Contains(l, "gridbox: audio back on") {
+			t.Logf("reopened after %v: %s", time.Since(t0), l)
+			cmd.Process.Signal(syscall.SIGTERM)
+		}
+	}
+	err := cmd.Wait()
+	t.Logf("gridbox said:\n%s", strings.Join(said, "\n"))
+	code := cmd.ProcessState.ExitCode()
+	out := strings.Join(said, "\n")
+	switch {
+	case code == 0 && strings.Contains(out, "gridbox: audio back on"):
+		return
+	case code != 4 || !strings.Contains(out, "gridbox: the audio backend hung: "):
+		t.Fatalf("exit %v: want 0 after the device came back, or 4 after a hung call", err)
+	}
+	if took := time.Since(t0); took > 4*time.Second {
+		t.Errorf("exited %v after the loss, want about 2 s", took)
+	}
+
+	// As systemd would: start again; the clip resumes.
+	cmd, lines = play("--seconds", "1")
+	up := until(lines, "gridbox: playing", 3*time.Second)
+	for l := range lines {
+		said = append(said, l)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("restart: %v\n%s", err, strings.Join(said, "\n"))
+	}
+	out = strings.Join(said, "\n")
+	t.Logf("restart played after %v", up)
+	if !strings.Contains(out, "resumed the state") || !strings.Contains(out, "peak voices 1") {
+		t.Errorf("the restart did not resume the playing clip:\n%s", out)
 	}
 }
 

@@ -2,10 +2,13 @@
 
 package quiet
 
-import "os"
+import (
+	"os"
+	"time"
+)
 
 // redirect only redirects stderr on Linux; elsewhere it just runs fn.
-func redirect(f *os.File, fn func()) bool {
+func redirect(f *os.File, fn func(), _ time.Duration) bool {
 	fn()
 	return false
 }
