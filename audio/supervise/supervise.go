@@ -51,7 +51,12 @@ var ErrHung = errors.New("audio backend hung")
 // Config describes what a Device supervises.
 type Config struct {
 	Format audio.Format
-	Block  int // frames per period of the devices Open returns
+	// Block is the frames per period of the devices Open returns: the
+	// heartbeat is expected every period. A device that calls back in
+	// bursts (PortAudio on a JACK server whose period is longer than the
+	// block) looks stalled between them; give such a device's burst
+	// period here, or match the two.
+	Block int
 
 	// Open opens a fresh device for Format; the supervisor goroutine calls
 	// it, and it should look the device up again each time (a replugged USB
@@ -182,7 +187,7 @@ func (s *Device) Start(r audio.Renderer) error {
 		return fmt.Errorf("supervise: %w: Start blocked for %v", ErrHung, s.cfg.Hung)
 	}
 	if err != nil {
-		dev.Close()
+		s.call("Close", func() { dev.Close() })
 		return err
 	}
 	s.mu.Lock()
@@ -225,9 +230,10 @@ func (s *Device) Health() Health {
 	return h
 }
 
-// Close stops supervising and closes the device playing. If a backend call
-// hung it returns an error wrapping ErrHung, after at most Config.Hung. Render is not called after Close returns unless it returns
-// ErrHung. Control side.
+// Close stops supervising and closes the device playing, within about
+// Config.Hung. If a backend call hung it returns an error wrapping ErrHung,
+// and then a device may still call back (its gate renders silence);
+// otherwise Render is not called after Close returns. Control side.
 func (s *Device) Close() error {
 	s.mu.Lock()
 	if s.closed {

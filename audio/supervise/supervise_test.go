@@ -23,6 +23,7 @@ const block = 128
 // engine stands in for the engine: its position is the frames rendered,
 // and it notices two callers at once.
 type engine struct {
+	t0      time.Time // when it started: the wall-clock model's zero
 	frames  atomic.Int64
 	inside  atomic.Int32
 	overlap atomic.Int32
@@ -36,17 +37,20 @@ func (e *engine) Render(out []float32) {
 	e.inside.Add(-1)
 }
 
-// start plays e through a supervised device on backend be.
-func start(t *testing.T, be *audiotest.Backend, e *engine) *supervise.Device {
+// start plays a fresh engine through a supervised device on a fake
+// backend with a card called card plugged in.
+func start(t *testing.T, card string) (*audiotest.Backend, *engine, *supervise.Device) {
 	t.Helper()
+	be := audiotest.NewBackend(format, block, card)
 	s, err := supervise.New(supervise.Config{Format: format, Block: block, Open: be.Open})
 	if err != nil {
 		t.Fatal(err)
 	}
+	e := &engine{t0: time.Now()}
 	if err := s.Start(e); err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return be, e, s
 }
 
 // waitFor polls cond every quarter period (virtual time) for up to limit
@@ -64,13 +68,13 @@ func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) t
 }
 
 // checkPosition compares the engine's position with the wall-clock model,
-// the frames in the time since t0. An uninterrupted fake device renders
+// the frames in the time since it started. An uninterrupted fake device renders
 // each block as its period begins, so it leads the model by 0 to 1 block;
 // after a recovery the position must be within a block of that: −1 to +2
 // blocks.
-func checkPosition(t *testing.T, e *engine, t0 time.Time, when string) {
+func checkPosition(t *testing.T, e *engine, when string) {
 	t.Helper()
-	model := format.Frames(time.Since(t0))
+	model := format.Frames(time.Since(e.t0))
 	got := e.frames.Load()
 	t.Logf("%s: position %d frames, wall clock %d: %+d", when, got, model, got-model)
 	if d := got - model; d < -block || d > 2*block {
@@ -80,13 +84,10 @@ func checkPosition(t *testing.T, e *engine, t0 time.Time, when string) {
 
 func TestStalledCallbacksAreDetectedAndTheDeviceReopened(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		be := audiotest.NewBackend(format, block, "card A")
-		e := &engine{}
-		t0 := time.Now()
-		s := start(t, be, e)
+		be, e, s := start(t, "card A")
 		for i := range 5 {
 			time.Sleep(time.Second + time.Duration(i)*period/5) // stall at different phases
-			checkPosition(t, e, t0, "before the stall")
+			checkPosition(t, e, "before the stall")
 			be.Current().Stall()
 			detect := waitFor(t, "loss detected", time.Second, func() bool { return s.Health().Losses == i+1 })
 			t.Logf("stall %d detected after %v (%.1f periods)", i+1, detect, float64(detect)/float64(period))
@@ -95,7 +96,7 @@ func TestStalledCallbacksAreDetectedAndTheDeviceReopened(t *testing.T) {
 			}
 			waitFor(t, "reopened", time.Second, func() bool { return s.Health().State == supervise.Playing })
 			time.Sleep(time.Second)
-			checkPosition(t, e, t0, "a second after the reopen")
+			checkPosition(t, e, "a second after the reopen")
 		}
 		h := s.Health()
 		if h.Device != "card A" || h.Losses != 5 {
@@ -115,10 +116,7 @@ func TestStalledCallbacksAreDetectedAndTheDeviceReopened(t *testing.T) {
 
 func TestUnpluggedCardIsRetriedWithBackoffAndFoundUnderANewName(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		be := audiotest.NewBackend(format, block, "USB Audio (hw:1,0)")
-		e := &engine{}
-		t0 := time.Now()
-		s := start(t, be, e)
+		be, e, s := start(t, "USB Audio (hw:1,0)")
 		time.Sleep(time.Second)
 		be.Unplug()
 		waitFor(t, "loss detected", time.Second, func() bool { return s.Health().Losses == 1 })
@@ -127,7 +125,7 @@ func TestUnpluggedCardIsRetriedWithBackoffAndFoundUnderANewName(t *testing.T) {
 		// Gone for 6 s: time goes on, and the tries back off.
 		for range 6 {
 			time.Sleep(time.Second)
-			checkPosition(t, e, t0, "while unplugged")
+			checkPosition(t, e, "while unplugged")
 			if h := s.Health(); h.State != supervise.Lost || !errors.Is(h.Err, audio.ErrNoDevice) {
 				t.Errorf("health while unplugged: %+v, want lost with the opener's error", h)
 			}
@@ -165,7 +163,7 @@ func TestUnpluggedCardIsRetriedWithBackoffAndFoundUnderANewName(t *testing.T) {
 			t.Errorf("playing on %q, want the card under its new name", h.Device)
 		}
 		time.Sleep(time.Second)
-		checkPosition(t, e, t0, "a second after the replug")
+		checkPosition(t, e, "a second after the replug")
 		if err := s.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
@@ -182,10 +180,7 @@ func TestHungBackendCallIsReported(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				be := audiotest.NewBackend(format, block, "card")
-				e := &engine{}
-				t0 := time.Now()
-				s := start(t, be, e)
+				be, e, s := start(t, "card")
 				time.Sleep(time.Second)
 				tc.hang(be)
 				be.Unplug()
@@ -199,7 +194,7 @@ func TestHungBackendCallIsReported(t *testing.T) {
 				if !strings.HasPrefix(h.Call, tc.name+" blocked for 2.") {
 					t.Errorf("hung call %q, want %s blocked for 2.x s", h.Call, tc.name)
 				}
-				checkPosition(t, e, t0, "while hung") // the fallback clock keeps time
+				checkPosition(t, e, "while hung") // the fallback clock keeps time
 				err := s.Close()
 				if !errors.Is(err, supervise.ErrHung) {
 					t.Errorf("Close: %v, want ErrHung", err)
@@ -242,10 +237,7 @@ func TestGateAllocatesNothing(t *testing.T) {
 
 func TestHundredLossesNeverRenderTwiceAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		be := audiotest.NewBackend(format, block, "card")
-		e := &engine{}
-		t0 := time.Now()
-		s := start(t, be, e)
+		be, e, s := start(t, "card")
 		for i := range 100 {
 			time.Sleep(50*time.Millisecond + time.Duration(i%7)*period/3)
 			be.Current().Stall()
@@ -255,7 +247,7 @@ func TestHundredLossesNeverRenderTwiceAtOnce(t *testing.T) {
 			})
 		}
 		time.Sleep(100 * time.Millisecond)
-		checkPosition(t, e, t0, "after 100 losses")
+		checkPosition(t, e, "after 100 losses")
 		if err := s.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
@@ -269,10 +261,7 @@ func TestHundredLossesNeverRenderTwiceAtOnce(t *testing.T) {
 // must not reach the Renderer: the fallback clock owns it by then.
 func TestLateDeviceRendersSilence(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		be := audiotest.NewBackend(format, block, "card")
-		e := &engine{}
-		t0 := time.Now()
-		s := start(t, be, e)
+		be, e, s := start(t, "card")
 		time.Sleep(time.Second)
 		old := be.Current()
 		be.HangClose()
@@ -280,14 +269,14 @@ func TestLateDeviceRendersSilence(t *testing.T) {
 		waitFor(t, "loss detected", time.Second, func() bool { return s.Health().Losses == 1 })
 		old.Resume() // its Close is still hanging: it calls back for a second
 		time.Sleep(time.Second)
-		checkPosition(t, e, t0, "while the lost device calls back")
+		checkPosition(t, e, "while the lost device calls back")
 		if n := old.Stats().Blocks; n < 300 {
 			t.Fatalf("the lost device called back %d times, want a second's worth (375)", n)
 		}
 		be.Release()
 		waitFor(t, "reopened", 2*time.Second, func() bool { return s.Health().State == supervise.Playing })
 		time.Sleep(time.Second)
-		checkPosition(t, e, t0, "after the reopen")
+		checkPosition(t, e, "after the reopen")
 		if err := s.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
