@@ -104,7 +104,8 @@ func (u *Surface) Controllers() int {
 
 // Alert makes the control buttons (the top row, or a monome's bottom row)
 // flash red while on: the way play shows the musician that the audio
-// device is lost. The pads keep showing the clips.
+// device is lost, or that it runs in safe mode. The pads keep showing the
+// clips.
 func (u *Surface) Alert(on bool) { u.alert = on }
 
 // Mode returns the current mode.

@@ -163,7 +163,7 @@ func cmdPlay(e *env, args []string) error {
 		ctl.publish(now)
 		st.publish(now)
 		wd.check(now, ah.State != supervise.Hung)
-		p.surface.Alert(ah.State != supervise.Playing)
+		p.surface.Alert(safe || ah.State != supervise.Playing)
 		pn.beat(float64(p.session.Clock().Beat(now)), safe || ah.State != supervise.Playing)
 		sv.snapshot(p.session)
 		crash.survive(now, engine.Frame(*rate)*engine.Frame(safemode.Window/time.Second))
