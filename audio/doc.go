@@ -5,7 +5,10 @@
 // Subpackages hold the implementations: wav (RIFF/WAVE read and write),
 // codec (decoding any supported file into a Buffer), offline (a pull-based
 // device on a virtual clock), null, oto and portaudio (live devices; portaudio
-// needs cgo and the build tag "portaudio").
+// needs cgo and the build tag "portaudio"), supervise (a Device that
+// survives the loss of the live devices under it: heartbeat watch, fallback
+// clock, reopen with backoff) and audiotest (a fake backend that fails the
+// ways sound cards do, for tests).
 //
 // Threading: a Device calls Renderer.Render from exactly one goroutine or
 // thread, never concurrently. Everything else in this package runs on the
