@@ -63,6 +63,12 @@ type DeviceStats struct {
 // ErrNoDevice reports that no usable audio output exists.
 var ErrNoDevice = errors.New("audio: no usable output device")
 
+// ErrRestart is wrapped by an opener's error when its backend cannot open
+// a device again in this process (oto keeps one connection to the sound
+// server per process, dead once the server is): only a new process can
+// play again.
+var ErrRestart = errors.New("only a new process can open it again")
+
 // Buffer is decoded audio held in memory: interleaved frames at Rate.
 // Channels is 1 (mono) or 2 (stereo). A Buffer handed to the engine is
 // immutable from then on.

@@ -36,6 +36,7 @@ type Backend struct {
 	opens     []time.Time // when Open was called
 	hangOpen  bool
 	hangClose bool
+	gone      bool // Open fails with audio.ErrRestart
 	release   chan struct{} // closed by Release: hung calls return
 }
 
@@ -46,7 +47,8 @@ func NewBackend(f audio.Format, block int, name string) *Backend {
 }
 
 // Open opens the plugged-in device, or fails with an error wrapping
-// audio.ErrNoDevice when none is. After HangOpen it blocks until Release.
+// audio.ErrNoDevice when none is (audio.ErrRestart after Gone). After
+// HangOpen it blocks until Release.
 func (b *Backend) Open() (audio.Device, error) {
 	b.mu.Lock()
 	b.opens = append(b.opens, time.Now())
@@ -57,6 +59,9 @@ func (b *Backend) Open() (audio.Device, error) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.gone {
+		return nil, fmt.Errorf("audiotest: the sound server is gone; %w", audio.ErrRestart)
+	}
 	if b.name == "" {
 		return nil, fmt.Errorf("audiotest: %w (unplugged)", audio.ErrNoDevice)
 	}
@@ -83,6 +88,14 @@ func (b *Backend) Plug(name string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.name = name
+}
+
+// Gone makes later Opens fail with an error wrapping audio.ErrRestart, as
+// oto's do once its sound server has died.
+func (b *Backend) Gone() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.gone = true
 }
 
 // HangOpen makes later Opens block until Release.

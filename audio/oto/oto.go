@@ -124,7 +124,9 @@ func Open(f audio.Format, block int) (*Device, error) {
 		return nil, err
 	}
 	if err := c.Resume(); err != nil {
-		return nil, fmt.Errorf("oto: resume: %w", err)
+		// The context's connection to the sound server is gone, and oto
+		// allows no second context.
+		return nil, fmt.Errorf("oto: resume: %w; %w", err, audio.ErrRestart)
 	}
 	cfg := ring.Config{Format: f, Block: block, Lead: lead, Priority: priority}
 	r := ring.New(cfg.Frames(), f.Channels)

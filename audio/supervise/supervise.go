@@ -18,6 +18,8 @@
 //     (2 s) makes the Device hung: Health says so, and the caller (gridbox
 //     play) stops pinging systemd's watchdog and exits, so a fresh process
 //     resumes from the saved state. A hung call's goroutine is abandoned.
+//     An opener error wrapping audio.ErrRestart (oto after its sound
+//     server died) makes it Failed, which asks for the same.
 //
 // # Threading
 //
@@ -45,8 +47,16 @@ import (
 	"gridbox/audio"
 )
 
-// ErrHung is wrapped by Close's error when a backend call never returned.
+// ErrHung is wrapped, with audio.ErrRestart (only a new process can play
+// again), by the error of Start or Close when a backend call never
+// returned.
 var ErrHung = errors.New("audio backend hung")
+
+// hungError says which call hung.
+type hungError string
+
+func (e hungError) Error() string   { return "supervise: audio backend hung: " + string(e) }
+func (e hungError) Unwrap() []error { return []error{ErrHung, audio.ErrRestart} }
 
 // Config describes what a Device supervises.
 type Config struct {
@@ -96,10 +106,11 @@ const (
 	Playing State = iota // a device plays
 	Lost                 // no device: the fallback clock keeps time while reopening
 	Hung                 // a backend call never returned
+	Failed               // the opener said only a new process can play (audio.ErrRestart)
 )
 
 func (s State) String() string {
-	return [...]string{"playing", "lost", "hung"}[s]
+	return [...]string{"playing", "lost", "hung", "failed"}[s]
 }
 
 // Health is a snapshot of the supervisor's view.
@@ -108,7 +119,8 @@ type Health struct {
 	Device  string        // the device playing (its String, or its type), "" when lost
 	Losses  int           // times a device was lost
 	Tries   int           // failed tries to reopen since the last loss
-	Err     error         // why the device was lost, or the latest failed try
+	Err     error         // why the device was lost
+	TryErr  error         // why the latest try to reopen it failed
 	LostFor time.Duration // how long since the heartbeat stopped, while Lost or Hung
 	Call    string        // the backend call running (with how long), while Hung
 	Detect  time.Duration // the latest loss: heartbeat stop to detection
@@ -175,7 +187,7 @@ func (s *Device) Start(r audio.Renderer) error {
 	var dev audio.Device
 	var err error
 	if !s.call("Open", func() { dev, err = s.cfg.Open() }) {
-		return fmt.Errorf("supervise: %w: Open blocked for %v", ErrHung, s.cfg.Hung)
+		return hungError(fmt.Sprintf("Open blocked for %v", s.cfg.Hung))
 	}
 	if err != nil {
 		return err
@@ -184,7 +196,7 @@ func (s *Device) Start(r audio.Renderer) error {
 	s.owner.Store(1)
 	if !s.call("Start", func() { err = dev.Start(gate{s, 1}) }) {
 		s.owner.Store(0)
-		return fmt.Errorf("supervise: %w: Start blocked for %v", ErrHung, s.cfg.Hung)
+		return hungError(fmt.Sprintf("Start blocked for %v", s.cfg.Hung))
 	}
 	if err != nil {
 		s.call("Close", func() { dev.Close() })
@@ -250,7 +262,7 @@ func (s *Device) Close() error {
 	<-s.done // within about Config.Hung: every call the goroutine waits on is bounded by it
 	if h := s.Health(); h.State == Hung {
 		s.owner.Store(0) // whatever still runs renders silence
-		return fmt.Errorf("supervise: %w: %s", ErrHung, h.Call)
+		return hungError(h.Call)
 	}
 	s.mu.Lock()
 	dev := s.cur
@@ -261,7 +273,7 @@ func (s *Device) Close() error {
 	}
 	var err error
 	if !s.call("Close", func() { err = dev.Close() }) {
-		return fmt.Errorf("supervise: %w: Close blocked for %v", ErrHung, s.cfg.Hung)
+		return hungError(fmt.Sprintf("Close blocked for %v", s.cfg.Hung))
 	}
 	return err
 }
@@ -426,8 +438,16 @@ func (s *Device) reopen(fb *fallback, anchor time.Time, played uint64) (audio.De
 		}
 		s.mu.Lock()
 		s.health.Tries = tries + 1
-		s.health.Err = err
+		s.health.TryErr = err
+		if errors.Is(err, audio.ErrRestart) {
+			s.health.State = Failed // the fallback clock keeps time until the process restarts
+		}
 		s.mu.Unlock()
+		if errors.Is(err, audio.ErrRestart) {
+			<-s.quit
+			fb.stop()
+			return nil, 0
+		}
 	}
 }
 

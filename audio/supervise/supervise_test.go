@@ -126,7 +126,7 @@ func TestUnpluggedCardIsRetriedWithBackoffAndFoundUnderANewName(t *testing.T) {
 		for range 6 {
 			time.Sleep(time.Second)
 			checkPosition(t, e, "while unplugged")
-			if h := s.Health(); h.State != supervise.Lost || !errors.Is(h.Err, audio.ErrNoDevice) {
+			if h := s.Health(); h.State != supervise.Lost || !errors.Is(h.TryErr, audio.ErrNoDevice) {
 				t.Errorf("health while unplugged: %+v, want lost with the opener's error", h)
 			}
 		}
@@ -196,8 +196,8 @@ func TestHungBackendCallIsReported(t *testing.T) {
 				}
 				checkPosition(t, e, "while hung") // the fallback clock keeps time
 				err := s.Close()
-				if !errors.Is(err, supervise.ErrHung) {
-					t.Errorf("Close: %v, want ErrHung", err)
+				if !errors.Is(err, supervise.ErrHung) || !errors.Is(err, audio.ErrRestart) {
+					t.Errorf("Close: %v, want ErrHung and audio.ErrRestart", err)
 				}
 				be.Release() // let the abandoned call end, as the bubble requires
 			})
@@ -282,6 +282,31 @@ func TestLateDeviceRendersSilence(t *testing.T) {
 		}
 		if n := e.overlap.Load(); n != 0 {
 			t.Errorf("Render was entered by two callers at once %d times", n)
+		}
+	})
+}
+
+// An opener that says only a new process can play again (oto once its
+// sound server died) makes the supervisor Failed at the first try; the
+// fallback clock keeps time until the caller restarts.
+func TestOpenerAskingForARestartFails(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		be, e, s := start(t, "card")
+		time.Sleep(time.Second)
+		be.Gone()
+		be.Unplug()
+		waitFor(t, "failed", time.Second, func() bool { return s.Health().State == supervise.Failed })
+		h := s.Health()
+		if !errors.Is(h.TryErr, audio.ErrRestart) || h.Tries != 1 || h.Losses != 1 {
+			t.Errorf("health %+v, want one loss, one try failing with ErrRestart", h)
+		}
+		time.Sleep(5 * time.Second)
+		checkPosition(t, e, "5 s later")
+		if n := len(be.Opens()); n != 2 {
+			t.Errorf("%d opens, want 2: no retry of a backend that needs a new process", n)
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
 		}
 	})
 }

@@ -42,18 +42,23 @@ func (w *audioWatch) check() supervise.Health {
 	h := w.dev.Health()
 	was := w.last
 	w.last = h
+	if h.Losses > was.Losses {
+		fmt.Fprintf(w.e.stderr, "gridbox: audio device lost (%v); the music keeps time silently while gridbox reopens it\n", h.Err)
+	}
 	switch {
-	case h.State == was.State && h.Losses == was.Losses:
-		if h.State == supervise.Lost && h.Tries == 1 && was.Tries == 0 {
-			fmt.Fprintf(w.e.stderr, "gridbox: reopening the audio device failed (%v); trying again, at least once a second\n", h.Err)
+	case h.State == supervise.Playing && h.Losses > was.Losses:
+		if was.State == supervise.Playing {
+			fmt.Fprintf(w.e.stderr, "gridbox: audio back on %s\n", h.Device)
+		} else {
+			fmt.Fprintf(w.e.stderr, "gridbox: audio back on %s after %.1f s\n", h.Device, was.LostFor.Seconds())
 		}
+	case h.State == supervise.Lost && h.Tries == 1 && was.Tries == 0:
+		fmt.Fprintf(w.e.stderr, "gridbox: reopening the audio device failed (%v); trying again, at least once a second\n", h.TryErr)
+	case h.State == was.State:
 	case h.State == supervise.Hung:
 		fmt.Fprintf(w.e.stderr, "gridbox: the audio backend hung: %s; stopping so that systemd starts gridbox afresh\n", h.Call)
-	case h.State == supervise.Lost || h.Losses > was.Losses && h.State == supervise.Playing && was.State == supervise.Playing:
-		fmt.Fprintf(w.e.stderr, "gridbox: audio device lost (%v); the music keeps time silently while gridbox reopens it\n", h.Err)
-		if h.State == supervise.Playing {
-			fmt.Fprintf(w.e.stderr, "gridbox: audio back on %s\n", h.Device)
-		}
+	case h.State == supervise.Failed:
+		fmt.Fprintf(w.e.stderr, "gridbox: the audio backend can play again only in a new process (%v); stopping so that systemd starts gridbox afresh\n", h.TryErr)
 	case h.State == supervise.Playing:
 		fmt.Fprintf(w.e.stderr, "gridbox: audio back on %s after %.1f s\n", h.Device, was.LostFor.Seconds())
 	}

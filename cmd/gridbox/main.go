@@ -14,8 +14,8 @@
 //
 // Exit status: 0 on success, 1 on an error (for check: a problem in the set),
 // 2 on a command-line mistake, 3 when no audio output device is usable, 4
-// when play stopped because the audio backend hung (a call into it blocked
-// for 2 s).
+// when play stopped because only a new process can play again (a call into
+// the audio backend blocked for 2 s, or oto lost its sound server).
 package main
 
 import (
@@ -26,7 +26,6 @@ import (
 	"os"
 
 	"gridbox/audio"
-	"gridbox/audio/supervise"
 	"gridbox/grid/hotplug"
 )
 
@@ -96,7 +95,7 @@ func run(args []string, e *env) int {
 				return 2
 			case errors.As(err, &x):
 				return x.code
-			case errors.Is(err, supervise.ErrHung):
+			case errors.Is(err, audio.ErrRestart):
 				// Distinct, for systemd's journal and for tests: the
 				// service restarts and resumes the saved state.
 				fmt.Fprintf(e.stderr, "gridbox %s: %v\n", c.name, err)

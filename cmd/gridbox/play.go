@@ -146,6 +146,7 @@ func cmdPlay(e *env, args []string) error {
 	tick := time.NewTicker(sessionTick)
 	defer tick.Stop()
 	reason := ""
+	var failed error // why the audio backend can only play again in a new process
 	for reason == "" {
 		select {
 		case sig := <-stop:
@@ -162,7 +163,7 @@ func cmdPlay(e *env, args []string) error {
 		p.advance(now + lookahead)
 		ctl.publish(now)
 		st.publish(now)
-		wd.check(now, ah.State != supervise.Hung)
+		wd.check(now, ah.State != supervise.Hung && ah.State != supervise.Failed)
 		p.surface.Alert(safe || ah.State != supervise.Playing)
 		pn.beat(float64(p.session.Clock().Beat(now)), safe || ah.State != supervise.Playing)
 		sv.snapshot(p.session)
@@ -170,6 +171,9 @@ func cmdPlay(e *env, args []string) error {
 		switch {
 		case ah.State == supervise.Hung:
 			reason = "the audio backend hung"
+		case ah.State == supervise.Failed:
+			reason = "the audio backend needs a new process"
+			failed = ah.TryErr
 		case now >= p.end:
 			reason = "the script ended"
 		case now >= limit:
@@ -194,6 +198,9 @@ func cmdPlay(e *env, args []string) error {
 	<-st.stopped
 	ctl.stop() // controllers back in their normal mode
 	err = dev.Close()
+	if err == nil && failed != nil {
+		err = failed
+	}
 	if cerr := p.unplugScripted(); err == nil {
 		err = cerr
 	}

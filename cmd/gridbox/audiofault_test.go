@@ -1,0 +1,81 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startPulse starts a private PulseAudio server with a null sink
+// (scripts/pulse-null.sh) and returns its pid and PULSE_SERVER value.
+func startPulse(t *testing.T) (int, string) {
+	t.Helper()
+	var serr strings.Builder
+	cmd := exec.Command("../../scripts/pulse-null.sh", "48000")
+	cmd.Stderr = &serr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("scripts/pulse-null.sh: %v\n%s", err, serr.String())
+	}
+	f := strings.Fields(string(out))
+	pid, err := strconv.Atoi(f[0])
+	if err != nil || len(f) < 2 {
+		t.Fatalf("scripts/pulse-null.sh printed %q", out)
+	}
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGTERM) })
+	return pid, "PULSE_SERVER=unix:" + f[1]
+}
+
+// T11 on real parts, oto's way: the PulseAudio server under oto dies while
+// gridbox plays. oto keeps one connection per process, so reopening cannot
+// work: gridbox must say so and exit with status 4 at once (not wait for
+// the watchdog), and a new process on the server that is back resumes the
+// playing clip.
+func TestPulseServerDeathUnderOto(t *testing.T) {
+	for _, cmd := range []string{"pulseaudio", "pactl"} {
+		if _, err := exec.LookPath(cmd); err != nil {
+			t.Skipf("%s not installed (scripts/setup.sh --test installs pulseaudio)", cmd)
+		}
+	}
+	if testing.Short() {
+		t.Skip("real-time test")
+	}
+	state := t.TempDir()
+	set := clickSet(t, "")
+	perf := filepath.Join(filepath.Dir(set), "launch.perf")
+	writeFile(t, perf, "0b press 0 0\n")
+	pid, server := startPulse(t)
+	c := startChild(t, state, "play "+set+" --audio oto --events "+perf+" --seconds 30", server)
+	time.Sleep(1500 * time.Millisecond)
+	t0 := time.Now()
+	syscall.Kill(pid, syscall.SIGKILL) // the server crashes
+	select {
+	case <-c.done:
+	case <-time.After(5 * time.Second):
+		c.cmd.Process.Kill()
+		<-c.done
+		t.Fatalf("play did not exit after its sound server died:\n%s", c.out.String())
+	}
+	took := time.Since(t0)
+	out := c.out.String()
+	t.Logf("exit %d %v after the server died:\n%s", c.exit, took, out)
+	if c.exit != 4 || !strings.Contains(out, "gridbox: the audio backend can play again only in a new process (") {
+		t.Errorf("exit %d, want 4 after saying the backend needs a new process", c.exit)
+	}
+	if took > time.Second {
+		t.Errorf("exited %v after the server died, want within a second", took)
+	}
+
+	_, server = startPulse(t)
+	restart := startChild(t, state, "play "+set+" --audio oto --seconds 30", server)
+	up := time.Since(restart.started)
+	out = restart.stop(syscall.SIGTERM)
+	t.Logf("restart: playing after %.2f s:\n%s", up.Seconds(), out)
+	if !strings.Contains(out, "resumed the state") || !strings.Contains(out, "peak voices 1") {
+		t.Errorf("the restart did not resume the playing clip")
+	}
+}
