@@ -36,7 +36,7 @@ type Backend struct {
 	opens     []time.Time // when Open was called
 	hangOpen  bool
 	hangClose bool
-	gone      bool // Open fails with audio.ErrRestart
+	gone      bool          // Open fails with audio.ErrRestart
 	release   chan struct{} // closed by Release: hung calls return
 }
 
