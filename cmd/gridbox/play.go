@@ -229,7 +229,7 @@ func printAudioLog(e *env, backend string) {
 type status struct {
 	e       *env
 	p       *performer
-	dev     audio.Device
+	dev     *supervise.Device
 	stopped chan struct{}
 
 	// The session goroutine's snapshot (the clock and the session are
@@ -238,7 +238,7 @@ type status struct {
 	tempo                   atomic.Uint64 // float64 bits
 }
 
-func newStatus(e *env, p *performer, dev audio.Device) *status {
+func newStatus(e *env, p *performer, dev *supervise.Device) *status {
 	return &status{e: e, p: p, dev: dev, stopped: make(chan struct{})}
 }
 
@@ -255,9 +255,13 @@ func (s *status) publish(now engine.Frame) {
 
 func (s *status) line() string {
 	ds, es := s.dev.Stats(), s.p.player.Stats()
-	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d",
+	audio := ""
+	if h := s.dev.Health(); h.State != supervise.Playing {
+		audio = "  NO AUDIO (" + h.State.String() + ")"
+	}
+	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d%s",
 		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), formatTempo(math.Float64frombits(s.tempo.Load())),
-		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late)
+		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, audio)
 }
 
 // run prints until done is closed.
