@@ -142,6 +142,9 @@ func Open(f audio.Format, block int) (*Device, error) {
 // Format returns the device's format.
 func (d *Device) Format() audio.Format { return d.format }
 
+// String names the output.
+func (d *Device) String() string { return "the system's default output (oto)" }
+
 // Start launches the render goroutine, waits until the ring holds the lead,
 // and starts the player. Control side.
 func (d *Device) Start(r audio.Renderer) error {
