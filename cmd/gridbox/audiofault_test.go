@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -8,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"gridbox/audio"
 )
 
 // raceEnabled is set when the test binary is built with -race.
@@ -89,5 +92,25 @@ func TestPulseServerDeathUnderOto(t *testing.T) {
 	t.Logf("restart: playing after %.2f s:\n%s", up.Seconds(), out)
 	if !strings.Contains(out, "resumed the state") || !strings.Contains(out, "peak voices 1") {
 		t.Errorf("the restart did not resume the playing clip")
+	}
+}
+
+// Under the service, a sound card that is not there yet at boot makes play
+// exit with status 3 and systemd start it again; that is not the set's
+// fault, so it never leads to safe mode.
+func TestNoSoundCardIsNotACrash(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	set := clickSet(t, "")
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	writeFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
+	for i := range 5 {
+		var stderr strings.Builder
+		e := &env{stdout: &strings.Builder{}, stderr: &stderr, openAudio: func(audio.Format, int) opener {
+			return func() (audio.Device, error) { return nil, fmt.Errorf("no card yet: %w", audio.ErrNoDevice) }
+		}}
+		code := run([]string{"play", "--config", cfg, "--seconds", "1"}, e)
+		if code != 3 || strings.Contains(stderr.String(), "SAFE MODE") {
+			t.Fatalf("start %d: exit %d, want 3 and no safe mode:\n%s", i+1, code, stderr.String())
+		}
 	}
 }

@@ -24,7 +24,7 @@ const (
 	logPeriod    = 10 * time.Second // plain status lines when stderr is not a terminal
 )
 
-func cmdPlay(e *env, args []string) error {
+func cmdPlay(e *env, args []string) (err error) {
 	fs := newFlags(e, "play", "[SET.toml] [flags]",
 		"Play runs a set live on an audio device. Launchpads and monome grids are picked up when they\nare plugged in (gridbox controllers lists them). With --events it also performs the script in\nreal time; without, it plays what the controllers launch. It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines, tells systemd when audio runs and pings its watchdog\nwhile audio is healthy. Without SET.toml it plays the --config's set (\"last\": the set played last).")
 	events := fs.String("events", "", "performance script `PERF.txt` to play in real time")
@@ -75,6 +75,13 @@ func cmdPlay(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// From here on a failure is not the set's doing (no sound card yet at
+	// boot, a missing pin): it must not count towards safe mode.
+	defer func() {
+		if err != nil {
+			crash.survive(0, 0)
+		}
+	}()
 	var sv *saver
 	if !safe {
 		rememberSet(e, cfg, setFile)
