@@ -89,11 +89,11 @@ func cmdPlay(e *env, args []string) (err error) {
 	}
 	f := audio.Format{SampleRate: *rate, Channels: 2}
 	open, err := audioOpener(*backend, *device, f, *block, *lead)
-	if e.openAudio != nil {
-		open = e.openAudio(f, *block)
-	}
 	if err != nil {
 		return err
+	}
+	if e.openAudio != nil {
+		open = e.openAudio(f, *block)
 	}
 	dev, err := supervise.New(supervise.Config{Format: f, Block: *block, Open: open})
 	if err != nil {
