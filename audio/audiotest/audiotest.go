@@ -37,6 +37,7 @@ type Backend struct {
 	hangOpen  bool
 	hangClose bool
 	gone      bool          // Open fails with audio.ErrRestart
+	burst     atomic.Int32  // blocks per callback burst (Burst)
 	release   chan struct{} // closed by Release: hung calls return
 }
 
@@ -97,6 +98,10 @@ func (b *Backend) Gone() {
 	defer b.mu.Unlock()
 	b.gone = true
 }
+
+// Burst makes the devices call back n blocks at once, back to back, every
+// n periods, as PortAudio does on a JACK server whose period is n blocks.
+func (b *Backend) Burst(n int) { b.burst.Store(int32(n)) }
 
 // HangOpen makes later Opens block until Release.
 func (b *Backend) HangOpen() {
@@ -192,9 +197,15 @@ func (d *Device) run(r audio.Renderer) {
 			case <-d.wake: // and calls back for the periods it missed, back to back
 			}
 		}
-		r.Render(buf)
-		d.blocks.Add(1)
-		d.played.Add(uint64(d.block))
+		burst := max(int64(d.b.burst.Load()), 1)
+		if (n+1)%burst != 0 {
+			continue
+		}
+		for range burst {
+			r.Render(buf)
+			d.blocks.Add(1)
+			d.played.Add(uint64(d.block))
+		}
 	}
 }
 

@@ -5,7 +5,8 @@
 // A Device wraps the devices an opener returns and is itself an
 // audio.Device. It watches the current device's heartbeat
 // (DeviceStats.Played) from outside the audio path; when it has not moved
-// for Config.Stall periods the device counts as lost, and then:
+// for Config.Stall periods (or bursts, for a device that calls back in
+// bursts) the device counts as lost, and then:
 //
 //   - a fallback clock goroutine renders in its place and throws the audio
 //     away, so the engine's position, and with it every quantized launch,
@@ -62,10 +63,9 @@ func (e hungError) Unwrap() []error { return []error{ErrHung, audio.ErrRestart} 
 type Config struct {
 	Format audio.Format
 	// Block is the frames per period of the devices Open returns: the
-	// heartbeat is expected every period. A device that calls back in
-	// bursts (PortAudio on a JACK server whose period is longer than the
-	// block) looks stalled between them; give such a device's burst
-	// period here, or match the two.
+	// heartbeat is expected every period, or, for a device that calls
+	// back in bursts (PortAudio on a JACK server whose period is several
+	// blocks), every burst, as measured by the smallest step it moves in.
 	Block int
 
 	// Open opens a fresh device for Format; the supervisor goroutine calls
@@ -342,6 +342,7 @@ func (s *Device) run(dev audio.Device) {
 		beat      = dev.Stats().Played
 		beatAt    = time.Now()
 		firstBeat = true // the device has not called back yet
+		step      uint64 // the smallest heartbeat step seen, in frames
 		played    uint64 // frames played by the devices before dev
 	)
 	for {
@@ -352,10 +353,17 @@ func (s *Device) run(dev audio.Device) {
 		}
 		now := time.Now()
 		if p := dev.Stats().Played; p != beat {
+			if d := p - beat; step == 0 || d < step {
+				step = d
+			}
 			beat, beatAt, firstBeat = p, now, false
 			continue
 		}
-		limit := time.Duration(s.cfg.Stall-1) * s.period // the next tick would pass Stall periods
+		// A device that calls back in bursts (PortAudio on a JACK server
+		// whose period is several blocks) moves in steps of a burst; a
+		// late tick only makes steps longer, so the smallest is the burst.
+		every := max(s.period, s.cfg.Format.Duration(int64(step)))
+		limit := time.Duration(s.cfg.Stall-1) * every // the next tick would pass Stall of them
 		if firstBeat {
 			limit = s.cfg.FirstBeat
 		}
@@ -385,7 +393,7 @@ func (s *Device) run(dev audio.Device) {
 		if dev == nil {
 			return
 		}
-		beat, beatAt, firstBeat = dev.Stats().Played, time.Now(), true
+		beat, beatAt, firstBeat, step = dev.Stats().Played, time.Now(), true, 0
 	}
 }
 

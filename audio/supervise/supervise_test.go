@@ -310,3 +310,35 @@ func TestOpenerAskingForARestartFails(t *testing.T) {
 		}
 	})
 }
+
+// A device that calls back in bursts of 16 blocks every 16 periods (JACK
+// with a period of 2048 frames under a 128-frame block) is not lost
+// between bursts; when it stalls, the loss is noticed within 10 bursts.
+func TestBurstyDeviceIsNotTakenForLost(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		be := audiotest.NewBackend(format, block, "jack")
+		be.Burst(16)
+		s, err := supervise.New(supervise.Config{Format: format, Block: block, Open: be.Open})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &engine{t0: time.Now()}
+		if err := s.Start(e); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Second)
+		if h := s.Health(); h.Losses != 0 {
+			t.Fatalf("a bursty device was taken for lost: %+v", h)
+		}
+		be.Current().Stall()
+		detect := waitFor(t, "loss detected", 2*time.Second, func() bool { return s.Health().Losses == 1 })
+		burst := 16 * period
+		t.Logf("stall of a bursty device detected after %v (%.1f bursts)", detect, float64(detect)/float64(burst))
+		if detect > 11*burst { // the stall takes effect at the next period, up to a burst before its callback was due
+			t.Errorf("detected after %v, want within 10 bursts (+1 for the stall's phase) of %v", detect, burst)
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+}
