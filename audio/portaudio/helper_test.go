@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,7 @@ type helperResult struct {
 	Latency  time.Duration
 	Played   time.Duration // from Start returning to Close
 	Allocs   int64         // heap objects allocated in the steady-state window; -1 if the window was too short
+	Threads  int           // OS threads the Go runtime created in the window
 	Window   time.Duration
 	// AllocStacks lists, when Allocs > 0, the allocation sites between just
 	// before Start and just after Close (a MemProfileRate=1 profile),
@@ -126,12 +128,13 @@ func runJob(job helperJob) helperResult {
 	}
 	start := time.Now()
 	var before uint64
+	var threads int
 	var winStart time.Time
 	for {
 		time.Sleep(time.Millisecond)
 		el := time.Since(start)
 		if winStart.IsZero() && el > 200*time.Millisecond {
-			before, winStart = allocs(), time.Now()
+			before, threads, winStart = allocs(), pprof.Lookup("threadcreate").Count(), time.Now()
 		}
 		if job.StopFrames > 0 && d.Counters().Frames >= job.StopFrames {
 			break
@@ -142,6 +145,7 @@ func runJob(job helperJob) helperResult {
 	}
 	if !winStart.IsZero() {
 		res.Allocs = int64(allocs() - before)
+		res.Threads = pprof.Lookup("threadcreate").Count() - threads
 		res.Window = time.Since(winStart)
 	}
 	res.Played = time.Since(start)
