@@ -13,6 +13,8 @@ import (
 	"gridbox/engine"
 	"gridbox/grid"
 	"gridbox/surface"
+
+	"gridbox/sets/atomicfile"
 )
 
 const (
@@ -89,8 +91,10 @@ func cmdRender(e *env, args []string) error {
 		return err
 	}
 	f := audio.Format{SampleRate: *rate, Channels: 2}
-	st, err := writeFileAtomic(*out, func(w io.WriteSeeker) (renderStats, error) {
-		return render(e, p, f, sf, limit, w)
+	var st renderStats
+	err = atomicfile.Write(*out, atomicfile.Options{}, func(file *os.File) (err error) {
+		st, err = render(e, p, f, sf, limit, file)
+		return err
 	})
 	p.logAt = engine.Frame(st.frames)
 	if cerr := p.unplugScripted(); err == nil {

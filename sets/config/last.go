@@ -7,8 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"gridbox/sets/atomicfile"
 )
 
 // ErrNoLast means no set has been remembered yet: the last-set file does
@@ -53,58 +54,16 @@ func RememberLast(dir, setPath string) (err error) {
 		return fmt.Errorf("config: remember the last set: %w", err)
 	}
 	removeStaleTemps(dir)
-
-	f, err := os.CreateTemp(dir, lastTemp)
+	// 0644: the path is no secret, and a user may want to read what the
+	// service will play.
+	err = atomicfile.Write(filepath.Join(dir, LastFile), atomicfile.Options{Temp: lastTemp}, func(f *os.File) error {
+		_, err := io.WriteString(f, abs+"\n")
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("config: remember the last set: %w", err)
-	}
-	tmp, renamed := f.Name(), false
-	defer func() {
-		if err != nil && !renamed {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = io.WriteString(f, abs+"\n"); err != nil {
-		return fmt.Errorf("config: remember the last set: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("config: remember the last set: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("config: remember the last set: %w", err)
-	}
-	// CreateTemp made it 0600; the path is no secret, and a user may want
-	// to read what the service will play.
-	if err = os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("config: remember the last set: %w", err)
-	}
-	if err = os.Rename(tmp, filepath.Join(dir, LastFile)); err != nil {
-		return fmt.Errorf("config: remember the last set: %w", err)
-	}
-	renamed = true
-	if err = syncDir(dir); err != nil {
-		// The new path is in place; only its durability is in doubt.
-		return fmt.Errorf("config: remember the last set: sync %s: %w", dir, err)
 	}
 	return nil
-}
-
-// syncDir makes a rename in dir durable. File systems that cannot sync a
-// folder (some FUSE and network ones say EINVAL) are left to do their best.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
-		err = nil
-	}
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // removeStaleTemps removes RememberLast's temporary files that are older

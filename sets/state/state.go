@@ -12,7 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
+
+	"gridbox/sets/atomicfile"
 )
 
 // DirName is the folder, beside the set files, that holds their state: the
@@ -201,7 +202,7 @@ func (s *Store) write(final string, data []byte) error {
 		return err
 	}
 	renamed = true
-	if err := syncDir(s.dir); err != nil {
+	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return fmt.Errorf("saved, but it may not survive a power cut: %w", err)
 	}
 	return nil
@@ -246,7 +247,7 @@ func (s *Store) Load() (data []byte, gen int, problems []error, err error) {
 		// Not needed for safety (a lost move is redone by the next Load),
 		// but it saves doing it again after a power cut.
 		if moved {
-			syncDir(s.dir)
+			atomicfile.SyncDir(s.dir)
 		}
 	}()
 	for _, g := range slices.Backward(gens) {
@@ -395,23 +396,5 @@ func makeDir(dir string) error {
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return syncDir(parent)
-}
-
-// syncDir fsyncs the folder dir, making the renames, creations and removals
-// in it durable. File systems that can't sync a folder (EINVAL, ENOTSUP)
-// give no such promise at all; that is not an error we can act on.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if errors.Is(err, errors.ErrUnsupported) || errors.Is(err, syscall.EINVAL) {
-		err = nil
-	}
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return atomicfile.SyncDir(parent)
 }

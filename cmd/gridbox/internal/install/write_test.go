@@ -54,37 +54,6 @@ func TestWriteFile(t *testing.T) {
 	}
 }
 
-func TestWriteFileFailsCleanly(t *testing.T) {
-	dir := t.TempDir()
-	name := filepath.Join(dir, "x.conf")
-	if err := os.Mkdir(name, 0o755); err != nil { // rename onto a folder fails
-		t.Fatal(err)
-	}
-	if err := writeFile(name, []byte("x"), 0o644, false); err == nil {
-		t.Fatal("writeFile over a folder succeeded")
-	}
-	ents, _ := os.ReadDir(dir)
-	if len(ents) != 1 {
-		t.Errorf("%d entries left, want only the folder", len(ents))
-	}
-}
-
-func TestRemoveFile(t *testing.T) {
-	name := filepath.Join(t.TempDir(), "x")
-	if err := os.WriteFile(name, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := removeFile(name); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(name); err == nil {
-		t.Error("file still there")
-	}
-	if err := removeFile(name); err != nil {
-		t.Errorf("removing a missing file: %v", err)
-	}
-}
-
 func TestExecRunner(t *testing.T) {
 	var out bytes.Buffer
 	r := ExecRunner{Output: &out}

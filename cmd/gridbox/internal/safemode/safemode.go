@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"gridbox/sets/atomicfile"
 )
 
 const (
@@ -86,28 +88,8 @@ func write(dir string, starts []time.Time, set string) error {
 	for _, t := range starts {
 		fmt.Fprintf(&b, "%d %s\n", t.Unix(), set)
 	}
-	tmp, err := os.CreateTemp(dir, File+".tmp*")
-	if err != nil {
+	return atomicfile.Write(filepath.Join(dir, File), atomicfile.Options{Perm: 0o600, Temp: File + ".tmp*"}, func(f *os.File) error {
+		_, err := f.Write(b.Bytes())
 		return err
-	}
-	_, err = tmp.Write(b.Bytes())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, File))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	})
 }
