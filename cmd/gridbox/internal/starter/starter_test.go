@@ -22,6 +22,8 @@ import (
 	"gridbox/audio/wav"
 	"gridbox/sequencer/perf"
 	"gridbox/sets"
+
+	"gridbox/sets/state"
 )
 
 var update = flag.Bool("update", false, "regenerate sets/demo and testdata/sha256.golden")
@@ -79,6 +81,9 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && d.Name() == state.DirName {
+			return fs.SkipDir // what playing the demo saved (ignored by git)
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
