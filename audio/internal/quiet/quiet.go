@@ -10,22 +10,15 @@ package quiet
 import (
 	"io"
 	"os"
-	"time"
 )
-
-// Limit is the longest Stderr keeps stderr captured: half the time after
-// which a backend call counts as hung (audio/supervise), so the message
-// saying so is not captured.
-const Limit = time.Second
 
 // Stderr runs fn with file descriptor 2 redirected to an unlinked temporary
 // file and returns what was written to it. It is process-wide: anything else
 // written to stderr meanwhile is captured too. A file and not a pipe, so a
 // chatty library can never block on a full pipe.
 //
-// If fn runs longer than Limit (a call into a hung sound system), stderr
-// is given back then, so the program's own messages are not swallowed;
-// what the library prints later reaches the real stderr.
+// A program that must be heard while such a call runs, or hangs, writes
+// through its own duplicate of descriptor 2 (gridbox does).
 //
 // When the environment variable debugEnv is set, stderr is left alone: a
 // crash inside a C library while stderr is captured would lose its message.
@@ -43,7 +36,7 @@ func Stderr(debugEnv string, fn func()) string {
 	}
 	os.Remove(f.Name())
 	defer f.Close()
-	if !redirect(f, fn, Limit) {
+	if !redirect(f, fn) {
 		return ""
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {

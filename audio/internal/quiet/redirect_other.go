@@ -2,13 +2,10 @@
 
 package quiet
 
-import (
-	"os"
-	"time"
-)
+import "os"
 
 // redirect only redirects stderr on Linux; elsewhere it just runs fn.
-func redirect(f *os.File, fn func(), _ time.Duration) bool {
+func redirect(f *os.File, fn func()) bool {
 	fn()
 	return false
 }
