@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -322,10 +323,12 @@ func TestRead_HangUp(t *testing.T) {
 	master.Close()
 	r := await(t, reading, "the hang-up")
 	// The kernel hangs the slave up (tty_vhangup, as cdc-acm does on an
-	// unplug): read(2) returns 0, which must come out as io.EOF, not as
-	// the port having been closed.
-	if len(r.b) != 0 || r.err != io.EOF {
-		t.Fatalf("Read at hang-up = (% X, %v), want no data and io.EOF", r.b, r.err)
+	// unplug): a read(2) already waiting returns 0, which must come out as
+	// io.EOF; one that starts after the hang-up gets EIO (which happens
+	// when the reader has not reached read(2) yet on a loaded machine).
+	// Neither may look like the port having been closed.
+	if len(r.b) != 0 || (r.err != io.EOF && !errors.Is(r.err, syscall.EIO)) {
+		t.Fatalf("Read at hang-up = (% X, %v), want no data and io.EOF (or EIO)", r.b, r.err)
 	}
 	for i := range 3 {
 		r := await(t, startRead(p), "the hang-up")
