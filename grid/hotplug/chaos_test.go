@@ -123,7 +123,8 @@ func plugChaos(t *testing.T, seed uint64) {
 		rng := rand.New(rand.NewPCG(seed, 0))
 		base := goroutines()
 		b := &bus{}
-		w := watch(t, hotplug.Config{}, b.scan)
+		// A one-event buffer: the forwarders contend for every send.
+		w := watch(t, hotplug.Config{EventBuffer: 1}, b.scan)
 		k := newChecker()
 		go k.consume(w.Events())
 		running := base + 2 // the watcher goroutine and the checker

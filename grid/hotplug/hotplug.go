@@ -142,7 +142,7 @@ type Watcher struct {
 	scans    []Scan
 	events   chan Event
 	results  chan *opening    // open goroutines → watcher goroutine
-	detached chan *attachment // forwarders → watcher goroutine, after their Detached
+	detached chan *attachment // forwarders → watcher goroutine, before their Detached
 	stop     chan struct{}    // closed by the first Close
 	stopOnce sync.Once
 	stopped  chan struct{} // closed once every controller is closed
@@ -151,15 +151,16 @@ type Watcher struct {
 	logMu    sync.Mutex
 
 	// The rest belongs to the watcher goroutine.
-	entries   map[string]*entry
-	order     []string      // IDs the last scan found, in scan order
-	last      [][]Device    // what each scan found when it last worked
-	scanErr   []string      // each scan's last logged error; "" while it works
-	opening   []*opening    // opens not yet announced, in the order they started
-	batch     int           // counts scans; the opens one scan starts share it
-	announced chan struct{} // closed once the newest forwarder has sent its Attached
-	live      int           // forwarders that have not yet reported on detached
-	closers   sync.WaitGroup
+	entries    map[string]*entry
+	order      []string      // IDs the last scan found, in scan order
+	last       [][]Device    // what each scan found when it last worked
+	scanErr    []string      // each scan's last logged error; "" while it works
+	opening    []*opening    // opens not yet announced, in the order they started
+	batch      int           // counts scans; the opens one scan starts share it
+	announced  chan struct{} // closed once the newest Attached or Detached is sent
+	live       int           // forwarders that have not yet reported on detached
+	closers    sync.WaitGroup
+	forwarders sync.WaitGroup
 }
 
 // entry is the watcher's record of one ID.
@@ -192,6 +193,12 @@ type attachment struct {
 	once  sync.Once
 	why   error // why it was closed: ErrGone, ErrVanished, or nil for Close
 	err   error // what c.Close returned
+
+	// Set by the watcher goroutine before it closes unlisted: the
+	// forwarder's Detached is a link in the announced chain, so an Attached
+	// announced after the device left the table comes after its Detached.
+	unlisted   chan struct{}
+	prev, next chan struct{}
 }
 
 // close closes the controller once, recording why. Concurrent callers wait
@@ -256,8 +263,8 @@ func (w *Watcher) Events() <-chan Event { return w.events }
 
 // Devices reports, for `gridbox controllers` and status lines, what the
 // last scans found, in scan order, and where each device stands. A device
-// shows as open before its Attached is delivered; after a Detached it may
-// still show as open for a moment. It is safe from any goroutine; after
+// shows as open before its Attached is delivered and no longer does by the
+// time its Detached is delivered. It is safe from any goroutine; after
 // Close it is empty.
 func (w *Watcher) Devices() []Status { return slices.Clone(*w.status.Load()) }
 
@@ -476,13 +483,13 @@ func (w *Watcher) finish(o *opening) {
 		})
 		return
 	}
-	a := &attachment{id: o.id, c: o.c, model: o.c.Info().Model}
+	a := &attachment{id: o.id, c: o.c, model: o.c.Info().Model, unlisted: make(chan struct{})}
 	e.state, e.err, e.logged, e.att = Opened, nil, "", a
 	prev, mine := w.announced, make(chan struct{})
 	w.announced = mine
 	w.live++
 	w.publish() // so Devices says open by the time Attached arrives
-	go w.forward(a, prev, mine)
+	w.forwarders.Go(func() { w.forward(a, prev, mine) })
 }
 
 // forward is a controller's forwarder goroutine. Its Attached follows the
@@ -499,14 +506,18 @@ func (w *Watcher) forward(a *attachment, prev <-chan struct{}, mine chan<- struc
 	// The device went away, unless the watcher closed it: then this waits
 	// for that Close to finish and keeps its reason.
 	a.close(ErrGone)
-	w.events <- Event{Kind: Detached, ID: a.id, C: a.c, Err: a.reason()}
 	w.detached <- a
+	<-a.unlisted
+	w.events <- Event{Kind: Detached, ID: a.id, C: a.c, Err: a.reason()}
+	<-a.prev
+	close(a.next)
 }
 
-// gone handles a forwarder that has delivered its Detached. An ID still
+// gone handles a closed controller whose forwarder is about to deliver its
+// Detached: the device leaves the table Devices shows first. An ID still
 // listed is opened again at the next scan its Retry allows.
 func (w *Watcher) gone(a *attachment) {
-	w.live--
+	w.unlist(a)
 	e := w.entries[a.id] // kept while att is set
 	e.att, e.closing = nil, false
 	if e.listed {
@@ -515,6 +526,15 @@ func (w *Watcher) gone(a *attachment) {
 		delete(w.entries, a.id)
 	}
 	w.publish()
+}
+
+// unlist lets a's forwarder deliver its Detached, after the newest Attached
+// or Detached before it, and makes later ones wait for it.
+func (w *Watcher) unlist(a *attachment) {
+	w.live--
+	a.prev, a.next = w.announced, make(chan struct{})
+	w.announced = a.next
+	close(a.unlisted)
 }
 
 // shutdown is Close's work on the watcher goroutine.
@@ -551,9 +571,10 @@ func (w *Watcher) shutdown() {
 	w.publish()
 	close(w.stopped)
 	// The forwarders finish as the consumer drains Events.
-	for ; w.live > 0; w.live-- {
-		<-w.detached
+	for w.live > 0 {
+		w.unlist(<-w.detached)
 	}
+	w.forwarders.Wait()
 	close(w.events)
 }
 
