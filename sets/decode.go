@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gridbox/sets/internal/spell"
+	"gridbox/internal/spell"
 )
 
 // Limits on what a set may contain. A real set is far smaller; the limits

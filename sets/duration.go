@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gridbox/sets/internal/spell"
+	"gridbox/internal/spell"
 )
 
 // A Unit is what a Duration counts.

@@ -1,7 +1,7 @@
 package sets
 
 import (
-	"gridbox/sets/internal/spell"
+	"gridbox/internal/spell"
 	"gridbox/sets/internal/tomlpos"
 )
 

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"gridbox/sets/internal/spell"
+	"gridbox/internal/spell"
 	"gridbox/sets/internal/tomlpos"
 )
 

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"gridbox/internal/spell"
 )
 
 // Limits on what Parse accepts.
@@ -393,40 +395,8 @@ func validModel(s string) bool {
 
 // unknownCommand names the nearest command word, or lists them all.
 func unknownCommand(word string) string {
-	best, bestDist := "", 3 // suggest only within an edit distance of 2
-	lw := strings.ToLower(word)
-	for _, w := range kindWords {
-		if d := editDistance(lw, w); d < bestDist && d < len(w) {
-			best, bestDist = w, d
-		}
-	}
-	if best != "" {
+	if best := spell.Suggest(word, kindWords[:]); best != "" {
 		return fmt.Sprintf("unknown command %q (did you mean %q?)", word, best)
 	}
 	return fmt.Sprintf("unknown command %q (commands: %s)", word, strings.Join(kindWords[:], ", "))
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes. Words
-// longer than 32 bytes are far from every command and are not compared.
-func editDistance(a, b string) int {
-	if len(a) > 32 || len(b) > 32 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

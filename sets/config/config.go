@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gridbox/internal/spell"
 	"gridbox/sets"
-	"gridbox/sets/internal/spell"
 	"gridbox/sets/internal/tomlpos"
 )
 

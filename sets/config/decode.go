@@ -11,8 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gridbox/internal/spell"
 	"gridbox/sets"
-	"gridbox/sets/internal/spell"
 )
 
 // The config file's tables and their keys, in the order of the reference;

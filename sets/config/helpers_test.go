@@ -1,8 +1,8 @@
 package config
 
 import (
+	"gridbox/internal/spell"
 	"gridbox/sets"
-	"gridbox/sets/internal/spell"
 	"gridbox/sets/internal/tomlpos"
 )
 

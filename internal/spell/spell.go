@@ -1,7 +1,9 @@
-// Package spell words what package sets and sets/config tell the people who
-// write their files: values the way a TOML file spells them, quoted text,
-// file errors without repeated paths, and "did you mean" suggestions for
-// misspelt keys and words. It runs on the control side and holds no state.
+// Package spell words what gridbox tells the people who write its files
+// (sets, config, performance scripts): values the way a TOML file spells
+// them, quoted text, file errors without repeated paths, and "did you mean"
+// suggestions for misspelt keys and words. It imports nothing of gridbox,
+// so any package may use it; it runs on the control side and holds no
+// state.
 package spell
 
 import (
