@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"gridbox/internal/spell"
+	"gridbox/sets/internal/tomlpos"
 )
 
 // Limits on what a set may contain. A real set is far smaller; the limits
@@ -38,17 +39,8 @@ const (
 // the Pos fields to fill by node; positions are looked up in one pass over
 // the text at the end (see positions.go).
 type decoder struct {
-	errs []pending
-	reqs []posReq
-}
-
-// A pending error is a problem whose position is not known yet.
-type pending struct {
-	n   *node
-	val bool   // at the value rather than the key
-	msg string // or, if later is set, what it returns
-	// later builds a message that mentions another position.
-	later func(ix *posIndex) string
+	probs tomlpos.Problems
+	reqs  []posReq
 }
 
 // A posReq asks for a Pos field to be filled in.
@@ -59,7 +51,7 @@ type posReq struct {
 }
 
 func (d *decoder) errAt(n *node, val bool, format string, args ...any) {
-	d.errs = append(d.errs, pending{n: n, val: val, msg: fmt.Sprintf(format, args...)})
+	d.probs.Add(n.tp(), val, fmt.Sprintf(format, args...))
 }
 
 func (d *decoder) posOf(n *node, val bool, dst *Pos) {
@@ -91,13 +83,13 @@ func (t *table) keys(valid ...string) {
 			continue
 		}
 		where := t.where
-		t.d.errs = append(t.d.errs, pending{n: t.child(k), later: func(*posIndex) string {
+		t.d.probs.AddLater(t.child(k).tp(), false, func(*tomlpos.Index) string {
 			hint := spell.DidYouMean(k, valid, false)
 			if hint == "" {
 				hint = "; valid keys are " + strings.Join(valid, ", ")
 			}
 			return fmt.Sprintf("unknown key %s %s%s", spell.Quote(k), where, hint)
-		}})
+		})
 	}
 }
 
@@ -426,9 +418,9 @@ func (sd *setDecoder) track(t *table, index int, tr *Track) {
 		if ct.has("scene") && c.Scene >= 0 {
 			if first, dup := slots[c.Scene]; dup {
 				scene := c.Scene
-				sd.errs = append(sd.errs, pending{n: ct.child("scene"), val: true, later: func(ix *posIndex) string {
-					return fmt.Sprintf("scene %d already has a clip in this track, at line %d", scene, ix.key(first).Line)
-				}})
+				sd.probs.AddLater(ct.child("scene").tp(), true, func(ix *tomlpos.Index) string {
+					return fmt.Sprintf("scene %d already has a clip in this track, at line %d", scene, ix.Key(first.tp()).Line)
+				})
 			} else {
 				slots[c.Scene] = ct.n
 			}
@@ -652,9 +644,9 @@ func (sd *setDecoder) checkInstrumentNames(tables []*table) {
 			continue
 		}
 		if f, dup := first[name]; dup {
-			sd.errs = append(sd.errs, pending{n: n.child("name"), val: true, later: func(ix *posIndex) string {
-				return fmt.Sprintf("instrument %s is already defined, at line %d", spell.Quote(name), ix.key(f).Line)
-			}})
+			sd.probs.AddLater(n.child("name").tp(), true, func(ix *tomlpos.Index) string {
+				return fmt.Sprintf("instrument %s is already defined, at line %d", spell.Quote(name), ix.Key(f.tp()).Line)
+			})
 			continue
 		}
 		first[name] = n

@@ -4,15 +4,14 @@ import (
 	"errors"
 	"flag"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
-	"unicode/utf8"
+
+	"gridbox/sets/internal/tomlpos/tomlpostest"
 )
 
 // fuzzing reports whether the test binary runs with -fuzz, where timing is
@@ -69,7 +68,9 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		checkResult(t, data, set, err)
-		checkScanner(t, data)
+		if len(data) <= MaxFileSize {
+			tomlpostest.CheckScan(t, strings.TrimPrefix(string(data), "\uFEFF"), MaxDepth)
+		}
 
 		fsys := fstest.MapFS{
 			"set.toml":         {Data: data},
@@ -146,61 +147,6 @@ func checkResult(t *testing.T, data []byte, set *Set, err error) {
 	for _, r := range set.Samples() {
 		if r.Pos.Line < 1 || r.Owner == "" || !filepath.IsLocal(r.Path) {
 			t.Errorf("bad sample reference %+v", r)
-		}
-	}
-}
-
-// checkScanner: for a document the TOML parser accepts, the position scanner
-// finds every key and array element the parser decoded, each at a position in
-// the file (a differential test of positions.go against BurntSushi/toml).
-func checkScanner(t *testing.T, data []byte) {
-	t.Helper()
-	src := strings.TrimPrefix(string(data), "\uFEFF")
-	if len(data) > MaxFileSize || !utf8.ValidString(src) {
-		return
-	}
-	if _, _, ok := checkNesting(src); !ok {
-		return
-	}
-	raw, err := decodeTOML(src)
-	if err != nil {
-		return
-	}
-	var nodes []*node
-	var walk func(n *node, v any)
-	walk = func(n *node, v any) {
-		if len(nodes) >= 2000 {
-			return
-		}
-		if n != nil {
-			nodes = append(nodes, n)
-		}
-		switch v := v.(type) {
-		case map[string]any:
-			for _, k := range slices.Sorted(maps.Keys(v)) {
-				walk(n.child(k), v[k])
-			}
-		case []map[string]any:
-			for i, e := range v {
-				walk(n.elem(i), e)
-			}
-		case []any:
-			for i, e := range v {
-				walk(n.elem(i), e)
-			}
-		}
-	}
-	walk(nil, raw)
-	ix := newPosIndex()
-	for _, n := range nodes {
-		ix.want(n)
-	}
-	scanPositions(src, ix)
-	lines := 1 + strings.Count(src, "\n")
-	for _, n := range nodes {
-		e := ix.m[n.path()]
-		if e == nil || e.key.Line < 1 || e.key.Line > lines || e.val.Line < e.key.Line {
-			t.Errorf("scanner: %s at %+v; the parser decoded it", n.path(), e)
 		}
 	}
 }

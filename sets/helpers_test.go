@@ -6,12 +6,8 @@ import (
 )
 
 // The tests check steps of parsing that sets/internal/tomlpos and
-// sets/internal/spell do for this package, under the names they had when
+// internal/spell do for this package, under the names they had when
 // the code was here.
-
-func checkNesting(src string) (tomlpos.Pos, string, bool) {
-	return tomlpos.CheckNesting(src, MaxDepth)
-}
 
 func decodeTOML(src string) (map[string]any, error) { return tomlpos.DecodeTOML(src) }
 

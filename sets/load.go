@@ -1,13 +1,11 @@
 package sets
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
-	"slices"
 	"strings"
 
 	"gridbox/internal/spell"
@@ -50,56 +48,27 @@ func parse(file string, data []byte) (*Set, error) {
 	d := &decoder{}
 	set := d.decodeSet(file, raw)
 
-	ix := newPosIndex()
+	ix := tomlpos.NewIndex(false)
 	for _, r := range d.reqs {
-		ix.want(r.n)
+		ix.Want(r.n.tp())
 	}
-	for _, e := range d.errs {
-		ix.want(e.n)
-	}
-	scanPositions(src, ix)
+	d.probs.Want(ix)
+	tomlpos.Scan(src, MaxDepth, ix)
 	for _, r := range d.reqs {
 		if r.val {
-			*r.dst = ix.val(r.n)
+			*r.dst = Pos(ix.Val(r.n.tp()))
 		} else {
-			*r.dst = ix.key(r.n)
+			*r.dst = Pos(ix.Key(r.n.tp()))
 		}
 	}
-	if len(d.errs) > 0 {
-		return set, d.errors(file, ix)
+	if d.probs.Len() == 0 {
+		return set, nil
 	}
-	return set, nil
-}
-
-// errors turns the pending problems into Errors, building the messages of
-// only those that will be shown: a hostile file can hold 100,000 unknown
-// keys, and suggesting a spelling for each takes a while.
-func (d *decoder) errors(file string, ix *posIndex) Errors {
-	type lazy struct {
-		e     *Error
-		later func(*posIndex) string
+	var errs Errors
+	for _, p := range d.probs.Resolve(ix, maxReported) {
+		errs = append(errs, &Error{File: file, Pos: Pos(p.Pos), Msg: p.Msg})
 	}
-	all := make([]lazy, len(d.errs))
-	for i, pe := range d.errs {
-		e := &Error{File: file, Msg: pe.msg}
-		if pe.val {
-			e.Pos = ix.val(pe.n)
-		} else {
-			e.Pos = ix.key(pe.n)
-		}
-		all[i] = lazy{e, pe.later}
-	}
-	slices.SortStableFunc(all, func(a, b lazy) int {
-		return cmp.Or(cmp.Compare(a.e.Pos.Line, b.e.Pos.Line), cmp.Compare(a.e.Pos.Col, b.e.Pos.Col))
-	})
-	errs := make(Errors, len(all))
-	for i, l := range all {
-		if l.later != nil && i < 2*maxReported { // room for duplicates
-			l.e.Msg = l.later(ix)
-		}
-		errs[i] = l.e
-	}
-	return sortErrors(errs)
+	return set, errs
 }
 
 // syntaxHint adds advice to the TOML parser's message msg for the slips

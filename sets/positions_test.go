@@ -1,6 +1,10 @@
 package sets
 
-import "testing"
+import (
+	"testing"
+
+	"gridbox/sets/internal/tomlpos"
+)
 
 // TestScanPositions: the scanner finds keys and values however the TOML is
 // written. Each want is a node and the "LINE:COL" of its key and value.
@@ -58,16 +62,16 @@ func TestScanPositions(t *testing.T) {
 		{tr.elem(1).child("u").elem(1).child("z").child("missing"), "18:3", "18:3"},
 		{root.child("nothing"), "", ""},
 	}
-	ix := newPosIndex()
+	ix := tomlpos.NewIndex(false)
 	for _, c := range cases {
-		ix.want(c.n)
+		ix.Want(c.n.tp())
 	}
-	scanPositions(src, ix)
+	tomlpos.Scan(src, MaxDepth, ix)
 	for _, c := range cases {
-		if got := ix.key(c.n).String(); got != c.key {
+		if got := Pos(ix.Key(c.n.tp())).String(); got != c.key {
 			t.Errorf("key position of %s = %q, want %q", c.n.path(), got, c.key)
 		}
-		if got := ix.val(c.n).String(); got != c.val {
+		if got := Pos(ix.Val(c.n.tp())).String(); got != c.val {
 			t.Errorf("value position of %s = %q, want %q", c.n.path(), got, c.val)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"gridbox/sets/internal/tomlpos"
 )
 
 func TestParse_CompleteSet(t *testing.T) {
@@ -472,8 +474,8 @@ func TestDecode_NoteLimit(t *testing.T) {
 	}
 	d := &decoder{}
 	s := d.decodeSet("s.toml", raw)
-	if len(d.errs) != 1 || d.errs[0].msg != "too many notes in one clip: 100001; the limit is 100000" {
-		t.Errorf("errors = %+v", d.errs)
+	if ps := d.probs.Resolve(tomlpos.NewIndex(false), maxReported); len(ps) != 1 || ps[0].Msg != "too many notes in one clip: 100001; the limit is 100000" {
+		t.Errorf("errors = %+v", ps)
 	}
 	if n := len(s.Tracks[0].Clips[0].Notes); n != MaxNotes {
 		t.Errorf("kept %d notes, want %d", n, MaxNotes)

@@ -286,13 +286,14 @@ func Parse(file string, data []byte) (*Config, error) {
 	d := &decoder{cfg: Default(), dir: dir}
 	d.cfg.File = file
 	d.decode(raw)
-	ix := scanPositions(src)
-	if len(d.errs) > 0 {
+	ix := tomlpos.NewIndex(true) // a config file is small: keep every path
+	tomlpos.Scan(src, sets.MaxDepth, ix)
+	if d.probs.Len() > 0 {
 		return nil, d.errors(file, ix)
 	}
-	d.cfg.pos = make(map[string]sets.Pos, len(ix))
-	for k, e := range ix {
-		d.cfg.pos[k] = sets.Pos(e.val)
+	d.cfg.pos = make(map[string]sets.Pos)
+	for k, p := range ix.Values() {
+		d.cfg.pos[k] = sets.Pos(p)
 	}
 	return d.cfg, nil
 }

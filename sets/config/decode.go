@@ -1,7 +1,6 @@
 package config
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -13,6 +12,7 @@ import (
 
 	"gridbox/internal/spell"
 	"gridbox/sets"
+	"gridbox/sets/internal/tomlpos"
 )
 
 // The config file's tables and their keys, in the order of the reference;
@@ -44,51 +44,21 @@ const maxReported = 200
 // recording problems by node; their positions are found afterwards, in one
 // pass over the text.
 type decoder struct {
-	cfg  *Config
-	dir  string // relative paths start here; "" to leave them relative
-	errs []pending
-}
-
-// A pending error is a problem whose position is not known yet.
-type pending struct {
-	n   *node
-	val bool   // at the value rather than the key
-	msg string // or, if later is set, what it returns
-	// later builds a message that mentions another position.
-	later func(ix posIndex) string
+	cfg   *Config
+	dir   string // relative paths start here; "" to leave them relative
+	probs tomlpos.Problems
 }
 
 func (d *decoder) errAt(n *node, val bool, format string, args ...any) {
-	d.errs = append(d.errs, pending{n: n, val: val, msg: fmt.Sprintf(format, args...)})
+	d.probs.Add(n.tp(), val, fmt.Sprintf(format, args...))
 }
 
-// errors turns the pending problems into sets.Errors, sorted by position,
-// without exact duplicates, and at most maxReported of them (plus a line
-// saying how many more there were).
-func (d *decoder) errors(file string, ix posIndex) sets.Errors {
-	es := make(sets.Errors, len(d.errs))
-	for i, p := range d.errs {
-		e := &sets.Error{File: file, Msg: p.msg}
-		if p.val {
-			e.Pos = ix.val(p.n)
-		} else {
-			e.Pos = ix.key(p.n)
-		}
-		if p.later != nil {
-			e.Msg = p.later(ix)
-		}
-		es[i] = e
-	}
-	slices.SortStableFunc(es, func(a, b *sets.Error) int {
-		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
-	})
-	es = slices.CompactFunc(es, func(a, b *sets.Error) bool {
-		return a.Pos == b.Pos && a.Msg == b.Msg
-	})
-	if len(es) > maxReported {
-		first := es[maxReported]
-		es = append(es[:maxReported:maxReported], &sets.Error{File: file, Pos: first.Pos,
-			Msg: fmt.Sprintf("too many problems; %d more not shown", len(es)-maxReported)})
+// errors turns the problems into sets.Errors naming file, in the order
+// they appear in the file, as for set files.
+func (d *decoder) errors(file string, ix *tomlpos.Index) sets.Errors {
+	var es sets.Errors
+	for _, p := range d.probs.Resolve(ix, maxReported) {
+		es = append(es, &sets.Error{File: file, Pos: sets.Pos(p.Pos), Msg: p.Msg})
 	}
 	return es
 }
@@ -378,9 +348,9 @@ func (d *decoder) gpio(t *table) {
 	}
 	if footOK && ledOK && led != "" && led == foot {
 		footNode := t.n.child("footswitch")
-		d.errs = append(d.errs, pending{n: t.n.child("status_led"), val: true, later: func(ix posIndex) string {
-			return fmt.Sprintf("gpio.status_led %s is the footswitch's pin too (line %d); give each its own pin", spell.Quote(led), ix.val(footNode).Line)
-		}})
+		d.probs.AddLater(t.n.child("status_led").tp(), true, func(ix *tomlpos.Index) string {
+			return fmt.Sprintf("gpio.status_led %s is the footswitch's pin too (line %d); give each its own pin", spell.Quote(led), ix.Val(footNode.tp()).Line)
+		})
 	}
 }
 

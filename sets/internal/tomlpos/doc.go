@@ -6,11 +6,14 @@
 //
 //   - Decode checks a document (UTF-8, nesting) before the TOML parser sees
 //     it, runs the parser, and words a failure with its position.
-//   - Scan walks a document the parser accepted and records where key paths
-//     and array elements are, by their encoded paths (see Node.Path); KeyPos
-//     and ValPos look them up, falling back to enclosing keys.
+//   - Scan walks a document the parser accepted and records in an Index
+//     where key paths and array elements are, by their encoded paths (see
+//     Node.Path); Index.Key and Index.Val look them up, falling back to
+//     enclosing keys.
+//   - Problems collects a decoder's complaints by Node while it decodes, and
+//     Resolve puts them in document order once Scan has found positions.
 //
-// Errors, sentinels and limits belong to the callers: package sets for set
+// Error types, sentinels and limits belong to the callers: package sets for set
 // files, sets/config for the config file. This is the only package in
 // gridbox that imports BurntSushi/toml.
 //

@@ -6,47 +6,15 @@ import (
 	"unicode/utf8"
 )
 
-// A Table stores the positions of key paths and array elements by encoded
-// path (as Node.Path encodes it): the position of the key and of its value.
-// For a table header both are the header; for an array element, both are
-// the element. Package sets keeps only the paths its decoder asks for;
-// sets/config keeps every path.
-type Table interface {
-	// Slots returns where the key and value positions of path are stored,
-	// for Scan to fill in, or nil, nil when they are not wanted. path is
-	// only valid during the call.
-	Slots(path []byte) (key, val *Pos)
-	// Get returns the key and value positions stored for path, zero where
-	// there are none.
-	Get(path string) (key, val Pos)
-}
-
-// KeyPos returns the position of n's key in t, or of its nearest ancestor's.
-func KeyPos(t Table, n *Node) Pos {
-	for ; n != nil; n = n.parent {
-		if key, _ := t.Get(n.Path()); key.Line > 0 {
-			return key
-		}
-	}
-	return Pos{}
-}
-
-// ValPos returns the position of n's value in t, falling back like KeyPos.
-func ValPos(t Table, n *Node) Pos {
-	if n != nil {
-		if _, val := t.Get(n.Path()); val.Line > 0 {
-			return val
-		}
-	}
-	return KeyPos(t, n)
-}
-
 // Scan walks src, a document the TOML parser accepted (and CheckNesting with
-// maxDepth), and fills in t. It never fails: on text it does not understand
+// maxDepth), and fills in ix. It never fails: on text it does not understand
 // it skips ahead, and positions it could not find fall back to an enclosing
 // key's.
-func Scan(src string, maxDepth int, t Table) {
-	s := &scanner{src: src, line: 1, col: 1, maxDepth: maxDepth, t: t, aot: make(map[string]int)}
+func Scan(src string, maxDepth int, ix *Index) {
+	if len(ix.m) == 0 && !ix.all {
+		return // nothing wanted
+	}
+	s := &scanner{src: src, line: 1, col: 1, maxDepth: maxDepth, ix: ix, aot: make(map[string]int)}
 	s.document()
 }
 
@@ -55,7 +23,7 @@ type scanner struct {
 	i         int
 	line, col int // position of src[i]
 	maxDepth  int
-	t         Table
+	ix        *Index
 	aot       map[string]int // array-of-tables path → tables seen so far
 	table     []byte         // path of the current [table]
 	buf       []byte         // path being built
@@ -117,21 +85,8 @@ func (s *scanner) skipLine() {
 	s.adv(1)
 }
 
-// record stores the key and value positions of the path in s.buf, if that
-// path is wanted and has no positions yet (the first mention of an implicit
-// table wins).
-func (s *scanner) record(key, val Pos) {
-	k, v := s.t.Slots(s.buf)
-	if k == nil {
-		return
-	}
-	if k.Line == 0 {
-		*k = key
-	}
-	if v.Line == 0 {
-		*v = val
-	}
-}
+// record stores the key and value positions of the path in s.buf.
+func (s *scanner) record(key, val Pos) { s.ix.record(s.buf, key, val) }
 
 func (s *scanner) document() {
 	for {
