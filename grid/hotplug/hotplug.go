@@ -517,7 +517,6 @@ func (w *Watcher) forward(a *attachment, prev <-chan struct{}, mine chan<- struc
 // Detached: the device leaves the table Devices shows first. An ID still
 // listed is opened again at the next scan its Retry allows.
 func (w *Watcher) gone(a *attachment) {
-	w.unlist(a)
 	e := w.entries[a.id] // kept while att is set
 	e.att, e.closing = nil, false
 	if e.listed {
@@ -526,6 +525,7 @@ func (w *Watcher) gone(a *attachment) {
 		delete(w.entries, a.id)
 	}
 	w.publish()
+	w.unlist(a) // only now: its Detached must find the table published
 }
 
 // unlist lets a's forwarder deliver its Detached, after the newest Attached
