@@ -2,24 +2,14 @@ package sets
 
 import (
 	"errors"
-	"flag"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"gridbox/sets/internal/tomlpos/tomlpostest"
 )
-
-// fuzzing reports whether the test binary runs with -fuzz, where timing is
-// asserted; plain `go test` only runs the seeds and never depends on timing.
-func fuzzing() bool {
-	f := flag.Lookup("test.fuzz")
-	return f != nil && f.Value.String() != ""
-}
 
 // FuzzParse: whatever the input, Parse and Load return (never panic, never
 // hang), return either a Set or Errors, and every error is well formed. The
@@ -27,23 +17,7 @@ func fuzzing() bool {
 // valid sets, every malformed set from the table, a 200,000-deep array, a
 // 30,000-part dotted key, a 2 MiB file and unterminated strings.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/good.toml", "testdata/bad.toml"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
-	for _, tt := range malformed {
-		f.Add([]byte(tt.src))
-	}
-	f.Add([]byte("a = " + strings.Repeat("[", 200_000)))
-	f.Add([]byte("a = " + strings.Repeat("[", 200_000) + strings.Repeat("]", 200_000)))
-	f.Add([]byte("a = " + strings.Repeat("{b=", 100_000)))
-	f.Add([]byte(strings.Repeat("a.", 29_999) + "a = 1\n"))
-	f.Add([]byte("[" + strings.Repeat("a.", 29_999) + "a]\n"))
-	f.Add([]byte(strings.Repeat("# 2 MiB of comments\n", 2<<20/20+1)))
-	for _, s := range []string{
+	srcs := []string{
 		`name = "abc`, `name = 'abc`, `name = """abc`, `name = '''abc`,
 		"name = \"abc\ntempo = 120", `"name = 1`, `[["track`, `a = "\`,
 		`a = """\"""`, `a = ''''''''`, `a = """"""""`, "a = [\"]\"", "a = {b = '}'",
@@ -51,26 +25,17 @@ func FuzzParse(f *testing.F) {
 		"\uFEFF[[scene]]", "\x00", "a = 1\r\nb = 2\r\n", "[a]\n[a.b]\n[[a.c]]\n[[a.c]]",
 		"'quoted key'.\"x\\u00e9\" = 1", "[[track]]\n[track.clip]\nscene = 0",
 		"[[scene]]\n[[track]]\nclip = [ { scene = 0, sample = \"samples/link.wav\" } ]",
-	} {
-		f.Add([]byte(s))
 	}
+	for _, tt := range malformed {
+		srcs = append(srcs, tt.src)
+	}
+	tomlpostest.Seed(f, MaxFileSize, []string{"testdata/good.toml", "testdata/bad.toml"}, srcs...)
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		start := time.Now()
-		set, err := Parse("set.toml", data)
-		elapsed := time.Since(start)
-		if fuzzing() && len(data) <= MaxFileSize && elapsed > 100*time.Millisecond {
-			// Once more, in case the machine was busy.
-			start = time.Now()
-			Parse("set.toml", data)
-			if again := time.Since(start); again > 100*time.Millisecond {
-				t.Errorf("Parse took %v and %v for %d bytes; want ≤ 100ms", elapsed, again, len(data))
-			}
-		}
+		set, err := tomlpostest.Parse(t, data, MaxFileSize, MaxDepth, func(data []byte) (*Set, error) {
+			return Parse("set.toml", data)
+		})
 		checkResult(t, data, set, err)
-		if len(data) <= MaxFileSize {
-			tomlpostest.CheckScan(t, strings.TrimPrefix(string(data), "\uFEFF"), MaxDepth)
-		}
 
 		fsys := fstest.MapFS{
 			"set.toml":         {Data: data},

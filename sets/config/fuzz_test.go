@@ -2,25 +2,15 @@ package config
 
 import (
 	"errors"
-	"flag"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"gridbox/sets"
 	"gridbox/sets/internal/tomlpos/tomlpostest"
 )
-
-// fuzzing reports whether the test binary runs with -fuzz, where timing is
-// asserted; plain `go test` only runs the seeds and never depends on timing.
-func fuzzing() bool {
-	f := flag.Lookup("test.fuzz")
-	return f != nil && f.Value.String() != ""
-}
 
 // FuzzParse: whatever the input, Parse returns (never panics, never hangs)
 // either a Config within every documented range or a non-empty
@@ -30,21 +20,7 @@ func fuzzing() bool {
 // malformed config from the table, deep nesting, a long dotted key, an
 // oversized file and unterminated strings.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/full.toml", "testdata/bad.toml"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
-	for _, tt := range malformed {
-		f.Add([]byte(tt.src))
-	}
-	f.Add([]byte("a = " + strings.Repeat("[", 200_000)))
-	f.Add([]byte("a = " + strings.Repeat("{b=", 100_000)))
-	f.Add([]byte(strings.Repeat("a.", 29_999) + "a = 1\n"))
-	f.Add([]byte(strings.Repeat("# 128 KiB of comments\n", 128<<10/22+1)))
-	for _, s := range []string{
+	srcs := []string{
 		`set = "abc`, `set = 'abc`, `set = """abc`, `set = '''abc`, `"set = 1`, `[["audio`,
 		`a = "\`, `a = """\"""`, `a = ''''''''`, "a = [\"]\"", "a = {b = '}'", "x = [ # ]\n1]",
 		"\uFEFFset = \"x\"", "\x00", "set = \"a\"\r\n[audio]\r\nrate = 44100\r\n",
@@ -53,25 +29,17 @@ func FuzzParse(f *testing.F) {
 		"[gpio]\nfootswitch = \"GPIO99999999999999999999\"", "[gpio]\nfootswitch = \"GPIO٣\"",
 		"[audio]\ndevice = 9223372036854775807\nrate = -9223372036854775808", "[audio]\nrate = 1e400",
 		"set = 'last'\n[state]\ndir = '/'", "[[gpio]]\n[[gpio]]\nfootswitch = 1",
-	} {
-		f.Add([]byte(s))
 	}
+	for _, tt := range malformed {
+		srcs = append(srcs, tt.src)
+	}
+	tomlpostest.Seed(f, MaxFileSize, []string{"testdata/full.toml", "testdata/bad.toml"}, srcs...)
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		start := time.Now()
-		c, err := Parse("config.toml", data)
-		elapsed := time.Since(start)
-		if fuzzing() && elapsed > 100*time.Millisecond {
-			start = time.Now() // once more, in case the machine was busy
-			Parse("config.toml", data)
-			if again := time.Since(start); again > 100*time.Millisecond {
-				t.Errorf("Parse took %v and %v for %d bytes; want ≤ 100ms", elapsed, again, len(data))
-			}
-		}
+		c, err := tomlpostest.Parse(t, data, MaxFileSize, sets.MaxDepth, func(data []byte) (*Config, error) {
+			return Parse("config.toml", data)
+		})
 		checkResult(t, data, c, err)
-		if len(data) <= MaxFileSize {
-			tomlpostest.CheckScan(t, strings.TrimPrefix(string(data), "\uFEFF"), sets.MaxDepth)
-		}
 	})
 }
 

@@ -244,36 +244,23 @@ func (s *scanner) value() {
 }
 
 func (s *scanner) array() {
-	s.adv(1)
-	mark := len(s.buf)
-	for idx := 0; ; {
-		s.skipBlank()
-		switch s.peek() {
-		case 0:
-			if s.eof() {
-				return
-			}
-		case ']':
-			s.adv(1)
-			return
-		case ',':
-			s.adv(1)
-			continue
-		}
-		start := s.i
+	mark, idx := len(s.buf), 0
+	s.items(']', func() {
 		s.buf = appendIndex(s.buf, idx)
 		p := s.pos()
 		s.record(p, p)
 		s.value()
 		s.buf = s.buf[:mark]
 		idx++
-		if s.i == start {
-			s.adv(1)
-		}
-	}
+	})
 }
 
-func (s *scanner) inlineTable() {
+func (s *scanner) inlineTable() { s.items('}', s.keyValue) }
+
+// items reads what follows the opening bracket of an array or inline table
+// up to its closing bracket, calling item at each element. An item that
+// reads nothing is skipped by a byte, so the scan always moves on.
+func (s *scanner) items(closing byte, item func()) {
 	s.adv(1)
 	for {
 		s.skipBlank()
@@ -282,7 +269,7 @@ func (s *scanner) inlineTable() {
 			if s.eof() {
 				return
 			}
-		case '}':
+		case closing:
 			s.adv(1)
 			return
 		case ',':
@@ -290,7 +277,7 @@ func (s *scanner) inlineTable() {
 			continue
 		}
 		start := s.i
-		s.keyValue()
+		item()
 		if s.i == start {
 			s.adv(1)
 		}
