@@ -157,16 +157,12 @@ func (t *table) integer(k string, lo, hi int) (int, bool) {
 }
 
 func intValue(d *decoder, n *node, what string, v any, lo, hi int) (int, bool) {
-	f := number(v)
-	if !isNumber(v) || f != math.Trunc(f) || math.IsInf(f, 0) {
-		d.errAt(n, true, "%s: expected a whole number, got %s", what, spell.Describe(v))
+	i, msg := tomlpos.Whole(what, v, lo, hi)
+	if msg != "" {
+		d.errAt(n, true, "%s", msg)
 		return 0, false
 	}
-	if f < float64(lo) || f > float64(hi) {
-		d.errAt(n, true, "%s %s is out of range %d..%d", what, spell.Number(f), lo, hi)
-		return 0, false
-	}
-	return int(f), true
+	return i, true
 }
 
 func (t *table) boolean(k string) (bool, bool) {

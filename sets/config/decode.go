@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"maps"
-	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -169,25 +168,12 @@ func (t *table) integer(k string, lo, hi int) (int, bool) {
 }
 
 func intValue(d *decoder, n *node, what string, v any, lo, hi int) (int, bool) {
-	var f float64
-	switch v := v.(type) {
-	case int64:
-		f = float64(v)
-	case float64:
-		f = v
-	default:
-		d.errAt(n, true, "%s: expected a whole number, got %s", what, spell.Describe(v))
+	i, msg := tomlpos.Whole(what, v, lo, hi)
+	if msg != "" {
+		d.errAt(n, true, "%s", msg)
 		return 0, false
 	}
-	if math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) {
-		d.errAt(n, true, "%s: expected a whole number, got %s", what, spell.Describe(v))
-		return 0, false
-	}
-	if f < float64(lo) || f > float64(hi) {
-		d.errAt(n, true, "%s %s is out of range %d..%d", what, spell.Number(f), lo, hi)
-		return 0, false
-	}
-	return int(f), true
+	return i, true
 }
 
 // enum returns the index in names of the word at k, ignoring case.
