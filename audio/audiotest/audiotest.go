@@ -158,7 +158,6 @@ type Device struct {
 	stalled         atomic.Bool
 	quit, done      chan struct{}
 	wake            chan struct{} // Resume's signal to a stalled render goroutine
-	played          atomic.Uint64
 	blocks          atomic.Uint64
 }
 
@@ -204,7 +203,6 @@ func (d *Device) run(r audio.Renderer) {
 		for range burst {
 			r.Render(buf)
 			d.blocks.Add(1)
-			d.played.Add(uint64(d.block))
 		}
 	}
 }
@@ -225,7 +223,8 @@ func (d *Device) Resume() {
 
 // Stats returns the blocks rendered and frames played.
 func (d *Device) Stats() audio.DeviceStats {
-	return audio.DeviceStats{Blocks: d.blocks.Load(), Played: d.played.Load()}
+	n := d.blocks.Load()
+	return audio.DeviceStats{Blocks: n, Played: n * uint64(d.block)}
 }
 
 // Close stops the render goroutine and waits for it; after HangClose it

@@ -32,8 +32,8 @@
 // The Renderer has exactly one caller at a time: each device (and the
 // fallback clock) renders through its own gate, and only the gate of the
 // current owner calls it. Changing owners waits until no Render is in
-// flight. A gate's Render is two atomic operations around the Renderer's:
-// no allocation, lock or syscall is added to the render path. A gate that is
+// flight. A gate's Render adds a few atomic operations around the
+// Renderer's: no allocation, lock or syscall is added to the render path. A gate that is
 // no longer the owner renders silence (a device being closed may still call
 // back once).
 package supervise
@@ -123,7 +123,7 @@ type Health struct {
 	TryErr  error         // why the latest try to reopen it failed
 	LostFor time.Duration // how long since the heartbeat stopped, while Lost or Hung
 	Call    string        // the backend call running (with how long), while Hung
-	Detect  time.Duration // the latest loss: heartbeat stop to detection
+	Outage  time.Duration // the latest loss: heartbeat stop to a device playing again
 }
 
 // Device is an audio.Device that survives the loss of the devices under it.
@@ -136,7 +136,6 @@ type Device struct {
 	owner    atomic.Uint32 // the generation allowed to render
 	busy     atomic.Bool   // a Render is in flight
 	rendered atomic.Uint64 // frames rendered through the gates
-	refused  atomic.Uint64 // blocks a gate answered with silence
 
 	callName  atomic.Pointer[string] // the backend call in flight, nil when none
 	callStart atomic.Int64           // when it began (UnixNano)
@@ -300,7 +299,6 @@ func (g gate) Render(out []float32) {
 		s.busy.Store(false)
 	}
 	clear(out)
-	s.refused.Add(1)
 }
 
 // handOver makes gen the only gate that renders, waiting for a Render in
@@ -381,12 +379,11 @@ func (s *Device) run(dev audio.Device) {
 		s.past = add(s.past, dev.Stats())
 		s.cur = nil
 		s.lostAt = beatAt
-		s.health = Health{State: Lost, Losses: s.health.Losses + 1, Err: why, Detect: now.Sub(beatAt)}
+		s.health = Health{State: Lost, Losses: s.health.Losses + 1, Err: why}
 		s.mu.Unlock()
 		fb := s.startFallback(beatAt, played)
 		if !s.call("Close", func() { dev.Close() }) {
-			<-s.quit // the fallback clock keeps time until the process restarts
-			fb.stop()
+			s.park(fb)
 			return
 		}
 		dev, played = s.reopen(fb, beatAt, played)
@@ -417,8 +414,7 @@ func (s *Device) reopen(fb *fallback, anchor time.Time, played uint64) (audio.De
 		var dev audio.Device
 		var err error
 		if !s.call("Open", func() { dev, err = s.cfg.Open() }) {
-			<-s.quit
-			fb.stop()
+			s.park(fb)
 			return nil, 0
 		}
 		if err == nil {
@@ -428,21 +424,22 @@ func (s *Device) reopen(fb *fallback, anchor time.Time, played uint64) (audio.De
 			base := s.rendered.Load()
 			if !s.call("Start", func() { err = dev.Start(gate{s, gen}) }) {
 				s.gen = gen
-				fb = s.startFallback(anchor, played) // time goes on until the process restarts
-				<-s.quit
-				fb.stop()
+				s.park(s.startFallback(anchor, played))
 				return nil, 0
 			}
 			s.gen = gen
 			if err == nil {
 				s.mu.Lock()
 				s.cur = dev
-				s.health = Health{State: Playing, Device: describe(dev), Losses: s.health.Losses, Detect: s.health.Detect}
+				s.health = Health{State: Playing, Device: describe(dev), Losses: s.health.Losses, Outage: time.Since(anchor)}
 				s.mu.Unlock()
 				return dev, base
 			}
-			s.call("Close", func() { dev.Close() })
 			fb = s.startFallback(anchor, played)
+			if !s.call("Close", func() { dev.Close() }) {
+				s.park(fb)
+				return nil, 0
+			}
 		}
 		s.mu.Lock()
 		s.health.Tries = tries + 1
@@ -452,11 +449,19 @@ func (s *Device) reopen(fb *fallback, anchor time.Time, played uint64) (audio.De
 		}
 		s.mu.Unlock()
 		if errors.Is(err, audio.ErrRestart) {
-			<-s.quit
-			fb.stop()
+			s.park(fb)
 			return nil, 0
 		}
 	}
+}
+
+// park lets the fallback clock keep time until the Device is closed (the
+// process restarts after a hung call or ErrRestart): the supervisor makes
+// no more backend calls, so Health goes on reporting the one that hung.
+// Supervisor goroutine.
+func (s *Device) park(fb *fallback) {
+	<-s.quit
+	fb.stop()
 }
 
 // A fallback is the clock that renders while no device plays: it keeps the
@@ -476,6 +481,8 @@ func (s *Device) startFallback(anchor time.Time, played uint64) *fallback {
 	buf := make([]float32, s.cfg.Block*s.cfg.Format.Channels)
 	go func() {
 		defer close(fb.done)
+		tick := time.NewTicker(s.period)
+		defer tick.Stop()
 		for {
 			// Render up to the wall clock (at most a block past it), also
 			// once more when told to stop, so a device taking over starts
@@ -495,7 +502,7 @@ func (s *Device) startFallback(anchor time.Time, played uint64) *fallback {
 			}
 			select {
 			case <-fb.quit:
-			case <-time.After(s.period):
+			case <-tick.C:
 			}
 		}
 	}()
@@ -510,7 +517,6 @@ func (fb *fallback) stop() {
 
 // add sums two devices' counters.
 func add(a, b audio.DeviceStats) audio.DeviceStats {
-	a.Blocks += b.Blocks
 	a.Played += b.Played
 	a.Underruns += b.Underruns
 	a.LateWakes += b.LateWakes

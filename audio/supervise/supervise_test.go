@@ -159,8 +159,14 @@ func TestUnpluggedCardIsRetriedWithBackoffAndFoundUnderANewName(t *testing.T) {
 		if back > time.Second+period {
 			t.Errorf("playing again %v after the card came back, want ≤ 1 s (the backoff cap)", back)
 		}
-		if h := s.Health(); h.Device != "USB Audio (hw:2,0)" {
+		h := s.Health()
+		if h.Device != "USB Audio (hw:2,0)" {
 			t.Errorf("playing on %q, want the card under its new name", h.Device)
+		}
+		// The outage runs from the last heartbeat, before the loss was
+		// detected (Stall periods), to the device playing again.
+		if out, min := h.Outage, time.Since(lost); out < min || out > min+11*period {
+			t.Errorf("outage %v, want the %v since the loss was detected plus up to Stall periods", out, min)
 		}
 		time.Sleep(time.Second)
 		checkPosition(t, e, "a second after the replug")
@@ -220,17 +226,20 @@ func TestFirstOpenErrorIsReturned(t *testing.T) {
 }
 
 func TestGateAllocatesNothing(t *testing.T) {
-	be := audiotest.NewBackend(format, block, "card")
-	s, _ := supervise.New(supervise.Config{Format: format, Block: block, Open: be.Open})
 	e := &engine{}
-	if err := s.Start(e); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := supervise.GateDevice(format, block, e)
 	out := make([]float32, block*format.Channels)
 	for _, gen := range []uint32{1, 7} { // the owner's gate renders; another's refuses
+		before := e.frames.Load()
 		if n := testing.AllocsPerRun(1000, func() { supervise.GateRender(s, gen, out) }); n != 0 {
 			t.Errorf("gate %d: %.1f allocations per Render, want 0", gen, n)
+		}
+		want := int64(0)
+		if gen == 1 {
+			want = 1001 * block // AllocsPerRun's warm-up run and its 1000
+		}
+		if got := e.frames.Load() - before; got != want {
+			t.Errorf("gate %d rendered %d frames, want %d", gen, got, want)
 		}
 	}
 }

@@ -46,12 +46,8 @@ func (w *audioWatch) check() supervise.Health {
 		fmt.Fprintf(w.e.stderr, "gridbox: audio device lost (%v); the music keeps time silently while gridbox reopens it\n", h.Err)
 	}
 	switch {
-	case h.State == supervise.Playing && h.Losses > was.Losses:
-		if was.State == supervise.Playing {
-			fmt.Fprintf(w.e.stderr, "gridbox: audio back on %s\n", h.Device)
-		} else {
-			fmt.Fprintf(w.e.stderr, "gridbox: audio back on %s after %.1f s\n", h.Device, was.LostFor.Seconds())
-		}
+	case h.State == supervise.Playing && (h.Losses > was.Losses || was.State != supervise.Playing):
+		fmt.Fprintf(w.e.stderr, "gridbox: audio back on %s after %.1f s\n", h.Device, h.Outage.Seconds())
 	case h.State == supervise.Lost && h.Tries == 1 && was.Tries == 0:
 		fmt.Fprintf(w.e.stderr, "gridbox: reopening the audio device failed (%v); trying again, at least once a second\n", h.TryErr)
 	case h.State == was.State:
@@ -59,8 +55,6 @@ func (w *audioWatch) check() supervise.Health {
 		fmt.Fprintf(w.e.stderr, "gridbox: the audio backend hung: %s; stopping so that systemd starts gridbox afresh\n", h.Call)
 	case h.State == supervise.Failed:
 		fmt.Fprintf(w.e.stderr, "gridbox: the audio backend can play again only in a new process (%v); stopping so that systemd starts gridbox afresh\n", h.TryErr)
-	case h.State == supervise.Playing:
-		fmt.Fprintf(w.e.stderr, "gridbox: audio back on %s after %.1f s\n", h.Device, was.LostFor.Seconds())
 	}
 	return h
 }

@@ -171,8 +171,9 @@ func cmdPlay(e *env, args []string) (err error) {
 		ctl.publish(now)
 		st.publish(now)
 		wd.check(now, ah.State != supervise.Hung && ah.State != supervise.Failed)
-		p.surface.Alert(safe || ah.State != supervise.Playing)
-		pn.beat(float64(p.session.Clock().Beat(now)), safe || ah.State != supervise.Playing)
+		alert := safe || ah.State != supervise.Playing
+		p.surface.Alert(alert)
+		pn.beat(float64(p.session.Clock().Beat(now)), alert)
 		sv.snapshot(p.session)
 		crash.survive(now, engine.Frame(*rate)*engine.Frame(safemode.Window/time.Second))
 		switch {
@@ -262,13 +263,13 @@ func (s *status) publish(now engine.Frame) {
 
 func (s *status) line() string {
 	ds, es := s.dev.Stats(), s.p.player.Stats()
-	audio := ""
+	warn := ""
 	if h := s.dev.Health(); h.State != supervise.Playing {
-		audio = "  NO AUDIO (" + h.State.String() + ")"
+		warn = "  NO AUDIO (" + h.State.String() + ")"
 	}
 	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d%s",
 		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), formatTempo(math.Float64frombits(s.tempo.Load())),
-		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, audio)
+		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, warn)
 }
 
 // run prints until done is closed.

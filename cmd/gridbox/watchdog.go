@@ -15,9 +15,12 @@ const watchdogPeriod = time.Second
 
 // watchdog speaks systemd's notify protocol (nothing happens outside
 // systemd): READY=1 once audio runs, then WATCHDOG=1 every watchdogPeriod,
-// but only while the engine's position moves, i.e. while audio is
-// healthy. A stalled device or render thread stops the pings, and systemd
-// restarts gridbox. The session goroutine calls check.
+// but only while the engine's position moves and the audio supervisor is
+// not hung or failed. A lost device does not stop them (the supervisor's
+// fallback clock keeps the position moving while it reopens the device); a
+// hung backend call, an opener asking for a new process or a stalled
+// render thread does, and systemd restarts gridbox. The session goroutine
+// calls check.
 type watchdog struct {
 	e        *env
 	last     time.Time
