@@ -688,7 +688,7 @@ func (s *Session) remove(x int, k actionKind) {
 
 func (s *Session) removeTag(x int, tag int32) {
 	s.filter(func(a *action) bool {
-		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actFollow)
+		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actFollow && a.kind != actRetime)
 	})
 }
 

@@ -683,3 +683,24 @@ func TestSetTempoKeepsTheBeats(t *testing.T) {
 		t.Errorf("one-shot stops %+v, want one at 96000", st)
 	}
 }
+
+// A loop stopped after a tempo change, before its realignment, leaves
+// nothing behind: the session is idle once the stop has happened, not only
+// after the realignment's frame (play's script end waits for Idle).
+func TestStopAfterSetTempoLeavesTheSessionIdle(t *testing.T) {
+	sg := song()
+	sg.Tracks[0].Clips[0].Length = 8 // a 2-bar loop: realigned at beat 8
+	s := NewSession(sg, &recorder{}, rate)
+	s.Press(0, 0, 0)
+	s.Advance(beats(1))
+	s.SetTempo(60, beats(1))
+	s.StopTrack(0, beats(1)) // at the next bar, beat 4
+	stop, ok := s.find(0, actStop, -1)
+	if !ok || stop >= s.clock.Frame(8) {
+		t.Fatalf("stop queued at %d (%v), want before beat 8", stop, ok)
+	}
+	s.Advance(stop + 1)
+	if s.Playing(0) >= 0 || !s.Idle() {
+		t.Errorf("after the stop at frame %d: playing %d, idle %v, agenda %+v; want idle", stop, s.Playing(0), s.Idle(), s.agenda)
+	}
+}
