@@ -151,16 +151,15 @@ type Watcher struct {
 	logMu    sync.Mutex
 
 	// The rest belongs to the watcher goroutine.
-	entries    map[string]*entry
-	order      []string      // IDs the last scan found, in scan order
-	last       [][]Device    // what each scan found when it last worked
-	scanErr    []string      // each scan's last logged error; "" while it works
-	opening    []*opening    // opens not yet announced, in the order they started
-	batch      int           // counts scans; the opens one scan starts share it
-	announced  chan struct{} // closed once the newest Attached or Detached is sent
-	live       int           // forwarders that have not yet reported on detached
-	closers    sync.WaitGroup
-	forwarders sync.WaitGroup
+	entries   map[string]*entry
+	order     []string      // IDs the last scan found, in scan order
+	last      [][]Device    // what each scan found when it last worked
+	scanErr   []string      // each scan's last logged error; "" while it works
+	opening   []*opening    // opens not yet announced, in the order they started
+	batch     int           // counts scans; the opens one scan starts share it
+	announced chan struct{} // closed once the newest Attached or Detached is sent
+	live      int           // forwarders that have not yet reported on detached
+	closers   sync.WaitGroup
 }
 
 // entry is the watcher's record of one ID.
@@ -489,7 +488,7 @@ func (w *Watcher) finish(o *opening) {
 	w.announced = mine
 	w.live++
 	w.publish() // so Devices says open by the time Attached arrives
-	w.forwarders.Go(func() { w.forward(a, prev, mine) })
+	go w.forward(a, prev, mine)
 }
 
 // forward is a controller's forwarder goroutine. Its Attached follows the
@@ -508,8 +507,8 @@ func (w *Watcher) forward(a *attachment, prev <-chan struct{}, mine chan<- struc
 	a.close(ErrGone)
 	w.detached <- a
 	<-a.unlisted
-	w.events <- Event{Kind: Detached, ID: a.id, C: a.c, Err: a.reason()}
 	<-a.prev
+	w.events <- Event{Kind: Detached, ID: a.id, C: a.c, Err: a.reason()}
 	close(a.next)
 }
 
@@ -574,7 +573,7 @@ func (w *Watcher) shutdown() {
 	for w.live > 0 {
 		w.unlist(<-w.detached)
 	}
-	w.forwarders.Wait()
+	<-w.announced // the chain's last link: every event has been sent
 	close(w.events)
 }
 
