@@ -46,8 +46,9 @@ const FrameRate = 40
 // ticks are at most this late.
 const tickEvery = 5 * time.Millisecond
 
-// NewLEDs returns an LED carrier; onError (may be nil) hears Flush errors
-// other than a closed controller.
+// NewLEDs returns an LED carrier; onError (may be nil) hears the errors of
+// the controllers' Flush, Beat, ScrollText and StopText, on the LED
+// goroutine.
 func NewLEDs(onError func(grid.Controller, error)) *LEDs {
 	return &LEDs{latest: map[grid.Controller]*lights{}, wake: make(chan struct{}, 1), onError: onError}
 }

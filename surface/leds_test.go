@@ -144,7 +144,8 @@ func TestLEDsAnnounceOnce(t *testing.T) {
 	for range 5 {
 		l.Publish(g.u, 0, 0, 2)
 	}
-	time.Sleep(20 * time.Millisecond)
+	n := a.Flushes() // two more: at least one whole pass after the publishes
+	waitFor(t, "a pass after the publishes", func() bool { return a.Flushes() >= n+2 })
 	if ts, _ := a.seen(); len(ts) != 1 || ts[0] != "10.0.0.7 Demo" {
 		t.Errorf("a scrolled %q, want the text once", ts)
 	}

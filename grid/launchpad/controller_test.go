@@ -169,14 +169,7 @@ func TestControllerWriteError(t *testing.T) {
 			if err := c.Flush(); !errors.Is(err, launchpadtest.ErrWrite) {
 				t.Fatalf("Flush with a failing write: %v", err)
 			}
-			next := launchpad.NewFrame(m)
-			for b, l := range frame {
-				next.Set(lp(b), toLight(l))
-			}
-			full := 0
-			for _, msg := range launchpad.NewEncoder(m).Encode(nil, next) {
-				full += len(msg)
-			}
+			full := fullBytes(m, frame)
 			w := d.Writes()
 			if err := c.Flush(); err != nil {
 				t.Fatal(err)
