@@ -298,6 +298,31 @@ func TestStateIsSavedAndResumed(t *testing.T) {
 	}
 }
 
+// A config's [state] dir keeps the state there, not beside the set (a set
+// folder the service may not write in), and the next play resumes it.
+func TestStateDirFromTheConfig(t *testing.T) {
+	set := clickSet(t, "")
+	perf := filepath.Join(filepath.Dir(set), "launch.perf")
+	writeFile(t, perf, "0b press 0 0\n")
+	dir := filepath.Join(t.TempDir(), "state")
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	writeFile(t, cfg, "[state]\ndir = \""+dir+"\"\n")
+	if c, _, stderr := gridbox(t, "play", set, "--config", cfg, "--audio", "null", "--events", perf, "--seconds", "0.5"); c != 0 {
+		t.Fatalf("first play: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(set), ".gridbox-state")); err == nil {
+		t.Error("state saved beside the set too")
+	}
+	gens, _ := filepath.Glob(filepath.Join(dir, "click.toml-*.*.state"))
+	if len(gens) == 0 {
+		t.Fatalf("no state generation in the configured folder %s", dir)
+	}
+	c, _, stderr := gridbox(t, "play", set, "--config", cfg, "--audio", "null", "--seconds", "0.5")
+	if c != 0 || !strings.Contains(stderr, "resumed the state") || !strings.Contains(stderr, "peak voices 1") {
+		t.Errorf("second play did not resume the clip: exit %d\n%s", c, stderr)
+	}
+}
+
 // A footswitch pin this machine does not have is a config error naming
 // the line, not a crash; with no pins configured nothing is opened.
 func TestMissingPinIsAConfigError(t *testing.T) {

@@ -85,7 +85,7 @@ func cmdPlay(e *env, args []string) (err error) {
 	var sv *saver
 	if !safe {
 		rememberSet(e, cfg, setFile)
-		sv = openState(e, setFile, p)
+		sv = openState(e, setFile, cfg.State.Dir, p)
 	}
 	f := audio.Format{SampleRate: *rate, Channels: 2}
 	open, err := audioOpener(*backend, *device, f, *block, *lead)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"path/filepath"
 	"time"
 
@@ -45,16 +46,24 @@ type saver struct {
 	errors int
 }
 
-// openState opens the state store beside set file and applies its newest
+// openState opens set file's state store (in stateDir, the config's
+// [state] dir, or beside the set when that is "") and applies its newest
 // valid generation to p's session (mixer strips now, clips from the first
 // bar). Problems are reported, never fatal: a set plays without its state.
-func openState(e *env, file string, p *performer) *saver {
+func openState(e *env, file, stateDir string, p *performer) *saver {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "gridbox: state: %v\n", err)
 		return nil
 	}
 	dir, name := state.ForSet(abs)
+	if stateDir != "" {
+		// One folder for the states of every set played: the set's path
+		// tells apart sets of the same file name.
+		h := fnv.New32a()
+		h.Write([]byte(abs))
+		dir, name = stateDir, fmt.Sprintf("%s-%08x", name, h.Sum32())
+	}
 	st, err := state.Open(dir, name, state.Options{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "gridbox: state not saved: %v\n", err)

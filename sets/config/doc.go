@@ -138,10 +138,12 @@
 // # [state]: where state is kept
 //
 //	dir  string  the folder for the state files of the set being played
-//	             (a read-only set folder needs this). Default "": beside
-//	             the set file, where package sets/state keeps it (the
-//	             folder .gridbox-state in the set's folder). The "last"
-//	             file is not a set's state: it lives in LastDir.
+//	             (a read-only set folder needs this); each set's are named
+//	             after its file name and a hash of its path, so sets of one
+//	             name do not mix. Default "": beside the set file, where
+//	             package sets/state keeps it (the folder .gridbox-state in
+//	             the set's folder). The "last" file is not a set's state:
+//	             it lives in LastDir.
 //
 // # The last-set file
 //
