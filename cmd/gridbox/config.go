@@ -14,10 +14,14 @@ import (
 	"gridbox/sets/config"
 )
 
-// applyConfig reads the config file ("" = none: defaults) and gives the
-// audio flags its values where the command line did not set them.
+// applyConfig reads the config file ("": the user's, config.Path(false),
+// if there is one; else the defaults) and gives the audio flags its values
+// where the command line did not set them.
 func applyConfig(fs *flag.FlagSet, file string, device *string, rate, block, lead *int) (*config.Config, error) {
 	cfg := config.Default()
+	if file == "" {
+		file = config.Path(false) // Load returns the defaults when it is missing
+	}
 	if file != "" {
 		c, err := config.Load(file)
 		if err != nil {

@@ -177,6 +177,7 @@ type child struct {
 // waits until it says it plays.
 func startChild(t *testing.T, state, args string, env ...string) *child {
 	t.Helper()
+	isolate(t)
 	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestHelperPlay$"), playing: make(chan struct{}), done: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), append([]string{"GRIDBOX_HELPER_PLAY=1", "XDG_STATE_HOME=" + state, "GRIDBOX_ARGS=" + args}, env...)...)
 	pr, pw, err := os.Pipe()
@@ -320,6 +321,22 @@ func TestStateDirFromTheConfig(t *testing.T) {
 	c, _, stderr := gridbox(t, "play", set, "--config", cfg, "--audio", "null", "--seconds", "0.5")
 	if c != 0 || !strings.Contains(stderr, "resumed the state") || !strings.Contains(stderr, "peak voices 1") {
 		t.Errorf("second play did not resume the clip: exit %d\n%s", c, stderr)
+	}
+}
+
+// Without --config, play reads the user's config file when there is one
+// ($XDG_CONFIG_HOME/gridbox/config.toml), and plays on defaults when not.
+func TestPlayReadsTheUserConfig(t *testing.T) {
+	isolate(t)
+	set := clickSet(t, "")
+	if c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--seconds", "0.2"); c != 0 {
+		t.Fatalf("no user config: exit %d: %s", c, stderr)
+	}
+	cfg := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "gridbox", "config.toml")
+	writeFile(t, cfg, "[audio]\nrate = 1\n")
+	c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--seconds", "0.2")
+	if c != 1 || !strings.Contains(stderr, cfg+":2:8: audio.rate 1 is out of range") {
+		t.Errorf("a bad user config: exit %d: %q; want it reported", c, stderr)
 	}
 }
 

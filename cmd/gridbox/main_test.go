@@ -27,9 +27,23 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // output.
 func gridbox(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	isolate(t)
 	var o, e bytes.Buffer
 	code = run(args, &env{stdout: &o, stderr: &e})
 	return code, o.String(), e.String()
+}
+
+// isolate points the user's config and state folders at the test's own,
+// unless the test already did: play reads ~/.config/gridbox/config.toml
+// and remembers the last set in ~/.local/state/gridbox, and a test must
+// neither read the developer's nor overwrite them.
+func isolate(t *testing.T) {
+	t.Helper()
+	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME"} {
+		if !strings.HasPrefix(os.Getenv(v), os.TempDir()) {
+			t.Setenv(v, t.TempDir())
+		}
+	}
 }
 
 // writeWAV writes a mono 16-bit... no: a float WAV of data at rate.

@@ -36,7 +36,7 @@ func cmdPlay(e *env, args []string) (err error) {
 	seconds := fs.Float64("seconds", 0, "stop after `N` seconds (0: run until the script ends or a signal)")
 	verbose := fs.Bool("verbose", false, "on an audio error, also print what ALSA, JACK or PulseAudio said")
 	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
-	configFile := fs.String("config", "", "read the audio settings, the set (a path or \"last\"), controllers to ignore and pins from `config.toml`; flags given override it")
+	configFile := fs.String("config", "", "read the audio settings, the set (a path or \"last\"), controllers to ignore and pins from `config.toml` (default: ~/.config/gridbox/config.toml, if there is one); flags given override it")
 	pos, err := parseRange(fs, args, 0, 1)
 	if err != nil {
 		return err

@@ -200,6 +200,7 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 	set := clickSet(t, "")
 	script := filepath.Join(filepath.Dir(set), "click.perf")
 	writeFile(t, script, "0b scene 0\n")
+	isolate(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), runChildEnv+"=play|"+set+"|--events|"+script+"|--seconds|3|--audio|portaudio",
 		"JACK_DEFAULT_SERVER="+name, "JACK_NO_START_SERVER=1")
@@ -294,6 +295,7 @@ func TestJACKServerDeath(t *testing.T) {
 			os.Remove(f)
 		}
 	})
+	isolate(t)
 	state := t.TempDir()
 	set := clickSet(t, "")
 	script := filepath.Join(filepath.Dir(set), "click.perf")
