@@ -1,18 +1,29 @@
 package engine
 
+import "math"
+
 // Op says what a Command does.
 type Op uint8
 
 const (
 	OpNone Op = iota
-	// PlayClip starts Sample on Track at At as clip Clip: with Loop, it
-	// restarts every LoopLen frames (LoopLen is 32.32 fixed point, so loops
-	// stay on a fractional-frame musical grid without drift); positions past
-	// the sample's end are silence. Offset starts it that many frames into
-	// the clip (legato). Gain is linear.
+	// PlayClip starts Sample on Track at At as clip Clip, at full level:
+	// with Loop, it restarts every LoopLen frames (LoopLen is 32.32 fixed
+	// point, so loops stay on a fractional-frame musical grid without
+	// drift); positions past the sample's end are silence. A restart that
+	// is not seamless in the sample (it goes on past the loop end at another
+	// level than it starts at) crossfades over LoopFade frames; a seamless
+	// one is exact. Start is the position to start at (32.32 frames; legato
+	// starts mid-clip). With Legato, the track's sounding clip voices hand
+	// over to it with a crossfade of LegatoTime from At. Gain is linear.
 	PlayClip
-	// Stop fades out Track's voices of clip Clip at At (Clip < 0: every clip
-	// voice and every gated note voice on the track).
+	// Stop silences Track's voices of clip Clip (Clip < 0: every clip voice
+	// and every gated note voice on the track) at At: their fade-out ends at
+	// At, so nothing of them sounds from At on (send it at least FadeTime
+	// ahead; a voice that falls silent at At anyway, such as a loop whose
+	// sample ends at its loop end, ends there without a fade). With Now the
+	// fade starts at At instead: for stops not known ahead (no
+	// quantization, the panic button).
 	Stop
 	// NoteOn plays Key at velocity Vel on Track with instrument Instrument.
 	NoteOn
@@ -27,21 +38,32 @@ const (
 type Command struct {
 	At         Frame
 	LoopLen    uint64 // PlayClip: loop length in frames, 32.32 fixed point
-	Offset     int64  // PlayClip: frames into the clip to start at
+	Start      int64  // PlayClip: position in the clip at At, 32.32 frames (see Position)
 	Sample     int32  // PlayClip: index into Bank.Samples
 	Instrument int32  // NoteOn: index into Bank.Instruments
 	Clip       int32  // the caller's tag for the clip, echoed in events
+	LoopFade   int32  // PlayClip: crossfade frames at a restart that is not seamless; 0 = none
 	Gain       float32
 	Pan        float32
 	Track      int16
 	Op         Op
 	Key, Vel   uint8
 	Loop, Mute bool
+	Legato     bool // PlayClip: take over from the track's clip with a crossfade
+	Now        bool // Stop: fade from At, not up to it
 }
 
 // MaxLoopFrames is the longest loop a Command can carry (about 12 hours at
 // 48 kHz); LoopFrames clamps longer ones.
 const MaxLoopFrames = 1<<31 - 1
+
+// Position converts a position in a clip, in (fractional) frames, to
+// Command.Start. At natural speed a voice plays the sample frame nearest
+// its position, so a position may be up to half a frame before the clip's
+// start: the clip's first frame then plays at At.
+func Position(frames float64) int64 {
+	return int64(math.Round(max(-0.5, min(frames, MaxLoopFrames)) * (1 << 32)))
+}
 
 // LoopFrames converts a loop length in (fractional) frames to Command.LoopLen.
 func LoopFrames(frames float64) uint64 {

@@ -95,7 +95,8 @@ func TestLoopIsSeamless(t *testing.T) {
 
 func TestFractionalLoopStaysOnGrid(t *testing.T) {
 	// A 1-bar loop at 127.3 BPM is 90494.89... frames: loop k must restart at
-	// frame ceil(k*L) after the start, forever, without drift.
+	// the frame nearest k*L after the start (where the sequencer's clock
+	// puts beat 4k), forever, without drift.
 	L := 4 * 60 / 127.3 * rate
 	data := make([]float32, 100000)
 	for i := range data {
@@ -108,7 +109,7 @@ func TestFractionalLoopStaysOnGrid(t *testing.T) {
 	k := 0
 	for f := 0; f < len(out)/2; f++ {
 		if out[2*f] == 1 {
-			want := int(math.Ceil(float64(k) * L))
+			want := int(math.Round(float64(k) * L))
 			if f != want {
 				t.Fatalf("restart %d at frame %d, want %d", k, f, want)
 			}
@@ -199,32 +200,39 @@ func TestVolumeChangeRamps(t *testing.T) {
 }
 
 func TestStopFadesOutWithinFadeTime(t *testing.T) {
-	p := newPlayer(t, &Bank{Samples: []*audio.Buffer{constant(rate, 0.5)}}, 1)
-	send(t, p, Command{Op: PlayClip, Sample: 0, Gain: 1, Clip: 7, Loop: true, LoopLen: LoopFrames(rate)},
-		Command{Op: Stop, At: 2000, Clip: 7})
-	out := render(p, 4000, 100)
 	fade := int(framesOf(rate, FadeTime))
 	if fade > rate/100 {
 		t.Fatalf("fade is %d frames, more than 10 ms", fade)
 	}
-	if out[2*1999] != 0.5 || out[2*(2000+fade)] != 0 {
-		t.Fatalf("fade: before %v after %v", out[2*1999], out[2*(2000+fade)])
-	}
-	if got, limit := maxStep(out, 0), 0.5/float64(fade)*1.01; got > limit {
-		t.Fatalf("largest step %v > %v: the stop clicks", got, limit)
-	}
-	var stopped Frame = -1
-	for {
-		e, ok := p.PollEvent()
-		if !ok {
-			break
+	// A stop known ahead fades out up to its frame; one that is not (Now)
+	// fades out from it.
+	for _, c := range []struct {
+		now        bool
+		from, upto int // the fade's first frame and the first silent one
+	}{{false, 2000 - fade, 2000}, {true, 2000, 2000 + fade}} {
+		p := newPlayer(t, &Bank{Samples: []*audio.Buffer{constant(rate, 0.5)}}, 1)
+		send(t, p, Command{Op: PlayClip, Sample: 0, Gain: 1, Clip: 7, Loop: true, LoopLen: LoopFrames(rate)},
+			Command{Op: Stop, At: 2000, Clip: 7, Now: c.now})
+		out := render(p, 4000, 100)
+		if out[2*(c.from-1)] != 0.5 || out[2*c.from] != 0.5 || out[2*(c.from+1)] >= 0.5 || out[2*(c.upto-1)] == 0 || out[2*c.upto] != 0 {
+			t.Fatalf("now=%v: fade from %d to %d: %v", c.now, c.from, c.upto, out[2*(c.from-1):2*(c.upto+1)])
 		}
-		if e.Kind == EvStopped && e.Clip == 7 {
-			stopped = e.Frame
+		if got, limit := maxStep(out, 0), 0.5/float64(fade)*1.01; got > limit {
+			t.Fatalf("now=%v: largest step %v > %v: the stop clicks", c.now, got, limit)
 		}
-	}
-	if stopped < 2000 || stopped > Frame(2000+fade+100) {
-		t.Fatalf("EvStopped at %d", stopped)
+		var stopped Frame = -1
+		for {
+			e, ok := p.PollEvent()
+			if !ok {
+				break
+			}
+			if e.Kind == EvStopped && e.Clip == 7 {
+				stopped = e.Frame
+			}
+		}
+		if stopped != Frame(c.upto) {
+			t.Fatalf("now=%v: EvStopped at %d, want %d", c.now, stopped, c.upto)
+		}
 	}
 }
 
@@ -247,7 +255,7 @@ func TestLimiterNeverExceedsFullScale(t *testing.T) {
 func TestEventsReportQueuedStartedLoopedStopped(t *testing.T) {
 	p := newPlayer(t, &Bank{Samples: []*audio.Buffer{constant(100, 0.5)}}, 2)
 	send(t, p, Command{Op: PlayClip, At: 50, Sample: 0, Gain: 1, Clip: 3, Track: 1, Loop: true, LoopLen: LoopFrames(100)},
-		Command{Op: Stop, At: 260, Clip: -1, Track: 1})
+		Command{Op: Stop, At: 700, Clip: -1, Track: 1})
 	render(p, 1000, 64)
 	var got []Event
 	for {
@@ -262,8 +270,10 @@ func TestEventsReportQueuedStartedLoopedStopped(t *testing.T) {
 		{Kind: EvStarted, Track: 1, Clip: 3, Frame: 50},
 		{Kind: EvLooped, Track: 1, Clip: 3, Frame: 150},
 		{Kind: EvLooped, Track: 1, Clip: 3, Frame: 250},
+		{Kind: EvLooped, Track: 1, Clip: 3, Frame: 350},
+		{Kind: EvLooped, Track: 1, Clip: 3, Frame: 450}, // then it fades out (from 460): no more
+		{Kind: EvStopped, Track: 1, Clip: 3, Frame: 700},
 	}
-	want = append(want, Event{Kind: EvStopped, Track: 1, Clip: 3, Frame: 260 + Frame(framesOf(rate, FadeTime))})
 	if len(got) != len(want) {
 		t.Fatalf("events %+v", got)
 	}

@@ -11,10 +11,13 @@ const Never Frame = 1<<63 - 1
 
 // Sound timing constants, documented in the package doc.
 const (
-	RampTime  = 5 * time.Millisecond  // volume/pan/mute changes
-	FadeTime  = 5 * time.Millisecond  // stops
-	StealTime = 2 * time.Millisecond  // stolen voices
-	limitRel  = 50 * time.Millisecond // master limiter release
+	RampTime  = 5 * time.Millisecond // volume/pan/mute changes
+	FadeTime  = 5 * time.Millisecond // stops
+	StealTime = 2 * time.Millisecond // stolen voices
+	// LegatoTime is the crossfade of a legato switch, and the default
+	// crossfade of a loop restart that is not seamless.
+	LegatoTime = 5 * time.Millisecond
+	limitRel   = 50 * time.Millisecond // master limiter release
 )
 
 func framesOf(rate int, d time.Duration) int32 {

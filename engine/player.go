@@ -6,6 +6,14 @@ import (
 	"sync/atomic"
 )
 
+// pending is a command waiting for the frame it is due, which is earlier
+// than its At for a Stop known ahead.
+type pending struct {
+	Command
+	due Frame
+	seq uint64 // send order
+}
+
 // Config sizes a Player. Everything is allocated in New; nothing grows later.
 type Config struct {
 	Rate     int // frames per second
@@ -27,6 +35,7 @@ func DefaultConfig(rate, tracks int) Config {
 type Stats struct {
 	Position   Frame  // frames rendered
 	Voices     int    // sounding now
+	Pending    int    // commands received and waiting for their frame
 	PeakVoices int    // most ever sounding at once
 	Steals     uint64 // voices taken from the oldest playing one
 	Late       uint64 // commands applied after their frame
@@ -46,7 +55,7 @@ type Player struct {
 	cmds   ring[Command]
 	events ring[Event]
 
-	pending    []Command // sorted by At, stable; live part is pending[ph:pn]
+	pending    []pending // sorted by due, stable; live part is pending[ph:pn]
 	ph, pn     int
 	voices     []voice // pool, then steal tails
 	pool       int
@@ -56,15 +65,18 @@ type Player struct {
 	tracks     []track
 	bus        []float32 // Tracks × MaxBlock stereo frames
 	nextID     uint64
+	seq        uint64 // commands drained
 	now        Frame
 	limGain    float32
 	limCoef    float32
 	fadeFrames int32
 	stealFrms  int32
+	xfadeFrms  int32
 	rampFrames int32
 
 	pos        atomic.Int64
 	nVoices    atomic.Int64
+	nPending   atomic.Int64
 	peak       atomic.Int64
 	steals     atomic.Uint64
 	late       atomic.Uint64
@@ -88,7 +100,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 	tails := max(16, cfg.Voices/8)
 	p := &Player{
 		rate: cfg.Rate, maxBlock: cfg.MaxBlock, bank: bank,
-		pending:    make([]Command, max(cfg.Pending, 16)),
+		pending:    make([]pending, max(cfg.Pending, 16)),
 		voices:     make([]voice, cfg.Voices+tails),
 		pool:       cfg.Voices,
 		free:       make([]int32, 0, cfg.Voices),
@@ -100,6 +112,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 		limCoef:    float32(math.Exp(-1 / (limitRel.Seconds() * float64(cfg.Rate)))),
 		fadeFrames: framesOf(cfg.Rate, FadeTime),
 		stealFrms:  framesOf(cfg.Rate, StealTime),
+		xfadeFrms:  framesOf(cfg.Rate, LegatoTime),
 		rampFrames: framesOf(cfg.Rate, RampTime),
 	}
 	p.cmds.init(max(cfg.Commands, 16))
@@ -143,6 +156,11 @@ func (p *Player) PollEvent() (Event, bool) { return p.events.pop() }
 // Position returns the number of frames rendered so far.
 func (p *Player) Position() Frame { return Frame(p.pos.Load()) }
 
+// StopLead returns how far ahead of its frame a Stop must be sent for its
+// fade to end there: FadeTime in frames. The session is committed at least
+// this far ahead of what is rendered.
+func (p *Player) StopLead() Frame { return Frame(p.fadeFrames) }
+
 // Rate returns the player's frame rate.
 func (p *Player) Rate() int { return p.rate }
 
@@ -154,6 +172,7 @@ func (p *Player) Stats() Stats {
 	return Stats{
 		Position:   p.Position(),
 		Voices:     int(p.nVoices.Load()),
+		Pending:    int(p.nPending.Load()),
 		PeakVoices: int(p.peak.Load()),
 		Steals:     p.steals.Load(),
 		Late:       p.late.Load(),

@@ -26,18 +26,14 @@ func (p *Player) renderBlock(out []float32) {
 	off := 0
 	for {
 		at := start + Frame(off)
-		for p.ph < p.pn && p.pending[p.ph].At <= at {
+		for p.ph < p.pn && p.pending[p.ph].due <= at {
 			c := p.pending[p.ph]
 			p.ph++
-			if c.At < at {
-				p.late.Add(1)
-				p.emit(Event{Kind: EvLate, Track: c.Track, Clip: c.Clip, Frame: at})
-			}
-			p.apply(&c, at)
+			p.apply(&c.Command, c.seq, at)
 		}
 		next := n
-		if p.ph < p.pn && p.pending[p.ph].At < end {
-			next = int(p.pending[p.ph].At - start)
+		if p.ph < p.pn && p.pending[p.ph].due < end {
+			next = int(p.pending[p.ph].due - start)
 		}
 		if next > off {
 			p.mix(out[2*off:2*next], at)
@@ -57,13 +53,16 @@ func (p *Player) renderBlock(out []float32) {
 	p.pos.Store(int64(end))
 	nv := int64(len(p.act))
 	p.nVoices.Store(nv)
+	p.nPending.Store(int64(p.pn - p.ph))
 	if nv > p.peak.Load() {
 		p.peak.Store(nv)
 	}
 }
 
 // drain moves every queued command into the pending array, kept sorted by
-// frame (stable, so equal frames keep send order).
+// the frame each is due (stable, so equal frames keep send order). A Stop
+// known ahead is due a fade's length before its frame, so that the fade
+// ends there.
 func (p *Player) drain() {
 	for {
 		c, ok := p.cmds.pop()
@@ -79,12 +78,17 @@ func (p *Player) drain() {
 			p.pn -= p.ph
 			p.ph = 0
 		}
+		due := c.At
+		if c.Op == Stop && !c.Now {
+			due -= Frame(p.fadeFrames)
+		}
 		i := p.pn
-		for i > p.ph && p.pending[i-1].At > c.At {
+		for i > p.ph && p.pending[i-1].due > due {
 			p.pending[i] = p.pending[i-1]
 			i--
 		}
-		p.pending[i] = c
+		p.seq++
+		p.pending[i] = pending{Command: c, due: due, seq: p.seq}
 		p.pn++
 		if c.Op == PlayClip {
 			p.emit(Event{Kind: EvQueued, Track: c.Track, Clip: c.Clip, Frame: c.At})
@@ -92,31 +96,53 @@ func (p *Player) drain() {
 	}
 }
 
-// apply carries out c at frame at (the start of the segment it begins).
-func (p *Player) apply(c *Command, at Frame) {
+// apply carries out c, the seq'th command sent, at frame at (the start of
+// the segment it begins).
+func (p *Player) apply(c *Command, seq uint64, at Frame) {
 	if int(c.Track) < 0 || int(c.Track) >= len(p.tracks) {
 		return
+	}
+	// A Stop known ahead is late when its frame has come; others when it
+	// has passed.
+	if late := c.At < at || (c.Op == Stop && !c.Now && c.At <= at); late {
+		p.late.Add(1)
+		p.emit(Event{Kind: EvLate, Track: c.Track, Clip: c.Clip, Frame: at})
 	}
 	switch c.Op {
 	case PlayClip:
 		if c.Sample < 0 || int(c.Sample) >= len(p.bank.Samples) {
 			return
 		}
+		end, cut := p.stopped(c.Track, c.Clip, false, seq, at)
+		if cut {
+			return // stopped at its first frame: it never sounds
+		}
 		v := p.alloc(at)
 		b := p.bank.Samples[c.Sample]
 		v.data, v.pcm, v.ch, v.frames = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames())
 		v.step, v.gain, v.clip, v.track, v.gate = one, c.Gain, c.Clip, c.Track, false
-		v.loopLen = 0
 		if c.Loop {
 			v.loopLen = max(c.LoopLen, one)
+			// A crossfade longer than a quarter of the loop would overlap the next.
+			v.xfade = int32(min(uint64(max(c.LoopFade, 0)), v.loopLen>>34))
 		}
-		// A late start begins where it would have been by now, so a loop
-		// stays on the grid with the other tracks.
-		v.phase = uint64(max(c.Offset, 0)+int64(at-c.At)) << 32
+		// At natural speed a voice plays the frame nearest its position: its
+		// phase runs half a frame ahead, and frame phase>>32 plays. Loops
+		// then restart on the frame nearest their exact length, where the
+		// sequencer's clock rounds beats to frames. A late start begins
+		// where it would have been by now, so a loop stays on the grid with
+		// the other tracks.
+		v.phase = uint64(max(c.Start+half, 0)) + uint64(at-c.At)<<32
 		if v.loopLen != 0 {
 			v.phase %= v.loopLen
 		}
 		p.tracks[c.Track].voices++
+		if end > 0 {
+			v.endIn(end, p.fadeFrames)
+		}
+		if c.Legato {
+			p.takeOver(v)
+		}
 		p.emit(Event{Kind: EvStarted, Track: c.Track, Clip: c.Clip, Frame: at})
 	case NoteOn:
 		if c.Instrument < 0 || int(c.Instrument) >= len(p.bank.Instruments) {
@@ -129,14 +155,20 @@ func (p *Player) apply(c *Command, at Frame) {
 			if c.Key < z.Low || c.Key > z.High {
 				continue
 			}
+			end, cut := p.stopped(c.Track, -1, z.Gate, seq, at)
+			if cut {
+				continue
+			}
 			v := p.alloc(at)
 			b := p.bank.Samples[z.Sample]
 			v.data, v.pcm, v.ch, v.frames = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames())
 			v.step = pitchStep(int(c.Key) - int(z.Root))
 			v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
 			v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
-			v.loopLen, v.phase = 0, 0
 			p.tracks[c.Track].voices++
+			if end > 0 {
+				v.endIn(end, p.fadeFrames)
+			}
 		}
 	case NoteOff:
 		for _, i := range p.act {
@@ -146,17 +178,56 @@ func (p *Player) apply(c *Command, at Frame) {
 			}
 		}
 	case Stop:
+		d := int32(min(max(c.At-at, 0), Frame(p.fadeFrames)))
 		for _, i := range p.act {
 			v := &p.voices[i]
-			if v.track != c.Track {
+			if v.track != c.Track || !stops(c.Clip, v.clip, v.gate) {
 				continue
 			}
-			if (v.clip >= 0 && (c.Clip < 0 || v.clip == c.Clip)) || (c.Clip < 0 && v.clip < 0 && v.gate) {
+			if c.Now || d == 0 {
 				v.startFade(p.fadeFrames)
+			} else {
+				v.endIn(d, p.fadeFrames)
 			}
+		}
+		if !c.Now && d > 0 {
+			// Voices that start before At (within the fade) end there too.
+			tr := &p.tracks[c.Track]
+			tr.endAt, tr.endClip, tr.endSeq = c.At, c.Clip, seq
 		}
 	case SetTrack:
 		p.tracks[c.Track].setTarget(c.Gain, c.Pan, c.Mute, p.rampFrames)
+	}
+}
+
+// stops reports whether a Stop for clip stop (< 0: all) applies to a voice
+// of clip (< 0 for notes, gated or not): clip voices, and gated notes when
+// the whole track stops.
+func stops(stop, clip int32, gate bool) bool {
+	return (clip >= 0 && (stop < 0 || clip == stop)) || (stop < 0 && clip < 0 && gate)
+}
+
+// stopped says how a voice of clip (gate: a gated note) on track, the
+// seq'th command, starting at frame at, meets a Stop known ahead that was
+// applied before it began (its fade starts before its frame): when the
+// voice starts before the Stop's frame, or at it but was sent first, it
+// must end there, in end frames, or not sound at all (cut).
+func (p *Player) stopped(track int16, clip int32, gate bool, seq uint64, at Frame) (end int32, cut bool) {
+	tr := &p.tracks[track]
+	if !stops(tr.endClip, clip, gate) || at > tr.endAt || (at == tr.endAt && seq > tr.endSeq) {
+		return 0, false
+	}
+	return int32(tr.endAt - at), at == tr.endAt
+}
+
+// takeOver crossfades the clip voices sounding on v's track into v, which
+// starts now: a legato switch.
+func (p *Player) takeOver(v *voice) {
+	for _, i := range p.act {
+		old := &p.voices[i]
+		if old != v && old.track == v.track && old.clip >= 0 && !old.ending() {
+			v.takeOver(old, p.xfadeFrms)
+		}
 	}
 }
 
@@ -215,7 +286,7 @@ func (p *Player) alloc(at Frame) *voice {
 	}
 	p.nextID++
 	v := &p.voices[slot]
-	*v = voice{id: p.nextID, fadeN: -1}
+	*v = voice{id: p.nextID, env: envelope{n: -1}, endN: -1}
 	return v
 }
 

@@ -9,6 +9,12 @@ type track struct {
 	left       int32 // ramp frames still to go
 	voices     int32 // voices sounding on this track
 	busy       bool  // the bus holds audio for the segment being mixed
+	// The latest Stop known ahead, the endSeq'th command: voices of clip
+	// endClip (< 0: all) starting before endAt (or at it, sent before the
+	// Stop) end there too.
+	endAt   Frame
+	endSeq  uint64
+	endClip int32
 }
 
 // setTarget starts a ramp to gain/pan/mute lasting frames frames, or, when

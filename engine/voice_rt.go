@@ -1,6 +1,11 @@
 package engine
 
-const one = 1 << 32 // 1.0 in 32.32 fixed point
+import "math"
+
+const (
+	one  = 1 << 32 // 1.0 in 32.32 fixed point
+	half = one / 2
+)
 
 // voice plays one sample: an audio clip (step 1.0, maybe looping) or a note
 // (any step, linear interpolation). Positions are 32.32 fixed point frames.
@@ -11,109 +16,214 @@ type voice struct {
 	phase   uint64    // position in the sample (and in the loop), 32.32
 	step    uint64    // advance per output frame, 32.32
 	loopLen uint64    // loop length, 32.32; 0 = no loop
+	tailPh  uint64    // the previous pass's position while a wrap crossfades
 	id      uint64    // start order, for oldest-first stealing
 	gain    float32
-	fade    float32 // current fade gain while fading
-	fadeD   float32 // fade decrement per frame
-	fadeN   int32   // frames of fade left; -1 = not fading
-	clip    int32   // clip tag, -1 for notes
+	env     envelope // fade in or out; env.n < 0 when none
+	tail    envelope // the previous pass fading out after a wrap; tail.n <= 0 when none
+	xfade   int32    // crossfade frames at a wrap that is not seamless; 0 = hard wraps
+	endN    int32    // frames until the voice ends without a fade; -1 = none
+	clip    int32    // clip tag, -1 for notes
 	track   int16
 	ch      uint8
 	key     uint8
 	gate    bool // note voices: fades at note-off
 }
 
+// envelope is a gain curve over len frames: a fade in (0 to 1) or out (top
+// to 0), linear for a plain fade out, else one side of a crossfade. rho is
+// the correlation of the two signals a crossfade joins: 1 gives gains whose
+// sum is 1 (right for like material: two clips of one sample in step); 0
+// gives equal power (right for unrelated material); in between, the gains
+// keep the power of the sum constant for that correlation.
+type envelope struct {
+	n, len int32 // frames left, length; n < 0: no envelope
+	out    bool
+	linear bool // a plain fade out: a straight line from top
+	rho    float32
+	top    float32 // a fade out's starting level
+}
+
+// gains returns the fade-in and fade-out gains at progress t (0..1) of a
+// crossfade between signals of correlation rho: raised-cosine curves (no
+// corner where the crossfade starts or ends), scaled so that the power of
+// the sum stays that of either signal.
+func gains(t, rho float32) (in, out float32) {
+	a := float32(0.5 - 0.5*math.Cos(math.Pi*float64(t)))
+	b := 1 - a
+	if rho >= 1 {
+		return a, b
+	}
+	k := float32(1 / math.Sqrt(float64(a*a+b*b+2*rho*a*b)))
+	return a * k, b * k
+}
+
+// level returns the envelope's gain at its current frame.
+func (e *envelope) level() float32 {
+	if e.n < 0 || e.len <= 0 {
+		return 1
+	}
+	t := float32(e.len-e.n) / float32(e.len)
+	if e.linear {
+		return e.top * (1 - t)
+	}
+	in, out := gains(t, e.rho)
+	if e.out {
+		return e.top * out
+	}
+	return in
+}
+
 // mix adds len(bus)/2 frames of v, starting at frame at, to bus (stereo).
-// It returns the frame offset at which the voice ended (faded out or ran off
-// its sample's end), or -1 if it goes on. Loop restarts are reported as
-// events, except while the voice fades out.
+// It returns the frame offset at which the voice ended (faded out, reached
+// its end frame or ran off its sample's end), or -1 if it goes on. Loop
+// restarts are reported as events, except while the voice fades out.
 func (v *voice) mix(bus []float32, p *Player, at Frame) (ended int) {
 	n := len(bus) / 2
 	o := 0
 	for o < n {
 		run := n - o
-		if v.fadeN >= 0 && int(v.fadeN) < run {
-			run = int(v.fadeN)
+		if v.env.n >= 0 {
+			run = min(run, int(v.env.n))
+		}
+		if v.endN >= 0 {
+			run = min(run, int(v.endN))
+		}
+		if v.tail.n > 0 {
+			run = min(run, int(v.tail.n))
 		}
 		if v.loopLen != 0 {
-			// Frames until the phase reaches the loop length.
-			if w := int((v.loopLen - v.phase + v.step - 1) / v.step); w < run {
-				run = w
-			}
+			run = min(run, v.untilWrap())
 		}
 		idx := v.phase >> 32
-		if v.step == one {
-			// Natural speed: a straight, exact copy.
-			audible := 0
-			if idx < v.frames {
-				audible = min(run, int(v.frames-idx))
-			}
-			if v.loopLen == 0 {
-				if audible == 0 {
+		if v.loopLen == 0 {
+			if v.step == one {
+				if idx >= v.frames {
 					return o // ran off the end
 				}
-				run = audible
+				run = min(run, int(v.frames-idx))
+			} else {
+				if idx+1 >= v.frames {
+					return o
+				}
+				// Frames until the interpolation needs the frame after the last.
+				if w := int((((v.frames - 1) << 32) - v.phase + v.step - 1) / v.step); w < run {
+					run = max(w, 1)
+				}
 			}
-			if v.fadeN >= 0 {
-				audible = run // the fade must advance through loop padding too
-			}
-			if audible > 0 {
-				v.copyRun(bus[2*o:2*(o+audible)], int(idx))
+		}
+		seg := bus[2*o : 2*(o+run)]
+		switch {
+		case v.env.n >= 0 || v.tail.n > 0:
+			v.shapedRun(seg)
+		case v.step != one:
+			v.interpRun(seg)
+		default:
+			// Natural speed: a straight, exact copy (loop padding is silence).
+			if idx < v.frames {
+				audible := min(run, int(v.frames-idx))
+				v.copyRun(seg[:2*audible], int(idx))
 			}
 			v.phase += uint64(run) << 32
-		} else {
-			if idx+1 >= v.frames && v.loopLen == 0 {
-				return o
-			}
-			// Frames until the interpolation needs the frame after the last.
-			if w := int((((v.frames - 1) << 32) - v.phase + v.step - 1) / v.step); w < run {
-				run = max(w, 1)
-			}
-			v.interpRun(bus[2*o : 2*(o+run)])
 		}
 		o += run
-		if v.fadeN >= 0 {
-			v.fadeN -= int32(run)
-			if v.fadeN <= 0 {
+		if v.endN >= 0 {
+			if v.endN -= int32(run); v.endN <= 0 {
 				return o
 			}
 		}
-		if v.loopLen != 0 && v.phase >= v.loopLen {
-			v.phase -= v.loopLen
-			if v.clip >= 0 && v.fadeN < 0 {
-				p.emit(Event{Kind: EvLooped, Track: v.track, Clip: v.clip, Frame: at + Frame(o)})
+		if v.env.n == 0 {
+			if v.env.out {
+				return o
 			}
+			v.env.n = -1 // faded in
+		}
+		if v.loopLen != 0 && v.phase >= v.loopLen {
+			v.wrap(p, at+Frame(o))
 		}
 	}
 	return -1
 }
 
+// untilWrap returns the frames until the phase reaches the loop length.
+func (v *voice) untilWrap() int {
+	return int((v.loopLen - v.phase + v.step - 1) / v.step)
+}
+
+// ending reports whether v is on its way out: fading out or due to end.
+func (v *voice) ending() bool { return (v.env.out && v.env.n >= 0) || v.endN >= 0 }
+
+// wrap restarts the loop. When the restart is not seamless (the sample goes
+// on past the loop end at a different level than it restarts at), the pass
+// that ends keeps sounding for xfade frames, crossfaded with the new one.
+func (v *voice) wrap(p *Player, at Frame) {
+	next := v.phase // where the sample would have gone on
+	v.phase -= v.loopLen
+	if v.clip >= 0 && !(v.env.out && v.env.n >= 0) {
+		p.emit(Event{Kind: EvLooped, Track: v.track, Clip: v.clip, Frame: at})
+	}
+	if v.xfade > 0 && next>>32 < v.frames && !v.seamless(next>>32, v.phase>>32) {
+		v.tailPh = next
+		v.tail = envelope{n: v.xfade, len: v.xfade, out: true, rho: correlation(v, next, v, v.phase, v.xfade), top: 1}
+	}
+}
+
+// seamless reports whether playing on from sample frame b instead of frame
+// a is inaudible: the two start at about the same level, measured against
+// how far the signal moves from one frame to the next around them.
+func (v *voice) seamless(a, b uint64) bool {
+	const look = 8
+	al, ar := v.frame(int(a))
+	bl, br := v.frame(int(b))
+	jump := max(abs(al-bl), abs(ar-br))
+	var slope float32
+	for i := 0; i < look; i++ {
+		for _, s := range [2]uint64{a, b} {
+			l0, r0 := v.frame(int(s) + i)
+			l1, r1 := v.frame(int(s) + i + 1)
+			slope = max(slope, abs(l1-l0), abs(r1-r0))
+		}
+	}
+	return jump <= 2*slope+1.0/32768
+}
+
+func abs(x float32) float32 { return max(x, -x) }
+
+// correlation returns the normalised correlation, clamped to 0..1, of n
+// frames of a from position pa and of b from pb (both at their own step):
+// how alike the two signals a crossfade joins are. Silence on either side
+// counts as alike (1): there is no power to keep.
+func correlation(a *voice, pa uint64, b *voice, pb uint64, n int32) float32 {
+	var ab, aa, bb float64
+	for i := int32(0); i < n; i++ {
+		al, ar := a.at(pa)
+		bl, br := b.at(pb)
+		ab += float64(al*bl + ar*br)
+		aa += float64(al*al + ar*ar)
+		bb += float64(bl*bl + br*br)
+		pa += a.step
+		pb += b.step
+	}
+	if aa < 1e-12 || bb < 1e-12 {
+		return 1
+	}
+	return float32(max(0, min(1, ab/math.Sqrt(aa*bb))))
+}
+
 // copyRun adds len(dst)/2 frames from sample frame idx at natural speed.
 func (v *voice) copyRun(dst []float32, idx int) {
-	n := len(dst) / 2
 	g := v.gain
-	if v.fadeN >= 0 {
-		f, d := v.fade, v.fadeD
-		for i := 0; i < n; i++ {
-			l, r := v.frame(idx + i)
-			dst[2*i] += l * g * f
-			dst[2*i+1] += r * g * f
-			f -= d
-		}
-		v.fade = f
-		return
-	}
 	if v.pcm != nil {
 		g *= 1.0 / 32768
 		if v.ch == 2 {
-			src := v.pcm[2*idx : 2*idx+2*n]
+			src := v.pcm[2*idx : 2*idx+len(dst)]
 			dst = dst[:len(src)]
 			for i := range src {
 				dst[i] += float32(src[i]) * g
 			}
 			return
 		}
-		src := v.pcm[idx : idx+n]
+		src := v.pcm[idx : idx+len(dst)/2]
 		dst = dst[:2*len(src)]
 		for i, s := range src {
 			f := float32(s) * g
@@ -123,14 +233,14 @@ func (v *voice) copyRun(dst []float32, idx int) {
 		return
 	}
 	if v.ch == 2 {
-		src := v.data[2*idx : 2*idx+2*n]
+		src := v.data[2*idx : 2*idx+len(dst)]
 		dst = dst[:len(src)]
 		for i := range src {
 			dst[i] += src[i] * g
 		}
 		return
 	}
-	src := v.data[idx : idx+n]
+	src := v.data[idx : idx+len(dst)/2]
 	dst = dst[:2*len(src)]
 	for i, s := range src {
 		s *= g
@@ -144,28 +254,56 @@ func (v *voice) copyRun(dst []float32, idx int) {
 func (v *voice) interpRun(dst []float32) {
 	n := len(dst) / 2
 	g := v.gain
-	fading := v.fadeN >= 0
-	f := v.fade
 	for i := 0; i < n; i++ {
-		idx := int(v.phase >> 32)
-		t := float32(v.phase&(one-1)) * (1.0 / one)
-		l0, r0 := v.frame(idx)
-		l1, r1 := v.frame(idx + 1)
-		gi := g
-		if fading {
-			gi *= f
-			f -= v.fadeD
-		}
-		dst[2*i] += (l0 + (l1-l0)*t) * gi
-		dst[2*i+1] += (r0 + (r1-r0)*t) * gi
+		l, r := v.at(v.phase)
+		dst[2*i] += l * g
+		dst[2*i+1] += r * g
 		v.phase += v.step
 	}
-	v.fade = f
+}
+
+// shapedRun adds len(dst)/2 frames through the envelope and, after a wrap,
+// the crossfade with the previous pass: frame by frame, which only the few
+// milliseconds of a fade or crossfade take.
+func (v *voice) shapedRun(dst []float32) {
+	n := len(dst) / 2
+	for i := 0; i < n; i++ {
+		g := v.gain
+		if v.env.n > 0 {
+			g *= v.env.level()
+			v.env.n--
+		}
+		l, r := v.at(v.phase)
+		if v.tail.n > 0 {
+			in, out := gains(float32(v.tail.len-v.tail.n)/float32(v.tail.len), v.tail.rho)
+			tl, tr := v.at(v.tailPh)
+			l = l*in + tl*out
+			r = r*in + tr*out
+			v.tailPh += v.step
+			v.tail.n--
+		}
+		dst[2*i] += l * g
+		dst[2*i+1] += r * g
+		v.phase += v.step
+	}
+}
+
+// at returns the sample at position ph: frame ph>>32 at natural speed,
+// interpolated between it and the next otherwise.
+func (v *voice) at(ph uint64) (l, r float32) {
+	idx := int(ph >> 32)
+	l, r = v.frame(idx)
+	if v.step == one {
+		return l, r
+	}
+	t := float32(ph&(one-1)) * (1.0 / one)
+	l1, r1 := v.frame(idx + 1)
+	return l + (l1-l)*t, r + (r1-r)*t
 }
 
 // frame returns sample frame i as left/right, silence past the end.
 func (v *voice) frame(i int) (l, r float32) {
-	if uint64(i) >= v.frames {
+	if i < 0 || uint64(i) >= v.frames {
 		return 0, 0
 	}
 	if v.pcm != nil {
@@ -181,17 +319,37 @@ func (v *voice) frame(i int) (l, r float32) {
 	return v.data[i], v.data[i]
 }
 
-// startFade begins a linear fade to silence over n frames (if not already
-// fading faster).
+// startFade begins a linear fade to silence over n frames from the current
+// level (unless it is already fading out faster).
 func (v *voice) startFade(n int32) {
-	if v.fadeN >= 0 && v.fadeN <= n {
+	if v.env.out && v.env.n >= 0 && v.env.n <= n {
 		return
 	}
-	cur := float32(1)
-	if v.fadeN >= 0 {
-		cur = v.fade
+	v.env = envelope{n: max(n, 1), len: max(n, 1), out: true, linear: true, top: v.env.level()}
+}
+
+// endIn makes v silent d frames from now: with a fade of at most fade frames
+// that ends there, or with no fade when the voice falls silent there anyway
+// (a one-shot's sample ends by then; a loop pass ends exactly there with the
+// sample's own end).
+func (v *voice) endIn(d, fade int32) {
+	if v.endN >= 0 && v.endN <= d {
+		return
 	}
-	v.fade = cur
-	v.fadeN = n
-	v.fadeD = cur / float32(n)
+	pos := v.phase + uint64(d)*v.step
+	wrapsFirst := v.loopLen != 0 && v.untilWrap() < int(d)
+	if pos>>32 >= v.frames && !wrapsFirst && v.tail.n <= d {
+		v.endN = d
+		return
+	}
+	v.startFade(min(d, fade))
+}
+
+// takeOver starts v with a crossfade of n frames from the voices old
+// (fading out): equal power for unrelated material, equal gain for like
+// material (see envelope).
+func (v *voice) takeOver(old *voice, n int32) {
+	rho := correlation(old, old.phase, v, v.phase, n)
+	old.env = envelope{n: n, len: n, out: true, rho: rho, top: old.env.level()}
+	v.env = envelope{n: n, len: n, rho: rho}
 }

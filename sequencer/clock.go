@@ -124,10 +124,16 @@ func (c *Clock) Next(f engine.Frame, q Beats) engine.Frame {
 	if q <= 0 {
 		return f
 	}
+	return c.Frame(c.NextBeat(f, q))
+}
+
+// NextBeat returns the multiple of q beats (q > 0) whose frame is the first
+// at or after f.
+func (c *Clock) NextBeat(f engine.Frame, q Beats) Beats {
 	k := math.Floor(float64(c.Beat(f) / q))
 	for {
-		if g := c.Frame(Beats(k) * q); g >= f {
-			return g
+		if b := Beats(k) * q; c.Frame(b) >= f {
+			return b
 		}
 		k++
 	}

@@ -36,7 +36,6 @@ type Session struct {
 	rng       *rand.Rand
 	nextTag   int32
 	filled    []int            // scratch for follow actions
-	beats     []Beats          // scratch for SetTempo
 	backlog   []engine.Command // commands the engine's ring had no room for yet
 	refused   uint64           // commands that waited in the backlog
 	mix       []Mix            // per track
@@ -57,10 +56,38 @@ const (
 
 type action struct {
 	at    engine.Frame
+	beat  Beats // its musical time: exact, where at is rounded to a frame
 	kind  actionKind
 	track int
 	slot  int
 	tag   int32 // the launch this action belongs to (end, follow, repeat)
+	// now marks an action not known ahead (no quantization): what it stops
+	// fades out from its frame instead of up to it.
+	now bool
+}
+
+// next returns when the first boundary of q beats at or after frame at
+// falls; with q ≤ 0, at itself, not known ahead.
+func (s *Session) next(at engine.Frame, q Beats) action {
+	if q <= 0 {
+		return action{at: at, beat: s.clock.Beat(at), now: true}
+	}
+	return s.onBeat(s.clock.NextBeat(at, q))
+}
+
+// onBeat returns when beat b falls.
+func (s *Session) onBeat(b Beats) action { return action{at: s.clock.Frame(b), beat: b} }
+
+// on returns a copy of w for kind on track x, slot y.
+func (w action) on(kind actionKind, x, y int) action {
+	w.kind, w.track, w.slot = kind, x, y
+	return w
+}
+
+// of returns a copy of w tagged with launch tag.
+func (w action) of(tag int32) action {
+	w.tag = tag
+	return w
 }
 
 type trackState struct {
@@ -68,7 +95,6 @@ type trackState struct {
 	tag    int32        // the playing launch's tag
 	start  engine.Frame // frame it started
 	origin Beats        // beat of the clip's position 0 (earlier than start with legato)
-	zero   engine.Frame // frame of the clip's position 0
 	held   int          // slot whose pad is held down (gate, repeat), -1 = none
 	// The last committed change of slot: before frame changed, slot was
 	// (-1 = none) still sounds. SlotAt shows what is heard, not what is
@@ -165,7 +191,7 @@ func (s *Session) Press(x, y int, at engine.Frame) {
 	}
 	ts := &s.tracks[x]
 	q := s.quantum(c)
-	b := s.clock.Next(at, q)
+	b := s.next(at, q)
 	switch c.Launch {
 	case Toggle:
 		if s.queued(x, actLaunch, y) {
@@ -174,16 +200,16 @@ func (s *Session) Press(x, y int, at engine.Frame) {
 		}
 		if ts.slot == y && !s.queued(x, actStop, -1) {
 			s.unqueue(x)
-			s.schedule(action{at: b, kind: actStop, track: x})
+			s.schedule(b.on(actStop, x, -1))
 			return
 		}
 	case Gate, Repeat:
 		ts.held = y
 	}
 	s.unqueue(x)
-	s.schedule(action{at: b, kind: actLaunch, track: x, slot: y})
+	s.schedule(b.on(actLaunch, x, y))
 	if c.Launch == Repeat && q > 0 {
-		s.schedule(action{at: s.clock.Frame(s.clock.Beat(b) + q), kind: actRepeat, track: x, slot: y})
+		s.schedule(s.onBeat(b.beat+q).on(actRepeat, x, y))
 	}
 }
 
@@ -197,7 +223,7 @@ func (s *Session) Launch(x, y int, at engine.Frame) {
 	}
 	at = s.clamp(at)
 	s.unqueue(x)
-	s.schedule(action{at: s.clock.Next(at, s.quantum(c)), kind: actLaunch, track: x, slot: y})
+	s.schedule(s.next(at, s.quantum(c)).on(actLaunch, x, y))
 }
 
 // Release handles a clip pad going up at frame at. It matters for gate and
@@ -215,14 +241,16 @@ func (s *Session) Release(x, y int, at engine.Frame) {
 	}
 	at = s.clamp(at)
 	q := s.quantum(c)
-	stop := s.clock.Next(at, q)
+	stop := s.next(at, q)
 	s.remove(x, actRepeat)
 	if l, ok := s.find(x, actLaunch, y); ok {
-		stop = max(stop, s.clock.Frame(s.clock.Beat(l)+q))
+		if end := s.onBeat(l.beat + q); end.at > stop.at {
+			stop = end
+		}
 	} else if ts.slot != y {
 		return
 	}
-	s.schedule(action{at: stop, kind: actStop, track: x})
+	s.schedule(stop.on(actStop, x, -1))
 }
 
 // StopTrack handles a track's stop button: queued launches are cancelled and
@@ -235,7 +263,7 @@ func (s *Session) StopTrack(x int, at engine.Frame) {
 	s.unqueue(x)
 	s.tracks[x].held = -1
 	if s.tracks[x].slot >= 0 {
-		s.schedule(action{at: s.clock.Next(at, s.song.Quantize), kind: actStop, track: x})
+		s.schedule(s.next(at, s.song.Quantize).on(actStop, x, -1))
 	}
 }
 
@@ -256,7 +284,7 @@ func (s *Session) StopNow(at engine.Frame) {
 	s.clock.Unplan(at)
 	for x := range s.tracks {
 		s.notes(x, at)
-		s.stop(x, at)
+		s.stop(x, at, true)
 		s.tracks[x].held = -1
 	}
 }
@@ -269,21 +297,21 @@ func (s *Session) LaunchScene(y int, at engine.Frame) {
 		return
 	}
 	at = s.clamp(at)
-	b := s.clock.Next(at, s.song.Quantize)
+	b := s.next(at, s.song.Quantize)
 	// A queued scene's tempo is planned in the clock at once, so boundaries
 	// computed before it takes effect (presses, releases, follow actions)
 	// already use it; a later scene launch or stop-all replans.
 	s.clock.Unplan(s.committed)
 	if bpm := s.song.Scenes[y].Tempo; bpm > 0 {
-		s.clock.SetTempo(b, bpm)
+		s.clock.SetTempo(b.at, bpm)
 	}
 	for x := range s.tracks {
 		s.unqueue(x)
 		s.tracks[x].held = -1
 		if s.clip(x, y) != nil {
-			s.schedule(action{at: b, kind: actLaunch, track: x, slot: y})
+			s.schedule(b.on(actLaunch, x, y))
 		} else if s.tracks[x].slot >= 0 {
-			s.schedule(action{at: b, kind: actStop, track: x})
+			s.schedule(b.on(actStop, x, -1))
 		}
 	}
 }
@@ -394,16 +422,16 @@ func (s *Session) Slot(x, y int) SlotState {
 func (s *Session) do(a action) {
 	switch a.kind {
 	case actLaunch:
-		s.launch(a.track, a.slot, a.at)
+		s.launch(a)
 	case actStop:
-		s.stop(a.track, a.at)
+		s.stop(a.track, a.at, a.now)
 	case actEnd:
 		if s.tracks[a.track].tag == a.tag {
-			s.stop(a.track, a.at)
+			s.stop(a.track, a.at, false)
 		}
 	case actFollow:
 		if s.tracks[a.track].tag == a.tag && s.tracks[a.track].slot >= 0 {
-			s.follow(a.track, a.at)
+			s.follow(a)
 		}
 	case actRetime:
 		ts := &s.tracks[a.track]
@@ -413,9 +441,9 @@ func (s *Session) do(a action) {
 	case actRepeat:
 		ts := &s.tracks[a.track]
 		if ts.held == a.slot {
-			s.launch(a.track, a.slot, a.at)
+			s.launch(a)
 			q := s.quantum(s.clip(a.track, a.slot))
-			s.schedule(action{at: s.clock.Frame(s.clock.Beat(a.at) + q), kind: actRepeat, track: a.track, slot: a.slot})
+			s.schedule(s.onBeat(a.beat+q).on(actRepeat, a.track, a.slot))
 		}
 	}
 }
@@ -433,14 +461,14 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 		return
 	}
 	at = s.clamp(at)
-	s.beats = s.beats[:0]
-	for _, a := range s.agenda {
-		s.beats = append(s.beats, s.clock.Beat(a.at))
-	}
 	s.clock.Change(at, bpm)
 	for i := range s.agenda {
-		if a := &s.agenda[i]; a.at > at && !s.audioEnd(a) {
-			a.at = s.clock.Frame(s.beats[i])
+		switch a := &s.agenda[i]; {
+		case a.at <= at:
+		case s.audioEnd(a):
+			a.beat = s.clock.Beat(a.at)
+		default:
+			a.at = s.clock.Frame(a.beat)
 		}
 	}
 	slices.SortStableFunc(s.agenda, func(a, b action) int {
@@ -458,7 +486,7 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 		}
 		n := math.Ceil(float64((b - ts.origin) / c.Length))
 		s.remove(x, actRetime)
-		s.schedule(action{at: s.clock.Frame(ts.origin + Beats(n)*c.Length), kind: actRetime, track: x, tag: ts.tag})
+		s.schedule(s.onBeat(ts.origin+Beats(n)*c.Length).on(actRetime, x, -1).of(ts.tag))
 	}
 }
 
@@ -473,79 +501,108 @@ func (s *Session) audioEnd(a *action) bool {
 }
 
 // retime restarts track x's audio loop from the top at frame at, with the
-// loop length of the tempo there: the voice playing fades out and a new
-// one starts (same launch, same tag).
+// loop length of the tempo there: the voice playing ends at at (its pass
+// ends there) and a new one starts (same launch, same tag).
 func (s *Session) retime(x int, at engine.Frame) {
 	ts := &s.tracks[x]
 	c := s.clip(x, ts.slot)
-	ts.zero = at
 	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: ts.tag})
 	s.send(engine.Command{
 		Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
-		Loop: true, LoopLen: engine.LoopFrames(s.clock.Frames(at, c.Length)),
+		Loop: true, LoopLen: engine.LoopFrames(s.clock.Frames(at, c.Length)), LoopFade: s.loopFade(c),
 	})
 }
 
-// launch starts track x's clip y at frame at, replacing what plays there.
-func (s *Session) launch(x, y int, at engine.Frame) {
+// loopFade returns clip c's crossfade at a loop restart, in frames.
+func (s *Session) loopFade(c *Clip) int32 {
+	return int32(math.Round(c.LoopFade * s.clock.rate))
+}
+
+// launch starts the clip of launch action a, replacing what plays on its
+// track.
+func (s *Session) launch(a action) {
+	x, y, at, beat := a.track, a.slot, a.at, a.beat
 	c := s.clip(x, y)
 	if c == nil || c.Broken {
-		s.stop(x, at)
+		s.stop(x, at, a.now)
 		return
 	}
 	ts := &s.tracks[x]
-	beat := s.clock.Beat(at)
 	// How far into the clip to start: legato picks up the previous clip's
-	// position (in beats for notes, in frames for audio, which plays at its
-	// natural speed whatever the tempo). Relaunching itself starts from the top.
+	// position in beats, its phase on the musical grid, so that across a
+	// tempo change the new clip is where the old one was in the bar and
+	// restarts on the bar lines. Relaunching itself starts from the top.
 	var elapsed Beats
-	var elapsedFrames engine.Frame
-	if c.Legato && ts.slot >= 0 && ts.slot != y {
-		elapsed, elapsedFrames = beat-ts.origin, at-ts.zero
+	legato := c.Legato && ts.slot >= 0 && ts.slot != y
+	if legato {
+		elapsed = beat - ts.origin
 	}
-	s.stop(x, at)
+	if legato && !c.IsNotes() {
+		s.release(x, at) // the engine crossfades the old clip into the new one
+	} else {
+		s.stop(x, at, a.now)
+	}
 	was := ts.was
 	if ts.changed < at { // not replacing a clip that stopped at this very frame
 		was = -1
 	}
 	s.nextTag++
-	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, zero: at - elapsedFrames, held: ts.held, was: was, changed: at}
+	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held, was: was, changed: at}
 	if c.IsNotes() {
 		if c.Loop && c.Length > 0 {
 			k := int(elapsed / c.Length)
 			ts.iter = k
 		}
 		if !c.Loop {
-			s.schedule(action{at: s.clock.Frame(ts.origin + c.Length), kind: actEnd, track: x, tag: ts.tag})
+			s.schedule(s.onBeat(ts.origin+c.Length).on(actEnd, x, -1).of(ts.tag))
 		}
 	} else {
 		length := float64(c.SampleFrames)
 		if c.Length > 0 {
 			length = s.clock.Frames(at, c.Length)
 		}
-		offset := float64(elapsedFrames)
+		// The clip's position at frame at, in frames at the tempo there:
+		// where the old clip was for legato, else within half a frame of
+		// 0 (the frame is the beat's, rounded), so that loops restart
+		// exactly where the clock puts their beats.
+		offset := s.clock.Frames(at, s.clock.Beat(at)-ts.origin)
+		if c.Loop && length > 0 {
+			offset = math.Mod(offset, length)
+		}
 		s.send(engine.Command{
 			Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
-			Loop: c.Loop, LoopLen: engine.LoopFrames(length), Offset: int64(elapsedFrames),
+			Loop: c.Loop, LoopLen: engine.LoopFrames(length), LoopFade: s.loopFade(c),
+			Start: engine.Position(offset), Legato: legato,
 		})
 		if !c.Loop {
-			end := at + engine.Frame(max(length-offset, 0)+0.5)
-			s.schedule(action{at: end, kind: actEnd, track: x, tag: ts.tag})
+			end := at + engine.Frame(math.Round(max(length-offset, 0)))
+			s.schedule(action{at: end, beat: s.clock.Beat(end)}.on(actEnd, x, -1).of(ts.tag))
 		}
 	}
 	if f := c.Follow; f != nil && f.After > 0 {
-		s.schedule(action{at: s.clock.Frame(beat + f.After), kind: actFollow, track: x, tag: ts.tag})
+		s.schedule(s.onBeat(beat+f.After).on(actFollow, x, -1).of(ts.tag))
 	}
 }
 
 // stop ends what plays on track x at frame at: audio clip voices and gated
-// notes fade, and every sounding note gets its note-off.
-func (s *Session) stop(x int, at engine.Frame) {
+// notes fall silent at at (fade out from at if now), and every sounding
+// note gets its note-off.
+func (s *Session) stop(x int, at engine.Frame, now bool) {
+	if s.tracks[x].slot < 0 {
+		return
+	}
+	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1, Now: now})
+	s.release(x, at)
+}
+
+// release ends track x's playing launch at frame at without stopping its
+// audio voices: every sounding note gets its note-off, its pending actions
+// go, and the slot is free.
+func (s *Session) release(x int, at engine.Frame) {
 	ts := &s.tracks[x]
 	if ts.slot < 0 {
 		return
 	}
-	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1})
 	for k, f := range ts.off {
 		if f != 0 {
 			s.send(engine.Command{Op: engine.NoteOff, At: min(f, at), Track: int16(x), Key: uint8(k)})
@@ -560,8 +617,9 @@ func (s *Session) stop(x int, at engine.Frame) {
 	ts.slot = -1
 }
 
-// follow performs the follow action of track x's playing clip at frame at.
-func (s *Session) follow(x int, at engine.Frame) {
+// follow performs follow action a of its track's playing clip.
+func (s *Session) follow(a action) {
+	x, at := a.track, a.at
 	ts := &s.tracks[x]
 	c := s.clip(x, ts.slot)
 	act := c.Follow.Action
@@ -587,7 +645,7 @@ func (s *Session) follow(x int, at engine.Frame) {
 	case FollowNone:
 		return
 	case Stop:
-		s.stop(x, at)
+		s.stop(x, at, false)
 		return
 	case Next:
 		next = (cur + 1) % n
@@ -606,7 +664,7 @@ func (s *Session) follow(x int, at engine.Frame) {
 			}
 		}
 	}
-	s.launch(x, filled[next], at)
+	s.launch(a.on(actLaunch, x, filled[next]))
 }
 
 // notes sends track x's note-ons and note-offs that fall before frame to.
@@ -692,15 +750,15 @@ func (s *Session) removeTag(x int, tag int32) {
 	})
 }
 
-// find returns the frame of track x's queued action of kind k for slot y
-// (y < 0: any slot).
-func (s *Session) find(x int, k actionKind, y int) (engine.Frame, bool) {
+// find returns track x's queued action of kind k for slot y (y < 0: any
+// slot).
+func (s *Session) find(x int, k actionKind, y int) (action, bool) {
 	for _, a := range s.agenda {
 		if a.track == x && a.kind == k && (y < 0 || a.slot == y) {
-			return a.at, true
+			return a, true
 		}
 	}
-	return 0, false
+	return action{}, false
 }
 
 func (s *Session) queued(x int, k actionKind, y int) bool {

@@ -255,8 +255,12 @@ func TestLegatoKeepsThePosition(t *testing.T) {
 	s.Press(0, 1, bar+beats(1.2)) // launches at beat 6, two beats into the loop
 	s.Advance(3 * bar)
 	p := r.ops(engine.PlayClip)
-	if p[1].At != beats(6) || p[1].Offset != int64(beats(6)) {
-		t.Fatalf("legato: %+v, want a start at beat 6 with offset 6 beats (the engine wraps it in the loop)", p[1])
+	if p[1].At != beats(6) || p[1].Start != engine.Position(float64(beats(2))) || !p[1].Legato {
+		t.Fatalf("legato: %+v, want a legato start at beat 6, two beats into the 1-bar loop", p[1])
+	}
+	// The engine crossfades the old clip into the new one: no stop.
+	if st := r.ops(engine.Stop); len(st) != 0 {
+		t.Fatalf("legato sent stops %+v", st)
 	}
 }
 
@@ -511,7 +515,7 @@ func TestLegatoClipRelaunchedStartsFromTheTop(t *testing.T) {
 	s := NewSession(sg, r, rate)
 	s.Press(0, 0, 0)
 	s.Advance(bar + 1)
-	if p := r.ops(engine.PlayClip); len(p) != 2 || p[1].Offset != 0 {
+	if p := r.ops(engine.PlayClip); len(p) != 2 || p[1].Start != 0 || p[1].Legato {
 		t.Fatalf("follow again on a legato clip: %+v, want a second start at offset 0", p)
 	}
 }
@@ -695,7 +699,8 @@ func TestStopAfterSetTempoLeavesTheSessionIdle(t *testing.T) {
 	s.Advance(beats(1))
 	s.SetTempo(60, beats(1))
 	s.StopTrack(0, beats(1)) // at the next bar, beat 4
-	stop, ok := s.find(0, actStop, -1)
+	a, ok := s.find(0, actStop, -1)
+	stop := a.at
 	if !ok || stop >= s.clock.Frame(8) {
 		t.Fatalf("stop queued at %d (%v), want before beat 8", stop, ok)
 	}

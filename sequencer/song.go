@@ -62,6 +62,7 @@ type Clip struct {
 	Quantize     Beats // used when HasQuantize; 0 = none
 	HasQuantize  bool
 	Legato       bool
+	LoopFade     float64 // seconds of crossfade at a loop restart that is not seamless; 0 = none
 	Follow       *Follow
 	Notes        []Note // sorted by At, each At < Length
 	Broken       bool   // its sample could not be loaded (or it has no instrument): it never plays

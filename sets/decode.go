@@ -32,6 +32,10 @@ const (
 	DefaultTempo   = 120.0
 	DefaultNoteLen = 0.25 // beats
 	DefaultNoteVel = 100
+	// DefaultLoopFade and MaxLoopFade bound a clip's loop_fade, in
+	// milliseconds.
+	DefaultLoopFade = 5.0
+	MaxLoopFade     = 100.0
 )
 
 // A decoder turns the generic values from the TOML parser into a Set,
@@ -448,7 +452,7 @@ func (sd *setDecoder) unknownInstrument(name string) string {
 
 func (sd *setDecoder) clip(t *table, c *Clip) {
 	t.where = "in [[track.clip]]"
-	t.keys("scene", "name", "sample", "notes", "loop", "length", "gain", "launch", "quantize", "legato", "follow")
+	t.keys("scene", "name", "sample", "notes", "loop", "length", "gain", "launch", "quantize", "legato", "loop_fade", "follow")
 	sd.posOf(t.n, false, &c.Pos)
 	c.Scene = -1
 	nScenes := len(sd.set.Scenes)
@@ -498,6 +502,14 @@ func (sd *setDecoder) clip(t *table, c *Clip) {
 		c.Quantize = &v
 	}
 	c.Legato, _ = t.boolean("legato")
+	if hasSample {
+		c.LoopFade = DefaultLoopFade
+		if v, ok := t.num("loop_fade", 0, MaxLoopFade); ok {
+			c.LoopFade = v
+		}
+	} else if t.has("loop_fade") {
+		sd.errAt(t.child("loop_fade"), false, "loop_fade is for audio clips: a note clip's loop restarts its notes, not a sample")
+	}
 	if v, ok := t.m["follow"]; ok {
 		if m, ok := v.(map[string]any); ok {
 			c.Follow = sd.follow(&table{d: sd.decoder, m: m, n: t.child("follow"), where: "in follow", prefix: "follow "})

@@ -171,8 +171,15 @@
 //	                               on every quantize step; release stops it
 //	quantize  duration  this clip's own launch quantization, instead of the
 //	                    set's; "none" launches at once. Default: the set's.
-//	legato    bool      start where the track's previous clip had got to,
-//	                    instead of from the top. Default false.
+//	legato    bool      start where the track's previous clip had got to
+//	                    in the bar, instead of from the top, with a short
+//	                    crossfade. Default false.
+//	loop_fade number    milliseconds of crossfade where a loop restarts in
+//	                    the middle of its sample (the sample goes on past
+//	                    the loop end and does not meet its start: that
+//	                    would click), 0..100; 0 restarts hard. A loop that
+//	                    meets its start, or whose sample ends at the loop
+//	                    end, plays exactly as it is. Default 5.
 //	follow    table     a follow action, see below. Default: none.
 //
 // # follow: what happens after a clip has played a while

@@ -203,7 +203,10 @@ type Clip struct {
 	// Legato starts the clip at the position where the track's previous
 	// clip was, instead of from its beginning.
 	Legato bool
-	Follow *Follow // nil = no follow action
+	// LoopFade is the crossfade, in milliseconds, where a loop restarts
+	// and the sample does not meet its start there (0: restart hard).
+	LoopFade float64
+	Follow   *Follow // nil = no follow action
 	// Notes are the note clip's notes, sorted by At (notes at the same time
 	// keep their file order). Empty for an audio clip, and possibly for a
 	// note clip.

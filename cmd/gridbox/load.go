@@ -244,12 +244,13 @@ func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32) *s
 		}
 		for _, c := range t.Clips {
 			sc := &sequencer.Clip{
-				Sample: -1,
-				Loop:   c.Loop,
-				Length: beats(c.Length),
-				Gain:   engine.DBToGain(c.Gain),
-				Launch: launchModes[c.Launch],
-				Legato: c.Legato,
+				Sample:   -1,
+				Loop:     c.Loop,
+				Length:   beats(c.Length),
+				Gain:     engine.DBToGain(c.Gain),
+				Launch:   launchModes[c.Launch],
+				Legato:   c.Legato,
+				LoopFade: c.LoopFade / 1000,
 			}
 			if c.Quantize != nil {
 				sc.HasQuantize, sc.Quantize = true, beats(*c.Quantize)

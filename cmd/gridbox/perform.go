@@ -210,9 +210,11 @@ func (p *performer) unplugScripted() error {
 func (p *performer) scriptDone() bool { return p.next >= len(p.events) }
 
 // silent reports whether the script is done, nothing plays or is queued, and
-// the engine has no voice left sounding.
+// the engine has no voice left sounding and no command waiting (the session
+// runs ahead of it).
 func (p *performer) silent() bool {
-	return p.scriptDone() && p.session.Idle() && p.player.Stats().Voices == 0
+	st := p.player.Stats()
+	return p.scriptDone() && p.session.Idle() && st.Voices == 0 && st.Pending == 0
 }
 
 // playing counts the tracks with a clip playing.

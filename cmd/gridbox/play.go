@@ -107,7 +107,8 @@ func cmdPlay(e *env, args []string) (err error) {
 	if *backend == "oto" {
 		margin = 60 * time.Millisecond
 	}
-	lookahead := engine.Frame(f.Frames(2*sessionTick+margin) + int64((*lead+1)**block))
+	// Stops are due a fade ahead of their frame.
+	lookahead := engine.Frame(f.Frames(2*sessionTick+margin+engine.FadeTime) + int64((*lead+1)**block))
 	p.advance(lookahead)
 	if err := dev.Start(p.player); err != nil {
 		if *verbose {

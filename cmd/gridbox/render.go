@@ -139,18 +139,22 @@ func render(e *env, p *performer, f audio.Format, sf wav.SampleFormat, limit eng
 	paints := int64(0) // LED frames painted
 	for {
 		end := pos + renderBlock
-		// Lights are painted every LED frame, exactly on its frame, as the
-		// LED goroutine would in real time.
+		// The session, the script and the lights run a stop's fade ahead
+		// of the audio, as play's session goroutine does, so that stops
+		// reach the engine before their fades begin. Lights are painted
+		// every LED frame, exactly on its frame, as the LED goroutine would
+		// in real time, and none after the render's end.
+		ahead := end + p.player.StopLead()
 		for {
 			at := engine.Frame(paints * int64(f.SampleRate) / surface.FrameRate)
-			if at >= end {
+			if at >= min(ahead, p.end, limit) {
 				break
 			}
 			p.advance(at)
 			p.paint(at)
 			paints++
 		}
-		p.advance(end)
+		p.advance(ahead)
 		buf := dev.Pull(renderBlock)
 		stop := min(p.end, limit)
 		n := engine.Frame(renderBlock)
