@@ -109,7 +109,7 @@ func compare(w io.Writer, a, b *audio.Buffer, o options) int {
 		fmt.Fprintf(w, "identical: %s, every sample bit-for-bit equal; %s\n", desc, peaks)
 	} else {
 		fmt.Fprintf(w, "%d of %d samples differ (%s); max |diff| %.3g at frame %d channel %d (%v vs %v), tolerance %.3g; %s\n",
-			differ, len(x), desc, worst, at/a.Channels, at%a.Channels, float64(x[at])*o.scale, y[at], o.tol, peaks)
+			differ, len(x), desc, worst, at/a.Channels, at%a.Channels, float32(float64(x[at])*o.scale), y[at], o.tol, peaks)
 		if worst > o.tol || math.IsNaN(worst) {
 			status = 1
 		}
