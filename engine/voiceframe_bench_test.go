@@ -50,7 +50,7 @@ var vfCounts = []int{64, vfMax}
 // FluidSynth's CPU time. The timed loop includes the session side's Send and PollEvent for the
 // commands and events it causes, as in play.
 func BenchmarkVoiceFrame(b *testing.B) {
-	bank := vfBank()
+	bank := vfBank(vfMax)
 	for _, kind := range []string{"plain", "pitched", "fading"} {
 		for _, n := range vfCounts {
 			var f *vfFixture
@@ -86,13 +86,13 @@ func BenchmarkVoiceFrame(b *testing.B) {
 // every voice so that loop wraps and note ends spread out.
 func vfLen(i int) int { return vfRate + 97*i }
 
-// vfBank holds vfMax stereo 16-bit samples, sample i a sine of a whole
+// vfBank holds voices stereo 16-bit samples, sample i a sine of a whole
 // number of cycles in vfLen(i) on each channel (a seamless loop), at 0.9 of
-// full scale, and for each voice count n, instruments vfInstrument(i, n)
-// playing sample i from key vfKey at gain 1/n.
-func vfBank() *engine.Bank {
+// full scale, and for each voice count n up to voices, instruments
+// vfInstrument(i, n) playing sample i from key vfKey at gain 1/n.
+func vfBank(voices int) *engine.Bank {
 	bank := &engine.Bank{}
-	for i := range vfMax {
+	for i := range voices {
 		n := vfLen(i)
 		kl, kr := 50+(7*i)%250, 53+(11*i)%250 // cycles per loop: about 50..300 Hz
 		s := &audio.Buffer{Rate: vfRate, Channels: 2, PCM16: make([]int16, 2*n)}
@@ -103,6 +103,9 @@ func vfBank() *engine.Bank {
 		bank.Samples = append(bank.Samples, s)
 	}
 	for _, n := range vfCounts {
+		if n > voices {
+			break
+		}
 		for i := range n {
 			bank.Instruments = append(bank.Instruments, engine.Instrument{Zones: []engine.Zone{
 				{Low: 0, High: 127, Root: vfKey, Sample: int32(i), Gain: 1 / float32(n)},
@@ -141,7 +144,7 @@ type vfFixture struct {
 	nextCycle engine.Frame
 }
 
-func newVFFixture(b *testing.B, bank *engine.Bank, kind string, n int) *vfFixture {
+func newVFFixture(b testing.TB, bank *engine.Bank, kind string, n int) *vfFixture {
 	cfg := engine.DefaultConfig(vfRate, 16)
 	cfg.Voices = 2 * n // room for a note that starts as its predecessor ends; steals would spoil the figure
 	p, err := engine.New(cfg, bank)
@@ -187,7 +190,7 @@ func vfSemitones(i int) int {
 	return -vfFifth
 }
 
-func (f *vfFixture) send(b *testing.B, c engine.Command) {
+func (f *vfFixture) send(b testing.TB, c engine.Command) {
 	if !f.p.Send(c) {
 		b.Fatalf("%s: command ring full", f.kind)
 	}
@@ -195,7 +198,7 @@ func (f *vfFixture) send(b *testing.B, c engine.Command) {
 
 // feed sends the commands that take effect in the next block, as the
 // session would just ahead of it.
-func (f *vfFixture) feed(b *testing.B) {
+func (f *vfFixture) feed(b testing.TB) {
 	now := f.p.Position()
 	end := now + vfBlock
 	switch f.kind {
@@ -268,7 +271,7 @@ func (f *vfFixture) want(t, c int) float64 {
 // check renders the first stretch of the case (every loop wrapping once;
 // every note before its first replay; 100 fades) and compares it with want,
 // sample by sample.
-func (f *vfFixture) check(b *testing.B) {
+func (f *vfFixture) check(b testing.TB) {
 	frames := 0
 	switch f.kind {
 	case "plain":
@@ -310,7 +313,7 @@ func (f *vfFixture) check(b *testing.B) {
 
 // checkStats fails if the player ever had fewer or more voices than the
 // case plays, or lost, delayed or stole anything.
-func (f *vfFixture) checkStats(b *testing.B) {
+func (f *vfFixture) checkStats(b testing.TB) {
 	st := f.p.Stats()
 	switch {
 	case st.Steals != 0 || st.Late != 0 || st.Dropped != 0 || st.SendFull != 0:
@@ -319,5 +322,16 @@ func (f *vfFixture) checkStats(b *testing.B) {
 		b.Fatalf("fading: %d voices at most, want %d", st.PeakVoices, f.n)
 	case f.kind != "fading" && st.Voices < f.n:
 		b.Fatalf("%s: %d voices sounding, want %d", f.kind, st.Voices, f.n)
+	}
+}
+
+// TestVoiceFrameCasesPlayTheReference runs BenchmarkVoiceFrame's output
+// checks (at 64 voices) in make test, so that a change to what the engine
+// plays shows here rather than first in make bench.
+func TestVoiceFrameCasesPlayTheReference(t *testing.T) {
+	bank := vfBank(vfCounts[0])
+	for _, kind := range []string{"plain", "pitched", "fading"} {
+		f := newVFFixture(t, bank, kind, vfCounts[0])
+		f.check(t)
 	}
 }
