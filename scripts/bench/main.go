@@ -31,8 +31,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Targets from issue 9.
@@ -95,6 +97,17 @@ func bench(cfg *config, w io.Writer) int {
 		fmt.Fprintf(w, "scratch files in %s (kept)\n", cfg.work)
 	} else {
 		defer os.RemoveAll(cfg.work)
+		// The scratch files are half a gigabyte: an interrupted run stops
+		// the program it is running and removes them too.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			s := <-sig
+			stopChild()
+			os.RemoveAll(cfg.work)
+			fmt.Fprintf(os.Stderr, "bench: %v: stopped; scratch files removed\n", s)
+			os.Exit(130)
+		}()
 	}
 	cfg.wavdiffBin = filepath.Join(cfg.work, "wavdiff")
 	if _, _, _, err := run(cfg.root, "go", []string{"build", "-o", cfg.wavdiffBin, "./scripts/wavdiff"}, ""); err != nil {

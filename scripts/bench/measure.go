@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -29,13 +31,57 @@ func run(dir, name string, args []string, stdin string) (u usage, stdout, stderr
 		cmd.Stdin = strings.NewReader(stdin)
 	}
 	start := time.Now()
-	err = cmd.Run()
+	err = runChild(cmd)
 	wall := time.Since(start)
 	if err != nil {
 		return usage{}, out.Bytes(), errOut.Bytes(), fmt.Errorf("%s: %w%s", name, err, quote(errOut.String()))
 	}
 	st := cmd.ProcessState
 	return usage{wall: wall, cpu: st.UserTime() + st.SystemTime(), rss: maxRSS(st)}, out.Bytes(), errOut.Bytes(), nil
+}
+
+// child is the program running now (one at a time), for stopChild.
+var child struct {
+	sync.Mutex
+	p       *os.Process
+	stopped bool
+}
+
+// runChild runs cmd as the current child.
+func runChild(cmd *exec.Cmd) error {
+	child.Lock()
+	if child.stopped {
+		child.Unlock()
+		select {} // as below
+	}
+	err := cmd.Start()
+	if err == nil {
+		child.p = cmd.Process
+	}
+	child.Unlock()
+	if err != nil {
+		return err
+	}
+	err = cmd.Wait()
+	child.Lock()
+	child.p = nil
+	stopped := child.stopped
+	child.Unlock()
+	if stopped {
+		select {} // stopChild's caller ends the process; report nothing on the way
+	}
+	return err
+}
+
+// stopChild kills the running child, if any, and lets no other start: the
+// goroutine that ran it blocks, for the caller to end the process.
+func stopChild() {
+	child.Lock()
+	defer child.Unlock()
+	child.stopped = true
+	if child.p != nil {
+		child.p.Kill()
+	}
 }
 
 // quote returns the last lines of a program's error output, indented, to
