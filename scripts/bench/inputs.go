@@ -12,13 +12,13 @@ import (
 	"sync"
 )
 
-const (
-	rate = 48000
-	// inputPeak bounds every input file's |sample|: 64 of them sum to at most
-	// 0.8, so gridbox's master limiter (bit-transparent below full scale)
-	// never engages and sox -m (which scales each input by 1/n) never clips.
-	inputPeak = 0.0125
-)
+const rate = 48000
+
+// inputPeak bounds every one of n input files' |sample| (0.0125 for 64): n
+// of them sum to at most 0.8, so gridbox's master limiter (bit-transparent
+// below full scale) never acts, and sox -m (which scales each input by 1/n)
+// cannot clip.
+func inputPeak(n int) float64 { return 0.8 / float64(n) }
 
 // makeSet writes n stereo 16-bit 48 kHz WAV files of real signal lasting
 // real seconds into dir/samples, each declaring declared seconds (the rest
@@ -39,7 +39,7 @@ func makeSet(dir string, n int, real, declared float64) (string, []string, error
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			errs[i] = writeInput(files[i], i, int(real*rate), int(declared*rate))
+			errs[i] = writeInput(files[i], i, int(real*rate), int(declared*rate), inputPeak(n))
 			<-sem
 		}()
 	}
@@ -59,10 +59,10 @@ func makeSet(dir string, n int, real, declared float64) (string, []string, error
 }
 
 // writeInput writes input file i: frames frames of two tones and white noise
-// per channel (different in every file, each sample within inputPeak), in a
+// per channel (different in every file, each sample within peak), in a
 // WAV file whose header declares total frames; the frames past the signal
 // are a hole in the file, which reads as zeros.
-func writeInput(path string, i, frames, total int) error {
+func writeInput(path string, i, frames, total int, peak float64) error {
 	if total < frames {
 		return fmt.Errorf("%s: declares %d frames, fewer than the %d written", path, total, frames)
 	}
@@ -76,7 +76,7 @@ func writeInput(path string, i, frames, total int) error {
 	base := 110 + 37*float64(i)
 	l1, l2, r1, r2 := tone(base), tone(base*1.5), tone(base+3), tone(base*1.25)
 	rng := rand.New(rand.NewPCG(uint64(i), 9))
-	const a, noise = 0.4 * inputPeak, 0.2 * inputPeak
+	a, noise := 0.4*peak, 0.2*peak
 	var buf [4]byte
 	for range frames {
 		l := a*(l1.next()+l2.next()) + noise*(2*rng.Float64()-1)
