@@ -84,9 +84,28 @@ fuzz:
 		done; \
 	done
 
+# What gridbox costs beside the reference tools, outputs compared before times
+# (scripts/bench; sox and fluidsynth come with scripts/setup.sh --test):
+#   - gridbox render and "sox -m" mix the same 64 stereo 16-bit 48 kHz WAV files
+#     of 20 s, then the same files declaring 5 minutes (20 s of signal, then a
+#     sparse tail), both rendering 20 s. Each run's render, scaled by 1/64 as
+#     sox -m scales its inputs, must equal sox's mix within 1e-6 sample by
+#     sample, or make bench fails; the inputs peak at 0.0125 so that neither
+#     tool clips (gridbox's limiter never acts). It prints CPU time (user+sys),
+#     wall time and peak RSS of both, best of 3, and their ratios.
+#   - the render core's ns per voice-frame (go test -bench VoiceFrame ./engine,
+#     each case checking its output first) for plain, pitched (+-7 semitones)
+#     and fading voices at 64 and 256 voices, beside FluidSynth's -F render of
+#     as many held notes (skipped, saying so, without fluidsynth).
+#   - targets, each printed PASS or FAIL: gridbox's peak RSS <= 96 MiB on the
+#     20 s files and at most 32 MiB more on the 5-minute ones; its CPU time and
+#     wall time each <= 0.35x sox -m's. They do not fail make bench yet:
+#     BENCH_TARGETS=gate makes a missed target fail it.
+# First, the engine's per-block benchmarks (go test -bench Render ./engine).
+BENCH_TARGETS ?= report
 bench: build
 	go test -run '^$$' -bench Render -benchmem ./engine
-	scripts/bench-sox.sh $(BIN)
+	go run ./scripts/bench -gridbox $(BIN) -targets $(BENCH_TARGETS)
 
 clean:
 	rm -rf bin dist demo.wav
