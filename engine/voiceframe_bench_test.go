@@ -216,10 +216,10 @@ func (f *vfFixture) feed(b testing.TB) {
 			k := int(at) / f.fade
 			for i := range f.n {
 				f.send(b, engine.Command{Op: engine.PlayClip, At: at, Sample: int32(i), Clip: int32(i), Track: int16(i % 16),
-					Gain: f.gain, Loop: true, LoopLen: engine.LoopFrames(float64(vfLen(i))), Offset: int64(k * f.fade % vfLen(i))})
+					Gain: f.gain, Loop: true, LoopLen: engine.LoopFrames(float64(vfLen(i))), Start: engine.Position(float64(k * f.fade % vfLen(i)))})
 			}
 			for t := range 16 {
-				f.send(b, engine.Command{Op: engine.Stop, At: at, Track: int16(t), Clip: -1})
+				f.send(b, engine.Command{Op: engine.Stop, At: at, Track: int16(t), Clip: -1, Now: true})
 			}
 		}
 	}
