@@ -69,6 +69,21 @@ var ErrNoDevice = errors.New("audio: no usable output device")
 // play again.
 var ErrRestart = errors.New("only a new process can open it again")
 
+// A Source reads the frames of a sample that is not held in memory (a long
+// file on disk, streamed as it plays) at any position: interleaved float32,
+// Channels() (1 or 2) samples per frame, Frames() frames in all.
+//
+// ReadFrames fills dst with the frames from at on and returns how many it
+// read: len(dst)/Channels(), fewer only at the end (then err == io.EOF) or
+// on an error. It runs on the control side (the streamer's goroutine, or a
+// set loading), never on the audio path; a Source is used by one goroutine
+// at a time and must not retain dst.
+type Source interface {
+	Channels() int
+	Frames() int64
+	ReadFrames(dst []float32, at int64) (int, error)
+}
+
 // Buffer is decoded audio held in memory: interleaved frames at Rate.
 // Channels is 1 (mono) or 2 (stereo). A Buffer handed to the engine is
 // immutable from then on.
