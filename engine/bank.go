@@ -9,10 +9,20 @@ import (
 // A Bank holds everything voices play: decoded samples at the player's rate
 // and the sampler instruments that map notes to them. It is built on the
 // control side when a set loads and is immutable once handed to New.
+//
+// A long sample may stream from disk instead of being held whole: then
+// Streams[i] reads all of it and Samples[i] holds only its first frames
+// (the preload), which a voice plays while the streamer gets ahead of it.
+// Streams is empty, or as long as Samples with nil for samples in memory.
+// Only audio clips stream; instruments' zones play samples in memory.
 type Bank struct {
 	Samples     []*audio.Buffer // mono or stereo, at the Player's rate
+	Streams     []audio.Source  // at the Player's rate, with Samples' channels
 	Instruments []Instrument
 }
+
+// streamed reports whether sample s streams.
+func (b *Bank) streamed(s int32) bool { return int(s) < len(b.Streams) && b.Streams[s] != nil }
 
 // An Instrument maps keys to samples. Every zone whose Low..High range holds
 // a key plays it (zones layer, as in a drum rack or SFZ).
@@ -41,10 +51,25 @@ func (b *Bank) check(rate int) error {
 			return fmt.Errorf("engine: sample %d has %d channels, want 1 or 2", i, s.Channels)
 		}
 	}
+	if len(b.Streams) != 0 && len(b.Streams) != len(b.Samples) {
+		return fmt.Errorf("engine: %d streams for %d samples", len(b.Streams), len(b.Samples))
+	}
+	for i, src := range b.Streams {
+		switch {
+		case src == nil:
+		case src.Channels() != b.Samples[i].Channels:
+			return fmt.Errorf("engine: sample %d streams %d channels, its preload has %d", i, src.Channels(), b.Samples[i].Channels)
+		case src.Frames() < int64(b.Samples[i].Frames()):
+			return fmt.Errorf("engine: sample %d streams %d frames, fewer than its preload's %d", i, src.Frames(), b.Samples[i].Frames())
+		}
+	}
 	for i, in := range b.Instruments {
 		for j, z := range in.Zones {
 			if z.Sample < 0 || int(z.Sample) >= len(b.Samples) {
 				return fmt.Errorf("engine: instrument %d zone %d: sample %d out of range", i, j, z.Sample)
+			}
+			if b.streamed(z.Sample) {
+				return fmt.Errorf("engine: instrument %d zone %d: sample %d streams; zones play samples in memory", i, j, z.Sample)
 			}
 		}
 	}

@@ -10,8 +10,9 @@ import (
 // than its At for a Stop known ahead.
 type pending struct {
 	Command
-	due Frame
-	seq uint64 // send order
+	due    Frame
+	seq    uint64 // send order
+	stream int32  // a streamed PlayClip's stream slot; -1 if none
 }
 
 // Config sizes a Player. Everything is allocated in New; nothing grows later.
@@ -23,6 +24,12 @@ type Config struct {
 	Commands int // command ring capacity (rounded up to a power of two)
 	Events   int // event ring capacity (rounded up to a power of two)
 	Pending  int // commands waiting for their frame
+	// Streams is how many voices can play streamed samples at once (0: a
+	// default from the bank: twice its streamed samples, and 8 more), and
+	// StreamFrames each one's ring (rounded up to a power of two; 0: 65536
+	// frames, 1.4 s at 48 kHz): how far the streamer reads ahead.
+	Streams      int
+	StreamFrames int
 }
 
 // DefaultConfig returns the configuration gridbox plays with at rate.
@@ -43,6 +50,11 @@ type Stats struct {
 	SendFull   uint64 // Send calls refused because the command ring was full
 	EventsLost uint64 // events lost because the event ring was full
 	Limited    uint64 // frames the master limiter turned down
+	// Disk streaming: blocks in which a voice found its stream had not
+	// got there yet and played silence (an underrun), and streamed voices
+	// that found no free stream (they play their preload only).
+	StreamUnderruns uint64
+	StreamsFull     uint64
 }
 
 // Player is the realtime half of the engine. Render runs on the audio thread;
@@ -84,6 +96,11 @@ type Player struct {
 	sendFull   atomic.Uint64
 	eventsLost atomic.Uint64
 	limited    atomic.Uint64
+
+	streams     []stream
+	streamer    *Streamer
+	underruns   atomic.Uint64
+	streamsFull atomic.Uint64
 }
 
 // New allocates a Player. bank must not change afterwards.
@@ -97,7 +114,9 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 	if err := bank.check(cfg.Rate); err != nil {
 		return nil, err
 	}
-	tails := max(16, cfg.Voices/8)
+	// A stolen voice fades out in a tail slot; every voice may need one at
+	// once (a scene of loops all stealing).
+	tails := max(16, cfg.Voices)
 	p := &Player{
 		rate: cfg.Rate, maxBlock: cfg.MaxBlock, bank: bank,
 		pending:    make([]pending, max(cfg.Pending, 16)),
@@ -126,6 +145,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 	for i := range p.tracks {
 		p.tracks[i].setTarget(1, 0, false, 1)
 	}
+	p.newStreams(cfg)
 	return p, nil
 }
 
@@ -180,6 +200,9 @@ func (p *Player) Stats() Stats {
 		SendFull:   p.sendFull.Load(),
 		EventsLost: p.eventsLost.Load(),
 		Limited:    p.limited.Load(),
+
+		StreamUnderruns: p.underruns.Load(),
+		StreamsFull:     p.streamsFull.Load(),
 	}
 }
 

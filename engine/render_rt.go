@@ -29,7 +29,7 @@ func (p *Player) renderBlock(out []float32) {
 		for p.ph < p.pn && p.pending[p.ph].due <= at {
 			c := p.pending[p.ph]
 			p.ph++
-			p.apply(&c.Command, c.seq, at)
+			p.apply(&c.Command, c.seq, c.stream, at)
 		}
 		next := n
 		if p.ph < p.pn && p.pending[p.ph].due < end {
@@ -58,6 +58,11 @@ func (p *Player) renderBlock(out []float32) {
 		p.peak.Store(nv)
 	}
 }
+
+// Prepare takes in the commands sent so far, as Render does first: an
+// offline render calls it, then fills the streams, then renders, so that
+// clips starting in the block have their streams (Render's goroutine only).
+func (p *Player) Prepare() { p.drain() }
 
 // drain moves every queued command into the pending array, kept sorted by
 // the frame each is due (stable, so equal frames keep send order). A Stop
@@ -88,7 +93,12 @@ func (p *Player) drain() {
 			i--
 		}
 		p.seq++
-		p.pending[i] = pending{Command: c, due: due, seq: p.seq}
+		p.pending[i] = pending{Command: c, due: due, seq: p.seq, stream: -1}
+		if c.Op == PlayClip && c.Sample >= 0 && p.bank.streamed(c.Sample) {
+			// Claimed ahead of the clip's frame, so the streamer has begun
+			// by then (a clip starting past its preload needs it at once).
+			p.pending[i].stream = p.claimStream(c.Sample, startPhase(&c), loopOf(&c), uint64(loopFade(&c)))
+		}
 		p.pn++
 		if c.Op == PlayClip {
 			p.emit(Event{Kind: EvQueued, Track: c.Track, Clip: c.Clip, Frame: c.At})
@@ -97,9 +107,11 @@ func (p *Player) drain() {
 }
 
 // apply carries out c, the seq'th command sent, at frame at (the start of
-// the segment it begins).
-func (p *Player) apply(c *Command, seq uint64, at Frame) {
+// the segment it begins); a PlayClip of a streamed sample has stream slot
+// slot (-1: none).
+func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 	if int(c.Track) < 0 || int(c.Track) >= len(p.tracks) {
+		p.releaseStream(slot)
 		return
 	}
 	// A Stop known ahead is late when its frame has come; others when it
@@ -115,27 +127,23 @@ func (p *Player) apply(c *Command, seq uint64, at Frame) {
 		}
 		end, cut := p.stopped(c.Track, c.Clip, false, seq, at)
 		if cut {
+			p.releaseStream(slot)
 			return // stopped at its first frame: it never sounds
 		}
 		v := p.alloc(at)
 		b := p.bank.Samples[c.Sample]
-		v.data, v.pcm, v.ch, v.frames = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames())
+		v.data, v.pcm, v.ch, v.frames, v.pre = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames()), uint64(b.Frames())
 		v.step, v.gain, v.clip, v.track, v.gate = one, c.Gain, c.Clip, c.Track, false
-		if c.Loop {
-			v.loopLen = max(c.LoopLen, one)
-			// A crossfade longer than a quarter of the loop would overlap the next.
-			v.xfade = int32(min(uint64(max(c.LoopFade, 0)), v.loopLen>>34))
+		v.loopLen, v.xfade = loopOf(c), loopFade(c)
+		v.phase = startPhase(c)
+		if slot >= 0 {
+			st := &p.streams[slot]
+			v.st, v.slot, v.frames, v.passLo = st, slot, st.frames, v.phase>>32
+			v.org = -int64(max(v.pre, v.passLo))
 		}
-		// At natural speed a voice plays the frame nearest its position: its
-		// phase runs half a frame ahead, and frame phase>>32 plays. Loops
-		// then restart on the frame nearest their exact length, where the
-		// sequencer's clock rounds beats to frames. A late start begins
-		// where it would have been by now, so a loop stays on the grid with
-		// the other tracks.
-		v.phase = uint64(max(c.Start+half, 0)) + uint64(at-c.At)<<32
-		if v.loopLen != 0 {
-			v.phase %= v.loopLen
-		}
+		// A late start begins where it would have been by now, so a loop
+		// stays on the grid with the other tracks.
+		v.skip(uint64(at - c.At))
 		p.tracks[c.Track].voices++
 		if end > 0 {
 			v.endIn(end, p.fadeFrames)
@@ -161,7 +169,7 @@ func (p *Player) apply(c *Command, seq uint64, at Frame) {
 			}
 			v := p.alloc(at)
 			b := p.bank.Samples[z.Sample]
-			v.data, v.pcm, v.ch, v.frames = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames())
+			v.data, v.pcm, v.ch, v.frames, v.pre = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames()), uint64(b.Frames())
 			v.step = pitchStep(int(c.Key) - int(z.Root))
 			v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
 			v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
@@ -198,6 +206,33 @@ func (p *Player) apply(c *Command, seq uint64, at Frame) {
 	case SetTrack:
 		p.tracks[c.Track].setTarget(c.Gain, c.Pan, c.Mute, p.rampFrames)
 	}
+}
+
+// startPhase returns the phase a PlayClip's voice starts at. At natural
+// speed a voice plays the frame nearest its position: its phase runs half a
+// frame ahead, and frame phase>>32 plays. Loops then restart on the frame
+// nearest their exact length, where the sequencer's clock rounds beats to
+// frames.
+func startPhase(c *Command) uint64 {
+	ph := uint64(max(c.Start+half, 0))
+	if l := loopOf(c); l != 0 {
+		ph %= l
+	}
+	return ph
+}
+
+// loopOf returns a PlayClip's loop length (0: one-shot).
+func loopOf(c *Command) uint64 {
+	if !c.Loop {
+		return 0
+	}
+	return max(c.LoopLen, one)
+}
+
+// loopFade returns a PlayClip's crossfade at a restart, in frames: at most a
+// quarter of the loop, or it would overlap the next.
+func loopFade(c *Command) int32 {
+	return int32(min(uint64(max(c.LoopFade, 0)), loopOf(c)>>34))
 }
 
 // stops reports whether a Stop for clip stop (< 0: all) applies to a voice
@@ -279,6 +314,7 @@ func (p *Player) alloc(at Frame) *voice {
 			p.act = append(p.act, t)
 		} else {
 			p.tracks[old.track].voices--
+			p.releaseStream(old.slot)
 			if old.clip >= 0 {
 				p.emit(Event{Kind: EvStopped, Track: old.track, Clip: old.clip, Frame: at})
 			}
@@ -286,7 +322,7 @@ func (p *Player) alloc(at Frame) *voice {
 	}
 	p.nextID++
 	v := &p.voices[slot]
-	*v = voice{id: p.nextID, env: envelope{n: -1}, endN: -1}
+	*v = voice{id: p.nextID, env: envelope{n: -1}, endN: -1, slot: -1}
 	return v
 }
 
@@ -315,7 +351,15 @@ func (p *Player) mix(out []float32, at Frame) {
 		i := p.act[k]
 		v := &p.voices[i]
 		b := int(v.track) * p.maxBlock * 2
-		if end := v.mix(p.bus[b:b+2*n], p, at); end >= 0 {
+		end := v.mix(p.bus[b:b+2*n], p, at)
+		if v.st != nil {
+			if v.dry {
+				p.underruns.Add(1)
+				v.dry = false
+			}
+			v.st.read.Store(v.need())
+		}
+		if end >= 0 {
 			p.release(k, at+Frame(end))
 			continue
 		}
@@ -339,7 +383,8 @@ func (p *Player) release(k int, at Frame) {
 	if v.clip >= 0 {
 		p.emit(Event{Kind: EvStopped, Track: v.track, Clip: v.clip, Frame: at})
 	}
-	v.data, v.pcm = nil, nil
+	p.releaseStream(v.slot)
+	v.data, v.pcm, v.st, v.slot = nil, nil, nil, -1
 	last := len(p.act) - 1
 	p.act[k] = p.act[last]
 	p.act = p.act[:last]

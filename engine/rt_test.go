@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -141,6 +142,21 @@ func TestRenderDoesNotAllocate(t *testing.T) {
 				p.Send(Command{Op: SetTrack, At: at + 40, Track: tr, Gain: 0.5, Pan: 0.3})
 			}
 		}},
+		{"legato switches and loop crossfades", 64, func(p *Player) {
+			at := p.Position() + 10
+			for tr := int16(0); tr < 16; tr++ {
+				p.Send(Command{Op: PlayClip, At: at, Track: tr, Sample: int32(tr), Gain: 0.1, Clip: int32(200 + tr), Loop: true,
+					LoopLen: LoopFrames(300.5), LoopFade: 100, Legato: true, Start: Position(77)})
+			}
+		}},
+		{"stops known ahead", 64, func(p *Player) {
+			at := p.Position() + 300
+			for tr := int16(0); tr < 16; tr++ {
+				p.Send(Command{Op: Stop, At: at, Track: tr, Clip: -1})
+				p.Send(Command{Op: PlayClip, At: at, Track: tr, Sample: int32(tr), Gain: 0.1, Clip: int32(tr), Loop: true, LoopLen: LoopFrames(96000)})
+			}
+		}},
+		{"64 streamed voices", 64, nil},
 		{"command ring full", 64, func(p *Player) {
 			for p.Send(Command{Op: SetTrack, At: p.Position() + 1000, Track: 1, Gain: 1}) {
 			}
@@ -150,6 +166,10 @@ func TestRenderDoesNotAllocate(t *testing.T) {
 		p := busyPlayer(t, c.voices)
 		if c.voices < 0 {
 			p = busyPlayerOf(t, -c.voices, true)
+		}
+		if strings.Contains(c.name, "streamed") {
+			p = streamingPlayer(t, c.voices)
+			c.before = func(p *Player) { p.Streamer().Fill(0) }
 		}
 		// Warm up and run the scenario several times outside measurement,
 		// then measure the calls that follow it.
@@ -165,10 +185,29 @@ func TestRenderDoesNotAllocate(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%s: %v allocations per block, want 0", c.name, n)
 		}
-		if c.name == "64 voices" && p.Stats().Voices != 64 {
-			t.Errorf("%s: only %d voices sounding", c.name, p.Stats().Voices)
+		if st := p.Stats(); (c.name == "64 voices" || c.name == "64 streamed voices") && (st.Voices != 64 || st.StreamUnderruns != 0) {
+			t.Errorf("%s: %d voices sounding, %d underruns", c.name, st.Voices, st.StreamUnderruns)
 		}
 	}
+}
+
+// streamingPlayer is busyPlayer with every loop streamed from a 4800-frame
+// preload: stream rings wrap and passes follow one another.
+func streamingPlayer(t testing.TB, voices int) *Player {
+	bank, _ := streamedBank(loopBank(voices), 4800)
+	bank.Streams[len(bank.Streams)-1] = nil // the instrument's sample stays in memory
+	bank.Samples[len(bank.Samples)-1] = loopBank(1).Samples[1]
+	p := newPlayer(t, bank, 16)
+	for i := 0; i < voices; i++ {
+		p.Send(Command{Op: PlayClip, Track: int16(i % 16), Sample: int32(i), Gain: 0.01, Clip: int32(i), Loop: true, LoopLen: LoopFrames(float64(rate * 2)), LoopFade: 200})
+	}
+	out := make([]float32, 2*128)
+	for range 50 {
+		p.Streamer().Fill(0)
+		p.Render(out)
+	}
+	drainEvents(p)
+	return p
 }
 
 // TestConcurrentSendAndRender runs a producer and the renderer at once; run

@@ -13,11 +13,18 @@ type voice struct {
 	data    []float32 // the Bank's sample, interleaved (float sources)
 	pcm     []int16   // or this, for 16-bit sources (value/32768)
 	frames  uint64    // sample length in frames
+	pre     uint64    // frames in data or pcm: all, or a streamed sample's preload
 	phase   uint64    // position in the sample (and in the loop), 32.32
 	step    uint64    // advance per output frame, 32.32
 	loopLen uint64    // loop length, 32.32; 0 = no loop
 	tailPh  uint64    // the previous pass's position while a wrap crossfades
 	id      uint64    // start order, for oldest-first stealing
+	st      *stream   // a streamed sample's frames past the preload; nil if in memory
+	org     int64     // st: virtual index of this pass's position 0
+	tailOrg int64     // st: the same for the previous pass, which the tail reads
+	passLo  uint64    // st: the first position this pass reads from the stream
+	slot    int32     // st's index, -1 if none
+	dry     bool      // a streamed frame was not there yet (counted once per block)
 	gain    float32
 	env     envelope // fade in or out; env.n < 0 when none
 	tail    envelope // the previous pass fading out after a wrap; tail.n <= 0 when none
@@ -159,30 +166,39 @@ func (v *voice) ending() bool { return (v.env.out && v.env.n >= 0) || v.endN >= 
 func (v *voice) wrap(p *Player, at Frame) {
 	next := v.phase // where the sample would have gone on
 	v.phase -= v.loopLen
+	v.tailOrg = v.org
+	if v.st != nil {
+		// The next pass's frames follow this pass's in the stream.
+		hi := passEnd(next>>32, max(v.pre, v.passLo), v.frames, uint64(v.xfade))
+		v.org += int64(hi) - int64(v.pre)
+		v.passLo = 0
+	}
 	if v.clip >= 0 && !(v.env.out && v.env.n >= 0) {
 		p.emit(Event{Kind: EvLooped, Track: v.track, Clip: v.clip, Frame: at})
 	}
-	if v.xfade > 0 && next>>32 < v.frames && !v.seamless(next>>32, v.phase>>32) {
+	if v.xfade > 0 && next>>32 < v.frames && !v.seamless(next>>32, v.tailOrg, v.phase>>32, v.org) {
 		v.tailPh = next
-		v.tail = envelope{n: v.xfade, len: v.xfade, out: true, rho: correlation(v, next, v, v.phase, v.xfade), top: 1}
+		v.tail = envelope{n: v.xfade, len: v.xfade, out: true, rho: correlation(v, next, v.tailOrg, v, v.phase, v.org, v.xfade), top: 1}
 	}
 }
 
-// seamless reports whether playing on from sample frame b instead of frame
-// a is inaudible: the two start at about the same level, measured against
-// how far the signal moves from one frame to the next around them.
-func (v *voice) seamless(a, b uint64) bool {
+// seamless reports whether playing on from sample frame b (of the pass
+// whose stream origin is bOrg) instead of frame a (origin aOrg) is
+// inaudible: the two start at about the same level, measured against how
+// far the signal moves from one frame to the next around them.
+func (v *voice) seamless(a uint64, aOrg int64, b uint64, bOrg int64) bool {
 	const look = 8
-	al, ar := v.frame(int(a))
-	bl, br := v.frame(int(b))
+	al, ar := v.frame(int(a), aOrg)
+	bl, br := v.frame(int(b), bOrg)
 	jump := max(abs(al-bl), abs(ar-br))
 	var slope float32
 	for i := 0; i < look; i++ {
-		for _, s := range [2]uint64{a, b} {
-			l0, r0 := v.frame(int(s) + i)
-			l1, r1 := v.frame(int(s) + i + 1)
-			slope = max(slope, abs(l1-l0), abs(r1-r0))
-		}
+		l0, r0 := v.frame(int(a)+i, aOrg)
+		l1, r1 := v.frame(int(a)+i+1, aOrg)
+		slope = max(slope, abs(l1-l0), abs(r1-r0))
+		l0, r0 = v.frame(int(b)+i, bOrg)
+		l1, r1 = v.frame(int(b)+i+1, bOrg)
+		slope = max(slope, abs(l1-l0), abs(r1-r0))
 	}
 	return jump <= 2*slope+1.0/32768
 }
@@ -190,14 +206,15 @@ func (v *voice) seamless(a, b uint64) bool {
 func abs(x float32) float32 { return max(x, -x) }
 
 // correlation returns the normalised correlation, clamped to 0..1, of n
-// frames of a from position pa and of b from pb (both at their own step):
-// how alike the two signals a crossfade joins are. Silence on either side
-// counts as alike (1): there is no power to keep.
-func correlation(a *voice, pa uint64, b *voice, pb uint64, n int32) float32 {
+// frames of a from position pa and of b from pb (both at their own step;
+// aOrg and bOrg their passes' stream origins): how alike the two signals a
+// crossfade joins are. Silence on either side counts as alike (1): there is
+// no power to keep.
+func correlation(a *voice, pa uint64, aOrg int64, b *voice, pb uint64, bOrg int64, n int32) float32 {
 	var ab, aa, bb float64
 	for i := int32(0); i < n; i++ {
-		al, ar := a.at(pa)
-		bl, br := b.at(pb)
+		al, ar := a.at(pa, aOrg)
+		bl, br := b.at(pb, bOrg)
 		ab += float64(al*bl + ar*br)
 		aa += float64(al*al + ar*ar)
 		bb += float64(bl*bl + br*br)
@@ -210,8 +227,24 @@ func correlation(a *voice, pa uint64, b *voice, pb uint64, n int32) float32 {
 	return float32(max(0, min(1, ab/math.Sqrt(aa*bb))))
 }
 
-// copyRun adds len(dst)/2 frames from sample frame idx at natural speed.
+// copyRun adds len(dst)/2 frames from sample frame idx at natural speed:
+// from memory, and for a streamed sample from its stream past the preload.
 func (v *voice) copyRun(dst []float32, idx int) {
+	if v.st != nil && uint64(idx)+uint64(len(dst)/2) > v.pre {
+		mem := int(max(int64(v.pre)-int64(idx), 0))
+		if mem > 0 {
+			v.copyMem(dst[:2*mem], idx)
+		}
+		if !v.st.copyStream(dst[2*mem:], v.org+int64(idx+mem), v.gain) {
+			v.dry = true
+		}
+		return
+	}
+	v.copyMem(dst, idx)
+}
+
+// copyMem adds len(dst)/2 frames from sample frame idx, in memory.
+func (v *voice) copyMem(dst []float32, idx int) {
 	g := v.gain
 	if v.pcm != nil {
 		g *= 1.0 / 32768
@@ -255,7 +288,7 @@ func (v *voice) interpRun(dst []float32) {
 	n := len(dst) / 2
 	g := v.gain
 	for i := 0; i < n; i++ {
-		l, r := v.at(v.phase)
+		l, r := v.at(v.phase, 0)
 		dst[2*i] += l * g
 		dst[2*i+1] += r * g
 		v.phase += v.step
@@ -273,10 +306,10 @@ func (v *voice) shapedRun(dst []float32) {
 			g *= v.env.level()
 			v.env.n--
 		}
-		l, r := v.at(v.phase)
+		l, r := v.at(v.phase, v.org)
 		if v.tail.n > 0 {
 			in, out := gains(float32(v.tail.len-v.tail.n)/float32(v.tail.len), v.tail.rho)
-			tl, tr := v.at(v.tailPh)
+			tl, tr := v.at(v.tailPh, v.tailOrg)
 			l = l*in + tl*out
 			r = r*in + tr*out
 			v.tailPh += v.step
@@ -288,23 +321,30 @@ func (v *voice) shapedRun(dst []float32) {
 	}
 }
 
-// at returns the sample at position ph: frame ph>>32 at natural speed,
-// interpolated between it and the next otherwise.
-func (v *voice) at(ph uint64) (l, r float32) {
+// at returns the sample at position ph (in the pass whose stream origin is
+// org): frame ph>>32 at natural speed, interpolated between it and the next
+// otherwise.
+func (v *voice) at(ph uint64, org int64) (l, r float32) {
 	idx := int(ph >> 32)
-	l, r = v.frame(idx)
+	l, r = v.frame(idx, org)
 	if v.step == one {
 		return l, r
 	}
 	t := float32(ph&(one-1)) * (1.0 / one)
-	l1, r1 := v.frame(idx + 1)
+	l1, r1 := v.frame(idx+1, org)
 	return l + (l1-l)*t, r + (r1-r)*t
 }
 
-// frame returns sample frame i as left/right, silence past the end.
-func (v *voice) frame(i int) (l, r float32) {
+// frame returns sample frame i (of the pass whose stream origin is org) as
+// left/right, silence past the end or when the stream has not got there.
+func (v *voice) frame(i int, org int64) (l, r float32) {
 	if i < 0 || uint64(i) >= v.frames {
 		return 0, 0
+	}
+	if uint64(i) >= v.pre {
+		l, r, ok := v.st.frame(org + int64(i))
+		v.dry = v.dry || !ok
+		return l, r
 	}
 	if v.pcm != nil {
 		if v.ch == 2 {
@@ -317,6 +357,44 @@ func (v *voice) frame(i int) (l, r float32) {
 		return v.data[2*i], v.data[2*i+1]
 	}
 	return v.data[i], v.data[i]
+}
+
+// skip moves v on by k frames without playing them (a late start), through
+// its loop's restarts.
+func (v *voice) skip(k uint64) {
+	for v.loopLen != 0 && k > 0 {
+		w := uint64(v.untilWrap())
+		if k < w {
+			break
+		}
+		k -= w
+		v.phase += w * v.step
+		if v.st != nil {
+			hi := passEnd(v.phase>>32, max(v.pre, v.passLo), v.frames, uint64(v.xfade))
+			v.org += int64(hi) - int64(v.pre)
+			v.passLo = 0
+		}
+		v.phase -= v.loopLen
+	}
+	v.phase += k * v.step
+}
+
+// need returns the lowest virtual index of v's stream it may still read:
+// where its crossfade tail reads, else its next frame past the preload.
+func (v *voice) need() int64 {
+	lo := max(v.pre, v.passLo)
+	hi := max(lo, v.frames) // a one-shot's span
+	if v.loopLen != 0 {
+		hi = passEnd((v.phase+uint64(v.untilWrap())<<32)>>32, lo, v.frames, uint64(v.xfade))
+	}
+	// The next pass's frames follow this one's span: past its end (in the
+	// loop's padding) the voice next needs those.
+	main := v.org + int64(min(max(v.phase>>32, lo), hi))
+	if v.tail.n > 0 {
+		// The previous pass's span ends where this pass's begins.
+		return min(v.tailOrg+int64(max(v.tailPh>>32, v.pre)), v.org+int64(v.pre), main)
+	}
+	return main
 }
 
 // startFade begins a linear fade to silence over n frames from the current
@@ -349,7 +427,7 @@ func (v *voice) endIn(d, fade int32) {
 // (fading out): equal power for unrelated material, equal gain for like
 // material (see envelope).
 func (v *voice) takeOver(old *voice, n int32) {
-	rho := correlation(old, old.phase, v, v.phase, n)
+	rho := correlation(old, old.phase, old.org, v, v.phase, v.org, n)
 	old.env = envelope{n: n, len: n, out: true, rho: rho, top: old.env.level()}
 	v.env = envelope{n: n, len: n, rho: rho}
 }

@@ -1,0 +1,193 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"gridbox/audio"
+)
+
+// newStreams allocates cfg's stream slots, when the bank streams anything.
+// A ring's memory is only touched (made resident) once a voice uses it, and
+// freed slots are reused first.
+func (p *Player) newStreams(cfg Config) {
+	n := 0
+	for _, s := range p.bank.Streams {
+		if s != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	slots := cfg.Streams
+	if slots <= 0 {
+		slots = min(cfg.Voices, 2*n+8)
+	}
+	size := 1 << 16
+	if cfg.StreamFrames > 0 {
+		for size = 1; size < cfg.StreamFrames; size <<= 1 {
+		}
+	}
+	p.streams = make([]stream, slots)
+	for i := range p.streams {
+		p.streams[i].buf = make([]float32, 2*size)
+		p.streams[i].mask = int64(size - 1)
+	}
+	p.streamer = &Streamer{p: p, walks: make([]walk, slots)}
+}
+
+// Streamer fills a Player's streams from its bank's sources, ahead of the
+// voices that play them (see stream_rt.go). Fill and Run are called from
+// one goroutine at a time: the render loop between blocks (offline), or a
+// goroutine of its own next to the audio device (live). It reads the disk;
+// the audio thread never waits for it.
+type Streamer struct {
+	p     *Player
+	walks []walk
+	err   error
+	fails uint64
+}
+
+// walk is the streamer's view of a stream's voice: where in the sample the
+// FIFO's next frame to write comes from (see pass).
+type walk struct {
+	src   audio.Source
+	ph    uint64 // the current pass's phase when it began
+	from  uint64 // the current pass's first position (0 after the first)
+	org   int64  // virtual index of the current pass's position 0
+	lo    uint64 // the current pass's span in the stream: [lo, hi)
+	hi    uint64
+	ended bool // a one-shot's span is all written
+}
+
+// Streamer returns p's streamer, or nil when p's bank streams nothing.
+func (p *Player) Streamer() *Streamer { return p.streamer }
+
+// Fill tops up every stream until it holds ahead frames past what its
+// voice has read (at most the ring's size; ahead ≤ 0: as much as fits),
+// and starts and retires streams as the voices ask. It returns whether it
+// read anything.
+func (s *Streamer) Fill(ahead int) bool {
+	if s == nil {
+		return false
+	}
+	busy := false
+	for i := range s.p.streams {
+		st, w := &s.p.streams[i], &s.walks[i]
+		switch st.state.Load() {
+		case streamRequested:
+			*w = walk{src: s.p.bank.Streams[st.sample], ph: st.start, from: st.start >> 32}
+			w.span(st)
+			w.org = -int64(w.lo)
+			st.state.Store(streamActive)
+			fallthrough
+		case streamActive:
+			if s.fill(st, w, ahead) {
+				busy = true
+			}
+		case streamReleased:
+			*w = walk{}
+			st.state.Store(streamFree)
+		}
+	}
+	return busy
+}
+
+// span sets w's span for its current pass.
+func (w *walk) span(st *stream) {
+	w.lo, w.hi, _ = pass(w.ph, w.from, st.loopLen, st.frames, st.pre, st.xfade)
+}
+
+// nextPass moves w to the pass after its current one, or ends a one-shot.
+func (w *walk) nextPass(st *stream) {
+	if st.loopLen == 0 {
+		w.ended = true
+		return
+	}
+	_, _, next := pass(w.ph, w.from, st.loopLen, st.frames, st.pre, st.xfade)
+	w.org += int64(w.hi) - int64(st.pre)
+	w.ph, w.from = next, 0
+	w.span(st)
+}
+
+// fill writes st's FIFO up to ahead frames past its voice's read point.
+func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
+	size := st.mask + 1
+	if ahead <= 0 || int64(ahead) > size {
+		ahead = int(size)
+	}
+	wr, rd := st.written.Load(), st.read.Load()
+	if rd > wr {
+		wr = rd // the voice has gone past: skip what it missed
+	}
+	limit := rd + int64(ahead)
+	busy := false
+	for wr < limit && !w.ended {
+		if wr >= w.org+int64(w.hi) {
+			w.nextPass(st)
+			if w.ended {
+				break
+			}
+			// A pass that streams nothing (its loop is in the preload)
+			// ends at once; one that does not move the stream on means
+			// the whole loop is in memory: nothing more to write.
+			if w.hi == w.lo && w.from == 0 && int64(w.hi) == int64(st.pre) {
+				break
+			}
+			continue
+		}
+		pos := wr - w.org // position in the sample, in [lo, hi)
+		i := wr & st.mask
+		n := min(w.org+int64(w.hi)-wr, limit-wr, size-i)
+		dst := st.buf[int(i)*st.ch : int(i+n)*st.ch]
+		got, err := w.src.ReadFrames(dst, pos)
+		if got < int(n) {
+			clear(dst[got*st.ch:]) // a short read plays as silence
+			if err == nil || errors.Is(err, io.EOF) {
+				err = fmt.Errorf("the file ends at frame %d of %d", pos+int64(got), st.frames)
+			}
+			s.fails++
+			if s.err == nil {
+				s.err = fmt.Errorf("engine: streaming sample %d: %w", st.sample, err)
+			}
+		}
+		wr += n
+		st.written.Store(wr)
+		busy = true
+	}
+	if wr > st.written.Load() {
+		st.written.Store(wr)
+	}
+	return busy
+}
+
+// Err returns the first error reading a stream's source (the frames it
+// could not read played as silence), and how many reads failed.
+func (s *Streamer) Err() (error, uint64) {
+	if s == nil {
+		return nil, 0
+	}
+	return s.err, s.fails
+}
+
+// Run fills the streams every period until stop is closed: the live
+// streamer's goroutine.
+func (s *Streamer) Run(stop <-chan struct{}, period time.Duration) {
+	if s == nil {
+		return
+	}
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		for s.Fill(0) {
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}

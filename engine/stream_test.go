@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+
+	"gridbox/audio"
+)
+
+// memSource streams a Buffer, as a file on disk would, counting reads.
+type memSource struct {
+	b     *audio.Buffer
+	reads int
+	fail  error
+}
+
+func (m *memSource) Channels() int { return m.b.Channels }
+func (m *memSource) Frames() int64 { return int64(m.b.Frames()) }
+
+func (m *memSource) ReadFrames(dst []float32, at int64) (int, error) {
+	m.reads++
+	if m.fail != nil {
+		return 0, m.fail
+	}
+	ch := m.b.Channels
+	n := min(len(dst)/ch, m.b.Frames()-int(at))
+	copy(dst[:n*ch], m.b.Data[int(at)*ch:])
+	return n, nil
+}
+
+// streamedBank returns bank with every sample streamed: its Buffer cut to
+// pre frames, the rest read from the whole one.
+func streamedBank(bank *Bank, pre int) (*Bank, []*memSource) {
+	sb := &Bank{Instruments: bank.Instruments}
+	var srcs []*memSource
+	for _, b := range bank.Samples {
+		n := min(pre, b.Frames())
+		sb.Samples = append(sb.Samples, &audio.Buffer{Rate: b.Rate, Channels: b.Channels, Data: b.Data[:n*b.Channels]})
+		src := &memSource{b: b}
+		srcs = append(srcs, src)
+		sb.Streams = append(sb.Streams, src)
+	}
+	return sb, srcs
+}
+
+// streamRender renders frames frames in blocks, sending each block's
+// commands just before it, and (when fill) filling the streams before each
+// block as an offline render does.
+func streamRender(t testing.TB, p *Player, cmds []Command, frames, block int, fill bool) []float32 {
+	t.Helper()
+	slices.SortStableFunc(cmds, func(a, b Command) int { return int(a.At - b.At) })
+	out := make([]float32, 0, 2*frames)
+	buf := make([]float32, 2*block)
+	for pos := 0; pos < frames; pos += block {
+		n := min(block, frames-pos)
+		for len(cmds) > 0 && cmds[0].At < Frame(pos+n)+p.StopLead() {
+			send(t, p, cmds[0])
+			cmds = cmds[1:]
+		}
+		if fill {
+			p.Prepare()
+			p.Streamer().Fill(0)
+		}
+		p.Render(buf[:2*n])
+		out = append(out, buf[:2*n]...)
+	}
+	return out
+}
+
+func noiseBuffer(rng *rand.Rand, frames, ch int) *audio.Buffer {
+	b := &audio.Buffer{Rate: rate, Channels: ch, Data: make([]float32, frames*ch)}
+	phase := rng.Float64()
+	for i := range b.Data {
+		// A tone with some noise: loops cut from it are not seamless.
+		b.Data[i] = float32(0.2*math.Sin(phase+float64(i/ch)*0.05) + 0.02*rng.NormFloat64())
+	}
+	return b
+}
+
+// TestStreamingPlaysWhatMemoryPlays: the same clips, played from memory and
+// streamed (a short preload and the rest through the streamer, filled
+// between blocks as render does), give the same output bit for bit:
+// one-shots, loops longer and shorter than the preload, loop crossfades,
+// starts past the preload, late starts, legato switches and stops.
+func TestStreamingPlaysWhatMemoryPlays(t *testing.T) {
+	for seed := uint64(0); seed < 40; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		bank := &Bank{}
+		for range 4 {
+			bank.Samples = append(bank.Samples, noiseBuffer(rng, 2000+rng.IntN(30000), 1+rng.IntN(2)))
+		}
+		var cmds []Command
+		const frames = 60000
+		for i := 0; i < 12; i++ {
+			at := Frame(rng.IntN(frames))
+			tr := int16(rng.IntN(3))
+			s := int32(rng.IntN(len(bank.Samples)))
+			switch rng.IntN(4) {
+			case 0, 1:
+				c := Command{Op: PlayClip, At: at, Track: tr, Sample: s, Clip: int32(i), Gain: 0.5,
+					Start: Position(float64(rng.IntN(bank.Samples[s].Frames()))), Legato: rng.IntN(4) == 0}
+				if rng.IntN(3) != 0 {
+					c.Loop, c.LoopLen, c.LoopFade = true, LoopFrames(500+rng.Float64()*30000), int32(rng.IntN(300))
+				}
+				cmds = append(cmds, c)
+			case 2:
+				cmds = append(cmds, Command{Op: Stop, At: at, Track: tr, Clip: -1, Now: rng.IntN(2) == 0})
+			default:
+				cmds = append(cmds, Command{Op: Stop, At: at, Track: tr, Clip: int32(rng.IntN(12))})
+			}
+		}
+		block := []int{64, 128, 333}[seed%3]
+		mem := streamRender(t, newPlayer(t, bank, 3), slices.Clone(cmds), frames, block, false)
+		sb, _ := streamedBank(bank, 1000+rng.IntN(3000))
+		p, err := New(Config{Rate: rate, MaxBlock: 1024, Voices: 64, Tracks: 3, Commands: 256, Events: 4096, Pending: 256, StreamFrames: 4096}, sb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := streamRender(t, p, slices.Clone(cmds), frames, block, true)
+		for i := range mem {
+			if got[i] != mem[i] {
+				for _, c := range cmds {
+					t.Logf("%+v", c)
+				}
+				for k, b := range bank.Samples {
+					t.Logf("sample %d: %d frames × %d", k, b.Frames(), b.Channels)
+				}
+				t.Fatalf("seed %d: frame %d: streamed %v, from memory %v (underruns %d)", seed, i/2, got[i], mem[i], p.Stats().StreamUnderruns)
+			}
+		}
+		if st := p.Stats(); st.StreamUnderruns != 0 || st.StreamsFull != 0 {
+			t.Fatalf("seed %d: %d underruns, %d voices without a stream", seed, st.StreamUnderruns, st.StreamsFull)
+		}
+	}
+}
+
+// TestStreamUnderrunPlaysSilence: a stream whose streamer falls behind (a
+// slow disk: it fills only every fourth block for a while) leaves silence
+// where its frames were missing, counts it, never blocks the render, and
+// plays on in step once the frames are there again.
+func TestStreamUnderrunPlaysSilence(t *testing.T) {
+	b := constant(20000, 0)
+	for i := range b.Data {
+		b.Data[i] = 0.1 + float32(i)/40000 // tells each frame's position
+	}
+	sb, _ := streamedBank(&Bank{Samples: []*audio.Buffer{b}}, 1000)
+	p, err := New(Config{Rate: rate, MaxBlock: 1024, Voices: 16, Tracks: 1, Commands: 64, Events: 1024, Pending: 64, StreamFrames: 256}, sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, p, Command{Op: PlayClip, Sample: 0, Clip: 1, Gain: 1})
+	out := make([]float32, 2*100)
+	var silent, loud int
+	for block := 0; block < 150; block++ {
+		if block < 20 || block >= 40 || block%4 == 0 {
+			p.Streamer().Fill(0)
+		}
+		p.Render(out)
+		for f := 0; f < 100; f++ {
+			switch out[2*f] {
+			case 0:
+				silent++
+			case b.Data[100*block+f]:
+				loud++
+			default:
+				t.Fatalf("block %d frame %d = %v, want %v (in step) or silence", block, f, out[2*f], b.Data[100*block+f])
+			}
+		}
+	}
+	st := p.Stats()
+	if st.StreamUnderruns == 0 || silent == 0 {
+		t.Fatalf("no underrun: %d silent frames, stats %+v", silent, st)
+	}
+	if loud+silent != 15000 || loud < 10000 {
+		t.Fatalf("%d frames played, %d silent: the stream did not recover", loud, silent)
+	}
+	t.Logf("%d underrun blocks, %d silent frames of 15000", st.StreamUnderruns, silent)
+}
+
+// TestStreamReadErrorsAreReported: a source that fails plays silence and
+// the streamer reports the error.
+func TestStreamReadErrorsAreReported(t *testing.T) {
+	sb, srcs := streamedBank(&Bank{Samples: []*audio.Buffer{constant(20000, 0.5)}}, 1000)
+	srcs[0].fail = errors.New("input/output error")
+	p := newPlayer(t, sb, 1)
+	send(t, p, Command{Op: PlayClip, Sample: 0, Clip: 1, Gain: 1})
+	out := make([]float32, 2*500)
+	for range 10 {
+		p.Streamer().Fill(0)
+		p.Render(out)
+	}
+	if out[0] != 0 {
+		t.Errorf("frame 4500 = %v, want silence", out[0])
+	}
+	if err, n := p.Streamer().Err(); err == nil || n == 0 {
+		t.Errorf("Err() = %v, %d", err, n)
+	}
+}
+
+// TestStreamSlotsRunOut: voices beyond the stream slots play their preload
+// and are counted, and slots come back when voices end.
+func TestStreamSlotsRunOut(t *testing.T) {
+	sb, _ := streamedBank(&Bank{Samples: []*audio.Buffer{constant(5000, 0.25)}}, 1000)
+	p, err := New(Config{Rate: rate, MaxBlock: 1024, Voices: 16, Tracks: 4, Commands: 64, Events: 1024, Pending: 64, Streams: 2}, sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tr := range 3 {
+		send(t, p, Command{Op: PlayClip, Sample: 0, Clip: int32(tr), Track: int16(tr), Gain: 1})
+	}
+	out := streamRender(t, p, nil, 20000, 128, true)
+	if st := p.Stats(); st.StreamsFull != 1 {
+		t.Fatalf("%d voices without a stream, want 1", st.StreamsFull)
+	}
+	if out[2*2000] != 0.5 || out[2*500] != 0.75 {
+		t.Fatalf("frame 500 = %v (want 0.75: three voices), frame 2000 = %v (want 0.5: two streamed)", out[2*500], out[2*2000])
+	}
+	// All ended: a new voice gets a slot again.
+	send(t, p, Command{Op: PlayClip, At: 20000, Sample: 0, Clip: 9, Gain: 1})
+	out = streamRender(t, p, nil, 3000, 128, true)
+	if out[2*2500] != 0.25 || p.Stats().StreamsFull != 1 {
+		t.Fatalf("after the voices ended: %v, streams full %d", out[2*2500], p.Stats().StreamsFull)
+	}
+}
+
+// TestStreamingConcurrently: the streamer on its own goroutine, as in play,
+// while the audio goroutine renders (run with -race).
+func TestStreamingConcurrently(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	bank := &Bank{Samples: []*audio.Buffer{noiseBuffer(rng, 200000, 2), noiseBuffer(rng, 150000, 1)}}
+	sb, _ := streamedBank(bank, 48000)
+	p := newPlayer(t, sb, 2)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Streamer().Run(stop, 100_000) })
+	send(t, p, Command{Op: PlayClip, Sample: 0, Clip: 1, Gain: 1, Loop: true, LoopLen: LoopFrames(100000), LoopFade: 240},
+		Command{Op: PlayClip, Sample: 1, Clip: 2, Track: 1, Gain: 1})
+	out := make([]float32, 2*256)
+	for range 1000 {
+		p.Render(out)
+	}
+	close(stop)
+	wg.Wait()
+}
