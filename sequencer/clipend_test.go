@@ -170,6 +170,9 @@ func TestClipEndsAtItsFrame(t *testing.T) {
 	}
 }
 
+// raceEnabled is set by race_test.go.
+var raceEnabled bool
+
 // TestRandomClipEndsNeverOverrun plays 1000 random sequences of launches,
 // stops, releases, scene launches and follow actions on two tracks and
 // checks that nothing of a clip sounds after its end. Each clip's sample
@@ -187,7 +190,7 @@ func TestRandomClipEndsNeverOverrun(t *testing.T) {
 		tracks = 2
 	)
 	n := 1000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 100
 	}
 	fade := engine.Frame(engine.FadeTime.Seconds() * r)
