@@ -105,9 +105,9 @@ func (p *Player) releaseStream(i int32) {
 }
 
 // copyStream adds len(dst)/2 frames of the stream's FIFO from virtual
-// index j, times g, to dst; frames not written yet are silence. It reports
-// whether all were there.
-func (st *stream) copyStream(dst []float32, j int64, g float32) bool {
+// index j, at gain g changing by dg per frame, to dst; frames not written
+// yet are silence. It reports whether all were there.
+func (st *stream) copyStream(dst []float32, j int64, g, dg float32) bool {
 	n := int64(len(dst) / 2)
 	have := min(max(st.written.Load()-j, 0), n)
 	for k := int64(0); k < have; {
@@ -116,8 +116,10 @@ func (st *stream) copyStream(dst []float32, j int64, g float32) bool {
 		if st.ch == 2 {
 			src := st.buf[2*i : 2*(i+run)]
 			d := dst[2*k : 2*k+2*run]
-			for x := range src {
+			for x := 0; x+1 < len(src); x += 2 {
 				d[x] += src[x] * g
+				d[x+1] += src[x+1] * g
+				g += dg
 			}
 		} else {
 			src := st.buf[i : i+run]
@@ -126,6 +128,7 @@ func (st *stream) copyStream(dst []float32, j int64, g float32) bool {
 				s *= g
 				d[2*x] += s
 				d[2*x+1] += s
+				g += dg
 			}
 		}
 		k += run

@@ -120,16 +120,24 @@ func (v *voice) mix(bus []float32, p *Player, at Frame) (ended int) {
 			}
 		}
 		seg := bus[2*o : 2*(o+run)]
+		// The gain, and its change per frame in a plain fade out.
+		g, dg := v.gain, float32(0)
+		shaped := v.tail.n > 0 || (v.env.n >= 0 && !v.env.linear)
+		if e := &v.env; e.n >= 0 && !shaped {
+			g *= e.level()
+			dg = -v.gain * e.top / float32(e.len)
+			e.n -= int32(run)
+		}
 		switch {
-		case v.env.n >= 0 || v.tail.n > 0:
-			v.shapedRun(seg)
+		case shaped:
+			v.shapedRun(seg) // a crossfade
 		case v.step != one:
-			v.interpRun(seg)
+			v.interpRun(seg, g, dg)
 		default:
 			// Natural speed: a straight, exact copy (loop padding is silence).
 			if idx < v.frames {
 				audible := min(run, int(v.frames-idx))
-				v.copyRun(seg[:2*audible], int(idx))
+				v.copyRun(seg[:2*audible], int(idx), g, dg)
 			}
 			v.phase += uint64(run) << 32
 		}
@@ -227,72 +235,132 @@ func correlation(a *voice, pa uint64, aOrg int64, b *voice, pb uint64, bOrg int6
 	return float32(max(0, min(1, ab/math.Sqrt(aa*bb))))
 }
 
-// copyRun adds len(dst)/2 frames from sample frame idx at natural speed:
-// from memory, and for a streamed sample from its stream past the preload.
-func (v *voice) copyRun(dst []float32, idx int) {
+// copyRun adds len(dst)/2 frames from sample frame idx at natural speed,
+// at gain g changing by dg per frame: from memory, and for a streamed
+// sample from its stream past the preload.
+func (v *voice) copyRun(dst []float32, idx int, g, dg float32) {
 	if v.st != nil && uint64(idx)+uint64(len(dst)/2) > v.pre {
 		mem := int(max(int64(v.pre)-int64(idx), 0))
 		if mem > 0 {
-			v.copyMem(dst[:2*mem], idx)
+			g = v.copyMem(dst[:2*mem], idx, g, dg)
 		}
-		if !v.st.copyStream(dst[2*mem:], v.org+int64(idx+mem), v.gain) {
+		if !v.st.copyStream(dst[2*mem:], v.org+int64(idx+mem), g, dg) {
 			v.dry = true
 		}
 		return
 	}
-	v.copyMem(dst, idx)
+	v.copyMem(dst, idx, g, dg)
 }
 
-// copyMem adds len(dst)/2 frames from sample frame idx, in memory.
-func (v *voice) copyMem(dst []float32, idx int) {
-	g := v.gain
+// copyMem adds len(dst)/2 frames from sample frame idx, in memory, at gain
+// g changing by dg per frame, and returns the gain after the last.
+func (v *voice) copyMem(dst []float32, idx int, g, dg float32) float32 {
+	n := len(dst) / 2
 	if v.pcm != nil {
 		g *= 1.0 / 32768
+		dg *= 1.0 / 32768
 		if v.ch == 2 {
-			src := v.pcm[2*idx : 2*idx+len(dst)]
+			src := v.pcm[2*idx : 2*(idx+n)]
 			dst = dst[:len(src)]
-			for i := range src {
+			for i := 0; i+1 < len(src); i += 2 {
 				dst[i] += float32(src[i]) * g
+				dst[i+1] += float32(src[i+1]) * g
+				g += dg
 			}
-			return
+			return g * 32768
 		}
-		src := v.pcm[idx : idx+len(dst)/2]
+		src := v.pcm[idx : idx+n]
 		dst = dst[:2*len(src)]
 		for i, s := range src {
 			f := float32(s) * g
 			dst[2*i] += f
 			dst[2*i+1] += f
+			g += dg
 		}
-		return
+		return g * 32768
 	}
 	if v.ch == 2 {
-		src := v.data[2*idx : 2*idx+len(dst)]
+		src := v.data[2*idx : 2*(idx+n)]
 		dst = dst[:len(src)]
-		for i := range src {
+		for i := 0; i+1 < len(src); i += 2 {
 			dst[i] += src[i] * g
+			dst[i+1] += src[i+1] * g
+			g += dg
 		}
-		return
+		return g
 	}
-	src := v.data[idx : idx+len(dst)/2]
+	src := v.data[idx : idx+n]
 	dst = dst[:2*len(src)]
 	for i, s := range src {
 		s *= g
 		dst[2*i] += s
 		dst[2*i+1] += s
+		g += dg
 	}
+	return g
 }
 
-// interpRun adds len(dst)/2 frames at v.step with linear interpolation. The
-// caller guarantees frame (phase>>32)+1 exists for every frame of the run.
-func (v *voice) interpRun(dst []float32) {
+// interpRun adds len(dst)/2 frames at v.step with linear interpolation, at
+// gain g changing by dg per frame. The caller guarantees frame
+// (phase>>32)+1 exists for every frame of the run (notes never stream).
+func (v *voice) interpRun(dst []float32, g, dg float32) {
 	n := len(dst) / 2
-	g := v.gain
-	for i := 0; i < n; i++ {
-		l, r := v.at(v.phase, 0)
-		dst[2*i] += l * g
-		dst[2*i+1] += r * g
-		v.phase += v.step
+	ph, step := v.phase, v.step
+	switch {
+	case v.pcm != nil && v.ch == 2:
+		g *= 1.0 / 32768
+		dg *= 1.0 / 32768
+		src := v.pcm
+		for i := 0; i < n; i++ {
+			k := int(ph>>32) * 2
+			t := float32(ph&(one-1)) * (1.0 / one)
+			l0, r0 := float32(src[k]), float32(src[k+1])
+			l1, r1 := float32(src[k+2]), float32(src[k+3])
+			dst[2*i] += (l0 + (l1-l0)*t) * g
+			dst[2*i+1] += (r0 + (r1-r0)*t) * g
+			ph += step
+			g += dg
+		}
+	case v.pcm != nil:
+		g *= 1.0 / 32768
+		dg *= 1.0 / 32768
+		src := v.pcm
+		for i := 0; i < n; i++ {
+			k := int(ph >> 32)
+			t := float32(ph&(one-1)) * (1.0 / one)
+			s0, s1 := float32(src[k]), float32(src[k+1])
+			s := (s0 + (s1-s0)*t) * g
+			dst[2*i] += s
+			dst[2*i+1] += s
+			ph += step
+			g += dg
+		}
+	case v.ch == 2:
+		src := v.data
+		for i := 0; i < n; i++ {
+			k := int(ph>>32) * 2
+			t := float32(ph&(one-1)) * (1.0 / one)
+			l0, r0 := src[k], src[k+1]
+			l1, r1 := src[k+2], src[k+3]
+			dst[2*i] += (l0 + (l1-l0)*t) * g
+			dst[2*i+1] += (r0 + (r1-r0)*t) * g
+			ph += step
+			g += dg
+		}
+	default:
+		src := v.data
+		for i := 0; i < n; i++ {
+			k := int(ph >> 32)
+			t := float32(ph&(one-1)) * (1.0 / one)
+			s0, s1 := src[k], src[k+1]
+			s := (s0 + (s1-s0)*t) * g
+			dst[2*i] += s
+			dst[2*i+1] += s
+			ph += step
+			g += dg
+		}
 	}
+	v.phase = ph
 }
 
 // shapedRun adds len(dst)/2 frames through the envelope and, after a wrap,
