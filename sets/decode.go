@@ -452,7 +452,7 @@ func (sd *setDecoder) unknownInstrument(name string) string {
 
 func (sd *setDecoder) clip(t *table, c *Clip) {
 	t.where = "in [[track.clip]]"
-	t.keys("scene", "name", "sample", "notes", "loop", "length", "gain", "launch", "quantize", "legato", "loop_fade", "follow")
+	t.keys("scene", "name", "sample", "notes", "loop", "length", "gain", "launch", "quantize", "legato", "loop_fade", "ram", "follow")
 	sd.posOf(t.n, false, &c.Pos)
 	c.Scene = -1
 	nScenes := len(sd.set.Scenes)
@@ -509,6 +509,13 @@ func (sd *setDecoder) clip(t *table, c *Clip) {
 		}
 	} else if t.has("loop_fade") {
 		sd.errAt(t.child("loop_fade"), false, "loop_fade is for audio clips: a note clip's loop restarts its notes, not a sample")
+	}
+	if v, ok := t.boolean("ram"); ok {
+		if hasSample {
+			c.RAM = v
+		} else {
+			sd.errAt(t.child("ram"), false, "ram is for audio clips: a note clip's instrument always holds its samples in memory")
+		}
 	}
 	if v, ok := t.m["follow"]; ok {
 		if m, ok := v.(map[string]any); ok {

@@ -180,6 +180,13 @@
 //	                    would click), 0..100; 0 restarts hard. A loop that
 //	                    meets its start, or whose sample ends at the loop
 //	                    end, plays exactly as it is. Default 5.
+//	ram       bool      hold the whole sample in memory. Default false:
+//	                    a long sample (longer than the preload, see the
+//	                    config's [samples]) streams from disk as it plays,
+//	                    with its first seconds in memory, so that a set of
+//	                    full-length tracks fits a small computer. A sample
+//	                    that is also an instrument's, and short ones, are
+//	                    always in memory.
 //	follow    table     a follow action, see below. Default: none.
 //
 // # follow: what happens after a clip has played a while

@@ -96,6 +96,8 @@ var malformed = []struct {
 		[]string{`6:15: loop_fade 500 is out of range 0..100`}},
 	{"loop_fade on notes", "[[scene]]\n[[track]]\n  [[track.clip]]\n  scene = 0\n  notes = []\n  length = 4\n  loop_fade = 2",
 		[]string{`5:3: a note clip needs an instrument to play it: add instrument = "…" to its [[track]]`, `7:3: loop_fade is for audio clips: a note clip's loop restarts its notes, not a sample`}},
+	{"ram on notes", "[[scene]]\n[[track]]\n  [[track.clip]]\n  scene = 0\n  notes = []\n  length = 4\n  ram = true",
+		[]string{`5:3: a note clip needs an instrument to play it: add instrument = "…" to its [[track]]`, `7:3: ram is for audio clips: a note clip's instrument always holds its samples in memory`}},
 	{"loop type", "[[scene]]\n[[track]]\n  [[track.clip]]\n  scene = 0\n  sample = \"a.wav\"\n  loop = 1",
 		[]string{`6:10: loop: expected true or false, got number 1`}},
 	{"clip length", "[[scene]]\n[[track]]\n  [[track.clip]]\n  scene = 0\n  sample = \"a.wav\"\n  length = \"0 bars\"",

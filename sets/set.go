@@ -206,7 +206,10 @@ type Clip struct {
 	// LoopFade is the crossfade, in milliseconds, where a loop restarts
 	// and the sample does not meet its start there (0: restart hard).
 	LoopFade float64
-	Follow   *Follow // nil = no follow action
+	// RAM holds the whole sample in memory (Ableton's RAM mode) instead
+	// of streaming a long one from disk as it plays.
+	RAM    bool
+	Follow *Follow // nil = no follow action
 	// Notes are the note clip's notes, sorted by At (notes at the same time
 	// keep their file order). Empty for an audio clip, and possibly for a
 	// note clip.
