@@ -39,6 +39,10 @@ func (p *Player) newStreams(cfg Config) {
 	p.streamer = &Streamer{p: p, walks: make([]walk, slots)}
 }
 
+// streamChunk is the most frames the streamer leaves unread in a ring to
+// read them together.
+const streamChunk = 8192
+
 // Streamer fills a Player's streams from its bank's sources, ahead of the
 // voices that play them (see stream_rt.go). Fill and Run are called from
 // one goroutine at a time: the render loop between blocks (offline), or a
@@ -124,6 +128,11 @@ func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
 		wr = rd // the voice has gone past: skip what it missed
 	}
 	limit := rd + int64(ahead)
+	// Read in chunks of a good size for the disk (a few tens of
+	// kilobytes), not a block at a time, unless the ring runs low.
+	if chunk := min(streamChunk, size/4); limit-wr < chunk && wr-rd >= chunk {
+		return false
+	}
 	busy := false
 	for wr < limit && !w.ended {
 		if wr >= w.org+int64(w.hi) {
