@@ -242,6 +242,29 @@ func (w *Writer) Close() error {
 	return w.err
 }
 
+// headerSize is the size of the header NewWriter writes for sf: 44 bytes for
+// PCM, 58 for float (its fmt chunk is 2 bytes longer and it has a fact chunk).
+func headerSize(sf SampleFormat) int64 {
+	if sf == Float32 {
+		return 58
+	}
+	return 44
+}
+
+// Size returns the size in bytes of the WAV file a Writer writes for frames
+// frames of format f in sample format sf: header, samples and pad byte.
+func Size(f audio.Format, sf SampleFormat, frames int64) int64 {
+	data := frames * int64(f.Channels*sf.bytes())
+	return headerSize(sf) + data + data%2
+}
+
+// MaxFrames returns the most frames of format f in sample format sf that a
+// file Writer (NewWriter) takes: its sizes must fit the RIFF header's 32
+// bits, so a WAV file holds at most 4 GiB. A stream Writer has no limit.
+func MaxFrames(f audio.Format, sf SampleFormat) int64 {
+	return (maxRIFF + 7 - headerSize(sf)) / int64(f.Channels*sf.bytes())
+}
+
 // Encode writes b to w as a complete WAV file in sample format sf.
 func Encode(w io.WriteSeeker, b *audio.Buffer, sf SampleFormat) error {
 	if b == nil {

@@ -412,3 +412,40 @@ func TestStreamWriter(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSizeAndMaxFrames: Size is what a file Writer writes, pad byte
+// included, and MaxFrames is exactly where it refuses more.
+func TestSizeAndMaxFrames(t *testing.T) {
+	for _, sf := range []SampleFormat{Float32, Int24, Int16} {
+		for _, f := range []audio.Format{{SampleRate: 48000, Channels: 2}, {SampleRate: 44100, Channels: 1}} {
+			for _, n := range []int{0, 1, 3} {
+				var m memFile
+				w, err := NewWriter(&m, f, sf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Write(make([]float32, n*f.Channels)); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if got := Size(f, sf, int64(n)); got != int64(len(m.b)) {
+					t.Errorf("%v %+v: Size(%d) = %d, the Writer wrote %d", sf, f, n, got, len(m.b))
+				}
+			}
+			w, err := NewWriter(&discard{}, f, sf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			frame := int64(f.Channels * sf.bytes())
+			w.data = (MaxFrames(f, sf) - 1) * frame
+			if err := w.Write(make([]float32, f.Channels)); err != nil {
+				t.Errorf("%v %+v: frame number MaxFrames refused: %v", sf, f, err)
+			}
+			if err := w.Write(make([]float32, f.Channels)); err == nil {
+				t.Errorf("%v %+v: a frame past MaxFrames was taken", sf, f)
+			}
+		}
+	}
+}
