@@ -199,6 +199,15 @@ func TestCheckDemo(t *testing.T) {
 	}
 }
 
+// One of each is spelt in the singular (issue 9: "1 instruments").
+func TestCheckSummaryPlurals(t *testing.T) {
+	set := clickSet(t, "")
+	code, stdout, _ := gridbox(t, "check", set)
+	if want := `: ok: "Click", 1 track, 1 scene, 1 clip, 0 instruments, 1 sample (0.0 s of audio, 0.0 MB), 120 BPM 4/4`; code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("exit %d: %s\nwant %s", code, stdout, want)
+	}
+}
+
 // TestCheckReportsEveryProblem checks the whole report for a set with
 // problems of every kind against testdata/check-bad.golden.
 func TestCheckReportsEveryProblem(t *testing.T) {
