@@ -19,12 +19,11 @@ const maxRIFF = math.MaxUint32
 
 // unknownSize is written in place of the RIFF, fact and data sizes until Close
 // patches them, and for good by a stream Writer: ffmpeg's convention for an
-// output it cannot seek (it writes 0xFFFFFFFF and never patches), which
-// readers take as "read to the end". A recording cut short by a crash still
-// decodes: Decode reads a data chunk that claims more bytes than the file
-// holds up to the end of the file. (sox writes 0x7FFFF000 on a pipe instead,
-// and its reader takes 0xFFFFFFFF to the end too, with a "premature EOF"
-// warning.)
+// output it cannot seek (it writes 0xFFFFFFFF, leaves out the fact chunk and
+// never patches), which readers take as "read to the end": ffmpeg's and sox's
+// each with a warning. A recording cut short by a crash still decodes: Decode
+// reads a data chunk that claims more bytes than the file holds up to the end
+// of the file. (sox itself writes 0x7FFFF000 on a pipe.)
 const unknownSize = math.MaxUint32
 
 // A Writer writes interleaved float32 frames to a WAV file or stream.
@@ -69,9 +68,11 @@ func NewWriter(w io.WriteSeeker, f audio.Format, sf SampleFormat) (*Writer, erro
 
 // NewStreamWriter is NewWriter for an output that cannot seek back: a pipe,
 // a FIFO, a terminal, a character device, a file opened for appending. It
-// never seeks: the RIFF, fact and data sizes stay 0xFFFFFFFF ("unknown";
-// readers read to the end of the stream), Close writes nothing, and the
-// 4 GiB limit of a WAV file's sizes does not apply.
+// never seeks: the RIFF and data sizes stay 0xFFFFFFFF ("unknown"; readers
+// read to the end of the stream), float has no fact chunk (its count would
+// be unknown too; ffmpeg leaves it out likewise, and readers need it only
+// for compressed formats), Close writes nothing, and the 4 GiB limit of a
+// WAV file's sizes does not apply.
 func NewStreamWriter(w io.Writer, f audio.Format, sf SampleFormat) (*Writer, error) {
 	return newWriter(w, nil, 0, f, sf)
 }
@@ -110,6 +111,8 @@ func newWriter(w io.Writer, seeker io.Seeker, start int64, f audio.Format, sf Sa
 	wr := &Writer{w: w, seeker: seeker, sf: sf, channels: f.Channels, start: start}
 	if sf == Float32 {
 		h = binary.LittleEndian.AppendUint16(h, 0) // cbSize
+	}
+	if sf == Float32 && seeker != nil {
 		h = append(h, "fact"...)
 		h = binary.LittleEndian.AppendUint32(h, 4)
 		wr.factAt = int64(len(h))

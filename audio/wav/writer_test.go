@@ -357,8 +357,9 @@ func BenchmarkWriter(b *testing.B) {
 }
 
 // TestStreamWriter: a stream Writer never seeks (it gets a plain io.Writer),
-// leaves the RIFF, fact and data sizes at 0xFFFFFFFF, writes nothing on
-// Close, is not held to 4 GiB, and what it writes decodes to every frame.
+// leaves the RIFF and data sizes at 0xFFFFFFFF and float without a fact
+// chunk, writes nothing on Close, is not held to 4 GiB, and what it writes
+// decodes to every frame.
 func TestStreamWriter(t *testing.T) {
 	le := binary.LittleEndian
 	for _, c := range []struct {
@@ -366,7 +367,7 @@ func TestStreamWriter(t *testing.T) {
 		header int
 		sizes  []int // offsets of the RIFF, fact and data sizes
 	}{
-		{Float32, 58, []int{4, 46, 54}},
+		{Float32, 46, []int{4, 42}},
 		{Int24, 44, []int{4, 40}},
 		{Int16, 44, []int{4, 40}},
 	} {
@@ -383,6 +384,9 @@ func TestStreamWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := buf.Bytes()
+		if bytes.Contains(b, []byte("fact")) {
+			t.Errorf("%v: a stream has a fact chunk", c.sf)
+		}
 		if len(b) != c.header+3*c.sf.bytes() {
 			t.Errorf("%v: %d bytes, want the %d-byte header and the samples, no pad", c.sf, len(b), c.header)
 		}
