@@ -266,8 +266,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"render", "x.toml"}, 2, "-o OUT.wav is required"},
 		{[]string{"check"}, 2, "missing argument"},
 		{[]string{"check", "a.toml", "b.toml"}, 2, "unexpected argument"},
-		{[]string{"render", "x.toml", "-o", "x.wav", "--format", "s8"}, 1, "s8"},
-		{[]string{"play", "x.toml", "--audio", "alsa"}, 1, "alsa"},
+		{[]string{"render", "x.toml", "-o", "x.wav", "--format", "s8"}, 2, "s8"},
+		{[]string{"play", "x.toml", "--audio", "alsa"}, 2, "alsa"},
 	} {
 		code, stdout, stderr := gridbox(t, c.args...)
 		if code != c.code || !strings.Contains(stdout+stderr, c.want) {
