@@ -227,7 +227,7 @@ func (o *output) abort() {
 		o.file.Abort()
 	}
 	if o.own != nil {
-		o.own.Close()
+		o.own.Close() // a second Close only returns an error
 	}
 }
 

@@ -122,9 +122,7 @@ func renderTo(e *env, in *interrupt, job renderJob) (err error) {
 		return err
 	}
 	defer func() {
-		if err != nil {
-			o.abort()
-		}
+		o.abort() // after commit it does nothing; on any error or a panic it cleans up
 		var x *interrupted
 		if errors.As(err, &x) {
 			x.what = interruptedWhat(o)
