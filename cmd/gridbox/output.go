@@ -133,7 +133,7 @@ func openStream(e *env, name string, m fs.FileMode, in *interrupt) (*output, err
 		if err := in.err(); err != nil {
 			return nil, err
 		}
-		if tries == 50 && e.stderrTTY {
+		if tries == 50 { // a second: worth saying why nothing happens
 			fmt.Fprintf(e.stderr, "gridbox render: waiting for a program to read %s\n", name)
 		}
 		time.Sleep(20 * time.Millisecond)

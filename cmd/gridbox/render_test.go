@@ -673,26 +673,56 @@ func TestRenderSignalRemovesTheTemporaryFile(t *testing.T) {
 	}
 }
 
-// A render waiting for a program to read its FIFO stops on SIGINT too.
+// A render waiting for a program to read its FIFO says so after a second,
+// and stops on SIGINT.
 func TestRenderSignalWhileWaitingForAReader(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd, stderr := startRender(t, []string{"render", clickSet(t, ""), "-o", fifo, "--seconds", "1"}, nil)
-	time.Sleep(300 * time.Millisecond) // it opens the FIFO before it loads anything
+	isolate(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperPlay$")
+	cmd.Env = append(os.Environ(), "GRIDBOX_HELPER_PLAY=1", "GRIDBOX_ARGS=render "+clickSet(t, "")+" -o "+fifo+" --seconds 1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Its first line says it waits; signals are caught by then.
+	line := make([]byte, 0, 256)
+	for {
+		var c [1]byte
+		if _, err := stderr.Read(c[:]); err != nil {
+			cmd.Process.Kill()
+			t.Fatalf("stderr ended before a line: %q", line)
+		}
+		if c[0] == '\n' {
+			break
+		}
+		line = append(line, c[0])
+	}
+	if want := "gridbox render: waiting for a program to read " + fifo; string(line) != want {
+		t.Errorf("said %q, want %q", line, want)
+	}
+	done := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(stderr)
+		done <- string(b)
+	}()
 	cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error)
-	go func() { done <- cmd.Wait() }()
+	var rest string
 	select {
-	case <-done:
+	case rest = <-done:
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
 		<-done
 		t.Fatal("still waiting 10 s after SIGINT")
 	}
-	if code := cmd.ProcessState.ExitCode(); code != 130 || stderr.String() != "gridbox render: interrupted by SIGINT; nothing was written\n" {
-		t.Errorf("exit %d: %q", code, stderr)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 || rest != "gridbox render: interrupted by SIGINT; nothing was written\n" {
+		t.Errorf("exit %d: %q", code, rest)
 	}
 	if mode(t, fifo) != fs.ModeNamedPipe {
 		t.Error("the FIFO changed")
