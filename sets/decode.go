@@ -144,10 +144,30 @@ func numValue(d *decoder, n *node, what string, v any, lo, hi float64) (float64,
 	}
 	f := number(v)
 	if !(f >= lo && f <= hi) {
-		d.errAt(n, true, "%s %s is out of range %s..%s", what, spell.Number(f), spell.Number(lo), spell.Number(hi))
+		d.errAt(n, true, "%s %s is out of range %s..%s", what, spell.Value(v), spell.Number(lo), spell.Number(hi))
 		return 0, false
 	}
 	return f, true
+}
+
+// beats returns the number of beats at k, which must be more than 0 and at
+// most MaxBeats.
+func (t *table) beats(k string) (float64, bool) {
+	v := t.m[k]
+	what := t.prefix + k
+	if !isNumber(v) {
+		t.typeErr(k, "a number of beats", v)
+		return 0, false
+	}
+	switch f := number(v); {
+	case !(f > 0):
+		t.d.errAt(t.child(k), true, "%s %s: must be more than 0 beats", what, spell.Value(v))
+	case f > MaxBeats:
+		t.d.errAt(t.child(k), true, "%s %s is too long: the limit is %d beats", what, spell.Value(v), MaxBeats)
+	default:
+		return f, true
+	}
+	return 0, false
 }
 
 // integer returns the whole number at k, which must be in lo..hi. A float
@@ -202,7 +222,7 @@ func (t *table) gain(k string) (float64, bool) {
 	f := number(v)
 	if !(f >= MinGain && f <= MaxGain) {
 		t.d.errAt(t.child(k), true, `%s%s %s is out of range %s..%s dB (use "-inf" for silence)`,
-			t.prefix, k, spell.Number(f), spell.Number(MinGain), spell.Number(MaxGain))
+			t.prefix, k, spell.Value(v), spell.Number(MinGain), spell.Number(MaxGain))
 		return 0, false
 	}
 	return f, true
@@ -598,12 +618,7 @@ func (sd *setDecoder) notes(t *table, end float64, length Duration) []Note {
 			note.Key, _ = nt.integer("key", 0, 127)
 		}
 		if nt.has("len") {
-			if l, ok := nt.num("len", 0, MaxBeats); ok {
-				if l == 0 {
-					sd.errAt(nt.child("len"), true, "note len must be more than 0 beats")
-				}
-				note.Len = l
-			}
+			note.Len, _ = nt.beats("len")
 		}
 		if nt.has("vel") {
 			note.Vel, _ = nt.integer("vel", 1, 127)

@@ -167,10 +167,15 @@
 //	                               (again, if it is playing)
 //	                      gate     press starts it, release stops it
 //	                      toggle   press starts it, the next press stops it
+//	                               (on the clip's quantize); a one-time clip
+//	                               that has played to its end has stopped,
+//	                               so the next press starts it again
 //	                      repeat   while the pad is held, the clip restarts
 //	                               on every quantize step; release stops it
 //	quantize  duration  this clip's own launch quantization, instead of the
 //	                    set's; "none" launches at once. Default: the set's.
+//	                    Scene launches and the track's stops (its stop
+//	                    button, an empty slot, stop all) keep the set's.
 //	legato    bool      start where the track's previous clip had got to
 //	                    in the bar, instead of from the top, with a short
 //	                    crossfade. Default false.

@@ -172,9 +172,9 @@ func durationValue(v any, what string, allowNone bool) (Duration, string) {
 			if allowNone && n == 0 {
 				hint = ` (use "none" for no quantization)`
 			}
-			return Duration{}, fmt.Sprintf("%s %s: a number of beats must be more than 0%s", what, spell.Number(n), hint)
+			return Duration{}, fmt.Sprintf("%s %s: a number of beats must be more than 0%s", what, spell.Value(v), hint)
 		case n > MaxBeats:
-			return Duration{}, fmt.Sprintf("%s %s is too long: the limit is %d beats", what, spell.Number(n), MaxBeats)
+			return Duration{}, fmt.Sprintf("%s %s is too long: the limit is %d beats", what, spell.Value(v), MaxBeats)
 		}
 		return Duration{N: n, Unit: Beats}, ""
 	}

@@ -139,8 +139,17 @@ var malformed = []struct {
 			"7:29: note key 200 is out of range 0..127",
 			"7:43: note at 4 starts at or after the end of the clip (length 1 bar = 4 beats)",
 			"7:84: note vel 0 is out of range 1..127",
-			"7:93: note len must be more than 0 beats",
+			"7:93: note len 0: must be more than 0 beats",
 			"7:98: notes: expected a note like { at = 0, key = 36 }, got number 7",
+		}},
+	// Before issue 9 a negative len said "out of range 0..40000", though 0
+	// is refused too, and integers were spelt as floats (9.223372036854776e+18).
+	{"note len and huge integers", "tempo = 9223372036854775807\n[[scene]]\n[[track]]\ninstrument = \"i\"\n  [[track.clip]]\n  scene = -9223372036854775808\n  length = 4\n  notes = [ { at = 0, key = 36, len = -1 }, { at = 1, key = 36, len = 40001 } ]\n[[instrument]]\nname = \"i\"\nkind = \"sampler\"",
+		[]string{
+			"1:9: tempo 9223372036854775807 is out of range 20..999",
+			"6:11: scene -9223372036854775808 is out of range 0..0",
+			"8:39: note len -1: must be more than 0 beats",
+			"8:71: note len 40001 is too long: the limit is 40000 beats",
 		}},
 	{"note missing keys", "[[scene]]\n[[track]]\ninstrument = \"i\"\n  [[track.clip]]\n  scene = 0\n  length = 4\n  notes = [ { velocity = 3 } ]\n[[instrument]]\nname = \"i\"\nkind = \"sampler\"",
 		[]string{

@@ -17,22 +17,27 @@ const scratchBytes = 64 << 10
 // maxRIFF is the largest size a RIFF chunk can declare.
 const maxRIFF = math.MaxUint32
 
-// unknownSize is written in place of the RIFF and data sizes until Close
-// patches them (the convention of streaming writers such as ffmpeg), so that a
-// recording cut short by a crash still decodes: Decode reads a data chunk that
-// claims more bytes than the file holds up to the end of the file.
+// unknownSize is written in place of the RIFF, fact and data sizes until Close
+// patches them, and for good by a stream Writer: ffmpeg's convention for an
+// output it cannot seek (it writes 0xFFFFFFFF, leaves out the fact chunk and
+// never patches), which readers take as "read to the end": ffmpeg's and sox's
+// each with a warning. A recording cut short by a crash still decodes: Decode
+// reads a data chunk that claims more bytes than the file holds up to the end
+// of the file. (sox itself writes 0x7FFFF000 on a pipe.)
 const unknownSize = math.MaxUint32
 
-// A Writer writes interleaved float32 frames to a WAV file.
+// A Writer writes interleaved float32 frames to a WAV file or stream.
 //
-// NewWriter writes the header, Write appends frames, and Close patches the
-// RIFF, fact and data sizes. A Writer is used from one goroutine (the offline
-// renderer's or the control side's); Write does not allocate once its 64 KiB
-// scratch buffer exists, so it can be called once per rendered block.
+// NewWriter (or NewStreamWriter) writes the header, Write appends frames, and
+// Close patches the RIFF, fact and data sizes (a stream Writer leaves them
+// unknown). A Writer is used from one goroutine (the offline renderer's or the
+// control side's); Write does not allocate once its 64 KiB scratch buffer
+// exists, so it can be called once per rendered block.
 //
 // After any write error the Writer is broken: later calls return that error.
 type Writer struct {
-	w        io.WriteSeeker
+	w        io.Writer
+	seeker   io.Seeker // nil for a stream: the sizes stay unknown
 	sf       SampleFormat
 	channels int
 	start    int64 // offset in w where the RIFF header begins
@@ -54,6 +59,25 @@ type Writer struct {
 // the format requires for non-PCM data (58 bytes). WAVE_FORMAT_EXTENSIBLE is
 // not written; readers accept the plain tags for any channel count.
 func NewWriter(w io.WriteSeeker, f audio.Format, sf SampleFormat) (*Writer, error) {
+	start, err := w.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, fmt.Errorf("wav: %w", err)
+	}
+	return newWriter(w, w, start, f, sf)
+}
+
+// NewStreamWriter is NewWriter for an output that cannot seek back: a pipe,
+// a FIFO, a terminal, a character device, a file opened for appending. It
+// never seeks: the RIFF and data sizes stay 0xFFFFFFFF ("unknown"; readers
+// read to the end of the stream), float has no fact chunk (its count would
+// be unknown too; ffmpeg leaves it out likewise, and readers need it only
+// for compressed formats), Close writes nothing, and the 4 GiB limit of a
+// WAV file's sizes does not apply.
+func NewStreamWriter(w io.Writer, f audio.Format, sf SampleFormat) (*Writer, error) {
+	return newWriter(w, nil, 0, f, sf)
+}
+
+func newWriter(w io.Writer, seeker io.Seeker, start int64, f audio.Format, sf SampleFormat) (*Writer, error) {
 	if !sf.valid() {
 		return nil, fmt.Errorf("wav: invalid sample format %v", sf)
 	}
@@ -67,10 +91,6 @@ func NewWriter(w io.WriteSeeker, f audio.Format, sf SampleFormat) (*Writer, erro
 	}
 	if f.SampleRate < 1 || int64(f.SampleRate)*int64(blockAlign) > math.MaxUint32 {
 		return nil, fmt.Errorf("wav: sample rate %d Hz is out of range", f.SampleRate)
-	}
-	start, err := w.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return nil, fmt.Errorf("wav: %w", err)
 	}
 
 	tag, fmtSize := uint16(tagPCM), uint32(16)
@@ -88,9 +108,11 @@ func NewWriter(w io.WriteSeeker, f audio.Format, sf SampleFormat) (*Writer, erro
 	h = binary.LittleEndian.AppendUint32(h, uint32(int64(f.SampleRate)*int64(blockAlign)))
 	h = binary.LittleEndian.AppendUint16(h, uint16(blockAlign))
 	h = binary.LittleEndian.AppendUint16(h, uint16(8*size))
-	wr := &Writer{w: w, sf: sf, channels: f.Channels, start: start}
+	wr := &Writer{w: w, seeker: seeker, sf: sf, channels: f.Channels, start: start}
 	if sf == Float32 {
 		h = binary.LittleEndian.AppendUint16(h, 0) // cbSize
+	}
+	if sf == Float32 && seeker != nil {
 		h = append(h, "fact"...)
 		h = binary.LittleEndian.AppendUint32(h, 4)
 		wr.factAt = int64(len(h))
@@ -121,7 +143,7 @@ func (w *Writer) Write(frames []float32) error {
 		return fmt.Errorf("wav: Write of %d samples is not a whole number of %d-channel frames", len(frames), w.channels)
 	}
 	size := w.sf.bytes()
-	if w.header-8+w.data+int64(len(frames)*size)+1 > maxRIFF {
+	if w.seeker != nil && w.header-8+w.data+int64(len(frames)*size)+1 > maxRIFF {
 		w.err = errors.New("wav: data would exceed the 4 GiB RIFF size limit")
 		return w.err
 	}
@@ -179,14 +201,15 @@ func quantize(x float32, scale float64) int32 {
 }
 
 // Close writes the pad byte an odd-sized data chunk needs, patches the RIFF,
-// fact and data sizes, and leaves w positioned at the end of the file. It
-// does not close w. Closing twice returns nil the second time.
+// fact and data sizes, and leaves w positioned at the end of the file; a
+// stream Writer's Close does neither. It does not close w. Closing twice
+// returns nil the second time.
 func (w *Writer) Close() error {
 	if w.closed {
 		return w.err
 	}
 	w.closed = true
-	if w.err != nil {
+	if w.err != nil || w.seeker == nil {
 		return w.err
 	}
 	end := w.start + w.header + w.data
@@ -200,7 +223,7 @@ func (w *Writer) Close() error {
 	patch := func(at int64, v uint32) error {
 		var b [4]byte
 		binary.LittleEndian.PutUint32(b[:], v)
-		if _, err := w.w.Seek(w.start+at, io.SeekStart); err != nil {
+		if _, err := w.seeker.Seek(w.start+at, io.SeekStart); err != nil {
 			return err
 		}
 		_, err := w.w.Write(b[:])
@@ -214,12 +237,35 @@ func (w *Writer) Close() error {
 		err = patch(w.factAt, uint32(w.data/int64(w.channels*w.sf.bytes())))
 	}
 	if err == nil {
-		_, err = w.w.Seek(end, io.SeekStart)
+		_, err = w.seeker.Seek(end, io.SeekStart)
 	}
 	if err != nil {
 		w.err = fmt.Errorf("wav: patching header: %w", err)
 	}
 	return w.err
+}
+
+// headerSize is the size of the header NewWriter writes for sf: 44 bytes for
+// PCM, 58 for float (its fmt chunk is 2 bytes longer and it has a fact chunk).
+func headerSize(sf SampleFormat) int64 {
+	if sf == Float32 {
+		return 58
+	}
+	return 44
+}
+
+// Size returns the size in bytes of the WAV file a Writer writes for frames
+// frames of format f in sample format sf: header, samples and pad byte.
+func Size(f audio.Format, sf SampleFormat, frames int64) int64 {
+	data := frames * int64(f.Channels*sf.bytes())
+	return headerSize(sf) + data + data%2
+}
+
+// MaxFrames returns the most frames of format f in sample format sf that a
+// file Writer (NewWriter) takes: its sizes must fit the RIFF header's 32
+// bits, so a WAV file holds at most 4 GiB. A stream Writer has no limit.
+func MaxFrames(f audio.Format, sf SampleFormat) int64 {
+	return (maxRIFF + 7 - headerSize(sf)) / int64(f.Channels*sf.bytes())
 }
 
 // Encode writes b to w as a complete WAV file in sample format sf.

@@ -355,3 +355,101 @@ func BenchmarkWriter(b *testing.B) {
 		_ = w.Write(block)
 	}
 }
+
+// TestStreamWriter: a stream Writer never seeks (it gets a plain io.Writer),
+// leaves the RIFF and data sizes at 0xFFFFFFFF and float without a fact
+// chunk, writes nothing on Close, is not held to 4 GiB, and what it writes
+// decodes to every frame.
+func TestStreamWriter(t *testing.T) {
+	le := binary.LittleEndian
+	for _, c := range []struct {
+		sf     SampleFormat
+		header int
+		sizes  []int // offsets of the RIFF, fact and data sizes
+	}{
+		{Float32, 46, []int{4, 42}},
+		{Int24, 44, []int{4, 40}},
+		{Int16, 44, []int{4, 40}},
+	} {
+		var buf bytes.Buffer
+		w, err := NewStreamWriter(&buf, audio.Format{SampleRate: 48000, Channels: 1}, c.sf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := []float32{0.5, -0.25, 0.125} // odd: a file would get a pad byte
+		if err := w.Write(in); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		b := buf.Bytes()
+		if bytes.Contains(b, []byte("fact")) {
+			t.Errorf("%v: a stream has a fact chunk", c.sf)
+		}
+		if len(b) != c.header+3*c.sf.bytes() {
+			t.Errorf("%v: %d bytes, want the %d-byte header and the samples, no pad", c.sf, len(b), c.header)
+		}
+		for _, at := range c.sizes {
+			if got := le.Uint32(b[at:]); got != 0xFFFFFFFF {
+				t.Errorf("%v: size at %d = %#x, want 0xFFFFFFFF", c.sf, at, got)
+			}
+		}
+		d, err := Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Frames() != 3 || d.Data[0] != want(0.5, c.sf) || d.Data[2] != want(0.125, c.sf) {
+			t.Errorf("%v: decoded %v", c.sf, d.Data)
+		}
+	}
+
+	w, err := NewStreamWriter(&discard{}, audio.Format{SampleRate: 48000, Channels: 2}, Int16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.data = maxRIFF - 100
+	if err := w.Write(make([]float32, 100)); err != nil {
+		t.Errorf("a stream past 4 GiB: %v, want no limit", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestSizeAndMaxFrames: Size is what a file Writer writes, pad byte
+// included, and MaxFrames is exactly where it refuses more.
+func TestSizeAndMaxFrames(t *testing.T) {
+	for _, sf := range []SampleFormat{Float32, Int24, Int16} {
+		for _, f := range []audio.Format{{SampleRate: 48000, Channels: 2}, {SampleRate: 44100, Channels: 1}} {
+			for _, n := range []int{0, 1, 3} {
+				var m memFile
+				w, err := NewWriter(&m, f, sf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Write(make([]float32, n*f.Channels)); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if got := Size(f, sf, int64(n)); got != int64(len(m.b)) {
+					t.Errorf("%v %+v: Size(%d) = %d, the Writer wrote %d", sf, f, n, got, len(m.b))
+				}
+			}
+			w, err := NewWriter(&discard{}, f, sf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			frame := int64(f.Channels * sf.bytes())
+			w.data = (MaxFrames(f, sf) - 1) * frame
+			if err := w.Write(make([]float32, f.Channels)); err != nil {
+				t.Errorf("%v %+v: frame number MaxFrames refused: %v", sf, f, err)
+			}
+			if err := w.Write(make([]float32, f.Channels)); err == nil {
+				t.Errorf("%v %+v: a frame past MaxFrames was taken", sf, f)
+			}
+		}
+	}
+}

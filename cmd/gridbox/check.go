@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"gridbox/internal/spell"
 	"gridbox/sets"
 )
 
@@ -26,9 +27,10 @@ func cmdCheck(e *env, args []string) error {
 		return exitError{1}
 	}
 	s := l.set
-	fmt.Fprintf(e.stdout, "%s: ok: %q, %d tracks, %d scenes, %d clips, %d instruments, %d samples (%.1f s of audio, %s), %s %s\n",
-		l.file, s.Name, len(s.Tracks), len(s.Scenes), clipCount(s), len(s.Instruments), l.samples, l.seconds,
-		megabytes(l.bytes), formatTempo(s.Tempo), s.TimeSignature)
+	fmt.Fprintf(e.stdout, "%s: ok: %q, %s, %s, %s, %s, %s (%.1f s of audio, %s), %s %s\n",
+		l.file, s.Name, spell.Count(len(s.Tracks), "track"), spell.Count(len(s.Scenes), "scene"),
+		spell.Count(clipCount(s), "clip"), spell.Count(len(s.Instruments), "instrument"), spell.Count(l.samples, "sample"),
+		l.seconds, megabytes(l.bytes), formatTempo(s.Tempo), s.TimeSignature)
 	return nil
 }
 

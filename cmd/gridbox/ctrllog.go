@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"gridbox/engine"
+	"gridbox/internal/spell"
 )
 
 // ctrlLog writes every message gridbox sends to or receives from its
@@ -102,7 +103,7 @@ func (l *ctrlLog) Close() error {
 		err = cerr
 	}
 	if err == nil && dropped > 0 {
-		err = fmt.Errorf("--controller-log: %d lines dropped: the disk did not keep up", dropped)
+		err = fmt.Errorf("--controller-log: %s dropped: the disk did not keep up", spell.Count(dropped, "line"))
 	}
 	return err
 }

@@ -4,8 +4,8 @@
 //
 // Usage:
 //
-//	gridbox play SET.toml [--events PERF.txt] [--audio portaudio|oto|null] [--device NAME] [--rate 48000] [--block 128]
-//	gridbox render SET.toml [--events PERF.txt] -o OUT.wav [--rate 48000] [--seconds N] [--format f32|s24|s16]
+//	gridbox play SET.toml [--events PERF.txt] [--audio portaudio|oto|null] [--device NAME] [--rate 48000] [--block 128] [--seconds N]
+//	gridbox render SET.toml [--events PERF.txt] -o OUT.wav|- [--rate 48000] [--seconds N] [--format f32|s24|s16] [--keep-going]
 //	gridbox check SET.toml
 //	gridbox devices
 //	gridbox new DIR
@@ -13,9 +13,11 @@
 // Run "gridbox CMD --help" for each command's flags.
 //
 // Exit status: 0 on success, 1 on an error (for check: a problem in the set),
-// 2 on a command-line mistake, 3 when no audio output device is usable, 4
-// when play stopped because only a new process can play again (a call into
-// the audio backend blocked for 2 s, or oto lost its sound server).
+// 2 on a command-line mistake (a flag value out of range included), 3 when
+// no audio output device is usable, 4 when play stopped because only a new
+// process can play again (a call into the audio backend blocked for 2 s, or
+// oto lost its sound server), 130 or 143 when render was stopped by SIGINT
+// or SIGTERM.
 package main
 
 import (

@@ -199,6 +199,15 @@ func TestCheckDemo(t *testing.T) {
 	}
 }
 
+// One of each is spelt in the singular (issue 9: "1 instruments").
+func TestCheckSummaryPlurals(t *testing.T) {
+	set := clickSet(t, "")
+	code, stdout, _ := gridbox(t, "check", set)
+	if want := `: ok: "Click", 1 track, 1 scene, 1 clip, 0 instruments, 1 sample (0.0 s of audio, 0.0 MB), 120 BPM 4/4`; code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("exit %d: %s\nwant %s", code, stdout, want)
+	}
+}
+
 // TestCheckReportsEveryProblem checks the whole report for a set with
 // problems of every kind against testdata/check-bad.golden.
 func TestCheckReportsEveryProblem(t *testing.T) {
@@ -257,8 +266,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"render", "x.toml"}, 2, "-o OUT.wav is required"},
 		{[]string{"check"}, 2, "missing argument"},
 		{[]string{"check", "a.toml", "b.toml"}, 2, "unexpected argument"},
-		{[]string{"render", "x.toml", "-o", "x.wav", "--format", "s8"}, 1, "s8"},
-		{[]string{"play", "x.toml", "--audio", "alsa"}, 1, "alsa"},
+		{[]string{"render", "x.toml", "-o", "x.wav", "--format", "s8"}, 2, "s8"},
+		{[]string{"play", "x.toml", "--audio", "alsa"}, 2, "alsa"},
 	} {
 		code, stdout, stderr := gridbox(t, c.args...)
 		if code != c.code || !strings.Contains(stdout+stderr, c.want) {

@@ -8,6 +8,9 @@ import (
 
 	"gridbox/engine"
 	"gridbox/grid"
+	"gridbox/grid/launchpad"
+	"gridbox/grid/monome"
+	"gridbox/internal/spell"
 	"gridbox/sequencer"
 	"gridbox/sequencer/perf"
 	"gridbox/sets"
@@ -57,11 +60,15 @@ func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) 
 
 // prepare reads the performance script at script ("" = none) and the set at
 // set, reports the set's sample problems on stderr (the rest still plays),
-// and returns a performer for them at rate.
+// and returns a performer for them at rate. The script's events must stay
+// within the set (scriptBounds).
 func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) {
-	sc, err := readScript(script)
-	if err != nil {
-		return nil, nil, err
+	var text []byte
+	if script != "" {
+		var err error
+		if text, err = os.ReadFile(script); err != nil {
+			return nil, nil, err
+		}
 	}
 	l, err := loadSet(set, rate)
 	if err != nil {
@@ -69,6 +76,12 @@ func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) 
 	}
 	for _, p := range l.problems {
 		fmt.Fprintln(e.stderr, p)
+	}
+	var sc *perf.Script
+	if script != "" {
+		if sc, err = perf.ParseFor(script, text, scriptBounds(l.set)); err != nil {
+			return nil, nil, err
+		}
 	}
 	p, err := newPerformer(l, rate, sc)
 	if err != nil {
@@ -90,7 +103,39 @@ func prepareEmpty(rate int) (*loaded, *performer, error) {
 	return l, p, err
 }
 
-// readScript parses the performance script at file ("" = none).
+// scriptBounds is what a performance script's events must stay within:
+// the set's tracks and scenes (a press's x and y count tracks and scene rows
+// of the whole set, not of a controller's window), and the controller
+// models gridbox has drivers for.
+func scriptBounds(s *sets.Set) perf.Bounds {
+	return perf.Bounds{Tracks: len(s.Tracks), Scenes: len(s.Scenes), Model: checkModel}
+}
+
+// checkModel says what is wrong with the controller model of a script's
+// midi or serial line k, or "" if gridbox can play it.
+func checkModel(k perf.Kind, model string) string {
+	var launchpads []string
+	for _, m := range launchpad.Models {
+		launchpads = append(launchpads, m.String())
+	}
+	monomes := []string{monome.Model64.String(), monome.Model128.String(), monome.Model256.String()}
+	_, lpErr := launchpad.ParseModel(model)
+	_, mnErr := monome.ParseModel(model)
+	switch {
+	case k == perf.MIDI && lpErr == nil, k == perf.Serial && mnErr == nil:
+		return ""
+	case k == perf.MIDI && mnErr == nil:
+		return "a monome grid speaks serial: write \"serial " + model + " …\""
+	case k == perf.Serial && lpErr == nil:
+		return "a Launchpad speaks MIDI: write \"midi " + model + " …\""
+	case k == perf.MIDI:
+		return "no such Launchpad model" + spell.DidYouMean(model, launchpads, true)
+	}
+	return "no such monome model" + spell.DidYouMean(model, monomes, true)
+}
+
+// readScript parses the performance script at file ("" = none), checking
+// its syntax only (prepare checks it against the set too).
 func readScript(file string) (*perf.Script, error) {
 	if file == "" {
 		return nil, nil

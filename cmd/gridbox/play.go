@@ -16,6 +16,8 @@ import (
 	"gridbox/audio/supervise"
 	"gridbox/cmd/gridbox/internal/safemode"
 	"gridbox/engine"
+	"gridbox/internal/spell"
+	"gridbox/sets/config"
 )
 
 const (
@@ -30,16 +32,41 @@ func cmdPlay(e *env, args []string) (err error) {
 	events := fs.String("events", "", "performance script `PERF.txt` to play in real time")
 	backend := fs.String("audio", defaultAudio, "audio `backend`: "+strings.Join(audioBackends, ", "))
 	device := fs.String("device", "", "output device: a `NAME` substring or an index from \"gridbox devices\" (portaudio)")
-	rate := fs.Int("rate", defaultRate, "sample `rate` in Hz")
-	block := fs.Int("block", defaultLiveBlock, "block size in `frames` (latency: one block is 2.67 ms at 128/48000)")
-	lead := fs.Int("lead", 2, "`blocks` rendered ahead of the device, absorbing Go scheduling stalls (portaudio, null)")
-	seconds := fs.Float64("seconds", 0, "stop after `N` seconds (0: run until the script ends or a signal)")
+	rate := fs.Int("rate", defaultRate, "sample `rate` in Hz, 8000 to 384000")
+	block := fs.Int("block", defaultLiveBlock, "block size in `frames`, 16 to 8192 (latency: one block is 2.67 ms at 128/48000)")
+	lead := fs.Int("lead", 2, "`blocks` rendered ahead of the device, 1 to 64, absorbing Go scheduling stalls (portaudio, null)")
+	var seconds secondsValue
+	fs.Var(&seconds, "seconds", "stop after `N` seconds, at most 86400 (24 hours); 0: run until the script ends or a signal")
 	verbose := fs.Bool("verbose", false, "on an audio error, also print what ALSA, JACK or PulseAudio said")
 	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
 	configFile := fs.String("config", "", "read the audio settings, the set (a path or \"last\"), controllers to ignore and pins from `config.toml` (default: ~/.config/gridbox/config.toml, if there is one); flags given override it")
 	pos, err := parseRange(fs, args, 0, 1)
 	if err != nil {
 		return err
+	}
+	// Flags given are checked before the config is read: their mistakes
+	// are the command line's (exit status 2); the config checks its own.
+	for _, c := range []struct {
+		name      string
+		v, lo, hi int
+		unit      string
+	}{
+		{"rate", *rate, config.MinRate, config.MaxRate, " Hz"},
+		{"block", *block, config.MinBlock, config.MaxBlock, " frames"},
+		{"lead", *lead, config.MinLead, config.MaxLead, " blocks"},
+	} {
+		if err := checkRange(fs, c.name, c.v, c.lo, c.hi, c.unit); err != nil {
+			return err
+		}
+	}
+	if err := checkSeconds(fs, &seconds); err != nil {
+		return err
+	}
+	switch {
+	case !slices.Contains(audioBackends, *backend):
+		return usageError(fs, "--audio %q: choose one of %s", *backend, strings.Join(audioBackends, ", "))
+	case *device != "" && *backend != "portaudio":
+		return usageError(fs, "--device picks a PortAudio output; --audio %s plays on the system's default output", *backend)
 	}
 	cfg, err := applyConfig(fs, *configFile, device, rate, block, lead)
 	if err != nil {
@@ -49,17 +76,8 @@ func cmdPlay(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	switch {
-	case *rate < 8000 || *rate > 384000:
-		return fmt.Errorf("--rate %d is out of range 8000..384000", *rate)
-	case *block < 16 || *block > 8192:
-		return fmt.Errorf("--block %d is out of range 16..8192", *block)
-	case *lead < 1 || *lead > 64:
-		return fmt.Errorf("--lead %d is out of range 1..64", *lead)
-	case !slices.Contains(audioBackends, *backend):
-		return fmt.Errorf("--audio %q: choose one of %s", *backend, strings.Join(audioBackends, ", "))
-	case *device != "" && *backend != "portaudio":
-		return fmt.Errorf("--device picks a PortAudio output; --audio %s plays on the system's default output", *backend)
+	if *device != "" && *backend != "portaudio" { // the config's device
+		return fmt.Errorf("%s: audio.device picks a PortAudio output; --audio %s plays on the system's default output", cfg.File, *backend)
 	}
 	crash, safe, err := checkSafeMode(e, cfg, setFile, len(pos) == 0)
 	if err != nil {
@@ -142,8 +160,8 @@ func cmdPlay(e *env, args []string) (err error) {
 	signal.Ignore(syscall.SIGHUP) // losing the SSH session must not end the show
 
 	limit := engine.Never
-	if *seconds > 0 {
-		limit = engine.Frame(*seconds * float64(*rate))
+	if seconds.v > 0 {
+		limit = engine.Frame(math.Round(seconds.v * float64(*rate)))
 	}
 	fmt.Fprintf(e.stderr, "gridbox: playing %q (%s) on %s at %d Hz, %d-frame blocks\n", l.set.Name, l.file, *backend, *rate, *block)
 	st := newStatus(e, p, dev)
@@ -186,7 +204,7 @@ func cmdPlay(e *env, args []string) (err error) {
 		case now >= p.end:
 			reason = "the script ended"
 		case now >= limit:
-			reason = fmt.Sprintf("%g s played", *seconds)
+			reason = fmt.Sprintf("%s s played", &seconds)
 		case p.scripted && p.end == engine.Never && limit == engine.Never && p.silent():
 			reason = "nothing plays any more"
 		}
@@ -214,8 +232,9 @@ func cmdPlay(e *env, args []string) (err error) {
 		err = cerr
 	}
 	ds, es := dev.Stats(), p.player.Stats()
-	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %d blocks, %d underruns, %d late device wakes, max DSP load %.0f%%, peak voices %d, late commands %d\n",
-		reason, p.position(p.player.Position()), ds.Blocks, ds.Underruns, ds.LateWakes, 100*ds.MaxLoad, es.PeakVoices, es.Late)
+	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %s, %s, %s, max DSP load %.0f%%, peak voices %d, late commands %d\n",
+		reason, p.position(p.player.Position()), spell.Count(ds.Blocks, "block"), spell.Count(ds.Underruns, "underrun"),
+		spell.Count(ds.LateWakes, "late device wake"), 100*ds.MaxLoad, es.PeakVoices, es.Late)
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gridbox/grid"
+	"gridbox/internal/spell"
 )
 
 // A Device is a controller a Scan found.
@@ -379,7 +380,7 @@ func (w *Watcher) runScans() []Device {
 		case err != nil:
 			if msg := err.Error(); msg != w.scanErr[i] {
 				w.scanErr[i] = msg
-				w.logf("hotplug: scan %d: %v (keeping the %d devices it found before)", i+1, err, len(w.last[i]))
+				w.logf("hotplug: scan %d: %v (keeping the %s it found before)", i+1, err, spell.Count(len(w.last[i]), "device"))
 			}
 			devs = w.last[i]
 		case w.scanErr[i] != "":

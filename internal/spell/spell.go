@@ -122,6 +122,28 @@ func Number(f float64) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
+// Count spells n of noun, plural unless n is 1: "1 track", "0 tracks",
+// "3 more bad lines" (noun "more bad line"). Only regular plurals (+"s").
+func Count[N ~int | ~int32 | ~int64 | ~uint | ~uint32 | ~uint64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Value spells a number from the TOML parser as the file wrote it: an
+// integer in full (9223372036854775807, never 9.223372036854776e+18), a
+// float as Number does.
+func Value(v any) string {
+	switch v := v.(type) {
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return Number(v)
+	}
+	return fmt.Sprint(v)
+}
+
 // Quote quotes s for a message, shortening it if it is long.
 func Quote(s string) string {
 	const limit = 40

@@ -91,6 +91,16 @@ func TestSpelling(t *testing.T) {
 		{Describe([]map[string]any{{}}), "a list"},
 		{Describe(map[string]any{}), "a table"},
 		{Describe(int8(1)), "int8"},
+		{Describe(int64(math.MaxInt64)), "number 9223372036854775807"},
+		{Value(int64(math.MaxInt64)), "9223372036854775807"},
+		{Value(int64(-3)), "-3"},
+		{Value(1e300), "1e+300"},
+		{Value(0.5), "0.5"},
+		{Value(math.Inf(-1)), "-inf"},
+		{Count(1, "track"), "1 track"},
+		{Count(0, "track"), "0 tracks"},
+		{Count(int64(2), "more bad line"), "2 more bad lines"},
+		{Count(uint64(1), "underrun"), "1 underrun"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %s, want %s", tc.got, tc.want)

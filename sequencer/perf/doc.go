@@ -24,8 +24,12 @@
 // the grid when the tempo changes. Without an end line the render stops after
 // the command line's --seconds, or else when nothing plays any more.
 //
-// Numbers (x, y, row, track) are whole decimal numbers from 0 to 4095. Whether
-// a pad or row exists in the set is checked by the caller, not here. A model
+// Numbers (x, y, row, track) are whole decimal numbers from 0 to 4095. They
+// count in the set, not on a controller: x is the track (0 = the leftmost),
+// y the scene row (0 = the top), whatever part of the set a controller shows.
+// Whether they exist in the set is checked by ParseFor (or Validate), which
+// is given the set's size as Bounds, with the controller models there are;
+// Parse alone checks only the syntax. A model
 // name starts with a letter and holds lower-case letters, digits, '-', '_' and
 // '.'. Bytes are two hex digits each (00 to ff, either case), at least one.
 //
@@ -40,9 +44,11 @@
 //
 // # Errors and limits
 //
-// Parse reports every bad line at once, joined with errors.Join, each as a
-// *LineError that prints as "FILE:LINE: message" (after 50 bad lines it stops
-// and says how many more lines it skipped). A script may hold at most one end
+// Parse and ParseFor report every bad line at once, joined with errors.Join,
+// each as a *LineError that prints as "FILE:LINE: message" (after 50 bad lines
+// they stop and say how many more lines they skipped); ParseFor's events
+// outside the set are among them, in line order: "PERF.txt:2: scene 99: there
+// is no scene row 99; the set has 1 scene (row 0)". A script may hold at most one end
 // line. Files over 1 MiB (MaxSize) are refused with ErrTooLarge before any
 // parsing, and lines over 4096 bytes (MaxLine) are errors.
 //

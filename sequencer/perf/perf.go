@@ -169,7 +169,90 @@ func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.L
 // Parse reads a script. file names it in messages. Parse reports every bad line
 // at once, joined with errors.Join, each a *LineError; a file over MaxSize bytes
 // gives an error wrapping ErrTooLarge. On error the Script is nil.
-func Parse(file string, data []byte) (*Script, error) {
+func Parse(file string, data []byte) (*Script, error) { return parse(file, data, nil) }
+
+// ParseFor is Parse for a script that plays the set b describes: an event
+// outside it (a track, scene row or controller model the set or gridbox
+// does not have) is a bad line too, reported with the others, in line order.
+func ParseFor(file string, data []byte, b Bounds) (*Script, error) { return parse(file, data, &b) }
+
+// Bounds describe the set a script plays, for ParseFor and Validate.
+type Bounds struct {
+	Tracks int // pad columns x and stop's track: 0 to Tracks-1
+	Scenes int // pad rows y and scene's row: 0 to Scenes-1
+	// Model returns what is wrong with the controller model of a midi or
+	// serial line, or "" when there is such a model; nil accepts any.
+	Model func(k Kind, model string) string
+}
+
+// Validate checks every event of s against b and reports those outside the
+// set, each a *LineError, joined with errors.Join in line order; nil if
+// there are none.
+func (s *Script) Validate(b Bounds) error {
+	var errs []error
+	for _, e := range s.Events {
+		if msg := b.check(e); msg != "" {
+			errs = append(errs, &LineError{File: s.File, Line: e.Line, Msg: msg})
+		}
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return cmp.Compare(a.(*LineError).Line, b.(*LineError).Line) })
+	return errors.Join(errs...)
+}
+
+// check returns what is wrong with e in the set b describes, or "".
+func (b Bounds) check(e Event) string {
+	track := func(x int) string {
+		if x < b.Tracks {
+			return ""
+		}
+		return fmt.Sprintf("%s: there is no track %d; the set has %s", e.words(), x, count(b.Tracks, "track", "", ""))
+	}
+	row := func(y int) string {
+		if y < b.Scenes {
+			return ""
+		}
+		return fmt.Sprintf("%s: there is no scene row %d; the set has %s", e.words(), y, count(b.Scenes, "scene", "row ", "rows "))
+	}
+	switch e.Kind {
+	case Press, Release:
+		if msg := track(e.X); msg != "" {
+			return msg
+		}
+		return row(e.Y)
+	case Scene:
+		return row(e.Y)
+	case Stop:
+		return track(e.X)
+	case MIDI, Serial:
+		if b.Model != nil {
+			if msg := b.Model(e.Kind, e.Model); msg != "" {
+				return fmt.Sprintf("%s %s: %s", e.Kind, e.Model, msg)
+			}
+		}
+	}
+	return ""
+}
+
+// words returns the event's command and numbers as written: "press 3 0".
+func (e Event) words() string {
+	s := e.String()
+	_, rest, _ := strings.Cut(s, " ")
+	return rest
+}
+
+// count says how many of noun a set has and how they are numbered:
+// "no tracks", "1 track (0)", "4 scenes (rows 0 to 3)".
+func count(n int, noun, one, many string) string {
+	switch n {
+	case 0:
+		return "no " + noun + "s"
+	case 1:
+		return fmt.Sprintf("1 %s (%s0)", noun, one)
+	}
+	return fmt.Sprintf("%d %ss (%s0 to %d)", n, noun, many, n-1)
+}
+
+func parse(file string, data []byte, b *Bounds) (*Script, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("%s: %w: %d bytes, the limit is 1 MiB", file, ErrTooLarge, len(data))
 	}
@@ -186,6 +269,9 @@ func Parse(file string, data []byte) (*Script, error) {
 		}
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		e, ok, msg := parseLine(line)
+		if msg == "" && ok && b != nil {
+			msg = b.check(e)
+		}
 		if msg == "" && ok && e.Kind == End {
 			if endLine != 0 {
 				msg = fmt.Sprintf("second end (the first is on line %d)", endLine)
@@ -207,7 +293,7 @@ func Parse(file string, data []byte) (*Script, error) {
 		}
 	}
 	if skipped > 0 {
-		errs = append(errs, fmt.Errorf("%s: too many errors; %d more bad lines not listed", file, skipped))
+		errs = append(errs, fmt.Errorf("%s: too many errors; %s not listed", file, spell.Count(skipped, "more bad line")))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

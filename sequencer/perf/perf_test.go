@@ -164,6 +164,68 @@ demo.perf:9: second end (the first is on line 8)`
 	}
 }
 
+// model accepts the controller models of a test: midi "lp", serial "grid".
+func model(k perf.Kind, m string) string {
+	if k == perf.MIDI && m == "lp" || k == perf.Serial && m == "grid" {
+		return ""
+	}
+	return "no such model"
+}
+
+// TestParseForReportsEventsOutsideTheSet: on a 2-track, 1-scene set every
+// event naming a track, row or model that is not there is a bad line,
+// reported in line order with the script's other errors.
+func TestParseForReportsEventsOutsideTheSet(t *testing.T) {
+	src := `0b scene 0
+1b scene 99
+2b press 1 0     # fine: the last track, the only row
+3b press 2 0
+4b release 0 1
+5b stop 2
+6b pres 0 0
+7b midi lp 90 00 7f
+8b midi grid 90 00 7f
+9b serial grid 21 00 00
+10b stop 1
+`
+	b := perf.Bounds{Tracks: 2, Scenes: 1, Model: model}
+	_, err := perf.ParseFor("set.perf", []byte(src), b)
+	want := `set.perf:2: scene 99: there is no scene row 99; the set has 1 scene (row 0)
+set.perf:4: press 2 0: there is no track 2; the set has 2 tracks (0 to 1)
+set.perf:5: release 0 1: there is no scene row 1; the set has 1 scene (row 0)
+set.perf:6: stop 2: there is no track 2; the set has 2 tracks (0 to 1)
+set.perf:7: unknown command "pres" (did you mean "press"?)
+set.perf:9: midi grid: no such model`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got\n%v\nwant\n%s", err, want)
+	}
+
+	// The same events, parsed alone and then validated (the script
+	// sorted by frame first): the same set errors, in line order.
+	good := strings.Replace(src, "6b pres 0 0", "6b press 0 0", 1)
+	s, err := perf.Parse("set.perf", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Sort(func(t perf.Time) int64 { return -int64(t.Value) }) // reversed
+	want = strings.Replace(want, "set.perf:7: unknown command \"pres\" (did you mean \"press\"?)\n", "", 1)
+	if err := s.Validate(b); err == nil || err.Error() != want {
+		t.Fatalf("Validate: got\n%v\nwant\n%s", err, want)
+	}
+	if err := s.Validate(perf.Bounds{Tracks: 3, Scenes: 100}); err != nil {
+		t.Errorf("Validate in a set big enough, any model: %v", err)
+	}
+}
+
+func TestParseForEmptySet(t *testing.T) {
+	_, err := perf.ParseFor("e.perf", []byte("0b press 0 0\n1b scene 0\n2b stopall\n3b end\n"), perf.Bounds{})
+	want := `e.perf:1: press 0 0: there is no track 0; the set has no tracks
+e.perf:2: scene 0: there is no scene row 0; the set has no scenes`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got\n%v\nwant\n%s", err, want)
+	}
+}
+
 func TestParseStopsListingAfter50Errors(t *testing.T) {
 	src := strings.Repeat("bad\n", 60)
 	_, err := perf.Parse("x.perf", []byte(src))
@@ -175,6 +237,11 @@ func TestParseStopsListingAfter50Errors(t *testing.T) {
 		t.Fatalf("%d errors, want 50 lines + 1 summary", len(errs))
 	}
 	if got, want := errs[50].Error(), "x.perf: too many errors; 10 more bad lines not listed"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+	_, err = perf.Parse("x.perf", []byte(strings.Repeat("bad\n", 51)))
+	errs = err.(interface{ Unwrap() []error }).Unwrap()
+	if got, want := errs[50].Error(), "x.perf: too many errors; 1 more bad line not listed"; got != want {
 		t.Errorf("summary %q, want %q", got, want)
 	}
 }
@@ -288,11 +355,22 @@ func FuzzParse(f *testing.F) {
 		"4b press 4096 -1\n4b midi Launchpad 1g\n4b end\n5b end\n",
 		"0.000000000000000000000000000000000000000000001s end\n",
 		"\x00\xff#\n\t \r\n",
+		"0b press 2 1\n1b scene 2\n2b stop 3\n3b midi lp 90\n4b serial lp 21\n",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := perf.Parse("fuzz.perf", data)
+		// ParseFor agrees with Parse and Validate: it accepts a script
+		// exactly when both do.
+		b := perf.Bounds{Tracks: 3, Scenes: 2, Model: model}
+		sf, errFor := perf.ParseFor("fuzz.perf", data, b)
+		if err == nil && (errFor == nil) != (s.Validate(b) == nil) {
+			t.Fatalf("ParseFor: %v; Validate after Parse: %v", errFor, s.Validate(b))
+		}
+		if err != nil && errFor == nil || errFor == nil && !reflect.DeepEqual(sf, s) {
+			t.Fatalf("ParseFor accepted what Parse did not, or parsed it otherwise: %v", err)
+		}
 		if err != nil {
 			if s != nil {
 				t.Fatal("script and error both returned")

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+
+	"gridbox/internal/spell"
 )
 
 // The on-disk format of one generation (see the package doc): a 32-byte
@@ -73,7 +75,7 @@ func decode(r io.ReaderAt, size int64, maxSize int64, keep bool) ([]byte, error)
 	case size == 0:
 		return nil, fmt.Errorf("%w: empty file (0 bytes)", ErrCorrupt)
 	case size < prefixLen:
-		return nil, fmt.Errorf("%w: truncated: %d bytes, shorter than the header", ErrCorrupt, size)
+		return nil, fmt.Errorf("%w: truncated: %s, shorter than the header", ErrCorrupt, spell.Count(size, "byte"))
 	}
 	var prefix [prefixLen]byte
 	if err := readAt(r, prefix[:], 0); err != nil {
@@ -87,7 +89,7 @@ func decode(r io.ReaderAt, size int64, maxSize int64, keep bool) ([]byte, error)
 		return nil, fmt.Errorf("%w: header length %d out of range %d..%d", ErrCorrupt, hl, headerLen, maxHeaderLen)
 	}
 	if size < hl {
-		return nil, fmt.Errorf("%w: truncated: %d bytes, shorter than its %d-byte header", ErrCorrupt, size, hl)
+		return nil, fmt.Errorf("%w: truncated: %s, shorter than its %d-byte header", ErrCorrupt, spell.Count(size, "byte"), hl)
 	}
 	h := make([]byte, hl)
 	if err := readAt(r, h, 0); err != nil {
@@ -116,7 +118,7 @@ func decode(r io.ReaderAt, size int64, maxSize int64, keep bool) ([]byte, error)
 	case have < int64(n):
 		return nil, fmt.Errorf("%w: truncated: %d payload bytes, header says %d (a torn write?)", ErrCorrupt, have, n)
 	case have > int64(n):
-		return nil, fmt.Errorf("%w: %d bytes of trailing garbage after the %d-byte payload", ErrCorrupt, have-int64(n), n)
+		return nil, fmt.Errorf("%w: %s of trailing garbage after the %d-byte payload", ErrCorrupt, spell.Count(have-int64(n), "byte"), n)
 	}
 	want := binary.BigEndian.Uint32(h[24:28])
 	var payload []byte

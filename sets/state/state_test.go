@@ -296,6 +296,8 @@ func TestLoadFallsBackFromCorrupt(t *testing.T) {
 		damage{"shorter than the header prefix", good[:15], "truncated: 15 bytes"},
 		damage{"header only", good[:headerLen], "truncated: 0 payload bytes, header says 600"},
 		damage{"trailing garbage", append(slices.Clone(good), "xyz"...), "3 bytes of trailing garbage"},
+		damage{"one byte of trailing garbage", append(slices.Clone(good), 'x'), ": 1 byte of trailing garbage"},
+		damage{"one byte", good[:1], "truncated: 1 byte, shorter"},
 		damage{"two saves run together", append(slices.Clone(good), good...), "trailing garbage"},
 		damage{"version 0", v0, "format version 0"},
 		damage{"reserved field set", reserved, "reserved header field"},

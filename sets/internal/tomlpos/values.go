@@ -24,7 +24,7 @@ func Whole(what string, v any, lo, hi int) (int, string) {
 		return 0, fmt.Sprintf("%s: expected a whole number, got %s", what, spell.Describe(v))
 	}
 	if f < float64(lo) || f > float64(hi) {
-		return 0, fmt.Sprintf("%s %s is out of range %d..%d", what, spell.Number(f), lo, hi)
+		return 0, fmt.Sprintf("%s %s is out of range %d..%d", what, spell.Value(v), lo, hi)
 	}
 	return int(f), ""
 }

@@ -42,8 +42,8 @@ const (
 func Begin(dir, set string, now time.Time) (safe bool, why string, err error) {
 	starts := read(filepath.Join(dir, File), set)
 	if len(starts) >= Crashes {
-		why = fmt.Sprintf("%s stopped gridbox %d times in a row within %v of loading (last at %s): starting without it; play it again with gridbox play, or fix it and restart",
-			set, len(starts), Window, starts[len(starts)-1].Format(time.RFC3339))
+		why = fmt.Sprintf("%s stopped gridbox %d times in a row within %.0f s of loading (last at %s): starting without it; play it again with gridbox play, or fix it and restart",
+			set, len(starts), Window.Seconds(), starts[len(starts)-1].Format(time.RFC3339))
 		// Safe mode does not add a record: the next start tries the set again.
 		return true, why, write(dir, nil, set)
 	}

@@ -18,7 +18,7 @@ func TestThreeCrashesStartSafeMode(t *testing.T) {
 		}
 	}
 	safe, why, err := Begin(dir, "/sets/a.toml", t0.Add(10*time.Second))
-	if err != nil || !safe || !strings.Contains(why, "/sets/a.toml stopped gridbox 3 times") {
+	if err != nil || !safe || !strings.Contains(why, "/sets/a.toml stopped gridbox 3 times in a row within 60 s of loading (last at ") {
 		t.Fatalf("after %d crashes: safe %v, why %q, err %v", Crashes, safe, why, err)
 	}
 	// Safe mode clears the record: the next start tries the set again.
