@@ -16,9 +16,9 @@ import (
 	"gridbox/audio"
 )
 
-// pcm encodes integer samples little-endian in the given byte size (8-bit
+// lePCM encodes integer samples little-endian in the given byte size (8-bit
 // values are passed already offset, 0..255).
-func pcm(size int, v ...int64) []byte {
+func lePCM(size int, v ...int64) []byte {
 	var b []byte
 	for _, x := range v {
 		for i := range size {
@@ -71,29 +71,29 @@ func TestDecode(t *testing.T) {
 	}{
 		{"u8 mono", riff(fmtChunk(tagPCM, 1, 8000, 8), chunk{id: "data", body: []byte{0, 64, 128, 192, 255}}),
 			8000, 1, []float32{-1, -0.5, 0, 0.5, 127.0 / 128}},
-		{"s16 stereo", riff(fmtChunk(tagPCM, 2, 44100, 16), chunk{id: "data", body: pcm(2, s16vals...)}),
+		{"s16 stereo", riff(fmtChunk(tagPCM, 2, 44100, 16), chunk{id: "data", body: lePCM(2, s16vals...)}),
 			44100, 2, scaled(15, s16vals...)},
-		{"s24 mono", riff(fmtChunk(tagPCM, 1, 48000, 24), chunk{id: "data", body: pcm(3, s24vals...)}),
+		{"s24 mono", riff(fmtChunk(tagPCM, 1, 48000, 24), chunk{id: "data", body: lePCM(3, s24vals...)}),
 			48000, 1, scaled(23, s24vals...)},
-		{"s32 stereo", riff(fmtChunk(tagPCM, 2, 96000, 32), chunk{id: "data", body: pcm(4, s32vals...)}),
+		{"s32 stereo", riff(fmtChunk(tagPCM, 2, 96000, 32), chunk{id: "data", body: lePCM(4, s32vals...)}),
 			96000, 2, scaled(31, s32vals...)},
-		{"f32 mono, NaN and Inf become 0", riff(fmtChunk(tagIEEEFloat, 1, 44100, 32), chunk{id: "fact", body: pcm(4, 4)}, chunk{id: "data", body: f32s(0.25, -1.5, nan, inf)}),
+		{"f32 mono, NaN and Inf become 0", riff(fmtChunk(tagIEEEFloat, 1, 44100, 32), chunk{id: "fact", body: lePCM(4, 4)}, chunk{id: "data", body: f32s(0.25, -1.5, nan, inf)}),
 			44100, 1, []float32{0.25, -1.5, 0, 0}},
 		{"f64 stereo, out of float32 range becomes 0", riff(fmtChunk(tagIEEEFloat, 2, 88200, 64), chunk{id: "data", body: f64s(0.125, -0.75, 1e300, 1.0/3)}),
 			88200, 2, []float32{0.125, -0.75, 0, 1.0 / 3}},
-		{"extensible PCM 24 in 24 with 20 valid bits", riff(extChunk(tagPCM, 2, 48000, 24, 20), chunk{id: "data", body: pcm(3, 16, -16, 8388592, -8388608)}),
+		{"extensible PCM 24 in 24 with 20 valid bits", riff(extChunk(tagPCM, 2, 48000, 24, 20), chunk{id: "data", body: lePCM(3, 16, -16, 8388592, -8388608)}),
 			48000, 2, scaled(23, 16, -16, 8388592, -8388608)},
 		{"extensible float 32", riff(extChunk(tagIEEEFloat, 1, 48000, 32, 32), chunk{id: "data", body: f32s(0.5, -0.5)}),
 			48000, 1, []float32{0.5, -0.5}},
-		{"extensible PCM 16 quad keeps first two channels", riff(extChunk(tagPCM, 4, 48000, 16, 16), chunk{id: "data", body: pcm(2, 1, 2, 3, 4, 5, 6, 7, 8)}),
+		{"extensible PCM 16 quad keeps first two channels", riff(extChunk(tagPCM, 4, 48000, 16, 16), chunk{id: "data", body: lePCM(2, 1, 2, 3, 4, 5, 6, 7, 8)}),
 			48000, 2, scaled(15, 1, 2, 5, 6)},
 		{"6-channel f64 keeps first two", riff(fmtChunk(tagIEEEFloat, 6, 48000, 64), chunk{id: "data", body: f64s(1, 2, 3, 4, 5, 6, -1, -2, -3, -4, -5, -6)}),
 			48000, 2, []float32{1, 2, -1, -2}},
 		{"odd-sized chunks are padded", riff(chunk{id: "LIST", body: []byte("abc")}, fmtChunk(tagPCM, 1, 22050, 8), chunk{id: "bext", body: []byte{1}}, chunk{id: "data", body: []byte{128, 255, 0}}, chunk{id: "id3 ", body: []byte("xyz")}),
 			22050, 1, []float32{0, 127.0 / 128, -1}},
-		{"unknown chunks are skipped", riff(junk, chunk{id: "bext", body: make([]byte, 602)}, fmtChunk(tagPCM, 1, 44100, 16), chunk{id: "cue ", body: make([]byte, 28)}, chunk{id: "smpl", body: make([]byte, 60)}, chunk{id: "LIST", body: []byte("INFOISFT\x05\x00\x00\x00sox!\x00\x00")}, chunk{id: "data", body: pcm(2, 100, -100)}, chunk{id: "LIST", body: make([]byte, 10)}),
+		{"unknown chunks are skipped", riff(junk, chunk{id: "bext", body: make([]byte, 602)}, fmtChunk(tagPCM, 1, 44100, 16), chunk{id: "cue ", body: make([]byte, 28)}, chunk{id: "smpl", body: make([]byte, 60)}, chunk{id: "LIST", body: []byte("INFOISFT\x05\x00\x00\x00sox!\x00\x00")}, chunk{id: "data", body: lePCM(2, 100, -100)}, chunk{id: "LIST", body: make([]byte, 10)}),
 			44100, 1, scaled(15, 100, -100)},
-		{"data before fmt", riff(junk, chunk{id: "data", body: pcm(2, 1, 2, 3)}, chunk{id: "LIST", body: []byte("x")}, fmtChunk(tagPCM, 1, 32000, 16), junk),
+		{"data before fmt", riff(junk, chunk{id: "data", body: lePCM(2, 1, 2, 3)}, chunk{id: "LIST", body: []byte("x")}, fmtChunk(tagPCM, 1, 32000, 16), junk),
 			32000, 1, scaled(15, 1, 2, 3)},
 		{"odd data before fmt", riff(chunk{id: "data", body: []byte{0, 255, 128}}, fmtChunk(tagPCM, 1, 32000, 8)),
 			32000, 1, []float32{-1, 127.0 / 128, 0}},
@@ -103,17 +103,17 @@ func TestDecode(t *testing.T) {
 			8000, 1, []float32{-1}},
 		{"empty data chunk", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data"}),
 			48000, 2, []float32{}},
-		{"truncated data chunk decodes what exists", riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: pcm(2, 7, 8, 9), size: 1000}),
+		{"truncated data chunk decodes what exists", riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: lePCM(2, 7, 8, 9), size: 1000}),
 			48000, 1, scaled(15, 7, 8, 9)},
-		{"truncated mid-frame keeps whole frames", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data", body: pcm(2, 7, 8, 9)[:5], size: 1000}),
+		{"truncated mid-frame keeps whole frames", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data", body: lePCM(2, 7, 8, 9)[:5], size: 1000}),
 			48000, 2, scaled(15, 7, 8)},
-		{"streaming placeholder size 0xFFFFFFFF", riff(fmtChunk(tagPCM, 1, 48000, 24), chunk{id: "data", body: pcm(3, 5, 6), size: math.MaxUint32}),
+		{"streaming placeholder size 0xFFFFFFFF", riff(fmtChunk(tagPCM, 1, 48000, 24), chunk{id: "data", body: lePCM(3, 5, 6), size: math.MaxUint32}),
 			48000, 1, scaled(23, 5, 6)},
-		{"data size not a multiple of the block", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data", body: pcm(2, 1, 2, 3)}),
+		{"data size not a multiple of the block", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data", body: lePCM(2, 1, 2, 3)}),
 			48000, 2, scaled(15, 1, 2)},
-		{"wrong RIFF size is ignored", append(riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: pcm(2, 1)})[:4], riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: pcm(2, 1)})[4:]...),
+		{"wrong RIFF size is ignored", append(riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: lePCM(2, 1)})[:4], riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: lePCM(2, 1)})[4:]...),
 			48000, 1, scaled(15, 1)},
-		{"trailing partial chunk header", append(riff(chunk{id: "data", body: pcm(2, 4)}, fmtChunk(tagPCM, 1, 48000, 16)), "LI"...),
+		{"trailing partial chunk header", append(riff(chunk{id: "data", body: lePCM(2, 4)}, fmtChunk(tagPCM, 1, 48000, 16)), "LI"...),
 			48000, 1, scaled(15, 4)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -169,7 +169,7 @@ func (s sized) Len() int { return s.n }
 // TestDecodeMalformed: every malformed file gives a clear "wav: " error.
 func TestDecodeMalformed(t *testing.T) {
 	good := fmtChunk(tagPCM, 1, 48000, 16)
-	data := chunk{id: "data", body: pcm(2, 1, 2)}
+	data := chunk{id: "data", body: lePCM(2, 1, 2)}
 	withBody := func(b []byte, at int, v ...byte) []byte {
 		b = bytes.Clone(b)
 		copy(b[at:], v)
@@ -227,7 +227,7 @@ func TestDecodeMalformed(t *testing.T) {
 
 // TestDecodeReadError: an I/O error is reported, not taken for truncation.
 func TestDecodeReadError(t *testing.T) {
-	file := riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: pcm(2, 1, 2, 3, 4)})
+	file := riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: lePCM(2, 1, 2, 3, 4)})
 	for _, n := range []int{5, 20, 50} {
 		r := io.MultiReader(bytes.NewReader(file[:n]), iotest.ErrReader(errDisk))
 		if _, err := Decode(r); err == nil || !strings.Contains(err.Error(), errDisk.Error()) {
