@@ -16,16 +16,16 @@ import (
 // plain "go test"; "go test -fuzz FuzzDecode ./audio/wav" explores further.
 func FuzzDecode(f *testing.F) {
 	seeds := [][]byte{
-		riff(fmtChunk(tagPCM, 1, 8000, 8), chunk{id: "data", body: []byte{0, 64, 128, 192, 255}}),
-		riff(fmtChunk(tagPCM, 2, 44100, 16), chunk{id: "data", body: lePCM(2, s16vals...)}),
-		riff(fmtChunk(tagPCM, 1, 48000, 24), junk, chunk{id: "data", body: lePCM(3, s24vals...)}),
-		riff(fmtChunk(tagPCM, 2, 96000, 32), chunk{id: "data", body: lePCM(4, s32vals...)}),
-		riff(fmtChunk(tagIEEEFloat, 1, 44100, 32), chunk{id: "fact", body: lePCM(4, 2)}, chunk{id: "data", body: f32s(0.25, -1.5)}),
-		riff(fmtChunk(tagIEEEFloat, 2, 88200, 64), chunk{id: "data", body: f64s(0.125, -0.75)}),
-		riff(extChunk(tagPCM, 4, 48000, 24, 20), chunk{id: "data", body: lePCM(3, 1, 2, 3, 4, 5, 6, 7, 8)}),
-		riff(extChunk(tagIEEEFloat, 1, 48000, 32, 32), chunk{id: "data", body: f32s(0.5)}),
-		riff(chunk{id: "LIST", body: []byte("abc")}, chunk{id: "data", body: []byte{1, 2, 3}}, fmtChunk(tagPCM, 1, 22050, 8)),
-		riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: lePCM(2, 1, 2), size: 0xFFFFFFFF}),
+		riff(fmtChunk(tagPCM, 1, 8000, 8), chunk{ID: "data", Body: []byte{0, 64, 128, 192, 255}}),
+		riff(fmtChunk(tagPCM, 2, 44100, 16), chunk{ID: "data", Body: lePCM(2, s16vals...)}),
+		riff(fmtChunk(tagPCM, 1, 48000, 24), junk, chunk{ID: "data", Body: lePCM(3, s24vals...)}),
+		riff(fmtChunk(tagPCM, 2, 96000, 32), chunk{ID: "data", Body: lePCM(4, s32vals...)}),
+		riff(fmtChunk(tagIEEEFloat, 1, 44100, 32), chunk{ID: "fact", Body: lePCM(4, 2)}, chunk{ID: "data", Body: f32s(0.25, -1.5)}),
+		riff(fmtChunk(tagIEEEFloat, 2, 88200, 64), chunk{ID: "data", Body: f64s(0.125, -0.75)}),
+		riff(extChunk(tagPCM, 4, 48000, 24, 20), chunk{ID: "data", Body: lePCM(3, 1, 2, 3, 4, 5, 6, 7, 8)}),
+		riff(extChunk(tagIEEEFloat, 1, 48000, 32, 32), chunk{ID: "data", Body: f32s(0.5)}),
+		riff(chunk{ID: "LIST", Body: []byte("abc")}, chunk{ID: "data", Body: []byte{1, 2, 3}}, fmtChunk(tagPCM, 1, 22050, 8)),
+		riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{ID: "data", Body: lePCM(2, 1, 2), Size: 0xFFFFFFFF}),
 	}
 	golden, _ := filepath.Glob(filepath.Join("testdata", "*.golden"))
 	for _, name := range golden {

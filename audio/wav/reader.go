@@ -101,7 +101,7 @@ func ReadStream(r io.Reader) (*pcm.Stream, error) {
 		return nil, err
 	}
 	return &pcm.Stream{
-		Format: f, Prefix: "wav", Chunk: "WAV data chunk",
+		Format: f, Prefix: "wav", Name: "WAV", Chunk: "data chunk",
 		Offset: ch.Offset, Size: ch.Size, Frames: -1, Unsized: ch.Size == unknownSize,
 		Early: ch.Early,
 	}, nil

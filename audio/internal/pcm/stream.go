@@ -15,7 +15,8 @@ import (
 type Stream struct {
 	Format
 	Prefix string // what errors start with: "wav" or "aiff"
-	Chunk  string // the data chunk, for messages: "WAV data chunk", "AIFF sound data chunk"
+	Name   string // the format, for messages: "WAV", "AIFF" or "AIFF-C"
+	Chunk  string // what the format calls its data chunk, for messages: "data chunk", "sound data chunk"
 
 	Offset int64 // where the first frame starts in the file
 	Size   int64 // bytes of samples the data chunk declares from Offset: they may run past the end of the file
