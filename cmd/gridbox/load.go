@@ -126,7 +126,7 @@ func load(file string, rate int, check bool) (*loaded, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			b, err := codec.LoadFile(fsys, p)
+			b, _, err := codec.LoadFile(fsys, p)
 			if err == nil && b.Frames() == 0 {
 				err = errors.New("the file holds no audio")
 			}

@@ -43,8 +43,18 @@ func (s *Stream) Bytes() int64 {
 	return n - n%fb
 }
 
-// Present returns how many whole frames of those the header declares a file
-// of fileSize bytes holds.
+// Declared returns how many frames the header declares: Frames if it
+// declares them apart from Size (even more than Size holds), otherwise as
+// many as Size holds.
+func (s *Stream) Declared() int64 {
+	if s.Frames >= 0 {
+		return s.Frames
+	}
+	return s.Size / int64(s.FrameBytes())
+}
+
+// Present returns how many of the frames the header declares a file of
+// fileSize bytes holds.
 func (s *Stream) Present(fileSize int64) int64 {
 	return max(0, min(s.Bytes(), fileSize-s.Offset)) / int64(s.FrameBytes())
 }
