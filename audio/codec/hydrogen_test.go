@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"gridbox/audio"
 )
 
 // hydrogenKits is where Debian's hydrogen-data, hydrogen-drumkits and
@@ -37,7 +39,9 @@ var raceEnabled bool
 // real-world files made by other tools, and checks that each is sane: a rate
 // in range, at least a millisecond of audio, a peak that is neither silent
 // (but for two empty samples) nor beyond full scale, and no problem but the
-// known misnamed file. It logs how many files of each format decoded.
+// known misnamed file. Each WAV and AIFF file is also read whole through
+// OpenPCM, which must give the very samples DecodeFile does (and LoadFile's
+// PCM16, for 16-bit files). It logs how many files of each format decoded.
 // Under the race detector, which slows decoding some fifteen times and has
 // nothing to find in it, it checks every tenth file ("make unit" checks
 // them all). Skipped unless the Debian package hydrogen-data
@@ -126,6 +130,9 @@ func checkKitFile(t *testing.T, fsys fs.FS, name string, k kind) bool {
 	if b.Rate < 8000 || b.Rate > 192000 || b.Frames() < b.Rate/1000 || (peak < 0.001) != hydrogenSilent[name] || peak > 1 {
 		t.Errorf("%s: %d Hz, %d channels, %d frames, peak %.4f", name, b.Rate, b.Channels, b.Frames(), peak)
 	}
+	if k.pcm() {
+		comparePCMFile(t, fsys, name, b)
+	}
 	return true
 }
 
@@ -141,4 +148,49 @@ func sniffFile(fsys fs.FS, name string) (kind, error) {
 		return 0, fmt.Errorf("%s: %w", name, err)
 	}
 	return k, nil
+}
+
+// comparePCMFile reads the WAV or AIFF file name whole through OpenPCM and
+// checks it against b, what DecodeFile gave, and, for 16-bit files, against
+// LoadFile's PCM16.
+func comparePCMFile(t *testing.T, fsys fs.FS, name string, b *audio.Buffer) {
+	t.Helper()
+	f, err := fsys.Open(name)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	p, err := OpenPCM(f.(io.ReaderAt), st.Size(), name)
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	got := make([]float32, b.Len())
+	if n, err := p.ReadFrames(got, 0); n != b.Frames() || err != nil || p.Rate() != b.Rate || p.Channels() != b.Channels || p.Truncated() {
+		t.Errorf("%s: OpenPCM: %d Hz × %d, ReadFrames %d, %v, truncated %v; DecodeFile: %d Hz × %d, %d frames",
+			name, p.Rate(), p.Channels(), n, err, p.Truncated(), b.Rate, b.Channels, b.Frames())
+		return
+	}
+	if !sameBits(got, b.Data) {
+		t.Errorf("%s: ReadFrames differs from DecodeFile", name)
+	}
+	if p.Bits() != 16 || p.Float() {
+		return
+	}
+	l, _, err := LoadFile(fsys, name)
+	if err != nil || l.PCM16 == nil {
+		t.Errorf("%s: LoadFile of a 16-bit file: PCM16 %v, %v", name, l != nil && l.PCM16 != nil, err)
+		return
+	}
+	got16 := make([]int16, l.Len())
+	if n, err := p.ReadPCM16(got16, 0); n != l.Frames() || err != nil || !slices.Equal(got16, l.PCM16) {
+		t.Errorf("%s: ReadPCM16 (%d frames, %v) differs from LoadFile's PCM16", name, n, err)
+	}
+	audio.Free(l)
 }
