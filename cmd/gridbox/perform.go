@@ -56,8 +56,8 @@ func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) 
 }
 
 // prepare reads the performance script at script ("" = none) and the set at
-// set, reports the set's sample problems on stderr (the rest still plays),
-// and returns a performer for them at rate.
+// set, reports the set's sample problems and warnings on stderr (the rest
+// still plays), and returns a performer for them at rate.
 func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) {
 	sc, err := readScript(script)
 	if err != nil {
@@ -67,7 +67,7 @@ func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, p := range l.problems {
+	for _, p := range slices.Concat(l.problems, l.warnings) {
 		fmt.Fprintln(e.stderr, p)
 	}
 	p, err := newPerformer(l, rate, sc)
