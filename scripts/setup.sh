@@ -8,6 +8,10 @@ set -eu
 pkgs="pkg-config g++ portaudio19-dev libasound2-dev"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs jackd2 sox alsa-utils pulseaudio pulseaudio-utils"
+	# Real drum kits in WAV, FLAC and AIFF (TestHydrogenKits in audio/codec
+	# decodes every file); hydrogen-drumkits and hydrogen-drumkits-effects
+	# are some 140 MB to download each.
+	pkgs="$pkgs hydrogen-data hydrogen-drumkits hydrogen-drumkits-effects"
 fi
 
 missing=""
