@@ -44,20 +44,14 @@ import (
 //
 // Malformed input gives an error prefixed "aiff: ", never a panic, with the
 // same limits on memory as audio/wav.
-func Decode(r io.Reader) (*audio.Buffer, error) { return decode(r, false) }
+func Decode(r io.Reader) (*audio.Buffer, error) { return pcm.Decode(r, ReadStream, false) }
 
 // DecodeCompact is Decode for playback: 16-bit integer mono or stereo comes
 // back in Buffer.PCM16 (exact, half the memory of float32; the bytes are
 // swapped to the machine's order), other formats in Buffer.Data. The samples
 // live in audio's pre-faulted sample memory.
-func DecodeCompact(r io.Reader) (*audio.Buffer, error) { return decode(r, true) }
-
-func decode(r io.Reader, compact bool) (*audio.Buffer, error) {
-	s, err := ReadStream(r)
-	if err != nil {
-		return nil, err
-	}
-	return s.Decode(r, compact)
+func DecodeCompact(r io.Reader) (*audio.Buffer, error) {
+	return pcm.Decode(r, ReadStream, true)
 }
 
 // form is the layout of an AIFF file.

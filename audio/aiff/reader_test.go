@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -107,33 +105,9 @@ var variants = []struct {
 func TestDecode(t *testing.T) {
 	for _, c := range variants {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "x.aiff")
-			if err := os.WriteFile(path, c.file, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			for how, r := range map[string]io.Reader{
-				"bytes.Reader":  bytes.NewReader(c.file),
-				"OneByteReader": iotest.OneByteReader(bytes.NewReader(c.file)),
-				"os.File":       f,
-			} {
-				b, err := Decode(r)
-				if err != nil {
-					t.Fatalf("%s: %v", how, err)
-				}
-				if b.Rate != c.rate || b.Channels != c.channels || len(b.Data) != len(c.want) {
-					t.Fatalf("%s: %d Hz, %d channels, %d samples; want %d, %d, %d", how, b.Rate, b.Channels, len(b.Data), c.rate, c.channels, len(c.want))
-				}
-				for i := range c.want {
-					if math.Float32bits(b.Data[i]) != math.Float32bits(c.want[i]) {
-						t.Errorf("%s: sample %d = %v, want %v", how, i, b.Data[i], c.want[i])
-					}
-				}
-			}
+			// The same bytes through a bytes.Reader (size known), one byte
+			// at a time (size unknown) and from a file (io.Seeker).
+			pcmtest.ExpectDecoded(t, c.file, Decode, c.rate, c.channels, c.want)
 		})
 	}
 }
@@ -198,22 +172,6 @@ func TestExtended(t *testing.T) {
 	}
 }
 
-// sized tells Decode (through Len) how many bytes r holds.
-type sized struct {
-	io.Reader
-	n int
-}
-
-func (s sized) Len() int { return s.n }
-
-// zeros is an endless reader of zero bytes.
-type zeros struct{}
-
-func (zeros) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
-}
-
 // TestDecodeMalformed: every malformed file gives a clear "aiff: " error.
 func TestDecodeMalformed(t *testing.T) {
 	good := pcmtest.Comm(1, 2, 16, 48000)
@@ -256,17 +214,7 @@ func TestDecodeMalformed(t *testing.T) {
 		{"data decodes above 1 GiB", pcmtest.AIFF(pcmtest.Comm(1, 0, 8, 48000), chunk{ID: "SSND", Body: make([]byte, 8), Size: 0x20000008}), "more than 268435456 samples"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var r io.Reader = bytes.NewReader(c.file)
-			if c.name == "data decodes above 1 GiB" {
-				r = sized{io.MultiReader(r, zeros{}), len(c.file) + 0x20000000}
-			}
-			b, err := Decode(r)
-			if err == nil {
-				t.Fatalf("decoded %d frames, want error %q", b.Frames(), c.want)
-			}
-			if !strings.HasPrefix(err.Error(), "aiff: ") || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %q, want it to contain %q", err, c.want)
-			}
+			pcmtest.ExpectError(t, c.name, c.file, Decode, "aiff: ", c.want)
 		})
 	}
 }

@@ -1,17 +1,16 @@
 package wav
 
 import (
-	"bytes"
-	"io"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
+
+	"gridbox/audio/internal/pcm/pcmtest"
 )
 
 // FuzzDecode feeds Decode arbitrary bytes: it must never panic, and whatever
-// it returns must be a consistent Buffer. The seeds (hand-built files of every
+// it returns must be a consistent Buffer, the same from DecodeCompact
+// (pcmtest.Fuzzed). The seeds (hand-built files of every
 // format and the golden files, whole and truncated at several points) run in
 // plain "go test"; "go test -fuzz FuzzDecode ./audio/wav" explores further.
 func FuzzDecode(f *testing.F) {
@@ -44,43 +43,6 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := Decode(bytes.NewReader(data))
-		if err != nil {
-			if b != nil {
-				t.Errorf("Decode returned a Buffer and error %v", err)
-			}
-			if !strings.HasPrefix(err.Error(), "wav: ") {
-				t.Errorf("error %q lacks the wav: prefix", err)
-			}
-			return
-		}
-		if b.Channels != 1 && b.Channels != 2 {
-			t.Fatalf("%d channels", b.Channels)
-		}
-		if b.Rate < MinRate || b.Rate > MaxRate {
-			t.Errorf("rate %d", b.Rate)
-		}
-		if len(b.Data) != b.Frames()*b.Channels {
-			t.Errorf("%d samples is not %d frames of %d channels", len(b.Data), b.Frames(), b.Channels)
-		}
-		if len(b.Data) > len(data) {
-			t.Errorf("%d samples from %d bytes", len(b.Data), len(data))
-		}
-		// DecodeCompact decodes the same samples, whether or not the reader
-		// tells how many bytes are left; only packed 16-bit PCM comes back
-		// in PCM16.
-		for _, r := range []io.Reader{bytes.NewReader(data), struct{ io.Reader }{bytes.NewReader(data)}} {
-			c, err := DecodeCompact(r)
-			if err != nil {
-				t.Fatalf("Decode succeeded, DecodeCompact failed: %v", err)
-			}
-			if c.Rate != b.Rate || c.Channels != b.Channels || !slices.Equal(c.Floats(), b.Data) {
-				t.Fatalf("DecodeCompact: %d Hz × %d, %d samples; Decode: %d Hz × %d, %d samples",
-					c.Rate, c.Channels, c.Len(), b.Rate, b.Channels, len(b.Data))
-			}
-			if (c.PCM16 == nil) == (c.Data == nil) && c.Len() > 0 {
-				t.Fatalf("DecodeCompact filled both or neither of Data and PCM16")
-			}
-		}
+		pcmtest.Fuzzed(t, data, "wav: ", Decode, DecodeCompact)
 	})
 }

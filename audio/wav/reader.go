@@ -47,19 +47,13 @@ const (
 // only allocated for bytes actually read (or known to be available when r has
 // a Len method or is an io.Seeker), never from a declared size alone, and a
 // file that would decode to more than MaxSamples samples is refused.
-func Decode(r io.Reader) (*audio.Buffer, error) { return decode(r, false) }
+func Decode(r io.Reader) (*audio.Buffer, error) { return pcm.Decode(r, ReadStream, false) }
 
 // DecodeCompact is Decode for playback: 16-bit PCM mono or stereo comes back
 // in Buffer.PCM16 (exact, half the memory of float32), other formats in
 // Buffer.Data. The samples live in audio's pre-faulted sample memory.
-func DecodeCompact(r io.Reader) (*audio.Buffer, error) { return decode(r, true) }
-
-func decode(r io.Reader, compact bool) (*audio.Buffer, error) {
-	s, err := ReadStream(r)
-	if err != nil {
-		return nil, err
-	}
-	return s.Decode(r, compact)
+func DecodeCompact(r io.Reader) (*audio.Buffer, error) {
+	return pcm.Decode(r, ReadStream, true)
 }
 
 // riffLayout is the layout of a RIFF/WAVE file.

@@ -253,56 +253,39 @@ func writeLyingSamples(t *testing.T, dir string) {
 	t.Helper()
 	flac := codecFixture(t, "sine1k_mono_44k_s16.flac")
 	writeFile(t, filepath.Join(dir, "cut.flac"), string(flac[:len(flac)/2]))
-	var w bytes.Buffer
-	if err := wav.Encode(&memWriteSeeker{b: &w}, &audio.Buffer{Rate: 44100, Channels: 2, Data: make([]float32, 2*299989)}, wav.Int16); err != nil {
+	name := filepath.Join(dir, "huge.wav")
+	writeWAV(t, name, 44100, make([]float32, 299980))
+	huge, err := os.ReadFile(name)
+	if err != nil {
 		t.Fatal(err)
 	}
-	huge := w.Bytes()
 	data := bytes.Index(huge, []byte("data"))
 	binary.LittleEndian.PutUint32(huge[data+4:], 100_000_000)
-	writeFile(t, filepath.Join(dir, "huge.wav"), string(huge))
+	writeFile(t, name, string(huge))
 	writeFile(t, filepath.Join(dir, "snare.wav"), string(codecFixture(t, "sine_stereo_44k_s16.aiff")))
 	ogg := codecFixture(t, "noise_stereo_44k.ogg")
 	writeFile(t, filepath.Join(dir, "cut.ogg"), string(ogg[:bytes.LastIndex(ogg, []byte("OggS"))]))
 }
 
-// memWriteSeeker is an io.WriteSeeker over a bytes.Buffer.
-type memWriteSeeker struct {
-	b   *bytes.Buffer
-	off int
-}
-
-func (m *memWriteSeeker) Write(p []byte) (int, error) {
-	if need := m.off + len(p); need > m.b.Len() {
-		m.b.Write(make([]byte, need-m.b.Len()))
-	}
-	m.off += copy(m.b.Bytes()[m.off:], p)
-	return len(p), nil
-}
-
-func (m *memWriteSeeker) Seek(off int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekCurrent:
-		off += int64(m.off)
-	case io.SeekEnd:
-		off += int64(m.b.Len())
-	}
-	m.off = int(off)
-	return off, nil
+// lyingSet returns clickSet with a second track whose clip plays sample, one
+// of writeLyingSamples' (at line 18, column 12 of the set).
+func lyingSet(t *testing.T, sample string) string {
+	set := clickSet(t, fmt.Sprintf(`
+[[track]]
+name = "Lying"
+  [[track.clip]]
+  scene = 0
+  sample = %q
+`, sample))
+	writeLyingSamples(t, filepath.Join(filepath.Dir(set), "samples"))
+	return set
 }
 
 // TestCheckWarnsOfMisnamedSamples: a sample named as another format plays,
 // so check prints a warning and still exits 0; play and render say it on
 // stderr.
 func TestCheckWarnsOfMisnamedSamples(t *testing.T) {
-	set := clickSet(t, `
-[[track]]
-name = "Snare"
-  [[track.clip]]
-  scene = 0
-  sample = "samples/snare.wav"
-`)
-	writeLyingSamples(t, filepath.Join(filepath.Dir(set), "samples"))
+	set := lyingSet(t, "samples/snare.wav")
 	want := set + `:18:12: warning: sample "samples/snare.wav" is an AIFF file named .wav; it plays, but rename it` + "\n"
 	code, stdout, stderr := gridbox(t, "check", set)
 	if code != 0 || !strings.HasPrefix(stdout, want) || !strings.Contains(stdout, ": ok: ") {
@@ -317,14 +300,7 @@ name = "Snare"
 // TestLoadKeepsWhatATruncatedSampleHolds: a sample cut short is a problem at
 // its place in the set, and its clip plays the frames there are.
 func TestLoadKeepsWhatATruncatedSampleHolds(t *testing.T) {
-	set := clickSet(t, `
-[[track]]
-name = "Cut"
-  [[track.clip]]
-  scene = 0
-  sample = "samples/cut.flac"
-`)
-	writeLyingSamples(t, filepath.Join(filepath.Dir(set), "samples"))
+	set := lyingSet(t, "samples/cut.flac")
 	l, err := loadSet(set, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -72,10 +72,7 @@ func (f Format) Is16() bool { return !f.Float && f.Bits == 16 }
 // it in place (to little-endian, offset-binary 8-bit) as it goes, so pass a
 // scratch buffer.
 func (f Format) Convert(dst []float32, src []byte) {
-	keep := f.Keep()
-	frames := len(dst) / keep
-	src = src[:frames*f.FrameBytes()]
-	f.native(src)
+	keep, frames, src := f.prepare(len(dst), src)
 	le := binary.LittleEndian
 	size := f.Bits / 8
 	if keep == f.Channels {
@@ -135,10 +132,7 @@ func (f Format) Convert(dst []float32, src []byte) {
 // Convert16 is Convert for 16-bit integer formats (Is16): it copies the
 // samples exactly. The float32 Convert returns is sample/32768.
 func (f Format) Convert16(dst []int16, src []byte) {
-	keep := f.Keep()
-	frames := len(dst) / keep
-	src = src[:frames*f.FrameBytes()]
-	f.native(src)
+	keep, frames, src := f.prepare(len(dst), src)
 	le := binary.LittleEndian
 	stride := f.FrameBytes()
 	for c := range keep {
@@ -147,6 +141,17 @@ func (f Format) Convert16(dst []int16, src []byte) {
 			d[i*keep] = int16(le.Uint16(s[i*stride:]))
 		}
 	}
+}
+
+// prepare returns how many channels and frames a converter writes into a
+// destination of n samples, and the source bytes they come from, rewritten
+// to the converters' layout.
+func (f Format) prepare(n int, src []byte) (keep, frames int, native []byte) {
+	keep = f.Keep()
+	frames = n / keep
+	native = src[:frames*f.FrameBytes()]
+	f.native(native)
+	return keep, frames, native
 }
 
 // native rewrites samples in place to the one layout the converters read:

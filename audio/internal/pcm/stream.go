@@ -59,6 +59,17 @@ func (s *Stream) Present(fileSize int64) int64 {
 	return max(0, min(s.Bytes(), fileSize-s.Offset)) / int64(s.FrameBytes())
 }
 
+// Decode reads the header of the file at the start of r with readStream
+// (wav.ReadStream or aiff.ReadStream) and decodes its samples with the
+// Stream's Decode.
+func Decode(r io.Reader, readStream func(io.Reader) (*Stream, error), compact bool) (*audio.Buffer, error) {
+	s, err := readStream(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.Decode(r, compact)
+}
+
 // readBlock is how many bytes of samples Decode converts at a time.
 const readBlock = 64 << 10
 
