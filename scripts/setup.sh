@@ -11,6 +11,10 @@ if [ "${1:-}" = "--test" ]; then
 	# make bench's side-by-side: FluidSynth and the small General MIDI
 	# SoundFont it plays (6 MB; not fluid-soundfont-gm's 145 MB).
 	pkgs="$pkgs fluidsynth timgm6mb-soundfont"
+	# Real drum kits in WAV, FLAC and AIFF (TestHydrogenKits in audio/codec
+	# decodes every file); hydrogen-drumkits and hydrogen-drumkits-effects
+	# are some 140 MB to download each.
+	pkgs="$pkgs hydrogen-data hydrogen-drumkits hydrogen-drumkits-effects"
 fi
 
 missing=""

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gridbox/audio"
+	"gridbox/audio/aiff"
+	"gridbox/audio/internal/pcm"
 	"gridbox/audio/wav"
 )
 
@@ -23,25 +25,36 @@ var fileLimit int64 = MaxFileSize
 const maxSamples = wav.MaxSamples
 
 // ErrUnsupported reports a file that is not in any supported format.
-var ErrUnsupported = errors.New("not a supported audio file (WAV, FLAC, MP3, Ogg Vorbis)")
+var ErrUnsupported = errors.New("not a supported audio file (WAV, AIFF, FLAC, MP3, Ogg Vorbis)")
 
 // errTooBig reports a file that would decode to more than maxSamples.
 var errTooBig = fmt.Errorf("decodes to more than %d samples (1 GiB of float32)", maxSamples)
 
 // Decode sniffs the content (not the file name) of r and decodes WAV
-// (audio/wav), FLAC (mewkiz/flac), MP3 (hajimehoshi/go-mp3) or Ogg Vorbis
-// (jfreymuth/oggvorbis) from the start of r. name is only used in error
-// messages: `codec: "samples/x.wav": not a supported audio file (WAV, FLAC,
-// MP3, Ogg Vorbis)`, `codec: "x.flac": flac: ...`. An unknown format wraps
-// ErrUnsupported.
+// (audio/wav), AIFF and AIFF-C (audio/aiff), FLAC (mewkiz/flac), MP3
+// (hajimehoshi/go-mp3) or Ogg Vorbis (jfreymuth/oggvorbis) from the start of
+// r. name is used in messages, and its extension is compared with the
+// content. Errors read `codec: "samples/x.wav": not a supported audio file
+// (WAV, AIFF, FLAC, MP3, Ogg Vorbis)` or `codec: "x.flac": flac: header is
+// damaged`: the file's name, the format and the reason in plain words,
+// never a decoder's internals. An unknown format wraps ErrUnsupported.
 //
-// The Buffer is mono or stereo float32: FLAC of any bit depth is scaled by
-// 1/2^(bits-1) into [-1, 1); MP3 is always stereo (go-mp3 decodes to 16-bit
-// stereo, duplicating a mono stream), with the encoder delay and padding
-// recorded in a LAME/Xing header removed; Vorbis is float. Files with more
-// than two channels keep front left and right. A compressed file cut short
-// decodes the whole frames before the cut (an error if there are none). The
-// sample rate must be within wav.MinRate..wav.MaxRate.
+// The Buffer is mono or stereo float32: integer samples of any bit depth are
+// scaled by 1/2^(bits-1) into [-1, 1); MP3 is always stereo (go-mp3 decodes
+// to 16-bit stereo, duplicating a mono stream), with the encoder delay and
+// padding recorded in a LAME/Xing header removed; Vorbis is float. Files
+// with more than two channels keep front left and right. The sample rate
+// must be within wav.MinRate..wav.MaxRate.
+//
+// Problems: a file that decodes but is not what it should be comes back
+// with its Buffer and a list of Problems (otherwise nil). A file cut short,
+// or whose header claims more than it holds, decodes the whole frames there
+// are and is reported Truncated: FLAC and MP3 (with a LAME/Xing header)
+// against the length their headers declare, WAV and AIFF against the sizes
+// of their chunks, MP3 without a length and Ogg Vorbis by a last frame or
+// page that is cut off or missing. A compressed file with no whole frame is
+// an error. A file whose extension names another format is reported
+// Misnamed; it decodes as what it is.
 //
 // The third-party decoders can panic on corrupt input (FuzzDecode found
 // oggvorbis v1.0.5 indexing out of range on an Ogg page without segments;
@@ -50,27 +63,28 @@ var errTooBig = fmt.Errorf("decodes to more than %d samples (1 GiB of float32)",
 // not take the instrument down. This is the only place gridbox recovers from
 // a panic; it is sound here because the decoders share no state with the rest
 // of the program, and their half-built output is dropped.
-func Decode(r io.ReadSeeker, name string) (*audio.Buffer, error) { return decode(r, name, false) }
+func Decode(r io.ReadSeeker, name string) (*audio.Buffer, []Problem, error) {
+	return decode(r, name, false)
+}
 
-func decode(r io.ReadSeeker, name string, compact bool) (*audio.Buffer, error) {
+func decode(r io.ReadSeeker, name string, compact bool) (*audio.Buffer, []Problem, error) {
 	k, err := sniff(r)
 	if err != nil {
-		return nil, fmt.Errorf("codec: %q: %w", name, err)
+		return nil, nil, fmt.Errorf("codec: %q: %w", name, err)
 	}
-	var b *audio.Buffer
+	var (
+		b   *audio.Buffer
+		cut string // what is missing, if the file is cut short
+	)
 	switch k {
-	case kindWAV:
-		if compact {
-			b, err = wav.DecodeCompact(r)
-		} else {
-			b, err = wav.Decode(r)
-		}
+	case kindWAV, kindAIFF:
+		b, cut, err = decodePCM(r, k, compact)
 	case kindFLAC:
-		b, err = safely(r, decodeFLAC)
+		b, cut, err = safely(r, decodeFLAC)
 	case kindMP3:
-		b, err = safely(r, decodeMP3)
+		b, cut, err = safely(r, decodeMP3)
 	case kindVorbis:
-		b, err = safely(r, decodeVorbis)
+		b, cut, err = safely(r, decodeVorbis)
 	}
 	if err == nil {
 		err = check(b)
@@ -78,73 +92,124 @@ func decode(r io.ReadSeeker, name string, compact bool) (*audio.Buffer, error) {
 	if err != nil {
 		prefix := k.String() + ": "
 		if strings.HasPrefix(err.Error(), prefix) {
-			return nil, fmt.Errorf("codec: %q: %w", name, err)
+			return nil, nil, fmt.Errorf("codec: %q: %w", name, err)
 		}
-		return nil, fmt.Errorf("codec: %q: %s%w", name, prefix, err)
+		return nil, nil, fmt.Errorf("codec: %q: %s%w", name, prefix, err)
 	}
-	return b, nil
+	problems := misnamed(name, k)
+	if cut != "" {
+		problems = append([]Problem{{Truncated, cut}}, problems...)
+	}
+	return b, problems, nil
 }
 
-// DecodeFile opens name in fsys and decodes it with Decode: WAV files stream
-// from the file, others are read whole first.
+// decodePCM decodes a WAV or AIFF file that starts at the start of r.
+func decodePCM(r io.ReadSeeker, k kind, compact bool) (*audio.Buffer, string, error) {
+	size, err := r.Seek(0, io.SeekEnd)
+	if err == nil {
+		_, err = r.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := readStream(k, r)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := s.Decode(r, compact)
+	if err != nil {
+		return nil, "", err
+	}
+	return b, pcmTruncated(s, size), nil
+}
+
+// readStream reads the header of a WAV or AIFF file.
+func readStream(k kind, r io.Reader) (*pcm.Stream, error) {
+	if k == kindAIFF {
+		return aiff.ReadStream(r)
+	}
+	return wav.ReadStream(r)
+}
+
+// DecodeFile opens name in fsys and decodes it with Decode: WAV and AIFF
+// files stream from the file, others are read whole first.
 // Callers pass an os.Root's FS so that names cannot escape the set's folder.
 // Files larger than MaxFileSize are refused before they are read.
-func DecodeFile(fsys fs.FS, name string) (*audio.Buffer, error) { return decodeFile(fsys, name, false) }
+func DecodeFile(fsys fs.FS, name string) (*audio.Buffer, []Problem, error) {
+	return decodeFile(fsys, name, false)
+}
 
-// LoadFile is DecodeFile for playback: 16-bit WAV stays 16-bit in memory
-// (Buffer.PCM16: exact, half the memory of float32), and large buffers live
-// in audio's pre-faulted sample memory. gridbox loads sets with it.
-func LoadFile(fsys fs.FS, name string) (*audio.Buffer, error) { return decodeFile(fsys, name, true) }
+// LoadFile is DecodeFile for playback: 16-bit WAV and AIFF stay 16-bit in
+// memory (Buffer.PCM16: exact, half the memory of float32), and large
+// buffers live in audio's pre-faulted sample memory. gridbox loads sets with
+// it.
+func LoadFile(fsys fs.FS, name string) (*audio.Buffer, []Problem, error) {
+	return decodeFile(fsys, name, true)
+}
 
-func decodeFile(fsys fs.FS, name string, compact bool) (*audio.Buffer, error) {
+func decodeFile(fsys fs.FS, name string, compact bool) (*audio.Buffer, []Problem, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("codec: %w", err)
+		return nil, nil, fmt.Errorf("codec: %w", err)
 	}
 	defer f.Close()
 	var size int64
 	if st, err := f.Stat(); err == nil {
 		if st.IsDir() {
-			return nil, fmt.Errorf("codec: %q: is a directory", name)
+			return nil, nil, fmt.Errorf("codec: %q: is a directory", name)
 		}
 		size = st.Size()
 	}
 	if size > fileLimit {
-		return nil, fmt.Errorf("codec: %q: file is %d MiB, larger than the %d MiB limit", name, size>>20, fileLimit>>20)
+		return nil, nil, fmt.Errorf("codec: %q: file is %d MiB, larger than the %d MiB limit", name, size>>20, fileLimit>>20)
 	}
-	// WAV, the bulk of a set, streams straight from the file: reading it
-	// whole first would hold and zero a second copy of every sample.
+	// WAV and AIFF, the bulk of a set, stream straight from the file:
+	// reading them whole first would hold and zero a second copy of every
+	// sample.
 	if rs, ok := f.(io.ReadSeeker); ok && size > 0 {
-		if k, err := sniff(rs); err == nil && k == kindWAV {
+		if k, err := sniff(rs); err == nil && k.pcm() {
 			return decode(rs, name, compact)
 		}
 		if _, err := rs.Seek(0, io.SeekStart); err != nil {
-			return nil, fmt.Errorf("codec: %q: %w", name, err)
+			return nil, nil, fmt.Errorf("codec: %q: %w", name, err)
 		}
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(size) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(f, fileLimit+1)); err != nil {
-		return nil, fmt.Errorf("codec: %q: %w", name, err)
+		return nil, nil, fmt.Errorf("codec: %q: %w", name, err)
 	}
 	if int64(buf.Len()) > fileLimit {
-		return nil, fmt.Errorf("codec: %q: file is larger than the %d MiB limit", name, fileLimit>>20)
+		return nil, nil, fmt.Errorf("codec: %q: file is larger than the %d MiB limit", name, fileLimit>>20)
 	}
 	return decode(bytes.NewReader(buf.Bytes()), name, compact)
 }
 
-// safely runs a third-party decoder on r, turning a panic into an error (see
-// Decode for why). The error names the function that panicked, so that a
-// panic in gridbox's own code is told apart from one in a library (FuzzDecode
-// fails on the former).
-func safely(r io.Reader, decode func(io.Reader) (*audio.Buffer, error)) (b *audio.Buffer, err error) {
+// A decoder decodes a compressed stream that starts at the position of r
+// (after any ID3 tags) and returns what is missing if it is cut short.
+type decoder func(r io.ReadSeeker) (b *audio.Buffer, cut string, err error)
+
+// safely runs a third-party decoder on r, turning a panic into a
+// *panicError (see Decode for why).
+func safely(r io.ReadSeeker, decode decoder) (b *audio.Buffer, cut string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			b, err = nil, fmt.Errorf("corrupt file (the decoder panicked in %s: %v)", panicSite(), p)
+			b, cut, err = nil, "", &panicError{site: panicSite(), value: p}
 		}
 	}()
 	return decode(r)
 }
+
+// A panicError is a decoder's panic, recovered. Its message is in plain
+// words; site names the function that panicked, which tells a panic in
+// gridbox's own code apart from one in a library (FuzzDecode fails on the
+// former).
+type panicError struct {
+	site  string
+	value any
+}
+
+func (e *panicError) Error() string { return "damaged data (the decoder crashed on it)" }
 
 // panicSite returns the name of the function that panicked, when called from
 // a deferred function during the panic: the first frame below the runtime's

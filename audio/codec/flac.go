@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -11,49 +12,63 @@ import (
 
 // decodeFLAC decodes a FLAC stream of any bit depth (4 to 32 bits) into
 // [-1, 1). Channels beyond the first two (FLAC's order is front left, front
-// right, centre, …) are dropped.
-func decodeFLAC(r io.Reader) (*audio.Buffer, error) {
+// right, centre, …) are dropped. A stream cut short keeps its whole frames,
+// and says so against the length in its STREAMINFO block. mewkiz/flac's
+// errors name its internals; they become plain words here.
+func decodeFLAC(r io.ReadSeeker) (*audio.Buffer, string, error) {
 	s, err := flac.New(r)
 	if err != nil {
-		return nil, err
+		if isEOF(err) {
+			return nil, "", errors.New("header is cut short (truncated)")
+		}
+		return nil, "", errors.New("header is damaged")
 	}
 	channels := int(s.Info.NChannels)
 	if channels < 1 {
-		return nil, fmt.Errorf("%d channels", channels)
+		return nil, "", fmt.Errorf("%d channels", channels)
 	}
 	keep := min(channels, 2)
-	var out []float32
+	rate := int(s.Info.SampleRate)
+	var (
+		out    []float32
+		midCut bool // the last frame is cut off
+	)
 	for {
 		f, err := s.ParseNext()
 		if err == io.EOF {
 			break
 		}
-		if err == io.ErrUnexpectedEOF && len(out) > 0 {
-			break // cut short: keep the frames before the cut
+		if err == io.ErrUnexpectedEOF {
+			if len(out) == 0 {
+				return nil, "", errors.New("stream ends before its first whole frame (truncated)")
+			}
+			midCut = true
+			break // keep the frames before the cut
 		}
+		at := seconds(len(out)/keep, rate)
 		if err != nil {
-			return nil, err
+			return nil, "", fmt.Errorf("frame at %s is damaged", at)
 		}
 		if len(f.Subframes) != channels {
-			return nil, fmt.Errorf("frame %d has %d channels, the stream %d", f.Num, len(f.Subframes), channels)
+			return nil, "", fmt.Errorf("frame at %s has %d channels, the stream %d", at, len(f.Subframes), channels)
 		}
 		bits := f.BitsPerSample
 		if bits == 0 {
 			bits = s.Info.BitsPerSample
 		}
 		if bits < 1 || bits > 32 {
-			return nil, fmt.Errorf("%d bits per sample", bits)
+			return nil, "", fmt.Errorf("frame at %s has %d bits per sample", at, bits)
 		}
 		scale := 1 / float64(uint64(1)<<(bits-1))
 		n := len(f.Subframes[0].Samples)
 		start := len(out)
 		if out, err = grow(out, n*keep); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		for c := range keep {
 			src := f.Subframes[c].Samples
 			if len(src) != n {
-				return nil, fmt.Errorf("frame %d: channels of %d and %d samples", f.Num, n, len(src))
+				return nil, "", fmt.Errorf("frame at %s has channels of %d and %d samples", at, n, len(src))
 			}
 			dst := out[start+c:]
 			for i, v := range src {
@@ -61,5 +76,15 @@ func decodeFLAC(r io.Reader) (*audio.Buffer, error) {
 			}
 		}
 	}
-	return &audio.Buffer{Rate: int(s.Info.SampleRate), Channels: keep, Data: out}, nil
+	frames := int64(len(out) / keep)
+	var cut string
+	switch total := int64(s.Info.NSamples); {
+	case total > 0 && frames < total:
+		cut = endsAt("FLAC", frames, total, rate)
+	case midCut:
+		cut = endsMidFrame("FLAC", frames, rate)
+	}
+	return &audio.Buffer{Rate: rate, Channels: keep, Data: out}, cut, nil
 }
+
+func isEOF(err error) bool { return err == io.EOF || err == io.ErrUnexpectedEOF }

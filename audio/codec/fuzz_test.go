@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -25,15 +26,20 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := Decode(bytes.NewReader(data), "fuzz")
+		b, problems, err := Decode(bytes.NewReader(data), "fuzz")
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), `codec: "fuzz": `) {
 				t.Errorf("error %q lacks the codec prefix", err)
 			}
-			if strings.Contains(err.Error(), "panicked in gridbox/") {
-				t.Errorf("gridbox code panicked: %v", err)
+			if p := (*panicError)(nil); errors.As(err, &p) && strings.HasPrefix(p.site, "gridbox/") {
+				t.Errorf("gridbox code panicked in %s: %v", p.site, p.value)
 			}
 			return
+		}
+		for _, p := range problems {
+			if p.Kind != Truncated || !strings.HasSuffix(p.Msg, "(truncated)") {
+				t.Errorf("problem %+v", p)
+			}
 		}
 		if b.Channels != 1 && b.Channels != 2 {
 			t.Fatalf("%d channels", b.Channels)

@@ -3,7 +3,10 @@ package codec
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/hajimehoshi/go-mp3"
 
@@ -15,7 +18,7 @@ import (
 // information is written relative to it.
 const decoderDelay = 529
 
-// decodeMP3 decodes an MPEG-1/2/2.5 layer III stream that starts at r.
+// decodeMP3 decodes an MPEG-1/2 layer III stream that starts at r.
 //
 // go-mp3 always produces 16-bit stereo, duplicating a mono stream; the Buffer
 // keeps it stereo. go-mp3 ignores the Xing/Info frame (it decodes to a frame
@@ -24,7 +27,15 @@ const decoderDelay = 529
 // launched on the beat would sound late. decodeMP3 removes them, so a file
 // encoded by LAME decodes to exactly the samples that were encoded (as
 // ffmpeg and mpg123 do).
-func decodeMP3(r io.Reader) (*audio.Buffer, error) {
+//
+// go-mp3 silently drops a last frame that is cut off; decodeMP3 reports a
+// stream cut short against the frame count of the Xing/Info header, or,
+// without one, by walking the frame headers to the end of the file.
+func decodeMP3(r io.ReadSeeker) (*audio.Buffer, string, error) {
+	start, err := r.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, "", err
+	}
 	br := bufio.NewReaderSize(r, 8<<10)
 	first, _ := br.Peek(4)
 	if n, ok := mp3FrameLen(first); ok {
@@ -36,8 +47,9 @@ func decodeMP3(r io.Reader) (*audio.Buffer, error) {
 	// (and from rewinding to 0, before any ID3 tag that sniff skipped).
 	d, err := mp3.NewDecoder(br)
 	if err != nil {
-		return nil, err
+		return nil, "", mp3Error(err)
 	}
+	rate := d.SampleRate()
 	buf := make([]byte, 64<<10)
 	var out []float32
 	for {
@@ -46,7 +58,7 @@ func decodeMP3(r io.Reader) (*audio.Buffer, error) {
 		start := len(out)
 		var gerr error
 		if out, gerr = grow(out, n/2); gerr != nil {
-			return nil, gerr
+			return nil, "", gerr
 		}
 		for i := range out[start:] {
 			out[start+i] = float32(int16(binary.LittleEndian.Uint16(buf[2*i:]))) * 0x1p-15
@@ -55,17 +67,66 @@ func decodeMP3(r io.Reader) (*audio.Buffer, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, "", fmt.Errorf("frame at %s is damaged", seconds(len(out)/2, rate))
 		}
 	}
 	// The padding is only removed when the file holds the frames its header
 	// counts: a file cut or joined by a tool that left the header alone
 	// keeps all its audio.
-	if g.frames >= 0 && len(out) == 2*g.decoded {
+	decoded := len(out) / 2
+	if g.frames >= 0 && decoded == g.decoded {
 		out = out[:2*min(g.skip+g.frames, g.decoded)]
 	}
 	out = out[2*min(g.skip, len(out)/2):]
-	return &audio.Buffer{Rate: d.SampleRate(), Channels: 2, Data: out}, nil
+	b := &audio.Buffer{Rate: rate, Channels: 2, Data: out}
+	switch {
+	case g.frames >= 0 && decoded < g.decoded && b.Frames() < g.frames:
+		return b, endsAt("MP3", int64(b.Frames()), int64(g.frames), rate), nil
+	case g.frames < 0:
+		if _, err := r.Seek(start, io.SeekStart); err != nil {
+			return nil, "", err
+		}
+		if mp3CutOff(r) {
+			return b, endsMidFrame("MP3", int64(b.Frames()), rate), nil
+		}
+	}
+	return b, "", nil
+}
+
+// mp3Error puts go-mp3's errors for a stream it cannot start in plain words.
+func mp3Error(err error) error {
+	switch msg := err.Error(); {
+	case isEOF(err):
+		return errors.New("stream ends before its first whole frame (truncated)")
+	case strings.Contains(msg, "layer3"):
+		return errors.New("MPEG layer I and II audio is not supported, only layer III (MP3)")
+	case strings.Contains(msg, "2.5"):
+		return errors.New("MPEG 2.5 audio is not supported")
+	case strings.Contains(msg, "free bitrate"):
+		return errors.New("free-format bit rates are not supported")
+	}
+	return errors.New("first frame is damaged")
+}
+
+// mp3CutOff walks the MPEG audio frames from the position of r and reports
+// whether the last one runs past the end of the file. The walk stops without
+// a verdict at anything that is not a frame header (a trailing ID3v1 or APE
+// tag, or junk).
+func mp3CutOff(r io.Reader) bool {
+	br := bufio.NewReaderSize(r, 16<<10)
+	for {
+		head, err := br.Peek(4)
+		if len(head) == 0 {
+			return false // the end, between frames
+		}
+		n, ok := mp3FrameLen(head)
+		if !ok {
+			return err != nil && head[0] == 0xFF // a partial header at the very end is a cut too
+		}
+		if m, _ := br.Discard(n); m < n {
+			return true
+		}
+	}
 }
 
 // gapless says which decoded frames of an MP3 are music.

@@ -11,14 +11,24 @@ type kind int
 
 const (
 	kindWAV kind = iota
+	kindAIFF
 	kindFLAC
 	kindMP3
 	kindVorbis
 )
 
+// String returns the prefix of the kind's error messages: "wav", "aiff", ….
 func (k kind) String() string {
-	return [...]string{kindWAV: "wav", kindFLAC: "flac", kindMP3: "mp3", kindVorbis: "vorbis"}[k]
+	return [...]string{kindWAV: "wav", kindAIFF: "aiff", kindFLAC: "flac", kindMP3: "mp3", kindVorbis: "vorbis"}[k]
 }
+
+// File returns the kind for a musician: "a WAV file", "an AIFF file", ….
+func (k kind) File() string {
+	return [...]string{kindWAV: "a WAV file", kindAIFF: "an AIFF file", kindFLAC: "a FLAC file", kindMP3: "an MP3 file", kindVorbis: "an Ogg Vorbis file"}[k]
+}
+
+// pcm reports whether files of kind k are uncompressed.
+func (k kind) pcm() bool { return k == kindWAV || k == kindAIFF }
 
 // sniffLen is how much of the file sniff looks at (after any ID3v2 tags): an
 // Ogg page header with its segment table and the start of the first packet,
@@ -27,7 +37,7 @@ const sniffLen = 4096
 
 // sniff recognises the format of r from its content and leaves r positioned
 // where that format's decoder must start: at 0, or after ID3v2 tags for FLAC
-// and MP3. Formats it recognises but does not support give a specific error;
+// and MP3 (WAV and AIFF must start at 0: their headers locate the samples). Formats it recognises but does not support give a specific error;
 // anything else wraps ErrUnsupported.
 func sniff(r io.ReadSeeker) (kind, error) {
 	var start int64
@@ -62,7 +72,10 @@ func sniff(r io.ReadSeeker) (kind, error) {
 	case bytes.HasPrefix(head, []byte("OggS")):
 		return sniffOgg(head)
 	case len(head) >= 12 && string(head[:4]) == "FORM" && (string(head[8:12]) == "AIFF" || string(head[8:12]) == "AIFC"):
-		return 0, unsupported("AIFF")
+		if start != 0 {
+			break
+		}
+		return kindAIFF, nil
 	case len(head) >= 12 && string(head[4:8]) == "ftyp":
 		return 0, unsupported("MP4/M4A")
 	case bytes.HasPrefix(head, []byte("MThd")):

@@ -1,9 +1,10 @@
 package wav
 
 import (
-	"encoding/binary"
 	"errors"
 	"io"
+
+	"gridbox/audio/internal/pcm/pcmtest"
 )
 
 // memFile is an in-memory io.WriteSeeker (and Reader) for tests.
@@ -70,58 +71,12 @@ func (f *failing) Write(p []byte) (int, error) {
 	return f.discard.Write(p)
 }
 
-// chunk is one RIFF chunk for hand-built files.
-type chunk struct {
-	id   string
-	body []byte
-	size uint32 // declared size; 0 means len(body)
-}
+// Hand-built files (audio/internal/pcm/pcmtest).
+type chunk = pcmtest.Chunk
 
-// riff builds a RIFF/WAVE file from chunks, padding odd-sized bodies.
-func riff(chunks ...chunk) []byte {
-	var b []byte
-	for _, c := range chunks {
-		size := c.size
-		if size == 0 {
-			size = uint32(len(c.body))
-		}
-		b = append(b, c.id...)
-		b = binary.LittleEndian.AppendUint32(b, size)
-		b = append(b, c.body...)
-		if len(c.body)%2 == 1 {
-			b = append(b, 0)
-		}
-	}
-	h := append([]byte("RIFF"), 0, 0, 0, 0)
-	h = binary.LittleEndian.AppendUint32(h[:4], uint32(4+len(b)))
-	return append(append(h, "WAVE"...), b...)
-}
-
-// fmtChunk returns a plain 16-byte fmt chunk.
-func fmtChunk(tag uint16, channels int, rate uint32, bits int) chunk {
-	return chunk{id: "fmt ", body: fmtBody(tag, channels, rate, bits)}
-}
-
-func fmtBody(tag uint16, channels int, rate uint32, bits int) []byte {
-	align := channels * bits / 8
-	le := binary.LittleEndian
-	b := le.AppendUint16(nil, tag)
-	b = le.AppendUint16(b, uint16(channels))
-	b = le.AppendUint32(b, rate)
-	b = le.AppendUint32(b, rate*uint32(align))
-	b = le.AppendUint16(b, uint16(align))
-	return le.AppendUint16(b, uint16(bits))
-}
-
-// extChunk returns a 40-byte WAVE_FORMAT_EXTENSIBLE fmt chunk whose subformat
-// is the GUID for sub.
-func extChunk(sub uint16, channels int, rate uint32, bits, valid int) chunk {
-	le := binary.LittleEndian
-	b := fmtBody(tagExtensible, channels, rate, bits)
-	b = le.AppendUint16(b, 22)
-	b = le.AppendUint16(b, uint16(valid))
-	b = le.AppendUint32(b, 3) // front left | front right
-	b = le.AppendUint16(b, sub)
-	b = append(b, guidSuffix[:]...)
-	return chunk{id: "fmt ", body: b}
-}
+var (
+	riff     = pcmtest.RIFF
+	fmtChunk = pcmtest.Fmt
+	fmtBody  = pcmtest.FmtBody
+	extChunk = pcmtest.Ext
+)

@@ -14,49 +14,20 @@ import (
 	"testing/iotest"
 
 	"gridbox/audio"
+	"gridbox/audio/internal/pcm/pcmtest"
 )
 
-// pcm encodes integer samples little-endian in the given byte size (8-bit
-// values are passed already offset, 0..255).
-func pcm(size int, v ...int64) []byte {
-	var b []byte
-	for _, x := range v {
-		for i := range size {
-			b = append(b, byte(x>>(8*i)))
-		}
-	}
-	return b
-}
+func lePCM(size int, v ...int64) []byte { return pcmtest.Ints(binary.LittleEndian, size, v...) }
+func f32s(v ...float32) []byte          { return pcmtest.Floats32(binary.LittleEndian, v...) }
+func f64s(v ...float64) []byte          { return pcmtest.Floats64(binary.LittleEndian, v...) }
 
-func f32s(v ...float32) []byte {
-	var b []byte
-	for _, x := range v {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
-	}
-	return b
-}
-
-func f64s(v ...float64) []byte {
-	var b []byte
-	for _, x := range v {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
-	}
-	return b
-}
-
-func scaled(shift int, v ...int64) []float32 {
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(float64(x) / float64(int64(1)<<shift))
-	}
-	return out
-}
+var scaled = pcmtest.Scaled
 
 var (
 	s16vals = []int64{-32768, 32767, 0, -1, 16384, -16384}
 	s24vals = []int64{-8388608, 8388607, 1, -1}
 	s32vals = []int64{-1 << 31, 1<<31 - 1, 1 << 16, -(1 << 16), 12345678, -87654321}
-	junk    = chunk{id: "JUNK", body: make([]byte, 28)}
+	junk    = chunk{ID: "JUNK", Body: make([]byte, 28)}
 )
 
 // TestDecode decodes hand-built files of every supported format and layout.
@@ -69,114 +40,72 @@ func TestDecode(t *testing.T) {
 		channels int
 		want     []float32
 	}{
-		{"u8 mono", riff(fmtChunk(tagPCM, 1, 8000, 8), chunk{id: "data", body: []byte{0, 64, 128, 192, 255}}),
+		{"u8 mono", riff(fmtChunk(tagPCM, 1, 8000, 8), chunk{ID: "data", Body: []byte{0, 64, 128, 192, 255}}),
 			8000, 1, []float32{-1, -0.5, 0, 0.5, 127.0 / 128}},
-		{"s16 stereo", riff(fmtChunk(tagPCM, 2, 44100, 16), chunk{id: "data", body: pcm(2, s16vals...)}),
+		{"s16 stereo", riff(fmtChunk(tagPCM, 2, 44100, 16), chunk{ID: "data", Body: lePCM(2, s16vals...)}),
 			44100, 2, scaled(15, s16vals...)},
-		{"s24 mono", riff(fmtChunk(tagPCM, 1, 48000, 24), chunk{id: "data", body: pcm(3, s24vals...)}),
+		{"s24 mono", riff(fmtChunk(tagPCM, 1, 48000, 24), chunk{ID: "data", Body: lePCM(3, s24vals...)}),
 			48000, 1, scaled(23, s24vals...)},
-		{"s32 stereo", riff(fmtChunk(tagPCM, 2, 96000, 32), chunk{id: "data", body: pcm(4, s32vals...)}),
+		{"s32 stereo", riff(fmtChunk(tagPCM, 2, 96000, 32), chunk{ID: "data", Body: lePCM(4, s32vals...)}),
 			96000, 2, scaled(31, s32vals...)},
-		{"f32 mono, NaN and Inf become 0", riff(fmtChunk(tagIEEEFloat, 1, 44100, 32), chunk{id: "fact", body: pcm(4, 4)}, chunk{id: "data", body: f32s(0.25, -1.5, nan, inf)}),
+		{"f32 mono, NaN and Inf become 0", riff(fmtChunk(tagIEEEFloat, 1, 44100, 32), chunk{ID: "fact", Body: lePCM(4, 4)}, chunk{ID: "data", Body: f32s(0.25, -1.5, nan, inf)}),
 			44100, 1, []float32{0.25, -1.5, 0, 0}},
-		{"f64 stereo, out of float32 range becomes 0", riff(fmtChunk(tagIEEEFloat, 2, 88200, 64), chunk{id: "data", body: f64s(0.125, -0.75, 1e300, 1.0/3)}),
+		{"f64 stereo, out of float32 range becomes 0", riff(fmtChunk(tagIEEEFloat, 2, 88200, 64), chunk{ID: "data", Body: f64s(0.125, -0.75, 1e300, 1.0/3)}),
 			88200, 2, []float32{0.125, -0.75, 0, 1.0 / 3}},
-		{"extensible PCM 24 in 24 with 20 valid bits", riff(extChunk(tagPCM, 2, 48000, 24, 20), chunk{id: "data", body: pcm(3, 16, -16, 8388592, -8388608)}),
+		{"extensible PCM 24 in 24 with 20 valid bits", riff(extChunk(tagPCM, 2, 48000, 24, 20), chunk{ID: "data", Body: lePCM(3, 16, -16, 8388592, -8388608)}),
 			48000, 2, scaled(23, 16, -16, 8388592, -8388608)},
-		{"extensible float 32", riff(extChunk(tagIEEEFloat, 1, 48000, 32, 32), chunk{id: "data", body: f32s(0.5, -0.5)}),
+		{"extensible float 32", riff(extChunk(tagIEEEFloat, 1, 48000, 32, 32), chunk{ID: "data", Body: f32s(0.5, -0.5)}),
 			48000, 1, []float32{0.5, -0.5}},
-		{"extensible PCM 16 quad keeps first two channels", riff(extChunk(tagPCM, 4, 48000, 16, 16), chunk{id: "data", body: pcm(2, 1, 2, 3, 4, 5, 6, 7, 8)}),
+		{"extensible PCM 16 quad keeps first two channels", riff(extChunk(tagPCM, 4, 48000, 16, 16), chunk{ID: "data", Body: lePCM(2, 1, 2, 3, 4, 5, 6, 7, 8)}),
 			48000, 2, scaled(15, 1, 2, 5, 6)},
-		{"6-channel f64 keeps first two", riff(fmtChunk(tagIEEEFloat, 6, 48000, 64), chunk{id: "data", body: f64s(1, 2, 3, 4, 5, 6, -1, -2, -3, -4, -5, -6)}),
+		{"6-channel f64 keeps first two", riff(fmtChunk(tagIEEEFloat, 6, 48000, 64), chunk{ID: "data", Body: f64s(1, 2, 3, 4, 5, 6, -1, -2, -3, -4, -5, -6)}),
 			48000, 2, []float32{1, 2, -1, -2}},
-		{"odd-sized chunks are padded", riff(chunk{id: "LIST", body: []byte("abc")}, fmtChunk(tagPCM, 1, 22050, 8), chunk{id: "bext", body: []byte{1}}, chunk{id: "data", body: []byte{128, 255, 0}}, chunk{id: "id3 ", body: []byte("xyz")}),
+		{"odd-sized chunks are padded", riff(chunk{ID: "LIST", Body: []byte("abc")}, fmtChunk(tagPCM, 1, 22050, 8), chunk{ID: "bext", Body: []byte{1}}, chunk{ID: "data", Body: []byte{128, 255, 0}}, chunk{ID: "id3 ", Body: []byte("xyz")}),
 			22050, 1, []float32{0, 127.0 / 128, -1}},
-		{"unknown chunks are skipped", riff(junk, chunk{id: "bext", body: make([]byte, 602)}, fmtChunk(tagPCM, 1, 44100, 16), chunk{id: "cue ", body: make([]byte, 28)}, chunk{id: "smpl", body: make([]byte, 60)}, chunk{id: "LIST", body: []byte("INFOISFT\x05\x00\x00\x00sox!\x00\x00")}, chunk{id: "data", body: pcm(2, 100, -100)}, chunk{id: "LIST", body: make([]byte, 10)}),
+		{"unknown chunks are skipped", riff(junk, chunk{ID: "bext", Body: make([]byte, 602)}, fmtChunk(tagPCM, 1, 44100, 16), chunk{ID: "cue ", Body: make([]byte, 28)}, chunk{ID: "smpl", Body: make([]byte, 60)}, chunk{ID: "LIST", Body: []byte("INFOISFT\x05\x00\x00\x00sox!\x00\x00")}, chunk{ID: "data", Body: lePCM(2, 100, -100)}, chunk{ID: "LIST", Body: make([]byte, 10)}),
 			44100, 1, scaled(15, 100, -100)},
-		{"data before fmt", riff(junk, chunk{id: "data", body: pcm(2, 1, 2, 3)}, chunk{id: "LIST", body: []byte("x")}, fmtChunk(tagPCM, 1, 32000, 16), junk),
+		{"data before fmt", riff(junk, chunk{ID: "data", Body: lePCM(2, 1, 2, 3)}, chunk{ID: "LIST", Body: []byte("x")}, fmtChunk(tagPCM, 1, 32000, 16), junk),
 			32000, 1, scaled(15, 1, 2, 3)},
-		{"odd data before fmt", riff(chunk{id: "data", body: []byte{0, 255, 128}}, fmtChunk(tagPCM, 1, 32000, 8)),
+		{"odd data before fmt", riff(chunk{ID: "data", Body: []byte{0, 255, 128}}, fmtChunk(tagPCM, 1, 32000, 8)),
 			32000, 1, []float32{-1, 127.0 / 128, 0}},
-		{"second fmt chunk is ignored", riff(fmtChunk(tagPCM, 1, 8000, 8), fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data", body: []byte{0, 255}}),
+		{"second fmt chunk is ignored", riff(fmtChunk(tagPCM, 1, 8000, 8), fmtChunk(tagPCM, 2, 48000, 16), chunk{ID: "data", Body: []byte{0, 255}}),
 			8000, 1, []float32{-1, 127.0 / 128}},
-		{"fmt chunk longer than needed", riff(chunk{id: "fmt ", body: append(fmtBody(tagPCM, 1, 8000, 8), make([]byte, 50)...)}, chunk{id: "data", body: []byte{0}}),
+		{"fmt chunk longer than needed", riff(chunk{ID: "fmt ", Body: append(fmtBody(tagPCM, 1, 8000, 8), make([]byte, 50)...)}, chunk{ID: "data", Body: []byte{0}}),
 			8000, 1, []float32{-1}},
-		{"empty data chunk", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data"}),
+		{"empty data chunk", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{ID: "data"}),
 			48000, 2, []float32{}},
-		{"truncated data chunk decodes what exists", riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: pcm(2, 7, 8, 9), size: 1000}),
+		{"truncated data chunk decodes what exists", riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{ID: "data", Body: lePCM(2, 7, 8, 9), Size: 1000}),
 			48000, 1, scaled(15, 7, 8, 9)},
-		{"truncated mid-frame keeps whole frames", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data", body: pcm(2, 7, 8, 9)[:5], size: 1000}),
+		{"truncated mid-frame keeps whole frames", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{ID: "data", Body: lePCM(2, 7, 8, 9)[:5], Size: 1000}),
 			48000, 2, scaled(15, 7, 8)},
-		{"streaming placeholder size 0xFFFFFFFF", riff(fmtChunk(tagPCM, 1, 48000, 24), chunk{id: "data", body: pcm(3, 5, 6), size: math.MaxUint32}),
+		{"streaming placeholder size 0xFFFFFFFF", riff(fmtChunk(tagPCM, 1, 48000, 24), chunk{ID: "data", Body: lePCM(3, 5, 6), Size: math.MaxUint32}),
 			48000, 1, scaled(23, 5, 6)},
-		{"data size not a multiple of the block", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{id: "data", body: pcm(2, 1, 2, 3)}),
+		{"data size not a multiple of the block", riff(fmtChunk(tagPCM, 2, 48000, 16), chunk{ID: "data", Body: lePCM(2, 1, 2, 3)}),
 			48000, 2, scaled(15, 1, 2)},
-		{"wrong RIFF size is ignored", append(riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: pcm(2, 1)})[:4], riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: pcm(2, 1)})[4:]...),
+		{"wrong RIFF size is ignored", append(riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{ID: "data", Body: lePCM(2, 1)})[:4], riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{ID: "data", Body: lePCM(2, 1)})[4:]...),
 			48000, 1, scaled(15, 1)},
-		{"trailing partial chunk header", append(riff(chunk{id: "data", body: pcm(2, 4)}, fmtChunk(tagPCM, 1, 48000, 16)), "LI"...),
+		{"trailing partial chunk header", append(riff(chunk{ID: "data", Body: lePCM(2, 4)}, fmtChunk(tagPCM, 1, 48000, 16)), "LI"...),
 			48000, 1, scaled(15, 4)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			// Decode the same bytes through a bytes.Reader (size known),
-			// one byte at a time (size unknown) and from a file (io.Seeker).
-			path := filepath.Join(t.TempDir(), "x.wav")
-			if err := os.WriteFile(path, c.file, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			file, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer file.Close()
-			for how, r := range map[string]io.Reader{
-				"bytes.Reader":  bytes.NewReader(c.file),
-				"OneByteReader": iotest.OneByteReader(bytes.NewReader(c.file)),
-				"os.File":       file,
-			} {
-				b, err := Decode(r)
-				if err != nil {
-					t.Fatalf("%s: %v", how, err)
-				}
-				if b.Rate != c.rate || b.Channels != c.channels || len(b.Data) != len(c.want) {
-					t.Fatalf("%s: decoded %d Hz, %d channels, %d samples; want %d, %d, %d", how, b.Rate, b.Channels, len(b.Data), c.rate, c.channels, len(c.want))
-				}
-				for i := range c.want {
-					if b.Data[i] != c.want[i] {
-						t.Errorf("%s: sample %d = %v, want %v", how, i, b.Data[i], c.want[i])
-					}
-				}
-			}
+			// The same bytes through a bytes.Reader (size known), one byte
+			// at a time (size unknown) and from a file (io.Seeker).
+			pcmtest.ExpectDecoded(t, c.file, Decode, c.rate, c.channels, c.want)
 		})
 	}
 }
 
-// zeros is an endless reader of zero bytes.
-type zeros struct{}
-
-func (zeros) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
-}
-
-// sized tells Decode (through Len) how many bytes r holds.
-type sized struct {
-	io.Reader
-	n int
-}
-
-func (s sized) Len() int { return s.n }
-
 // TestDecodeMalformed: every malformed file gives a clear "wav: " error.
 func TestDecodeMalformed(t *testing.T) {
 	good := fmtChunk(tagPCM, 1, 48000, 16)
-	data := chunk{id: "data", body: pcm(2, 1, 2)}
+	data := chunk{ID: "data", Body: lePCM(2, 1, 2)}
 	withBody := func(b []byte, at int, v ...byte) []byte {
 		b = bytes.Clone(b)
 		copy(b[at:], v)
 		return b
 	}
 	badGUID := extChunk(tagPCM, 2, 48000, 16, 16)
-	badGUID.body = withBody(badGUID.body, 30, 0x11)
+	badGUID.Body = withBody(badGUID.Body, 30, 0x11)
 	for _, c := range []struct {
 		name string
 		file []byte
@@ -191,7 +120,7 @@ func TestDecodeMalformed(t *testing.T) {
 		{"no chunks", riff(), "wav: no fmt chunk"},
 		{"no fmt", riff(data), "wav: no fmt chunk"},
 		{"no data", riff(good, junk), "wav: no data chunk"},
-		{"fmt too short", riff(chunk{id: "fmt ", body: make([]byte, 14)}, data), "fmt chunk is too short (14 bytes)"},
+		{"fmt too short", riff(chunk{ID: "fmt ", Body: make([]byte, 14)}, data), "fmt chunk is too short (14 bytes)"},
 		{"fmt truncated", riff(good)[:30], "wav: truncated fmt chunk"},
 		{"0 channels", riff(fmtChunk(tagPCM, 0, 48000, 16), data), "0 channels"},
 		{"0 rate", riff(fmtChunk(tagPCM, 1, 0, 16), data), "sample rate 0 Hz is out of range"},
@@ -202,32 +131,22 @@ func TestDecodeMalformed(t *testing.T) {
 		{"MS ADPCM", riff(fmtChunk(0x0002, 1, 48000, 4), data), "format tag 0x0002 (Microsoft ADPCM) is not supported"},
 		{"µ-law", riff(fmtChunk(0x0007, 1, 8000, 8), data), "format tag 0x0007 (µ-law) is not supported"},
 		{"unknown tag", riff(fmtChunk(0x1234, 1, 8000, 8), data), "format tag 0x1234 (unknown) is not supported"},
-		{"block align mismatch", riff(chunk{id: "fmt ", body: withBody(fmtBody(tagPCM, 2, 48000, 16), 12, 3)}, data), "block align 3 does not match 2 channels of 16 bits"},
-		{"extensible too short", riff(chunk{id: "fmt ", body: fmtBody(tagExtensible, 2, 48000, 16)}, data), "WAVE_FORMAT_EXTENSIBLE fmt chunk is too short"},
+		{"block align mismatch", riff(chunk{ID: "fmt ", Body: withBody(fmtBody(tagPCM, 2, 48000, 16), 12, 3)}, data), "block align 3 does not match 2 channels of 16 bits"},
+		{"extensible too short", riff(chunk{ID: "fmt ", Body: fmtBody(tagExtensible, 2, 48000, 16)}, data), "WAVE_FORMAT_EXTENSIBLE fmt chunk is too short"},
 		{"extensible unknown GUID", riff(badGUID, data), "subformat 00000001-0000-0011-8000-00aa00389b71 is not supported"},
 		{"extensible ADPCM GUID", riff(extChunk(0x0002, 1, 48000, 16, 16), data), "format tag 0x0002 (Microsoft ADPCM)"},
 		{"valid bits above container", riff(extChunk(tagPCM, 1, 48000, 16, 24), data), "24 valid bits in a 16-bit container"},
-		{"data decodes above 1 GiB", riff(fmtChunk(tagPCM, 1, 48000, 8), chunk{id: "data", size: 0x20000000}), "more than 268435456 samples"},
+		{"data decodes above 1 GiB", riff(fmtChunk(tagPCM, 1, 48000, 8), chunk{ID: "data", Size: 0x20000000}), "more than 268435456 samples"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var r io.Reader = bytes.NewReader(c.file)
-			if c.name == "data decodes above 1 GiB" {
-				r = sized{io.MultiReader(r, zeros{}), len(c.file) + 0x20000000}
-			}
-			b, err := Decode(r)
-			if err == nil {
-				t.Fatalf("decoded %+v, want error %q", b, c.want)
-			}
-			if !strings.HasPrefix(err.Error(), "wav: ") || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %q, want it to contain %q", err, c.want)
-			}
+			pcmtest.ExpectError(t, c.name, c.file, Decode, "wav: ", c.want)
 		})
 	}
 }
 
 // TestDecodeReadError: an I/O error is reported, not taken for truncation.
 func TestDecodeReadError(t *testing.T) {
-	file := riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{id: "data", body: pcm(2, 1, 2, 3, 4)})
+	file := riff(fmtChunk(tagPCM, 1, 48000, 16), chunk{ID: "data", Body: lePCM(2, 1, 2, 3, 4)})
 	for _, n := range []int{5, 20, 50} {
 		r := io.MultiReader(bytes.NewReader(file[:n]), iotest.ErrReader(errDisk))
 		if _, err := Decode(r); err == nil || !strings.Contains(err.Error(), errDisk.Error()) {

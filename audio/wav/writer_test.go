@@ -44,7 +44,10 @@ func want(x float32, sf SampleFormat) float32 {
 	var scale float64
 	switch sf {
 	case Float32:
-		return finite(x)
+		if x-x != 0 {
+			return 0 // NaN and ±Inf decode as 0
+		}
+		return x
 	case Int16:
 		scale = 1<<15 - 1
 	case Int24:

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"gridbox/internal/spell"
 	"gridbox/sets"
@@ -10,7 +11,7 @@ import (
 
 func cmdCheck(e *env, args []string) error {
 	fs := newFlags(e, "check", "SET.toml",
-		"Check reads a set file and every sample it names, and reports every problem at once,\none per line as FILE:LINE:COL: message. It exits 1 if there is any problem, 0 with a\none-line summary if the set is good.")
+		"Check reads a set file and decodes every sample it names to its end, and reports every\nproblem at once, one per line as FILE:LINE:COL: message (a sample cut short is one). It\nexits 1 if there is any problem, 0 with a one-line summary if the set is good. Warnings\n(FILE:LINE:COL: warning: ..., such as a sample named as another format) do not change\nthe exit status.")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -20,10 +21,14 @@ func cmdCheck(e *env, args []string) error {
 		printProblems(e, err)
 		return exitError{1}
 	}
+	// Problems and warnings in the order of the set's text; warnings alone
+	// (a sample that plays but is misnamed) do not fail the check.
+	all := slices.Concat(l.problems, l.warnings)
+	slices.SortStableFunc(all, comparePos)
+	for _, p := range all {
+		printProblems(e, p)
+	}
 	if len(l.problems) > 0 {
-		for _, p := range l.problems {
-			printProblems(e, p)
-		}
 		return exitError{1}
 	}
 	s := l.set

@@ -27,6 +27,7 @@ type loaded struct {
 	bank     *engine.Bank
 	song     *sequencer.Song
 	problems []error // sample problems; the rest of the set still plays
+	warnings []error // samples that play as they are but should be fixed (a misnamed file)
 	samples  int     // distinct sample files decoded
 	seconds  float64 // their total length
 	bytes    int64   // memory their decoded samples take
@@ -60,7 +61,9 @@ func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 // rate > 0) and builds the bank and song. A set whose text has problems is an
 // error (sets.Errors naming file, line and column); samples that cannot be
 // used are listed in problems and their clips and zones become silent, so
-// the rest of the set still plays.
+// the rest of the set still plays. A sample that is cut short (or whose
+// header claims more than the file holds) is a problem too, but plays what
+// decoded; a sample named as another format is a warning and plays.
 func loadSet(file string, rate int) (*loaded, error) { return load(file, rate, false) }
 
 // checkSet is loadSet for reporting only: problems in the text do not stop
@@ -118,6 +121,7 @@ func load(file string, rate int, check bool) (*loaded, error) {
 	}
 	bufs := make([]*audio.Buffer, len(paths))
 	errsByPath := make([]error, len(paths))
+	problemsByPath := make([][]codec.Problem, len(paths))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, p := range paths {
@@ -126,7 +130,7 @@ func load(file string, rate int, check bool) (*loaded, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			b, err := codec.LoadFile(fsys, p)
+			b, problems, err := codec.LoadFile(fsys, p)
 			if err == nil && b.Frames() == 0 {
 				err = errors.New("the file holds no audio")
 			}
@@ -135,19 +139,32 @@ func load(file string, rate int, check bool) (*loaded, error) {
 				audio.Free(b) // the original is no longer needed
 				b = r
 			}
-			bufs[i], errsByPath[i] = b, err
+			bufs[i], errsByPath[i], problemsByPath[i] = b, err, problems
 		}()
 	}
 	wg.Wait()
 	reported := map[string]bool{}
 	for _, r := range refs {
 		i, ok := index[r.Path]
-		if !ok || bad[r.Pos] || errsByPath[i] == nil || reported[r.Path] {
+		if !ok || bad[r.Pos] || reported[r.Path] {
 			continue
 		}
-		reported[r.Path] = true
-		msg := strings.TrimPrefix(errsByPath[i].Error(), fmt.Sprintf("codec: %q: ", r.Path))
-		l.problems = append(l.problems, &sets.Error{File: file, Pos: r.Pos, Msg: fmt.Sprintf("sample %q: %s", r.Sample, msg)})
+		reported[r.Path] = true // at the first place that names the sample
+		at := func(format string, a ...any) error {
+			return &sets.Error{File: file, Pos: r.Pos, Msg: fmt.Sprintf(format, a...)}
+		}
+		if err := errsByPath[i]; err != nil {
+			msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("codec: %q: ", r.Path))
+			l.problems = append(l.problems, at("sample %q: %s", r.Sample, msg))
+		}
+		for _, p := range problemsByPath[i] {
+			switch p.Kind {
+			case codec.Misnamed:
+				l.warnings = append(l.warnings, at("warning: sample %q is %s; it plays, but rename it", r.Sample, p.Msg))
+			default:
+				l.problems = append(l.problems, at("sample %q: %s", r.Sample, p.Msg))
+			}
+		}
 	}
 	l.bank = &engine.Bank{}
 	sampleOf := func(sample string) int32 { // bank index, or -1 if unusable
@@ -180,7 +197,8 @@ func load(file string, rate int, check bool) (*loaded, error) {
 		textOK = false
 	}
 	l.bank.Samples = bufs
-	slices.SortStableFunc(l.problems, func(a, b error) int { return comparePos(a, b) })
+	slices.SortStableFunc(l.problems, comparePos)
+	slices.SortStableFunc(l.warnings, comparePos)
 	if !textOK {
 		return l, nil // check only: the set is not fit to play
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -218,6 +219,7 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 	if err := os.Symlink("/etc/hostname", filepath.Join(dir, "samples/link.wav")); err != nil {
 		t.Fatal(err)
 	}
+	writeLyingSamples(t, filepath.Join(dir, "samples"))
 	src, err := os.ReadFile("testdata/bad.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -239,6 +241,86 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 	}
 	if got != string(want) {
 		t.Fatalf("check output differs from %s:\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+}
+
+// codecFixture returns a file of audio/codec's test fixtures.
+func codecFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../audio/codec/testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// writeLyingSamples writes into dir samples that decode but are not what
+// they claim: cut.flac, a FLAC file cut in half; huge.wav, a 1.2 MB WAV whose
+// data chunk claims 100 MB; snare.wav, an AIFF file (as in Debian's
+// hydrogen kits); cut.ogg, an Ogg Vorbis file without its last page.
+func writeLyingSamples(t *testing.T, dir string) {
+	t.Helper()
+	flac := codecFixture(t, "sine1k_mono_44k_s16.flac")
+	writeFile(t, filepath.Join(dir, "cut.flac"), string(flac[:len(flac)/2]))
+	name := filepath.Join(dir, "huge.wav")
+	writeWAV(t, name, 44100, make([]float32, 299980))
+	huge, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Index(huge, []byte("data"))
+	binary.LittleEndian.PutUint32(huge[data+4:], 100_000_000)
+	writeFile(t, name, string(huge))
+	writeFile(t, filepath.Join(dir, "snare.wav"), string(codecFixture(t, "sine_stereo_44k_s16.aiff")))
+	ogg := codecFixture(t, "noise_stereo_44k.ogg")
+	writeFile(t, filepath.Join(dir, "cut.ogg"), string(ogg[:bytes.LastIndex(ogg, []byte("OggS"))]))
+}
+
+// lyingSet returns clickSet with a second track whose clip plays sample, one
+// of writeLyingSamples' (at line 18, column 12 of the set).
+func lyingSet(t *testing.T, sample string) string {
+	set := clickSet(t, fmt.Sprintf(`
+[[track]]
+name = "Lying"
+  [[track.clip]]
+  scene = 0
+  sample = %q
+`, sample))
+	writeLyingSamples(t, filepath.Join(filepath.Dir(set), "samples"))
+	return set
+}
+
+// TestCheckWarnsOfMisnamedSamples: a sample named as another format plays,
+// so check prints a warning and still exits 0; play and render say it on
+// stderr.
+func TestCheckWarnsOfMisnamedSamples(t *testing.T) {
+	set := lyingSet(t, "samples/snare.wav")
+	want := set + `:18:12: warning: sample "samples/snare.wav" is an AIFF file named .wav; it plays, but rename it` + "\n"
+	code, stdout, stderr := gridbox(t, "check", set)
+	if code != 0 || !strings.HasPrefix(stdout, want) || !strings.Contains(stdout, ": ok: ") {
+		t.Errorf("check: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = gridbox(t, "render", set, "--seconds", "1", "-o", filepath.Join(t.TempDir(), "o.wav"))
+	if code != 0 || !strings.Contains(stderr, want) {
+		t.Errorf("render: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestLoadKeepsWhatATruncatedSampleHolds: a sample cut short is a problem at
+// its place in the set, and its clip plays the frames there are.
+func TestLoadKeepsWhatATruncatedSampleHolds(t *testing.T) {
+	set := lyingSet(t, "samples/cut.flac")
+	l, err := loadSet(set, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := set + `:18:12: sample "samples/cut.flac": FLAC stream ends at 0.09 s of 0.20 s (truncated)`
+	if len(l.problems) != 1 || l.problems[0].Error() != want || l.warnings != nil {
+		t.Fatalf("problems %q, warnings %q; want %q", l.problems, l.warnings, want)
+	}
+	clip := l.song.Tracks[1].Clips[0]
+	if clip.Broken || clip.Sample < 0 || l.bank.Samples[clip.Sample].Frames() != 4096 {
+		t.Errorf("clip broken %v, sample %d: want the 4096 frames before the cut", clip.Broken, clip.Sample)
 	}
 }
 

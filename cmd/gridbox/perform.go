@@ -59,9 +59,9 @@ func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) 
 }
 
 // prepare reads the performance script at script ("" = none) and the set at
-// set, reports the set's sample problems on stderr (the rest still plays),
-// and returns a performer for them at rate. The script's events must stay
-// within the set (scriptBounds).
+// set, reports the set's sample problems and warnings on stderr (the rest
+// still plays), and returns a performer for them at rate. The script's
+// events must stay within the set (scriptBounds).
 func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) {
 	var text []byte
 	if script != "" {
@@ -74,7 +74,7 @@ func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, p := range l.problems {
+	for _, p := range slices.Concat(l.problems, l.warnings) {
 		fmt.Fprintln(e.stderr, p)
 	}
 	var sc *perf.Script

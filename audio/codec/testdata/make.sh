@@ -1,10 +1,23 @@
 #!/bin/sh
 # Regenerates the codec test fixtures. Every sound here is synthesised by sox;
 # nothing is downloaded. Needs the Debian packages sox, libsox-fmt-all, flac,
-# lame and vorbis-tools. Run from this directory: sh make.sh
+# lame and vorbis-tools. Run from this directory: sh make.sh (or, for the
+# files sox makes on its own, which need sox and libsox-fmt-all only:
+# sh make.sh sox)
 set -eu
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
+
+# AIFF and AIFF-C, written by sox directly: 0.1 s stereo 44.1 kHz 16-bit
+# (left 1 kHz, right 1.5 kHz), 0.05 s mono 48 kHz 32-bit float, 0.1 s mono
+# 22.05 kHz 24-bit; amplitude 0.5.
+sox -n -r 44100 -c 2 -b 16 -D sine_stereo_44k_s16.aiff synth 0.1 sine 1000 sine 1500 vol 0.5
+sox -n -r 48000 -c 1 -e floating-point -b 32 -D sine1k_mono_48k_f32.aifc synth 0.05 sine 1000 vol 0.5
+sox -n -r 22050 -c 1 -b 24 -D sine1k_mono_22k_s24.aifc synth 0.1 sine 1000 vol 0.5
+# 1 s of stereo pink noise (-R: the same noise every run) in Ogg Vorbis: it
+# spans several pages, for the tests of streams cut short.
+sox -R -n -r 44100 -c 2 -C 0 noise_stereo_44k.ogg synth 1 pinknoise vol 0.3
+[ "${1:-}" = sox ] && exit 0
 
 # 0.2 s, 1 kHz sine at amplitude 0.5, mono 44.1 kHz 16-bit.
 sox -n -r 44100 -c 1 -b 16 -D "$t/mono.wav" synth 0.2 sine 1000 vol 0.5
