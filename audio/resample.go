@@ -180,6 +180,14 @@ func (k *kernel) outFrames(in int64) int64 {
 	return (2*in*int64(k.l) + int64(k.m)) / (2 * int64(k.m))
 }
 
+// window returns the input frames [lo, hi) that output frames [from, to)
+// (to > from) read: output n reads the taps frames from ⌊n·m/l⌋-taps/2+1 on.
+func (k *kernel) window(from, to int64) (lo, hi int64) {
+	lo = from*int64(k.m)/int64(k.l) - int64(k.taps/2) + 1
+	hi = (to-1)*int64(k.m)/int64(k.l) + int64(k.taps/2) + 1
+	return lo, hi
+}
+
 // scratch returns what run needs as its scratch: nil for an exact kernel,
 // else a row of taps coefficients.
 func (k *kernel) scratch() []float64 {
