@@ -332,3 +332,82 @@ func TestResamplerErrors(t *testing.T) {
 		t.Errorf("ReadFrames of less than a frame = %d, %v; want 0, nil", n, err)
 	}
 }
+
+// FuzzResampler: any sequence of reads of any conversion gives Resample's
+// frames, with the count and error the Source contract says. The input is
+// a ratio, a channel count, an input length and (position, length) pairs.
+func FuzzResampler(f *testing.F) {
+	f.Add(uint8(0), true, uint16(3000), []byte{0, 0, 255, 255, 10, 0, 1, 0})
+	f.Add(uint8(3), false, uint16(1), []byte{0, 0, 1, 0, 1, 0, 1, 0})
+	f.Add(uint8(6), true, uint16(777), []byte{200, 3, 50, 0, 0, 0, 3, 0, 199, 3, 9, 0})
+	f.Fuzz(func(t *testing.T, ratio uint8, stereo bool, frames uint16, reads []byte) {
+		c := resamplerRatios[int(ratio)%len(resamplerRatios)]
+		nch := 1
+		if stereo {
+			nch = 2
+		}
+		in := noise(c.from, nch, int(frames)%5000, uint64(frames))
+		ref := Resample(in, c.to)
+		r := NewResampler(newBufSource(in), c.from, c.to)
+		if r.Frames() != int64(ref.Frames()) {
+			t.Fatalf("Frames() %d, want %d", r.Frames(), ref.Frames())
+		}
+		reads = reads[:min(len(reads), 400)]
+		for ; len(reads) >= 4; reads = reads[4:] {
+			at := int(reads[0]) | int(reads[1])<<8
+			n := (int(reads[2]) | int(reads[3])<<8) % 6000
+			if d := checkRead(t, r, ref, int64(at), n); d != 0 {
+				t.Fatalf("ReadFrames(%d at %d) differs from Resample by %g", n, at, d)
+			}
+		}
+	})
+}
+
+// BenchmarkResampler: the cost per output frame of streaming 10 s of stereo
+// 44.1 kHz audio at 48 kHz through NewResampler, read start to end in blocks
+// (from memory, so that only resampling is measured), beside Resample's cost
+// per frame for the whole buffer in the same run. Resample spreads its work
+// over every CPU, and the machine may be busy, so CPU time per frame
+// (cpu-ns/frame, the whole process's) is the figure to compare; ratio is the
+// streamer's over Resample's. Run the whole benchmark for the ratio: it
+// comes from the Resample sub-benchmark before it.
+func BenchmarkResampler(b *testing.B) {
+	in := noise(44100, 2, 10*44100, 1)
+	frames := float64(Resample(in, 48000).Frames())
+	var whole float64 // Resample's CPU ns per frame, once measured
+	b.Run("Resample_whole_44100_to_48000_stereo", func(b *testing.B) {
+		cpu := cpuTime()
+		for b.Loop() {
+			Resample(in, 48000)
+		}
+		cpu = cpuTime() - cpu
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/frames, "ns/frame")
+		if cpu > 0 {
+			whole = float64(cpu.Nanoseconds()) / float64(b.N) / frames
+			b.ReportMetric(whole, "cpu-ns/frame")
+		}
+	})
+	for _, block := range []int{256, 4096} {
+		b.Run(fmt.Sprintf("Resampler_block%d_44100_to_48000_stereo", block), func(b *testing.B) {
+			dst := make([]float32, 2*block)
+			r := NewResampler(newBufSource(in), 44100, 48000)
+			cpu := cpuTime()
+			for b.Loop() {
+				for at := int64(0); at < r.Frames(); at += int64(block) {
+					if _, err := r.ReadFrames(dst, at); err != nil && err != io.EOF {
+						b.Fatal(err)
+					}
+				}
+			}
+			cpu = cpuTime() - cpu
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/frames, "ns/frame")
+			if cpu > 0 {
+				ns := float64(cpu.Nanoseconds()) / float64(b.N) / frames
+				b.ReportMetric(ns, "cpu-ns/frame")
+				if whole > 0 {
+					b.ReportMetric(ns/whole, "ratio")
+				}
+			}
+		})
+	}
+}
