@@ -411,3 +411,82 @@ func BenchmarkResampler(b *testing.B) {
 		})
 	}
 }
+
+// hashSource is a Source of any length whose samples are a hash of their
+// position: hours of input without the memory.
+type hashSource struct {
+	nch    int
+	frames int64
+}
+
+func (s hashSource) Channels() int { return s.nch }
+func (s hashSource) Frames() int64 { return s.frames }
+
+func (s hashSource) ReadFrames(dst []float32, at int64) (int, error) {
+	n := min(int64(len(dst)/s.nch), max(0, s.frames-at))
+	for i := range n * int64(s.nch) {
+		x := uint64(at*int64(s.nch)+i) * 0x9e3779b97f4a7c15
+		x ^= x >> 31
+		x *= 0xbf58476d1ce4e5b9
+		dst[i] = float32(x>>40)/(1<<23) - 1
+	}
+	if n < int64(len(dst)/s.nch) {
+		return int(n), io.EOF
+	}
+	return int(n), nil
+}
+
+// TestResamplerLong: ten hours of stereo 44.1 kHz read at 48 kHz in blocks
+// at the start, in the middle and across the end give Resample's frames (of
+// a stretch of the input around them, which holds everything they depend
+// on), and the resampler's memory is what it is for a second of input.
+func TestResamplerLong(t *testing.T) {
+	const block = 4096
+	memory := func(r Source) int {
+		rs := r.(*resampler)
+		return 8*cap(rs.x) + 4*cap(rs.read)
+	}
+	short := NewResampler(hashSource{2, 44100}, 44100, 48000)
+	if _, err := short.ReadFrames(make([]float32, 2*block), 0); err != nil {
+		t.Fatal(err)
+	}
+	long := hashSource{2, 10 * 3600 * 44100}
+	r := NewResampler(long, 44100, 48000)
+	if want := int64(10 * 3600 * 48000); r.Frames() != want {
+		t.Fatalf("%d frames, want %d", r.Frames(), want)
+	}
+	// Input frame s·147 is output frame s·160: a stretch of the input from
+	// there, resampled alone, gives the output from there on, except near
+	// its start (silence assumed before it) and, unless the stretch reaches
+	// the input's end, near its end.
+	for _, s := range []int64{0, 5 * 3600 * 300, long.frames/147 - 300} {
+		in := &Buffer{Rate: 44100, Channels: 2, Data: make([]float32, 2*min(44100, long.frames-s*147))}
+		if _, err := long.ReadFrames(in.Data, s*147); err != nil && err != io.EOF {
+			t.Fatal(err)
+		}
+		ref := Resample(in, 48000)
+		from, to := 0, ref.Frames()
+		if s > 0 {
+			from = 200 // output frames whose window starts before the stretch
+		}
+		if s*147+int64(in.Frames()) < long.frames {
+			to -= 200
+		}
+		dst := make([]float32, 2*block)
+		for at := s*160 + int64(from); at < s*160+int64(to); at += block {
+			n, err := r.ReadFrames(dst, at)
+			if err != nil && err != io.EOF {
+				t.Fatal(err)
+			}
+			for i, v := range dst[:2*min(n, int(s*160+int64(to)-at))] {
+				if w := ref.Data[2*int(at-s*160)+i]; v != w {
+					t.Fatalf("output frame %d: sample %d is %v, want %v", at, i%2, v, w)
+				}
+			}
+		}
+	}
+	if m, want := memory(r), memory(short); m != want {
+		t.Errorf("%d bytes of buffers after reading ten hours in blocks of %d, want %d as for a second", m, block, want)
+	}
+	t.Logf("%d bytes of buffers for blocks of %d stereo frames", memory(r), block)
+}
