@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -489,4 +490,38 @@ func TestResamplerLong(t *testing.T) {
 		t.Errorf("%d bytes of buffers after reading ten hours in blocks of %d, want %d as for a second", m, block, want)
 	}
 	t.Logf("%d bytes of buffers for blocks of %d stereo frames", memory(r), block)
+}
+
+// TestKernelShared: a pair of rates' kernel is built once and shared by
+// every Resample and NewResampler of that pair, from any goroutine (as sets
+// load samples on several at once).
+func TestKernelShared(t *testing.T) {
+	const from, to = 11025, 47999 // a pair no other test uses
+	kernels.Delete([2]int{from, to})
+	Resample(noise(from, 1, 100, 1), to)
+	if _, ok := kernels.Load([2]int{from, to}); !ok {
+		t.Fatal("Resample did not keep its kernel for the next conversion")
+	}
+	kernels.Delete([2]int{from, to})
+	got := make([]*kernel, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			if i%2 == 0 {
+				Resample(noise(from, 1, 100, 1), to)
+			} else {
+				NewResampler(newBufSource(noise(from, 1, 100, 1)), from, to)
+			}
+			got[i] = kernelFor(from, to)
+		})
+	}
+	wg.Wait()
+	for i, k := range got {
+		if k != got[0] {
+			t.Fatalf("goroutine %d has kernel %p, goroutine 0 %p: want one", i, k, got[0])
+		}
+	}
+	if r := NewResampler(newBufSource(noise(from, 1, 100, 1)), from, to).(*resampler); r.k != got[0] {
+		t.Error("NewResampler built its own kernel")
+	}
 }
