@@ -56,9 +56,9 @@ func Resample(b *Buffer, rate int) *Buffer {
 	if int64(b.Rate) > 4096*int64(rate) {
 		panic(fmt.Sprintf("audio: Resample from %d Hz to %d Hz: downsampling by more than 4096 is not supported", b.Rate, rate))
 	}
-	k := newKernel(b.Rate, rate)
+	k := kernelFor(b.Rate, rate)
 	in := b.Frames()
-	out := int((2*int64(in)*int64(k.l) + int64(k.m)) / (2 * int64(k.m))) // round(in·L/M)
+	out := int(k.outFrames(int64(in)))
 	dst := &Buffer{Rate: rate, Channels: b.Channels, Data: MakeSamples(out * b.Channels)}
 	if out == 0 {
 		return dst
@@ -66,7 +66,8 @@ func Resample(b *Buffer, rate int) *Buffer {
 
 	// The input in float64, still interleaved (stereo is filtered as pairs,
 	// which reads each coefficient once for both channels), with taps/2
-	// frames of silence before it and taps/2+1 after.
+	// frames of silence before it and taps/2+1 after: x starts at input
+	// frame -taps/2.
 	nch := b.Channels
 	x := make([]float64, (in+k.taps+1)*nch)
 	for i, v := range b.Data {
@@ -85,7 +86,7 @@ func Resample(b *Buffer, rate int) *Buffer {
 	var wg sync.WaitGroup
 	for w := range workers {
 		from, to := out*w/workers, out*(w+1)/workers
-		wg.Go(func() { k.run(dst.Data, x, nch, from, to) })
+		wg.Go(func() { k.run(dst.Data[from*nch:to*nch], int64(from), x, -int64(k.taps/2), nch, k.scratch()) })
 	}
 	wg.Wait()
 	return dst
@@ -98,6 +99,24 @@ type kernel struct {
 	phases int       // rows in table, not counting the extra last row
 	exact  bool      // phases == l, and output n uses row (n·m) mod l with no interpolation
 	table  []float64 // (phases+1) rows of taps coefficients
+}
+
+// kernels holds every kernel built so far, by its pair of rates [in, out],
+// each as a func() *kernel that builds it once: Resample and NewResampler
+// share them, so converting another sample or opening another stream at a
+// pair of rates already used costs nothing. There are as many as pairs used,
+// a handful in a set.
+var kernels sync.Map
+
+// kernelFor returns the kernel for converting from rate in to rate out,
+// building it on first use. It is safe for concurrent use.
+func kernelFor(in, out int) *kernel {
+	key := [2]int{in, out}
+	f, ok := kernels.Load(key)
+	if !ok {
+		f, _ = kernels.LoadOrStore(key, sync.OnceValue(func() *kernel { return newKernel(in, out) }))
+	}
+	return f.(func() *kernel)()
 }
 
 // newKernel designs the filter for converting from rate in to rate out.
@@ -155,34 +174,56 @@ func newKernel(in, out int) *kernel {
 	return k
 }
 
-// run computes output frames [from, to) into dst from x, both interleaved
-// with nch channels.
-func (k *kernel) run(dst []float32, x []float64, nch, from, to int) {
-	taps := k.taps
-	var h, scratch []float64
-	if !k.exact {
-		scratch = make([]float64, taps)
+// outFrames returns the number of output frames for in input frames:
+// round(in·l/m).
+func (k *kernel) outFrames(in int64) int64 {
+	return (2*in*int64(k.l) + int64(k.m)) / (2 * int64(k.m))
+}
+
+// window returns the input frames [lo, hi) that output frames [from, to)
+// (to > from) read: output n reads the taps frames from ⌊n·m/l⌋-taps/2+1 on.
+func (k *kernel) window(from, to int64) (lo, hi int64) {
+	lo = from*int64(k.m)/int64(k.l) - int64(k.taps/2) + 1
+	hi = (to-1)*int64(k.m)/int64(k.l) + int64(k.taps/2) + 1
+	return lo, hi
+}
+
+// scratch returns what run needs as its scratch: nil for an exact kernel,
+// else a row of taps coefficients.
+func (k *kernel) scratch() []float64 {
+	if k.exact {
+		return nil
 	}
-	for n := from; n < to; n++ {
-		// Output n is at input time n·m/l = i + rem/l; its first tap is input
-		// frame i-taps/2+1, which is frame i+1 of x.
-		pos := int64(n) * int64(k.m)
-		i := int(pos/int64(k.l)) + 1
+	return make([]float64, k.taps)
+}
+
+// run computes len(dst)/nch output frames, from output frame from on, into
+// dst. x holds input frames from x0 on, in float64, interleaved with nch
+// channels: at least the window of those output frames. scratch is
+// k.scratch(), not shared with another goroutine.
+func (k *kernel) run(dst []float32, from int64, x []float64, x0 int64, nch int, scratch []float64) {
+	taps := k.taps
+	var h []float64
+	for f := 0; f < len(dst)/nch; f++ {
+		// Output n is at input time n·m/l = ⌊n·m/l⌋ + rem/l; its first tap
+		// is input frame ⌊n·m/l⌋-taps/2+1, frame i of x.
+		pos := (from + int64(f)) * int64(k.m)
+		i := int(pos/int64(k.l) - int64(taps/2) + 1 - x0)
 		rem := int(pos % int64(k.l))
 		if k.exact {
 			h = k.table[rem*taps : rem*taps+taps]
 		} else {
 			q := int64(rem) * int64(k.phases)
 			p := int(q / int64(k.l))
-			f := float64(q%int64(k.l)) / float64(k.l)
+			frac := float64(q%int64(k.l)) / float64(k.l)
 			h0 := k.table[p*taps : p*taps+taps]
 			h1 := k.table[(p+1)*taps : (p+2)*taps]
 			for j := range scratch {
-				scratch[j] = h0[j] + f*(h1[j]-h0[j])
+				scratch[j] = h0[j] + frac*(h1[j]-h0[j])
 			}
 			h = scratch
 		}
-		y := dst[n*nch : n*nch+nch]
+		y := dst[f*nch : f*nch+nch]
 		switch nch {
 		case 1:
 			y[0] = float32(dot(x[i:i+taps], h))

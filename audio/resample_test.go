@@ -268,6 +268,7 @@ func TestResampleSameRate(t *testing.T) {
 }
 
 func TestResamplePanics(t *testing.T) {
+	src := newBufSource(noise(48000, 2, 10, 1))
 	for name, f := range map[string]func(){
 		"nil":         func() { Resample(nil, 48000) },
 		"zero rate":   func() { Resample(&Buffer{Rate: 44100, Channels: 1}, 0) },
@@ -275,6 +276,11 @@ func TestResamplePanics(t *testing.T) {
 		"no channels": func() { Resample(&Buffer{Rate: 44100}, 48000) },
 		"half frame":  func() { Resample(&Buffer{Rate: 44100, Channels: 2, Data: make([]float32, 3)}, 48000) },
 		"ratio":       func() { Resample(&Buffer{Rate: 768000, Channels: 1}, 100) },
+
+		"NewResampler zero rate":   func() { NewResampler(src, 44100, 0) },
+		"NewResampler zero input":  func() { NewResampler(src, 0, 48000) },
+		"NewResampler no channels": func() { NewResampler(newBufSource(&Buffer{Rate: 44100}), 44100, 48000) },
+		"NewResampler ratio":       func() { NewResampler(src, 768000, 100) },
 	} {
 		func() {
 			defer func() {
