@@ -26,6 +26,7 @@ type PCMFile struct {
 	s         *pcm.Stream
 	frames    int64
 	truncated bool
+	problems  []Problem
 	buf       []byte // whole frames read from the file; allocated by the first read, then reused
 }
 
@@ -49,8 +50,16 @@ func OpenPCM(r io.ReaderAt, size int64, name string) (*PCMFile, error) {
 		return nil, fmt.Errorf("codec: %q: %w", name, err)
 	}
 	frames := s.Present(size)
-	return &PCMFile{r: r, name: name, s: s, frames: frames, truncated: !s.Unsized && frames < s.Declared()}, nil
+	problems := misnamed(name, k)
+	if cut := pcmTruncated(s, size); cut != "" {
+		problems = append([]Problem{{Truncated, cut}}, problems...)
+	}
+	return &PCMFile{r: r, name: name, s: s, frames: frames, truncated: !s.Unsized && frames < s.Declared(), problems: problems}, nil
 }
+
+// Problems returns what LoadFile would report beside the Buffer for the
+// file: that it is cut short, that it is misnamed.
+func (p *PCMFile) Problems() []Problem { return p.problems }
 
 // Rate returns the file's sample rate in frames per second.
 func (p *PCMFile) Rate() int { return p.s.Rate }

@@ -105,6 +105,9 @@ func TestPCMFileMatchesDecode(t *testing.T) {
 				continue
 			}
 			truncated := len(problems) == 1 && problems[0].Kind == Truncated
+			if !slices.Equal(p.Problems(), problems) {
+				t.Fatalf("%s: OpenPCM's problems %q, Decode's %q", name, p.Problems(), problems)
+			}
 			if p.Rate() != b.Rate || p.Channels() != b.Channels || p.Frames() != int64(b.Frames()) || p.Truncated() != truncated {
 				t.Fatalf("%s: OpenPCM: %d Hz × %d, %d frames, truncated %v; Decode: %d Hz × %d, %d frames, %q",
 					name, p.Rate(), p.Channels(), p.Frames(), p.Truncated(), b.Rate, b.Channels, b.Frames(), problems)
