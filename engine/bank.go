@@ -21,6 +21,19 @@ type Bank struct {
 	Instruments []Instrument
 }
 
+// Frames returns sample s's length in frames: all of it, streamed or not.
+func (b *Bank) Frames(s int32) int {
+	if b.streamed(s) {
+		return int(b.Streams[s].Frames())
+	}
+	return b.Samples[s].Frames()
+}
+
+func is16(src audio.Source) bool {
+	_, ok := src.(pcm16)
+	return ok
+}
+
 // streamed reports whether sample s streams.
 func (b *Bank) streamed(s int32) bool { return int(s) < len(b.Streams) && b.Streams[s] != nil }
 
@@ -61,6 +74,8 @@ func (b *Bank) check(rate int) error {
 			return fmt.Errorf("engine: sample %d streams %d channels, its preload has %d", i, src.Channels(), b.Samples[i].Channels)
 		case src.Frames() < int64(b.Samples[i].Frames()):
 			return fmt.Errorf("engine: sample %d streams %d frames, fewer than its preload's %d", i, src.Frames(), b.Samples[i].Frames())
+		case b.Samples[i].PCM16 != nil && !is16(src):
+			return fmt.Errorf("engine: sample %d has a 16-bit preload but its source cannot read 16-bit samples", i)
 		}
 	}
 	for i, in := range b.Instruments {

@@ -27,7 +27,8 @@ type Config struct {
 	// Streams is how many voices can play streamed samples at once (0: a
 	// default from the bank: twice its streamed samples, and 8 more), and
 	// StreamFrames each one's ring (rounded up to a power of two; 0: 65536
-	// frames, 1.4 s at 48 kHz): how far the streamer reads ahead.
+	// frames, 1.37 s at 48 kHz): how far the streamer reads ahead, which
+	// must outlast the disk's slowest moments.
 	Streams      int
 	StreamFrames int
 }
@@ -55,6 +56,10 @@ type Stats struct {
 	// that found no free stream (they play their preload only).
 	StreamUnderruns uint64
 	StreamsFull     uint64
+	// StreamMemory is the memory the stream rings in use so far take:
+	// rings are touched (made resident) only as voices need them, the
+	// lowest free one first.
+	StreamMemory int64
 }
 
 // Player is the realtime half of the engine. Render runs on the audio thread;
@@ -101,6 +106,15 @@ type Player struct {
 	streamer    *Streamer
 	underruns   atomic.Uint64
 	streamsFull atomic.Uint64
+	streamsUsed atomic.Int64 // the highest stream slot ever claimed, plus one
+}
+
+// ringBytes returns the size of one stream ring.
+func (p *Player) ringBytes() int64 {
+	if len(p.streams) == 0 {
+		return 0
+	}
+	return 4 * int64(len(p.streams[0].buf))
 }
 
 // New allocates a Player. bank must not change afterwards.
@@ -203,6 +217,7 @@ func (p *Player) Stats() Stats {
 
 		StreamUnderruns: p.underruns.Load(),
 		StreamsFull:     p.streamsFull.Load(),
+		StreamMemory:    p.streamsUsed.Load() * p.ringBytes(),
 	}
 }
 

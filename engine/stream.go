@@ -33,15 +33,20 @@ func (p *Player) newStreams(cfg Config) {
 	}
 	p.streams = make([]stream, slots)
 	for i := range p.streams {
+		// Both rings: a slot plays any sample. Only the one used is
+		// touched, and made resident.
 		p.streams[i].buf = make([]float32, 2*size)
+		p.streams[i].pcm = make([]int16, 2*size)
 		p.streams[i].mask = int64(size - 1)
 	}
 	p.streamer = &Streamer{p: p, walks: make([]walk, slots)}
 }
 
-// streamChunk is the most frames the streamer leaves unread in a ring to
-// read them together.
-const streamChunk = 8192
+// streamChunk returns how many frames the streamer reads at a time for a
+// ring of size frames: a quarter of it, at most 16384 (64 KiB of 16-bit
+// stereo, a good read for an SD card), and it waits until that much is
+// free.
+func streamChunk(size int64) int64 { return min(16384, size/4) }
 
 // Streamer fills a Player's streams from its bank's sources, ahead of the
 // voices that play them (see stream_rt.go). Fill and Run are called from
@@ -72,32 +77,39 @@ func (p *Player) Streamer() *Streamer { return p.streamer }
 
 // Fill tops up every stream until it holds ahead frames past what its
 // voice has read (at most the ring's size; ahead ≤ 0: as much as fits),
-// and starts and retires streams as the voices ask. It returns whether it
-// read anything.
+// and starts and retires streams as the voices ask. It goes round the
+// streams a chunk at a time, so that one stream's slow reads do not starve
+// the others, until they are full. It returns whether it read anything.
 func (s *Streamer) Fill(ahead int) bool {
 	if s == nil {
 		return false
 	}
 	busy := false
-	for i := range s.p.streams {
-		st, w := &s.p.streams[i], &s.walks[i]
-		switch st.state.Load() {
-		case streamRequested:
-			*w = walk{src: s.p.bank.Streams[st.sample], ph: st.start, from: st.start >> 32}
-			w.span(st)
-			w.org = -int64(w.lo)
-			st.state.Store(streamActive)
-			fallthrough
-		case streamActive:
-			if s.fill(st, w, ahead) {
-				busy = true
+	for {
+		round := false
+		for i := range s.p.streams {
+			st, w := &s.p.streams[i], &s.walks[i]
+			switch st.state.Load() {
+			case streamRequested:
+				*w = walk{src: s.p.bank.Streams[st.sample], ph: st.start, from: st.start >> 32}
+				w.span(st)
+				w.org = -int64(w.lo)
+				st.state.Store(streamActive)
+				fallthrough
+			case streamActive:
+				if s.fill(st, w, ahead) {
+					round = true
+				}
+			case streamReleased:
+				*w = walk{}
+				st.state.Store(streamFree)
 			}
-		case streamReleased:
-			*w = walk{}
-			st.state.Store(streamFree)
 		}
+		if !round {
+			return busy
+		}
+		busy = true
 	}
-	return busy
 }
 
 // span sets w's span for its current pass.
@@ -117,7 +129,8 @@ func (w *walk) nextPass(st *stream) {
 	w.span(st)
 }
 
-// fill writes st's FIFO up to ahead frames past its voice's read point.
+// fill writes at most a chunk to st's FIFO, up to ahead frames past its
+// voice's read point, and reports whether it wrote anything.
 func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
 	size := st.mask + 1
 	if ahead <= 0 || int64(ahead) > size {
@@ -126,35 +139,30 @@ func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
 	wr, rd := st.written.Load(), st.read.Load()
 	if rd > wr {
 		wr = rd // the voice has gone past: skip what it missed
+		st.written.Store(wr)
 	}
-	limit := rd + int64(ahead)
-	// Read in chunks of a good size for the disk (a few tens of
+	// Read in chunks of a good size for the disk (some tens of
 	// kilobytes), not a block at a time, unless the ring runs low.
-	if chunk := min(streamChunk, size/4); limit-wr < chunk && wr-rd >= chunk {
+	chunk := streamChunk(size)
+	limit := min(rd+int64(ahead), wr+chunk)
+	if limit-wr < chunk && wr-rd >= chunk {
 		return false
 	}
-	busy := false
 	for wr < limit && !w.ended {
 		if wr >= w.org+int64(w.hi) {
 			w.nextPass(st)
-			if w.ended {
-				break
-			}
-			// A pass that streams nothing (its loop is in the preload)
-			// ends at once; one that does not move the stream on means
-			// the whole loop is in memory: nothing more to write.
-			if w.hi == w.lo && w.from == 0 && int64(w.hi) == int64(st.pre) {
-				break
+			// A pass that streams nothing while the next one starts where
+			// it did means the whole loop is in memory: nothing to write.
+			if !w.ended && w.hi == w.lo && w.from == 0 && w.hi == st.pre {
+				w.ended = true
 			}
 			continue
 		}
 		pos := wr - w.org // position in the sample, in [lo, hi)
 		i := wr & st.mask
 		n := min(w.org+int64(w.hi)-wr, limit-wr, size-i)
-		dst := st.buf[int(i)*st.ch : int(i+n)*st.ch]
-		got, err := w.src.ReadFrames(dst, pos)
+		got, err := w.read(st, int(i), int(n), pos)
 		if got < int(n) {
-			clear(dst[got*st.ch:]) // a short read plays as silence
 			if err == nil || errors.Is(err, io.EOF) {
 				err = fmt.Errorf("the file ends at frame %d of %d", pos+int64(got), st.frames)
 			}
@@ -165,12 +173,30 @@ func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
 		}
 		wr += n
 		st.written.Store(wr)
-		busy = true
+		return true // a chunk (or the rest of a pass) per call
 	}
-	if wr > st.written.Load() {
-		st.written.Store(wr)
+	return false
+}
+
+// pcm16 is a Source that also reads 16-bit samples exactly (a 16-bit WAV
+// or AIFF file: codec.PCMFile).
+type pcm16 interface {
+	ReadPCM16(dst []int16, at int64) (int, error)
+}
+
+// read reads n frames from position pos into st's ring at index i, the
+// rest of them silence if the source gives fewer.
+func (w *walk) read(st *stream, i, n int, pos int64) (int, error) {
+	if st.is16 {
+		dst := st.pcm[i*st.ch : (i+n)*st.ch]
+		got, err := w.src.(pcm16).ReadPCM16(dst, pos)
+		clear(dst[got*st.ch:])
+		return got, err
 	}
-	return busy
+	dst := st.buf[i*st.ch : (i+n)*st.ch]
+	got, err := w.src.ReadFrames(dst, pos)
+	clear(dst[got*st.ch:])
+	return got, err
 }
 
 // Err returns the first error reading a stream's source (the frames it

@@ -37,7 +37,12 @@ type stream struct {
 	pre     uint64 // frames in memory (the preload)
 	xfade   uint64 // crossfade frames after a wrap
 
-	buf  []float32 // ring of 1<<bits frames, ch samples each
+	// The ring: mask+1 frames of ch samples, in buf, or in pcm when the
+	// sample is 16-bit at the player's rate (its preload is PCM16): exact,
+	// and half the memory and the copying.
+	buf  []float32
+	pcm  []int16
+	is16 bool
 	mask int64
 }
 
@@ -87,10 +92,14 @@ func (p *Player) claimStream(s int32, start, loopLen, xfade uint64) int32 {
 		}
 		b := p.bank.Samples[s]
 		st.sample, st.ch, st.start, st.loopLen, st.xfade = s, b.Channels, start, loopLen, xfade
+		st.is16 = b.PCM16 != nil
 		st.frames, st.pre = uint64(p.bank.Streams[s].Frames()), uint64(b.Frames())
 		st.written.Store(0)
 		st.read.Store(0)
 		st.state.Store(streamRequested)
+		if int64(i) >= p.streamsUsed.Load() {
+			p.streamsUsed.Store(int64(i) + 1)
+		}
 		return int32(i)
 	}
 	p.streamsFull.Add(1)
@@ -105,15 +114,34 @@ func (p *Player) releaseStream(i int32) {
 }
 
 // copyStream adds len(dst)/2 frames of the stream's FIFO from virtual
-// index j, at gain g changing by dg per frame, to dst; frames not written
-// yet are silence. It reports whether all were there.
+// index j, at gain g changing by dg per frame (per unit of an int16 for a
+// 16-bit ring), to dst; frames not written yet are silence. It reports
+// whether all were there.
 func (st *stream) copyStream(dst []float32, j int64, g, dg float32) bool {
 	n := int64(len(dst) / 2)
 	have := min(max(st.written.Load()-j, 0), n)
 	for k := int64(0); k < have; {
 		i := (j + k) & st.mask
 		run := min(have-k, st.mask+1-i) // up to the ring's end
-		if st.ch == 2 {
+		switch {
+		case st.is16 && st.ch == 2:
+			src := st.pcm[2*i : 2*(i+run)]
+			d := dst[2*k : 2*k+2*run]
+			for x := 0; x+1 < len(src); x += 2 {
+				d[x] += float32(src[x]) * g
+				d[x+1] += float32(src[x+1]) * g
+				g += dg
+			}
+		case st.is16:
+			src := st.pcm[i : i+run]
+			d := dst[2*k : 2*k+2*run]
+			for x, s := range src {
+				f := float32(s) * g
+				d[2*x] += f
+				d[2*x+1] += f
+				g += dg
+			}
+		case st.ch == 2:
 			src := st.buf[2*i : 2*(i+run)]
 			d := dst[2*k : 2*k+2*run]
 			for x := 0; x+1 < len(src); x += 2 {
@@ -121,7 +149,7 @@ func (st *stream) copyStream(dst []float32, j int64, g, dg float32) bool {
 				d[x+1] += src[x+1] * g
 				g += dg
 			}
-		} else {
+		default:
 			src := st.buf[i : i+run]
 			d := dst[2*k : 2*k+2*run]
 			for x, s := range src {
@@ -143,7 +171,13 @@ func (st *stream) frame(j int64) (l, r float32, ok bool) {
 		return 0, 0, false
 	}
 	i := j & st.mask
-	if st.ch == 2 {
+	switch {
+	case st.is16 && st.ch == 2:
+		return float32(st.pcm[2*i]) * (1.0 / 32768), float32(st.pcm[2*i+1]) * (1.0 / 32768), true
+	case st.is16:
+		s := float32(st.pcm[i]) * (1.0 / 32768)
+		return s, s, true
+	case st.ch == 2:
 		return st.buf[2*i], st.buf[2*i+1], true
 	}
 	return st.buf[i], st.buf[i], true

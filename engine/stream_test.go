@@ -28,7 +28,24 @@ func (m *memSource) ReadFrames(dst []float32, at int64) (int, error) {
 	}
 	ch := m.b.Channels
 	n := min(len(dst)/ch, m.b.Frames()-int(at))
+	if m.b.PCM16 != nil {
+		for i, v := range m.b.PCM16[int(at)*ch : (int(at)+n)*ch] {
+			dst[i] = float32(v) * 0x1p-15
+		}
+		return n, nil
+	}
 	copy(dst[:n*ch], m.b.Data[int(at)*ch:])
+	return n, nil
+}
+
+// memSource16 also reads 16-bit samples exactly, as a 16-bit file does.
+type memSource16 struct{ memSource }
+
+func (m *memSource16) ReadPCM16(dst []int16, at int64) (int, error) {
+	m.reads++
+	ch := m.b.Channels
+	n := min(len(dst)/ch, m.b.Frames()-int(at))
+	copy(dst[:n*ch], m.b.PCM16[int(at)*ch:])
 	return n, nil
 }
 
@@ -39,9 +56,14 @@ func streamedBank(bank *Bank, pre int) (*Bank, []*memSource) {
 	var srcs []*memSource
 	for _, b := range bank.Samples {
 		n := min(pre, b.Frames())
-		sb.Samples = append(sb.Samples, &audio.Buffer{Rate: b.Rate, Channels: b.Channels, Data: b.Data[:n*b.Channels]})
 		src := &memSource{b: b}
 		srcs = append(srcs, src)
+		if b.PCM16 != nil {
+			sb.Samples = append(sb.Samples, &audio.Buffer{Rate: b.Rate, Channels: b.Channels, PCM16: b.PCM16[:n*b.Channels]})
+			sb.Streams = append(sb.Streams, &memSource16{*src})
+			continue
+		}
+		sb.Samples = append(sb.Samples, &audio.Buffer{Rate: b.Rate, Channels: b.Channels, Data: b.Data[:n*b.Channels]})
 		sb.Streams = append(sb.Streams, src)
 	}
 	return sb, srcs
@@ -91,7 +113,15 @@ func TestStreamingPlaysWhatMemoryPlays(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 3))
 		bank := &Bank{}
 		for range 4 {
-			bank.Samples = append(bank.Samples, noiseBuffer(rng, 2000+rng.IntN(30000), 1+rng.IntN(2)))
+			b := noiseBuffer(rng, 2000+rng.IntN(30000), 1+rng.IntN(2))
+			if rng.IntN(2) == 0 { // a 16-bit sample, as from a 16-bit WAV
+				b.PCM16 = make([]int16, len(b.Data))
+				for i, v := range b.Data {
+					b.PCM16[i] = int16(v * 32767)
+				}
+				b.Data = nil
+			}
+			bank.Samples = append(bank.Samples, b)
 		}
 		var cmds []Command
 		const frames = 60000

@@ -195,7 +195,9 @@ func (v *voice) wrap(p *Player, at Frame) {
 // inaudible: the two start at about the same level, measured against how
 // far the signal moves from one frame to the next around them.
 func (v *voice) seamless(a uint64, aOrg int64, b uint64, bOrg int64) bool {
-	const look = 8
+	// Past the loop end the voice reads no more than its crossfade (a
+	// streamed sample's stream holds no more there).
+	look := min(8, int(v.xfade)-1)
 	al, ar := v.frame(int(a), aOrg)
 	bl, br := v.frame(int(b), bOrg)
 	jump := max(abs(al-bl), abs(ar-br))
@@ -239,6 +241,10 @@ func correlation(a *voice, pa uint64, aOrg int64, b *voice, pb uint64, bOrg int6
 // at gain g changing by dg per frame: from memory, and for a streamed
 // sample from its stream past the preload.
 func (v *voice) copyRun(dst []float32, idx int, g, dg float32) {
+	if v.pcm != nil { // 16-bit samples: gains per unit of an int16
+		g *= 1.0 / 32768
+		dg *= 1.0 / 32768
+	}
 	if v.st != nil && uint64(idx)+uint64(len(dst)/2) > v.pre {
 		mem := int(max(int64(v.pre)-int64(idx), 0))
 		if mem > 0 {
@@ -253,12 +259,11 @@ func (v *voice) copyRun(dst []float32, idx int, g, dg float32) {
 }
 
 // copyMem adds len(dst)/2 frames from sample frame idx, in memory, at gain
-// g changing by dg per frame, and returns the gain after the last.
+// g changing by dg per frame (per unit of an int16 for 16-bit samples), and
+// returns the gain after the last.
 func (v *voice) copyMem(dst []float32, idx int, g, dg float32) float32 {
 	n := len(dst) / 2
 	if v.pcm != nil {
-		g *= 1.0 / 32768
-		dg *= 1.0 / 32768
 		if v.ch == 2 {
 			src := v.pcm[2*idx : 2*(idx+n)]
 			dst = dst[:len(src)]
@@ -267,7 +272,7 @@ func (v *voice) copyMem(dst []float32, idx int, g, dg float32) float32 {
 				dst[i+1] += float32(src[i+1]) * g
 				g += dg
 			}
-			return g * 32768
+			return g
 		}
 		src := v.pcm[idx : idx+n]
 		dst = dst[:2*len(src)]
@@ -277,7 +282,7 @@ func (v *voice) copyMem(dst []float32, idx int, g, dg float32) float32 {
 			dst[2*i+1] += f
 			g += dg
 		}
-		return g * 32768
+		return g
 	}
 	if v.ch == 2 {
 		src := v.data[2*idx : 2*(idx+n)]
@@ -495,7 +500,15 @@ func (v *voice) endIn(d, fade int32) {
 // (fading out): equal power for unrelated material, equal gain for like
 // material (see envelope).
 func (v *voice) takeOver(old *voice, n int32) {
-	rho := correlation(old, old.phase, old.org, v, v.phase, v.org, n)
+	// Judged on what both play before either loops (past a loop end a
+	// stream holds the next pass, not the sample's continuation).
+	look := n
+	for _, w := range [2]*voice{old, v} {
+		if w.loopLen != 0 {
+			look = min(look, int32(w.untilWrap()))
+		}
+	}
+	rho := correlation(old, old.phase, old.org, v, v.phase, v.org, max(look, 1))
 	old.env = envelope{n: n, len: n, out: true, rho: rho, top: old.env.level()}
 	v.env = envelope{n: n, len: n, rho: rho}
 }

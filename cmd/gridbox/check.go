@@ -32,10 +32,14 @@ func cmdCheck(e *env, args []string) error {
 		return exitError{1}
 	}
 	s := l.set
+	mem := megabytes(l.bytes) + " in memory"
+	if l.streamed > 0 {
+		mem += fmt.Sprintf(", %d streamed from disk", l.streamed)
+	}
 	fmt.Fprintf(e.stdout, "%s: ok: %q, %s, %s, %s, %s, %s (%.1f s of audio, %s), %s %s\n",
 		l.file, s.Name, spell.Count(len(s.Tracks), "track"), spell.Count(len(s.Scenes), "scene"),
 		spell.Count(clipCount(s), "clip"), spell.Count(len(s.Instruments), "instrument"), spell.Count(l.samples, "sample"),
-		l.seconds, megabytes(l.bytes), formatTempo(s.Tempo), s.TimeSignature)
+		l.seconds, mem, formatTempo(s.Tempo), s.TimeSignature)
 	return nil
 }
 

@@ -413,7 +413,7 @@ func TestHungAudioBackendExitsAndTheRestartResumes(t *testing.T) {
 func TestFootswitchTapsTheTempo(t *testing.T) {
 	var stderr bytes.Buffer
 	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr}
-	_, p, err := prepare(e, clickSet(t, ""), "", 48000)
+	_, p, err := prepare(e, clickSet(t, ""), "", 48000, memory{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path"
@@ -11,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"gridbox/audio"
 	"gridbox/audio/codec"
@@ -30,7 +33,98 @@ type loaded struct {
 	warnings []error // samples that play as they are but should be fixed (a misnamed file)
 	samples  int     // distinct sample files decoded
 	seconds  float64 // their total length
-	bytes    int64   // memory their decoded samples take
+	bytes    int64   // memory their samples take when the set plays: whole ones, and the preloads of streamed ones
+	streamed int     // samples that stream from disk as they play
+	ring     int     // frames of a stream's ring (0: the engine's default)
+	files    []io.Closer
+}
+
+// close closes the files the set's streamed samples read from; only after
+// the player is done with them.
+func (l *loaded) close() {
+	for _, f := range l.files {
+		f.Close()
+	}
+	l.files = nil
+}
+
+// Disk streaming: a long sample (longer than streamMin and than twice the
+// preload) that only audio clips play (none of them ram = true) streams
+// from disk as it plays; the preload (its first frames) stays in memory so
+// that a clip starts at once. Others (drum hits, loops of a few bars,
+// instruments' samples) are decoded whole into memory.
+const (
+	defaultPreload = time.Second
+	streamMin      = 10 * time.Second
+)
+
+// streamable reports, for each distinct sample path of set (see
+// sets.Set.Samples), whether it may stream: only clips play it, and none
+// holds it in memory.
+func streamable(set *sets.Set) map[string]bool {
+	ok := map[string]bool{}
+	dir := path.Dir(set.File)
+	for _, t := range set.Tracks {
+		for _, c := range t.Clips {
+			if c.Sample == "" {
+				continue
+			}
+			p := path.Join(dir, c.Sample)
+			if v, seen := ok[p]; !seen || v {
+				ok[p] = !c.RAM
+			}
+		}
+	}
+	for _, in := range set.Instruments {
+		for _, z := range in.Zones {
+			ok[path.Join(dir, z.Sample)] = false
+		}
+	}
+	return ok
+}
+
+// streamSample opens the sample name in fsys to stream it at rate with
+// mem's preload: a long WAV or AIFF file (mem.streams). It returns a nil
+// Source (and no error) for a file that is to be
+// decoded whole instead: a compressed or short one, or one it cannot read
+// (decoding it whole then says why).
+func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Source, pre *audio.Buffer, problems []codec.Problem, f io.Closer, err error) {
+	file, err := fsys.Open(name)
+	if err != nil {
+		return nil, nil, nil, nil, nil
+	}
+	st, err := file.Stat()
+	ra, ok := file.(io.ReaderAt)
+	if err != nil || !ok || !st.Mode().IsRegular() {
+		file.Close()
+		return nil, nil, nil, nil, nil
+	}
+	pf, err := codec.OpenPCM(ra, st.Size(), name)
+	if err != nil {
+		file.Close()
+		return nil, nil, nil, nil, nil
+	}
+	src = audio.NewResampler(pf, pf.Rate(), rate)
+	if !mem.streams(src.Frames(), rate) {
+		file.Close()
+		return nil, nil, nil, nil, nil
+	}
+	preload := mem.preloadFrames(rate)
+	pre = &audio.Buffer{Rate: rate, Channels: src.Channels()}
+	var n int
+	if src == audio.Source(pf) && pf.Bits() == 16 && !pf.Float() {
+		pre.PCM16 = audio.MakePCM16(preload * pre.Channels) // exact, half the memory
+		n, err = pf.ReadPCM16(pre.PCM16, 0)
+	} else {
+		pre.Data = audio.MakeSamples(preload * pre.Channels)
+		n, err = src.ReadFrames(pre.Data, 0)
+	}
+	if err != nil || n < preload {
+		file.Close()
+		audio.Free(pre)
+		return nil, nil, nil, nil, fmt.Errorf("codec: %q: reading its first %d frames: %w", name, preload, err)
+	}
+	return src, pre, pf.Problems(), file, nil
 }
 
 // sampleBudget is how much memory a set's decoded samples may take: half of
@@ -64,15 +158,41 @@ func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 // the rest of the set still plays. A sample that is cut short (or whose
 // header claims more than the file holds) is a problem too, but plays what
 // decoded; a sample named as another format is a warning and plays.
-func loadSet(file string, rate int) (*loaded, error) { return load(file, rate, false) }
+func loadSet(file string, rate int, mem memory) (*loaded, error) {
+	return load(file, rate, false, mem)
+}
+
+// memory says how samples are held: the preload of a streamed one (0: the
+// default) and its ring (frames streamed ahead; 0: the engine's default),
+// or every one whole (ram).
+type memory struct {
+	preload time.Duration
+	ring    int
+	ram     bool
+}
+
+// preloadFrames returns the preload at rate, in frames.
+func (m memory) preloadFrames(rate int) int {
+	d := m.preload
+	if d <= 0 {
+		d = defaultPreload
+	}
+	return int(d.Seconds() * float64(rate))
+}
+
+// streams reports whether a sample of frames frames at rate that may
+// stream (see streamable) is long enough to.
+func (m memory) streams(frames int64, rate int) bool {
+	return !m.ram && frames > max(2*int64(m.preloadFrames(rate)), int64(streamMin.Seconds()*float64(rate)))
+}
 
 // checkSet is loadSet for reporting only: problems in the text do not stop
 // it from decoding every sample the set names, so that all problems are
 // found in one run. Its result has no bank or song when the text has
 // problems.
-func checkSet(file string) (*loaded, error) { return load(file, 0, true) }
+func checkSet(file string) (*loaded, error) { return load(file, 0, true, memory{}) }
 
-func load(file string, rate int, check bool) (*loaded, error) {
+func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 	root, err := os.OpenRoot(filepath.Dir(file))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -96,7 +216,7 @@ func load(file string, rate int, check bool) (*loaded, error) {
 		}
 		return nil, err
 	}
-	l := &loaded{file: file, set: set}
+	l := &loaded{file: file, set: set, ring: mem.ring}
 	textOK := true
 	bad := map[sets.Pos]bool{} // places already reported: their samples are not decoded again
 	for _, e := range errs {
@@ -120,8 +240,11 @@ func load(file string, rate int, check bool) (*loaded, error) {
 		}
 	}
 	bufs := make([]*audio.Buffer, len(paths))
+	streams := make([]audio.Source, len(paths))
+	files := make([]io.Closer, len(paths))
 	errsByPath := make([]error, len(paths))
 	problemsByPath := make([][]codec.Problem, len(paths))
+	stream := streamable(set)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, p := range paths {
@@ -130,6 +253,13 @@ func load(file string, rate int, check bool) (*loaded, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			if stream[p] && !check && rate > 0 {
+				src, pre, problems, f, err := streamSample(fsys, p, rate, mem)
+				if src != nil || err != nil {
+					bufs[i], streams[i], files[i], errsByPath[i], problemsByPath[i] = pre, src, f, err, problems
+					return
+				}
+			}
 			b, problems, err := codec.LoadFile(fsys, p)
 			if err == nil && b.Frames() == 0 {
 				err = errors.New("the file holds no audio")
@@ -143,6 +273,13 @@ func load(file string, rate int, check bool) (*loaded, error) {
 		}()
 	}
 	wg.Wait()
+	for i, f := range files {
+		if f != nil {
+			l.files = append(l.files, f)
+		} else {
+			streams[i] = nil
+		}
+	}
 	reported := map[string]bool{}
 	for _, r := range refs {
 		i, ok := index[r.Path]
@@ -179,8 +316,20 @@ func load(file string, rate int, check bool) (*loaded, error) {
 			b = &audio.Buffer{Rate: max(rate, 1), Channels: 1}
 		} else {
 			l.samples++
-			l.seconds += b.Duration().Seconds()
-			l.bytes += int64(4*len(b.Data) + 2*len(b.PCM16))
+			size := int64(4*len(b.Data) + 2*len(b.PCM16))
+			switch pre := mem.preloadFrames(b.Rate); {
+			case streams[i] != nil:
+				l.seconds += float64(streams[i].Frames()) / float64(rate)
+				l.streamed++
+			case check && stream[paths[i]] && mem.streams(int64(b.Frames()), b.Rate):
+				// What play will hold of it: its preload.
+				l.seconds += b.Duration().Seconds()
+				l.streamed++
+				size = size * int64(pre) / int64(b.Frames())
+			default:
+				l.seconds += b.Duration().Seconds()
+			}
+			l.bytes += size
 		}
 		bufs[i] = b
 	}
@@ -188,7 +337,7 @@ func load(file string, rate int, check bool) (*loaded, error) {
 		sampleBudget = memTotal() / 2
 	}
 	if sampleBudget > 0 && l.bytes > sampleBudget {
-		err := fmt.Errorf("%s: the samples take %s of memory once decoded; this machine allows %s (half its RAM): use fewer or shorter samples, or 16-bit WAV (stored at half the size of other formats)",
+		err := fmt.Errorf("%s: the samples take %s of memory once decoded; this machine allows %s (half its RAM): use fewer or shorter samples, 16-bit WAV (stored at half the size of other formats), or let long ones stream (no ram = true)",
 			file, megabytes(l.bytes), megabytes(sampleBudget))
 		if !check {
 			return nil, err
@@ -197,6 +346,9 @@ func load(file string, rate int, check bool) (*loaded, error) {
 		textOK = false
 	}
 	l.bank.Samples = bufs
+	if l.streamed > 0 {
+		l.bank.Streams = streams
+	}
 	slices.SortStableFunc(l.problems, comparePos)
 	slices.SortStableFunc(l.warnings, comparePos)
 	if !textOK {
@@ -289,7 +441,7 @@ func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32) *s
 				if sc.Sample < 0 {
 					sc.Broken = true
 				} else {
-					sc.SampleFrames = bank.Samples[sc.Sample].Frames()
+					sc.SampleFrames = bank.Frames(sc.Sample)
 				}
 			}
 			if c.Scene >= 0 && c.Scene < len(st.Clips) {

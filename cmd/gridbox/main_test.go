@@ -204,7 +204,7 @@ func TestCheckDemo(t *testing.T) {
 func TestCheckSummaryPlurals(t *testing.T) {
 	set := clickSet(t, "")
 	code, stdout, _ := gridbox(t, "check", set)
-	if want := `: ok: "Click", 1 track, 1 scene, 1 clip, 0 instruments, 1 sample (0.0 s of audio, 0.0 MB), 120 BPM 4/4`; code != 0 || !strings.Contains(stdout, want) {
+	if want := `: ok: "Click", 1 track, 1 scene, 1 clip, 0 instruments, 1 sample (0.0 s of audio, 0.0 MB in memory), 120 BPM 4/4`; code != 0 || !strings.Contains(stdout, want) {
 		t.Errorf("exit %d: %s\nwant %s", code, stdout, want)
 	}
 }
@@ -310,7 +310,7 @@ func TestCheckWarnsOfMisnamedSamples(t *testing.T) {
 // its place in the set, and its clip plays the frames there are.
 func TestLoadKeepsWhatATruncatedSampleHolds(t *testing.T) {
 	set := lyingSet(t, "samples/cut.flac")
-	l, err := loadSet(set, 0)
+	l, err := loadSet(set, 0, memory{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +432,7 @@ func TestSampleMemoryBudget(t *testing.T) {
 		t.Fatalf("render over budget: exit %d\n%s", code, stderr)
 	}
 	sampleBudget = 1 << 30
-	if code, stdout, _ := gridbox(t, "check", set); code != 0 || !strings.Contains(stdout, "0.0 MB)") {
+	if code, stdout, _ := gridbox(t, "check", set); code != 0 || !strings.Contains(stdout, "0.0 MB in memory)") {
 		t.Fatalf("check within budget: exit %d\n%s", code, stdout)
 	}
 }
@@ -444,7 +444,7 @@ func TestSampleMemoryBudget(t *testing.T) {
 // collector, whose pauses would reach the audio thread.
 func TestPerformingAllocatesNothing(t *testing.T) {
 	const rate = 48000
-	l, err := loadSet("../../sets/demo/demo.toml", rate)
+	l, err := loadSet("../../sets/demo/demo.toml", rate, memory{})
 	if err != nil {
 		t.Fatal(err)
 	}

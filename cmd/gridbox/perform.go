@@ -39,7 +39,9 @@ type performer struct {
 }
 
 func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) {
-	player, err := engine.New(engine.DefaultConfig(rate, max(1, len(l.song.Tracks))), l.bank)
+	cfg := engine.DefaultConfig(rate, max(1, len(l.song.Tracks)))
+	cfg.StreamFrames = l.ring
+	player, err := engine.New(cfg, l.bank)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +64,7 @@ func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) 
 // set, reports the set's sample problems and warnings on stderr (the rest
 // still plays), and returns a performer for them at rate. The script's
 // events must stay within the set (scriptBounds).
-func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) {
+func prepare(e *env, set, script string, rate int, mem memory) (*loaded, *performer, error) {
 	var text []byte
 	if script != "" {
 		var err error
@@ -70,7 +72,7 @@ func prepare(e *env, set, script string, rate int) (*loaded, *performer, error) 
 			return nil, nil, err
 		}
 	}
-	l, err := loadSet(set, rate)
+	l, err := loadSet(set, rate, mem)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -88,11 +88,12 @@ func cmdPlay(e *env, args []string) (err error) {
 	if safe {
 		l, p, err = prepareEmpty(*rate)
 	} else {
-		l, p, err = prepare(e, setFile, *events, *rate)
+		l, p, err = prepare(e, setFile, *events, *rate, memory{preload: cfg.Samples.Preload, ram: cfg.Samples.RAM})
 	}
 	if err != nil {
 		return err
 	}
+	defer l.close()
 	// From here on a failure is not the set's doing (no sound card yet at
 	// boot, a missing pin): it must not count towards safe mode.
 	defer func() {
@@ -128,6 +129,18 @@ func cmdPlay(e *env, args []string) (err error) {
 	// Stops are due a fade ahead of their frame.
 	lookahead := engine.Frame(f.Frames(2*sessionTick+margin+engine.FadeTime) + int64((*lead+1)**block))
 	p.advance(lookahead)
+	// The streamer reads long samples from disk ahead of their voices, on
+	// a goroutine of its own: the audio thread never waits for the disk.
+	streaming := make(chan struct{})
+	streamed := make(chan struct{})
+	go func() {
+		defer close(streamed)
+		p.player.Streamer().Run(streaming, streamPeriod)
+	}()
+	defer func() {
+		close(streaming)
+		<-streamed
+	}()
 	if err := dev.Start(p.player); err != nil {
 		if *verbose {
 			printAudioLog(e, *backend)
@@ -164,7 +177,7 @@ func cmdPlay(e *env, args []string) (err error) {
 		limit = engine.Frame(math.Round(seconds.v * float64(*rate)))
 	}
 	fmt.Fprintf(e.stderr, "gridbox: playing %q (%s) on %s at %d Hz, %d-frame blocks\n", l.set.Name, l.file, *backend, *rate, *block)
-	st := newStatus(e, p, dev)
+	st := newStatus(e, p, dev, l)
 	st.publish(p.player.Position())
 	wd := newWatchdog(e, l.set.Name)
 	done := make(chan struct{})
@@ -232,10 +245,29 @@ func cmdPlay(e *env, args []string) (err error) {
 		err = cerr
 	}
 	ds, es := dev.Stats(), p.player.Stats()
-	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %s, %s, %s, max DSP load %.0f%%, peak voices %d, late commands %d\n",
+	fmt.Fprintf(e.stderr, "gridbox: stopped (%s) at %s: %s, %s, %s, max DSP load %.0f%%, peak voices %d, late commands %d%s\n",
 		reason, p.position(p.player.Position()), spell.Count(ds.Blocks, "block"), spell.Count(ds.Underruns, "underrun"),
-		spell.Count(ds.LateWakes, "late device wake"), 100*ds.MaxLoad, es.PeakVoices, es.Late)
+		spell.Count(ds.LateWakes, "late device wake"), 100*ds.MaxLoad, es.PeakVoices, es.Late, streamReport(p.player))
 	return err
+}
+
+// streamPeriod is how often the live streamer tops up the streams: a
+// fraction of the time a full ring lasts, often enough that a clip
+// launched past its preload waits little.
+const streamPeriod = 2 * time.Millisecond
+
+// streamReport tells, for play's and render's last line, how streaming
+// went, when the set streams anything.
+func streamReport(pl *engine.Player) string {
+	if pl.Streamer() == nil {
+		return ""
+	}
+	es := pl.Stats()
+	msg := fmt.Sprintf(", disk streaming late %d times", es.StreamUnderruns+es.StreamsFull)
+	if err, n := pl.Streamer().Err(); err != nil {
+		msg += fmt.Sprintf(" (%s failed: %v)", spell.Count(n, "read"), err)
+	}
+	return msg
 }
 
 // printAudioLog prints what the backend's libraries said (normally hidden).
@@ -258,6 +290,7 @@ type status struct {
 	e       *env
 	p       *performer
 	dev     *supervise.Device
+	mem     int64 // bytes the set's samples take in memory (besides stream rings)
 	stopped chan struct{}
 
 	// The session goroutine's snapshot (the clock and the session are
@@ -266,8 +299,8 @@ type status struct {
 	tempo                   atomic.Uint64 // float64 bits
 }
 
-func newStatus(e *env, p *performer, dev *supervise.Device) *status {
-	return &status{e: e, p: p, dev: dev, stopped: make(chan struct{})}
+func newStatus(e *env, p *performer, dev *supervise.Device, l *loaded) *status {
+	return &status{e: e, p: p, dev: dev, mem: l.bytes, stopped: make(chan struct{})}
 }
 
 // publish records the session's state at frame now; the session goroutine
@@ -287,9 +320,14 @@ func (s *status) line() string {
 	if h := s.dev.Health(); h.State != supervise.Playing {
 		warn = "  NO AUDIO (" + h.State.String() + ")"
 	}
-	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d%s",
+	disk := ""
+	if es.StreamUnderruns > 0 || es.StreamsFull > 0 {
+		// The disk could not keep up (or too many long clips at once).
+		disk = fmt.Sprintf("  disk late %d", es.StreamUnderruns+es.StreamsFull)
+	}
+	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d  mem %s%s%s",
 		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), formatTempo(math.Float64frombits(s.tempo.Load())),
-		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, warn)
+		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, megabytes(s.mem+es.StreamMemory), disk, warn)
 }
 
 // run prints until done is closed.
@@ -315,7 +353,8 @@ func (s *status) run(done <-chan struct{}) {
 			fmt.Fprintf(s.e.stderr, "\r\x1b[K%s", s.line())
 			continue
 		}
-		if u := s.dev.Stats().Underruns; time.Since(last) >= logPeriod || u > underruns {
+		es := s.p.player.Stats()
+		if u := s.dev.Stats().Underruns + es.StreamUnderruns + es.StreamsFull; time.Since(last) >= logPeriod || u > underruns {
 			last, underruns = time.Now(), u
 			fmt.Fprintf(s.e.stderr, "gridbox: %s\n", s.line())
 		}

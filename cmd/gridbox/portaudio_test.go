@@ -52,7 +52,7 @@ func paChild(args []string) error {
 	set, script := args[0], args[1]
 	frames, _ := strconv.Atoi(args[2])
 	const rate = 48000
-	l, err := loadSet(set, rate)
+	l, err := loadSet(set, rate, memory{})
 	if err != nil {
 		return err
 	}

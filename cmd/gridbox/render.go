@@ -23,6 +23,9 @@ import (
 )
 
 const (
+	// renderRing is a stream's ring in a render: the streamer fills it
+	// before every block and never waits for a disk, so a small one does.
+	renderRing       = 8192
 	renderBlock      = 128
 	defaultNoScript  = 30 * time.Second // render length without --events or --seconds
 	renderSilenceCap = 10 * time.Minute // a script whose loops never stop
@@ -128,10 +131,11 @@ func renderTo(e *env, in *interrupt, job renderJob) (err error) {
 			x.what = interruptedWhat(o)
 		}
 	}()
-	l, p, err := prepare(e, job.set, job.events, job.rate)
+	l, p, err := prepare(e, job.set, job.events, job.rate, memory{ring: renderRing})
 	if err != nil {
 		return err
 	}
+	defer l.close()
 	if len(l.problems) > 0 && !job.keepGoing {
 		return fmt.Errorf("%s has %s (listed above); fix them, or render the rest with --keep-going", l.file, spell.Count(len(l.problems), "problem"))
 	}
@@ -184,9 +188,9 @@ func renderTo(e *env, in *interrupt, job renderJob) (err error) {
 		fmt.Fprintf(e.stderr, "gridbox render: clips were still playing after %.0f minutes; stopped there (add \"end\" to the script or use --seconds)\n", renderSilenceCap.Minutes())
 	}
 	es := p.player.Stats()
-	fmt.Fprintf(e.stderr, "rendered %s: %.2f s (%s) at %d Hz %s in %.2f s (%.0fx real time); peak voices %d, steals %d, late %d\n",
+	fmt.Fprintf(e.stderr, "rendered %s: %.2f s (%s) at %d Hz %s in %.2f s (%.0fx real time); peak voices %d, steals %d, late %d%s\n",
 		o, float64(st.frames)/float64(job.rate), spell.Count(st.frames, "frame"), job.rate, job.sf, st.wall.Seconds(),
-		float64(st.frames)/float64(job.rate)/max(st.wall.Seconds(), 1e-9), es.PeakVoices, es.Steals, es.Late)
+		float64(st.frames)/float64(job.rate)/max(st.wall.Seconds(), 1e-9), es.PeakVoices, es.Steals, es.Late, streamReport(p.player))
 	return nil
 }
 
@@ -276,6 +280,10 @@ func render(e *env, in *interrupt, p *performer, f audio.Format, limit engine.Fr
 			paints++
 		}
 		p.advance(ahead)
+		// Long samples stream from disk: take in what the block starts,
+		// then read their streams ahead, before rendering it.
+		p.player.Prepare()
+		p.player.Streamer().Fill(0)
 		buf := dev.Pull(renderBlock)
 		stop := min(p.end, limit)
 		n := engine.Frame(renderBlock)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gridbox/internal/spell"
 	"gridbox/sets"
@@ -37,8 +38,11 @@ const (
 	MinRate, MaxRate   = 8000, 384000
 	MinBlock, MaxBlock = 16, 8192
 	MinLead, MaxLead   = 1, 64
-	MaxDeviceIndex     = 1023 // for audio.device written as a number
-	MaxPin             = 27   // GPIO0..GPIO27, the Pi's 40-pin header
+
+	DefaultPreload         = time.Second
+	MinPreload, MaxPreload = 250 * time.Millisecond, 60 * time.Second
+	MaxDeviceIndex         = 1023 // for audio.device written as a number
+	MaxPin                 = 27   // GPIO0..GPIO27, the Pi's 40-pin header
 
 	MaxFileSize = 64 << 10 // bytes; a real config is a few hundred
 	MaxIgnore   = 256      // controllers.ignore entries
@@ -60,6 +64,7 @@ type Config struct {
 	Set string
 
 	Audio       Audio
+	Samples     Samples
 	Controllers Controllers
 	GPIO        GPIO
 	State       State
@@ -123,6 +128,15 @@ func (a FootswitchAction) String() string {
 	return "FootswitchAction(" + strconv.Itoa(int(a)) + ")"
 }
 
+// Samples is the [samples] table: how samples are held in memory.
+type Samples struct {
+	// Preload is how much of a streamed sample (a long one; see the set
+	// key ram) stays in memory, MinPreload..MaxPreload.
+	Preload time.Duration
+	// RAM holds every sample whole in memory: nothing streams.
+	RAM bool
+}
+
 // State is the [state] table.
 type State struct {
 	// Dir is the folder for the set's state files; "" for the default
@@ -137,9 +151,10 @@ type State struct {
 // status light; state beside the set.
 func Default() *Config {
 	return &Config{
-		Set:   SetLast,
-		Audio: Audio{Rate: DefaultRate, Block: DefaultBlock, Lead: DefaultLead},
-		GPIO:  GPIO{FootswitchAction: StartStop},
+		Set:     SetLast,
+		Audio:   Audio{Rate: DefaultRate, Block: DefaultBlock, Lead: DefaultLead},
+		Samples: Samples{Preload: DefaultPreload},
+		GPIO:    GPIO{FootswitchAction: StartStop},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"gridbox/sets"
 )
@@ -13,9 +14,10 @@ import (
 func TestDefault(t *testing.T) {
 	c := Default()
 	want := &Config{
-		Set:   "last",
-		Audio: Audio{Device: "", Rate: 48000, Block: 128, Lead: 2},
-		GPIO:  GPIO{FootswitchAction: StartStop},
+		Set:     "last",
+		Audio:   Audio{Device: "", Rate: 48000, Block: 128, Lead: 2},
+		Samples: Samples{Preload: time.Second},
+		GPIO:    GPIO{FootswitchAction: StartStop},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Default() = %+v, want %+v", c, want)
@@ -68,6 +70,7 @@ func TestParse_EveryKey(t *testing.T) {
 			Block:  256,
 			Lead:   3,
 		},
+		Samples:     Samples{Preload: 2500 * time.Millisecond, RAM: true},
 		Controllers: Controllers{Ignore: []string{"launchpad-mk2", "/dev/ttyUSB0", "Launchpad Pro MK3 LPX"}},
 		GPIO:        GPIO{Footswitch: "GPIO17", FootswitchAction: Tap, StatusLED: "GPIO27"},
 		State:       State{Dir: "/var/lib/gridbox/state"},
@@ -84,12 +87,14 @@ func TestParse_EveryKey(t *testing.T) {
 		"audio.rate":             {Line: 6, Col: 8},
 		"audio.block":            {Line: 7, Col: 9},
 		"audio.lead":             {Line: 8, Col: 8},
-		"controllers.ignore":     {Line: 11, Col: 10},
-		"controllers.ignore[1]":  {Line: 11, Col: 28},
-		"gpio.footswitch":        {Line: 14, Col: 14},
-		"gpio.footswitch_action": {Line: 15, Col: 21},
-		"gpio.status_led":        {Line: 16, Col: 14},
-		"state.dir":              {Line: 19, Col: 7},
+		"samples.preload":        {Line: 11, Col: 11},
+		"samples.ram":            {Line: 12, Col: 7},
+		"controllers.ignore":     {Line: 15, Col: 10},
+		"controllers.ignore[1]":  {Line: 15, Col: 28},
+		"gpio.footswitch":        {Line: 18, Col: 14},
+		"gpio.footswitch_action": {Line: 19, Col: 21},
+		"gpio.status_led":        {Line: 20, Col: 14},
+		"state.dir":              {Line: 23, Col: 7},
 		"nothing.here":           {},
 	} {
 		if got := c.Pos(key); got != pos {

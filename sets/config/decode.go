@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gridbox/internal/spell"
@@ -20,8 +21,9 @@ var schema = []struct {
 	table string
 	keys  []string
 }{
-	{"", []string{"set", "audio", "controllers", "gpio", "state"}},
+	{"", []string{"set", "audio", "samples", "controllers", "gpio", "state"}},
 	{"audio", []string{"device", "rate", "block", "lead"}},
+	{"samples", []string{"preload", "ram"}},
 	{"controllers", []string{"ignore"}},
 	{"gpio", []string{"footswitch", "footswitch_action", "status_led"}},
 	{"state", []string{"dir"}},
@@ -242,6 +244,9 @@ func (d *decoder) decode(raw map[string]any) {
 	if t := root.sub("audio"); t != nil {
 		d.audio(t)
 	}
+	if t := root.sub("samples"); t != nil {
+		d.samples(t)
+	}
 	if t := root.sub("controllers"); t != nil {
 		d.controllers(t)
 	}
@@ -285,6 +290,40 @@ func (d *decoder) audio(t *table) {
 	if v, ok := t.integer("lead", MinLead, MaxLead); ok {
 		a.Lead = v
 	}
+}
+
+func (d *decoder) samples(t *table) {
+	sm := &d.cfg.Samples
+	t.unknown()
+	if v, ok := t.m["preload"]; ok {
+		lo, hi := MinPreload.Seconds(), MaxPreload.Seconds()
+		switch f, isNum := number(v); {
+		case !isNum:
+			d.errAt(t.n.child("preload"), true, "samples.preload: expected a number of seconds, got %s", spell.Describe(v))
+		case !(f >= lo && f <= hi):
+			d.errAt(t.n.child("preload"), true, "samples.preload %s is out of range %s..%s seconds", spell.Number(f), spell.Number(lo), spell.Number(hi))
+		default:
+			sm.Preload = time.Duration(f * float64(time.Second))
+		}
+	}
+	if v, ok := t.m["ram"]; ok {
+		if b, isBool := v.(bool); isBool {
+			sm.RAM = b
+		} else {
+			d.errAt(t.n.child("ram"), true, "samples.ram: expected true or false, got %s", spell.Describe(v))
+		}
+	}
+}
+
+// number returns v as a float64 if it is a TOML number.
+func number(v any) (float64, bool) {
+	switch v := v.(type) {
+	case int64:
+		return float64(v), true
+	case float64:
+		return v, true
+	}
+	return 0, false
 }
 
 func (d *decoder) controllers(t *table) {

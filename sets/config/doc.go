@@ -69,6 +69,10 @@
 //	block = 128
 //	lead = 2
 //
+//	[samples]
+//	preload = 1.0
+//	ram = false
+//
 //	[controllers]
 //	ignore = []
 //
@@ -107,6 +111,22 @@
 //	lead    number   how many blocks gridbox renders ahead of the device,
 //	                 absorbing Go scheduling stalls, 1..64. Each block adds
 //	                 its length to the latency. Default 2.
+//
+// # [samples]: how samples are held in memory
+//
+// A long sample that only audio clips play streams from disk as it plays:
+// its first seconds (the preload) stay in memory, so that a clip starts at
+// once, and the rest is read just ahead of where it plays. A set of
+// full-length tracks then fits a small computer. Short samples, and those
+// an instrument plays, are held whole.
+//
+//	preload  number  seconds of a streamed sample held in memory,
+//	                 0.25..60; a sample longer than twice this streams.
+//	                 More is safer on a slow SD card and costs memory.
+//	                 Default 1.
+//	ram      bool    hold every sample whole in memory: nothing streams (a
+//	                 clip's own ram = true in the set does that for one
+//	                 sample). Default false.
 //
 // # [controllers]: grids gridbox must leave alone
 //

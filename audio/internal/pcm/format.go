@@ -81,6 +81,7 @@ func (f Format) Convert(dst []float32, src []byte) {
 		dst = dst[:frames*keep]
 		switch {
 		case !f.Float && size == 2:
+			src = src[:2*len(dst)] // no bounds checks in the loop
 			for i := range dst {
 				dst[i] = float32(int16(le.Uint16(src[2*i:]))) * 0x1p-15
 			}
@@ -134,6 +135,14 @@ func (f Format) Convert(dst []float32, src []byte) {
 func (f Format) Convert16(dst []int16, src []byte) {
 	keep, frames, src := f.prepare(len(dst), src)
 	le := binary.LittleEndian
+	if keep == f.Channels { // every channel kept: one flat pass
+		dst = dst[:frames*keep]
+		src = src[:2*len(dst)]
+		for i := range dst {
+			dst[i] = int16(le.Uint16(src[2*i:]))
+		}
+		return
+	}
 	stride := f.FrameBytes()
 	for c := range keep {
 		d, s := dst[c:], src[2*c:]
