@@ -337,21 +337,28 @@ func (p *Player) oldest() int32 {
 	return best
 }
 
-// mix renders len(out)/2 frames starting at frame at.
+// mix renders len(out)/2 frames starting at frame at. A track at unity
+// gain on both channels, not ramping, mixes its voices straight into out;
+// others into their bus, which then goes through the track's gains.
 func (p *Player) mix(out []float32, at Frame) {
 	n := len(out) / 2
 	for t := range p.tracks {
 		tr := &p.tracks[t]
 		tr.busy = tr.voices > 0
-		if tr.busy {
+		tr.direct = tr.left == 0 && tr.curL == 1 && tr.curR == 1
+		if tr.busy && !tr.direct {
 			clear(p.bus[t*p.maxBlock*2 : t*p.maxBlock*2+2*n])
 		}
 	}
 	for k := 0; k < len(p.act); {
 		i := p.act[k]
 		v := &p.voices[i]
-		b := int(v.track) * p.maxBlock * 2
-		end := v.mix(p.bus[b:b+2*n], p, at)
+		dst := out
+		if !p.tracks[v.track].direct {
+			b := int(v.track) * p.maxBlock * 2
+			dst = p.bus[b : b+2*n]
+		}
+		end := v.mix(dst, p, at)
 		if v.st != nil {
 			if v.dry {
 				p.underruns.Add(1)
@@ -367,9 +374,10 @@ func (p *Player) mix(out []float32, at Frame) {
 	}
 	for t := range p.tracks {
 		tr := &p.tracks[t]
-		if tr.busy { // voices that ended during this segment still count
+		switch {
+		case tr.busy && !tr.direct: // voices that ended during this segment still count
 			tr.mix(out, p.bus[t*p.maxBlock*2:])
-		} else {
+		case !tr.busy:
 			tr.advance(n)
 		}
 	}

@@ -104,6 +104,7 @@ type trackState struct {
 	// Note clips: the next note to schedule is iteration iter, index ni.
 	iter, ni int
 	off      [128]engine.Frame // pending note-off frame per key; 0 = none
+	sounding int               // keys with a pending note-off
 }
 
 // NewSession returns a session for song that sends to eng, which renders at
@@ -604,9 +605,13 @@ func (s *Session) release(x int, at engine.Frame) {
 		return
 	}
 	for k, f := range ts.off {
+		if ts.sounding == 0 {
+			break
+		}
 		if f != 0 {
 			s.send(engine.Command{Op: engine.NoteOff, At: min(f, at), Track: int16(x), Key: uint8(k)})
 			ts.off[k] = 0
+			ts.sounding--
 		}
 	}
 	s.removeTag(x, ts.tag)
@@ -694,6 +699,8 @@ func (s *Session) notes(x int, to engine.Frame) {
 				if off := ts.off[n.Key]; off != 0 {
 					// The key still sounds (or its note-off is due now): end it first.
 					s.send(engine.Command{Op: engine.NoteOff, At: min(off, f), Track: int16(x), Key: n.Key})
+				} else {
+					ts.sounding++
 				}
 				s.send(engine.Command{Op: engine.NoteOn, At: f, Track: int16(x), Instrument: instr, Key: n.Key, Vel: n.Vel})
 				end := s.clock.Frame(base + min(n.At+n.Len, c.Length))
@@ -702,9 +709,13 @@ func (s *Session) notes(x int, to engine.Frame) {
 		}
 	}
 	for k, f := range ts.off {
+		if ts.sounding == 0 {
+			break // most calls, on tracks of audio clips
+		}
 		if f != 0 && f < to {
 			s.send(engine.Command{Op: engine.NoteOff, At: f, Track: int16(x), Key: uint8(k)})
 			ts.off[k] = 0
+			ts.sounding--
 		}
 	}
 }

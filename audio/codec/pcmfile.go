@@ -1,9 +1,11 @@
 package codec
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"unsafe"
 
 	"gridbox/audio/internal/pcm"
 )
@@ -98,7 +100,40 @@ func (p *PCMFile) ReadPCM16(dst []int16, at int64) (int, error) {
 	if !p.s.Is16() {
 		return 0, fmt.Errorf("codec: %q: ReadPCM16 reads 16-bit integer samples; the file has %d-bit %s", p.name, p.s.Bits, p.sampleKind())
 	}
+	if p.s.Keep() == p.s.Channels && p.s.FrameBytes() == 2*p.s.Channels && !p.s.BigEndian && littleEndian {
+		return p.readDirect16(dst, at)
+	}
 	return readFrames(p, dst, at, pcm.Format.Convert16)
+}
+
+// littleEndian reports whether this machine stores an int16 as a 16-bit
+// little-endian file does.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// readDirect16 is ReadPCM16 for a little-endian 16-bit file whose channels
+// are all kept, on a little-endian machine: the file's bytes are the
+// samples, so they are read straight into dst (a streamed sample's ring),
+// with no copy through a buffer.
+func (p *PCMFile) readDirect16(dst []int16, at int64) (int, error) {
+	ch := int64(p.Channels())
+	want := int64(len(dst)) / ch
+	if at < 0 {
+		return 0, fmt.Errorf("codec: %q: reading at frame %d", p.name, at)
+	}
+	n := min(want, max(0, p.frames-at))
+	if n > 0 {
+		fb := 2 * ch
+		b := unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), n*fb)
+		got, err := p.r.ReadAt(b, p.s.Offset+at*fb)
+		if int64(got) < n*fb {
+			frames := int64(got) / fb
+			return int(frames), p.short(at+frames, err)
+		}
+	}
+	if n < want {
+		return int(n), io.EOF
+	}
+	return int(n), nil
 }
 
 func (p *PCMFile) sampleKind() string {
@@ -146,10 +181,13 @@ func (p *PCMFile) fill(at, frames int64) ([]byte, error) {
 		return b, nil
 	}
 	got := int64(n) / fb
+	return b[:got*fb], p.short(at+got, err)
+}
+
+// short returns the error for a read that stopped at frame at, on err.
+func (p *PCMFile) short(at int64, err error) error {
 	if err == nil || err == io.EOF {
-		err = fmt.Errorf("codec: %q: the file ends at frame %d, before the %d it held when opened: %w", p.name, at+got, p.frames, io.ErrUnexpectedEOF)
-	} else {
-		err = fmt.Errorf("codec: %q: reading frame %d: %w", p.name, at+got, err)
+		return fmt.Errorf("codec: %q: the file ends at frame %d, before the %d it held when opened: %w", p.name, at, p.frames, io.ErrUnexpectedEOF)
 	}
-	return b[:got*fb], err
+	return fmt.Errorf("codec: %q: reading frame %d: %w", p.name, at, err)
 }
