@@ -124,8 +124,15 @@ func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Sour
 		audio.Free(pre)
 		return nil, nil, nil, nil, fmt.Errorf("codec: %q: reading its first %d frames: %w", name, preload, err)
 	}
+	if streamHook != nil {
+		src = streamHook(src)
+	}
 	return src, pre, pf.Problems(), file, nil
 }
+
+// streamHook, when a test sets it, wraps every streamed sample's source
+// (to make it as slow as an SD card).
+var streamHook func(audio.Source) audio.Source
 
 // sampleBudget is how much memory a set's decoded samples may take: half of
 // the machine's RAM, so the rest of the system (and a reload) still fits.

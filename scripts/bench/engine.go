@@ -38,7 +38,7 @@ func benchCore(cfg *config, r *report) map[coreKey]coreFigure {
 	var out bytes.Buffer
 	cmd.Stdout = io.MultiWriter(&out, r.w)
 	cmd.Stderr = r.w
-	if err := runChild(cmd); err != nil {
+	if _, err := runChild(cmd); err != nil {
 		r.fail("go test -bench VoiceFrame ./engine: %v (a case whose output is wrong fails the run: see above)", err)
 		return nil
 	}

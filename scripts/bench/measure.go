@@ -31,13 +31,13 @@ func run(dir, name string, args []string, stdin string) (u usage, stdout, stderr
 		cmd.Stdin = strings.NewReader(stdin)
 	}
 	start := time.Now()
-	err = runChild(cmd)
+	rss, err := runChild(cmd)
 	wall := time.Since(start)
 	if err != nil {
 		return usage{}, out.Bytes(), errOut.Bytes(), fmt.Errorf("%s: %w%s", name, err, quote(errOut.String()))
 	}
 	st := cmd.ProcessState
-	return usage{wall: wall, cpu: st.UserTime() + st.SystemTime(), rss: maxRSS(st)}, out.Bytes(), errOut.Bytes(), nil
+	return usage{wall: wall, cpu: st.UserTime() + st.SystemTime(), rss: rss}, out.Bytes(), errOut.Bytes(), nil
 }
 
 // child is the program running now (one at a time), for stopChild.
@@ -47,8 +47,9 @@ var child struct {
 	stopped bool
 }
 
-// runChild runs cmd as the current child.
-func runChild(cmd *exec.Cmd) error {
+// runChild runs cmd as the current child and returns its peak resident
+// memory (-1 where unknown).
+func runChild(cmd *exec.Cmd) (int64, error) {
 	child.Lock()
 	if child.stopped {
 		child.Unlock()
@@ -60,9 +61,11 @@ func runChild(cmd *exec.Cmd) error {
 	}
 	child.Unlock()
 	if err != nil {
-		return err
+		return -1, err
 	}
+	peak := watchRSS(cmd.Process.Pid)
 	err = cmd.Wait()
+	rss := peak()
 	child.Lock()
 	child.p = nil
 	stopped := child.stopped
@@ -70,7 +73,7 @@ func runChild(cmd *exec.Cmd) error {
 	if stopped {
 		select {} // stopChild's caller ends the process; report nothing on the way
 	}
-	return err
+	return rss, err
 }
 
 // stopChild kills the running child, if any, and lets no other start: the
