@@ -1,6 +1,8 @@
 // Package audio is gridbox's audio seam: the interleaved float32 Format, the
-// Renderer that produces frames, the Device that plays them, and Buffer, a
-// decoded sample held in memory.
+// Renderer that produces frames, the Device that plays them, Buffer, a
+// decoded sample held in memory, and Source, a sample read at any position
+// as it plays (a long one, streamed from disk); Resample converts a Buffer's
+// rate, NewResampler a Source's as it is read.
 //
 // Subpackages hold the implementations: wav (RIFF/WAVE read and write),
 // codec (decoding any supported file into a Buffer), offline (a pull-based
@@ -12,6 +14,7 @@
 //
 // Threading: a Device calls Renderer.Render from exactly one goroutine or
 // thread, never concurrently. Everything else in this package runs on the
-// control side (decoding and resampling happen when a set loads, never while
-// audio is being rendered).
+// control side: decoding and resampling happen when a set loads, or on the
+// engine's streamer goroutine for a streamed Source, never on the audio
+// path.
 package audio
