@@ -20,6 +20,11 @@
 // any goroutine. Both rings are preallocated single-producer/single-consumer
 // queues of pointer-free values.
 //
+// Long samples stream from disk (see stream_rt.go): the Streamer, on a
+// goroutine of its own (or the offline render loop, between blocks), fills
+// one preallocated ring per streamed voice ahead of it; the voice never
+// waits for it.
+//
 // Only the files named *_rt.go hold code that Render can reach. They import
 // nothing but math and sync/atomic (a test parses them to enforce it), and
 // they never allocate, lock, use channels, log or make syscalls; tests prove
@@ -39,8 +44,16 @@
 //     at unity. Pan is a balance control on the track bus: centre leaves both
 //     channels at unity, and a mono source feeds both channels at unity.
 //   - Volume, pan and mute changes ramp linearly over RampTime (5 ms).
-//   - Stops fade out linearly over FadeTime (5 ms); a stolen voice fades over
-//     StealTime (2 ms).
+//   - A stop fades out linearly over FadeTime (5 ms), ending at the stop's
+//     frame, so nothing of the clip sounds from that frame on (Stop.Now, for
+//     stops not known ahead, fades from it instead); a clip that replaces it
+//     starts there at full level. A stolen voice fades over StealTime (2 ms).
+//   - A legato switch crossfades the old clip into the new one over
+//     LegatoTime (5 ms); a loop restart that is not seamless in the sample
+//     crossfades the pass that ends with the one that begins over the clip's
+//     LoopFade. Both curves are raised cosines scaled for constant power at
+//     the measured correlation of the two signals (equal power for unrelated
+//     material, equal gain for like material).
 //   - The master never outputs beyond ±1.0: a brick-wall peak limiter with
 //     instant attack and a 50 ms release scales any frame whose peak exceeds
 //     1.0 (and a final clamp catches rounding). Below full scale it is
