@@ -489,3 +489,28 @@ func TestSeamlessLoopsPlayExactly(t *testing.T) {
 		}
 	}
 }
+
+// TestUnquantizedStopFadesFromItsFrame: a stop that is not known ahead (no
+// quantization; the panic button) fades out from its frame, over 5 ms.
+func TestUnquantizedStopFadesFromItsFrame(t *testing.T) {
+	fade := int(engine.FadeTime.Seconds() * rate)
+	for _, panicked := range []bool{false, true} {
+		b := constBuffer(rate, 4*rate, 0.25)
+		sg := &Song{Tempo: 120, BeatsPerBar: 4, Quantize: 0, Seed: 1, Scenes: make([]Scene, 1), Tracks: []Track{{
+			Gain: 1, Instrument: -1, Clips: []*Clip{{Sample: 0, SampleFrames: b.Frames(), Loop: true, Length: 4, Gain: 1}}}}}
+		g := newRig(t, sg, &engine.Bank{Samples: []*audio.Buffer{b}}, rate, 128)
+		g.at(0, func(s *Session, at engine.Frame) { s.Press(0, 0, at) })
+		const F = 30000
+		g.at(F, func(s *Session, at engine.Frame) {
+			if panicked {
+				s.StopNow(at)
+			} else {
+				s.StopTrack(0, at)
+			}
+		})
+		out := g.run(engine.Frame(F + 2*fade))
+		if out[2*(F-1)] != 0.25 || out[2*F] != 0.25 || out[2*(F+fade/2)] >= 0.25 || out[2*(F+fade-1)] == 0 || out[2*(F+fade)] != 0 {
+			t.Errorf("panic %v: around the stop at %d: %v %v … %v … %v %v", panicked, F, out[2*(F-1)], out[2*F], out[2*(F+fade/2)], out[2*(F+fade-1)], out[2*(F+fade)])
+		}
+	}
+}
