@@ -224,6 +224,7 @@ func TestSpoolErrors(t *testing.T) {
 	panics[second+26] = 0 // see TestOggPanicRecovered
 	fsys := fstest.MapFS{
 		"text.flac":    {Data: []byte("hello, this is not audio at all")},
+		"long_id3.mp3": {Data: []byte("ID30000000")}, // a tag of 100 MB, in a file of 10 bytes (found by FuzzSpool)
 		"kick.wav":     {Data: wavBytes(t)},
 		"snare.aiff":   {Data: fixture(t, "sine_stereo_44k_s16.aiff")},
 		"damaged.flac": {Data: damaged},
@@ -237,6 +238,7 @@ func TestSpoolErrors(t *testing.T) {
 		asDecode        bool // the file's fault: Decode fails it so too
 	}{
 		{"text.flac", dir, `codec: "text.flac": not a supported audio file (WAV, AIFF, FLAC, MP3, Ogg Vorbis)`, ErrUnsupported, true},
+		{"long_id3.mp3", dir, `codec: "long_id3.mp3": not a supported audio file (WAV, AIFF, FLAC, MP3, Ogg Vorbis)`, ErrUnsupported, true},
 		{"kick.wav", dir, `codec: "kick.wav": not a compressed (FLAC, MP3, Ogg Vorbis) file: it is a WAV file (read it with OpenPCM)`, ErrNotCompressed, false},
 		{"snare.aiff", dir, `codec: "snare.aiff": not a compressed (FLAC, MP3, Ogg Vorbis) file: it is an AIFF file (read it with OpenPCM)`, ErrNotCompressed, false},
 		{"damaged.flac", dir, `codec: "damaged.flac": flac: frame at 0.09 s is damaged`, nil, true},
@@ -498,4 +500,53 @@ func TestSpoolFileSize(t *testing.T) {
 		t.Errorf("%d frames, want 8820", s.Frames())
 	}
 	s.Close()
+}
+
+// FuzzSpool: whatever the bytes, Spool fails as Decode fails (or, for a WAV
+// or AIFF file, with ErrNotCompressed), or its file reads every frame Decode
+// returns, bit for bit (NaN and infinities as 0), with the same Problems; a
+// panic in gridbox's own code fails. Seeds: the compressed fixtures, whole
+// and cut at a few points; "go test -fuzz FuzzSpool ./audio/codec"
+// explores further.
+func FuzzSpool(f *testing.F) {
+	for _, c := range spoolFixtures {
+		s := fixture(f, c.file)
+		for _, n := range []int{len(s), 300, len(s) / 2, len(s) - 1} {
+			f.Add(s[:n])
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, problems, err := Decode(bytes.NewReader(data), "fuzz")
+		s, sproblems, serr := Spool(fstest.MapFS{"fuzz": {Data: data}}, "fuzz", t.TempDir())
+		switch {
+		case errors.Is(serr, ErrNotCompressed):
+			return
+		case err != nil || serr != nil:
+			if err == nil || serr == nil || err.Error() != serr.Error() {
+				t.Fatalf("Decode: %v; Spool: %v", err, serr)
+			}
+			if p := (*panicError)(nil); errors.As(serr, &p) && strings.HasPrefix(p.site, "gridbox/") {
+				t.Errorf("gridbox code panicked in %s: %v", p.site, p.value)
+			}
+			return
+		}
+		defer s.Close()
+		if s.Rate() != b.Rate || s.Channels() != b.Channels || s.Frames() != int64(b.Frames()) || !slices.Equal(sproblems, problems) {
+			t.Fatalf("Spool: %d Hz × %d, %d frames, %q; Decode: %d Hz × %d, %d frames, %q",
+				s.Rate(), s.Channels(), s.Frames(), sproblems, b.Rate, b.Channels, b.Frames(), problems)
+		}
+		got := make([]float32, len(b.Data))
+		if n, err := s.ReadFrames(got, 0); n != b.Frames() || (err != nil && err != io.EOF) {
+			t.Fatalf("ReadFrames = %d, %v; want %d frames", n, err, b.Frames())
+		}
+		want := slices.Clone(b.Data)
+		for i, x := range want {
+			if x-x != 0 {
+				want[i] = 0
+			}
+		}
+		if !sameBits(got, want) {
+			t.Fatal("the spooled frames differ from Decode's")
+		}
+	})
 }
