@@ -195,7 +195,7 @@ func spoolAs(f *os.File, r io.ReadSeeker, open opener, pcm16 bool) (string, erro
 			return "", err
 		}
 		if frames += int64(len(c) / channels); frames > limit {
-			return "", fmt.Errorf("decodes to more than %d frames, more than its temporary WAV file holds (4 GiB)", limit)
+			return "", errors.New("is too long: it decodes to more than the 4 GiB a temporary WAV file holds")
 		}
 		if sf == wav.Int16 {
 			ints = ints[:0]

@@ -261,7 +261,7 @@ func TestSpoolErrors(t *testing.T) {
 
 	defer func(f func(audio.Format, wav.SampleFormat) int64) { maxSpoolFrames = f }(maxSpoolFrames)
 	maxSpoolFrames = func(audio.Format, wav.SampleFormat) int64 { return 5000 }
-	if _, _, err := Spool(fsys, "ok.flac", dir); err == nil || err.Error() != `codec: "ok.flac": flac: decodes to more than 5000 frames, more than its temporary WAV file holds (4 GiB)` {
+	if _, _, err := Spool(fsys, "ok.flac", dir); err == nil || err.Error() != `codec: "ok.flac": flac: is too long: it decodes to more than the 4 GiB a temporary WAV file holds` {
 		t.Errorf("a file too long to spool: %v", err)
 	}
 	emptyDir(t, "too long", dir)
