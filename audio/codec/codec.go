@@ -76,31 +76,39 @@ func decode(r io.ReadSeeker, name string, compact bool) (*audio.Buffer, []Proble
 		b   *audio.Buffer
 		cut string // what is missing, if the file is cut short
 	)
-	switch k {
-	case kindWAV, kindAIFF:
+	if k.pcm() {
 		b, cut, err = decodePCM(r, k, compact)
-	case kindFLAC:
-		b, cut, err = safely(r, decodeFLAC)
-	case kindMP3:
-		b, cut, err = safely(r, decodeMP3)
-	case kindVorbis:
-		b, cut, err = safely(r, decodeVorbis)
+	} else {
+		b, cut, err = safely(r, whole(k.opener()))
 	}
 	if err == nil {
 		err = check(b)
 	}
 	if err != nil {
-		prefix := k.String() + ": "
-		if strings.HasPrefix(err.Error(), prefix) {
-			return nil, nil, fmt.Errorf("codec: %q: %w", name, err)
-		}
-		return nil, nil, fmt.Errorf("codec: %q: %s%w", name, prefix, err)
+		return nil, nil, decodeError(name, k, err)
 	}
+	return b, problems(name, k, cut), nil
+}
+
+// decodeError is Decode's error for err, which decoding the file name of
+// kind k met: `codec: "x.flac": flac: frame at 0.31 s is damaged`.
+func decodeError(name string, k kind, err error) error {
+	prefix := k.String() + ": "
+	if strings.HasPrefix(err.Error(), prefix) {
+		return fmt.Errorf("codec: %q: %w", name, err)
+	}
+	return fmt.Errorf("codec: %q: %s%w", name, prefix, err)
+}
+
+// problems lists what is wrong with the file name of kind k, which decoded:
+// cut short (cut says what is missing, if anything) or named as another
+// format.
+func problems(name string, k kind, cut string) []Problem {
 	problems := misnamed(name, k)
 	if cut != "" {
 		problems = append([]Problem{{Truncated, cut}}, problems...)
 	}
-	return b, problems, nil
+	return problems
 }
 
 // decodePCM decodes a WAV or AIFF file that starts at the start of r.
@@ -148,20 +156,13 @@ func LoadFile(fsys fs.FS, name string) (*audio.Buffer, []Problem, error) {
 }
 
 func decodeFile(fsys fs.FS, name string, compact bool) (*audio.Buffer, []Problem, error) {
-	f, err := fsys.Open(name)
+	f, size, err := openFile(fsys, name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("codec: %w", err)
+		return nil, nil, err
 	}
 	defer f.Close()
-	var size int64
-	if st, err := f.Stat(); err == nil {
-		if st.IsDir() {
-			return nil, nil, fmt.Errorf("codec: %q: is a directory", name)
-		}
-		size = st.Size()
-	}
-	if size > fileLimit {
-		return nil, nil, fmt.Errorf("codec: %q: file is %d MiB, larger than the %d MiB limit", name, size>>20, fileLimit>>20)
+	if err := checkSize(name, size); err != nil {
+		return nil, nil, err
 	}
 	// WAV and AIFF, the bulk of a set, stream straight from the file:
 	// reading them whole first would hold and zero a second copy of every
@@ -174,27 +175,67 @@ func decodeFile(fsys fs.FS, name string, compact bool) (*audio.Buffer, []Problem
 			return nil, nil, fmt.Errorf("codec: %q: %w", name, err)
 		}
 	}
+	r, err := readWhole(f, size, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return decode(r, name, compact)
+}
+
+// openFile opens name in fsys and returns it with the size Stat gives
+// (0 if it gives none); a directory is an error.
+func openFile(fsys fs.FS, name string) (fs.File, int64, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, 0, fmt.Errorf("codec: %w", err)
+	}
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			f.Close()
+			return nil, 0, fmt.Errorf("codec: %q: is a directory", name)
+		}
+		size = st.Size()
+	}
+	return f, size, nil
+}
+
+// checkSize refuses a file of more than fileLimit bytes.
+func checkSize(name string, size int64) error {
+	if size > fileLimit {
+		return fmt.Errorf("codec: %q: file is %d MiB, larger than the %d MiB limit", name, size>>20, fileLimit>>20)
+	}
+	return nil
+}
+
+// readWhole reads f (Stat says size bytes) into memory, up to fileLimit
+// bytes, whatever Stat said.
+func readWhole(f fs.File, size int64, name string) (*bytes.Reader, error) {
+	if err := checkSize(name, size); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	buf.Grow(int(size) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(f, fileLimit+1)); err != nil {
-		return nil, nil, fmt.Errorf("codec: %q: %w", name, err)
+		return nil, fmt.Errorf("codec: %q: %w", name, err)
 	}
 	if int64(buf.Len()) > fileLimit {
-		return nil, nil, fmt.Errorf("codec: %q: file is larger than the %d MiB limit", name, fileLimit>>20)
+		return nil, fmt.Errorf("codec: %q: file is larger than the %d MiB limit", name, fileLimit>>20)
 	}
-	return decode(bytes.NewReader(buf.Bytes()), name, compact)
+	return bytes.NewReader(buf.Bytes()), nil
 }
 
 // A decoder decodes a compressed stream that starts at the position of r
 // (after any ID3 tags) and returns what is missing if it is cut short.
 type decoder func(r io.ReadSeeker) (b *audio.Buffer, cut string, err error)
 
-// safely runs a third-party decoder on r, turning a panic into a
-// *panicError (see Decode for why).
-func safely(r io.ReadSeeker, decode decoder) (b *audio.Buffer, cut string, err error) {
+// safely runs a third-party decoder (or, for Spool, the code that drives
+// one) on r, turning a panic into a *panicError (see Decode for why).
+func safely[T any](r io.ReadSeeker, decode func(io.ReadSeeker) (T, string, error)) (v T, cut string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			b, cut, err = nil, "", &panicError{site: panicSite(), value: p}
+			var zero T
+			v, cut, err = zero, "", &panicError{site: panicSite(), value: p}
 		}
 	}()
 	return decode(r)
@@ -230,13 +271,22 @@ func panicSite() string {
 
 // check validates what a decoder produced.
 func check(b *audio.Buffer) error {
-	switch {
-	case b.Channels != 1 && b.Channels != 2:
-		return fmt.Errorf("%d channels", b.Channels) // a bug here, not in the file
-	case b.Rate < wav.MinRate || b.Rate > wav.MaxRate:
-		return fmt.Errorf("sample rate %d Hz is out of range (%d..%d)", b.Rate, wav.MinRate, wav.MaxRate)
-	case b.Len()%b.Channels != 0:
+	if err := checkFormat(b.Rate, b.Channels); err != nil {
+		return err
+	}
+	if b.Len()%b.Channels != 0 {
 		return fmt.Errorf("%d samples is not a whole number of frames", b.Len())
+	}
+	return nil
+}
+
+// checkFormat validates the format a decoder gives.
+func checkFormat(rate, channels int) error {
+	switch {
+	case channels != 1 && channels != 2:
+		return fmt.Errorf("%d channels", channels) // a bug here, not in the file
+	case rate < wav.MinRate || rate > wav.MaxRate:
+		return fmt.Errorf("sample rate %d Hz is out of range (%d..%d)", rate, wav.MinRate, wav.MaxRate)
 	}
 	return nil
 }

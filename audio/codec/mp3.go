@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/hajimehoshi/go-mp3"
-
-	"gridbox/audio"
 )
 
 // decoderDelay is the delay, in samples, of every standard MPEG layer III
@@ -18,23 +16,40 @@ import (
 // information is written relative to it.
 const decoderDelay = 529
 
-// decodeMP3 decodes an MPEG-1/2 layer III stream that starts at r.
+// mp3Decoder decodes an MPEG-1/2 layer III stream, 16 Ki frames per chunk.
 //
-// go-mp3 always produces 16-bit stereo, duplicating a mono stream; the Buffer
-// keeps it stereo. go-mp3 ignores the Xing/Info frame (it decodes to a frame
+// go-mp3 always produces 16-bit stereo, duplicating a mono stream; the chunks
+// keep it stereo. go-mp3 ignores the Xing/Info frame (it decodes to a frame
 // of silence) and the encoder delay and padding recorded in LAME's extension
 // of it, which add about 50 ms of silence at the start of every file: a clip
-// launched on the beat would sound late. decodeMP3 removes them, so a file
+// launched on the beat would sound late. mp3Decoder removes them, so a file
 // encoded by LAME decodes to exactly the samples that were encoded (as
-// ffmpeg and mpg123 do).
+// ffmpeg and mpg123 do). Whether the frames at the end are padding is only
+// known at the end of the file (see next), so the last few thousand frames
+// are held back until then.
 //
-// go-mp3 silently drops a last frame that is cut off; decodeMP3 reports a
+// go-mp3 silently drops a last frame that is cut off; mp3Decoder reports a
 // stream cut short against the frame count of the Xing/Info header, or,
 // without one, by walking the frame headers to the end of the file.
-func decodeMP3(r io.ReadSeeker) (*audio.Buffer, string, error) {
+type mp3Decoder struct {
+	r       io.ReadSeeker
+	start   int64 // where the stream starts in r
+	d       *mp3.Decoder
+	rate    int
+	g       gapless
+	buf     []byte    // go-mp3's output: 16-bit little-endian stereo
+	chunk   []float32 // buf converted
+	held    []float32 // decoded music frames not yet returned (with a frame count only)
+	sent    int       // samples at the start of held that the last next returned
+	decoded int       // frames decoded, the Info frame included
+	emitted int       // frames returned
+	err     error     // what next returns once it has returned every frame
+}
+
+func openMP3(r io.ReadSeeker) (chunkDecoder, error) {
 	start, err := r.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	br := bufio.NewReaderSize(r, 8<<10)
 	first, _ := br.Peek(4)
@@ -47,50 +62,93 @@ func decodeMP3(r io.ReadSeeker) (*audio.Buffer, string, error) {
 	// (and from rewinding to 0, before any ID3 tag that sniff skipped).
 	d, err := mp3.NewDecoder(br)
 	if err != nil {
-		return nil, "", mp3Error(err)
+		return nil, mp3Error(err)
 	}
-	rate := d.SampleRate()
-	buf := make([]byte, 64<<10)
-	var out []float32
-	for {
-		n, err := io.ReadFull(d, buf)
-		n -= n % 4
-		start := len(out)
-		var gerr error
-		if out, gerr = grow(out, n/2); gerr != nil {
-			return nil, "", gerr
+	const chunk = 64 << 10 // bytes of go-mp3's output: 16 Ki frames
+	return &mp3Decoder{r: r, start: start, d: d, rate: d.SampleRate(), g: g, buf: make([]byte, chunk), chunk: make([]float32, chunk/2)}, nil
+}
+
+func (m *mp3Decoder) format() (int, int, bool) { return m.rate, 2, true }
+
+// next returns the decoded frames but the gapless information's: the first
+// g.skip, and, if the file holds exactly the frames its header counts, those
+// after g.skip+g.frames (the padding). The padding is only removed then: a
+// file cut or joined by a tool that left the header alone keeps all its
+// audio. So, with a frame count, frames from g.skip+g.frames on are held
+// until the end of the file, or until the file turns out to hold more
+// frames than its header counts.
+func (m *mp3Decoder) next() ([]float32, error) {
+	m.held = m.held[:copy(m.held, m.held[m.sent:])]
+	m.sent = 0
+	for m.err == nil {
+		c, at := m.read()
+		if skip := min(max(m.g.skip-at, 0), len(c)/2); skip > 0 {
+			c = c[2*skip:]
 		}
-		for i := range out[start:] {
-			out[start+i] = float32(int16(binary.LittleEndian.Uint16(buf[2*i:]))) * 0x1p-15
+		if m.g.frames < 0 {
+			if len(c) > 0 {
+				m.emitted += len(c) / 2
+				return c, nil
+			}
+			continue
 		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
+		m.held = append(m.held, c...)
+		// held starts at frame g.skip+emitted of the decoded stream.
+		music := min(m.g.skip+m.g.frames, m.g.decoded) - (m.g.skip + m.emitted)
+		if m.decoded > m.g.decoded {
+			music = len(m.held) / 2 // more frames than counted: none is padding
 		}
-		if err != nil {
-			return nil, "", fmt.Errorf("frame at %s is damaged", seconds(len(out)/2, rate))
+		if n := min(max(music, 0), len(m.held)/2); n > 0 {
+			return m.send(n), nil
 		}
 	}
-	// The padding is only removed when the file holds the frames its header
-	// counts: a file cut or joined by a tool that left the header alone
-	// keeps all its audio.
-	decoded := len(out) / 2
-	if g.frames >= 0 && decoded == g.decoded {
-		out = out[:2*min(g.skip+g.frames, g.decoded)]
+	if m.err == io.EOF && m.g.frames >= 0 && m.decoded != m.g.decoded && len(m.held) > 0 {
+		return m.send(len(m.held) / 2), nil // not the counted frames: keep them all
 	}
-	out = out[2*min(g.skip, len(out)/2):]
-	b := &audio.Buffer{Rate: rate, Channels: 2, Data: out}
+	return nil, m.err
+}
+
+// send returns the first n frames of held.
+func (m *mp3Decoder) send(n int) []float32 {
+	m.sent = 2 * n
+	m.emitted += n
+	return m.held[:2*n]
+}
+
+// read decodes the next piece of the stream into chunk and returns it with
+// the index of its first frame; at the end of the stream, or at damage, it
+// sets err.
+func (m *mp3Decoder) read() ([]float32, int) {
+	n, err := io.ReadFull(m.d, m.buf)
+	n -= n % 4
+	c := m.chunk[:n/2]
+	for i := range c {
+		c[i] = float32(int16(binary.LittleEndian.Uint16(m.buf[2*i:]))) * 0x1p-15
+	}
+	at := m.decoded
+	m.decoded += n / 4
 	switch {
-	case g.frames >= 0 && decoded < g.decoded && b.Frames() < g.frames:
-		return b, endsAt("MP3", int64(b.Frames()), int64(g.frames), rate), nil
-	case g.frames < 0:
-		if _, err := r.Seek(start, io.SeekStart); err != nil {
-			return nil, "", err
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		m.err = io.EOF
+	case err != nil:
+		m.err = fmt.Errorf("frame at %s is damaged", seconds(m.decoded, m.rate))
+	}
+	return c, at
+}
+
+func (m *mp3Decoder) cut() (string, error) {
+	switch {
+	case m.g.frames >= 0 && m.decoded < m.g.decoded && m.emitted < m.g.frames:
+		return endsAt("MP3", int64(m.emitted), int64(m.g.frames), m.rate), nil
+	case m.g.frames < 0:
+		if _, err := m.r.Seek(m.start, io.SeekStart); err != nil {
+			return "", err
 		}
-		if mp3CutOff(r) {
-			return b, endsMidFrame("MP3", int64(b.Frames()), rate), nil
+		if mp3CutOff(m.r) {
+			return endsMidFrame("MP3", int64(m.emitted), m.rate), nil
 		}
 	}
-	return b, "", nil
+	return "", nil
 }
 
 // mp3Error puts go-mp3's errors for a stream it cannot start in plain words.

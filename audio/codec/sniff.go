@@ -40,6 +40,10 @@ const sniffLen = 4096
 // and MP3 (WAV and AIFF must start at 0: their headers locate the samples). Formats it recognises but does not support give a specific error;
 // anything else wraps ErrUnsupported.
 func sniff(r io.ReadSeeker) (kind, error) {
+	end, err := r.Seek(0, io.SeekEnd)
+	if err != nil {
+		return 0, err
+	}
 	var start int64
 	head := make([]byte, sniffLen)
 	for tags := 0; ; tags++ {
@@ -57,6 +61,12 @@ func sniff(r io.ReadSeeker) (kind, error) {
 			break
 		}
 		start += size
+		if start > end {
+			// A tag longer than the file: nothing follows it. (Not every
+			// file seeks past its end: fstest.MapFS's and embed.FS's refuse.)
+			start, head = end, head[:0]
+			break
+		}
 	}
 	if _, err := r.Seek(start, io.SeekStart); err != nil {
 		return 0, err

@@ -8,77 +8,92 @@ import (
 	"io"
 
 	"github.com/jfreymuth/oggvorbis"
-
-	"gridbox/audio"
 )
 
-// decodeVorbis decodes an Ogg Vorbis stream. With more than two channels it
-// keeps front left and right, which the Vorbis channel mapping puts at 0 and
-// 1 for four channels and at 0 and 2 for three and for five or more (L, C, R,
-// …). A stream cut short keeps what decoded before the cut; decodeVorbis
-// tells it by the Ogg pages, whose last one must be whole and mark the end
-// of the stream.
-func decodeVorbis(r io.ReadSeeker) (*audio.Buffer, string, error) {
+// vorbisDecoder decodes an Ogg Vorbis stream, 4 Ki frames per chunk. With
+// more than two channels it keeps front left and right, which the Vorbis
+// channel mapping puts at 0 and 1 for four channels and at 0 and 2 for three
+// and for five or more (L, C, R, …). A stream cut short keeps what decoded
+// before the cut; vorbisDecoder tells it by the Ogg pages, whose last one
+// must be whole and mark the end of the stream.
+type vorbisDecoder struct {
+	r           io.ReadSeeker
+	start       int64 // where the stream starts in r
+	v           *oggvorbis.Reader
+	channels    int // in the stream
+	left, right int // the channels kept, if more than two
+	buf         []float32
+	out         []float32 // the chunk, if channels are dropped
+	frames      int       // decoded so far
+	err         error     // what next returns after the frames decoded with it
+}
+
+func openVorbis(r io.ReadSeeker) (chunkDecoder, error) {
 	start, err := r.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	// Hiding Seek stops oggvorbis from scanning to the end for the length,
-	// which Decode does not need.
-	v, err := oggvorbis.NewReader(struct{ io.Reader }{r})
+	// which is not needed; the buffer saves a file a read per page.
+	v, err := oggvorbis.NewReader(bufio.NewReaderSize(r, 16<<10))
 	if err != nil {
 		if isEOF(err) {
-			return nil, "", errors.New("stream ends before any audio (truncated)")
+			return nil, errors.New("stream ends before any audio (truncated)")
 		}
-		return nil, "", errors.New("headers are damaged")
+		return nil, errors.New("headers are damaged")
 	}
 	channels := v.Channels()
 	if channels < 1 {
-		return nil, "", fmt.Errorf("%d channels", channels)
+		return nil, fmt.Errorf("%d channels", channels)
 	}
-	left, right := 0, 1
+	d := &vorbisDecoder{r: r, start: start, v: v, channels: channels, left: 0, right: 1, buf: make([]float32, 4096*channels)}
 	if channels == 3 || channels >= 5 {
-		right = 2
+		d.right = 2
 	}
-	keep := min(channels, 2)
-	buf := make([]float32, 4096*channels)
-	var out []float32
-	for {
-		n, err := v.Read(buf)
-		frames := n / channels
-		start := len(out)
-		var gerr error
-		if out, gerr = grow(out, frames*keep); gerr != nil {
-			return nil, "", gerr
-		}
-		dst := out[start:]
-		switch keep {
-		case 1:
-			copy(dst, buf[:frames])
-		default:
-			for i := range frames {
-				dst[2*i] = buf[i*channels+left]
-				dst[2*i+1] = buf[i*channels+right]
-			}
-		}
-		if err == io.EOF {
-			break
-		}
-		if err == io.ErrUnexpectedEOF && len(out) > 0 {
-			break // cut short: keep what decoded before the cut
-		}
-		if err != nil {
-			return nil, "", fmt.Errorf("stream is damaged at %s", seconds(len(out)/keep, v.SampleRate()))
-		}
+	if channels > 2 {
+		d.out = make([]float32, 4096*2)
 	}
-	b := &audio.Buffer{Rate: v.SampleRate(), Channels: keep, Data: out}
-	if _, err := r.Seek(start, io.SeekStart); err != nil {
-		return nil, "", err
+	return d, nil
+}
+
+func (d *vorbisDecoder) format() (int, int, bool) { return d.v.SampleRate(), min(d.channels, 2), false }
+
+func (d *vorbisDecoder) next() ([]float32, error) {
+	for d.err == nil {
+		n, err := d.v.Read(d.buf)
+		frames := n / d.channels
+		d.frames += frames
+		switch {
+		case err == io.EOF:
+			d.err = io.EOF
+		case err == io.ErrUnexpectedEOF && d.frames > 0:
+			d.err = io.EOF // cut short: keep what decoded before the cut
+		case err != nil:
+			d.err = fmt.Errorf("stream is damaged at %s", seconds(d.frames, d.v.SampleRate()))
+		}
+		if frames == 0 {
+			continue
+		}
+		if d.out == nil {
+			return d.buf[:frames*d.channels], nil
+		}
+		for i := range frames {
+			d.out[2*i] = d.buf[i*d.channels+d.left]
+			d.out[2*i+1] = d.buf[i*d.channels+d.right]
+		}
+		return d.out[:2*frames], nil
 	}
-	if oggCutOff(r) {
-		return b, fmt.Sprintf("Ogg Vorbis stream ends at %s without its last page (truncated)", seconds(b.Frames(), b.Rate)), nil
+	return nil, d.err
+}
+
+func (d *vorbisDecoder) cut() (string, error) {
+	if _, err := d.r.Seek(d.start, io.SeekStart); err != nil {
+		return "", err
 	}
-	return b, "", nil
+	if oggCutOff(d.r) {
+		return fmt.Sprintf("Ogg Vorbis stream ends at %s without its last page (truncated)", seconds(d.frames, d.v.SampleRate())), nil
+	}
+	return "", nil
 }
 
 // oggCutOff walks the Ogg pages from the position of r and reports whether

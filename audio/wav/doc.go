@@ -1,6 +1,7 @@
 // Package wav reads and writes RIFF/WAVE files as gridbox audio: Decode turns
 // a file into an audio.Buffer, and Writer (or Encode) writes interleaved
-// float32 frames as 32-bit float, 24-bit or 16-bit PCM.
+// float32 frames as 32-bit float, 24-bit or 16-bit PCM (and WritePCM16
+// 16-bit samples as they are, for a copy that decodes bit-exact).
 //
 // Scaling. Integer samples are read as v/2^(n-1), so an n-bit file decodes
 // into [-1, 1). The writer clamps to [-1, 1] and scales symmetrically by

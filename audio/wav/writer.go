@@ -132,7 +132,22 @@ func newWriter(w io.Writer, seeker io.Seeker, start int64, f audio.Format, sf Sa
 // must be a whole number of frames. Integer formats clamp each sample to
 // [-1, 1] and round x*(2^(n-1)-1) to nearest (NaN is written as 0); Float32
 // stores the bits unchanged.
-func (w *Writer) Write(frames []float32) error {
+func (w *Writer) Write(frames []float32) error { return write(w, frames, encode) }
+
+// WritePCM16 is Write for a Writer of Int16, with the samples as they are
+// stored: each is written unchanged, so Decode reads sample/32768 back
+// bit-exact (where Write's symmetric scaling by 32767 would not). A Writer of
+// another format refuses it (without breaking).
+func (w *Writer) WritePCM16(frames []int16) error {
+	if w.sf != Int16 {
+		return fmt.Errorf("wav: WritePCM16 writes s16, not %v", w.sf)
+	}
+	return write(w, frames, encodePCM16)
+}
+
+// write is Write and WritePCM16: enc converts samples into the file's bytes
+// (a plain function, so that no closure is allocated).
+func write[T float32 | int16](w *Writer, frames []T, enc func([]byte, []T, SampleFormat)) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -154,7 +169,7 @@ func (w *Writer) Write(frames []float32) error {
 	for len(frames) > 0 {
 		n := min(len(frames), per)
 		b := w.scratch[:n*size]
-		encode(b, frames[:n], w.sf)
+		enc(b, frames[:n], w.sf)
 		if _, err := w.w.Write(b); err != nil {
 			w.err = fmt.Errorf("wav: %w", err)
 			return w.err
@@ -163,6 +178,13 @@ func (w *Writer) Write(frames []float32) error {
 		frames = frames[n:]
 	}
 	return nil
+}
+
+// encodePCM16 stores 16-bit samples as they are.
+func encodePCM16(dst []byte, src []int16, _ SampleFormat) {
+	for i, v := range src {
+		binary.LittleEndian.PutUint16(dst[2*i:], uint16(v))
+	}
 }
 
 // encode converts src into dst, which holds len(src) samples of format sf.

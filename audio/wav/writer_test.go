@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -454,5 +455,57 @@ func TestSizeAndMaxFrames(t *testing.T) {
 				t.Errorf("%v %+v: a frame past MaxFrames was taken", sf, f)
 			}
 		}
+	}
+}
+
+// TestWritePCM16: every int16 value is written as it is and decodes to
+// value/32768 (Write of the same float would round by 32767), in pieces
+// larger than the scratch buffer, without allocating once the Writer's
+// scratch exists; a Writer of another format refuses it and still works.
+func TestWritePCM16(t *testing.T) {
+	all := make([]int16, 1<<16)
+	for i := range all {
+		all[i] = int16(i - 1<<15)
+	}
+	var f memFile
+	w, err := NewWriter(&f, audio.Format{SampleRate: 44100, Channels: 2}, Int16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WritePCM16(all); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WritePCM16(all[:3]); err == nil || !strings.Contains(err.Error(), "whole number") {
+		t.Errorf("WritePCM16 of half a frame: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := DecodeCompact(bytes.NewReader(f.b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Channels != 2 || len(b.PCM16) < len(all) || !slices.Equal(b.PCM16[:len(all)], all) {
+		t.Fatalf("decoded %d channels, %d samples: not what was written", b.Channels, len(b.PCM16))
+	}
+	dw, err := NewWriter(&discard{}, audio.Format{SampleRate: 44100, Channels: 2}, Int16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dw.WritePCM16(all); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(10, func() { _ = dw.WritePCM16(all) }); n != 0 {
+		t.Errorf("WritePCM16 allocated %v times per call, want 0", n)
+	}
+	fw, err := NewWriter(&discard{}, audio.Format{SampleRate: 44100, Channels: 1}, Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.WritePCM16(all[:2]); err == nil || err.Error() != "wav: WritePCM16 writes s16, not f32" {
+		t.Errorf("WritePCM16 on a float Writer: %v", err)
+	}
+	if err := fw.Write([]float32{0.5}); err != nil {
+		t.Errorf("a refused WritePCM16 broke the Writer: %v", err)
 	}
 }
