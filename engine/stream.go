@@ -199,13 +199,13 @@ func (w *walk) read(st *stream, i, n int, pos int64) (int, error) {
 	return got, err
 }
 
-// Err returns the first error reading a stream's source (the frames it
-// could not read played as silence), and how many reads failed.
-func (s *Streamer) Err() (error, uint64) {
+// Failures returns how many reads of the streams' sources failed (the
+// frames they could not read played as silence), and the first error.
+func (s *Streamer) Failures() (n uint64, first error) {
 	if s == nil {
-		return nil, 0
+		return 0, nil
 	}
-	return s.err, s.fails
+	return s.fails, s.err
 }
 
 // Run fills the streams every period until stop is closed: the live

@@ -226,8 +226,8 @@ func TestStreamReadErrorsAreReported(t *testing.T) {
 	if out[0] != 0 {
 		t.Errorf("frame 4500 = %v, want silence", out[0])
 	}
-	if err, n := p.Streamer().Err(); err == nil || n == 0 {
-		t.Errorf("Err() = %v, %d", err, n)
+	if n, err := p.Streamer().Failures(); err == nil || n == 0 {
+		t.Errorf("Failures() = %d, %v", n, err)
 	}
 }
 

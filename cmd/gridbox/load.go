@@ -84,10 +84,12 @@ func streamable(set *sets.Set) map[string]bool {
 }
 
 // streamSample opens the sample name in fsys to stream it at rate with
-// mem's preload: a long WAV or AIFF file (mem.streams). It returns a nil
-// Source (and no error) for a file that is to be
-// decoded whole instead: a compressed or short one, or one it cannot read
-// (decoding it whole then says why).
+// mem's preload: a long WAV or AIFF file (mem.streams) is read where it is;
+// a compressed file of at least spoolMin bytes is decoded into a temporary
+// file first (codec.Spool: bounded memory), and read from there. It
+// returns a nil Source (and no error) for a file that is to be decoded
+// whole instead: a short one, or one it cannot read (decoding it whole
+// then says why).
 func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Source, pre *audio.Buffer, problems []codec.Problem, f io.Closer, err error) {
 	file, err := fsys.Open(name)
 	if err != nil {
@@ -100,13 +102,23 @@ func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Sour
 		return nil, nil, nil, nil, nil
 	}
 	pf, err := codec.OpenPCM(ra, st.Size(), name)
-	if err != nil {
+	f = file
+	if err == nil {
+		problems = pf.Problems()
+	} else {
 		file.Close()
-		return nil, nil, nil, nil, nil
+		if !errors.Is(err, codec.ErrNotPCM) || st.Size() < spoolMin {
+			return nil, nil, nil, nil, nil
+		}
+		sp, spProblems, err := codec.Spool(fsys, name, spoolDir())
+		if err != nil {
+			return nil, nil, nil, nil, nil
+		}
+		pf, f, problems = sp.PCMFile, sp, spProblems
 	}
 	src = audio.NewResampler(pf, pf.Rate(), rate)
 	if !mem.streams(src.Frames(), rate) {
-		file.Close()
+		f.Close()
 		return nil, nil, nil, nil, nil
 	}
 	preload := mem.preloadFrames(rate)
@@ -120,14 +132,33 @@ func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Sour
 		n, err = src.ReadFrames(pre.Data, 0)
 	}
 	if err != nil || n < preload {
-		file.Close()
+		f.Close()
 		audio.Free(pre)
 		return nil, nil, nil, nil, fmt.Errorf("codec: %q: reading its first %d frames: %w", name, preload, err)
 	}
 	if streamHook != nil {
 		src = streamHook(src)
 	}
-	return src, pre, pf.Problems(), file, nil
+	return src, pre, problems, f, nil
+}
+
+// spoolMin is the size from which a compressed sample is taken for a long
+// one and spooled to disk to stream (1 MiB: a minute of MP3 at 128 kbit/s,
+// some 10 s of FLAC). Smaller ones are decoded whole into memory.
+const spoolMin = 1 << 20
+
+// spoolDir returns the folder for decoded copies of long compressed
+// samples: the user's cache folder (on disk, where /tmp may be in memory),
+// else /var/tmp. The copies have no name there: they vanish with the
+// process, however it ends.
+func spoolDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		dir = filepath.Join(dir, "gridbox")
+		if os.MkdirAll(dir, 0o700) == nil {
+			return dir
+		}
+	}
+	return "/var/tmp"
 }
 
 // streamHook, when a test sets it, wraps every streamed sample's source

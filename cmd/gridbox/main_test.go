@@ -69,7 +69,7 @@ func gridbox(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // neither read the developer's nor overwrite them.
 func isolate(t *testing.T) {
 	t.Helper()
-	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME"} {
+	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"} {
 		if !strings.HasPrefix(os.Getenv(v), os.TempDir()) {
 			t.Setenv(v, t.TempDir())
 		}

@@ -264,7 +264,7 @@ func streamReport(pl *engine.Player) string {
 	}
 	es := pl.Stats()
 	msg := fmt.Sprintf(", disk streaming late %d times", es.StreamUnderruns+es.StreamsFull)
-	if err, n := pl.Streamer().Err(); err != nil {
+	if n, err := pl.Streamer().Failures(); err != nil {
 		msg += fmt.Sprintf(" (%s failed: %v)", spell.Count(n, "read"), err)
 	}
 	return msg

@@ -55,7 +55,7 @@ func writeSample(t *testing.T, name string, rate, ch, frames int, sf wav.SampleF
 }
 
 // TestStreamedSamplesPlayAsInMemory: a set of long samples (16-bit at the
-// player's rate, 16-bit at 44.1 kHz, 24-bit; loops with crossfades, a
+// player's rate, 16-bit at 44.1 kHz, 24-bit, FLAC; loops with crossfades, a
 // legato switch, a one-shot, stops) renders bit for bit the same streamed
 // from disk as with every clip held in memory (ram = true).
 func TestStreamedSamplesPlayAsInMemory(t *testing.T) {
@@ -63,6 +63,14 @@ func TestStreamedSamplesPlayAsInMemory(t *testing.T) {
 	writeSample(t, filepath.Join(dir, "samples/a.wav"), 48000, 2, 13*48000, wav.Int16, 1)
 	writeSample(t, filepath.Join(dir, "samples/b.wav"), 44100, 1, 12*44100, wav.Int16, 2)
 	writeSample(t, filepath.Join(dir, "samples/c.wav"), 48000, 2, 11*48000, wav.Int24, 3)
+	// A long FLAC (decoded into a temporary file to stream), made by sox.
+	if _, err := exec.LookPath("sox"); err != nil {
+		t.Skip("sox is not installed (scripts/setup.sh --test installs it): it makes the FLAC sample")
+	}
+	writeSample(t, filepath.Join(dir, "samples/d.wav"), 48000, 2, 25*48000, wav.Int16, 4)
+	if out, err := exec.Command("sox", filepath.Join(dir, "samples/d.wav"), filepath.Join(dir, "samples/d.flac")).CombinedOutput(); err != nil {
+		t.Fatalf("sox: %v\n%s", err, out)
+	}
 	set := `name = "Long"
 tempo = 120.0
 quantize = "1 bar"
@@ -91,6 +99,12 @@ tempo = 97.0
   sample = "samples/c.wav"
   loop = true
   length = 1.37%[1]s
+[[track]]
+  [[track.clip]]
+  scene = 0
+  sample = "samples/d.flac"
+  loop = true
+  length = "7 bars"%[1]s
 `
 	perf := "0b scene 0\n22.5b scene 1\n40b stop 0\n44b stopall\n52b end\n"
 	writeFile(t, filepath.Join(dir, "p.perf"), perf)
@@ -99,7 +113,7 @@ tempo = 97.0
 		name := filepath.Join(dir, fmt.Sprintf("set%d.toml", i))
 		writeFile(t, name, fmt.Sprintf(set, ram))
 		code, stdout, stderr := gridbox(t, "check", name)
-		want := map[bool]string{true: "3 streamed from disk", false: "MB in memory)"}[ram == ""]
+		want := map[bool]string{true: "4 streamed from disk", false: "MB in memory)"}[ram == ""]
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Fatalf("check %s: exit %d, want %q:\n%s%s", name, code, want, stdout, stderr)
 		}
