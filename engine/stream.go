@@ -94,8 +94,11 @@ func (s *Streamer) Fill(ahead int) bool {
 				*w = walk{src: s.p.bank.Streams[st.sample], ph: st.start, from: st.start >> 32}
 				w.span(st)
 				w.org = -int64(w.lo)
-				st.state.Store(streamActive)
-				fallthrough
+				// The voice may have ended meanwhile (released): then the
+				// next round retires the slot.
+				if st.state.CompareAndSwap(streamRequested, streamActive) && s.fill(st, w, ahead) {
+					round = true
+				}
 			case streamActive:
 				if s.fill(st, w, ahead) {
 					round = true

@@ -258,7 +258,9 @@ func TestStreamSlotsRunOut(t *testing.T) {
 }
 
 // TestStreamingConcurrently: the streamer on its own goroutine, as in play,
-// while the audio goroutine renders (run with -race).
+// while the audio goroutine renders and voices come and go: streams are
+// claimed, cut at their first frame, released and claimed again (run with
+// -race). Every slot is free again at the end.
 func TestStreamingConcurrently(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	bank := &Bank{Samples: []*audio.Buffer{noiseBuffer(rng, 200000, 2), noiseBuffer(rng, 150000, 1)}}
@@ -267,12 +269,28 @@ func TestStreamingConcurrently(t *testing.T) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() { p.Streamer().Run(stop, 100_000) })
-	send(t, p, Command{Op: PlayClip, Sample: 0, Clip: 1, Gain: 1, Loop: true, LoopLen: LoopFrames(100000), LoopFade: 240},
-		Command{Op: PlayClip, Sample: 1, Clip: 2, Track: 1, Gain: 1})
 	out := make([]float32, 2*256)
-	for range 1000 {
+	for i := range 1000 {
+		if i%7 == 0 {
+			at := p.Position() + Frame(rng.IntN(600))
+			tr := int16(rng.IntN(2))
+			send(t, p, Command{Op: PlayClip, At: at, Sample: int32(tr), Clip: int32(i), Track: tr, Gain: 0.5,
+				Start: Position(float64(rng.IntN(100000))), Loop: rng.IntN(2) == 0, LoopLen: LoopFrames(60000), LoopFade: 240},
+				Command{Op: Stop, At: at + Frame(rng.IntN(3)), Track: tr, Clip: -1, Now: rng.IntN(2) == 0})
+		}
+		p.Render(out)
+		drainEvents(p)
+	}
+	send(t, p, Command{Op: Stop, At: p.Position(), Clip: -1, Now: true}, Command{Op: Stop, At: p.Position(), Track: 1, Clip: -1, Now: true})
+	for range 100 {
 		p.Render(out)
 	}
 	close(stop)
 	wg.Wait()
+	p.Streamer().Fill(0) // retires the last released slots
+	for i := range p.streams {
+		if s := p.streams[i].state.Load(); s != streamFree {
+			t.Errorf("stream slot %d is left in state %d", i, s)
+		}
+	}
 }
