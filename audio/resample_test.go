@@ -5,6 +5,8 @@ import (
 	"gridbox/audio/internal/sinefit"
 	"math"
 	"testing"
+
+	"gridbox/internal/cputime"
 )
 
 // sine returns frames of a sine at freq Hz and amplitude amp, sampled at rate,
@@ -303,11 +305,11 @@ func BenchmarkResample(b *testing.B) {
 	for _, c := range []struct{ from, to int }{{44100, 48000}, {48000, 44100}, {44100, 47999}} {
 		b.Run(fmt.Sprintf("60s_stereo_%d_to_%d", c.from, c.to), func(b *testing.B) {
 			in := sine(c.from, 2, 60*c.from, 1000, 0.5)
-			cpu := cpuTime()
+			cpu := cputime.Self()
 			for b.Loop() {
 				Resample(in, c.to)
 			}
-			cpu = cpuTime() - cpu
+			cpu = cputime.Self() - cpu
 			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/op")
 			b.ReportMetric(60*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
 			if cpu > 0 {

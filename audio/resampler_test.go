@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"gridbox/internal/cputime"
 )
 
 // bufSource is a Source over a Buffer, counting what is read from it. It can
@@ -377,11 +379,11 @@ func BenchmarkResampler(b *testing.B) {
 	frames := float64(Resample(in, 48000).Frames())
 	var whole float64 // Resample's CPU ns per frame, once measured
 	b.Run("Resample_whole_44100_to_48000_stereo", func(b *testing.B) {
-		cpu := cpuTime()
+		cpu := cputime.Self()
 		for b.Loop() {
 			Resample(in, 48000)
 		}
-		cpu = cpuTime() - cpu
+		cpu = cputime.Self() - cpu
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/frames, "ns/frame")
 		if cpu > 0 {
 			whole = float64(cpu.Nanoseconds()) / float64(b.N) / frames
@@ -392,7 +394,7 @@ func BenchmarkResampler(b *testing.B) {
 		b.Run(fmt.Sprintf("Resampler_block%d_44100_to_48000_stereo", block), func(b *testing.B) {
 			dst := make([]float32, 2*block)
 			r := NewResampler(newBufSource(in), 44100, 48000)
-			cpu := cpuTime()
+			cpu := cputime.Self()
 			for b.Loop() {
 				for at := int64(0); at < r.Frames(); at += int64(block) {
 					if _, err := r.ReadFrames(dst, at); err != nil && err != io.EOF {
@@ -400,7 +402,7 @@ func BenchmarkResampler(b *testing.B) {
 					}
 				}
 			}
-			cpu = cpuTime() - cpu
+			cpu = cputime.Self() - cpu
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/frames, "ns/frame")
 			if cpu > 0 {
 				ns := float64(cpu.Nanoseconds()) / float64(b.N) / frames

@@ -18,6 +18,8 @@ import (
 
 	"gridbox/audio"
 	"gridbox/engine"
+
+	"gridbox/internal/cputime"
 )
 
 const (
@@ -62,14 +64,14 @@ func BenchmarkVoiceFrame(b *testing.B) {
 				out := make([]float32, 2*vfBlock)
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu := cpuTime()
+				cpu := cputime.Self()
 				for range b.N {
 					f.feed(b)
 					f.p.Render(out)
 					f.drainEvents()
 				}
 				b.StopTimer()
-				cpu = cpuTime() - cpu
+				cpu = cputime.Self() - cpu
 				ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 				b.ReportMetric(ns/float64(n*vfBlock), "ns/voice-frame")
 				if cpu > 0 {

@@ -106,6 +106,20 @@ func readWAV(t *testing.T, name string) *audio.Buffer {
 	return b
 }
 
+// goldenFile returns the golden file name's text, after writing got into it
+// when the tests run with -update.
+func goldenFile(t *testing.T, name, got string) string {
+	t.Helper()
+	if *update {
+		writeFile(t, name, got)
+	}
+	want, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(want)
+}
+
 func writeFile(t *testing.T, name, text string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
@@ -261,14 +275,7 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 	}
 	got := strings.ReplaceAll(stdout, set, "bad.toml")
 	golden := "testdata/check-bad.golden"
-	if *update {
-		writeFile(t, golden, got)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
+	if want := goldenFile(t, golden, got); got != want {
 		t.Fatalf("check output differs from %s:\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 }

@@ -70,14 +70,7 @@ func TestFlagMistakesAreUsageErrors(t *testing.T) {
 	// The backends depend on the build (PortAudio or not).
 	got = strings.ReplaceAll(got, strings.Join(audioBackends, ", "), "BACKENDS")
 	golden := "testdata/flag-errors.golden"
-	if *update {
-		writeFile(t, golden, got)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
+	if want := goldenFile(t, golden, got); got != want {
 		t.Errorf("flag errors differ from %s:\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -180,14 +179,7 @@ func TestScriptedSessionOnEveryModel(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "controllers", model+".log")
-			if *update {
-				writeFile(t, golden, string(logged))
-			}
-			g, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(logged, g) {
+			if goldenFile(t, golden, string(logged)) != string(logged) {
 				t.Errorf("controller log differs from %s (run with -update to accept)", golden)
 			}
 			checkLights(t, model, logged)

@@ -1,16 +1,13 @@
 //go:build unix
 
-package audio
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the CPU time (user and system) this process has used, so
-// that BenchmarkResample can report cost independent of other load on the
-// machine.
-func cpuTime() time.Duration {
+func self() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
