@@ -135,6 +135,7 @@ func cmdPlay(e *env, args []string) (err error) {
 	streamed := make(chan struct{})
 	go func() {
 		defer close(streamed)
+		backgroundThread()
 		p.player.Streamer().Run(streaming, streamPeriod)
 	}()
 	defer func() {
