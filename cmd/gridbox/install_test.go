@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"gridbox/audio"
-	"gridbox/audio/audiotest"
 	"gridbox/cmd/gridbox/internal/install"
 	"gridbox/engine"
 	"gridbox/grid/gpio"
@@ -140,30 +138,7 @@ func TestPlayNotifiesSystemd(t *testing.T) {
 	t.Logf("systemd heard %q", msgs)
 }
 
-// TestHelperPlay is not a test: tests run the test binary as "gridbox
-// play" through it (startChild), to kill it or to make its audio fail.
-// GRIDBOX_HELPER_HANG_AFTER plays on a fake sound card that is pulled out
-// after that long and whose Close then hangs.
-func TestHelperPlay(t *testing.T) {
-	if os.Getenv("GRIDBOX_HELPER_PLAY") != "1" {
-		t.Skip("runs only as a child of another test")
-	}
-	e := processEnv()
-	if d := os.Getenv("GRIDBOX_HELPER_HANG_AFTER"); d != "" {
-		after, err := time.ParseDuration(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.openAudio = func(f audio.Format, block int) opener {
-			be := audiotest.NewBackend(f, block, "fake card")
-			time.AfterFunc(after, func() { be.HangClose(); be.Unplug() })
-			return be.Open
-		}
-	}
-	os.Exit(run(strings.Fields(os.Getenv("GRIDBOX_ARGS")), e))
-}
-
-// A child is gridbox play running as another process (TestHelperPlay).
+// A child is gridbox play running as another process (helperPlay).
 type child struct {
 	cmd     *exec.Cmd
 	started time.Time
@@ -178,8 +153,8 @@ type child struct {
 func startChild(t *testing.T, state, args string, env ...string) *child {
 	t.Helper()
 	isolate(t)
-	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestHelperPlay$"), playing: make(chan struct{}), done: make(chan struct{})}
-	c.cmd.Env = append(os.Environ(), append([]string{"GRIDBOX_HELPER_PLAY=1", "XDG_STATE_HOME=" + state, "GRIDBOX_ARGS=" + args}, env...)...)
+	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^$"), playing: make(chan struct{}), done: make(chan struct{})}
+	c.cmd.Env = append(os.Environ(), append([]string{helperPlayEnv + "=" + args, "XDG_STATE_HOME=" + state}, env...)...)
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -365,7 +340,7 @@ func TestHungAudioBackendExitsAndTheRestartResumes(t *testing.T) {
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
 	writeFile(t, perf, "0b press 0 0\n")
 	got := listenNotify(t)
-	c := startChild(t, state, "play "+set+" --events "+perf+" --seconds 30", "GRIDBOX_HELPER_HANG_AFTER=1.5s")
+	c := startChild(t, state, "play "+set+" --events "+perf+" --seconds 30", hangAfterEnv+"=1.5s")
 	select {
 	case <-c.done:
 	case <-time.After(10 * time.Second):

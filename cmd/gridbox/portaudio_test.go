@@ -26,22 +26,14 @@ import (
 // re-executed), because libasound reads ALSA_CONFIG_PATH once per process.
 const paChildEnv = "GRIDBOX_CMD_PA_CHILD"
 
-// runChildEnv makes the re-executed test binary run the gridbox command
-// line given in it ("|"-separated) and exit with its status.
-const runChildEnv = "GRIDBOX_CMD_RUN"
-
-func TestMain(m *testing.M) {
-	if args := os.Getenv(runChildEnv); args != "" {
-		os.Exit(run(strings.Split(args, "|"), processEnv()))
-	}
-	if spec := os.Getenv(paChildEnv); spec != "" {
+func init() {
+	children = append(children, childMain{paChildEnv, func(spec string) int {
 		if err := paChild(strings.Split(spec, "|")); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
-			os.Exit(1)
+			return 1
 		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+		return 0
+	}})
 }
 
 // paChild plays set with script through the default PortAudio device for
