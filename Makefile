@@ -93,6 +93,7 @@ fuzz:
 
 bench: build
 	go test -run '^$$' -bench Render -benchmem ./engine
+	go test -run '^$$' -bench LoadNewestValidOfTen -benchtime 5x ./sets/state
 	scripts/bench-sox.sh $(BIN)
 
 clean:
