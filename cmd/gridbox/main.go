@@ -45,6 +45,10 @@ type env struct {
 	// openAudio, when set, replaces play's audio backend (tests play on
 	// a faulty fake).
 	openAudio func(f audio.Format, block int) opener
+	// notify, when set, replaces signal.Notify for play's SIGINT and
+	// SIGTERM: a test in a testing/synctest bubble must not start
+	// os/signal's goroutine inside it.
+	notify func(c chan<- os.Signal, sig ...os.Signal)
 }
 
 // errUsage reports a command-line mistake; the usage has been printed.

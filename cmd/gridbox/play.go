@@ -136,7 +136,11 @@ func cmdPlay(e *env, args []string) (err error) {
 	ctl := startControllers(e, p, clog, cfg.Controllers.Ignore)
 	ctl.announce(l.set.Name)
 	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	notify := signal.Notify
+	if e.notify != nil {
+		notify = e.notify
+	}
+	notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stop)
 	signal.Ignore(syscall.SIGHUP) // losing the SSH session must not end the show
 
