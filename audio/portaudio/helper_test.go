@@ -57,6 +57,12 @@ type helperResult struct {
 	// innermost frames first, with counts.
 	AllocStacks []string
 	LogLines    int // lines captured from stderr (Log)
+	// FirstCallback and LatestCallback are the CLOCK_MONOTONIC nanoseconds
+	// of the first and the latest callback as the stream was closed, and
+	// SpanCallbacks the callbacks made by then: the interval in which a
+	// jackprobe on the same server counts the cycles the server ran.
+	FirstCallback, LatestCallback int64
+	SpanCallbacks                 uint64
 }
 
 const resultPrefix = "GRIDBOX-HELPER-RESULT "
@@ -149,6 +155,9 @@ func runJob(job helperJob) helperResult {
 		res.Window = time.Since(winStart)
 	}
 	res.Played = time.Since(start)
+	d.mu.Lock()
+	res.FirstCallback, res.LatestCallback, res.SpanCallbacks = d.p.callbackTimes()
+	d.mu.Unlock()
 	err = d.Close()
 	res.Stats = d.Stats()
 	res.Counters = d.Counters()
