@@ -260,34 +260,11 @@ func TestNoiseIsCaptured(t *testing.T) {
 // not failed. jackd runs with realtime priority as root or with
 // JACKD_REALTIME=1 (scripts/jackd-dummy.sh), which keeps it near real time.
 func TestJACKDummyCadence(t *testing.T) {
-	if _, err := exec.LookPath("jackd"); err != nil {
-		t.Skip("jackd not installed (apt-get install --no-install-recommends jackd2); the lead's CI installs it")
-	}
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	name := fmt.Sprintf("gridbox-test-%d", os.Getpid())
-	var serr strings.Builder
-	cmd := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
-	cmd.Stderr = &serr
-	// As root (CI containers) ask for a realtime jackd unless told otherwise:
-	// without it, on a loaded shared VM (and go test runs packages in
-	// parallel) the dummy driver itself falls behind, e.g. 192 cycles in 2 s.
-	realtime := os.Getenv("JACKD_REALTIME") == "1"
-	if _, set := os.LookupEnv("JACKD_REALTIME"); !set && os.Geteuid() == 0 {
-		cmd.Env = append(os.Environ(), "JACKD_REALTIME=1")
-		realtime = true
-	}
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("scripts/jackd-dummy.sh: %v\n%s", err, serr.String())
-	}
-	fields := strings.Fields(string(out))
-	pid, err := strconv.Atoi(fields[0])
-	if err != nil || len(fields) < 2 {
-		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
-	}
-	t.Cleanup(func() { stopJackd(t, pid) })
+	_, jackLog, realtime := startJackd(t, name)
 	probe, err := jackprobe.Open(name)
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +296,7 @@ func TestJACKDummyCadence(t *testing.T) {
 	if res.Chosen.HostAPI != "JACK Audio Connection Kit" || res.Chosen.Name != "system" {
 		t.Errorf("played on %+v, want JACK \"system\"", res.Chosen)
 	}
-	if log, _ := os.ReadFile(fields[1]); strings.Contains(string(log), "Cannot use real-time scheduling") {
+	if log, _ := os.ReadFile(jackLog); strings.Contains(string(log), "Cannot use real-time scheduling") {
 		realtime = false // jackd was refused it and runs without
 	}
 	// A client woken late in a cycle may still put a stamp outside the
@@ -371,6 +348,87 @@ func TestJACKDummyCadence(t *testing.T) {
 		t.Errorf("the ring was short in %d of %d callbacks", u, c.Callbacks)
 	}
 	checkAllocs(t, res)
+}
+
+// TestJACKServerDeath: the JACK server dies under a playing stream. Its
+// callbacks stop; Close must then neither hang (PortAudio 19.6's
+// Pa_AbortStream waits for a cycle that never comes) nor abort the process
+// (its Pa_CloseStream asserts once the server's shutdown notice has come),
+// whichever came first, but return an error asking for a new process
+// (audio.ErrRestart), and so must the next Open in that process. The
+// child closes as soon as the callbacks have stopped for nine periods, as
+// supervise does; three rounds, as the notice may come before or after.
+func TestJACKServerDeath(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time test: -short leaves it out")
+	}
+	for i := range 3 {
+		name := fmt.Sprintf("gbx-death-%d-%d", os.Getpid(), i) // JACK takes short names only
+		pid, _, _ := startJackd(t, name)
+		t.Cleanup(func() {
+			// The dead client's semaphores.
+			junk, _ := filepath.Glob("/dev/shm/jack_sem.*_" + name + "*")
+			for _, f := range junk {
+				os.Remove(f)
+			}
+		})
+		killed := time.Time{}
+		res, stderr := runHelperThen(t, helperJob{
+			Mode:        "play",
+			Config:      Config{Device: "system"},
+			Signal:      "sine",
+			Seconds:     30, // a safety net: the stall ends it
+			StopOnStall: true,
+		}, func() {
+			time.Sleep(300 * time.Millisecond)
+			killed = time.Now()
+			stopJackd(t, pid)
+		}, "JACK_DEFAULT_SERVER="+name, "ALSA_CONFIG_PATH="+testdataPath(t, "nocard.conf"))
+		t.Logf("round %d: Close: %q (restart: %v); the next Open: %q (restart: %v); %d callbacks, the child ended %v after jackd was told to stop",
+			i+1, res.Err, res.Restart, res.Reopen, res.ReopenRestart, res.Counters.Callbacks, time.Since(killed).Round(time.Millisecond))
+		if killed.IsZero() {
+			t.Fatalf("round %d: the stream never called back; stderr:\n%s", i+1, stderr)
+		}
+		if !res.Restart || !strings.Contains(res.Err, "JACK server stopped calling back") {
+			t.Errorf("round %d: Close after the server died: %q, want the JACK client lost, wrapping audio.ErrRestart", i+1, res.Err)
+		}
+		if !res.ReopenRestart {
+			t.Errorf("round %d: Open after that: %q, want an error wrapping audio.ErrRestart", i+1, res.Reopen)
+		}
+	}
+}
+
+// startJackd starts a JACK server called name on the dummy backend
+// (scripts/jackd-dummy.sh: 48 kHz, 128-frame periods), stopped when the test
+// ends, and returns its pid, its log file and whether it was asked for
+// realtime priority. As root (CI containers) it asks for it unless JACKD_REALTIME
+// says otherwise: without it, on a loaded shared VM (and go test runs
+// packages in parallel) the dummy driver itself falls behind, e.g. 192
+// cycles in 2 s.
+func startJackd(t *testing.T, name string) (pid int, log string, realtime bool) {
+	t.Helper()
+	if _, err := exec.LookPath("jackd"); err != nil {
+		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
+	}
+	var serr strings.Builder
+	cmd := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
+	cmd.Stderr = &serr
+	realtime = os.Getenv("JACKD_REALTIME") == "1"
+	if _, set := os.LookupEnv("JACKD_REALTIME"); !set && os.Geteuid() == 0 {
+		cmd.Env = append(os.Environ(), "JACKD_REALTIME=1")
+		realtime = true
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("scripts/jackd-dummy.sh: %v\n%s", err, serr.String())
+	}
+	fields := strings.Fields(string(out))
+	pid, err = strconv.Atoi(fields[0])
+	if err != nil || len(fields) < 2 {
+		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
+	}
+	t.Cleanup(func() { stopJackd(t, pid) })
+	return pid, fields[1], realtime
 }
 
 // stopJackd ends the jackd we started: SIGTERM lets it remove its shared
