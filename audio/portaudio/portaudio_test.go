@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"gridbox/audio"
-	"gridbox/audio/portaudio/internal/jackprobe"
 	"gridbox/audio/ring"
 	"gridbox/audio/ring/ringtest"
+	"gridbox/internal/jackprobe"
 )
 
 // writeFileConf writes testdata/file-standalone.conf.in with the capture
