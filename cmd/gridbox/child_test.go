@@ -21,13 +21,29 @@ type childMain struct {
 }
 
 var children = []childMain{
-	{runChildEnv, func(args string) int { return run(strings.Split(args, "|"), processEnv()) }},
+	{runChildEnv, runChild},
 	{helperPlayEnv, helperPlay},
 }
 
 // runChildEnv makes the child run the gridbox command line given in it
-// ("|"-separated) and exit with its status.
-const runChildEnv = "GRIDBOX_CMD_RUN"
+// ("|"-separated) and exit with its status; hungEnv, when set, replaces
+// supervise's 2 s limit on an audio backend call (env.hung).
+const (
+	runChildEnv = "GRIDBOX_CMD_RUN"
+	hungEnv     = "GRIDBOX_CMD_HUNG"
+)
+
+func runChild(args string) int {
+	e := processEnv()
+	if d := os.Getenv(hungEnv); d != "" {
+		var err error
+		if e.hung, err = time.ParseDuration(d); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", hungEnv, err)
+			return 2
+		}
+	}
+	return run(strings.Split(args, "|"), e)
+}
 
 // helperPlayEnv makes the child run "gridbox ARGS" with ARGS (space
 // separated) in its value, as startChild does; with hangAfterEnv set it plays

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"gridbox/audio"
 	"gridbox/grid/hotplug"
@@ -49,6 +50,10 @@ type env struct {
 	// SIGTERM: a test in a testing/synctest bubble must not start
 	// os/signal's goroutine inside it.
 	notify func(c chan<- os.Signal, sig ...os.Signal)
+	// hung, when set, replaces supervise's 2 s limit on an audio backend
+	// call: tests on real servers whose subject is not that limit (a race
+	// build on a busy machine takes seconds in PortAudio's Open).
+	hung time.Duration
 }
 
 // errUsage reports a command-line mistake; the usage has been printed.

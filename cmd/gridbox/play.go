@@ -95,7 +95,7 @@ func cmdPlay(e *env, args []string) (err error) {
 	if e.openAudio != nil {
 		open = e.openAudio(f, *block)
 	}
-	dev, err := supervise.New(supervise.Config{Format: f, Block: *block, Open: open})
+	dev, err := supervise.New(supervise.Config{Format: f, Block: *block, Open: open, Hung: e.hung})
 	if err != nil {
 		return err
 	}
