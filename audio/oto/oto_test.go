@@ -127,7 +127,7 @@ func TestPulseNullSink(t *testing.T) {
 		}
 	}
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	var serr strings.Builder
 	start := exec.Command("../../scripts/pulse-null.sh", "48000")

@@ -234,7 +234,7 @@ func TestNoDevice(t *testing.T) {
 // reach stderr, and Log keeps them.
 func TestNoiseIsCaptured(t *testing.T) {
 	if _, err := os.Stat("/usr/share/alsa/alsa.conf"); err != nil {
-		t.Skip("no system ALSA config")
+		t.Skip("no system ALSA config (/usr/share/alsa/alsa.conf, from libasound2-data)")
 	}
 	env := "ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:" + testdataPath(t, "null.conf")
 	res, stderr := runHelper(t, helperJob{Mode: "list"}, env)

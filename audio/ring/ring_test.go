@@ -167,7 +167,7 @@ func TestFillDoesNotAllocate(t *testing.T) {
 // locked thread blocks or is preempted), so one clean window is required.
 func TestFillerSteadyStateDoesNotAllocate(t *testing.T) {
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	r := New(testCfg.Frames(), 2)
 	f := NewFiller(r, testCfg)

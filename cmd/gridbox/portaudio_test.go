@@ -189,7 +189,7 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
 	}
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	name := fmt.Sprintf("gridbox-cmd-test-%d", os.Getpid())
 	pid := startJackd(t, name)
@@ -293,7 +293,7 @@ func TestJACKServerDeath(t *testing.T) {
 		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
 	}
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	name := fmt.Sprintf("gbx-death-%d", os.Getpid()) // JACK takes short names only
 	pid := startJackd(t, name)
