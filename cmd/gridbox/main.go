@@ -15,7 +15,8 @@
 // Exit status: 0 on success, 1 on an error (for check: a problem in the set),
 // 2 on a command-line mistake, 3 when no audio output device is usable, 4
 // when play stopped because only a new process can play again (a call into
-// the audio backend blocked for 2 s, or oto lost its sound server).
+// the audio backend blocked for 2 s, oto lost its sound server, or
+// PortAudio's JACK server died).
 package main
 
 import (
