@@ -137,13 +137,16 @@ func TestPulseNullSink(t *testing.T) {
 		t.Fatalf("scripts/pulse-null.sh: %v\n%s", err, serr.String())
 	}
 	fields := strings.Fields(string(out))
-	pid, _ := strconv.Atoi(fields[0])
+	pid, err := strconv.Atoi(fields[0])
+	if err != nil || len(fields) < 2 {
+		t.Fatalf("scripts/pulse-null.sh printed %q", out)
+	}
 	socket := fields[1]
-	t.Cleanup(func() {
-		if p, err := os.FindProcess(pid); err == nil {
-			p.Signal(syscall.SIGTERM)
-		}
-	})
+	pulse, err := os.FindProcess(pid) // a handle on this process, whatever gets its pid later
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pulse.Signal(syscall.SIGTERM) })
 
 	raw := filepath.Join(t.TempDir(), "capture.raw")
 	f, err := os.Create(raw)

@@ -364,7 +364,7 @@ func TestJACKServerDeath(t *testing.T) {
 	}
 	for i := range 3 {
 		name := fmt.Sprintf("gbx-death-%d-%d", os.Getpid(), i) // JACK takes short names only
-		pid, _, _ := startJackd(t, name)
+		jackd, _, _ := startJackd(t, name)
 		t.Cleanup(func() {
 			// The dead client's semaphores.
 			junk, _ := filepath.Glob("/dev/shm/jack_sem.*_" + name + "*")
@@ -382,7 +382,7 @@ func TestJACKServerDeath(t *testing.T) {
 		}, func() {
 			time.Sleep(300 * time.Millisecond)
 			killed = time.Now()
-			stopJackd(t, pid)
+			stopJackd(t, jackd)
 		}, "JACK_DEFAULT_SERVER="+name, "ALSA_CONFIG_PATH="+testdataPath(t, "nocard.conf"))
 		t.Logf("round %d: Close: %q (restart: %v); the next Open: %q (restart: %v); %d callbacks, the child ended %v after jackd was told to stop",
 			i+1, res.Err, res.Restart, res.Reopen, res.ReopenRestart, res.Counters.Callbacks, time.Since(killed).Round(time.Millisecond))
@@ -400,12 +400,13 @@ func TestJACKServerDeath(t *testing.T) {
 
 // startJackd starts a JACK server called name on the dummy backend
 // (scripts/jackd-dummy.sh: 48 kHz, 128-frame periods), stopped when the test
-// ends, and returns its pid, its log file and whether it was asked for
-// realtime priority. As root (CI containers) it asks for it unless JACKD_REALTIME
+// ends, and returns the process (a handle on that very process, which
+// cannot signal another that is given its pid later), its log file and
+// whether it was asked for realtime priority. As root (CI containers) it asks for it unless JACKD_REALTIME
 // says otherwise: without it, on a loaded shared VM (and go test runs
 // packages in parallel) the dummy driver itself falls behind, e.g. 192
 // cycles in 2 s.
-func startJackd(t *testing.T, name string) (pid int, log string, realtime bool) {
+func startJackd(t *testing.T, name string) (jackd *os.Process, log string, realtime bool) {
 	t.Helper()
 	if _, err := exec.LookPath("jackd"); err != nil {
 		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
@@ -423,31 +424,34 @@ func startJackd(t *testing.T, name string) (pid int, log string, realtime bool) 
 		t.Fatalf("scripts/jackd-dummy.sh: %v\n%s", err, serr.String())
 	}
 	fields := strings.Fields(string(out))
-	pid, err = strconv.Atoi(fields[0])
+	pid, err := strconv.Atoi(fields[0])
 	if err != nil || len(fields) < 2 {
 		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
 	}
-	t.Cleanup(func() { stopJackd(t, pid) })
-	return pid, fields[1], realtime
+	if jackd, err = os.FindProcess(pid); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopJackd(t, jackd) })
+	return jackd, fields[1], realtime
 }
 
 // stopJackd ends the jackd we started: SIGTERM lets it remove its shared
 // memory (a SIGKILLed jackd leaves its entry in /dev/shm/jack-shm-registry,
 // and enough of those make later servers fail with "Too many servers already
-// active"); SIGKILL after 3 s.
-func stopJackd(t *testing.T, pid int) {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return
+// active"); SIGKILL after 3 s. Stopping it again does nothing: p is a
+// handle on that process (a pidfd), never on another given its pid since,
+// which on a busy machine can be any process, make's included.
+func stopJackd(t *testing.T, p *os.Process) {
+	if p.Signal(syscall.SIGTERM) != nil {
+		return // already gone
 	}
-	p.Signal(syscall.SIGTERM)
 	for range 30 {
 		if p.Signal(syscall.Signal(0)) != nil {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("jackd %d ignored SIGTERM; killing it", pid)
+	t.Logf("jackd %d ignored SIGTERM; killing it", p.Pid)
 	p.Kill()
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -17,8 +18,11 @@ import (
 var raceEnabled bool
 
 // startPulse starts a private PulseAudio server with a null sink
-// (scripts/pulse-null.sh) and returns its pid and PULSE_SERVER value.
-func startPulse(t *testing.T) (int, string) {
+// (scripts/pulse-null.sh), stopped when the test ends, and returns its
+// process and PULSE_SERVER value. The process is a handle on that very
+// process (a pidfd): killing it twice never signals another process that
+// was given its pid since, which on a busy machine can be any (make's).
+func startPulse(t *testing.T) (*os.Process, string) {
 	t.Helper()
 	var serr strings.Builder
 	cmd := exec.Command("../../scripts/pulse-null.sh", "48000")
@@ -32,8 +36,12 @@ func startPulse(t *testing.T) (int, string) {
 	if err != nil || len(f) < 2 {
 		t.Fatalf("scripts/pulse-null.sh printed %q", out)
 	}
-	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGTERM) })
-	return pid, "PULSE_SERVER=unix:" + f[1]
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Signal(syscall.SIGTERM) })
+	return p, "PULSE_SERVER=unix:" + f[1]
 }
 
 // T11 on real parts, oto's way: the PulseAudio server under oto dies while
@@ -67,11 +75,11 @@ func TestPulseServerDeathUnderOto(t *testing.T) {
 	writeFile(t, perf, "0b press 0 0\n")
 	var took []time.Duration
 	for len(took) < 2 {
-		pid, server := startPulse(t)
+		pulse, server := startPulse(t)
 		c := startChild(t, state, "play "+set+" --audio oto --events "+perf+" --seconds 30", server)
 		time.Sleep(1500 * time.Millisecond)
 		t0 := time.Now()
-		syscall.Kill(pid, syscall.SIGKILL) // the server crashes
+		pulse.Kill() // the server crashes
 		select {
 		case <-c.done:
 		case <-time.After(30 * time.Second):

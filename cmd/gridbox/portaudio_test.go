@@ -192,8 +192,8 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 		t.Skip("real-time test: -short leaves it out")
 	}
 	name := fmt.Sprintf("gridbox-cmd-test-%d", os.Getpid())
-	pid := startJackd(t, name)
-	t.Cleanup(func() { stopJackd(pid) })
+	jackd := startJackd(t, name)
+	t.Cleanup(func() { stopJackd(jackd) })
 	probe, err := jackprobe.Open(name)
 	if err != nil {
 		t.Fatal(err)
@@ -241,8 +241,9 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 }
 
 // startJackd starts a JACK server called name on the dummy backend and
-// returns its pid.
-func startJackd(t *testing.T, name string) int {
+// returns its process: a handle on that very process (a pidfd), which
+// cannot signal another that is given its pid later.
+func startJackd(t *testing.T, name string) *os.Process {
 	t.Helper()
 	start := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
 	if os.Geteuid() == 0 {
@@ -260,17 +261,20 @@ func startJackd(t *testing.T, name string) int {
 	if err != nil {
 		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
 	}
-	return pid
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // stopJackd ends jackd with SIGTERM (which lets it clean up its shared
-// memory), and SIGKILL if it does not go within 3 s.
-func stopJackd(pid int) {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return
+// memory), and SIGKILL if it does not go within 3 s. Stopping it again does
+// nothing: p never signals another process given the same pid since.
+func stopJackd(p *os.Process) {
+	if p.Signal(syscall.SIGTERM) != nil {
+		return // already gone
 	}
-	p.Signal(syscall.SIGTERM)
 	for i := 0; i < 30 && p.Signal(syscall.Signal(0)) == nil; i++ {
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -296,9 +300,9 @@ func TestJACKServerDeath(t *testing.T) {
 		t.Skip("real-time test: -short leaves it out")
 	}
 	name := fmt.Sprintf("gbx-death-%d", os.Getpid()) // JACK takes short names only
-	pid := startJackd(t, name)
+	jackd := startJackd(t, name)
 	t.Cleanup(func() {
-		stopJackd(pid)
+		stopJackd(jackd)
 		// The semaphores of the client that died hanging.
 		junk, _ := filepath.Glob("/dev/shm/jack_sem.*_" + name + "*")
 		for _, f := range junk {
@@ -359,7 +363,7 @@ func TestJACKServerDeath(t *testing.T) {
 	first := until(lines, "gridbox: playing", started, 30*time.Second) // a start with no state to resume
 	time.Sleep(1500 * time.Millisecond)                                // the clip plays, its state is saved
 	t0 := time.Now()
-	stopJackd(pid) // returns once jackd is gone, which takes a while
+	stopJackd(jackd) // returns once jackd is gone, which takes a while
 	until(lines, "gridbox: audio device lost", t0, 20*time.Second)
 	exited := make(chan struct{})
 	go func() {
@@ -386,7 +390,7 @@ func TestJACKServerDeath(t *testing.T) {
 	// A server of another name: the dead client's semaphores in /dev/shm
 	// can upset a new server of the same name.
 	server = name + "b"
-	pid = startJackd(t, server)
+	jackd = startJackd(t, server)
 
 	// As systemd would: start again; the clip resumes.
 	started = time.Now()
