@@ -69,11 +69,18 @@ deps:
 rtcheck:
 	go test -count=1 -run 'NotAllocate|RTImports' ./engine/... ./sequencer/...
 
-unit:
-	go test -count=1 -tags $(TAGS) ./...
+# unit and race print what "go test" prints, then every skipped test with
+# its reason (scripts/testsummary), so that a skip is never silent.
+SUMMARY := $(TOOLS)/testsummary
 
-race:
-	GORACE=halt_on_error=1 go test -race -count=1 -tags $(TAGS) ./...
+$(SUMMARY): $(wildcard scripts/testsummary/*.go)
+	go build -o $@ ./scripts/testsummary
+
+unit: $(SUMMARY)
+	$(SUMMARY) go test -json -count=1 -tags $(TAGS) ./...
+
+race: $(SUMMARY)
+	GORACE=halt_on_error=1 $(SUMMARY) go test -json -race -count=1 -tags $(TAGS) ./...
 
 # Longer fuzzing than the seed runs in "make test": FUZZTIME per target.
 FUZZTIME ?= 30s
@@ -111,6 +118,7 @@ bench: build
 	go test -run '^$$' -bench Render -benchmem ./engine
 	go run ./scripts/bench -gridbox $(BIN) -targets $(BENCH_TARGETS)
 	go test -count=1 -v -run '^TestPlayStreamsInTime$$' ./cmd/gridbox -args -play-seconds 60
+	go test -run '^$$' -bench LoadNewestValidOfTen -benchtime 5x ./sets/state
 
 clean:
 	rm -rf bin dist demo.wav

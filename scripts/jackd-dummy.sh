@@ -38,11 +38,11 @@ fi
 JACK_NO_START_SERVER=1 jackd -n "$NAME" $RT -d dummy -r "$RATE" -p "$PERIOD" >"$LOG" 2>&1 </dev/null &
 PID=$!
 
-# Wait up to 5 s for the server to answer.
+# Wait up to 20 s for the server to answer (a busy machine starts it slowly).
 i=0
 until JACK_NO_START_SERVER=1 jack_lsp -s "$NAME" >/dev/null 2>&1; do
 	i=$((i + 1))
-	if [ "$i" -gt 50 ] || ! kill -0 "$PID" 2>/dev/null; then
+	if [ "$i" -gt 200 ] || ! kill -0 "$PID" 2>/dev/null; then
 		echo "jackd-dummy: jackd -n $NAME did not start; its log:" >&2
 		cat "$LOG" >&2
 		kill "$PID" 2>/dev/null || true

@@ -33,10 +33,11 @@ PULSE_RUNTIME_PATH=$DIR/run HOME=$DIR pulseaudio -n -F "$DIR/null.pa" --daemoniz
 	--disallow-exit --use-pid-file=no --log-target=stderr >"$DIR/pulseaudio.log" 2>&1 </dev/null &
 PID=$!
 
+# Wait up to 20 s for the server to answer (a busy machine starts it slowly).
 i=0
 until PULSE_SERVER=unix:$DIR/native pactl info >/dev/null 2>&1; do
 	i=$((i + 1))
-	if [ "$i" -gt 50 ] || ! kill -0 "$PID" 2>/dev/null; then
+	if [ "$i" -gt 200 ] || ! kill -0 "$PID" 2>/dev/null; then
 		echo "pulse-null: pulseaudio did not start; its log:" >&2
 		cat "$DIR/pulseaudio.log" >&2
 		kill "$PID" 2>/dev/null || true

@@ -3,6 +3,7 @@ package surface
 import (
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"gridbox/grid"
@@ -29,8 +30,10 @@ func (f *follower) got() []float64 {
 	return append([]float64(nil), f.beats...)
 }
 
-// waitFor polls cond for up to 2 s: the LED goroutine runs on its own
-// clock, so the test waits for an outcome instead of sleeping a guess.
+// waitFor polls cond every millisecond for up to 2 s of the bubble's
+// virtual time: the LED goroutine runs on its own ticker, so the test waits
+// for an outcome instead of sleeping a guess, and a busy machine cannot
+// make it time out.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(2 * time.Second); !cond(); {
@@ -43,8 +46,12 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // Published lights reach the device through the LED goroutine, a Follower
 // is given a beat that moves on between publishes, and a detached
-// controller is dropped.
-func TestLEDsCarryLightsToTheLEDGoroutine(t *testing.T) {
+// controller is dropped: once the LED goroutine has taken the publish that
+// no longer has it, 100 ms (20 passes) flush it no more. In virtual time,
+// so the LED goroutine's passes are exactly where its ticker puts them.
+func TestLEDsCarryLightsToTheLEDGoroutine(t *testing.T) { synctest.Test(t, testLEDsCarryLights) }
+
+func testLEDsCarryLights(t *testing.T) {
 	g := newRig(t, song(4, 4))
 	fake := gridtest.New(monomeInfo(8, 8))
 	f := &follower{Controller: gridtest.New(launchpadInfo())}
@@ -77,7 +84,7 @@ func TestLEDsCarryLightsToTheLEDGoroutine(t *testing.T) {
 	// Detach: the next publish drops it, and nothing more is flushed.
 	g.u.Detach("fake")
 	l.Publish(g.u, 0, 11, 2)
-	time.Sleep(50 * time.Millisecond) // let the LED goroutine take the publish
+	synctest.Wait() // the LED goroutine has taken the publish
 	n := fake.Flushes()
 	time.Sleep(100 * time.Millisecond)
 	if fake.Flushes() != n {
@@ -125,8 +132,12 @@ func (s *scroller) seen() ([]string, int) {
 
 // An announced text scrolls once on the controllers that can scroll text;
 // StopText ends it; a controller arriving later is not given it, nor is
-// one that arrives after the deadline.
-func TestLEDsAnnounceOnce(t *testing.T) {
+// one that arrives after the deadline. In virtual time, so the deadlines
+// (1 s, 20 ms) are met or missed exactly as the test says, however busy
+// the machine.
+func TestLEDsAnnounceOnce(t *testing.T) { synctest.Test(t, testLEDsAnnounceOnce) }
+
+func testLEDsAnnounceOnce(t *testing.T) {
 	g := newRig(t, song(4, 4))
 	a := &scroller{Controller: gridtest.New(launchpadInfo()), can: true}
 	mute := &scroller{Controller: gridtest.New(launchpadInfo())}

@@ -49,6 +49,16 @@
 // the stream first, so the callback has stopped before the render goroutine
 // stops and before the memory is freed.
 //
+// A JACK stream whose server died (or dropped the client) cannot be let go
+// of in-process: PortAudio 19.6's Pa_AbortStream then waits for a cycle
+// that never comes, and once the server's shutdown notice has arrived
+// Pa_CloseStream and Pa_Terminate abort the process on an assertion. So
+// Close leaves a JACK stream whose callbacks have stopped as it is (its C
+// memory too, in case the callback was only late), and it and every later
+// Open and List return an error wrapping audio.ErrRestart: only a new
+// process can use PortAudio again, and gridbox play exits for systemd to
+// start one.
+//
 // An underrun plays silence and delays the rest: no rendered frame is ever
 // dropped to catch up, so the engine's position runs late by the silence
 // inserted (checked by ringtest.RampTest, T5).

@@ -19,6 +19,7 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,6 +37,9 @@ type helperJob struct {
 	Frames     int     // play: clicks and ramp stop after this many frames (silence follows)
 	StopFrames uint64  // play: stop once the callback has handed this many frames to PortAudio
 	Seconds    float64 // play: or once this much time has passed
+	// StopOnStall (play) stops once the callbacks have stopped for nine
+	// periods, as supervise would, and then tries to Open again.
+	StopOnStall bool
 }
 
 // A helperResult is what the child reports on stdout.
@@ -57,7 +61,21 @@ type helperResult struct {
 	// innermost frames first, with counts.
 	AllocStacks []string
 	LogLines    int // lines captured from stderr (Log)
+	// FirstCallback and LatestCallback are the CLOCK_MONOTONIC nanoseconds
+	// of the first and the latest callback as the stream was closed, and
+	// SpanCallbacks the callbacks made by then: the interval in which a
+	// jackprobe on the same server counts the cycles the server ran.
+	FirstCallback, LatestCallback int64
+	SpanCallbacks                 uint64
+	Restart                       bool   // the error wraps audio.ErrRestart
+	Reopen                        string // StopOnStall: the error of the Open after Close
+	ReopenRestart                 bool   // that error wraps audio.ErrRestart
 }
+
+// playingMarker is printed on stdout once the first callback came (in a
+// StopOnStall job), so a parent can act on a playing stream (kill its JACK
+// server, say).
+const playingMarker = "GRIDBOX-HELPER-PLAYING"
 
 const resultPrefix = "GRIDBOX-HELPER-RESULT "
 
@@ -85,6 +103,7 @@ func helperMain(spec string) int {
 func fail(res helperResult, err error) helperResult {
 	res.Err = err.Error()
 	res.NoDevice = errors.Is(err, audio.ErrNoDevice)
+	res.Restart = errors.Is(err, audio.ErrRestart)
 	return res
 }
 
@@ -130,9 +149,20 @@ func runJob(job helperJob) helperResult {
 	var before uint64
 	var threads int
 	var winStart time.Time
+	playing := false
 	for {
 		time.Sleep(time.Millisecond)
 		el := time.Since(start)
+		if job.StopOnStall { // Counters allocates (a cgo argument): not in the other jobs' window
+			c := d.Counters()
+			if !playing && c.Callbacks > 0 {
+				fmt.Println(playingMarker)
+				playing = true
+			}
+			if playing && c.SinceCallback > 9*d.Format().Duration(int64(d.rcfg.Block)) {
+				break
+			}
+		}
 		if winStart.IsZero() && el > 200*time.Millisecond {
 			before, threads, winStart = allocs(), pprof.Lookup("threadcreate").Count(), time.Now()
 		}
@@ -149,12 +179,23 @@ func runJob(job helperJob) helperResult {
 		res.Window = time.Since(winStart)
 	}
 	res.Played = time.Since(start)
+	d.mu.Lock()
+	res.FirstCallback, res.LatestCallback, res.SpanCallbacks = d.p.callbackTimes()
+	d.mu.Unlock()
 	err = d.Close()
 	res.Stats = d.Stats()
 	res.Counters = d.Counters()
 	res.Warnings = d.Warnings()
 	if res.Allocs > 0 {
 		res.AllocStacks = allocSites(profStart, memProfile())
+	}
+	if job.StopOnStall {
+		d2, rerr := Open(job.Config)
+		if rerr == nil {
+			d2.Close()
+			rerr = errors.New("opened")
+		}
+		res.Reopen, res.ReopenRestart = rerr.Error(), errors.Is(rerr, audio.ErrRestart)
 	}
 	if err != nil {
 		return fail(res, err)
@@ -269,6 +310,13 @@ func signal(job helperJob, f audio.Format) audio.Renderer {
 // name nobody uses, so a jackd left running elsewhere does not leak in.
 func runHelper(t *testing.T, job helperJob, env ...string) (helperResult, string) {
 	t.Helper()
+	return runHelperThen(t, job, nil, env...)
+}
+
+// runHelperThen is runHelper that calls onPlaying (if not nil) once the
+// child's stream has called back for the first time.
+func runHelperThen(t *testing.T, job helperJob, onPlaying func(), env ...string) (helperResult, string) {
+	t.Helper()
 	spec, err := json.Marshal(job)
 	if err != nil {
 		t.Fatal(err)
@@ -289,11 +337,20 @@ func runHelper(t *testing.T, job helperJob, env ...string) (helperResult, string
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A child stuck in a PortAudio call (a hang is one of the faults under
+	// test) is killed long after its job should have ended.
+	limit := time.Minute + time.Duration(job.Seconds*float64(time.Second))
+	var hung atomic.Bool
+	watchdog := time.AfterFunc(limit, func() { hung.Store(true); cmd.Process.Kill() })
+	defer watchdog.Stop()
 	var res helperResult
 	found := false
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
+		if sc.Text() == playingMarker && onPlaying != nil {
+			onPlaying()
+		}
 		if line, ok := strings.CutPrefix(sc.Text(), resultPrefix); ok {
 			if err := json.Unmarshal([]byte(line), &res); err != nil {
 				t.Fatalf("helper result: %v", err)
@@ -302,6 +359,9 @@ func runHelper(t *testing.T, job helperJob, env ...string) (helperResult, string
 		}
 	}
 	if err := cmd.Wait(); err != nil || !found {
+		if hung.Load() {
+			err = fmt.Errorf("killed after %v: it hung", limit)
+		}
 		t.Fatalf("helper %s: %v (result found: %v); stderr:\n%s", job.Mode, err, found, stderr.String())
 	}
 	return res, stderr.String()

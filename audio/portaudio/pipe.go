@@ -106,6 +106,15 @@ func (p *pipe) counters() Counters {
 	return out
 }
 
+// callbackTimes returns the CLOCK_MONOTONIC nanoseconds of the first and
+// the latest callback (0 before the first) and the callbacks made, read
+// together: tests compare them with another JACK client's cycles.
+func (p *pipe) callbackTimes() (first, latest int64, callbacks uint64) {
+	var c C.gbx_counters
+	C.gbx_read_counters(p.s, &c)
+	return int64(c.first_ns), int64(c.last_ns), uint64(c.callbacks)
+}
+
 // paError turns a PortAudio error code into an error (nil for paNoError).
 func paError(code C.PaError) error {
 	if code == C.paNoError {

@@ -99,10 +99,25 @@ const noDeviceText = "no audio output device found; use --audio null to run with
 
 var (
 	// mu serialises PortAudio initialisation, enumeration, stream set-up and
-	// tear-down, and guards lastLog. PortAudio's library state is process-wide.
+	// tear-down, and guards lastLog and jackLost. PortAudio's library state
+	// is process-wide.
 	mu      sync.Mutex
 	lastLog string
+	// jackLost is set once Close has left a JACK stream whose callbacks had
+	// stopped: PortAudio's JACK client is dead or dropped, and only a new
+	// process can initialise PortAudio again (see errJACKLost).
+	jackLost bool
 )
+
+// errJACKLost is what Close, and every later Open and List, return once a
+// JACK stream stopped calling back. PortAudio 19.6's JACK layer cannot let
+// go of such a stream in-process: when the server has died (or dropped the
+// client), Pa_AbortStream waits for a process cycle that never comes, and if
+// the server's shutdown notice arrives meanwhile, Pa_CloseStream and
+// Pa_Terminate abort the whole process (assertions on jack_port_unregister
+// and jack_deactivate in pa_jack.c, which Debian builds with assertions
+// on). So Close leaves the stream as it is and asks for a new process.
+var errJACKLost = fmt.Errorf("the JACK server stopped calling back (it died or dropped gridbox's client) and PortAudio cannot release its client; %w", audio.ErrRestart)
 
 // Log returns what ALSA, JACK and PortAudio printed to stderr during the
 // latest List, Open, Start or Close; normally it is captured and hidden, and
@@ -147,6 +162,9 @@ func terminate() {
 func List() ([]Info, error) {
 	mu.Lock()
 	defer mu.Unlock()
+	if jackLost {
+		return nil, fmt.Errorf("portaudio: %w", errJACKLost)
+	}
 	if err := initialize(); err != nil {
 		return nil, err
 	}
@@ -260,6 +278,9 @@ func Open(cfg Config) (*Device, error) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	if jackLost {
+		return nil, fmt.Errorf("portaudio: %w", errJACKLost)
+	}
 	if err := initialize(); err != nil {
 		return nil, err
 	}
@@ -383,6 +404,28 @@ func (d *Device) countersLocked() Counters {
 	return c
 }
 
+// jackHostAPI is the name PortAudio gives its JACK host API.
+const jackHostAPI = "JACK Audio Connection Kit"
+
+// stalledLocked reports whether the callbacks have stopped: none for more
+// than eight periods (supervise takes a device for lost after nine) and
+// twice the longest gap between two so far (a host that calls back in
+// bursts has long gaps). It waits, up to a second, while the silence is
+// longer than eight periods but not yet twice the longest gap, for one or
+// the other to decide. Callers hold d.mu.
+func (d *Device) stalledLocked() bool {
+	period := d.format.Duration(int64(d.rcfg.Block))
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(period) {
+		c := d.p.counters()
+		switch {
+		case c.SinceCallback <= 8*period: // calling back (or never did)
+			return false
+		case c.SinceCallback > 2*c.MaxInterval || time.Now().After(deadline):
+			return true
+		}
+	}
+}
+
 // Stats returns the health counters: Underruns adds the callbacks that found
 // the ring short to those PortAudio flagged as output underflows; LateWakes
 // and MaxInterval are measured on the callback thread; Load and MaxLoad on
@@ -403,6 +446,12 @@ func (d *Device) Stats() audio.DeviceStats {
 // Close stops the stream at once (what the host still buffers is dropped),
 // stops the render goroutine, and releases the stream and PortAudio. Render
 // is not called after Close returns. Control side.
+//
+// A JACK stream whose callbacks have stopped (for more than eight periods
+// and twice the longest gap seen) is not stopped or released: PortAudio would
+// hang or abort the process on it (errJACKLost, which Close returns). Its
+// render goroutine is stopped and its C memory left allocated, in case the
+// callback was only late and runs again.
 func (d *Device) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -412,6 +461,13 @@ func (d *Device) Close() error {
 	d.closed = true
 	mu.Lock()
 	defer mu.Unlock()
+	if d.started && d.info.HostAPI == jackHostAPI && d.stalledLocked() {
+		d.filler.Stop()
+		d.final = d.countersLocked()
+		d.p = nil // leaked with the stream: see errJACKLost
+		jackLost = true
+		return fmt.Errorf("portaudio: close %s: %w", d.info, errJACKLost)
+	}
 	var errs []error
 	if d.started {
 		var err error

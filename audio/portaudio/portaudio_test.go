@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,6 +20,7 @@ import (
 	"gridbox/audio"
 	"gridbox/audio/ring"
 	"gridbox/audio/ring/ringtest"
+	"gridbox/internal/jackprobe"
 )
 
 // writeFileConf writes testdata/file-standalone.conf.in with the capture
@@ -232,7 +234,7 @@ func TestNoDevice(t *testing.T) {
 // reach stderr, and Log keeps them.
 func TestNoiseIsCaptured(t *testing.T) {
 	if _, err := os.Stat("/usr/share/alsa/alsa.conf"); err != nil {
-		t.Skip("no system ALSA config")
+		t.Skip("no system ALSA config (/usr/share/alsa/alsa.conf, from libasound2-data)")
 	}
 	env := "ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:" + testdataPath(t, "null.conf")
 	res, stderr := runHelper(t, helperJob{Mode: "list"}, env)
@@ -245,36 +247,29 @@ func TestNoiseIsCaptured(t *testing.T) {
 
 // TestJACKDummyCadence (b): through PortAudio's JACK host API on jackd's
 // dummy backend (real-time pacing, 128 frames at 48 kHz) for 2 s. The
-// cadence checked is jackd's, so jackd runs with realtime priority when the
-// test runs as root or JACKD_REALTIME=1 (scripts/jackd-dummy.sh), and with
-// --no-realtime otherwise or with JACKD_REALTIME=0.
+// cadence is judged against a baseline taken on the same server in the
+// same run, not against the wall clock: jackd on a busy machine runs its
+// cycles late or slow (means of 3.2–3.6 ms were seen with the load average
+// at 6 on 2 vCPUs without realtime priority), and that is not gridbox's
+// doing. A trivial JACK client (jackprobe) stamps every cycle the server
+// runs; between gridbox's first and latest callback gridbox must have had
+// one callback for each cycle the probe saw, none missed, none doubled.
+// Every callback took a rendered block unless the ring was short, and the
+// ring (gridbox's render goroutine) was short in at most a quarter of them;
+// the xruns jackd reports to every client are the server's, reported and
+// not failed. jackd runs with realtime priority as root or with
+// JACKD_REALTIME=1 (scripts/jackd-dummy.sh), which keeps it near real time.
 func TestJACKDummyCadence(t *testing.T) {
-	if _, err := exec.LookPath("jackd"); err != nil {
-		t.Skip("jackd not installed (apt-get install --no-install-recommends jackd2); the lead's CI installs it")
-	}
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	name := fmt.Sprintf("gridbox-test-%d", os.Getpid())
-	var serr strings.Builder
-	cmd := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
-	cmd.Stderr = &serr
-	// As root (CI containers) ask for a realtime jackd unless told otherwise:
-	// without it, on a loaded shared VM (and go test runs packages in
-	// parallel) the dummy driver itself falls behind, e.g. 192 cycles in 2 s.
-	if _, set := os.LookupEnv("JACKD_REALTIME"); !set && os.Geteuid() == 0 {
-		cmd.Env = append(os.Environ(), "JACKD_REALTIME=1")
-	}
-	out, err := cmd.Output()
+	_, jackLog, realtime := startJackd(t, name)
+	probe, err := jackprobe.Open(name)
 	if err != nil {
-		t.Fatalf("scripts/jackd-dummy.sh: %v\n%s", err, serr.String())
+		t.Fatal(err)
 	}
-	fields := strings.Fields(string(out))
-	pid, err := strconv.Atoi(fields[0])
-	if err != nil {
-		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
-	}
-	t.Cleanup(func() { stopJackd(t, pid) })
+	defer probe.Close()
 
 	res, stderr := runHelper(t, helperJob{
 		Mode:    "play",
@@ -287,24 +282,45 @@ func TestJACKDummyCadence(t *testing.T) {
 	}
 	checkQuiet(t, stderr)
 	c, s := res.Counters, res.Stats
-	t.Logf("device %v, latency %v; played %v: %d callbacks, mean interval %v (ideal 2.667ms), max %v, late %d; ring underruns %d, PortAudio underflows %d; render blocks %d, load %.4f, max load %.4f; render wakes %d, late %d, max oversleep %v; allocs %d in %v; warnings %q",
-		res.Chosen, res.Latency, res.Played, c.Callbacks, c.MeanInterval, c.MaxInterval, c.LateCallbacks,
-		c.RingUnderruns, c.Underflows, s.Blocks, s.Load, s.MaxLoad, c.Fill.Wakes, c.Fill.LateWakes, c.Fill.MaxOversleep,
+	// Both clients are woken at the start of each cycle: the probe's stamp
+	// of the cycle of gridbox's first and latest callback lies within half
+	// a period of gridbox's, earlier or later.
+	ideal := audio.Format{SampleRate: 48000}.Duration(128)
+	cycles, complete := probe.Cycles(res.FirstCallback-int64(ideal/2), res.LatestCallback+int64(ideal/2))
+	span := time.Duration(res.LatestCallback - res.FirstCallback)
+	t.Logf("device %v, latency %v; played %v: %d callbacks, and the probe saw %d cycles, in the %v from the first callback to the latest (%d cycles at 2.667 ms), mean interval %v, max %v, late %d; ring underruns %d, xruns flagged %d (the probe heard of %d); render blocks %d, load %.4f, max load %.4f; render wakes %d, late %d, max oversleep %v; allocs %d in %v; warnings %q",
+		res.Chosen, res.Latency, res.Played, res.SpanCallbacks, cycles, span, span/ideal, c.MeanInterval, c.MaxInterval, c.LateCallbacks,
+		c.RingUnderruns, c.Underflows, probe.Xruns(), s.Blocks, s.Load, s.MaxLoad, c.Fill.Wakes, c.Fill.LateWakes, c.Fill.MaxOversleep,
 		res.Allocs, res.Window, res.Warnings)
 
 	if res.Chosen.HostAPI != "JACK Audio Connection Kit" || res.Chosen.Name != "system" {
 		t.Errorf("played on %+v, want JACK \"system\"", res.Chosen)
 	}
-	ideal := audio.Format{SampleRate: 48000}.Duration(128)
-	// The cadence is jackd's: without realtime priority on a loaded shared
-	// VM its dummy driver runs slow (means of 3.2–3.6 ms were seen with the
-	// load average at 6 on 2 vCPUs); JACKD_REALTIME=1 keeps it within 1%.
-	if c.MeanInterval < ideal*98/100 || c.MeanInterval > ideal*110/100 {
-		t.Errorf("mean callback interval %v, want 2.667 ms (−2%% … +10%%); if slow, jackd itself fell behind (run with JACKD_REALTIME=1)", c.MeanInterval)
+	if log, _ := os.ReadFile(jackLog); strings.Contains(string(log), "Cannot use real-time scheduling") {
+		realtime = false // jackd was refused it and runs without
 	}
-	expect := float64(res.Played) / float64(ideal)
-	if f := float64(c.Callbacks) / expect; f < 0.85 || f > 1.1 {
-		t.Errorf("%d callbacks in %v, want ≈ %.0f", c.Callbacks, res.Played, expect)
+	// A client woken late in a cycle may still put a stamp outside the
+	// interval at either end: two cycles either way. More callbacks than
+	// cycles means the probe was late for some (each xrun it heard of may
+	// have cost it one); fewer means gridbox's client missed cycles the
+	// probe had, which with realtime priority (the server's and both
+	// clients' process threads run when due) is gridbox's or PortAudio's
+	// doing. Without realtime priority, on a busy machine, jackd runs
+	// cycles late, reports xruns to every client, and either client's
+	// thread may sleep through cycles the other had: then each xrun may
+	// cost gridbox a cycle too.
+	below, above, why := 2, 2+int(probe.Xruns()), "with realtime priority"
+	if !realtime {
+		if cycles < 100 {
+			t.Skipf("jackd without realtime priority (not root, or JACKD_REALTIME=0) ran %d cycles in 2 s on this busy machine: too few to judge gridbox's cadence; run as root or with JACKD_REALTIME=1", cycles)
+		}
+		below, why = above, "without realtime priority, allowing a cycle per xrun"
+	}
+	if res.SpanCallbacks < 100 || !complete {
+		t.Fatalf("%d callbacks in %v (the probe's stamps complete: %v): jackd hardly ran", res.SpanCallbacks, res.Played, complete)
+	}
+	if d := int(res.SpanCallbacks) - cycles; d < -below || d > above {
+		t.Errorf("%d callbacks while a trivial client saw the server run %d cycles (%+d, want −%d…+%d; jackd %s): gridbox's client missed cycles, or had more than the server ran", res.SpanCallbacks, cycles, d, below, above, why)
 	}
 	// Every callback that did not underrun took one rendered block; the
 	// ring holds at most lead + 1 more.
@@ -317,34 +333,125 @@ func TestJACKDummyCadence(t *testing.T) {
 	if s.Underruns != c.RingUnderruns+c.Underflows || s.LateWakes != c.LateCallbacks {
 		t.Errorf("Stats %+v disagree with Counters %+v", s, c)
 	}
-	if s.MaxLoad <= 0 || s.MaxLoad > 1 {
-		t.Errorf("MaxLoad %v, want in (0, 1] for a sine", s.MaxLoad)
+	// The meter's units are proven in virtual time (ring's
+	// TestFillerMeasuresLoad); here a preempted render can measure any load.
+	if s.MaxLoad <= 0 {
+		t.Errorf("MaxLoad %v, want a load measured", s.MaxLoad)
 	}
-	// jackd without realtime priority on a shared VM xruns now and then
-	// (environment.md §5.6): report, do not fail, unless it is most of them.
-	if u := s.Underruns; u > c.Callbacks/4 {
-		t.Errorf("%d underruns in %d callbacks", u, c.Callbacks)
+	// The ring runs short only if the render goroutine, SCHED_FIFO, was
+	// late by the whole lead; jackd's own xruns, which it flags to every
+	// client (environment.md §5.6), are the server's. A render thread that
+	// was refused SCHED_FIFO (not root) is at the mercy of a busy machine:
+	// then its underruns are reported only.
+	fifo := !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "SCHED_FIFO") })
+	if u := c.RingUnderruns; u > c.Callbacks/4 && fifo {
+		t.Errorf("the ring was short in %d of %d callbacks", u, c.Callbacks)
 	}
 	checkAllocs(t, res)
+}
+
+// TestJACKServerDeath: the JACK server dies under a playing stream. Its
+// callbacks stop; Close must then neither hang (PortAudio 19.6's
+// Pa_AbortStream waits for a cycle that never comes) nor abort the process
+// (its Pa_CloseStream asserts once the server's shutdown notice has come),
+// whichever came first, but return an error asking for a new process
+// (audio.ErrRestart), and so must the next Open in that process. The
+// child closes as soon as the callbacks have stopped for nine periods, as
+// supervise does; three rounds, as the notice may come before or after.
+func TestJACKServerDeath(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time test: -short leaves it out")
+	}
+	for i := range 3 {
+		name := fmt.Sprintf("gbx-death-%d-%d", os.Getpid(), i) // JACK takes short names only
+		jackd, _, _ := startJackd(t, name)
+		t.Cleanup(func() {
+			// The dead client's semaphores.
+			junk, _ := filepath.Glob("/dev/shm/jack_sem.*_" + name + "*")
+			for _, f := range junk {
+				os.Remove(f)
+			}
+		})
+		killed := time.Time{}
+		res, stderr := runHelperThen(t, helperJob{
+			Mode:        "play",
+			Config:      Config{Device: "system"},
+			Signal:      "sine",
+			Seconds:     30, // a safety net: the stall ends it
+			StopOnStall: true,
+		}, func() {
+			time.Sleep(300 * time.Millisecond)
+			killed = time.Now()
+			stopJackd(t, jackd)
+		}, "JACK_DEFAULT_SERVER="+name, "ALSA_CONFIG_PATH="+testdataPath(t, "nocard.conf"))
+		t.Logf("round %d: Close: %q (restart: %v); the next Open: %q (restart: %v); %d callbacks, the child ended %v after jackd was told to stop",
+			i+1, res.Err, res.Restart, res.Reopen, res.ReopenRestart, res.Counters.Callbacks, time.Since(killed).Round(time.Millisecond))
+		if killed.IsZero() {
+			t.Fatalf("round %d: the stream never called back; stderr:\n%s", i+1, stderr)
+		}
+		if !res.Restart || !strings.Contains(res.Err, "JACK server stopped calling back") {
+			t.Errorf("round %d: Close after the server died: %q, want the JACK client lost, wrapping audio.ErrRestart", i+1, res.Err)
+		}
+		if !res.ReopenRestart {
+			t.Errorf("round %d: Open after that: %q, want an error wrapping audio.ErrRestart", i+1, res.Reopen)
+		}
+	}
+}
+
+// startJackd starts a JACK server called name on the dummy backend
+// (scripts/jackd-dummy.sh: 48 kHz, 128-frame periods), stopped when the test
+// ends, and returns the process (a handle on that very process, which
+// cannot signal another that is given its pid later), its log file and
+// whether it was asked for realtime priority. As root (CI containers) it asks for it unless JACKD_REALTIME
+// says otherwise: without it, on a loaded shared VM (and go test runs
+// packages in parallel) the dummy driver itself falls behind, e.g. 192
+// cycles in 2 s.
+func startJackd(t *testing.T, name string) (jackd *os.Process, log string, realtime bool) {
+	t.Helper()
+	if _, err := exec.LookPath("jackd"); err != nil {
+		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
+	}
+	var serr strings.Builder
+	cmd := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
+	cmd.Stderr = &serr
+	realtime = os.Getenv("JACKD_REALTIME") == "1"
+	if _, set := os.LookupEnv("JACKD_REALTIME"); !set && os.Geteuid() == 0 {
+		cmd.Env = append(os.Environ(), "JACKD_REALTIME=1")
+		realtime = true
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("scripts/jackd-dummy.sh: %v\n%s", err, serr.String())
+	}
+	fields := strings.Fields(string(out))
+	pid, err := strconv.Atoi(fields[0])
+	if err != nil || len(fields) < 2 {
+		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
+	}
+	if jackd, err = os.FindProcess(pid); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopJackd(t, jackd) })
+	return jackd, fields[1], realtime
 }
 
 // stopJackd ends the jackd we started: SIGTERM lets it remove its shared
 // memory (a SIGKILLed jackd leaves its entry in /dev/shm/jack-shm-registry,
 // and enough of those make later servers fail with "Too many servers already
-// active"); SIGKILL after 3 s.
-func stopJackd(t *testing.T, pid int) {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return
+// active"); SIGKILL after 3 s. Stopping it again does nothing: p is a
+// handle on that process (a pidfd), never on another given its pid since,
+// which on a busy machine can be any process, make's included.
+func stopJackd(t *testing.T, p *os.Process) {
+	if p.Signal(syscall.SIGTERM) != nil {
+		return // already gone
 	}
-	p.Signal(syscall.SIGTERM)
 	for range 30 {
 		if p.Signal(syscall.Signal(0)) != nil {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("jackd %d ignored SIGTERM; killing it", pid)
+	t.Logf("jackd %d ignored SIGTERM; killing it", p.Pid)
 	p.Kill()
 }
 

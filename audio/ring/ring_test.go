@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"gridbox/audio"
@@ -166,7 +167,7 @@ func TestFillDoesNotAllocate(t *testing.T) {
 // locked thread blocks or is preempted), so one clean window is required.
 func TestFillerSteadyStateDoesNotAllocate(t *testing.T) {
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	r := New(testCfg.Frames(), 2)
 	f := NewFiller(r, testCfg)
@@ -227,4 +228,39 @@ func BenchmarkBlockThroughRing(b *testing.B) {
 		r.Write(blk)
 		r.Read(blk)
 	}
+}
+
+// TestFillerMeasuresLoad checks the Filler's load meter in virtual time,
+// where only the renderer's own sleep takes time: a 15 ms render of a 10 ms
+// block is a load of exactly 1.5, the worst; the smoothed load then decays
+// by 1/16 a block but has not gone back to 0. On the real clock (the
+// PortAudio tests) a busy machine's preemption inflates any one block, so
+// the units are proven here.
+func TestFillerMeasuresLoad(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := Config{Format: audio.Format{SampleRate: 48000, Channels: 2}, Block: 480, Lead: 2, Sleep: time.Sleep}
+		r := New(cfg.Frames(), 2)
+		f := NewFiller(r, cfg)
+		n := 0
+		f.Start(audio.RendererFunc(func(out []float32) {
+			if n++; n == 10 {
+				time.Sleep(15 * time.Millisecond)
+			}
+		}))
+		out := make([]float32, cfg.Block*2)
+		start := time.Now()
+		for k := 1; k <= 20; k++ { // a device reading one block a period
+			time.Sleep(time.Until(start.Add(time.Duration(k) * 10 * time.Millisecond)))
+			r.Read(out)
+		}
+		f.Stop()
+		s := f.Stats()
+		if s.MaxLoad != 1.5 {
+			t.Errorf("MaxLoad = %v, want 1.5 (a 15 ms render of a 10 ms block)", s.MaxLoad)
+		}
+		if s.Load <= 0 || s.Load >= 1.5/16 {
+			t.Errorf("Load = %v, want the 1.5 spike smoothed (1/16 of it, decaying) and not yet 0", s.Load)
+		}
+		t.Logf("%+v", s)
+	})
 }

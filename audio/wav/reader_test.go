@@ -163,7 +163,7 @@ func TestDecodeReadError(t *testing.T) {
 func TestDecodeSox(t *testing.T) {
 	sox, err := exec.LookPath("sox")
 	if err != nil {
-		t.Skip("sox not installed")
+		t.Skip("sox not installed (scripts/setup.sh --test installs sox)")
 	}
 	dir := t.TempDir()
 	decode := func(channels int, enc ...string) *audio.Buffer {

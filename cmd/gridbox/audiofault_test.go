@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -17,8 +18,11 @@ import (
 var raceEnabled bool
 
 // startPulse starts a private PulseAudio server with a null sink
-// (scripts/pulse-null.sh) and returns its pid and PULSE_SERVER value.
-func startPulse(t *testing.T) (int, string) {
+// (scripts/pulse-null.sh), stopped when the test ends, and returns its
+// process and PULSE_SERVER value. The process is a handle on that very
+// process (a pidfd): killing it twice never signals another process that
+// was given its pid since, which on a busy machine can be any (make's).
+func startPulse(t *testing.T) (*os.Process, string) {
 	t.Helper()
 	var serr strings.Builder
 	cmd := exec.Command("../../scripts/pulse-null.sh", "48000")
@@ -32,15 +36,24 @@ func startPulse(t *testing.T) (int, string) {
 	if err != nil || len(f) < 2 {
 		t.Fatalf("scripts/pulse-null.sh printed %q", out)
 	}
-	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGTERM) })
-	return pid, "PULSE_SERVER=unix:" + f[1]
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Signal(syscall.SIGTERM) })
+	return p, "PULSE_SERVER=unix:" + f[1]
 }
 
 // T11 on real parts, oto's way: the PulseAudio server under oto dies while
 // gridbox plays. oto keeps one connection per process, so reopening cannot
 // work: gridbox must say so and exit with status 4 (not wait for the
-// watchdog), and a new process on the server that is back resumes the
-// playing clip.
+// watchdog), at once, unless oto's first reopen came before it noticed the
+// server had gone: that device never calls back, and is given up 2 s
+// later (supervise.Config.FirstBeat); so within 3 s of the kill. That is
+// wall time on a real server, which a busy machine stretches: a slow round
+// is run once more, on a new server, and fails only if both were slow (both
+// times are reported). A new process on the server that is back resumes
+// the playing clip.
 func TestPulseServerDeathUnderOto(t *testing.T) {
 	for _, cmd := range []string{"pulseaudio", "pactl"} {
 		if _, err := exec.LookPath(cmd); err != nil {
@@ -48,48 +61,50 @@ func TestPulseServerDeathUnderOto(t *testing.T) {
 		}
 	}
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	if raceEnabled {
 		// jfreymuth/pulse v0.1.3 (under oto) reads a stream's error
 		// without synchronisation while its client goroutine writes it
 		// when the server goes; the race detector stops the child there.
-		t.Skip("a data race inside jfreymuth/pulse when its server dies; make unit runs this test")
+		t.Skip("a data race inside jfreymuth/pulse (under oto) when its server dies stops a race build; make unit runs this test")
 	}
 	state := t.TempDir()
 	set := clickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
 	writeFile(t, perf, "0b press 0 0\n")
-	pid, server := startPulse(t)
-	c := startChild(t, state, "play "+set+" --audio oto --events "+perf+" --seconds 30", server)
-	time.Sleep(1500 * time.Millisecond)
-	t0 := time.Now()
-	syscall.Kill(pid, syscall.SIGKILL) // the server crashes
-	select {
-	case <-c.done:
-	case <-time.After(5 * time.Second):
-		c.cmd.Process.Kill()
-		<-c.done
-		t.Fatalf("play did not exit after its sound server died:\n%s", c.out.String())
+	var took []time.Duration
+	for len(took) < 2 {
+		pulse, server := startPulse(t)
+		c := startChild(t, state, "play "+set+" --audio oto --events "+perf+" --seconds 30", server)
+		time.Sleep(1500 * time.Millisecond)
+		t0 := time.Now()
+		pulse.Kill() // the server crashes
+		select {
+		case <-c.done:
+		case <-time.After(30 * time.Second):
+			c.cmd.Process.Kill()
+			<-c.done
+			t.Fatalf("play did not exit after its sound server died:\n%s", c.out.String())
+		}
+		took = append(took, time.Since(t0))
+		out := c.out.String()
+		t.Logf("exit %d %v after the server died:\n%s", c.exit, took[len(took)-1], out)
+		if c.exit != 4 || !strings.Contains(out, "gridbox: the audio backend can play again only in a new process (") {
+			t.Fatalf("exit %d, want 4 after saying the backend needs a new process", c.exit)
+		}
+		if took[len(took)-1] <= 3*time.Second {
+			break
+		}
 	}
-	took := time.Since(t0)
-	out := c.out.String()
-	t.Logf("exit %d %v after the server died:\n%s", c.exit, took, out)
-	if c.exit != 4 || !strings.Contains(out, "gridbox: the audio backend can play again only in a new process (") {
-		t.Errorf("exit %d, want 4 after saying the backend needs a new process", c.exit)
-	}
-	// At once, unless oto's first reopen came before it noticed the
-	// server had gone: that device never calls back, and is given up 2 s
-	// later (supervise.Config.FirstBeat).
-	if took > 3*time.Second {
-		t.Errorf("exited %v after the server died, want within a second (3 s if a reopen seemed to work)", took)
+	if len(took) == 2 && took[1] > 3*time.Second {
+		t.Errorf("exited %v, and %v on a second server, after the server died; want within 3 s (a second if no reopen seemed to work)", took[0], took[1])
 	}
 
-	_, server = startPulse(t)
+	_, server := startPulse(t)
 	restart := startChild(t, state, "play "+set+" --audio oto --seconds 30", server)
-	up := time.Since(restart.started)
-	out = restart.stop(syscall.SIGTERM)
-	t.Logf("restart: playing after %.2f s:\n%s", up.Seconds(), out)
+	out := restart.stop(syscall.SIGTERM)
+	t.Logf("restart: playing after %.2f s:\n%s", restart.up.Seconds(), out)
 	if !strings.Contains(out, "resumed the state") || !strings.Contains(out, "peak voices 1") {
 		t.Errorf("the restart did not resume the playing clip")
 	}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"regexp"
 	"strconv"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"gridbox/grid"
@@ -58,7 +60,8 @@ func gridOn(g *monometest.Grid, port string) hotplug.Device {
 }
 
 // waitUntil polls cond every millisecond for up to limit and returns how
-// long it took; it fails the test after limit.
+// long it took; it fails the test after limit. In a synctest bubble the
+// time is the bubble's.
 func waitUntil(t *testing.T, what string, limit time.Duration, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
@@ -77,8 +80,14 @@ func waitUntil(t *testing.T, what string, limit time.Duration, cond func() bool)
 // released (its clip stops); the replugged device (renumbered port) gets
 // its mode and whole LED frame back within 500 ms of appearing; a monome
 // grid's phantom-key flood on unplug launches nothing; audio plays on
-// throughout without an underrun.
-func TestHotPlugDuringPlay(t *testing.T) {
+// throughout without an underrun or a loss. It runs in a synctest bubble,
+// the null audio device included, so these times are the ones gridbox's
+// own timers make (the hot-plug scan period, the model inquiry, the LED
+// frames), exactly, and a busy machine neither makes them late nor makes
+// the null device look lost.
+func TestHotPlugDuringPlay(t *testing.T) { synctest.Test(t, testHotPlugDuringPlay) }
+
+func testHotPlugDuringPlay(t *testing.T) {
 	set := clickSet(t, `[[track]]
 name = "Gate"
   [[track.clip]]
@@ -101,7 +110,8 @@ name = "B"
 	var stderr bytes.Buffer
 	var mu sync.Mutex
 	e := &env{stdout: &bytes.Buffer{}, stderr: &lockedWriter{w: &stderr, mu: &mu},
-		scans: func(*ctrlLog) []hotplug.Scan { return []hotplug.Scan{bus.scan} }}
+		scans:  func(*ctrlLog) []hotplug.Scan { return []hotplug.Scan{bus.scan} },
+		notify: func(chan<- os.Signal, ...os.Signal) {}}
 	code := make(chan int, 1)
 	go func() { code <- run([]string{"play", set, "--audio", "null", "--seconds", "6"}, e) }()
 
@@ -180,6 +190,9 @@ name = "B"
 	}
 	if n, _ := strconv.Atoi(m[1]); n != 0 {
 		t.Errorf("%d underruns while controllers came and went", n)
+	}
+	if m := regexp.MustCompile(`(\d+) late device wakes`).FindStringSubmatch(out); m == nil || m[1] != "0" || bytes.Contains([]byte(out), []byte("audio device lost")) {
+		t.Errorf("the null device woke late or was lost while controllers came and went (in virtual time it never should)")
 	}
 	for _, want := range []string{"launchpad-x connected on Launchpad X:Launchpad X LPX MIDI 20:1", "launchpad-x connected on Launchpad X:Launchpad X LPX MIDI 24:1",
 		"monome-128 connected on /dev/ttyACM0", "serial /dev/ttyACM0 disconnected", "launchpad-x connected on Launchpad X:Launchpad X LPX MIDI 28:1"} {

@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"gridbox/audio"
-	"gridbox/audio/audiotest"
 	"gridbox/cmd/gridbox/internal/install"
 	"gridbox/engine"
 	"gridbox/grid/gpio"
@@ -140,46 +138,37 @@ func TestPlayNotifiesSystemd(t *testing.T) {
 	t.Logf("systemd heard %q", msgs)
 }
 
-// TestHelperPlay is not a test: tests run the test binary as "gridbox
-// play" through it (startChild), to kill it or to make its audio fail.
-// GRIDBOX_HELPER_HANG_AFTER plays on a fake sound card that is pulled out
-// after that long and whose Close then hangs.
-func TestHelperPlay(t *testing.T) {
-	if os.Getenv("GRIDBOX_HELPER_PLAY") != "1" {
-		t.Skip("runs only as a child of another test")
-	}
-	e := processEnv()
-	if d := os.Getenv("GRIDBOX_HELPER_HANG_AFTER"); d != "" {
-		after, err := time.ParseDuration(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.openAudio = func(f audio.Format, block int) opener {
-			be := audiotest.NewBackend(f, block, "fake card")
-			time.AfterFunc(after, func() { be.HangClose(); be.Unplug() })
-			return be.Open
-		}
-	}
-	os.Exit(run(strings.Fields(os.Getenv("GRIDBOX_ARGS")), e))
-}
-
-// A child is gridbox play running as another process (TestHelperPlay).
+// A child is gridbox play running as another process (helperPlay).
 type child struct {
 	cmd     *exec.Cmd
 	started time.Time
-	out     bytes.Buffer // what it printed; read after done
+	up      time.Duration // from starting the process to its saying it plays
+	out     bytes.Buffer  // what it printed; read after done
+	at      []time.Time   // when each line of out was read; read after done
 	playing chan struct{}
 	done    chan struct{}
 	exit    int
 }
 
+// said returns when the child first printed a line containing s, and
+// whether it did. Call it after done.
+func (c *child) said(s string) (time.Time, bool) {
+	for i, l := range strings.Split(c.out.String(), "\n") {
+		if strings.Contains(l, s) && i < len(c.at) {
+			return c.at[i], true
+		}
+	}
+	return time.Time{}, false
+}
+
 // startChild runs "gridbox ARGS" (XDG_STATE_HOME=state, and env) and
-// waits until it says it plays.
+// waits until it says it plays (30 s at most: a guard against a hang, not a
+// measure; c.up is the measure).
 func startChild(t *testing.T, state, args string, env ...string) *child {
 	t.Helper()
 	isolate(t)
-	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestHelperPlay$"), playing: make(chan struct{}), done: make(chan struct{})}
-	c.cmd.Env = append(os.Environ(), append([]string{"GRIDBOX_HELPER_PLAY=1", "XDG_STATE_HOME=" + state, "GRIDBOX_ARGS=" + args}, env...)...)
+	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^$"), playing: make(chan struct{}), done: make(chan struct{})}
+	c.cmd.Env = append(os.Environ(), append([]string{helperPlayEnv + "=" + args, "XDG_STATE_HOME=" + state}, env...)...)
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +184,9 @@ func startChild(t *testing.T, state, args string, env ...string) *child {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			c.out.WriteString(sc.Text() + "\n")
-			if strings.Contains(sc.Text(), "gridbox: playing") {
+			c.at = append(c.at, time.Now())
+			if strings.Contains(sc.Text(), "gridbox: playing") && c.up == 0 {
+				c.up = time.Since(c.started)
 				close(c.playing)
 			}
 		}
@@ -204,7 +195,7 @@ func startChild(t *testing.T, state, args string, env ...string) *child {
 	}()
 	select {
 	case <-c.playing:
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		c.cmd.Process.Kill()
 		<-c.done
 		t.Fatalf("play never started:\n%s", c.out.String())
@@ -355,41 +346,50 @@ func TestMissingPinIsAConfigError(t *testing.T) {
 }
 
 // T11's process level: the sound card is pulled out and closing it hangs.
-// Play notices within 10 periods, keeps time on the fallback clock, and
-// when the Close has blocked for 2 s it saves the state, stops pinging the
-// watchdog and exits with code 4. Started again (as systemd would), it
-// resumes the saved state with audio running within 3 s.
+// Play notices, keeps time on the fallback clock, and when the Close has
+// blocked for 2 s it saves the state, stops pinging the watchdog and exits
+// with code 4: it says so, and at least 2 s pass between its saying the
+// device was lost and its exit (how soon it notices, within 10 periods,
+// and the 2 s exactly are supervise's, proven in virtual time; a busy
+// machine only adds to them). Started again (as systemd would), it resumes
+// the saved state with audio running within 3 s or, on a machine so busy
+// that the first start (with nothing to resume) took longer, within a
+// second of what that took in the same run.
 func TestHungAudioBackendExitsAndTheRestartResumes(t *testing.T) {
 	state := t.TempDir()
 	set := clickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
 	writeFile(t, perf, "0b press 0 0\n")
 	got := listenNotify(t)
-	c := startChild(t, state, "play "+set+" --events "+perf+" --seconds 30", "GRIDBOX_HELPER_HANG_AFTER=1.5s")
+	c := startChild(t, state, "play "+set+" --events "+perf+" --seconds 30", hangAfterEnv+"=1.5s")
 	select {
 	case <-c.done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		c.cmd.Process.Kill()
 		<-c.done
 		t.Fatalf("play did not exit after its audio backend hung:\n%s", c.out.String())
 	}
-	ran := time.Since(c.started)
+	exited := time.Now()
 	out := c.out.String()
-	t.Logf("first run: exit %d after %.2f s:\n%s", c.exit, ran.Seconds(), out)
+	t.Logf("first run: playing after %.2f s, exit %d after %.2f s:\n%s", c.up.Seconds(), c.exit, exited.Sub(c.started).Seconds(), out)
 	if c.exit != 4 {
 		t.Errorf("exit %d, want 4 (audio backend hung)", c.exit)
 	}
 	for _, want := range []string{
 		"gridbox: audio device lost (no audio callback for ",
 		"gridbox: the audio backend hung: Close blocked for 2.0 s; stopping so that systemd starts gridbox afresh",
+		"gridbox: stopped (the audio backend hung)",
 		"gridbox play: supervise: audio backend hung: Close blocked for ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the first run did not say %q", want)
 		}
 	}
-	if ran > 1500*time.Millisecond+4*time.Second {
-		t.Errorf("the first run took %.2f s, want the hang noticed 2 s after the loss at 1.5 s (and a prompt exit)", ran.Seconds())
+	if lost, ok := c.said("gridbox: audio device lost"); ok {
+		t.Logf("exited %.2f s after saying the device was lost", exited.Sub(lost).Seconds())
+		if exited.Sub(lost) < 2*time.Second {
+			t.Errorf("exited %.2f s after saying the device was lost, before the 2 s a Close may block", exited.Sub(lost).Seconds())
+		}
 	}
 	msgs := <-got
 	if len(msgs) < 3 || !strings.HasPrefix(msgs[0], "READY=1") || msgs[len(msgs)-1] != "STOPPING=1" {
@@ -397,11 +397,10 @@ func TestHungAudioBackendExitsAndTheRestartResumes(t *testing.T) {
 	}
 
 	restart := startChild(t, state, "play "+set+" --audio null --seconds 30")
-	up := time.Since(restart.started)
 	out = restart.stop(syscall.SIGTERM)
-	t.Logf("restart: playing after %.2f s:\n%s", up.Seconds(), out)
-	if up > 3*time.Second {
-		t.Errorf("the restart played after %.2f s, want ≤ 3 s", up.Seconds())
+	t.Logf("restart: playing after %.2f s (the first start, with nothing to resume: %.2f s):\n%s", restart.up.Seconds(), c.up.Seconds(), out)
+	if limit := max(3*time.Second, c.up+time.Second); restart.up > limit {
+		t.Errorf("the restart played after %.2f s, want ≤ %.2f s (3 s, or the first start's %.2f s and a second)", restart.up.Seconds(), limit.Seconds(), c.up.Seconds())
 	}
 	if !strings.Contains(out, "resumed the state") || !strings.Contains(out, "peak voices 1") {
 		t.Errorf("the restart did not resume the playing clip")

@@ -15,9 +15,9 @@
 // Exit status: 0 on success, 1 on an error (for check: a problem in the set),
 // 2 on a command-line mistake (a flag value out of range included), 3 when
 // no audio output device is usable, 4 when play stopped because only a new
-// process can play again (a call into the audio backend blocked for 2 s, or
-// oto lost its sound server), 130 or 143 when render was stopped by SIGINT
-// or SIGTERM.
+// process can play again (a call into the audio backend blocked for 2 s, oto
+// lost its sound server, or PortAudio's JACK server died), 130 or 143 when
+// render was stopped by SIGINT or SIGTERM.
 package main
 
 import (
@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"gridbox/audio"
 	"gridbox/grid/hotplug"
@@ -47,6 +48,14 @@ type env struct {
 	// openAudio, when set, replaces play's audio backend (tests play on
 	// a faulty fake).
 	openAudio func(f audio.Format, block int) opener
+	// notify, when set, replaces signal.Notify for play's SIGINT and
+	// SIGTERM: a test in a testing/synctest bubble must not start
+	// os/signal's goroutine inside it.
+	notify func(c chan<- os.Signal, sig ...os.Signal)
+	// hung, when set, replaces supervise's 2 s limit on an audio backend
+	// call: tests on real servers whose subject is not that limit (a race
+	// build on a busy machine takes seconds in PortAudio's Open).
+	hung time.Duration
 }
 
 // errUsage reports a command-line mistake; the usage has been printed.

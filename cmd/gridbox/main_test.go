@@ -26,35 +26,6 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // gridbox runs the command line in-process and returns its exit status and
 // output.
-// runChildEnv makes the re-executed test binary run the gridbox command
-// line given in it ("|"-separated) and exit with its status.
-const runChildEnv = "GRIDBOX_CMD_RUN"
-
-// hwmChildEnv names a file where such a child writes its /proc status
-// (VmHWM: its peak resident memory) when it is done.
-const hwmChildEnv = "GRIDBOX_CMD_HWM"
-
-// children are the other ways this test binary runs as a child process of
-// a test: each exits when its environment asks for it.
-var children []func()
-
-func TestMain(m *testing.M) {
-	if args := os.Getenv(runChildEnv); args != "" {
-		code := run(strings.Split(args, "|"), processEnv())
-		if name := os.Getenv(hwmChildEnv); name != "" {
-			// Its peak resident memory, which getrusage cannot tell: a
-			// child's ru_maxrss keeps its parent's from before the exec.
-			status, _ := os.ReadFile("/proc/self/status")
-			os.WriteFile(name, status, 0o644)
-		}
-		os.Exit(code)
-	}
-	for _, child := range children {
-		child()
-	}
-	os.Exit(m.Run())
-}
-
 func gridbox(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	isolate(t)

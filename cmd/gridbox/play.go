@@ -114,7 +114,7 @@ func cmdPlay(e *env, args []string) (err error) {
 	if e.openAudio != nil {
 		open = e.openAudio(f, *block)
 	}
-	dev, err := supervise.New(supervise.Config{Format: f, Block: *block, Open: open})
+	dev, err := supervise.New(supervise.Config{Format: f, Block: *block, Open: open, Hung: e.hung})
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,11 @@ func cmdPlay(e *env, args []string) (err error) {
 	ctl := startControllers(e, p, clog, cfg.Controllers.Ignore)
 	ctl.announce(l.set.Name)
 	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	notify := signal.Notify
+	if e.notify != nil {
+		notify = e.notify
+	}
+	notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stop)
 	signal.Ignore(syscall.SIGHUP) // losing the SSH session must not end the show
 

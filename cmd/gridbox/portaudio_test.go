@@ -20,6 +20,7 @@ import (
 	"gridbox/audio"
 	"gridbox/audio/portaudio"
 	"gridbox/engine"
+	"gridbox/internal/jackprobe"
 )
 
 // The PortAudio test runs the device in a child process (this test binary
@@ -27,15 +28,13 @@ import (
 const paChildEnv = "GRIDBOX_CMD_PA_CHILD"
 
 func init() {
-	children = append(children, func() {
-		if spec := os.Getenv(paChildEnv); spec != "" {
-			if err := paChild(strings.Split(spec, "|")); err != nil {
-				fmt.Fprintln(os.Stderr, "child:", err)
-				os.Exit(1)
-			}
-			os.Exit(0)
+	children = append(children, childMain{paChildEnv, func(spec string) int {
+		if err := paChild(strings.Split(spec, "|")); err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			return 1
 		}
-	})
+		return 0
+	}})
 }
 
 // paChild plays set with script through the default PortAudio device for
@@ -178,18 +177,28 @@ func TestClickTrackThroughPortAudio(t *testing.T) {
 // goroutine and all, through PortAudio's JACK host API on jackd's dummy
 // backend (real-time pacing, 128-frame periods at 48 kHz) for 3 s: every
 // command must reach the engine before its frame (0 late commands), the
-// device must have rendered about 375 blocks a second, and the show must
-// end as the flags say.
+// device must have rendered the 1125 blocks of 3 s (play stops by frames,
+// not by the wall clock: a few more for the click-free end), and the show
+// must end as the flags say. The underruns are judged against the xruns a
+// trivial JACK client (jackprobe) heard of on the same server in the same
+// run, since jackd flags its own to every client. The child's limit on a
+// hung backend call is 10 s, not 2 s: PortAudio's Open in a race build on
+// a busy machine takes seconds, and that limit is not this test's subject.
 func TestPlayThroughJACKInRealTime(t *testing.T) {
 	if _, err := exec.LookPath("jackd"); err != nil {
 		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
 	}
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	name := fmt.Sprintf("gridbox-cmd-test-%d", os.Getpid())
-	pid := startJackd(t, name)
-	t.Cleanup(func() { stopJackd(pid) })
+	jackd := startJackd(t, name)
+	t.Cleanup(func() { stopJackd(jackd) })
+	probe, err := jackprobe.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer probe.Close()
 
 	set := clickSet(t, "")
 	script := filepath.Join(filepath.Dir(set), "click.perf")
@@ -197,7 +206,7 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 	isolate(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), runChildEnv+"=play|"+set+"|--events|"+script+"|--seconds|3|--audio|portaudio",
-		"JACK_DEFAULT_SERVER="+name, "JACK_NO_START_SERVER=1")
+		"JACK_DEFAULT_SERVER="+name, "JACK_NO_START_SERVER=1", hungEnv+"=10s")
 	b, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("gridbox play: %v\n%s", err, b)
@@ -213,17 +222,18 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 		&at, &blocks, &underruns, &wakes, &load, &voices, &late); err != nil {
 		t.Fatalf("final status line: %v\n%s", err, b[i:])
 	}
-	t.Logf("%s", strings.TrimSpace(string(b[i:])))
+	xruns := int(probe.Xruns())
+	t.Logf("%s (the probe heard of %d xruns)", strings.TrimSpace(string(b[i:])), xruns)
 	if late != 0 {
 		t.Errorf("%d commands reached the engine after their frame", late)
 	}
-	// 3 s is 1125 blocks; the click-free end adds a few, and jackd's own
-	// scheduling on a shared VM may run a little slow.
-	if blocks < 1125*85/100 || blocks > 1125*115/100 {
-		t.Errorf("%d blocks rendered in 3 s, want about 1125", blocks)
+	// 3 s is 1125 blocks; the click-free end adds a few (its fades, and
+	// the blocks of a short sleep before the stream is closed).
+	if blocks < 1125 || blocks > 1125*115/100 {
+		t.Errorf("%d blocks rendered for 3 s of frames, want 1125 and a few", blocks)
 	}
-	if underruns > blocks/4 {
-		t.Errorf("%d underruns in %d blocks", underruns, blocks)
+	if underruns > blocks/4+xruns {
+		t.Errorf("%d underruns in %d blocks while the server had %d xruns", underruns, blocks, xruns)
 	}
 	if voices != 1 || at != "2.3:" {
 		t.Errorf("peak voices %d, stopped at %q; want 1 voice and bar 2 beat 3 (3 s at 120 BPM)", voices, at)
@@ -231,8 +241,9 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 }
 
 // startJackd starts a JACK server called name on the dummy backend and
-// returns its pid.
-func startJackd(t *testing.T, name string) int {
+// returns its process: a handle on that very process (a pidfd), which
+// cannot signal another that is given its pid later.
+func startJackd(t *testing.T, name string) *os.Process {
 	t.Helper()
 	start := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
 	if os.Geteuid() == 0 {
@@ -250,17 +261,20 @@ func startJackd(t *testing.T, name string) int {
 	if err != nil {
 		t.Fatalf("scripts/jackd-dummy.sh printed %q", out)
 	}
-	return pid
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // stopJackd ends jackd with SIGTERM (which lets it clean up its shared
-// memory), and SIGKILL if it does not go within 3 s.
-func stopJackd(pid int) {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return
+// memory), and SIGKILL if it does not go within 3 s. Stopping it again does
+// nothing: p never signals another process given the same pid since.
+func stopJackd(p *os.Process) {
+	if p.Signal(syscall.SIGTERM) != nil {
+		return // already gone
 	}
-	p.Signal(syscall.SIGTERM)
 	for i := 0; i < 30 && p.Signal(syscall.Signal(0)) == nil; i++ {
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -268,21 +282,27 @@ func stopJackd(pid int) {
 }
 
 // T11 on real parts: the JACK server under PortAudio dies while gridbox
-// plays (as a USB card vanishes). gridbox must notice at once; PortAudio
-// 19.6's Close of a stream whose JACK server died then hangs, so gridbox
-// must exit with status 4 two seconds later, for systemd to restart it; the
-// restart, with a server back, resumes the playing clip.
+// plays (as a USB card vanishes). gridbox must notice, and since PortAudio
+// 19.6 cannot let go of a JACK client whose server died (it hangs or
+// aborts the process), say that only a new process can play again and exit
+// with status 4 for systemd to restart it, without hanging or crashing; the
+// restart, with a server back, resumes the playing clip, and starts within
+// 3 s or, on a machine so busy that a start without state to resume took
+// longer, within a second of what that start took in the same run. The
+// child's limit on a hung backend call is 10 s, not 2 s: PortAudio's Open
+// in a race build on a busy machine takes seconds, and a hang would show
+// as the wrong reason to exit.
 func TestJACKServerDeath(t *testing.T) {
 	if _, err := exec.LookPath("jackd"); err != nil {
 		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
 	}
 	if testing.Short() {
-		t.Skip("real-time test")
+		t.Skip("real-time test: -short leaves it out")
 	}
 	name := fmt.Sprintf("gbx-death-%d", os.Getpid()) // JACK takes short names only
-	pid := startJackd(t, name)
+	jackd := startJackd(t, name)
 	t.Cleanup(func() {
-		stopJackd(pid)
+		stopJackd(jackd)
 		// The semaphores of the client that died hanging.
 		junk, _ := filepath.Glob("/dev/shm/jack_sem.*_" + name + "*")
 		for _, f := range junk {
@@ -298,7 +318,7 @@ func TestJACKServerDeath(t *testing.T) {
 	play := func(args ...string) (*exec.Cmd, <-chan string) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), runChildEnv+"="+strings.Join(append([]string{"play", set, "--audio", "portaudio"}, args...), "|"),
-			"JACK_DEFAULT_SERVER="+server, "JACK_NO_START_SERVER=1", "XDG_STATE_HOME="+state)
+			"JACK_DEFAULT_SERVER="+server, "JACK_NO_START_SERVER=1", "XDG_STATE_HOME="+state, hungEnv+"=10s")
 		r, err := cmd.StderrPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -316,11 +336,11 @@ func TestJACKServerDeath(t *testing.T) {
 		}()
 		return cmd, lines
 	}
-	// until reads lines until one contains want, and returns how long it took.
+	// until reads lines until one contains want, and returns how long
+	// since t0 it took; limit is a guard against a hang, not a measure.
 	var said []string
-	until := func(lines <-chan string, want string, limit time.Duration) time.Duration {
+	until := func(lines <-chan string, want string, t0 time.Time, limit time.Duration) time.Duration {
 		t.Helper()
-		t0 := time.Now()
 		timeout := time.After(limit)
 		for {
 			select {
@@ -338,12 +358,13 @@ func TestJACKServerDeath(t *testing.T) {
 		}
 	}
 
+	started := time.Now()
 	cmd, lines := play("--events", script, "--seconds", "30")
-	until(lines, "gridbox: playing", 10*time.Second)
-	time.Sleep(1500 * time.Millisecond) // the clip plays, its state is saved
+	first := until(lines, "gridbox: playing", started, 30*time.Second) // a start with no state to resume
+	time.Sleep(1500 * time.Millisecond)                                // the clip plays, its state is saved
 	t0 := time.Now()
-	stopJackd(pid) // returns once jackd is gone, which takes a while
-	until(lines, "gridbox: audio device lost", time.Second)
+	stopJackd(jackd) // returns once jackd is gone, which takes a while
+	until(lines, "gridbox: audio device lost", t0, 20*time.Second)
 	exited := make(chan struct{})
 	go func() {
 		for l := range lines {
@@ -353,30 +374,28 @@ func TestJACKServerDeath(t *testing.T) {
 	}()
 	select {
 	case <-exited:
-	case <-time.After(6 * time.Second):
+	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
 		<-exited
-		t.Fatalf("gridbox did not exit within 6 s of losing JACK (does this PortAudio no longer hang in Close? then test the reopen instead):\n%s", strings.Join(said, "\n"))
+		t.Fatalf("gridbox did not exit within 30 s of losing JACK:\n%s", strings.Join(said, "\n"))
 	}
 	cmd.Wait()
 	took := time.Since(t0)
 	out := strings.Join(said, "\n")
 	t.Logf("gridbox said:\n%s", out)
-	if code := cmd.ProcessState.ExitCode(); code != 4 || !strings.Contains(out, "gridbox: the audio backend hung: Close blocked for 2.0 s") {
-		t.Fatalf("exit %d: want 4 after PortAudio's Close hung for 2 s", code)
-	}
 	t.Logf("exited %v after jackd was told to stop", took)
-	if took > 4*time.Second {
-		t.Errorf("exited %v after jackd was told to stop, want about 2 s after the loss", took)
+	if code := cmd.ProcessState.ExitCode(); code != 4 || !strings.Contains(out, "gridbox: the audio backend can play again only in a new process (portaudio: the JACK server stopped calling back") {
+		t.Fatalf("exit %d: want 4 after saying that PortAudio's JACK client needs a new process (exit 2 and silence: PortAudio aborted the process; \"hung\": it hung)", code)
 	}
 	// A server of another name: the dead client's semaphores in /dev/shm
 	// can upset a new server of the same name.
 	server = name + "b"
-	pid = startJackd(t, server)
+	jackd = startJackd(t, server)
 
 	// As systemd would: start again; the clip resumes.
+	started = time.Now()
 	cmd, lines = play("--seconds", "1")
-	up := until(lines, "gridbox: playing", 3*time.Second)
+	up := until(lines, "gridbox: playing", started, 30*time.Second)
 	for l := range lines {
 		said = append(said, l)
 	}
@@ -384,9 +403,12 @@ func TestJACKServerDeath(t *testing.T) {
 		t.Fatalf("restart: %v\n%s", err, strings.Join(said, "\n"))
 	}
 	out = strings.Join(said, "\n")
-	t.Logf("restart played after %v", up)
+	t.Logf("restart played after %v; the first start, with nothing to resume, after %v", up, first)
 	if !strings.Contains(out, "resumed the state") || !strings.Contains(out, "peak voices 1") {
 		t.Errorf("the restart did not resume the playing clip:\n%s", out)
+	}
+	if limit := max(3*time.Second, first+time.Second); up > limit {
+		t.Errorf("the restart played after %v, want ≤ %v (3 s, or the first start's %v and a second)", up, limit, first)
 	}
 }
 

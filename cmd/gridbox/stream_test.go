@@ -190,7 +190,7 @@ func peakRSS(t *testing.T, args ...string) int64 {
 	t.Helper()
 	status := filepath.Join(t.TempDir(), "status")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), runChildEnv+"="+strings.Join(args, "|"), hwmChildEnv+"="+status)
+	cmd.Env = append(os.Environ(), runChildEnv+"="+strings.Join(args, "|"), hwmEnv+"="+status)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gridbox %s: %v\n%s", strings.Join(args, " "), err, out)
 	}

@@ -31,7 +31,7 @@ func TestProbe(t *testing.T) {
 // fails with ErrNoMIDI before rtmidi is touched.
 func TestSystemWithoutSequencer(t *testing.T) {
 	if _, err := os.Stat(seqDevice); err == nil {
-		t.Skip(seqDevice, " exists here")
+		t.Skip(seqDevice, " exists here: this test needs a machine without an ALSA sequencer")
 	}
 	drv, err := System()
 	if drv != nil || !errors.Is(err, ErrNoMIDI) || !strings.Contains(err.Error(), seqDevice) {

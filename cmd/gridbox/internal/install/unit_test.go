@@ -177,7 +177,7 @@ func TestPlanMemLimitFromThisMachine(t *testing.T) {
 func TestUnitSystemdAnalyzeVerify(t *testing.T) {
 	sa, err := exec.LookPath("systemd-analyze")
 	if err != nil {
-		t.Skip("systemd-analyze is not installed")
+		t.Skip("systemd-analyze is not installed (scripts/setup.sh --test installs systemd)")
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "gridbox")

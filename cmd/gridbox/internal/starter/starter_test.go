@@ -157,11 +157,11 @@ func lineDiff(want, got string) string {
 // the samples differ between machines (rule 2 in dsp.go).
 func TestNoFusedMultiplyAdd(t *testing.T) {
 	if testing.Short() {
-		t.Skip("cross-compiles the package")
+		t.Skip("cross-compiles the package: -short leaves it out")
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("no go command")
+		t.Skip("no go command on the PATH to cross-compile with")
 	}
 	const pkg = "gridbox/cmd/gridbox/internal/starter"
 	fma := regexp.MustCompile(`\s(V?FN?M(ADD|SUB)[A-Z0-9]*)\s`)
