@@ -567,13 +567,13 @@ func boolInt(b bool) uint32 {
 	return 0
 }
 
-// startRender runs "gridbox ARGS" as another process (this test binary,
-// through TestHelperPlay) with stdout going to stdout (nil: discarded).
+// startRender runs "gridbox ARGS" as another process (this test binary, as
+// helperPlay's child) with stdout going to stdout (nil: discarded).
 func startRender(t *testing.T, args []string, stdout io.Writer) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	isolate(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperPlay$")
-	cmd.Env = append(os.Environ(), "GRIDBOX_HELPER_PLAY=1", "GRIDBOX_ARGS="+strings.Join(args, " "))
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), helperPlayEnv+"="+strings.Join(args, " "))
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = stdout, &stderr
 	if err := cmd.Start(); err != nil {
@@ -674,8 +674,8 @@ func TestRenderSignalWhileWaitingForAReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	isolate(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperPlay$")
-	cmd.Env = append(os.Environ(), "GRIDBOX_HELPER_PLAY=1", "GRIDBOX_ARGS=render "+clickSet(t, "")+" -o "+fifo+" --seconds 1")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), helperPlayEnv+"=render "+clickSet(t, "")+" -o "+fifo+" --seconds 1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
