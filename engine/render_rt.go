@@ -148,7 +148,7 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 		if end > 0 {
 			v.endIn(end, p.fadeFrames)
 		}
-		if c.Legato {
+		if c.Legato && !v.ending() {
 			p.takeOver(v)
 		}
 		p.emit(Event{Kind: EvStarted, Track: c.Track, Clip: c.Clip, Frame: at})
@@ -256,13 +256,19 @@ func (p *Player) stopped(track int16, clip int32, gate bool, seq uint64, at Fram
 }
 
 // takeOver crossfades the clip voices sounding on v's track into v, which
-// starts now: a legato switch.
+// starts now: a legato switch. With none (the track played notes), v fades
+// in over the same time: it starts mid-sample.
 func (p *Player) takeOver(v *voice) {
+	took := false
 	for _, i := range p.act {
 		old := &p.voices[i]
 		if old != v && old.track == v.track && old.clip >= 0 && !old.ending() {
 			v.takeOver(old, p.xfadeFrms)
+			took = true
 		}
+	}
+	if !took {
+		v.env = envelope{n: p.xfadeFrms, len: p.xfadeFrms, rho: 1}
 	}
 }
 

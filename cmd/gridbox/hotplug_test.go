@@ -107,9 +107,8 @@ name = "Gate"
 name = "B"
 `)
 	var bus bench
-	var stderr bytes.Buffer
-	var mu sync.Mutex
-	e := &env{stdout: &bytes.Buffer{}, stderr: &lockedWriter{w: &stderr, mu: &mu},
+	var stderr syncBuffer
+	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr,
 		scans:  func(*ctrlLog) []hotplug.Scan { return []hotplug.Scan{bus.scan} },
 		notify: func(chan<- os.Signal, ...os.Signal) {}}
 	code := make(chan int, 1)
@@ -180,9 +179,7 @@ name = "B"
 	if c := <-code; c != 0 {
 		t.Fatalf("play exited %d:\n%s", c, stderr.String())
 	}
-	mu.Lock()
 	out := stderr.String()
-	mu.Unlock()
 	t.Log(out)
 	m := regexp.MustCompile(`(\d+) underruns`).FindStringSubmatch(out)
 	if m == nil {
@@ -204,18 +201,6 @@ name = "B"
 	if !d3.Closed() {
 		t.Error("the Launchpad's port was not closed at the end")
 	}
-}
-
-// lockedWriter serialises writes from play's goroutines.
-type lockedWriter struct {
-	w  *bytes.Buffer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
 }
 
 // gridbox controllers lists what the scans find and why, without opening

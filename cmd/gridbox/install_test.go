@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -64,9 +63,8 @@ func TestPlayFromConfig(t *testing.T) {
 	var bus bench
 	d := launchpadtest.New(launchpad.LaunchpadX)
 	bus.plug(launchpadOn(d, "Launchpad X:Launchpad X LPX MIDI 20:1"))
-	var out bytes.Buffer
-	var mu sync.Mutex
-	e := &env{stdout: &bytes.Buffer{}, stderr: &lockedWriter{w: &out, mu: &mu},
+	var out syncBuffer
+	e := &env{stdout: &bytes.Buffer{}, stderr: &out,
 		scans: func(*ctrlLog) []hotplug.Scan { return []hotplug.Scan{bus.scan} }}
 	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.5"}, e); c != 0 {
 		t.Fatalf("play --config: exit %d: %s", c, out.String())

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,9 +30,34 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func gridbox(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	isolate(t)
-	var o, e bytes.Buffer
+	var o, e syncBuffer
 	code = run(args, &env{stdout: &o, stderr: &e})
 	return code, o.String(), e.String()
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes, as os.Stdout and
+// os.Stderr are: play writes its status from a goroutine of its own.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // isolate points the user's config and state folders at the test's own,
