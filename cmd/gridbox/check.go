@@ -21,6 +21,7 @@ func cmdCheck(e *env, args []string) error {
 		printProblems(e, err)
 		return exitError{1}
 	}
+	defer l.close()
 	// Problems and warnings in the order of the set's text; warnings alone
 	// (a sample that plays but is misnamed) do not fail the check.
 	all := slices.Concat(l.problems, l.warnings)

@@ -116,6 +116,9 @@ func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Sour
 		}
 		pf, f, problems = sp.PCMFile, sp, spProblems
 	}
+	if rate <= 0 { // checking: at the file's own rate
+		rate = pf.Rate()
+	}
 	src = audio.NewResampler(pf, pf.Rate(), rate)
 	if !mem.streams(src.Frames(), rate) {
 		f.Close()
@@ -140,6 +143,22 @@ func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Sour
 		src = streamHook(src)
 	}
 	return src, pre, problems, f, nil
+}
+
+// readThrough reads src to its end, and says whether it could.
+func readThrough(src audio.Source) error {
+	buf := make([]float32, 1<<16*src.Channels())
+	for at := int64(0); at < src.Frames(); {
+		n, err := src.ReadFrames(buf, at)
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("it ends at frame %d of %d", at, src.Frames())
+		}
+		at += int64(n)
+	}
+	return nil
 }
 
 // spoolMin is the size from which a compressed sample is taken for a long
@@ -291,8 +310,13 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			if stream[p] && !check && rate > 0 {
+			if stream[p] {
 				src, pre, problems, f, err := streamSample(fsys, p, rate, mem)
+				if err == nil && src != nil && check {
+					// Read to its end as play would, a chunk at a time,
+					// so that checking a long sample does not hold it.
+					err = readThrough(src)
+				}
 				if src != nil || err != nil {
 					bufs[i], streams[i], files[i], errsByPath[i], problemsByPath[i] = pre, src, f, err, problems
 					return
@@ -355,16 +379,10 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 		} else {
 			l.samples++
 			size := int64(4*len(b.Data) + 2*len(b.PCM16))
-			switch pre := mem.preloadFrames(b.Rate); {
-			case streams[i] != nil:
-				l.seconds += float64(streams[i].Frames()) / float64(rate)
+			if streams[i] != nil {
+				l.seconds += float64(streams[i].Frames()) / float64(b.Rate)
 				l.streamed++
-			case check && stream[paths[i]] && mem.streams(int64(b.Frames()), b.Rate):
-				// What play will hold of it: its preload.
-				l.seconds += b.Duration().Seconds()
-				l.streamed++
-				size = size * int64(pre) / int64(b.Frames())
-			default:
+			} else {
 				l.seconds += b.Duration().Seconds()
 			}
 			l.bytes += size
