@@ -91,6 +91,9 @@ func streamable(set *sets.Set) map[string]bool {
 // whole instead: a short one, or one it cannot read (decoding it whole
 // then says why).
 func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Source, pre *audio.Buffer, problems []codec.Problem, f io.Closer, err error) {
+	if mem.ram {
+		return nil, nil, nil, nil, nil
+	}
 	file, err := fsys.Open(name)
 	if err != nil {
 		return nil, nil, nil, nil, nil
@@ -137,6 +140,9 @@ func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Sour
 	if err != nil || n < preload {
 		f.Close()
 		audio.Free(pre)
+		if err == nil {
+			err = io.ErrUnexpectedEOF // the file shrank since it was opened
+		}
 		return nil, nil, nil, nil, fmt.Errorf("codec: %q: reading its first %d frames: %w", name, preload, err)
 	}
 	if streamHook != nil {
