@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gridbox/audio"
+	"gridbox/internal/settest"
+	"gridbox/show"
 )
 
 // raceEnabled is set when the test binary is built with -race.
@@ -70,9 +72,9 @@ func TestPulseServerDeathUnderOto(t *testing.T) {
 		t.Skip("a data race inside jfreymuth/pulse (under oto) when its server dies stops a race build; make unit runs this test")
 	}
 	state := t.TempDir()
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
-	writeFile(t, perf, "0b press 0 0\n")
+	settest.WriteFile(t, perf, "0b press 0 0\n")
 	var took []time.Duration
 	for len(took) < 2 {
 		pulse, server := startPulse(t)
@@ -115,14 +117,14 @@ func TestPulseServerDeathUnderOto(t *testing.T) {
 // fault, so it never leads to safe mode.
 func TestNoSoundCardIsNotACrash(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	cfg := filepath.Join(t.TempDir(), "config.toml")
-	writeFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
+	settest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
 	for i := range 5 {
 		var stderr strings.Builder
-		e := &env{stdout: &strings.Builder{}, stderr: &stderr, openAudio: func(audio.Format, int) opener {
+		e := &env{stdout: &strings.Builder{}, stderr: &stderr, hooks: show.Hooks{OpenAudio: func(audio.Format, int) show.Opener {
 			return func() (audio.Device, error) { return nil, fmt.Errorf("no card yet: %w", audio.ErrNoDevice) }
-		}}
+		}}}
 		code := run([]string{"play", "--config", cfg, "--seconds", "1"}, e)
 		if code != 3 || strings.Contains(stderr.String(), "SAFE MODE") {
 			t.Fatalf("start %d: exit %d, want 3 and no safe mode:\n%s", i+1, code, stderr.String())

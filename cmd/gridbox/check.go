@@ -7,6 +7,7 @@ import (
 
 	"gridbox/internal/spell"
 	"gridbox/sets"
+	"gridbox/show"
 )
 
 func cmdCheck(e *env, args []string) error {
@@ -16,31 +17,31 @@ func cmdCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	l, err := checkSet(pos[0])
+	l, err := show.Check(e.show(), pos[0])
 	if err != nil {
 		printProblems(e, err)
 		return exitError{1}
 	}
-	defer l.close()
+	defer l.Close()
 	// Problems and warnings in the order of the set's text; warnings alone
 	// (a sample that plays but is misnamed) do not fail the check.
-	all := slices.Concat(l.problems, l.warnings)
-	slices.SortStableFunc(all, comparePos)
+	all := slices.Concat(l.Problems, l.Warnings)
+	slices.SortStableFunc(all, show.ComparePos)
 	for _, p := range all {
 		printProblems(e, p)
 	}
-	if len(l.problems) > 0 {
+	if len(l.Problems) > 0 {
 		return exitError{1}
 	}
-	s := l.set
-	mem := megabytes(l.bytes) + " in memory"
-	if l.streamed > 0 {
-		mem += fmt.Sprintf(", %d streamed from disk", l.streamed)
+	s := l.Set
+	mem := show.Megabytes(l.Bytes) + " in memory"
+	if l.Streamed > 0 {
+		mem += fmt.Sprintf(", %d streamed from disk", l.Streamed)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok: %q, %s, %s, %s, %s, %s (%.1f s of audio, %s), %s %s\n",
-		l.file, s.Name, spell.Count(len(s.Tracks), "track"), spell.Count(len(s.Scenes), "scene"),
-		spell.Count(clipCount(s), "clip"), spell.Count(len(s.Instruments), "instrument"), spell.Count(l.samples, "sample"),
-		l.seconds, mem, formatTempo(s.Tempo), s.TimeSignature)
+		l.File, s.Name, spell.Count(len(s.Tracks), "track"), spell.Count(len(s.Scenes), "scene"),
+		spell.Count(clipCount(s), "clip"), spell.Count(len(s.Instruments), "instrument"), spell.Count(l.Samples, "sample"),
+		l.Seconds, mem, show.FormatTempo(s.Tempo), s.TimeSignature)
 	return nil
 }
 
@@ -54,4 +55,13 @@ func printProblems(e *env, err error) {
 		return
 	}
 	fmt.Fprintln(e.stdout, err)
+}
+
+// clipCount counts the set's clips.
+func clipCount(s *sets.Set) int {
+	n := 0
+	for _, t := range s.Tracks {
+		n += len(t.Clips)
+	}
+	return n
 }

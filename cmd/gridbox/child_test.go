@@ -9,6 +9,7 @@ import (
 
 	"gridbox/audio"
 	"gridbox/audio/audiotest"
+	"gridbox/show"
 )
 
 // Some tests run gridbox in another process, to kill it, to make its audio
@@ -41,7 +42,7 @@ func runChild(args string) int {
 	e := processEnv()
 	if d := os.Getenv(hungEnv); d != "" {
 		var err error
-		if e.hung, err = time.ParseDuration(d); err != nil {
+		if e.hooks.Hung, err = time.ParseDuration(d); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", hungEnv, err)
 			return 2
 		}
@@ -80,7 +81,7 @@ func helperPlay(args string) int {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", hangAfterEnv, err)
 			return 2
 		}
-		e.openAudio = func(f audio.Format, block int) opener {
+		e.hooks.OpenAudio = func(f audio.Format, block int) show.Opener {
 			be := audiotest.NewBackend(f, block, "fake card")
 			time.AfterFunc(after, func() { be.HangClose(); be.Unplug() })
 			return be.Open

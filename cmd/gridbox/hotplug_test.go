@@ -16,6 +16,9 @@ import (
 	"gridbox/grid/launchpad/launchpadtest"
 	"gridbox/grid/monome"
 	"gridbox/grid/monome/monometest"
+	"gridbox/grid/scan"
+	"gridbox/internal/settest"
+	"gridbox/show"
 )
 
 // bench is a USB bus for tests: simulated devices plugged in and out of
@@ -88,7 +91,7 @@ func waitUntil(t *testing.T, what string, limit time.Duration, cond func() bool)
 func TestHotPlugDuringPlay(t *testing.T) { synctest.Test(t, testHotPlugDuringPlay) }
 
 func testHotPlugDuringPlay(t *testing.T) {
-	set := clickSet(t, `[[track]]
+	set := settest.ClickSet(t, `[[track]]
 name = "Gate"
   [[track.clip]]
   scene = 0
@@ -109,8 +112,8 @@ name = "B"
 	var bus bench
 	var stderr syncBuffer
 	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr,
-		scans:  func(*ctrlLog) []hotplug.Scan { return []hotplug.Scan{bus.scan} },
-		notify: func(chan<- os.Signal, ...os.Signal) {}}
+		hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return []hotplug.Scan{bus.scan} },
+			Notify: func(chan<- os.Signal, ...os.Signal) {}}}
 	code := make(chan int, 1)
 	go func() { code <- run([]string{"play", set, "--audio", "null", "--seconds", "6"}, e) }()
 
@@ -128,7 +131,7 @@ name = "B"
 	took := waitUntil(t, "Launchpad X picked up and scrolling text", time.Second, func() bool { _, ok := d1.Text(); return ok })
 	text, _ := d1.Text()
 	t.Logf("plugged in: scrolling %q after %v", text.Text, took)
-	if want := announcement(networkAddress(), "Click"); text.Text != want || text.Loop {
+	if want := show.Announcement("Click"); text.Text != want || text.Loop {
 		t.Errorf("the Launchpad scrolled %+v, want %q once", text, want)
 	}
 	session := launchpad.Button{X: 4, Y: -1}
@@ -213,7 +216,7 @@ func TestControllersListsWhatIsFound(t *testing.T) {
 	bus.plug(d)
 	bus.plug(hotplug.Device{ID: "serial /dev/serial/by-id/usb-monome_grid_m1000285-if00", Port: "/dev/serial/by-id/usb-monome_grid_m1000285-if00", Why: "usb serial m1000285"})
 	var out bytes.Buffer
-	e := &env{stdout: &out, stderr: &out, scans: func(*ctrlLog) []hotplug.Scan { return []hotplug.Scan{bus.scan} }}
+	e := &env{stdout: &out, stderr: &out, hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return []hotplug.Scan{bus.scan} }}}
 	if c := run([]string{"controllers"}, e); c != 0 {
 		t.Fatalf("exit %d: %s", c, out.String())
 	}
@@ -226,36 +229,9 @@ monome (size asked at connect) /dev/serial/by-id/usb-monome_grid_m1000285-if00
 		t.Errorf("gridbox controllers printed:\n%s\nwant:\n%s(opened: %v)", out.String(), want, opened)
 	}
 	out.Reset()
-	e.scans = func(*ctrlLog) []hotplug.Scan { return nil }
+	e.hooks.Scans = func(scan.Wrap) []hotplug.Scan { return nil }
 	run([]string{"controllers"}, e)
 	if out.String() != "no controllers found\n" {
 		t.Errorf("with nothing plugged in: %q", out.String())
-	}
-}
-
-// A Launchpad found by its port name is confirmed by a device inquiry: a
-// reply naming another model wins, silence keeps the port name's model.
-func TestInquiryConfirmsTheModel(t *testing.T) {
-	for _, c := range []struct {
-		device, named, want launchpad.Model
-	}{
-		{launchpad.LaunchpadX, launchpad.LaunchpadX, launchpad.LaunchpadX},
-		{launchpad.LaunchpadProMK3, launchpad.LaunchpadX, launchpad.LaunchpadProMK3}, // a misnamed port
-		{launchpad.LaunchpadMiniMK3, launchpad.LaunchpadX, launchpad.LaunchpadX},     // 13 01 is what the X manual prints: the name wins
-		{launchpad.LaunchpadMK2, launchpad.LaunchpadPro, launchpad.LaunchpadMK2},
-		{launchpad.LaunchpadMini, launchpad.LaunchpadS, launchpad.LaunchpadS}, // a Mini does not answer
-	} {
-		d := launchpadtest.New(c.device)
-		got := confirmModel(c.named, d, time.Second)
-		d.Close()
-		if got != c.want {
-			t.Errorf("a %v on a port named %v: confirmed as %v, want %v", c.device, c.named, got, c.want)
-		}
-	}
-	d := launchpadtest.New(launchpad.LaunchpadProMK3)
-	defer d.Close()
-	fam, _, version, ok := inquire(d, time.Second)
-	if !ok || fam != 0x0123 || version != "138" {
-		t.Errorf("Pro MK3 inquiry: family %04X version %q ok %v", fam, version, ok)
 	}
 }

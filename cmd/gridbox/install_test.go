@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"math"
 	"net"
 	"os"
 	"os/exec"
@@ -16,12 +15,13 @@ import (
 	"time"
 
 	"gridbox/cmd/gridbox/internal/install"
-	"gridbox/engine"
-	"gridbox/grid/gpio"
 	"gridbox/grid/hotplug"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/launchpad/launchpadtest"
+	"gridbox/grid/scan"
+	"gridbox/internal/settest"
 	"gridbox/sets/config"
+	"gridbox/show"
 )
 
 // gridbox install --dry-run prints the unit, the udev rules and the config
@@ -56,16 +56,16 @@ func TestInstallDryRun(t *testing.T) {
 // controllers.ignore keeps a controller out.
 func TestPlayFromConfig(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
-	writeFile(t, cfg, "set = "+strconv.Quote(set)+"\n[audio]\nblock = 256\n[controllers]\nignore = [\"launchpad-x\"]\n")
+	settest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n[audio]\nblock = 256\n[controllers]\nignore = [\"launchpad-x\"]\n")
 	var bus bench
 	d := launchpadtest.New(launchpad.LaunchpadX)
 	bus.plug(launchpadOn(d, "Launchpad X:Launchpad X LPX MIDI 20:1"))
 	var out syncBuffer
 	e := &env{stdout: &bytes.Buffer{}, stderr: &out,
-		scans: func(*ctrlLog) []hotplug.Scan { return []hotplug.Scan{bus.scan} }}
+		hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return []hotplug.Scan{bus.scan} }}}
 	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.5"}, e); c != 0 {
 		t.Fatalf("play --config: exit %d: %s", c, out.String())
 	}
@@ -75,12 +75,12 @@ func TestPlayFromConfig(t *testing.T) {
 	if d.Messages() != 0 {
 		t.Errorf("the ignored Launchpad was sent %d messages", d.Messages())
 	}
-	writeFile(t, cfg, "set = \"last\"\n")
+	settest.WriteFile(t, cfg, "set = \"last\"\n")
 	out.Reset()
 	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.2"}, e); c != 0 || !strings.Contains(out.String(), `playing "Click"`) {
 		t.Errorf("play of the last set: exit %d:\n%s", c, out.String())
 	}
-	writeFile(t, cfg, "[audio]\nrate = 4410\n")
+	settest.WriteFile(t, cfg, "[audio]\nrate = 4410\n")
 	if c, _, stderr := gridbox(t, "play", "--config", cfg, "--audio", "null"); c != 1 || !strings.Contains(stderr, "config.toml:2:8: audio.rate 4410 is out of range") {
 		t.Errorf("a bad config: exit %d: %q", c, stderr)
 	}
@@ -120,7 +120,7 @@ func listenNotify(t *testing.T) <-chan []string {
 // while the engine renders, and says STOPPING=1 at the end.
 func TestPlayNotifiesSystemd(t *testing.T) {
 	got := listenNotify(t)
-	if c, _, stderr := gridbox(t, "play", clickSet(t, ""), "--audio", "null", "--seconds", "2.5"); c != 0 {
+	if c, _, stderr := gridbox(t, "play", settest.ClickSet(t, ""), "--audio", "null", "--seconds", "2.5"); c != 0 {
 		t.Fatalf("play: exit %d: %s", c, stderr)
 	}
 	msgs := <-got
@@ -214,9 +214,9 @@ func (c *child) stop(sig syscall.Signal) string {
 // the safe-mode run lets the next start try the set again.
 func TestSafeModeAfterThreeCrashes(t *testing.T) {
 	state := t.TempDir()
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	cfg := filepath.Join(t.TempDir(), "config.toml")
-	writeFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
+	settest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
 	args := "play --config " + cfg + " --audio null --seconds 30"
 	for range 3 {
 		startChild(t, state, args).stop(syscall.SIGKILL)
@@ -267,10 +267,10 @@ func TestInstalledConfigParses(t *testing.T) {
 // set, never in it, and the next play resumes it: mixer strips at once,
 // clips from the first bar.
 func TestStateIsSavedAndResumed(t *testing.T) {
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	before, _ := os.ReadFile(set)
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
-	writeFile(t, perf, "0b press 0 0\n")
+	settest.WriteFile(t, perf, "0b press 0 0\n")
 	if c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--events", perf, "--seconds", "0.5"); c != 0 {
 		t.Fatalf("first play: %s", stderr)
 	}
@@ -291,12 +291,12 @@ func TestStateIsSavedAndResumed(t *testing.T) {
 // A config's [state] dir keeps the state there, not beside the set (a set
 // folder the service may not write in), and the next play resumes it.
 func TestStateDirFromTheConfig(t *testing.T) {
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
-	writeFile(t, perf, "0b press 0 0\n")
+	settest.WriteFile(t, perf, "0b press 0 0\n")
 	dir := filepath.Join(t.TempDir(), "state")
 	cfg := filepath.Join(t.TempDir(), "config.toml")
-	writeFile(t, cfg, "[state]\ndir = \""+dir+"\"\n")
+	settest.WriteFile(t, cfg, "[state]\ndir = \""+dir+"\"\n")
 	if c, _, stderr := gridbox(t, "play", set, "--config", cfg, "--audio", "null", "--events", perf, "--seconds", "0.5"); c != 0 {
 		t.Fatalf("first play: %s", stderr)
 	}
@@ -317,12 +317,12 @@ func TestStateDirFromTheConfig(t *testing.T) {
 // ($XDG_CONFIG_HOME/gridbox/config.toml), and plays on defaults when not.
 func TestPlayReadsTheUserConfig(t *testing.T) {
 	isolate(t)
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	if c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--seconds", "0.2"); c != 0 {
 		t.Fatalf("no user config: exit %d: %s", c, stderr)
 	}
 	cfg := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "gridbox", "config.toml")
-	writeFile(t, cfg, "[audio]\nrate = 1\n")
+	settest.WriteFile(t, cfg, "[audio]\nrate = 1\n")
 	c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--seconds", "0.2")
 	if c != 1 || !strings.Contains(stderr, cfg+":2:8: audio.rate 1 is out of range") {
 		t.Errorf("a bad user config: exit %d: %q; want it reported", c, stderr)
@@ -336,8 +336,8 @@ func TestMissingPinIsAConfigError(t *testing.T) {
 		t.Skip("this machine has GPIO: the pin may exist")
 	}
 	cfg := filepath.Join(t.TempDir(), "config.toml")
-	writeFile(t, cfg, "[gpio]\nfootswitch = \"GPIO17\"\n")
-	c, _, stderr := gridbox(t, "play", clickSet(t, ""), "--config", cfg, "--audio", "null", "--seconds", "0.2")
+	settest.WriteFile(t, cfg, "[gpio]\nfootswitch = \"GPIO17\"\n")
+	c, _, stderr := gridbox(t, "play", settest.ClickSet(t, ""), "--config", cfg, "--audio", "null", "--seconds", "0.2")
 	if c != 1 || !strings.Contains(stderr, cfg+":2:14: gpio: pin GPIO17: no such pin on this machine") {
 		t.Errorf("exit %d: %q", c, stderr)
 	}
@@ -355,9 +355,9 @@ func TestMissingPinIsAConfigError(t *testing.T) {
 // second of what that took in the same run.
 func TestHungAudioBackendExitsAndTheRestartResumes(t *testing.T) {
 	state := t.TempDir()
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
-	writeFile(t, perf, "0b press 0 0\n")
+	settest.WriteFile(t, perf, "0b press 0 0\n")
 	got := listenNotify(t)
 	c := startChild(t, state, "play "+set+" --events "+perf+" --seconds 30", hangAfterEnv+"=1.5s")
 	select {
@@ -402,37 +402,5 @@ func TestHungAudioBackendExitsAndTheRestartResumes(t *testing.T) {
 	}
 	if !strings.Contains(out, "resumed the state") || !strings.Contains(out, "peak voices 1") {
 		t.Errorf("the restart did not resume the playing clip")
-	}
-}
-
-// A footswitch set to tap tempo changes the tempo from the second tap on:
-// four taps 0.5 s apart make 120 BPM of the Click set's 120 → first 100.
-func TestFootswitchTapsTheTempo(t *testing.T) {
-	var stderr bytes.Buffer
-	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr}
-	_, p, err := prepare(e, clickSet(t, ""), "", 48000, memory{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pn := &pins{action: config.Tap}
-	t0 := time.Now()
-	for i, gap := range []time.Duration{0, 600, 1100, 1600, 2100} { // 600 ms (100 BPM), then 500 ms
-		now := engine.Frame(48000 * gap / 1000)
-		pn.footswitch(e, p, gpio.Event{Down: true, Time: t0.Add(gap * time.Millisecond)}, now)
-		pn.footswitch(e, p, gpio.Event{Down: false, Time: t0.Add(gap*time.Millisecond + 50*time.Millisecond)}, now)
-		p.advance(now + 4800)
-		bpm := p.session.Clock().Tempo(now + 4800)
-		switch {
-		case i == 0 && bpm != 120:
-			t.Errorf("one tap changed the tempo to %v", bpm)
-		case i == 1 && math.Abs(bpm-100) > 1e-9:
-			t.Errorf("two taps 600 ms apart: %v BPM, want 100", bpm)
-		}
-	}
-	if got := p.session.Clock().Tempo(48000 * 3); math.Abs(got-60/((0.6+0.5*3)/4)) > 1e-9 {
-		t.Errorf("after five taps: %v BPM, want the average of the last four intervals", got)
-	}
-	if !strings.Contains(stderr.String(), "gridbox: tapped 100 BPM") {
-		t.Errorf("taps not logged: %q", stderr.String())
 	}
 }

@@ -26,10 +26,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"gridbox/audio"
-	"gridbox/grid/hotplug"
+	"gridbox/show"
 )
 
 // A command is one of gridbox's subcommands.
@@ -38,24 +37,17 @@ type command struct {
 	run                 func(e *env, args []string) error
 }
 
-// env is what a command runs with: its output streams (tests swap them).
+// env is what a command runs with: its output streams, and the show's
+// hooks (tests swap them).
 type env struct {
 	stdout, stderr io.Writer
 	stderrTTY      bool // stderr is a terminal: draw progress and status lines
-	// scans, when set, replace the system's controller scans (tests plug
-	// simulated devices in and out through them).
-	scans func(clog *ctrlLog) []hotplug.Scan
-	// openAudio, when set, replaces play's audio backend (tests play on
-	// a faulty fake).
-	openAudio func(f audio.Format, block int) opener
-	// notify, when set, replaces signal.Notify for play's SIGINT and
-	// SIGTERM: a test in a testing/synctest bubble must not start
-	// os/signal's goroutine inside it.
-	notify func(c chan<- os.Signal, sig ...os.Signal)
-	// hung, when set, replaces supervise's 2 s limit on an audio backend
-	// call: tests on real servers whose subject is not that limit (a race
-	// build on a busy machine takes seconds in PortAudio's Open).
-	hung time.Duration
+	hooks          show.Hooks
+}
+
+// show returns the show's Env of e.
+func (e *env) show() *show.Env {
+	return &show.Env{Stdout: e.stdout, Stderr: e.stderr, TTY: e.stderrTTY, Hooks: e.hooks}
 }
 
 // errUsage reports a command-line mistake; the usage has been printed.

@@ -21,6 +21,8 @@ import (
 	"gridbox/audio/portaudio"
 	"gridbox/engine"
 	"gridbox/internal/jackprobe"
+	"gridbox/internal/settest"
+	"gridbox/show"
 )
 
 // The PortAudio test runs the device in a child process (this test binary
@@ -45,22 +47,15 @@ func paChild(args []string) error {
 	set, script := args[0], args[1]
 	frames, _ := strconv.Atoi(args[2])
 	const rate = 48000
-	l, err := loadSet(set, rate, memory{})
+	p, err := show.Open(&show.Env{Stdout: os.Stdout, Stderr: os.Stderr}, set, script, rate)
 	if err != nil {
 		return err
 	}
-	sc, err := readScript(script)
-	if err != nil {
-		return err
-	}
-	p, err := newPerformer(l, rate, sc)
-	if err != nil {
-		return err
-	}
+	defer p.Close()
 	// The file plugin is not paced: its callback would drain the ring faster
 	// than any renderer fills it. A ring that holds the whole signal is
 	// filled before the stream starts, so the capture is the signal itself.
-	dev, err := portaudio.Open(portaudio.Config{Rate: rate, Block: renderBlock, Lead: frames/renderBlock + 2, Channels: 2, Priority: -1})
+	dev, err := portaudio.Open(portaudio.Config{Rate: rate, Block: show.RenderBlock, Lead: frames/show.RenderBlock + 2, Channels: 2, Priority: -1})
 	if err != nil {
 		return err
 	}
@@ -71,8 +66,8 @@ func paChild(args []string) error {
 		if at >= engine.Frame(frames) {
 			clear(out) // done: silence until the parent's capture ends
 		} else {
-			p.advance(at + n)
-			p.player.Render(out)
+			p.Advance(at + n)
+			p.Player().Render(out)
 		}
 		pos.Add(int64(n))
 	}))
@@ -100,10 +95,10 @@ func paChild(args []string) error {
 // the offline render of the same set and script (so nothing was dropped,
 // doubled or altered on the way).
 func TestClickTrackThroughPortAudio(t *testing.T) {
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	dir := filepath.Dir(set)
 	script := filepath.Join(dir, "click.perf")
-	writeFile(t, script, "0b press 0 0\n")
+	settest.WriteFile(t, script, "0b press 0 0\n")
 	const frames = 6 * 24000 // 6 beats
 
 	// Offline reference.
@@ -111,7 +106,7 @@ func TestClickTrackThroughPortAudio(t *testing.T) {
 	if code, _, stderr := gridbox(t, "render", set, "--events", script, "--seconds", "3", "-o", ref); code != 0 {
 		t.Fatal(stderr)
 	}
-	want := readWAV(t, ref)
+	want := settest.ReadWAV(t, ref)
 
 	// Through PortAudio.
 	capture := filepath.Join(dir, "capture.raw")
@@ -120,7 +115,7 @@ func TestClickTrackThroughPortAudio(t *testing.T) {
 		t.Fatal(err)
 	}
 	conf := filepath.Join(dir, "alsa.conf")
-	writeFile(t, conf, strings.ReplaceAll(string(tmpl), "@OUTFILE@", capture))
+	settest.WriteFile(t, conf, strings.ReplaceAll(string(tmpl), "@OUTFILE@", capture))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), paChildEnv+"="+set+"|"+script+"|"+strconv.Itoa(frames),
 		"ALSA_CONFIG_PATH="+conf, "JACK_NO_START_SERVER=1")
@@ -200,9 +195,9 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 	}
 	defer probe.Close()
 
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	script := filepath.Join(filepath.Dir(set), "click.perf")
-	writeFile(t, script, "0b scene 0\n")
+	settest.WriteFile(t, script, "0b scene 0\n")
 	isolate(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), runChildEnv+"=play|"+set+"|--events|"+script+"|--seconds|3|--audio|portaudio",
@@ -311,9 +306,9 @@ func TestJACKServerDeath(t *testing.T) {
 	})
 	isolate(t)
 	state := t.TempDir()
-	set := clickSet(t, "")
+	set := settest.ClickSet(t, "")
 	script := filepath.Join(filepath.Dir(set), "click.perf")
-	writeFile(t, script, "0b press 0 0\n")
+	settest.WriteFile(t, script, "0b press 0 0\n")
 	server := name
 	play := func(args ...string) (*exec.Cmd, <-chan string) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")

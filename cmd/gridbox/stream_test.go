@@ -19,6 +19,8 @@ import (
 
 	"gridbox/audio"
 	"gridbox/audio/wav"
+	"gridbox/internal/settest"
+	"gridbox/show"
 )
 
 // playSeconds is how long TestPlayStreamsInTime plays; make bench runs it
@@ -107,11 +109,11 @@ tempo = 97.0
   length = "7 bars"%[1]s
 `
 	perf := "0b scene 0\n22.5b scene 1\n40b stop 0\n44b stopall\n52b end\n"
-	writeFile(t, filepath.Join(dir, "p.perf"), perf)
+	settest.WriteFile(t, filepath.Join(dir, "p.perf"), perf)
 	var outs [2]*audio.Buffer
 	for i, ram := range []string{"", "\n  ram = true"} {
 		name := filepath.Join(dir, fmt.Sprintf("set%d.toml", i))
-		writeFile(t, name, fmt.Sprintf(set, ram))
+		settest.WriteFile(t, name, fmt.Sprintf(set, ram))
 		code, stdout, stderr := gridbox(t, "check", name)
 		want := map[bool]string{true: "4 streamed from disk", false: "MB in memory)"}[ram == ""]
 		if code != 0 || !strings.Contains(stdout, want) {
@@ -123,7 +125,7 @@ tempo = 97.0
 		} else if ram == "" && !strings.Contains(stderr, "disk streaming late 0 times") {
 			t.Fatalf("render streamed nothing, or late:\n%s", stderr)
 		}
-		outs[i] = readWAV(t, out)
+		outs[i] = settest.ReadWAV(t, out)
 	}
 	streamed, memory := outs[0], outs[1]
 	if streamed.Frames() != memory.Frames() || streamed.Frames() < 20*48000 {
@@ -180,7 +182,7 @@ func longSet(t *testing.T, dir string, n, frames, signal int) string {
 		fmt.Fprintf(&set, "[[track]]\n  [[track.clip]]\n  scene = 0\n  sample = \"samples/s%d.wav\"\n  loop = true\n", i)
 	}
 	name := filepath.Join(dir, "long.toml")
-	writeFile(t, name, set.String())
+	settest.WriteFile(t, name, set.String())
 	return name
 }
 
@@ -297,13 +299,14 @@ func TestPlayStreamsInTime(t *testing.T) {
 	set := longSet(t, dir, n, 12*rate, 12*rate) // 12 s of sound each: they stream
 	files, _ := filepath.Glob(filepath.Join(dir, "samples", "*.wav"))
 	script := filepath.Join(dir, "scene.perf")
-	writeFile(t, script, "0b scene 0\n")
+	settest.WriteFile(t, script, "0b scene 0\n")
 	secs := strconv.FormatFloat(*playSeconds, 'f', -1, 64)
 	for _, c := range []struct {
 		name string
 		prep func()
+		wrap func(audio.Source) audio.Source
 	}{
-		{"in the page cache", nil},
+		{"in the page cache", nil, nil},
 		{"page cache dropped", func() {
 			for _, name := range files {
 				f, err := os.Open(name)
@@ -315,21 +318,22 @@ func TestPlayStreamsInTime(t *testing.T) {
 				}
 				f.Close()
 			}
-		}},
-		{"an SD card's speed", func() { streamHook = new(sdCard).wrap }},
+		}, nil},
+		{"an SD card's speed", nil, new(sdCard).wrap},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if c.prep != nil {
 				c.prep()
 			}
-			defer func() { streamHook = nil }()
-			code, _, stderr := gridbox(t, "play", set, "--events", script, "--audio", "null", "--seconds", secs)
+			isolate(t)
+			var o, stderr syncBuffer
+			code := run([]string{"play", set, "--events", script, "--audio", "null", "--seconds", secs}, &env{stdout: &o, stderr: &stderr, hooks: show.Hooks{WrapStream: c.wrap}})
 			if code != 0 {
-				t.Fatalf("play: exit %d\n%s", code, stderr)
+				t.Fatalf("play: exit %d\n%s", code, stderr.String())
 			}
-			m := regexp.MustCompile(`disk streaming late (\d+) times`).FindStringSubmatch(stderr)
-			if m == nil || m[1] != "0" || !strings.Contains(stderr, fmt.Sprintf("peak voices %d", n)) {
-				t.Fatalf("want %d voices and no late stream:\n%s", n, stderr)
+			m := regexp.MustCompile(`disk streaming late (\d+) times`).FindStringSubmatch(stderr.String())
+			if m == nil || m[1] != "0" || !strings.Contains(stderr.String(), fmt.Sprintf("peak voices %d", n)) {
+				t.Fatalf("want %d voices and no late stream:\n%s", n, stderr.String())
 			}
 		})
 	}

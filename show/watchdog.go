@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"fmt"
@@ -22,17 +22,17 @@ const watchdogPeriod = time.Second
 // render thread does, and systemd restarts gridbox. The session goroutine
 // calls check.
 type watchdog struct {
-	e        *env
+	e        *Env
 	last     time.Time
 	lastPos  engine.Frame
 	notified bool // systemd listens
 }
 
 // newWatchdog tells systemd that gridbox is ready, playing set name.
-func newWatchdog(e *env, name string) *watchdog {
+func newWatchdog(e *Env, name string) *watchdog {
 	ok, err := daemon.SdNotify(false, daemon.SdNotifyReady+"\nSTATUS=playing "+name)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "gridbox: telling systemd: %v\n", err)
+		fmt.Fprintf(e.Stderr, "gridbox: telling systemd: %v\n", err)
 	}
 	return &watchdog{e: e, last: time.Now(), lastPos: -1, notified: ok}
 }

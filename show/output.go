@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"errors"
@@ -38,7 +38,7 @@ type output struct {
 // openOutput opens what -o name names for writing, or says in plain words
 // why it cannot. A FIFO is opened once a program reads it; in waits for a
 // signal meanwhile.
-func openOutput(e *env, name string, in *interrupt) (*output, error) {
+func openOutput(e *Env, name string, in *interrupt) (*output, error) {
 	if name == "-" {
 		return openStdout(e)
 	}
@@ -95,9 +95,9 @@ func createError(name string, err error) error {
 
 // openStdout is -o -: the WAV goes to standard output, with its sizes
 // patched at the end when that is a regular file it may seek in.
-func openStdout(e *env) (*output, error) {
-	o := &output{name: "-", w: e.stdout}
-	f, ok := e.stdout.(*os.File)
+func openStdout(e *Env) (*output, error) {
+	o := &output{name: "-", w: e.Stdout}
+	f, ok := e.Stdout.(*os.File)
 	if !ok {
 		return o, nil
 	}
@@ -117,7 +117,7 @@ func openStdout(e *env) (*output, error) {
 // openStream opens the FIFO or character device name (of mode m) for
 // writing, without creating or truncating anything. A FIFO's open waits
 // until a program opens it for reading, and for in meanwhile.
-func openStream(e *env, name string, m fs.FileMode, in *interrupt) (*output, error) {
+func openStream(e *Env, name string, m fs.FileMode, in *interrupt) (*output, error) {
 	fifo := m&fs.ModeNamedPipe != 0
 	flag := os.O_WRONLY
 	if fifo {
@@ -134,7 +134,7 @@ func openStream(e *env, name string, m fs.FileMode, in *interrupt) (*output, err
 			return nil, err
 		}
 		if tries == 50 { // a second: worth saying why nothing happens
-			fmt.Fprintf(e.stderr, "gridbox render: waiting for a program to read %s\n", name)
+			fmt.Fprintf(e.Stderr, "gridbox render: waiting for a program to read %s\n", name)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -291,29 +291,29 @@ func (in *interrupt) closeOnSignal(f *os.File) {
 	}
 }
 
-// err returns an *interrupted once a signal has come, else nil. A nil
+// err returns an *Interrupted once a signal has come, else nil. A nil
 // interrupt never has one.
 func (in *interrupt) err() error {
 	if in == nil {
 		return nil
 	}
 	if s, ok := in.sig.Load().(os.Signal); ok {
-		return &interrupted{sig: s}
+		return &Interrupted{sig: s}
 	}
 	return nil
 }
 
-// interrupted is the error of a render stopped by a signal.
-type interrupted struct {
+// Interrupted is the error of a render stopped by a signal.
+type Interrupted struct {
 	sig  os.Signal
-	what string // what is left of the output; "" for nothing
+	What string // what is left of the output, in words
 }
 
-func (e *interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+func (e *Interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
 
-// code is the exit status of a process ended by the signal: 128 + its
+// Code is the exit status of a process ended by the signal: 128 + its
 // number (130 for SIGINT, 143 for SIGTERM).
-func (e *interrupted) code() int {
+func (e *Interrupted) Code() int {
 	if s, ok := e.sig.(syscall.Signal); ok {
 		return 128 + int(s)
 	}

@@ -1,6 +1,6 @@
 //go:build portaudio
 
-package main
+package show
 
 import (
 	"fmt"
@@ -10,15 +10,13 @@ import (
 	"gridbox/audio/portaudio"
 )
 
-const defaultAudio = "portaudio"
-
 var backendsWithPortAudio = []string{"portaudio"}
 
 // portAudioOpener opens the device spec names (see --device) the first
 // time; after a loss it opens that same device again by name, without the
 // "(hw:1,0)" ALSA adds, so a USB card replugged as another card number is
 // found and the default output is not taken for it.
-func portAudioOpener(spec string, f audio.Format, block, lead int) opener {
+func portAudioOpener(spec string, f audio.Format, block, lead int) Opener {
 	return func() (audio.Device, error) {
 		d, err := portaudio.Open(portaudio.Config{Device: spec, Rate: f.SampleRate, Block: block, Lead: lead, Channels: f.Channels})
 		if err == nil {
@@ -28,21 +26,18 @@ func portAudioOpener(spec string, f audio.Format, block, lead int) opener {
 	}
 }
 
-func cmdDevices(e *env, args []string) error {
-	fs := newFlags(e, "devices", "", "Devices lists the audio output devices PortAudio can open; pass an index or a\nname substring to \"gridbox play --device\".")
-	verbose := fs.Bool("verbose", false, "also print what ALSA and JACK said while PortAudio looked for devices")
-	if _, err := parse(fs, args, 0); err != nil {
-		return err
-	}
+// Devices lists the audio output devices PortAudio can open on e.Stdout;
+// verbose adds what ALSA and JACK said meanwhile, on e.Stderr.
+func Devices(e *Env, verbose bool) error {
 	list, err := portaudio.List()
-	if *verbose {
-		printAudioLog(e, "portaudio")
+	if verbose {
+		fmt.Fprintf(e.Stderr, "gridbox: what the audio libraries said:\n%s", audioLog("portaudio"))
 	}
 	if err != nil {
 		return err
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(e.stdout, "no audio output devices; gridbox play --audio null runs without sound")
+		fmt.Fprintln(e.Stdout, "no audio output devices; gridbox play --audio null runs without sound")
 		return nil
 	}
 	for _, d := range list {
@@ -50,7 +45,7 @@ func cmdDevices(e *env, args []string) error {
 		if d.Default {
 			def = "*"
 		}
-		fmt.Fprintf(e.stdout, "%s %2d  %-40s %-8s %d ch  %.0f Hz\n", def, d.Index, d.Name, d.HostAPI, d.MaxOutputChannels, d.DefaultRate)
+		fmt.Fprintf(e.Stdout, "%s %2d  %-40s %-8s %d ch  %.0f Hz\n", def, d.Index, d.Name, d.HostAPI, d.MaxOutputChannels, d.DefaultRate)
 	}
 	return nil
 }

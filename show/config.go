@@ -1,23 +1,30 @@
-package main
+package show
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"gridbox/cmd/gridbox/internal/safemode"
 	"gridbox/engine"
 	"gridbox/grid/hotplug"
+	"gridbox/internal/safemode"
 	"gridbox/sets/config"
 )
 
-// applyConfig reads the config file ("": the user's, config.Path(false),
-// if there is one; else the defaults) and gives the audio flags its values
-// where the command line did not set them.
-func applyConfig(fs *flag.FlagSet, file string, device *string, rate, block, lead *int) (*config.Config, error) {
+// The audio settings' limits, the same for flags and the config.
+const (
+	MinRate, MaxRate   = config.MinRate, config.MaxRate
+	MinBlock, MaxBlock = config.MinBlock, config.MaxBlock
+	MinLead, MaxLead   = config.MinLead, config.MaxLead
+)
+
+// applyConfig reads c's config file ("": the user's, config.Path(false),
+// if there is one; else the defaults) and gives c's audio settings its
+// values where the command line did not give them.
+func applyConfig(c *PlayConfig) (*config.Config, error) {
+	file := c.ConfigFile
 	cfg := config.Default()
 	if file == "" {
 		file = config.Path(false) // Load returns the defaults when it is missing
@@ -29,34 +36,30 @@ func applyConfig(fs *flag.FlagSet, file string, device *string, rate, block, lea
 		}
 		cfg = c
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["device"] && cfg.Audio.Device != "" {
-		*device = cfg.Audio.Device
+	given := c.Given
+	if given == nil {
+		given = func(string) bool { return false }
 	}
-	if !set["rate"] {
-		*rate = cfg.Audio.Rate
+	if !given("device") && cfg.Audio.Device != "" {
+		c.Device = cfg.Audio.Device
 	}
-	if !set["block"] {
-		*block = cfg.Audio.Block
+	if !given("rate") {
+		c.Rate = cfg.Audio.Rate
 	}
-	if !set["lead"] {
-		*lead = cfg.Audio.Lead
+	if !given("block") {
+		c.Block = cfg.Audio.Block
+	}
+	if !given("lead") {
+		c.Lead = cfg.Audio.Lead
 	}
 	return cfg, nil
 }
 
-// lastDir is where the last set played is remembered: the system's state
-// directory for the system config, the user's otherwise.
-func lastDir(cfg *config.Config) string {
-	return config.LastDir(cfg.File == config.SystemPath)
-}
-
 // chooseSet returns the set to play: the command line's, else the
 // config's, where "last" is the set played last.
-func chooseSet(pos []string, cfg *config.Config) (string, error) {
-	if len(pos) > 0 {
-		return pos[0], nil
+func chooseSet(set string, cfg *config.Config) (string, error) {
+	if set != "" {
+		return set, nil
 	}
 	if cfg.Set != config.SetLast {
 		return cfg.Set, nil
@@ -68,15 +71,21 @@ func chooseSet(pos []string, cfg *config.Config) (string, error) {
 	return last, err
 }
 
+// lastDir is where the last set played is remembered: the system's state
+// directory for the system config, the user's otherwise.
+func lastDir(cfg *config.Config) string {
+	return config.LastDir(cfg.File == config.SystemPath)
+}
+
 // rememberSet records file as the set played last; a failure is worth a
 // warning, not a stop.
-func rememberSet(e *env, cfg *config.Config, file string) {
+func rememberSet(e *Env, cfg *config.Config, file string) {
 	abs, err := filepath.Abs(file)
 	if err == nil {
 		err = config.RememberLast(lastDir(cfg), abs)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "gridbox: could not remember the set played last: %v\n", err)
+		fmt.Fprintf(e.Stderr, "gridbox: could not remember the set played last: %v\n", err)
 	}
 }
 
@@ -110,7 +119,7 @@ func ignored(ignore []string, d hotplug.Device) bool {
 // crashes is the crash record of the set being played (package safemode);
 // nil when the set was named on the command line.
 type crashes struct {
-	e    *env
+	e    *Env
 	dir  string
 	done bool
 }
@@ -119,7 +128,7 @@ type crashes struct {
 // was not named on the command line, as under the service) and reports
 // whether it crashed gridbox too often to be loaded now. A set named on
 // the command line always loads.
-func checkSafeMode(e *env, cfg *config.Config, file string, fromConfig bool) (*crashes, bool, error) {
+func checkSafeMode(e *Env, cfg *config.Config, file string, fromConfig bool) (*crashes, bool, error) {
 	if !fromConfig {
 		return nil, false, nil
 	}
@@ -130,10 +139,10 @@ func checkSafeMode(e *env, cfg *config.Config, file string, fromConfig bool) (*c
 	c := &crashes{e: e, dir: lastDir(cfg)}
 	safe, why, err := safemode.Begin(c.dir, abs, time.Now())
 	if err != nil {
-		fmt.Fprintf(e.stderr, "gridbox: could not record this start (safe mode): %v\n", err)
+		fmt.Fprintf(e.Stderr, "gridbox: could not record this start (safe mode): %v\n", err)
 	}
 	if safe {
-		fmt.Fprintf(e.stderr, "gridbox: SAFE MODE: %s\n", why)
+		fmt.Fprintf(e.Stderr, "gridbox: SAFE MODE: %s\n", why)
 	}
 	return c, safe, nil
 }
@@ -146,6 +155,6 @@ func (c *crashes) survive(pos, after engine.Frame) {
 	}
 	c.done = true
 	if err := safemode.Survived(c.dir); err != nil {
-		fmt.Fprintf(c.e.stderr, "gridbox: %v\n", err)
+		fmt.Fprintf(c.e.Stderr, "gridbox: %v\n", err)
 	}
 }

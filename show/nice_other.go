@@ -1,6 +1,6 @@
 //go:build !linux
 
-package main
+package show
 
 // backgroundThread does nothing where thread priorities are not wired up.
 func backgroundThread() {}

@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"fmt"
@@ -17,10 +17,13 @@ import (
 	"gridbox/surface"
 )
 
-// performer drives a session: it plays the performance script's events at
-// their exact frames and commits the session ahead of the engine.
-// It is owned by one goroutine (the render loop, or play's session goroutine).
-type performer struct {
+// A Show is a running set: its samples, engine and session, the session
+// view on its controllers, and the performance script it plays, whose
+// events it plays at their exact frames as it commits the session ahead
+// of the engine (Advance). It is owned by one goroutine: render's loop, or
+// play's session goroutine.
+type Show struct {
+	loaded   *Loaded
 	rate     int
 	player   *engine.Player
 	session  *sequencer.Session
@@ -38,17 +41,17 @@ type performer struct {
 	ctrlErr error        // the first failure feeding a scripted controller
 }
 
-func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) {
+func newPerformer(l *Loaded, rate int, script *perf.Script) (*Show, error) {
 	cfg := engine.DefaultConfig(rate, max(1, len(l.song.Tracks)))
 	cfg.StreamFrames = l.ring
 	player, err := engine.New(cfg, l.bank)
 	if err != nil {
 		return nil, err
 	}
-	p := &performer{rate: rate, player: player, end: engine.Never}
+	p := &Show{loaded: l, rate: rate, player: player, end: engine.Never}
 	p.session = sequencer.NewSession(l.song, player, rate)
-	colors := make([]grid.Color, len(l.set.Tracks))
-	for i, t := range l.set.Tracks {
+	colors := make([]grid.Color, len(l.Set.Tracks))
+	for i, t := range l.Set.Tracks {
 		colors[i] = grid.Color{R: t.Color.R, G: t.Color.G, B: t.Color.B}
 	}
 	p.surface = surface.New(p.session, colors)
@@ -60,11 +63,29 @@ func newPerformer(l *loaded, rate int, script *perf.Script) (*performer, error) 
 	return p, nil
 }
 
+// Open loads the set at set and the performance script at script ("" =
+// none) for a show at rate, as render does: the set's sample problems and
+// warnings are reported on e.Stderr, and their clips are silent. The
+// caller advances the show (Advance) and renders its Player from one
+// goroutine, then closes it.
+func Open(e *Env, set, script string, rate int) (*Show, error) {
+	mem := e.memory()
+	_, p, err := prepare(e, set, script, rate, mem)
+	return p, err
+}
+
+// Player returns the show's engine, to render it.
+func (p *Show) Player() *engine.Player { return p.player }
+
+// Close releases what the show holds open (the files long samples stream
+// from), once its player is done.
+func (p *Show) Close() { p.loaded.Close() }
+
 // prepare reads the performance script at script ("" = none) and the set at
 // set, reports the set's sample problems and warnings on stderr (the rest
-// still plays), and returns a performer for them at rate. The script's
+// still plays), and returns a show of them at rate. The script's
 // events must stay within the set (scriptBounds).
-func prepare(e *env, set, script string, rate int, mem memory) (*loaded, *performer, error) {
+func prepare(e *Env, set, script string, rate int, mem memory) (*Loaded, *Show, error) {
 	var text []byte
 	if script != "" {
 		var err error
@@ -76,12 +97,12 @@ func prepare(e *env, set, script string, rate int, mem memory) (*loaded, *perfor
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, p := range slices.Concat(l.problems, l.warnings) {
-		fmt.Fprintln(e.stderr, p)
+	for _, p := range slices.Concat(l.Problems, l.Warnings) {
+		fmt.Fprintln(e.Stderr, p)
 	}
 	var sc *perf.Script
 	if script != "" {
-		if sc, err = perf.ParseFor(script, text, scriptBounds(l.set)); err != nil {
+		if sc, err = perf.ParseFor(script, text, scriptBounds(l.Set)); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -92,12 +113,12 @@ func prepare(e *env, set, script string, rate int, mem memory) (*loaded, *perfor
 	return l, p, nil
 }
 
-// prepareEmpty returns a performer for safe mode: no tracks, no scenes,
+// prepareEmpty returns a show for safe mode: no tracks, no scenes,
 // the transport at 120 BPM; audio and controllers still run.
-func prepareEmpty(rate int) (*loaded, *performer, error) {
-	l := &loaded{
-		file: "(safe mode)",
-		set:  &sets.Set{Name: "safe mode"},
+func prepareEmpty(rate int) (*Loaded, *Show, error) {
+	l := &Loaded{
+		File: "(safe mode)",
+		Set:  &sets.Set{Name: "safe mode"},
 		bank: &engine.Bank{},
 		song: &sequencer.Song{Tempo: 120, BeatsPerBar: 4, Quantize: 4},
 	}
@@ -150,18 +171,18 @@ func readScript(file string) (*perf.Script, error) {
 }
 
 // frameOf resolves a script time with the session's current tempo map.
-func (p *performer) frameOf(t perf.Time) engine.Frame {
+func (p *Show) frameOf(t perf.Time) engine.Frame {
 	if t.Unit == perf.Seconds {
 		return engine.Frame(math.Round(t.Value * float64(p.rate)))
 	}
 	return p.session.Clock().Frame(sequencer.Beats(t.Value))
 }
 
-// advance plays the script events that happen before frame to, then commits
+// Advance plays the script events that happen before frame to, then commits
 // the session up to to. Before each event the session is committed up to the
 // event's frame, so tempo changes before it are in force when beat times are
 // resolved.
-func (p *performer) advance(to engine.Frame) {
+func (p *Show) Advance(to engine.Frame) {
 	for p.next < len(p.events) {
 		e := p.events[p.next]
 		f := p.frameOf(e.At)
@@ -178,7 +199,7 @@ func (p *performer) advance(to engine.Frame) {
 	p.session.Advance(to)
 }
 
-func (p *performer) play(e perf.Event, f engine.Frame) {
+func (p *Show) play(e perf.Event, f engine.Frame) {
 	s := p.session
 	switch e.Kind {
 	case perf.Press:
@@ -201,7 +222,7 @@ func (p *performer) play(e perf.Event, f engine.Frame) {
 // plugScripted opens the controllers the script's midi and serial lines
 // play, logs their traffic to clog (may be nil), and attaches them to the
 // surface as if plugged in at frame 0. now stamps the log.
-func (p *performer) plugScripted(clog *ctrlLog) error {
+func (p *Show) plugScripted(clog *ctrlLog) error {
 	p.clog = clog
 	cs, err := openScripted(p.events, clog)
 	if err != nil {
@@ -216,7 +237,7 @@ func (p *performer) plugScripted(clog *ctrlLog) error {
 
 // input feeds a script's raw controller bytes through the controller's
 // driver at frame f, and what they press to the surface.
-func (p *performer) input(e perf.Event, f engine.Frame) {
+func (p *Show) input(e perf.Event, f engine.Frame) {
 	id := scriptedID(e)
 	i := slices.IndexFunc(p.ctrls, func(c *scripted) bool { return c.id == id })
 	if i < 0 {
@@ -240,7 +261,7 @@ func (p *performer) input(e perf.Event, f engine.Frame) {
 
 // unplugScripted closes the scripted controllers (each restores its normal
 // mode, which the log shows) and the log.
-func (p *performer) unplugScripted() error {
+func (p *Show) unplugScripted() error {
 	for _, c := range p.ctrls {
 		p.surface.Detach(c.id)
 		c.c.Close()
@@ -254,18 +275,18 @@ func (p *performer) unplugScripted() error {
 }
 
 // scriptDone reports whether every script event has been played.
-func (p *performer) scriptDone() bool { return p.next >= len(p.events) }
+func (p *Show) scriptDone() bool { return p.next >= len(p.events) }
 
 // silent reports whether the script is done, nothing plays or is queued, and
 // the engine has no voice left sounding and no command waiting (the session
 // runs ahead of it).
-func (p *performer) silent() bool {
+func (p *Show) silent() bool {
 	st := p.player.Stats()
 	return p.scriptDone() && p.session.Idle() && st.Voices == 0 && st.Pending == 0
 }
 
 // playing counts the tracks with a clip playing.
-func (p *performer) playing() int {
+func (p *Show) playing() int {
 	n := 0
 	for x := range p.session.Tracks() {
 		if p.session.Playing(x) >= 0 {
@@ -276,7 +297,7 @@ func (p *performer) playing() int {
 }
 
 // position formats frame f as bar.beat, e.g. "12.3".
-func (p *performer) position(f engine.Frame) string {
+func (p *Show) position(f engine.Frame) string {
 	bar, beat := p.session.Clock().BarBeat(f)
 	return fmt.Sprintf("%d.%d", bar, int(beat))
 }

@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"fmt"
@@ -38,7 +38,7 @@ func openPins(cfg *config.Config) (*pins, error) {
 // when something plays, else launch the first scene), or tap tempo: from
 // the second tap of a series on, the tempo changes at once to the taps'
 // (see Session.SetTempo for what follows it).
-func (p *pins) footswitch(e *env, perf *performer, ev gpio.Event, now engine.Frame) {
+func (p *pins) footswitch(e *Env, perf *Show, ev gpio.Event, now engine.Frame) {
 	if !ev.Down {
 		return
 	}
@@ -46,7 +46,7 @@ func (p *pins) footswitch(e *env, perf *performer, ev gpio.Event, now engine.Fra
 	case config.Tap:
 		if bpm, ok := p.tap.Tap(ev.Time); ok {
 			perf.session.SetTempo(bpm, now)
-			fmt.Fprintf(e.stderr, "gridbox: tapped %s\n", formatTempo(bpm))
+			fmt.Fprintf(e.Stderr, "gridbox: tapped %s\n", FormatTempo(bpm))
 		}
 	default:
 		if perf.playing() > 0 {

@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"bufio"
@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"gridbox/engine"
+	"gridbox/grid/scan"
 	"gridbox/internal/spell"
 )
 
@@ -126,4 +127,15 @@ func (p *logged) Read(b []byte) (int, error) {
 func (p *logged) Write(b []byte) (int, error) {
 	p.l.log(p.model, "out", b)
 	return p.ReadWriteCloser.Write(b)
+}
+
+// wrap returns the scan.Wrap that logs a controller's port to l, or nil
+// for a nil l.
+func (l *ctrlLog) wrap() scan.Wrap {
+	if l == nil {
+		return nil
+	}
+	return func(port io.ReadWriteCloser, model string) io.ReadWriteCloser {
+		return &logged{ReadWriteCloser: port, l: l, model: model}
+	}
 }

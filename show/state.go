@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"encoding/json"
@@ -36,7 +36,7 @@ type trackState struct {
 // changes, a goroutine of its own writes them (an SD card's fsync must not
 // hold up the session), and finish writes the last one synchronously.
 type saver struct {
-	e      *env
+	e      *Env
 	store  *state.Store
 	set    string
 	last   []byte // the last snapshot handed over
@@ -50,10 +50,10 @@ type saver struct {
 // [state] dir, or beside the set when that is "") and applies its newest
 // valid generation to p's session (mixer strips now, clips from the first
 // bar). Problems are reported, never fatal: a set plays without its state.
-func openState(e *env, file, stateDir string, p *performer) *saver {
+func openState(e *Env, file, stateDir string, p *Show) *saver {
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "gridbox: state: %v\n", err)
+		fmt.Fprintf(e.Stderr, "gridbox: state: %v\n", err)
 		return nil
 	}
 	dir, name := state.ForSet(abs)
@@ -66,23 +66,23 @@ func openState(e *env, file, stateDir string, p *performer) *saver {
 	}
 	st, err := state.Open(dir, name, state.Options{})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "gridbox: state not saved: %v\n", err)
+		fmt.Fprintf(e.Stderr, "gridbox: state not saved: %v\n", err)
 		return nil
 	}
 	data, gen, problems, err := st.Load()
 	for _, pr := range problems {
-		fmt.Fprintf(e.stderr, "gridbox: %v\n", pr)
+		fmt.Fprintf(e.Stderr, "gridbox: %v\n", pr)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "gridbox: state: %v\n", err)
+		fmt.Fprintf(e.Stderr, "gridbox: state: %v\n", err)
 	}
 	if data != nil {
 		var ls liveState
 		if err := json.Unmarshal(data, &ls); err != nil || ls.Version != 1 || ls.Set != abs {
-			fmt.Fprintf(e.stderr, "gridbox: state generation %d is not this set's; starting fresh\n", gen)
+			fmt.Fprintf(e.Stderr, "gridbox: state generation %d is not this set's; starting fresh\n", gen)
 		} else {
 			resume(p.session, ls)
-			fmt.Fprintf(e.stderr, "gridbox: resumed the state saved in generation %d\n", gen)
+			fmt.Fprintf(e.Stderr, "gridbox: resumed the state saved in generation %d\n", gen)
 		}
 	}
 	s := &saver{e: e, store: st, set: abs, work: make(chan []byte, 1), done: make(chan struct{})}
@@ -142,7 +142,7 @@ func (s *saver) save(b []byte) {
 	if err := s.store.Save(b); err != nil {
 		s.errors++
 		if s.errors == 1 {
-			fmt.Fprintf(s.e.stderr, "gridbox: saving the state: %v\n", err)
+			fmt.Fprintf(s.e.Stderr, "gridbox: saving the state: %v\n", err)
 		}
 	}
 }

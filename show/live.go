@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"fmt"
@@ -13,8 +13,8 @@ import (
 // the session goroutine (handle, drain, publish) routes their pads to the
 // session view and paints it, and the LED goroutine does their I/O.
 type live struct {
-	e       *env
-	p       *performer
+	e       *Env
+	p       *Show
 	watcher *hotplug.Watcher
 	leds    *surface.LEDs
 	done    chan struct{}
@@ -26,18 +26,18 @@ type live struct {
 // startControllers starts watching for controllers, except those ignore
 // names, and the LED goroutine. Scripted controllers already attached to
 // p's surface are painted too.
-func startControllers(e *env, p *performer, clog *ctrlLog, ignore []string) *live {
-	scans, notes := e.controllerScans(clog)
+func startControllers(e *Env, p *Show, clog *ctrlLog, ignore []string) *live {
+	scans, notes := e.controllerScans(clog.wrap())
 	for i := range scans {
 		scans[i] = ignoring(ignore, scans[i])
 	}
 	for _, n := range notes {
-		fmt.Fprintf(e.stderr, "gridbox: %s\n", n)
+		fmt.Fprintf(e.Stderr, "gridbox: %s\n", n)
 	}
 	l := &live{
 		e: e, p: p,
 		watcher: hotplug.Watch(hotplug.Config{Logf: func(format string, args ...any) {
-			fmt.Fprintf(e.stderr, "gridbox: "+format+"\n", args...)
+			fmt.Fprintf(e.Stderr, "gridbox: "+format+"\n", args...)
 		}}, scans...),
 		leds:    surface.NewLEDs(nil), // a gone device's errors end in its Detached
 		done:    make(chan struct{}),
@@ -55,7 +55,7 @@ func (l *live) handle(ev hotplug.Event) {
 	case hotplug.Attached:
 		l.p.surface.Attach(ev.ID, ev.C)
 		in := ev.C.Info()
-		fmt.Fprintf(l.e.stderr, "gridbox: %s connected on %s\n", in.Model, in.Port)
+		fmt.Fprintf(l.e.Stderr, "gridbox: %s connected on %s\n", in.Model, in.Port)
 	case hotplug.Input:
 		if ev.Pad.Down {
 			l.leds.StopText() // the musician wants the session
@@ -63,7 +63,7 @@ func (l *live) handle(ev hotplug.Event) {
 		l.p.surface.Handle(ev.ID, ev.Pad, now)
 	case hotplug.Detached:
 		l.p.surface.Detach(ev.ID)
-		fmt.Fprintf(l.e.stderr, "gridbox: %s disconnected (%v)\n", ev.ID, ev.Err)
+		fmt.Fprintf(l.e.Stderr, "gridbox: %s disconnected (%v)\n", ev.ID, ev.Err)
 	}
 	l.dirty = true
 }

@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"fmt"
@@ -19,6 +19,10 @@ const announceFor = time.Minute
 func announcement(addr, set string) string {
 	return strings.TrimSpace(addr + " " + set)
 }
+
+// Announcement returns what a Launchpad plugged in during the first minute
+// of a show of set scrolls: this machine's network address and the set.
+func Announcement(set string) string { return announcement(networkAddress(), set) }
 
 // announceColor is the announcement's colour.
 var announceColor = grid.Color{R: 0, G: 200, B: 255}
@@ -61,9 +65,9 @@ func networkAddress() string {
 func (l *live) announce(set string) {
 	addr := networkAddress()
 	if addr == "" {
-		fmt.Fprintf(l.e.stderr, "gridbox: no network address\n")
+		fmt.Fprintf(l.e.Stderr, "gridbox: no network address\n")
 	} else {
-		fmt.Fprintf(l.e.stderr, "gridbox: on the network at %s\n", addr)
+		fmt.Fprintf(l.e.Stderr, "gridbox: on the network at %s\n", addr)
 	}
 	l.leds.Announce(announcement(addr, set), announceColor, time.Now().Add(announceFor))
 }

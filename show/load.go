@@ -1,4 +1,4 @@
-package main
+package show
 
 import (
 	"errors"
@@ -22,26 +22,27 @@ import (
 	"gridbox/sets"
 )
 
-// A loaded set is everything play and render need: the parsed set, the
+// A Loaded set is everything play and render need: the parsed set, the
 // engine's bank of decoded samples and the sequencer's song.
-type loaded struct {
-	file     string // the set's path as the user gave it
-	set      *sets.Set
-	bank     *engine.Bank
-	song     *sequencer.Song
-	problems []error // sample problems; the rest of the set still plays
-	warnings []error // samples that play as they are but should be fixed (a misnamed file)
-	samples  int     // distinct sample files decoded
-	seconds  float64 // their total length
-	bytes    int64   // memory their samples take when the set plays: whole ones, and the preloads of streamed ones
-	streamed int     // samples that stream from disk as they play
-	ring     int     // frames of a stream's ring (0: the engine's default)
-	files    []io.Closer
+type Loaded struct {
+	File     string // the set's path as the user gave it
+	Set      *sets.Set
+	Problems []error // sample problems; the rest of the set still plays
+	Warnings []error // samples that play as they are but should be fixed (a misnamed file)
+	Samples  int     // distinct sample files decoded
+	Seconds  float64 // their total length
+	Bytes    int64   // memory their samples take when the set plays: whole ones, and the preloads of streamed ones
+	Streamed int     // samples that stream from disk as they play
+
+	bank  *engine.Bank
+	song  *sequencer.Song
+	ring  int // frames of a stream's ring (0: the engine's default)
+	files []io.Closer
 }
 
-// close closes the files the set's streamed samples read from; only after
+// Close closes the files the set's streamed samples read from; only after
 // the player is done with them.
-func (l *loaded) close() {
+func (l *Loaded) Close() {
 	for _, f := range l.files {
 		f.Close()
 	}
@@ -145,8 +146,8 @@ func streamSample(fsys fs.FS, name string, rate int, mem memory) (src audio.Sour
 		}
 		return nil, nil, nil, nil, fmt.Errorf("codec: %q: reading its first %d frames: %w", name, preload, err)
 	}
-	if streamHook != nil {
-		src = streamHook(src)
+	if mem.wrap != nil {
+		src = mem.wrap(src)
 	}
 	return src, pre, problems, f, nil
 }
@@ -186,15 +187,11 @@ func spoolDir() string {
 	return "/var/tmp"
 }
 
-// streamHook, when a test sets it, wraps every streamed sample's source
-// (to make it as slow as an SD card).
-var streamHook func(audio.Source) audio.Source
-
-// sampleBudget is how much memory a set's decoded samples may take: half of
-// the machine's RAM, so the rest of the system (and a reload) still fits.
-// Zero means unknown (no limit); -1, not yet read from the system (loading a
-// set reads it, so no other command pays for it).
-var sampleBudget int64 = -1
+// machineBudget returns how much memory a set's decoded samples may take:
+// half of the machine's RAM, so the rest of the system (and a reload) still
+// fits; 0 when unknown (no limit). It is read from the system when a set is
+// first loaded, so no other command pays for it.
+var machineBudget = sync.OnceValue(func() int64 { return memTotal() / 2 })
 
 // memTotal returns the machine's RAM in bytes, from /proc/meminfo, or 0.
 func memTotal() int64 {
@@ -211,8 +208,8 @@ func memTotal() int64 {
 	return 0
 }
 
-// megabytes formats n bytes for a musician.
-func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+// Megabytes formats n bytes for a musician.
+func Megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 
 // loadSet loads the set at file, decodes every sample (resampled to rate when
 // rate > 0) and builds the bank and song. A set whose text has problems is an
@@ -221,18 +218,24 @@ func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 // the rest of the set still plays. A sample that is cut short (or whose
 // header claims more than the file holds) is a problem too, but plays what
 // decoded; a sample named as another format is a warning and plays.
-func loadSet(file string, rate int, mem memory) (*loaded, error) {
+func loadSet(file string, rate int, mem memory) (*Loaded, error) {
 	return load(file, rate, false, mem)
 }
 
 // memory says how samples are held: the preload of a streamed one (0: the
 // default) and its ring (frames streamed ahead; 0: the engine's default),
-// or every one whole (ram).
+// or every one whole (ram); and, from Env, the budget of decoded samples
+// (0: machineBudget) and a wrapper of streamed sources (tests).
 type memory struct {
 	preload time.Duration
 	ring    int
 	ram     bool
+	budget  int64
+	wrap    func(audio.Source) audio.Source
 }
+
+// memory returns e's part of a memory.
+func (e *Env) memory() memory { return memory{budget: e.SampleBudget, wrap: e.WrapStream} }
 
 // preloadFrames returns the preload at rate, in frames.
 func (m memory) preloadFrames(rate int) int {
@@ -249,13 +252,13 @@ func (m memory) streams(frames int64, rate int) bool {
 	return !m.ram && frames > max(2*int64(m.preloadFrames(rate)), int64(streamMin.Seconds()*float64(rate)))
 }
 
-// checkSet is loadSet for reporting only: problems in the text do not stop
-// it from decoding every sample the set names, so that all problems are
-// found in one run. Its result has no bank or song when the text has
-// problems.
-func checkSet(file string) (*loaded, error) { return load(file, 0, true, memory{}) }
+// Check is loadSet for reporting only ("gridbox check"): problems in the
+// text do not stop it from decoding every sample the set names, so that
+// all problems are found in one run. Its result has no bank or song when
+// the text has problems. The caller closes it.
+func Check(e *Env, file string) (*Loaded, error) { return load(file, 0, true, e.memory()) }
 
-func load(file string, rate int, check bool, mem memory) (*loaded, error) {
+func load(file string, rate int, check bool, mem memory) (*Loaded, error) {
 	root, err := os.OpenRoot(filepath.Dir(file))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -279,11 +282,11 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 		}
 		return nil, err
 	}
-	l := &loaded{file: file, set: set, ring: mem.ring}
+	l := &Loaded{File: file, Set: set, ring: mem.ring}
 	textOK := true
 	bad := map[sets.Pos]bool{} // places already reported: their samples are not decoded again
 	for _, e := range errs {
-		l.problems = append(l.problems, e)
+		l.Problems = append(l.Problems, e)
 		bad[e.Pos] = true
 		textOK = textOK && e.Sample()
 	}
@@ -360,14 +363,14 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 		}
 		if err := errsByPath[i]; err != nil {
 			msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("codec: %q: ", r.Path))
-			l.problems = append(l.problems, at("sample %q: %s", r.Sample, msg))
+			l.Problems = append(l.Problems, at("sample %q: %s", r.Sample, msg))
 		}
 		for _, p := range problemsByPath[i] {
 			switch p.Kind {
 			case codec.Misnamed:
-				l.warnings = append(l.warnings, at("warning: sample %q is %s; it plays, but rename it", r.Sample, p.Msg))
+				l.Warnings = append(l.Warnings, at("warning: sample %q is %s; it plays, but rename it", r.Sample, p.Msg))
 			default:
-				l.problems = append(l.problems, at("sample %q: %s", r.Sample, p.Msg))
+				l.Problems = append(l.Problems, at("sample %q: %s", r.Sample, p.Msg))
 			}
 		}
 	}
@@ -383,36 +386,37 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 		if b == nil { // keep indices stable: an unusable sample is a silent one
 			b = &audio.Buffer{Rate: max(rate, 1), Channels: 1}
 		} else {
-			l.samples++
+			l.Samples++
 			size := int64(4*len(b.Data) + 2*len(b.PCM16))
 			if streams[i] != nil {
-				l.seconds += float64(streams[i].Frames()) / float64(b.Rate)
-				l.streamed++
+				l.Seconds += float64(streams[i].Frames()) / float64(b.Rate)
+				l.Streamed++
 			} else {
-				l.seconds += b.Duration().Seconds()
+				l.Seconds += b.Duration().Seconds()
 			}
-			l.bytes += size
+			l.Bytes += size
 		}
 		bufs[i] = b
 	}
-	if sampleBudget < 0 {
-		sampleBudget = memTotal() / 2
+	budget := mem.budget
+	if budget == 0 {
+		budget = machineBudget()
 	}
-	if sampleBudget > 0 && l.bytes > sampleBudget {
+	if budget > 0 && l.Bytes > budget {
 		err := fmt.Errorf("%s: the samples take %s of memory once decoded; this machine allows %s (half its RAM): use fewer or shorter samples, 16-bit WAV (stored at half the size of other formats), or let long ones stream (no ram = true)",
-			file, megabytes(l.bytes), megabytes(sampleBudget))
+			file, Megabytes(l.Bytes), Megabytes(budget))
 		if !check {
 			return nil, err
 		}
-		l.problems = append(l.problems, err)
+		l.Problems = append(l.Problems, err)
 		textOK = false
 	}
 	l.bank.Samples = bufs
-	if l.streamed > 0 {
+	if l.Streamed > 0 {
 		l.bank.Streams = streams
 	}
-	slices.SortStableFunc(l.problems, comparePos)
-	slices.SortStableFunc(l.warnings, comparePos)
+	slices.SortStableFunc(l.Problems, ComparePos)
+	slices.SortStableFunc(l.Warnings, ComparePos)
 	if !textOK {
 		return l, nil // check only: the set is not fit to play
 	}
@@ -420,8 +424,8 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 	return l, nil
 }
 
-// comparePos orders set errors by position; others keep their order.
-func comparePos(a, b error) int {
+// ComparePos orders set errors by position; others keep their order.
+func ComparePos(a, b error) int {
 	var ea, eb *sets.Error
 	if !errors.As(a, &ea) || !errors.As(b, &eb) {
 		return 0
@@ -535,16 +539,7 @@ var followActions = map[sets.FollowAction]sequencer.FollowAction{
 	sets.Other: sequencer.Other, sets.Again: sequencer.Again, sets.Stop: sequencer.Stop,
 }
 
-// clipCount counts the set's clips.
-func clipCount(s *sets.Set) int {
-	n := 0
-	for _, t := range s.Tracks {
-		n += len(t.Clips)
-	}
-	return n
-}
-
-func formatTempo(bpm float64) string {
+func FormatTempo(bpm float64) string {
 	if bpm == math.Trunc(bpm) {
 		return fmt.Sprintf("%.0f BPM", bpm)
 	}

@@ -1,0 +1,47 @@
+package show
+
+import (
+	"fmt"
+	"strings"
+
+	"gridbox/audio"
+	"gridbox/audio/null"
+	"gridbox/audio/oto"
+)
+
+// An Opener opens a fresh device of one audio backend; play's supervisor
+// calls it at start and again after the device is lost.
+type Opener func() (audio.Device, error)
+
+// Backends are the audio backends play can use; DefaultBackend is the
+// first.
+var Backends = append(backendsWithPortAudio, "oto", "null")
+
+// DefaultBackend is the backend play uses unless told otherwise.
+var DefaultBackend = Backends[0]
+
+// opener returns the Opener of the named backend, playing on device (a
+// PortAudio name substring or index; "" is the default output).
+func opener(backend, device string, f audio.Format, block, lead int) (Opener, error) {
+	switch backend {
+	case "portaudio":
+		return portAudioOpener(device, f, block, lead), nil
+	case "oto":
+		return func() (audio.Device, error) { return oto.Open(f, block) }, nil
+	case "null":
+		return func() (audio.Device, error) { return null.New(f, block), nil }, nil
+	}
+	return nil, fmt.Errorf("--audio %q: choose one of %s", backend, strings.Join(Backends, ", "))
+}
+
+// audioLog returns what the backend's libraries said (normally hidden).
+func audioLog(backend string) string {
+	log := oto.Log()
+	if backend == "portaudio" {
+		log = portAudioLog()
+	}
+	if log == "" {
+		log = "(nothing)\n"
+	}
+	return log
+}

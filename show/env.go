@@ -1,0 +1,53 @@
+package show
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"gridbox/audio"
+	"gridbox/grid/hotplug"
+	"gridbox/grid/scan"
+)
+
+// Env is what a show runs with: where it reports, and the hooks through
+// which tests replace parts of the system.
+type Env struct {
+	Stdout, Stderr io.Writer
+	TTY            bool // Stderr is a terminal: draw progress and status lines
+	Hooks
+}
+
+// Hooks replace parts of the system in tests; the zero Hooks are the
+// system's.
+type Hooks struct {
+	// Scans, when set, replace the system's controller scans (tests plug
+	// simulated devices in and out through them).
+	Scans func(wrap scan.Wrap) []hotplug.Scan
+	// OpenAudio, when set, replaces play's audio backend (tests play on a
+	// faulty fake).
+	OpenAudio func(f audio.Format, block int) Opener
+	// Notify, when set, replaces signal.Notify for play's SIGINT and
+	// SIGTERM: a test in a testing/synctest bubble must not start
+	// os/signal's goroutine inside it.
+	Notify func(c chan<- os.Signal, sig ...os.Signal)
+	// Hung, when set, replaces supervise's 2 s limit on an audio backend
+	// call: tests on real servers whose subject is not that limit (a race
+	// build on a busy machine takes seconds in PortAudio's Open).
+	Hung time.Duration
+	// SampleBudget, when set, replaces the memory a set's decoded samples
+	// may take (half the machine's RAM).
+	SampleBudget int64
+	// WrapStream, when set, wraps every streamed sample's source (to make
+	// it as slow as an SD card).
+	WrapStream func(audio.Source) audio.Source
+}
+
+// controllerScans returns the scans play and "gridbox controllers" use:
+// the system's, or a test's; wrap (may be nil) wraps each port opened.
+func (e *Env) controllerScans(wrap scan.Wrap) ([]hotplug.Scan, []string) {
+	if e.Scans != nil {
+		return e.Scans(wrap), nil
+	}
+	return scan.System(wrap)
+}

@@ -1,0 +1,261 @@
+package show
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"gridbox/audio"
+	"gridbox/audio/supervise"
+	"gridbox/engine"
+	"gridbox/internal/safemode"
+	"gridbox/internal/spell"
+)
+
+// sessionTick is how often play's session goroutine wakes.
+const sessionTick = 2 * time.Millisecond
+
+// A PlayConfig is what "gridbox play" asks for, its flags checked.
+type PlayConfig struct {
+	Set        string // the set file; "": the config's
+	ConfigFile string // "": the user's config, if there is one
+	Events     string // the performance script, "" = none
+
+	Backend string // the audio backend (Backends)
+	Device  string // the PortAudio output: a name substring or an index; "": the config's, else the default
+	Verbose bool   // print what the audio libraries said when audio fails to start
+	Rate    int    // frames per second
+	Block   int    // frames per block
+	Lead    int    // blocks rendered ahead of the device
+	// Given reports which of "device", "rate", "block" and "lead" the
+	// command line gave: those override the config. nil: none.
+	Given   func(name string) bool
+	Seconds float64 // stop after this long; 0: no limit
+	Limit   string  // Seconds as the user wrote it, for the last line
+	CtrlLog string  // --controller-log, "" = none
+}
+
+// Play plays a set live until its script ends, c.Seconds pass, a signal
+// comes or the audio backend can only play again in a new process
+// (audio.ErrRestart). It reads the config first (the set to play, audio
+// settings the command line did not give, controllers to ignore, pins),
+// and reports on e.Stderr as it goes.
+func Play(e *Env, c PlayConfig) (err error) {
+	cfg, err := applyConfig(&c)
+	if err != nil {
+		return err
+	}
+	fromConfig := c.Set == "" // as under the service: safe mode applies
+	if c.Set, err = chooseSet(c.Set, cfg); err != nil {
+		return err
+	}
+	if c.Device != "" && c.Backend != "portaudio" { // the config's device
+		return fmt.Errorf("%s: audio.device picks a PortAudio output; --audio %s plays on the system's default output", cfg.File, c.Backend)
+	}
+	f := audio.Format{SampleRate: c.Rate, Channels: 2}
+	open, err := opener(c.Backend, c.Device, f, c.Block, c.Lead)
+	if err != nil {
+		return err
+	}
+	if e.OpenAudio != nil {
+		open = e.OpenAudio(f, c.Block)
+	}
+	crash, safe, err := checkSafeMode(e, cfg, c.Set, fromConfig)
+	if err != nil {
+		return err
+	}
+	var l *Loaded
+	var p *Show
+	if safe {
+		l, p, err = prepareEmpty(c.Rate)
+	} else {
+		mem := e.memory()
+		mem.preload, mem.ram = cfg.Samples.Preload, cfg.Samples.RAM
+		l, p, err = prepare(e, c.Set, c.Events, c.Rate, mem)
+	}
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	// From here on a failure is not the set's doing (no sound card yet at
+	// boot, a missing pin): it must not count towards safe mode.
+	defer func() {
+		if err != nil {
+			crash.survive(0, 0)
+		}
+	}()
+	var sv *saver
+	if !safe {
+		rememberSet(e, cfg, c.Set)
+		sv = openState(e, c.Set, cfg.State.Dir, p)
+	}
+	dev, err := supervise.New(supervise.Config{Format: f, Block: c.Block, Open: open, Hung: e.Hung})
+	if err != nil {
+		return err
+	}
+	// Commit the session far enough ahead that the render goroutine (up to
+	// lead blocks ahead of the device) never reaches uncommitted frames,
+	// with a margin for the session goroutine waking late; oto reads its
+	// ring in bursts of tens of milliseconds. Stops are due a fade ahead of
+	// their frame.
+	margin := 10 * time.Millisecond
+	if c.Backend == "oto" {
+		margin = 60 * time.Millisecond
+	}
+	lookahead := engine.Frame(f.Frames(2*sessionTick+margin+engine.FadeTime) + int64((c.Lead+1)*c.Block))
+	p.Advance(lookahead)
+	// The streamer reads long samples from disk ahead of their voices, on
+	// a goroutine of its own: the audio thread never waits for the disk.
+	streaming := make(chan struct{})
+	streamed := make(chan struct{})
+	go func() {
+		defer close(streamed)
+		backgroundThread()
+		p.player.Streamer().Run(streaming, streamPeriod)
+	}()
+	defer func() {
+		close(streaming)
+		<-streamed
+	}()
+	if err := dev.Start(p.player); err != nil {
+		if c.Verbose {
+			fmt.Fprintf(e.Stderr, "gridbox: what the audio libraries said:\n%s", audioLog(c.Backend))
+		}
+		return err
+	}
+	clog, err := openCtrlLog(c.CtrlLog, p.player.Position, true)
+	if err != nil {
+		dev.Close()
+		return err
+	}
+	if err := p.plugScripted(clog); err != nil {
+		dev.Close()
+		clog.Close()
+		return err
+	}
+	pn, err := openPins(cfg)
+	if err != nil {
+		dev.Close()
+		clog.Close()
+		return err
+	}
+	defer pn.close()
+	ctl := startControllers(e, p, clog, cfg.Controllers.Ignore)
+	ctl.announce(l.Set.Name)
+	stop := make(chan os.Signal, 1)
+	notify := signal.Notify
+	if e.Notify != nil {
+		notify = e.Notify
+	}
+	notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(stop)
+	signal.Ignore(syscall.SIGHUP) // losing the SSH session must not end the show
+
+	limit := engine.Never
+	if c.Seconds > 0 {
+		limit = engine.Frame(math.Round(c.Seconds * float64(c.Rate)))
+	}
+	fmt.Fprintf(e.Stderr, "gridbox: playing %q (%s) on %s at %d Hz, %d-frame blocks\n", l.Set.Name, l.File, c.Backend, c.Rate, c.Block)
+	st := newStatus(e, p, dev, l)
+	st.publish(p.player.Position())
+	done := make(chan struct{})
+	go st.run(done)
+	tick := time.NewTicker(sessionTick)
+	defer tick.Stop()
+	lc := &liveClock{
+		e: e, p: p, ctl: ctl, pins: pn, status: st, saver: sv, crash: crash, safe: safe,
+		audio: &audioWatch{e: e, dev: dev}, watchdog: newWatchdog(e, l.Set.Name),
+		tick: tick.C, signals: stop, lookahead: lookahead,
+		survive: engine.Frame(c.Rate) * engine.Frame(safemode.Window/time.Second),
+	}
+	reason, _ := p.run(lc, limit, c.Limit+" s played")
+	lc.watchdog.stopping()
+	sv.finish(p.session) // what plays now is what a restart resumes
+	crash.survive(0, 0)  // a clean exit is no crash
+	// End without a click: stop everything now (5 ms fades), keep the
+	// session going until the fades have been rendered, then give the
+	// device time to play them before closing the stream.
+	p.session.StopNow(p.player.Position())
+	for deadline := time.Now().Add(time.Second); p.player.Stats().Voices > 0 && time.Now().Before(deadline); {
+		<-tick.C
+		p.Advance(p.player.Position() + lookahead)
+	}
+	time.Sleep(f.Duration(int64((c.Lead+2)*c.Block)) + 20*time.Millisecond)
+	close(done)
+	<-st.stopped
+	ctl.stop() // controllers back in their normal mode
+	err = dev.Close()
+	if err == nil && lc.failed != nil {
+		err = lc.failed
+	}
+	if cerr := p.unplugScripted(); err == nil {
+		err = cerr
+	}
+	ds, es := dev.Stats(), p.player.Stats()
+	fmt.Fprintf(e.Stderr, "gridbox: stopped (%s) at %s: %s, %s, %s, max DSP load %.0f%%, peak voices %d, late commands %d%s\n",
+		reason, p.position(p.player.Position()), spell.Count(ds.Blocks, "block"), spell.Count(ds.Underruns, "underrun"),
+		spell.Count(ds.LateWakes, "late device wake"), 100*ds.MaxLoad, es.PeakVoices, es.Late, streamReport(p.player))
+	return err
+}
+
+// liveClock is play's clock: the supervised audio device's position, read
+// at every session tick and after every input. The session goroutine owns
+// it.
+type liveClock struct {
+	e         *Env
+	p         *Show
+	ctl       *live
+	pins      *pins
+	status    *status
+	saver     *saver
+	crash     *crashes
+	safe      bool // safe mode: the status LED and the grid show an alert
+	audio     *audioWatch
+	watchdog  *watchdog
+	tick      <-chan time.Time
+	signals   <-chan os.Signal
+	lookahead engine.Frame
+	survive   engine.Frame // how long a set plays before it is taken not to crash gridbox
+
+	health supervise.Health // as of the last turn
+	failed error            // why the audio backend can only play again in a new process
+}
+
+func (c *liveClock) next() (engine.Frame, string, error) {
+	select {
+	case sig := <-c.signals:
+		return 0, "got " + sig.String(), nil
+	case <-c.tick:
+	case ev := <-c.ctl.watcher.Events():
+		c.ctl.handle(ev)
+	case ev := <-c.pins.fs.Events():
+		c.pins.footswitch(c.e, c.p, ev, c.p.player.Position())
+	}
+	c.health = c.audio.check()
+	switch c.health.State {
+	case supervise.Hung:
+		return 0, "the audio backend hung", nil
+	case supervise.Failed:
+		c.failed = c.health.TryErr
+		return 0, "the audio backend needs a new process", nil
+	}
+	c.ctl.drain()
+	return c.p.player.Position(), "", nil
+}
+
+func (c *liveClock) commit(now engine.Frame) { c.p.Advance(now + c.lookahead) }
+
+func (c *liveClock) turn(now engine.Frame) (string, error) {
+	c.ctl.publish(now)
+	c.status.publish(now)
+	c.watchdog.check(now, true) // next stopped the show on a hung or failed backend
+	alert := c.safe || c.health.State != supervise.Playing
+	c.p.surface.Alert(alert)
+	c.pins.beat(float64(c.p.session.Clock().Beat(now)), alert)
+	c.saver.snapshot(c.p.session)
+	c.crash.survive(now, c.survive)
+	return "", nil
+}

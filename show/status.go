@@ -1,0 +1,115 @@
+package show
+
+import (
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"gridbox/audio/supervise"
+	"gridbox/engine"
+	"gridbox/internal/spell"
+)
+
+const (
+	statusPeriod = 100 * time.Millisecond
+	logPeriod    = 10 * time.Second // plain status lines when stderr is not a terminal
+)
+
+// streamPeriod is how often the live streamer tops up the streams: a
+// fraction of the time a full ring lasts, often enough that a clip
+// launched past its preload waits little.
+const streamPeriod = 2 * time.Millisecond
+
+// streamReport tells, for play's and render's last line, how streaming
+// went, when the set streams anything.
+func streamReport(pl *engine.Player) string {
+	if pl.Streamer() == nil {
+		return ""
+	}
+	es := pl.Stats()
+	msg := fmt.Sprintf(", disk streaming late %d times", es.StreamUnderruns+es.StreamsFull)
+	if n, err := pl.Streamer().Failures(); err != nil {
+		msg += fmt.Sprintf(" (%s failed: %v)", spell.Count(n, "read"), err)
+	}
+	return msg
+}
+
+// status shows what plays: a one-line status redrawn on a terminal, or a
+// plain log line every logPeriod (and on new underruns) elsewhere. It prints
+// from its own goroutine, so a blocked terminal or a slow journal never
+// stalls the session goroutine, which only publishes a snapshot.
+type status struct {
+	e       *Env
+	p       *Show
+	dev     *supervise.Device
+	mem     int64 // bytes the set's samples take in memory (besides stream rings)
+	stopped chan struct{}
+
+	// The session goroutine's snapshot (the clock and the session are
+	// owned by it).
+	pos, bar, beat, playing atomic.Int64
+	tempo                   atomic.Uint64 // float64 bits
+}
+
+func newStatus(e *Env, p *Show, dev *supervise.Device, l *Loaded) *status {
+	return &status{e: e, p: p, dev: dev, mem: l.Bytes, stopped: make(chan struct{})}
+}
+
+// publish records the session's state at frame now; the session goroutine
+// calls it.
+func (s *status) publish(now engine.Frame) {
+	bar, beat := s.p.session.Clock().BarBeat(now)
+	s.pos.Store(int64(now))
+	s.bar.Store(int64(bar))
+	s.beat.Store(int64(beat))
+	s.playing.Store(int64(s.p.playing()))
+	s.tempo.Store(math.Float64bits(s.p.session.Clock().Tempo(now)))
+}
+
+func (s *status) line() string {
+	ds, es := s.dev.Stats(), s.p.player.Stats()
+	warn := ""
+	if h := s.dev.Health(); h.State != supervise.Playing {
+		warn = "  NO AUDIO (" + h.State.String() + ")"
+	}
+	disk := ""
+	if es.StreamUnderruns > 0 || es.StreamsFull > 0 {
+		// The disk could not keep up (or too many long clips at once).
+		disk = fmt.Sprintf("  disk late %d", es.StreamUnderruns+es.StreamsFull)
+	}
+	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d  mem %s%s%s",
+		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), FormatTempo(math.Float64frombits(s.tempo.Load())),
+		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, Megabytes(s.mem+es.StreamMemory), disk, warn)
+}
+
+// run prints until done is closed.
+func (s *status) run(done <-chan struct{}) {
+	defer close(s.stopped)
+	period := statusPeriod
+	if !s.e.TTY {
+		period = time.Second // check for new underruns; print every logPeriod
+	}
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	last, underruns := time.Now(), uint64(0)
+	for {
+		select {
+		case <-done:
+			if s.e.TTY {
+				fmt.Fprint(s.e.Stderr, "\r\x1b[K")
+			}
+			return
+		case <-tick.C:
+		}
+		if s.e.TTY {
+			fmt.Fprintf(s.e.Stderr, "\r\x1b[K%s", s.line())
+			continue
+		}
+		es := s.p.player.Stats()
+		if u := s.dev.Stats().Underruns + es.StreamUnderruns + es.StreamsFull; time.Since(last) >= logPeriod || u > underruns {
+			last, underruns = time.Now(), u
+			fmt.Fprintf(s.e.Stderr, "gridbox: %s\n", s.line())
+		}
+	}
+}
