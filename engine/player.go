@@ -26,9 +26,10 @@ type Config struct {
 	Pending  int // commands waiting for their frame
 	// Streams is how many voices can play streamed samples at once (0: a
 	// default from the bank: twice its streamed samples, and 8 more), and
-	// StreamFrames each one's ring (rounded up to a power of two; 0: 65536
-	// frames, 1.37 s at 48 kHz): how far the streamer reads ahead, which
-	// must outlast the disk's slowest moments.
+	// StreamFrames each one's ring (rounded up to a power of two; 0: 131072
+	// frames, 2.7 s at 48 kHz): how far the streamer reads ahead, which
+	// must outlast the disk's slowest moments and a loaded machine's late
+	// wake-ups (1.4 s ran dry with two builds beside play).
 	Streams      int
 	StreamFrames int
 }

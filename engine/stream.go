@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"gridbox/audio"
@@ -26,7 +27,7 @@ func (p *Player) newStreams(cfg Config) {
 	if slots <= 0 {
 		slots = min(cfg.Voices, 2*n+8)
 	}
-	size := 1 << 16
+	size := 1 << 17
 	if cfg.StreamFrames > 0 {
 		for size = 1; size < cfg.StreamFrames; size <<= 1 {
 		}
@@ -50,15 +51,24 @@ func streamChunk(size int64) int64 { return min(16384, size/4) }
 
 // Streamer fills a Player's streams from its bank's sources, ahead of the
 // voices that play them (see stream_rt.go). Fill and Run are called from
-// one goroutine at a time: the render loop between blocks (offline), or a
-// goroutine of its own next to the audio device (live). It reads the disk;
-// the audio thread never waits for it.
+// one goroutine at a time: the render loop between blocks (offline), or
+// Run next to the audio device (live), whose readers each fill their own
+// share of the streams. It reads the disk; the audio thread never waits
+// for it.
 type Streamer struct {
 	p     *Player
 	walks []walk
+
+	mu    sync.Mutex // guards err and fails: Run's readers fail concurrently
 	err   error
 	fails uint64
 }
+
+// streamReaders is how many goroutines Run reads the streams with: reads
+// in flight together keep a disk busy while a reader waits to be scheduled
+// again (on a loaded machine, that wait can outlast the read), and let an
+// SD card or SSD serve several requests at once.
+const streamReaders = 4
 
 // walk is the streamer's view of a stream's voice: where in the sample the
 // FIFO's next frame to write comes from (see pass).
@@ -84,10 +94,16 @@ func (s *Streamer) Fill(ahead int) bool {
 	if s == nil {
 		return false
 	}
+	return s.fillShare(ahead, 0, 1)
+}
+
+// fillShare is Fill for the streams whose slot is part modulo parts: one
+// reader's share.
+func (s *Streamer) fillShare(ahead, part, parts int) bool {
 	busy := false
 	for {
 		round := false
-		for i := range s.p.streams {
+		for i := part; i < len(s.p.streams); i += parts {
 			st, w := &s.p.streams[i], &s.walks[i]
 			switch st.state.Load() {
 			case streamRequested:
@@ -169,10 +185,12 @@ func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
 			if err == nil || errors.Is(err, io.EOF) {
 				err = fmt.Errorf("the file ends at frame %d of %d", pos+int64(got), st.frames)
 			}
+			s.mu.Lock()
 			s.fails++
 			if s.err == nil {
 				s.err = fmt.Errorf("engine: streaming sample %d: %w", st.sample, err)
 			}
+			s.mu.Unlock()
 		}
 		wr += n
 		st.written.Store(wr)
@@ -208,24 +226,33 @@ func (s *Streamer) Failures() (n uint64, first error) {
 	if s == nil {
 		return 0, nil
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.fails, s.err
 }
 
-// Run fills the streams every period until stop is closed: the live
-// streamer's goroutine.
+// Run fills the streams every period until stop is closed, with
+// streamReaders goroutines each filling its share of them, and returns
+// once they have all stopped: the live streamer.
 func (s *Streamer) Run(stop <-chan struct{}, period time.Duration) {
 	if s == nil {
 		return
 	}
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		for s.Fill(0) {
-		}
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
+	var wg sync.WaitGroup
+	for part := range streamReaders {
+		wg.Go(func() {
+			t := time.NewTicker(period)
+			defer t.Stop()
+			for {
+				for s.fillShare(0, part, streamReaders) {
+				}
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+				}
+			}
+		})
 	}
+	wg.Wait()
 }

@@ -108,12 +108,13 @@ func Play(e *Env, c PlayConfig) (err error) {
 	lookahead := engine.Frame(f.Frames(2*sessionTick+margin+engine.FadeTime) + int64((c.Lead+1)*c.Block))
 	p.Advance(lookahead)
 	// The streamer reads long samples from disk ahead of their voices, on
-	// a goroutine of its own: the audio thread never waits for the disk.
+	// goroutines of its own: the audio thread never waits for the disk. It
+	// runs at the process's priority, not below: background work (a build
+	// beside, a set decoding) must not starve it.
 	streaming := make(chan struct{})
 	streamed := make(chan struct{})
 	go func() {
 		defer close(streamed)
-		backgroundThread()
 		p.player.Streamer().Run(streaming, streamPeriod)
 	}()
 	defer func() {
