@@ -16,7 +16,7 @@ import (
 
 	"gridbox/audio"
 	"gridbox/audio/wav"
-	"gridbox/sets/atomicfile"
+	"gridbox/internal/atomicfile"
 )
 
 // An output is where render writes its WAV (-o): a regular file, written
