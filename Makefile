@@ -51,7 +51,8 @@ staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags $(TAGS) ./...
 
-# Imports point one way: cmd -> sets, surface -> grid, sequencer -> engine -> audio.
+# Imports point one way: cmd -> sets, surface -> grid, sequencer -> engine -> audio;
+# internal/ holds helpers any package may use, so it imports none of them.
 deps:
 	@fail=0; \
 	check() { pkgs=$$1; shift; bad=$$(go list -deps $$pkgs | grep -E "^$(MOD)/($$1)(/|$$)" || true); \
@@ -62,6 +63,7 @@ deps:
 	check ./grid/...      'audio|engine|sequencer|surface|sets|cmd'; \
 	check ./surface/...   'sets|cmd'; \
 	check ./sets/...      'audio|engine|sequencer|grid|surface|cmd'; \
+	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|cmd'; \
 	exit $$fail
 
 # The realtime gates: render paths allocate nothing and *_rt.go files import

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"gridbox/internal/spell"
-	"gridbox/sets/internal/tomlpos"
+	"gridbox/internal/tomlpos"
 )
 
 // Limits on what a set may contain. A real set is far smaller; the limits

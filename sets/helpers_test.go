@@ -2,10 +2,10 @@ package sets
 
 import (
 	"gridbox/internal/spell"
-	"gridbox/sets/internal/tomlpos"
+	"gridbox/internal/tomlpos"
 )
 
-// The tests check steps of parsing that sets/internal/tomlpos and
+// The tests check steps of parsing that internal/tomlpos and
 // internal/spell do for this package, under the names they had when
 // the code was here.
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"gridbox/internal/spell"
-	"gridbox/sets/internal/tomlpos"
+	"gridbox/internal/tomlpos"
 )
 
 // Parse parses and checks the set file text data; file names it in errors and

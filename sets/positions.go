@@ -1,9 +1,9 @@
 package sets
 
-import "gridbox/sets/internal/tomlpos"
+import "gridbox/internal/tomlpos"
 
 // The decoder asks for the positions of just the key paths it reports on or
-// fills Pos fields for; sets/internal/tomlpos finds them in the text, in
+// fills Pos fields for; internal/tomlpos finds them in the text, in
 // one pass at the end (see parse).
 
 // A node is a key path in the document, such as track[0].clip[2].scene. The

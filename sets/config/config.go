@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"gridbox/internal/spell"
+	"gridbox/internal/tomlpos"
 	"gridbox/sets"
-	"gridbox/sets/internal/tomlpos"
 )
 
 // Where the files are; see Path and LastDir.

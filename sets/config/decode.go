@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"gridbox/internal/spell"
+	"gridbox/internal/tomlpos"
 	"gridbox/sets"
-	"gridbox/sets/internal/tomlpos"
 )
 
 // The config file's tables and their keys, in the order of the reference;

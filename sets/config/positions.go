@@ -1,8 +1,8 @@
 package config
 
-import "gridbox/sets/internal/tomlpos"
+import "gridbox/internal/tomlpos"
 
-// sets/internal/tomlpos finds the positions of keys and values in the text,
+// internal/tomlpos finds the positions of keys and values in the text,
 // as for set files. A config file is at most 64 KiB, so Parse simply
 // records every path.
 

@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gridbox/sets/internal/tomlpos"
+	"gridbox/internal/tomlpos"
 )
 
 // CheckScan checks, for a document src the TOML parser accepts (nested at
