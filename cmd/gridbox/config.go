@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"gridbox/cmd/gridbox/internal/safemode"
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/grid/hotplug"
-	"gridbox/sets/config"
 )
 
 // applyConfig reads the config file ("": the user's, config.Path(false),

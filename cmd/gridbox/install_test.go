@@ -16,12 +16,12 @@ import (
 	"time"
 
 	"gridbox/cmd/gridbox/internal/install"
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/grid/gpio"
 	"gridbox/grid/hotplug"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/launchpad/launchpadtest"
-	"gridbox/sets/config"
 )
 
 // gridbox install --dry-run prints the unit, the udev rules and the config

@@ -15,9 +15,9 @@ import (
 	"gridbox/audio/oto"
 	"gridbox/audio/supervise"
 	"gridbox/cmd/gridbox/internal/safemode"
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/internal/spell"
-	"gridbox/sets/config"
 )
 
 const (

@@ -14,11 +14,11 @@ import (
 	"gridbox/audio"
 	"gridbox/audio/offline"
 	"gridbox/audio/wav"
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/grid"
 	"gridbox/internal/spell"
 	"gridbox/sequencer/perf"
-	"gridbox/sets/config"
 	"gridbox/surface"
 )
 

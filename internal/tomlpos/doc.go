@@ -1,4 +1,4 @@
-// Package tomlpos reads TOML documents for package sets and sets/config and
+// Package tomlpos reads TOML documents for packages sets and config and
 // finds where things are in them. BurntSushi/toml v1.6.0 records key
 // positions internally but does not export them, and keys them by the key
 // name without array indices, so the positions of, say, the second
@@ -14,7 +14,7 @@
 //     Resolve puts them in document order once Scan has found positions.
 //
 // Error types, sentinels and limits belong to the callers: package sets for set
-// files, sets/config for the config file. This is the only package in
+// files, package config for the config file. This is the only package in
 // gridbox that imports BurntSushi/toml.
 //
 // # Threads

@@ -23,7 +23,7 @@ import (
 	"gridbox/sequencer/perf"
 	"gridbox/sets"
 
-	"gridbox/sets/state"
+	"gridbox/state"
 )
 
 var update = flag.Bool("update", false, "regenerate sets/demo and testdata/sha256.golden")

@@ -140,8 +140,8 @@ type Samples struct {
 // State is the [state] table.
 type State struct {
 	// Dir is the folder for the set's state files; "" for the default
-	// beside the set file (sets/state.ForSet). A relative path in the file
-	// has been joined to the config file's folder.
+	// beside the set file (ForSet in package state). A relative path in
+	// the file has been joined to the config file's folder.
 	Dir string
 }
 
