@@ -53,22 +53,24 @@ staticcheck: $(STATICCHECK)
 
 # Imports point one way: cmd -> sets, surface -> grid, sequencer -> engine ->
 # audio. show (the show loop, taken out of cmd) may import every layer, as cmd
-# does, and no layer may import either. sets, config (config.toml, the last-set
-# record) and state (what survives a kill -9) import nothing that plays;
-# internal/ holds helpers any package may use, so it imports none of the layers.
+# does, and no layer may import either. sets, perfscript (performance scripts),
+# config (config.toml, the last-set record) and state (what survives a kill -9)
+# import nothing that plays; internal/ holds helpers any package may use, so
+# it imports none of the layers.
 deps:
 	@fail=0; \
 	check() { pkgs=$$1; shift; bad=$$(go list -deps $$pkgs | grep -E "^$(MOD)/($$1)(/|$$)" || true); \
 		if [ -n "$$bad" ]; then echo "deps: $$pkgs must not import: $$bad"; fail=1; fi; }; \
-	check ./audio/...     'engine|sequencer|grid|surface|sets|config|state|cmd|show'; \
-	check ./engine/...    'sequencer|grid|surface|sets|config|state|cmd|show'; \
+	check ./audio/...     'engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
+	check ./engine/...    'sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
 	check ./sequencer/... 'grid|surface|sets|config|state|cmd|show'; \
-	check ./grid/...      'audio|engine|sequencer|surface|sets|config|state|cmd|show'; \
+	check ./grid/...      'audio|engine|sequencer|surface|sets|config|state|perfscript|cmd|show'; \
 	check ./surface/...   'sets|config|state|cmd|show'; \
-	check ./sets/...      'audio|engine|sequencer|grid|surface|config|state|cmd|show'; \
+	check ./sets/...      'audio|engine|sequencer|grid|surface|config|state|perfscript|cmd|show'; \
 	check ./config/...    'audio|engine|sequencer|grid|surface|cmd|show'; \
 	check ./state/...     'audio|engine|sequencer|grid|surface|cmd|show'; \
-	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|cmd|show'; \
+	check ./perfscript/... 'audio|engine|sequencer|grid|surface|sets|config|state|cmd|show'; \
+	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
 	exit $$fail
 
 # The realtime gates: render paths allocate nothing and *_rt.go files import
