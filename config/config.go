@@ -317,13 +317,9 @@ func Parse(file string, data []byte) (*Config, error) {
 // slip: text without quotes (device = USB). lastKey is the dotted key the
 // parser read last.
 func syntaxHint(lastKey, msg string) string {
-	key := lastKey
-	if i := strings.LastIndexByte(key, '.'); i >= 0 {
-		key = key[i+1:]
-	}
-	if key == "" || !strings.HasPrefix(msg, `expected value but found "`) {
+	key := tomlpos.LastKey(lastKey)
+	if key == "" {
 		return ""
 	}
-	word := strings.TrimSuffix(strings.TrimPrefix(msg, `expected value but found "`), `" instead`)
-	return fmt.Sprintf(`; text needs quotes: %s = %s`, key, spell.Quote(word))
+	return tomlpos.QuotesHint(key, msg)
 }

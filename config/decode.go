@@ -2,13 +2,10 @@ package config
 
 import (
 	"fmt"
-	"maps"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gridbox/internal/spell"
 	"gridbox/internal/tomlpos"
@@ -43,15 +40,13 @@ const maxReported = 200
 
 // A decoder turns the generic values from the TOML parser into a Config,
 // recording problems by node; their positions are found afterwards, in one
-// pass over the text.
+// pass over the text. The machinery of checking keys, types and ranges is
+// internal/tomlpos's, shared with package sets; what is here is the config
+// file's schema.
 type decoder struct {
 	cfg   *Config
 	dir   string // relative paths start here; "" to leave them relative
 	probs tomlpos.Problems
-}
-
-func (d *decoder) errAt(n *node, val bool, format string, args ...any) {
-	d.probs.Add(n.tp(), val, fmt.Sprintf(format, args...))
 }
 
 // errors turns the problems into sets.Errors naming file, in the order
@@ -64,49 +59,19 @@ func (d *decoder) errors(file string, ix *tomlpos.Index) sets.Errors {
 	return es
 }
 
-// A table is a TOML table being decoded: the top level, or [audio] and the
-// like.
-type table struct {
-	d    *decoder
-	m    map[string]any
-	n    *node  // nil for the top level
-	name string // "" for the top level
+// unknown reports every key of t, the top level or one of its tables, that
+// the schema doesn't have, at the key, suggesting the nearest valid one, or
+// the table where it belongs.
+func unknown(t *tomlpos.Table) {
+	table := strings.TrimSuffix(t.Prefix, ".")
+	t.Unknown(keysOf(table), func(k string) string { return elsewhere(table, k) })
 }
 
-// what names key k of t in messages: "set", "audio.rate".
-func (t *table) what(k string) string {
-	if t.name == "" {
-		return k
-	}
-	return t.name + "." + k
-}
-
-func (t *table) where() string {
-	if t.name == "" {
-		return "at the top level"
-	}
-	return "in [" + t.name + "]"
-}
-
-// unknown reports every key of t that the schema doesn't have, at the key,
-// suggesting the nearest valid one, or the table where it belongs.
-func (t *table) unknown() {
-	valid := keysOf(t.name)
-	for _, k := range slices.Sorted(maps.Keys(t.m)) {
-		if slices.Contains(valid, k) {
-			continue
-		}
-		t.d.errAt(t.n.child(k), false, "unknown key %s %s%s", spell.Quote(k), t.where(), t.hint(k, valid))
-	}
-}
-
-// hint suggests what an unknown key k of t was meant to be.
-func (t *table) hint(k string, valid []string) string {
-	if h := spell.DidYouMean(k, valid, false); h != "" {
-		return h
-	}
+// elsewhere says where key k, unknown in table, belongs instead, if it is
+// a key of another table (ignoring case); else "".
+func elsewhere(table, k string) string {
 	for _, s := range schema {
-		if s.table == t.name {
+		if s.table == table {
 			continue
 		}
 		for _, other := range s.keys {
@@ -122,101 +87,29 @@ func (t *table) hint(k string, valid []string) string {
 			return fmt.Sprintf("; %s belongs in [%s]", other, s.table)
 		}
 	}
-	return "; valid keys are " + strings.Join(valid, ", ")
-}
-
-// sub returns the table at key k of the top level, or nil if there is none
-// or it is not a table (which is reported).
-func (t *table) sub(k string) *table {
-	v, ok := t.m[k]
-	if !ok {
-		return nil
-	}
-	n := t.n.child(k)
-	switch v := v.(type) {
-	case map[string]any:
-		return &table{d: t.d, m: v, n: n, name: k}
-	case []map[string]any:
-		t.d.errAt(n, false, "%s must be a single [%s] table: write [%s] with single brackets", k, k, k)
-	default:
-		t.d.errAt(n, true, "%s: expected an [%s] table, got %s", k, k, spell.Describe(v))
-	}
-	return nil
-}
-
-// str returns the string at k; want says what else to expect in the type
-// error.
-func (t *table) str(k, want string) (string, bool) {
-	v, ok := t.m[k]
-	if !ok {
-		return "", false
-	}
-	s, ok := v.(string)
-	if !ok {
-		t.d.errAt(t.n.child(k), true, "%s: expected %s, got %s", t.what(k), want, spell.Describe(v))
-		return "", false
-	}
-	return s, true
-}
-
-// integer returns the whole number at k, which must be in lo..hi. A float
-// with no fractional part (48000.0) counts as whole.
-func (t *table) integer(k string, lo, hi int) (int, bool) {
-	v, ok := t.m[k]
-	if !ok {
-		return 0, false
-	}
-	return intValue(t.d, t.n.child(k), t.what(k), v, lo, hi)
-}
-
-func intValue(d *decoder, n *node, what string, v any, lo, hi int) (int, bool) {
-	i, msg := tomlpos.Whole(what, v, lo, hi)
-	if msg != "" {
-		d.errAt(n, true, "%s", msg)
-		return 0, false
-	}
-	return i, true
-}
-
-// enum returns the index in names of the word at k, ignoring case.
-func (t *table) enum(k string, names []string) (int, bool) {
-	s, ok := t.str(k, "one of "+strings.Join(names, ", "))
-	if !ok {
-		return 0, false
-	}
-	for i, name := range names {
-		if strings.EqualFold(strings.TrimSpace(s), name) {
-			return i, true
-		}
-	}
-	t.d.errAt(t.n.child(k), true, "%s %s: expected one of %s%s", t.what(k), spell.Quote(s), strings.Join(names, ", "), spell.DidYouMean(s, names, false))
-	return 0, false
+	return ""
 }
 
 // name checks a device name or an ignore entry: no NUL, at most MaxNameLen
 // characters.
-func (d *decoder) name(n *node, what, s string) bool {
-	switch {
-	case strings.IndexByte(s, 0) >= 0:
-		d.errAt(n, true, "%s %s: contains a NUL character", what, spell.Quote(s))
-	case utf8.RuneCountInString(s) > MaxNameLen:
-		d.errAt(n, true, "%s is %d characters long; the limit is %d", what, utf8.RuneCountInString(s), MaxNameLen)
-	default:
-		return true
+func (d *decoder) name(n *tomlpos.Node, what, s string) bool {
+	if strings.IndexByte(s, 0) >= 0 {
+		d.probs.Addf(n, true, "%s %s: contains a NUL character", what, spell.Quote(s))
+		return false
 	}
-	return false
+	return d.probs.MaxChars(n, what, s, MaxNameLen)
 }
 
 // path checks a path and resolves a relative one against the config
 // file's folder.
-func (d *decoder) path(n *node, what, p string) (string, bool) {
+func (d *decoder) path(n *tomlpos.Node, what, p string) (string, bool) {
 	switch {
 	case strings.IndexByte(p, 0) >= 0:
-		d.errAt(n, true, "%s %s: the path contains a NUL character", what, spell.Quote(p))
+		d.probs.Addf(n, true, "%s %s: the path contains a NUL character", what, spell.Quote(p))
 	case len(p) > MaxPathLen:
-		d.errAt(n, true, "%s is %d bytes long; the limit is %d", what, len(p), MaxPathLen)
+		d.probs.Addf(n, true, "%s is %d bytes long; the limit is %d", what, len(p), MaxPathLen)
 	case strings.HasPrefix(p, "~"):
-		d.errAt(n, true, `%s %s: "~" is not expanded here; write the whole path, starting with "/"`, what, spell.Quote(p))
+		d.probs.Addf(n, true, `%s %s: "~" is not expanded here; write the whole path, starting with "/"`, what, spell.Quote(p))
 	case filepath.IsAbs(p) || d.dir == "":
 		return filepath.Clean(p), true
 	default:
@@ -227,119 +120,104 @@ func (d *decoder) path(n *node, what, p string) (string, bool) {
 
 func (d *decoder) decode(raw map[string]any) {
 	c := d.cfg
-	root := &table{d: d, m: raw}
-	root.unknown()
-	if s, ok := root.str("set", `a set file's path or "last"`); ok {
+	root := &tomlpos.Table{P: &d.probs, M: raw, Where: "at the top level"}
+	unknown(root)
+	if s, ok := root.Str("set", `a set file's path or "last"`); ok {
 		switch {
 		case strings.EqualFold(strings.TrimSpace(s), SetLast):
 			c.Set = SetLast
 		case s == "":
-			d.errAt(root.n.child("set"), true, `set: the path is empty; write a set file's path, or "last" for the set played last`)
+			d.probs.Addf(root.Child("set"), true, `set: the path is empty; write a set file's path, or "last" for the set played last`)
 		default:
-			if p, ok := d.path(root.n.child("set"), "set", s); ok {
+			if p, ok := d.path(root.Child("set"), "set", s); ok {
 				c.Set = p
 			}
 		}
 	}
-	if t := root.sub("audio"); t != nil {
+	if t := root.Sub("audio"); t != nil {
 		d.audio(t)
 	}
-	if t := root.sub("samples"); t != nil {
+	if t := root.Sub("samples"); t != nil {
 		d.samples(t)
 	}
-	if t := root.sub("controllers"); t != nil {
+	if t := root.Sub("controllers"); t != nil {
 		d.controllers(t)
 	}
-	if t := root.sub("gpio"); t != nil {
+	if t := root.Sub("gpio"); t != nil {
 		d.gpio(t)
 	}
-	if t := root.sub("state"); t != nil {
-		t.unknown()
-		if s, ok := t.str("dir", `a folder's path, or "" for beside the set`); ok && s != "" {
-			if p, ok := d.path(t.n.child("dir"), "state.dir", s); ok {
+	if t := root.Sub("state"); t != nil {
+		unknown(t)
+		if s, ok := t.Str("dir", `a folder's path, or "" for beside the set`); ok && s != "" {
+			if p, ok := d.path(t.Child("dir"), "state.dir", s); ok {
 				c.State.Dir = p
 			}
 		}
 	}
 }
 
-func (d *decoder) audio(t *table) {
+func (d *decoder) audio(t *tomlpos.Table) {
 	a := &d.cfg.Audio
-	t.unknown()
-	if v, ok := t.m["device"]; ok {
-		n := t.n.child("device")
+	unknown(t)
+	if v, ok := t.M["device"]; ok {
+		n := t.Child("device")
 		switch v := v.(type) {
 		case string:
 			if d.name(n, "audio.device", v) {
 				a.Device = v
 			}
 		case int64, float64:
-			if i, ok := intValue(d, n, "audio.device", v, 0, MaxDeviceIndex); ok {
+			if i, ok := d.probs.Int(n, "audio.device", v, 0, MaxDeviceIndex); ok {
 				a.Device = strconv.Itoa(i)
 			}
 		default:
-			d.errAt(n, true, `audio.device: expected a device's name (or part of it) or index, or "" for the default, got %s`, spell.Describe(v))
+			d.probs.Addf(n, true, `audio.device: expected a device's name (or part of it) or index, or "" for the default, got %s`, spell.Describe(v))
 		}
 	}
-	if v, ok := t.integer("rate", MinRate, MaxRate); ok {
+	if v, ok := t.Int("rate", MinRate, MaxRate); ok {
 		a.Rate = v
 	}
-	if v, ok := t.integer("block", MinBlock, MaxBlock); ok {
+	if v, ok := t.Int("block", MinBlock, MaxBlock); ok {
 		a.Block = v
 	}
-	if v, ok := t.integer("lead", MinLead, MaxLead); ok {
+	if v, ok := t.Int("lead", MinLead, MaxLead); ok {
 		a.Lead = v
 	}
 }
 
-func (d *decoder) samples(t *table) {
+func (d *decoder) samples(t *tomlpos.Table) {
 	sm := &d.cfg.Samples
-	t.unknown()
-	if v, ok := t.m["preload"]; ok {
+	unknown(t)
+	if v, ok := t.M["preload"]; ok {
 		lo, hi := MinPreload.Seconds(), MaxPreload.Seconds()
-		switch f, isNum := number(v); {
+		switch f, isNum := tomlpos.Number(v); {
 		case !isNum:
-			d.errAt(t.n.child("preload"), true, "samples.preload: expected a number of seconds, got %s", spell.Describe(v))
+			d.probs.Addf(t.Child("preload"), true, "samples.preload: expected a number of seconds, got %s", spell.Describe(v))
 		case !(f >= lo && f <= hi):
-			d.errAt(t.n.child("preload"), true, "samples.preload %s is out of range %s..%s seconds", spell.Number(f), spell.Number(lo), spell.Number(hi))
+			d.probs.Addf(t.Child("preload"), true, "samples.preload %s is out of range %s..%s seconds", spell.Number(f), spell.Number(lo), spell.Number(hi))
 		default:
 			sm.Preload = time.Duration(f * float64(time.Second))
 		}
 	}
-	if v, ok := t.m["ram"]; ok {
-		if b, isBool := v.(bool); isBool {
-			sm.RAM = b
-		} else {
-			d.errAt(t.n.child("ram"), true, "samples.ram: expected true or false, got %s", spell.Describe(v))
-		}
+	if v, ok := t.Bool("ram"); ok {
+		sm.RAM = v
 	}
 }
 
-// number returns v as a float64 if it is a TOML number.
-func number(v any) (float64, bool) {
-	switch v := v.(type) {
-	case int64:
-		return float64(v), true
-	case float64:
-		return v, true
-	}
-	return 0, false
-}
-
-func (d *decoder) controllers(t *table) {
-	t.unknown()
-	v, ok := t.m["ignore"]
+func (d *decoder) controllers(t *tomlpos.Table) {
+	unknown(t)
+	v, ok := t.M["ignore"]
 	if !ok {
 		return
 	}
-	n := t.n.child("ignore")
+	n := t.Child("ignore")
 	list, ok := v.([]any)
 	if !ok {
-		d.errAt(n, true, `controllers.ignore: expected a list of strings like ["launchpad-mk2", "/dev/ttyUSB0"], got %s`, spell.Describe(v))
+		d.probs.Addf(n, true, `controllers.ignore: expected a list of strings like ["launchpad-mk2", "/dev/ttyUSB0"], got %s`, spell.Describe(v))
 		return
 	}
 	if len(list) > MaxIgnore {
-		d.errAt(n.elem(MaxIgnore), true, "controllers.ignore: too many entries: %d; the limit is %d", len(list), MaxIgnore)
+		d.probs.Addf(n.Elem(MaxIgnore), true, "controllers.ignore: too many entries: %d; the limit is %d", len(list), MaxIgnore)
 		list = list[:MaxIgnore]
 	}
 	var ignore []string
@@ -347,24 +225,24 @@ func (d *decoder) controllers(t *table) {
 		s, ok := e.(string)
 		switch {
 		case !ok:
-			d.errAt(n.elem(i), true, "controllers.ignore: expected a model, port or part of a port's name as a string, got %s", spell.Describe(e))
+			d.probs.Addf(n.Elem(i), true, "controllers.ignore: expected a model, port or part of a port's name as a string, got %s", spell.Describe(e))
 		case strings.TrimSpace(s) == "":
-			d.errAt(n.elem(i), true, "controllers.ignore: an empty entry would match every controller; remove it")
-		case d.name(n.elem(i), "controllers.ignore entry", s):
+			d.probs.Addf(n.Elem(i), true, "controllers.ignore: an empty entry would match every controller; remove it")
+		case d.name(n.Elem(i), "controllers.ignore entry", s):
 			ignore = append(ignore, s)
 		}
 	}
 	d.cfg.Controllers.Ignore = ignore
 }
 
-func (d *decoder) gpio(t *table) {
+func (d *decoder) gpio(t *tomlpos.Table) {
 	g := &d.cfg.GPIO
-	t.unknown()
+	unknown(t)
 	foot, footOK := d.pin(t, "footswitch")
 	if footOK {
 		g.Footswitch = foot
 	}
-	if v, ok := t.enum("footswitch_action", actionNames); ok {
+	if v, ok := t.Enum("footswitch_action", actionNames); ok {
 		g.FootswitchAction = FootswitchAction(v)
 	}
 	led, ledOK := d.pin(t, "status_led")
@@ -372,9 +250,9 @@ func (d *decoder) gpio(t *table) {
 		g.StatusLED = led
 	}
 	if footOK && ledOK && led != "" && led == foot {
-		footNode := t.n.child("footswitch")
-		d.probs.AddLater(t.n.child("status_led").tp(), true, func(ix *tomlpos.Index) string {
-			return fmt.Sprintf("gpio.status_led %s is the footswitch's pin too (line %d); give each its own pin", spell.Quote(led), ix.Val(footNode.tp()).Line)
+		footNode := t.Child("footswitch")
+		d.probs.AddLater(t.Child("status_led"), true, func(ix *tomlpos.Index) string {
+			return fmt.Sprintf("gpio.status_led %s is the footswitch's pin too (line %d); give each its own pin", spell.Quote(led), ix.Val(footNode).Line)
 		})
 	}
 }
@@ -382,20 +260,20 @@ func (d *decoder) gpio(t *table) {
 // pin returns the pin name at key k of t, normalised to "GPIO17", or "" for
 // none. Only the form is checked here; gridbox finds out whether the pin
 // exists when it opens it.
-func (d *decoder) pin(t *table, k string) (string, bool) {
-	v, ok := t.m[k]
+func (d *decoder) pin(t *tomlpos.Table, k string) (string, bool) {
+	v, ok := t.M[k]
 	if !ok {
 		return "", false
 	}
-	n, what := t.n.child(k), t.what(k)
+	n, what := t.Child(k), t.What(k)
 	// A bare number is most likely a GPIO or header pin number.
 	const numbered = `expected a pin name like "GPIO%d" (the GPIO number, not the header pin number)`
 	s, ok := v.(string)
 	if !ok {
 		if i, isInt := v.(int64); isInt && i >= 0 && i <= MaxPin {
-			d.errAt(n, true, "%s: "+numbered+", got number %d", what, i, i)
+			d.probs.Addf(n, true, "%s: "+numbered+", got number %d", what, i, i)
 		} else {
-			d.errAt(n, true, `%s: expected a pin name like "GPIO17", or "" for none, got %s`, what, spell.Describe(v))
+			d.probs.Addf(n, true, `%s: expected a pin name like "GPIO17", or "" for none, got %s`, what, spell.Describe(v))
 		}
 		return "", false
 	}
@@ -409,11 +287,11 @@ func (d *decoder) pin(t *table, k string) (string, bool) {
 	case digits && err == nil && i <= MaxPin && prefixed:
 		return "GPIO" + strconv.Itoa(i), true
 	case digits && prefixed:
-		d.errAt(n, true, "%s %s: the Pi's header has GPIO0..GPIO%d", what, spell.Quote(s), MaxPin)
+		d.probs.Addf(n, true, "%s %s: the Pi's header has GPIO0..GPIO%d", what, spell.Quote(s), MaxPin)
 	case digits && err == nil && i <= MaxPin:
-		d.errAt(n, true, "%s %s: "+numbered, what, spell.Quote(s), i)
+		d.probs.Addf(n, true, "%s %s: "+numbered, what, spell.Quote(s), i)
 	default:
-		d.errAt(n, true, `%s %s: expected a pin name GPIO0..GPIO%d, like "GPIO17", or "" for none`, what, spell.Quote(s), MaxPin)
+		d.probs.Addf(n, true, `%s %s: expected a pin name GPIO0..GPIO%d, like "GPIO17", or "" for none`, what, spell.Quote(s), MaxPin)
 	}
 	return "", false
 }
