@@ -51,17 +51,26 @@ staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags $(TAGS) ./...
 
-# Imports point one way: cmd -> sets, surface -> grid, sequencer -> engine -> audio.
+# Imports point one way: cmd -> sets, surface -> grid, sequencer -> engine ->
+# audio. show (the show loop, taken out of cmd) may import every layer, as cmd
+# does, and no layer may import either. sets, perfscript (performance scripts),
+# config (config.toml, the last-set record) and state (what survives a kill -9)
+# import nothing that plays; internal/ holds helpers any package may use, so
+# it imports none of the layers.
 deps:
 	@fail=0; \
 	check() { pkgs=$$1; shift; bad=$$(go list -deps $$pkgs | grep -E "^$(MOD)/($$1)(/|$$)" || true); \
 		if [ -n "$$bad" ]; then echo "deps: $$pkgs must not import: $$bad"; fail=1; fi; }; \
-	check ./audio/...     'engine|sequencer|grid|surface|sets|cmd'; \
-	check ./engine/...    'sequencer|grid|surface|sets|cmd'; \
-	check ./sequencer/... 'grid|surface|sets|cmd'; \
-	check ./grid/...      'audio|engine|sequencer|surface|sets|cmd'; \
-	check ./surface/...   'sets|cmd'; \
-	check ./sets/...      'audio|engine|sequencer|grid|surface|cmd'; \
+	check ./audio/...     'engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
+	check ./engine/...    'sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
+	check ./sequencer/... 'grid|surface|sets|config|state|cmd|show'; \
+	check ./grid/...      'audio|engine|sequencer|surface|sets|config|state|perfscript|cmd|show'; \
+	check ./surface/...   'sets|config|state|cmd|show'; \
+	check ./sets/...      'audio|engine|sequencer|grid|surface|config|state|perfscript|cmd|show'; \
+	check ./config/...    'audio|engine|sequencer|grid|surface|cmd|show'; \
+	check ./state/...     'audio|engine|sequencer|grid|surface|cmd|show'; \
+	check ./perfscript/... 'audio|engine|sequencer|grid|surface|sets|config|state|cmd|show'; \
+	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
 	exit $$fail
 
 # The realtime gates: render paths allocate nothing and *_rt.go files import
@@ -118,7 +127,7 @@ bench: build
 	go test -run '^$$' -bench Render -benchmem ./engine
 	go run ./scripts/bench -gridbox $(BIN) -targets $(BENCH_TARGETS)
 	go test -count=1 -v -run '^TestPlayStreamsInTime$$' ./cmd/gridbox -args -play-seconds 60
-	go test -run '^$$' -bench LoadNewestValidOfTen -benchtime 5x ./sets/state
+	go test -run '^$$' -bench LoadNewestValidOfTen -benchtime 5x ./state
 
 clean:
 	rm -rf bin dist demo.wav

@@ -121,7 +121,7 @@ define_skips() {
 	#   under emulation instead of ~10 ms: 250 s in all), so one of them
 	#   hangs every few runs. The tests above start a handful of children; a
 	#   hang there is caught by the per-package timeout below and rerun once.
-	skip qemu sets/state TestKill9 TestKill9NaiveWriterCorrupts
+	skip qemu state TestKill9 TestKill9NaiveWriterCorrupts
 
 	# Tests needing jackd, PulseAudio or real-time pacing skip themselves
 	# with -test.short (TestJACKDummyCadence, TestPulseNullSink,

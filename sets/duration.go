@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gridbox/internal/spell"
+	"gridbox/internal/tomlpos"
 )
 
 // A Unit is what a Duration counts.
@@ -165,7 +166,7 @@ func durationValue(v any, what string, allowNone bool) (Duration, string) {
 		}
 		return d, ""
 	case int64, float64:
-		n := number(v)
+		n, _ := tomlpos.Number(v)
 		switch {
 		case math.IsNaN(n) || n <= 0:
 			hint := ""

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"gridbox/sets/internal/tomlpos/tomlpostest"
+	"gridbox/internal/tomlpos/tomlpostest"
 )
 
 // FuzzParse: whatever the input, Parse and Load return (never panic, never

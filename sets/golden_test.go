@@ -3,7 +3,7 @@ package sets
 import (
 	"testing"
 
-	"gridbox/sets/internal/tomlpos/tomlpostest"
+	"gridbox/internal/tomlpos/tomlpostest"
 )
 
 // TestParse_Golden: the full report for a file with many problems is exactly

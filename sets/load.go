@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"gridbox/internal/spell"
-	"gridbox/sets/internal/tomlpos"
+	"gridbox/internal/tomlpos"
 )
 
 // Parse parses and checks the set file text data; file names it in errors and
@@ -50,15 +50,15 @@ func parse(file string, data []byte) (*Set, error) {
 
 	ix := tomlpos.NewIndex(false)
 	for _, r := range d.reqs {
-		ix.Want(r.n.tp())
+		ix.Want(r.n)
 	}
 	d.probs.Want(ix)
 	tomlpos.Scan(src, MaxDepth, ix)
 	for _, r := range d.reqs {
 		if r.val {
-			*r.dst = Pos(ix.Val(r.n.tp()))
+			*r.dst = Pos(ix.Val(r.n))
 		} else {
-			*r.dst = Pos(ix.Key(r.n.tp()))
+			*r.dst = Pos(ix.Key(r.n))
 		}
 	}
 	if d.probs.Len() == 0 {
@@ -75,21 +75,14 @@ func parse(file string, data []byte) (*Set, error) {
 // musicians make most: text without quotes, and colours whose # starts a
 // comment. lastKey is the dotted key the parser read last.
 func syntaxHint(lastKey, msg string) string {
-	key := lastKey
-	if i := strings.LastIndexByte(key, '.'); i >= 0 {
-		key = key[i+1:]
-	}
+	key := tomlpos.LastKey(lastKey)
 	if key == "" {
 		key = "name"
 	}
-	switch {
-	case msg == "expected value but found '#' instead":
+	if msg == "expected value but found '#' instead" {
 		return fmt.Sprintf(`; # outside quotes starts a comment, so write %s = "#rrggbb"`, key)
-	case strings.HasPrefix(msg, `expected value but found "`):
-		word := strings.TrimSuffix(strings.TrimPrefix(msg, `expected value but found "`), `" instead`)
-		return fmt.Sprintf(`; text needs quotes: %s = %s`, key, spell.Quote(word))
 	}
-	return ""
+	return tomlpos.QuotesHint(key, msg)
 }
 
 func tooLarge(file string, size int64) Errors {

@@ -3,7 +3,7 @@ package sets
 import (
 	"testing"
 
-	"gridbox/sets/internal/tomlpos"
+	"gridbox/internal/tomlpos"
 )
 
 // TestScanPositions: the scanner finds keys and values however the TOML is

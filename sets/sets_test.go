@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"gridbox/sets/internal/tomlpos"
+	"gridbox/internal/tomlpos"
 )
 
 func TestParse_CompleteSet(t *testing.T) {

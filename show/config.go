@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/grid/hotplug"
 	"gridbox/internal/safemode"
-	"gridbox/sets/config"
 )
 
 // The audio settings' limits, the same for flags and the config.

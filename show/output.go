@@ -16,12 +16,12 @@ import (
 
 	"gridbox/audio"
 	"gridbox/audio/wav"
-	"gridbox/sets/atomicfile"
+	"gridbox/internal/atomicfile"
 )
 
 // An output is where render writes its WAV (-o): a regular file, written
 // to a temporary file beside it and renamed over it at the end
-// (sets/atomicfile; a symbolic link is written through), or a stream
+// (internal/atomicfile; a symbolic link is written through), or a stream
 // written as the render goes: standard output (-o -), a FIFO, a character
 // device. Nothing that is not a regular file is ever replaced (issue 9:
 // as root, -o /dev/stdout turned the device node into a file).

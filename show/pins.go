@@ -3,9 +3,9 @@ package show
 import (
 	"fmt"
 
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/grid/gpio"
-	"gridbox/sets/config"
 )
 
 // pins are the config's optional footswitch and status LED. The session

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/grid/gpio"
 	"gridbox/internal/settest"
-	"gridbox/sets/config"
 )
 
 // A footswitch set to tap tempo changes the tempo from the second tap on:

@@ -16,7 +16,7 @@ import (
 	"gridbox/engine"
 	"gridbox/grid"
 	"gridbox/internal/spell"
-	"gridbox/sequencer/perf"
+	"gridbox/perfscript"
 	"gridbox/surface"
 )
 
@@ -328,7 +328,7 @@ func (b *progress) finish() {
 // tempo, when the fastest tempo gives the least. It returns -1 for a
 // render that goes on until silence.
 func (p *Show) leastFrames(l *Loaded, limit engine.Frame) (least engine.Frame, exact bool) {
-	i := slices.IndexFunc(p.events, func(e perf.Event) bool { return e.Kind == perf.End })
+	i := slices.IndexFunc(p.events, func(e perfscript.Event) bool { return e.Kind == perfscript.End })
 	if i < 0 {
 		if limit == engine.Never {
 			return -1, false
@@ -336,7 +336,7 @@ func (p *Show) leastFrames(l *Loaded, limit engine.Frame) (least engine.Frame, e
 		return limit, true
 	}
 	end, exact := p.frameOf(p.events[i].At), true
-	if at := p.events[i].At; at.Unit == perf.Beats {
+	if at := p.events[i].At; at.Unit == perfscript.Beats {
 		fastest := l.song.Tempo
 		for _, sc := range l.song.Scenes {
 			if sc.Tempo != l.song.Tempo && sc.Tempo > 0 {

@@ -10,7 +10,7 @@ import (
 	"gridbox/grid"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/monome"
-	"gridbox/sequencer/perf"
+	"gridbox/perfscript"
 )
 
 // A scripted controller is a performance script's "midi MODEL …" or
@@ -24,15 +24,15 @@ type scripted struct {
 }
 
 // scriptedID names the scripted controller of an event.
-func scriptedID(e perf.Event) string { return e.Kind.String() + " " + e.Model }
+func scriptedID(e perfscript.Event) string { return e.Kind.String() + " " + e.Model }
 
 // openScripted opens the controllers a script's midi and serial lines
 // play, in the order they first appear, logging their traffic to l.
-func openScripted(events []perf.Event, l *ctrlLog) ([]*scripted, error) {
+func openScripted(events []perfscript.Event, l *ctrlLog) ([]*scripted, error) {
 	var out []*scripted
 	seen := map[string]bool{}
 	for _, e := range events {
-		if e.Kind != perf.MIDI && e.Kind != perf.Serial || seen[scriptedID(e)] {
+		if e.Kind != perfscript.MIDI && e.Kind != perfscript.Serial || seen[scriptedID(e)] {
 			continue
 		}
 		seen[scriptedID(e)] = true
@@ -48,17 +48,17 @@ func openScripted(events []perf.Event, l *ctrlLog) ([]*scripted, error) {
 	return out, nil
 }
 
-func openOneScripted(e perf.Event, l *ctrlLog) (*scripted, error) {
+func openOneScripted(e perfscript.Event, l *ctrlLog) (*scripted, error) {
 	s := &scripted{id: scriptedID(e), model: e.Model, port: newVport()}
 	port := &logged{ReadWriteCloser: s.port, l: l, model: e.Model}
 	var err error
 	switch e.Kind {
-	case perf.MIDI:
+	case perfscript.MIDI:
 		var m launchpad.Model
 		if m, err = launchpad.ParseModel(e.Model); err == nil {
 			s.c, err = launchpad.Open(m, port, "script")
 		}
-	case perf.Serial:
+	case perfscript.Serial:
 		var m monome.Model
 		if m, err = monome.ParseModel(e.Model); err == nil {
 			// The virtual grid answers the mext handshake at once.

@@ -11,8 +11,8 @@ import (
 	"gridbox/grid/launchpad"
 	"gridbox/grid/monome"
 	"gridbox/internal/spell"
+	"gridbox/perfscript"
 	"gridbox/sequencer"
-	"gridbox/sequencer/perf"
 	"gridbox/sets"
 	"gridbox/surface"
 )
@@ -27,10 +27,10 @@ type Show struct {
 	rate     int
 	player   *engine.Player
 	session  *sequencer.Session
-	events   []perf.Event // sorted by frame
-	next     int          // first event not yet played
-	end      engine.Frame // the script's "end", or engine.Never
-	scripted bool         // a script was given
+	events   []perfscript.Event // sorted by frame
+	next     int                // first event not yet played
+	end      engine.Frame       // the script's "end", or engine.Never
+	scripted bool               // a script was given
 	surface  *surface.Surface
 
 	// Controllers the script plays (midi and serial lines), in the order
@@ -41,7 +41,7 @@ type Show struct {
 	ctrlErr error        // the first failure feeding a scripted controller
 }
 
-func newPerformer(l *Loaded, rate int, script *perf.Script) (*Show, error) {
+func newPerformer(l *Loaded, rate int, script *perfscript.Script) (*Show, error) {
 	cfg := engine.DefaultConfig(rate, max(1, len(l.song.Tracks)))
 	cfg.StreamFrames = l.ring
 	player, err := engine.New(cfg, l.bank)
@@ -57,7 +57,7 @@ func newPerformer(l *Loaded, rate int, script *perf.Script) (*Show, error) {
 	p.surface = surface.New(p.session, colors)
 	if script != nil {
 		p.scripted = true
-		script.Sort(func(t perf.Time) int64 { return int64(p.frameOf(t)) })
+		script.Sort(func(t perfscript.Time) int64 { return int64(p.frameOf(t)) })
 		p.events = script.Events
 	}
 	return p, nil
@@ -100,9 +100,9 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*Loaded, *Show, 
 	for _, p := range slices.Concat(l.Problems, l.Warnings) {
 		fmt.Fprintln(e.Stderr, p)
 	}
-	var sc *perf.Script
+	var sc *perfscript.Script
 	if script != "" {
-		if sc, err = perf.ParseFor(script, text, scriptBounds(l.Set)); err != nil {
+		if sc, err = perfscript.ParseFor(script, text, scriptBounds(l.Set)); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -130,13 +130,13 @@ func prepareEmpty(rate int) (*Loaded, *Show, error) {
 // the set's tracks and scenes (a press's x and y count tracks and scene rows
 // of the whole set, not of a controller's window), and the controller
 // models gridbox has drivers for.
-func scriptBounds(s *sets.Set) perf.Bounds {
-	return perf.Bounds{Tracks: len(s.Tracks), Scenes: len(s.Scenes), Model: checkModel}
+func scriptBounds(s *sets.Set) perfscript.Bounds {
+	return perfscript.Bounds{Tracks: len(s.Tracks), Scenes: len(s.Scenes), Model: checkModel}
 }
 
 // checkModel says what is wrong with the controller model of a script's
 // midi or serial line k, or "" if gridbox can play it.
-func checkModel(k perf.Kind, model string) string {
+func checkModel(k perfscript.Kind, model string) string {
 	var launchpads []string
 	for _, m := range launchpad.Models {
 		launchpads = append(launchpads, m.String())
@@ -145,13 +145,13 @@ func checkModel(k perf.Kind, model string) string {
 	_, lpErr := launchpad.ParseModel(model)
 	_, mnErr := monome.ParseModel(model)
 	switch {
-	case k == perf.MIDI && lpErr == nil, k == perf.Serial && mnErr == nil:
+	case k == perfscript.MIDI && lpErr == nil, k == perfscript.Serial && mnErr == nil:
 		return ""
-	case k == perf.MIDI && mnErr == nil:
+	case k == perfscript.MIDI && mnErr == nil:
 		return "a monome grid speaks serial: write \"serial " + model + " …\""
-	case k == perf.Serial && lpErr == nil:
+	case k == perfscript.Serial && lpErr == nil:
 		return "a Launchpad speaks MIDI: write \"midi " + model + " …\""
-	case k == perf.MIDI:
+	case k == perfscript.MIDI:
 		return "no such Launchpad model" + spell.DidYouMean(model, launchpads, true)
 	}
 	return "no such monome model" + spell.DidYouMean(model, monomes, true)
@@ -159,7 +159,7 @@ func checkModel(k perf.Kind, model string) string {
 
 // readScript parses the performance script at file ("" = none), checking
 // its syntax only (prepare checks it against the set too).
-func readScript(file string) (*perf.Script, error) {
+func readScript(file string) (*perfscript.Script, error) {
 	if file == "" {
 		return nil, nil
 	}
@@ -167,12 +167,12 @@ func readScript(file string) (*perf.Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	return perf.Parse(file, data)
+	return perfscript.Parse(file, data)
 }
 
 // frameOf resolves a script time with the session's current tempo map.
-func (p *Show) frameOf(t perf.Time) engine.Frame {
-	if t.Unit == perf.Seconds {
+func (p *Show) frameOf(t perfscript.Time) engine.Frame {
+	if t.Unit == perfscript.Seconds {
 		return engine.Frame(math.Round(t.Value * float64(p.rate)))
 	}
 	return p.session.Clock().Frame(sequencer.Beats(t.Value))
@@ -199,22 +199,22 @@ func (p *Show) Advance(to engine.Frame) {
 	p.session.Advance(to)
 }
 
-func (p *Show) play(e perf.Event, f engine.Frame) {
+func (p *Show) play(e perfscript.Event, f engine.Frame) {
 	s := p.session
 	switch e.Kind {
-	case perf.Press:
+	case perfscript.Press:
 		s.Press(e.X, e.Y, f)
-	case perf.Release:
+	case perfscript.Release:
 		s.Release(e.X, e.Y, f)
-	case perf.Scene:
+	case perfscript.Scene:
 		s.LaunchScene(e.Y, f)
-	case perf.Stop:
+	case perfscript.Stop:
 		s.StopTrack(e.X, f)
-	case perf.StopAll:
+	case perfscript.StopAll:
 		s.StopAll(f)
-	case perf.End:
+	case perfscript.End:
 		p.end = min(p.end, f)
-	case perf.MIDI, perf.Serial:
+	case perfscript.MIDI, perfscript.Serial:
 		p.input(e, f)
 	}
 }
@@ -237,7 +237,7 @@ func (p *Show) plugScripted(clog *ctrlLog) error {
 
 // input feeds a script's raw controller bytes through the controller's
 // driver at frame f, and what they press to the surface.
-func (p *Show) input(e perf.Event, f engine.Frame) {
+func (p *Show) input(e perfscript.Event, f engine.Frame) {
 	id := scriptedID(e)
 	i := slices.IndexFunc(p.ctrls, func(c *scripted) bool { return c.id == id })
 	if i < 0 {

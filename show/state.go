@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"gridbox/sequencer"
-	"gridbox/sets/state"
+	"gridbox/state"
 )
 
 // saveEvery is the least time between two saves of a changing state.

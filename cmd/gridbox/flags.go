@@ -9,7 +9,7 @@ import (
 )
 
 // maxSeconds is the most --seconds play and render accept: 24 hours, as
-// long as a performance script's times go (perf.MaxSeconds). A longer
+// long as a performance script's times go (perfscript.MaxSeconds). A longer
 // show plays without --seconds.
 const maxSeconds = 24 * 60 * 60
 

@@ -15,12 +15,12 @@ import (
 	"time"
 
 	"gridbox/cmd/gridbox/internal/install"
+	"gridbox/config"
 	"gridbox/grid/hotplug"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/launchpad/launchpadtest"
 	"gridbox/grid/scan"
 	"gridbox/internal/settest"
-	"gridbox/sets/config"
 	"gridbox/show"
 )
 

@@ -406,17 +406,3 @@ func TestJACKServerDeath(t *testing.T) {
 		t.Errorf("the restart played after %v, want ≤ %v (3 s, or the first start's %v and a second)", up, limit, first)
 	}
 }
-
-// A replugged USB card is looked up by its name without the card number.
-func TestSameCard(t *testing.T) {
-	for name, want := range map[string]string{
-		"USB Audio Device: - (hw:1,0)": "USB Audio Device: -",
-		"default":                      "default",
-		"system":                       "system",
-		"Odd (hw:1,0) name":            "Odd (hw:1,0) name",
-	} {
-		if got := sameCard(name); got != want {
-			t.Errorf("sameCard(%q) = %q, want %q", name, got, want)
-		}
-	}
-}

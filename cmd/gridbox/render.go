@@ -7,7 +7,7 @@ import (
 	"runtime/pprof"
 
 	"gridbox/audio/wav"
-	"gridbox/sets/config"
+	"gridbox/config"
 	"gridbox/show"
 )
 

@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"gridbox/sets/atomicfile"
+	"gridbox/internal/atomicfile"
 )
 
 const (

@@ -103,7 +103,7 @@ var systemDirs = []string{"/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/l
 var broadDirs = []string{"/home", "/media", "/mnt", "/opt", "/root", "/srv", "/var", "/var/lib"}
 
 // SetLast is the set that means "the set played last" (package
-// gridbox/sets/config), kept in /var/lib/gridbox/last.
+// gridbox/config), kept in /var/lib/gridbox/last.
 const SetLast = "last"
 
 // checkSet checks the set's path: SetLast, or a path the unit can hold, in

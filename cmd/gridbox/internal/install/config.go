@@ -8,7 +8,7 @@ import (
 )
 
 // configText is the default /etc/gridbox/config.toml, written only when
-// there is none. It follows the schema of package gridbox/sets/config, which
+// there is none. It follows the schema of package gridbox/config, which
 // reads it: set at the top, then the tables with every key commented out,
 // so that the defaults apply. set has been checked (checkSet): it needs no
 // TOML escaping.
@@ -30,7 +30,7 @@ const configTemplate = `# /etc/gridbox/config.toml: what the gridbox service pla
 set = "%s"
 
 # The other keys, at their defaults; uncomment a line to change it. Every
-# key is described in the documentation of gridbox's sets/config package.
+# key is described in the documentation of gridbox's config package.
 
 [audio]
 # Output: its index or part of its name, as "gridbox devices" lists them.

@@ -7,7 +7,7 @@ import (
 )
 
 // TestConfigNamesOnlyTheSet: the default config sets only the set; the
-// other keys of sets/config's schema stay commented out, each in its table,
+// other keys of config's schema stay commented out, each in its table,
 // so that the defaults apply.
 func TestConfigNamesOnlyTheSet(t *testing.T) {
 	cfg := string(configText("/home/pi/sets/live.toml"))

@@ -11,10 +11,10 @@
 //	/etc/udev/rules.d/70-gridbox.rules    device access and no USB autosuspend (rules.go)
 //	/etc/gridbox/config.toml              only when absent: never overwritten, never removed (config.go)
 //
-// The config follows the schema of package gridbox/sets/config, which reads
+// The config follows the schema of package gridbox/config, which reads
 // it. The set it names decides the one folder outside /var/lib/gridbox the
 // service may write in (the set's state goes beside it, package
-// sets/state); so Install refuses a set other than the one an existing
+// state); so Install refuses a set other than the one an existing
 // config names, and with no set given takes the config's.
 //
 // No /etc/security/limits.d file: limits.conf applies to PAM login

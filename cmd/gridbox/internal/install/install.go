@@ -140,7 +140,7 @@ func makePlan(opts Options) (*plan, error) {
 		p.kept = append(p.kept, ConfigPath)
 		cs, ok := configuredSet(cfg)
 		if ok && cs != SetLast && !path.IsAbs(cs) {
-			cs = path.Join(path.Dir(ConfigPath), cs) // as sets/config reads it
+			cs = path.Join(path.Dir(ConfigPath), cs) // as config reads it
 		}
 		switch {
 		case !ok && opts.Set == "":

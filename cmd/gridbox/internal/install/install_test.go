@@ -195,7 +195,7 @@ func TestInstallSetFromConfig(t *testing.T) {
 
 // TestInstallSetLast: set = "last" plays whatever was played last, so the
 // unit can open no set folder beyond /var/lib/gridbox, and there is no set
-// file to check; a relative set is read as sets/config does, from
+// file to check; a relative set is read as config does, from
 // /etc/gridbox, and refused there.
 func TestInstallSetLast(t *testing.T) {
 	opts, root := newRoot(t)

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gridbox/sets/atomicfile"
+	"gridbox/internal/atomicfile"
 )
 
 // writeFile creates or replaces name with data, making its folder first,

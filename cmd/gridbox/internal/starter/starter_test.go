@@ -20,10 +20,10 @@ import (
 	"testing"
 
 	"gridbox/audio/wav"
-	"gridbox/sequencer/perf"
+	"gridbox/perfscript"
 	"gridbox/sets"
 
-	"gridbox/sets/state"
+	"gridbox/state"
 )
 
 var update = flag.Bool("update", false, "regenerate sets/demo and testdata/sha256.golden")
@@ -239,7 +239,7 @@ func TestDemoPerfHitsTheGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script, err := perf.Parse("demo.perf", data)
+	script, err := perfscript.Parse("demo.perf", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,25 +255,25 @@ func TestDemoPerfHitsTheGrid(t *testing.T) {
 	var gateHeld, trackStop bool
 	var stopAll, end float64 = -1, -1
 	for i, e := range script.Events {
-		if e.At.Unit != perf.Beats {
+		if e.At.Unit != perfscript.Beats {
 			t.Errorf("line %d: %v: the demo keeps to beats", e.Line, e.At)
 		}
 		switch e.Kind {
-		case perf.Press:
+		case perfscript.Press:
 			for _, c := range d.tracks[e.X].clips {
 				if c.scene == e.Y && c.launch == "gate" {
 					for _, r := range script.Events[i+1:] {
-						if r.Kind == perf.Release && r.X == e.X && r.Y == e.Y && r.At.Value-e.At.Value >= 4 {
+						if r.Kind == perfscript.Release && r.X == e.X && r.Y == e.Y && r.At.Value-e.At.Value >= 4 {
 							gateHeld = true
 						}
 					}
 				}
 			}
-		case perf.Stop:
+		case perfscript.Stop:
 			trackStop = true
-		case perf.StopAll:
+		case perfscript.StopAll:
 			stopAll = e.At.Value
-		case perf.End:
+		case perfscript.End:
 			end = e.At.Value
 		}
 	}
@@ -287,25 +287,25 @@ func TestDemoPerfHitsTheGrid(t *testing.T) {
 
 // checkPerf fails for any event of script that names a pad, scene or track
 // the set does not have, and for a release without a press before it.
-func checkPerf(t *testing.T, script *perf.Script, set *sets.Set) {
+func checkPerf(t *testing.T, script *perfscript.Script, set *sets.Set) {
 	t.Helper()
 	held := map[[2]int]bool{}
 	for _, e := range script.Events {
 		switch e.Kind {
-		case perf.Press, perf.Release:
+		case perfscript.Press, perfscript.Release:
 			if e.X >= len(set.Tracks) || e.Y >= len(set.Scenes) || set.Tracks[e.X].Clip(e.Y) == nil {
 				t.Errorf("%s:%d: %v: no clip at pad %d,%d", script.File, e.Line, e.Kind, e.X, e.Y)
 			}
 			pad := [2]int{e.X, e.Y}
-			if e.Kind == perf.Release && !held[pad] {
+			if e.Kind == perfscript.Release && !held[pad] {
 				t.Errorf("%s:%d: release of pad %d,%d that is not held", script.File, e.Line, e.X, e.Y)
 			}
-			held[pad] = e.Kind == perf.Press
-		case perf.Scene:
+			held[pad] = e.Kind == perfscript.Press
+		case perfscript.Scene:
 			if e.Y >= len(set.Scenes) {
 				t.Errorf("%s:%d: no scene %d", script.File, e.Line, e.Y)
 			}
-		case perf.Stop:
+		case perfscript.Stop:
 			if e.X >= len(set.Tracks) {
 				t.Errorf("%s:%d: no track %d", script.File, e.Line, e.X)
 			}
@@ -397,7 +397,7 @@ func TestNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script, err := perf.Parse("set.perf", data)
+	script, err := perfscript.Parse("set.perf", data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"gridbox/sets/atomicfile"
+	"gridbox/internal/atomicfile"
 )
 
 // ErrNoLast means no set has been remembered yet: the last-set file does

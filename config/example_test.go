@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
+	"gridbox/config"
 	"gridbox/sets"
-	"gridbox/sets/config"
 )
 
 // A config file is parsed into plain values; relative paths start at the

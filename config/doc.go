@@ -161,7 +161,7 @@
 //	             (a read-only set folder needs this); each set's are named
 //	             after its file name and a hash of its path, so sets of one
 //	             name do not mix. Default "": beside the set file, where
-//	             package sets/state keeps it (the folder .gridbox-state in
+//	             package state keeps it (the folder .gridbox-state in
 //	             the set's folder). The "last" file is not a set's state:
 //	             it lives in LastDir.
 //

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"gridbox/internal/spell"
+	"gridbox/internal/tomlpos"
 	"gridbox/sets"
-	"gridbox/sets/internal/tomlpos"
 )
 
 // Where the files are; see Path and LastDir.
@@ -140,8 +140,8 @@ type Samples struct {
 // State is the [state] table.
 type State struct {
 	// Dir is the folder for the set's state files; "" for the default
-	// beside the set file (sets/state.ForSet). A relative path in the file
-	// has been joined to the config file's folder.
+	// beside the set file (ForSet in package state). A relative path in
+	// the file has been joined to the config file's folder.
 	Dir string
 }
 
@@ -317,13 +317,9 @@ func Parse(file string, data []byte) (*Config, error) {
 // slip: text without quotes (device = USB). lastKey is the dotted key the
 // parser read last.
 func syntaxHint(lastKey, msg string) string {
-	key := lastKey
-	if i := strings.LastIndexByte(key, '.'); i >= 0 {
-		key = key[i+1:]
-	}
-	if key == "" || !strings.HasPrefix(msg, `expected value but found "`) {
+	key := tomlpos.LastKey(lastKey)
+	if key == "" {
 		return ""
 	}
-	word := strings.TrimSuffix(strings.TrimPrefix(msg, `expected value but found "`), `" instead`)
-	return fmt.Sprintf(`; text needs quotes: %s = %s`, key, spell.Quote(word))
+	return tomlpos.QuotesHint(key, msg)
 }

@@ -4,7 +4,7 @@ package tomlpos
 // Node.Path encodes it), where its key and its value start. For a table
 // header both are the header; for an array element, both are the element.
 // Package sets keeps only the paths its decoder asks for (a set may be
-// large); sets/config keeps every path.
+// large); package config keeps every path.
 type Index struct {
 	m   map[string]*slots
 	all bool

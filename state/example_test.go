@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"gridbox/sets/state"
+	"gridbox/state"
 )
 
 func Example() {

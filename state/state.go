@@ -13,7 +13,7 @@ import (
 	"strings"
 	"sync"
 
-	"gridbox/sets/atomicfile"
+	"gridbox/internal/atomicfile"
 )
 
 // DirName is the folder, beside the set files, that holds their state: the

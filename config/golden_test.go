@@ -3,7 +3,7 @@ package config
 import (
 	"testing"
 
-	"gridbox/sets/internal/tomlpos/tomlpostest"
+	"gridbox/internal/tomlpos/tomlpostest"
 )
 
 // TestParse_Golden: the full report for testdata/bad.toml, a config with

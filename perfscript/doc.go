@@ -1,7 +1,9 @@
-// Package perf parses performance scripts: plain-text lists of timed button
-// presses that play a set without a controller, for offline renders, demos and
-// tests. It imports nothing else from gridbox; the caller resolves times to
-// frames and routes each event to the sequencer or a controller fake.
+// Package perfscript parses performance scripts (--events FILE, *.perf):
+// plain-text lists of timed button presses that play a set without a
+// controller, for offline renders, demos and tests. It imports no layer of
+// gridbox, not even the sequencer whose commands it describes; the caller
+// resolves times to frames and routes each event to the sequencer or a
+// controller fake.
 //
 // # Format
 //
@@ -56,4 +58,4 @@
 //
 // Everything here is plain data and pure functions, safe from any goroutine.
 // A Script is not modified by the package after Parse returns, except by Sort.
-package perf
+package perfscript

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"gridbox/internal/spell"
 )
 
 // Rules are what Decode needs to know about one kind of file.
@@ -80,6 +82,27 @@ func DecodeTOML(src string) (raw map[string]any, err error) {
 	}()
 	_, err = toml.Decode(src, &raw)
 	return raw, err
+}
+
+// LastKey returns the last part of lastKey, the dotted key the TOML parser
+// read last (a ParseError's LastKey): "rate" for "audio.rate".
+func LastKey(lastKey string) string {
+	if i := strings.LastIndexByte(lastKey, '.'); i >= 0 {
+		return lastKey[i+1:]
+	}
+	return lastKey
+}
+
+// QuotesHint returns advice for the TOML parser's message msg when it
+// means text without quotes, as in device = USB: "; text needs quotes:
+// device = "USB"", naming key. For any other message it returns "".
+func QuotesHint(key, msg string) string {
+	const found = `expected value but found "`
+	if !strings.HasPrefix(msg, found) {
+		return ""
+	}
+	word := strings.TrimSuffix(strings.TrimPrefix(msg, found), `" instead`)
+	return fmt.Sprintf(`; text needs quotes: %s = %s`, key, spell.Quote(word))
 }
 
 // offsetPos returns the position of byte offset off in src.

@@ -29,6 +29,12 @@ func (p *Problems) Add(n *Node, val bool, msg string) {
 	p.list = append(p.list, problem{n: n, val: val, msg: msg})
 }
 
+// Addf records a problem at n's key, or at its value with val, its message
+// formatted as by fmt.Sprintf.
+func (p *Problems) Addf(n *Node, val bool, format string, args ...any) {
+	p.Add(n, val, fmt.Sprintf(format, args...))
+}
+
 // AddLater records a problem whose message mentions another position (or
 // is costly to build): msg is called during Resolve, and only for the
 // problems that will be shown.

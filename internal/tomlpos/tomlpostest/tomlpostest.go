@@ -1,4 +1,4 @@
-// Package tomlpostest holds what the tests of package sets and sets/config
+// Package tomlpostest holds what the tests of packages sets and config
 // share: their fuzz seeds and per-input checks (among them the position
 // scanner against the TOML parser) and their golden error reports.
 package tomlpostest
@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gridbox/sets/internal/tomlpos"
+	"gridbox/internal/tomlpos"
 )
 
 // CheckScan checks, for a document src the TOML parser accepts (nested at

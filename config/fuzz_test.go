@@ -8,8 +8,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"gridbox/internal/tomlpos/tomlpostest"
 	"gridbox/sets"
-	"gridbox/sets/internal/tomlpos/tomlpostest"
 )
 
 // FuzzParse: whatever the input, Parse returns (never panics, never hangs)

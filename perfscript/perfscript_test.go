@@ -1,4 +1,4 @@
-package perf_test
+package perfscript_test
 
 import (
 	"bytes"
@@ -8,37 +8,37 @@ import (
 	"strings"
 	"testing"
 
-	"gridbox/sequencer/perf"
+	"gridbox/perfscript"
 )
 
 func TestParseEvents(t *testing.T) {
 	tests := []struct {
 		line string
-		want perf.Event
+		want perfscript.Event
 	}{
-		{"0b press 0 0", perf.Event{At: perf.Time{0, perf.Beats}, Kind: perf.Press}},
-		{"1.5s press 3 7", perf.Event{At: perf.Time{1.5, perf.Seconds}, Kind: perf.Press, X: 3, Y: 7}},
-		{"6.25b release 4095 4095", perf.Event{At: perf.Time{6.25, perf.Beats}, Kind: perf.Release, X: 4095, Y: 4095}},
-		{"31.7b scene 2", perf.Event{At: perf.Time{31.7, perf.Beats}, Kind: perf.Scene, Y: 2}},
-		{"8b stop 5", perf.Event{At: perf.Time{8, perf.Beats}, Kind: perf.Stop, X: 5}},
-		{"120b stopall", perf.Event{At: perf.Time{120, perf.Beats}, Kind: perf.StopAll}},
-		{"64s end", perf.Event{At: perf.Time{64, perf.Seconds}, Kind: perf.End}},
-		{"2b midi launchpad-mini-mk3 90 0B 7f", perf.Event{At: perf.Time{2, perf.Beats}, Kind: perf.MIDI,
+		{"0b press 0 0", perfscript.Event{At: perfscript.Time{0, perfscript.Beats}, Kind: perfscript.Press}},
+		{"1.5s press 3 7", perfscript.Event{At: perfscript.Time{1.5, perfscript.Seconds}, Kind: perfscript.Press, X: 3, Y: 7}},
+		{"6.25b release 4095 4095", perfscript.Event{At: perfscript.Time{6.25, perfscript.Beats}, Kind: perfscript.Release, X: 4095, Y: 4095}},
+		{"31.7b scene 2", perfscript.Event{At: perfscript.Time{31.7, perfscript.Beats}, Kind: perfscript.Scene, Y: 2}},
+		{"8b stop 5", perfscript.Event{At: perfscript.Time{8, perfscript.Beats}, Kind: perfscript.Stop, X: 5}},
+		{"120b stopall", perfscript.Event{At: perfscript.Time{120, perfscript.Beats}, Kind: perfscript.StopAll}},
+		{"64s end", perfscript.Event{At: perfscript.Time{64, perfscript.Seconds}, Kind: perfscript.End}},
+		{"2b midi launchpad-mini-mk3 90 0B 7f", perfscript.Event{At: perfscript.Time{2, perfscript.Beats}, Kind: perfscript.MIDI,
 			Model: "launchpad-mini-mk3", Bytes: []byte{0x90, 0x0b, 0x7f}}},
-		{"2.5s serial monome-128 21 03 04", perf.Event{At: perf.Time{2.5, perf.Seconds}, Kind: perf.Serial,
+		{"2.5s serial monome-128 21 03 04", perfscript.Event{At: perfscript.Time{2.5, perfscript.Seconds}, Kind: perfscript.Serial,
 			Model: "monome-128", Bytes: []byte{0x21, 0x03, 0x04}}},
-		{"0s serial monome_v1.2 00", perf.Event{At: perf.Time{0, perf.Seconds}, Kind: perf.Serial,
+		{"0s serial monome_v1.2 00", perfscript.Event{At: perfscript.Time{0, perfscript.Seconds}, Kind: perfscript.Serial,
 			Model: "monome_v1.2", Bytes: []byte{0}}},
-		{"  4b\tpress 1 2   # comment after the event", perf.Event{At: perf.Time{4, perf.Beats}, Kind: perf.Press, X: 1, Y: 2}},
-		{"4b press 1 2#no space before the comment", perf.Event{At: perf.Time{4, perf.Beats}, Kind: perf.Press, X: 1, Y: 2}},
-		{"4b press 1 2\r", perf.Event{At: perf.Time{4, perf.Beats}, Kind: perf.Press, X: 1, Y: 2}},
-		{"86400s end", perf.Event{At: perf.Time{86400, perf.Seconds}, Kind: perf.End}},
-		{"100000b end", perf.Event{At: perf.Time{100000, perf.Beats}, Kind: perf.End}},
-		{"007b scene 007", perf.Event{At: perf.Time{7, perf.Beats}, Kind: perf.Scene, Y: 7}},
+		{"  4b\tpress 1 2   # comment after the event", perfscript.Event{At: perfscript.Time{4, perfscript.Beats}, Kind: perfscript.Press, X: 1, Y: 2}},
+		{"4b press 1 2#no space before the comment", perfscript.Event{At: perfscript.Time{4, perfscript.Beats}, Kind: perfscript.Press, X: 1, Y: 2}},
+		{"4b press 1 2\r", perfscript.Event{At: perfscript.Time{4, perfscript.Beats}, Kind: perfscript.Press, X: 1, Y: 2}},
+		{"86400s end", perfscript.Event{At: perfscript.Time{86400, perfscript.Seconds}, Kind: perfscript.End}},
+		{"100000b end", perfscript.Event{At: perfscript.Time{100000, perfscript.Beats}, Kind: perfscript.End}},
+		{"007b scene 007", perfscript.Event{At: perfscript.Time{7, perfscript.Beats}, Kind: perfscript.Scene, Y: 7}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
-			s, err := perf.Parse("t.perf", []byte("# header\n\n"+tt.line+"\n"))
+			s, err := perfscript.Parse("t.perf", []byte("# header\n\n"+tt.line+"\n"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,12 +110,12 @@ func TestParseErrors(t *testing.T) {
 		{"4b midi launchpad-mini-mk3 9", `t.perf:1: midi: byte 1 "9": expected two hex digits (00 to ff)`},
 		{"4b midi launchpad-mini-mk3 0x90", `t.perf:1: midi: byte 1 "0x90": expected two hex digits (00 to ff)`},
 		{"4b serial monome-128 +1", `t.perf:1: serial: byte 1 "+1": expected two hex digits (00 to ff)`},
-		{"4b press 0 0 " + strings.Repeat(" ", perf.MaxLine), `t.perf:1: line is 4109 bytes, over the 4096-byte limit`},
-		{"#" + strings.Repeat("x", perf.MaxLine), `t.perf:1: line is 4097 bytes, over the 4096-byte limit`},
+		{"4b press 0 0 " + strings.Repeat(" ", perfscript.MaxLine), `t.perf:1: line is 4109 bytes, over the 4096-byte limit`},
+		{"#" + strings.Repeat("x", perfscript.MaxLine), `t.perf:1: line is 4097 bytes, over the 4096-byte limit`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line[:min(len(tt.line), 40)], func(t *testing.T) {
-			s, err := perf.Parse("t.perf", []byte(tt.line))
+			s, err := perfscript.Parse("t.perf", []byte(tt.line))
 			if err == nil {
 				t.Fatalf("no error; events %+v", s.Events)
 			}
@@ -125,7 +125,7 @@ func TestParseErrors(t *testing.T) {
 			if err.Error() != tt.want {
 				t.Errorf("got  %s\nwant %s", err, tt.want)
 			}
-			var le *perf.LineError
+			var le *perfscript.LineError
 			if !errors.As(err, &le) || le.File != "t.perf" || le.Line != 1 {
 				t.Errorf("error %v is not a *LineError for t.perf:1 (got %+v)", err, le)
 			}
@@ -144,7 +144,7 @@ func TestParseReportsEveryBadLine(t *testing.T) {
 10b end
 12b end
 `
-	_, err := perf.Parse("demo.perf", []byte(src))
+	_, err := perfscript.Parse("demo.perf", []byte(src))
 	want := `demo.perf:3: press needs 2 numbers (x y), got 1
 demo.perf:5: unknown command "pres" (did you mean "press"?)
 demo.perf:7: time "9z": expected seconds (1.5s) or beats (6b)
@@ -154,7 +154,7 @@ demo.perf:9: second end (the first is on line 8)`
 	}
 	var lines []int
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var le *perf.LineError
+		var le *perfscript.LineError
 		if errors.As(e, &le) {
 			lines = append(lines, le.Line)
 		}
@@ -165,8 +165,8 @@ demo.perf:9: second end (the first is on line 8)`
 }
 
 // model accepts the controller models of a test: midi "lp", serial "grid".
-func model(k perf.Kind, m string) string {
-	if k == perf.MIDI && m == "lp" || k == perf.Serial && m == "grid" {
+func model(k perfscript.Kind, m string) string {
+	if k == perfscript.MIDI && m == "lp" || k == perfscript.Serial && m == "grid" {
 		return ""
 	}
 	return "no such model"
@@ -188,8 +188,8 @@ func TestParseForReportsEventsOutsideTheSet(t *testing.T) {
 9b serial grid 21 00 00
 10b stop 1
 `
-	b := perf.Bounds{Tracks: 2, Scenes: 1, Model: model}
-	_, err := perf.ParseFor("set.perf", []byte(src), b)
+	b := perfscript.Bounds{Tracks: 2, Scenes: 1, Model: model}
+	_, err := perfscript.ParseFor("set.perf", []byte(src), b)
 	want := `set.perf:2: scene 99: there is no scene row 99; the set has 1 scene (row 0)
 set.perf:4: press 2 0: there is no track 2; the set has 2 tracks (0 to 1)
 set.perf:5: release 0 1: there is no scene row 1; the set has 1 scene (row 0)
@@ -203,22 +203,22 @@ set.perf:9: midi grid: no such model`
 	// The same events, parsed alone and then validated (the script
 	// sorted by frame first): the same set errors, in line order.
 	good := strings.Replace(src, "6b pres 0 0", "6b press 0 0", 1)
-	s, err := perf.Parse("set.perf", []byte(good))
+	s, err := perfscript.Parse("set.perf", []byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Sort(func(t perf.Time) int64 { return -int64(t.Value) }) // reversed
+	s.Sort(func(t perfscript.Time) int64 { return -int64(t.Value) }) // reversed
 	want = strings.Replace(want, "set.perf:7: unknown command \"pres\" (did you mean \"press\"?)\n", "", 1)
 	if err := s.Validate(b); err == nil || err.Error() != want {
 		t.Fatalf("Validate: got\n%v\nwant\n%s", err, want)
 	}
-	if err := s.Validate(perf.Bounds{Tracks: 3, Scenes: 100}); err != nil {
+	if err := s.Validate(perfscript.Bounds{Tracks: 3, Scenes: 100}); err != nil {
 		t.Errorf("Validate in a set big enough, any model: %v", err)
 	}
 }
 
 func TestParseForEmptySet(t *testing.T) {
-	_, err := perf.ParseFor("e.perf", []byte("0b press 0 0\n1b scene 0\n2b stopall\n3b end\n"), perf.Bounds{})
+	_, err := perfscript.ParseFor("e.perf", []byte("0b press 0 0\n1b scene 0\n2b stopall\n3b end\n"), perfscript.Bounds{})
 	want := `e.perf:1: press 0 0: there is no track 0; the set has no tracks
 e.perf:2: scene 0: there is no scene row 0; the set has no scenes`
 	if err == nil || err.Error() != want {
@@ -228,7 +228,7 @@ e.perf:2: scene 0: there is no scene row 0; the set has no scenes`
 
 func TestParseStopsListingAfter50Errors(t *testing.T) {
 	src := strings.Repeat("bad\n", 60)
-	_, err := perf.Parse("x.perf", []byte(src))
+	_, err := perfscript.Parse("x.perf", []byte(src))
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -239,7 +239,7 @@ func TestParseStopsListingAfter50Errors(t *testing.T) {
 	if got, want := errs[50].Error(), "x.perf: too many errors; 10 more bad lines not listed"; got != want {
 		t.Errorf("summary %q, want %q", got, want)
 	}
-	_, err = perf.Parse("x.perf", []byte(strings.Repeat("bad\n", 51)))
+	_, err = perfscript.Parse("x.perf", []byte(strings.Repeat("bad\n", 51)))
 	errs = err.(interface{ Unwrap() []error }).Unwrap()
 	if got, want := errs[50].Error(), "x.perf: too many errors; 1 more bad line not listed"; got != want {
 		t.Errorf("summary %q, want %q", got, want)
@@ -247,22 +247,22 @@ func TestParseStopsListingAfter50Errors(t *testing.T) {
 }
 
 func TestParseTooLarge(t *testing.T) {
-	data := bytes.Repeat([]byte("# padding line\n"), perf.MaxSize/15+1)
-	_, err := perf.Parse("big.perf", data)
-	if !errors.Is(err, perf.ErrTooLarge) {
+	data := bytes.Repeat([]byte("# padding line\n"), perfscript.MaxSize/15+1)
+	_, err := perfscript.Parse("big.perf", data)
+	if !errors.Is(err, perfscript.ErrTooLarge) {
 		t.Fatalf("got %v, want ErrTooLarge", err)
 	}
 	if !strings.HasPrefix(err.Error(), "big.perf: script too large: ") {
 		t.Errorf("message %q does not name the file", err)
 	}
-	if _, err := perf.Parse("ok.perf", data[:perf.MaxSize]); err != nil {
+	if _, err := perfscript.Parse("ok.perf", data[:perfscript.MaxSize]); err != nil {
 		t.Errorf("exactly MaxSize bytes: %v", err)
 	}
 }
 
 func TestParseKeepsFileOrderAndLines(t *testing.T) {
 	src := "8b press 0 0\n\n# comment\n2s scene 1\r\n4b release 0 0"
-	s, err := perf.Parse("o.perf", []byte(src))
+	s, err := perfscript.Parse("o.perf", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func TestParseKeepsFileOrderAndLines(t *testing.T) {
 
 func TestParseEmpty(t *testing.T) {
 	for _, src := range []string{"", "\n\n", "# only a comment\n   \t\n"} {
-		s, err := perf.Parse("e.perf", []byte(src))
+		s, err := perfscript.Parse("e.perf", []byte(src))
 		if err != nil || len(s.Events) != 0 {
 			t.Errorf("Parse(%q) = %v, %v; want no events", src, s, err)
 		}
@@ -296,13 +296,13 @@ func TestSortIsStableByFrame(t *testing.T) {
 2s stop 3
 0b scene 0
 `
-	s, err := perf.Parse("s.perf", []byte(src))
+	s, err := perfscript.Parse("s.perf", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// 120 BPM at 48 kHz: a beat is 24000 frames, a second 48000, so 2s == 4b.
-	s.Sort(func(t perf.Time) int64 {
-		if t.Unit == perf.Beats {
+	s.Sort(func(t perfscript.Time) int64 {
+		if t.Unit == perfscript.Beats {
 			return int64(t.Value * 24000)
 		}
 		return int64(t.Value * 48000)
@@ -318,23 +318,23 @@ func TestSortIsStableByFrame(t *testing.T) {
 }
 
 func TestStrings(t *testing.T) {
-	for k, want := range map[perf.Kind]string{
-		perf.Press: "press", perf.Release: "release", perf.Scene: "scene", perf.Stop: "stop",
-		perf.StopAll: "stopall", perf.End: "end", perf.MIDI: "midi", perf.Serial: "serial", perf.Kind(42): "Kind(42)",
+	for k, want := range map[perfscript.Kind]string{
+		perfscript.Press: "press", perfscript.Release: "release", perfscript.Scene: "scene", perfscript.Stop: "stop",
+		perfscript.StopAll: "stopall", perfscript.End: "end", perfscript.MIDI: "midi", perfscript.Serial: "serial", perfscript.Kind(42): "Kind(42)",
 	} {
 		if got := k.String(); got != want {
 			t.Errorf("Kind %d: %q, want %q", int(k), got, want)
 		}
 	}
-	for u, want := range map[perf.Unit]string{perf.Seconds: "s", perf.Beats: "b", perf.Unit(7): "Unit(7)"} {
+	for u, want := range map[perfscript.Unit]string{perfscript.Seconds: "s", perfscript.Beats: "b", perfscript.Unit(7): "Unit(7)"} {
 		if got := u.String(); got != want {
 			t.Errorf("Unit %d: %q, want %q", int(u), got, want)
 		}
 	}
-	if got := (perf.Time{Value: 31.7, Unit: perf.Beats}).String(); got != "31.7b" {
+	if got := (perfscript.Time{Value: 31.7, Unit: perfscript.Beats}).String(); got != "31.7b" {
 		t.Errorf("Time.String = %q, want 31.7b", got)
 	}
-	e := perf.Event{At: perf.Time{Value: 1, Unit: perf.Seconds}, Kind: perf.MIDI, Model: "launchpad-mini-mk3", Bytes: []byte{0x90, 0x0b, 0x7f}}
+	e := perfscript.Event{At: perfscript.Time{Value: 1, Unit: perfscript.Seconds}, Kind: perfscript.MIDI, Model: "launchpad-mini-mk3", Bytes: []byte{0x90, 0x0b, 0x7f}}
 	if got := e.String(); got != "1s midi launchpad-mini-mk3 90 0b 7f" {
 		t.Errorf("Event.String = %q", got)
 	}
@@ -360,11 +360,11 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := perf.Parse("fuzz.perf", data)
+		s, err := perfscript.Parse("fuzz.perf", data)
 		// ParseFor agrees with Parse and Validate: it accepts a script
 		// exactly when both do.
-		b := perf.Bounds{Tracks: 3, Scenes: 2, Model: model}
-		sf, errFor := perf.ParseFor("fuzz.perf", data, b)
+		b := perfscript.Bounds{Tracks: 3, Scenes: 2, Model: model}
+		sf, errFor := perfscript.ParseFor("fuzz.perf", data, b)
 		if err == nil && (errFor == nil) != (s.Validate(b) == nil) {
 			t.Fatalf("ParseFor: %v; Validate after Parse: %v", errFor, s.Validate(b))
 		}
@@ -380,24 +380,24 @@ func FuzzParse(f *testing.F) {
 		ends := 0
 		for _, e := range s.Events {
 			v := e.At.Value
-			if math.IsNaN(v) || v < 0 || (e.At.Unit == perf.Seconds && v > perf.MaxSeconds) || (e.At.Unit == perf.Beats && v > perf.MaxBeats) {
+			if math.IsNaN(v) || v < 0 || (e.At.Unit == perfscript.Seconds && v > perfscript.MaxSeconds) || (e.At.Unit == perfscript.Beats && v > perfscript.MaxBeats) {
 				t.Fatalf("line %d: bad time %v", e.Line, e.At)
 			}
-			if e.X < 0 || e.X > perf.MaxNumber || e.Y < 0 || e.Y > perf.MaxNumber {
+			if e.X < 0 || e.X > perfscript.MaxNumber || e.Y < 0 || e.Y > perfscript.MaxNumber {
 				t.Fatalf("line %d: bad coordinates %d %d", e.Line, e.X, e.Y)
 			}
-			if (e.Kind == perf.MIDI || e.Kind == perf.Serial) && (len(e.Bytes) == 0 || e.Model == "") {
+			if (e.Kind == perfscript.MIDI || e.Kind == perfscript.Serial) && (len(e.Bytes) == 0 || e.Model == "") {
 				t.Fatalf("line %d: raw event without model or bytes", e.Line)
 			}
-			if e.Kind == perf.End {
+			if e.Kind == perfscript.End {
 				ends++
 			}
-			back, err := perf.Parse("again.perf", []byte(e.String()))
+			back, err := perfscript.Parse("again.perf", []byte(e.String()))
 			if err != nil {
 				t.Fatalf("line %d printed as %q, which does not parse: %v", e.Line, e.String(), err)
 			}
 			e.Line = 1
-			if !reflect.DeepEqual(back.Events, []perf.Event{e}) {
+			if !reflect.DeepEqual(back.Events, []perfscript.Event{e}) {
 				t.Fatalf("round trip of %q gave %+v, want %+v", e.String(), back.Events, e)
 			}
 		}
