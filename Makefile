@@ -51,9 +51,10 @@ staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags $(TAGS) ./...
 
-# Imports point one way: cmd -> sets, surface -> grid, sequencer -> engine ->
-# audio. show (the show loop, taken out of cmd) may import every layer, as cmd
-# does, and no layer may import either. sets, perfscript (performance scripts),
+# Imports point one way: cmd/gridbox -> show -> sets, surface -> grid,
+# sequencer -> engine -> audio. show (the running set and its loop) may import
+# every layer and no layer imports it; cmd/gridbox imports show and its own
+# helpers (cmd/gridbox/internal) only. sets, perfscript (performance scripts),
 # config (config.toml, the last-set record) and state (what survives a kill -9)
 # import nothing that plays; internal/ holds helpers any package may use, so
 # it imports none of the layers.
@@ -71,6 +72,11 @@ deps:
 	check ./state/...     'audio|engine|sequencer|grid|surface|cmd|show'; \
 	check ./perfscript/... 'audio|engine|sequencer|grid|surface|sets|config|state|cmd|show'; \
 	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
+	check ./show/...      'cmd'; \
+	for tags in '' $(TAGS); do \
+		bad=$$(go list -tags "$$tags" -f '{{join .Imports "\n"}}' ./cmd/gridbox | grep "^$(MOD)/" | grep -vE "^$(MOD)/(show|cmd/gridbox/internal/.*)$$" || true); \
+		if [ -n "$$bad" ]; then echo "deps: cmd/gridbox imports only show and its own helpers, not: $$bad"; fail=1; fi; \
+	done; \
 	exit $$fail
 
 # The realtime gates: render paths allocate nothing and *_rt.go files import

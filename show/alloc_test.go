@@ -14,7 +14,7 @@ import (
 	"gridbox/audio"
 	"gridbox/audio/wav"
 	"gridbox/engine"
-	"gridbox/internal/settest"
+	"gridbox/show/showtest"
 )
 
 // TestPerformingAllocatesNothing plays the demo performance through
@@ -25,7 +25,7 @@ import (
 func TestPerformingAllocatesNothing(t *testing.T) {
 	const rate = 48000
 	e := &Env{Stdout: io.Discard, Stderr: io.Discard}
-	demo := filepath.Join(settest.Root(), "sets/demo")
+	demo := filepath.Join(showtest.Root(), "sets/demo")
 	mem := e.memory()
 	mem.ring = renderRing
 	l, p, err := prepare(e, filepath.Join(demo, "demo.toml"), filepath.Join(demo, "demo.perf"), rate, mem)

@@ -45,3 +45,11 @@ func audioLog(backend string) string {
 	}
 	return log
 }
+
+// The errors of an audio backend that the command's exit status tells
+// apart: play can only play again in a new process (systemd restarts it
+// and it resumes the saved state), or there is no usable output device.
+var (
+	ErrRestart  = audio.ErrRestart
+	ErrNoDevice = audio.ErrNoDevice
+)

@@ -208,8 +208,8 @@ func memTotal() int64 {
 	return 0
 }
 
-// Megabytes formats n bytes for a musician.
-func Megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+// megabytes formats n bytes for a musician.
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 
 // loadSet loads the set at file, decodes every sample (resampled to rate when
 // rate > 0) and builds the bank and song. A set whose text has problems is an
@@ -252,11 +252,11 @@ func (m memory) streams(frames int64, rate int) bool {
 	return !m.ram && frames > max(2*int64(m.preloadFrames(rate)), int64(streamMin.Seconds()*float64(rate)))
 }
 
-// Check is loadSet for reporting only ("gridbox check"): problems in the
-// text do not stop it from decoding every sample the set names, so that
-// all problems are found in one run. Its result has no bank or song when
-// the text has problems. The caller closes it.
-func Check(e *Env, file string) (*Loaded, error) { return load(file, 0, true, e.memory()) }
+// checkSet is loadSet for reporting only (Check): problems in the text do
+// not stop it from decoding every sample the set names, so that all
+// problems are found in one run. Its result has no bank or song when the
+// text has problems. The caller closes it.
+func checkSet(e *Env, file string) (*Loaded, error) { return load(file, 0, true, e.memory()) }
 
 func load(file string, rate int, check bool, mem memory) (*Loaded, error) {
 	root, err := os.OpenRoot(filepath.Dir(file))
@@ -404,7 +404,7 @@ func load(file string, rate int, check bool, mem memory) (*Loaded, error) {
 	}
 	if budget > 0 && l.Bytes > budget {
 		err := fmt.Errorf("%s: the samples take %s of memory once decoded; this machine allows %s (half its RAM): use fewer or shorter samples, 16-bit WAV (stored at half the size of other formats), or let long ones stream (no ram = true)",
-			file, Megabytes(l.Bytes), Megabytes(budget))
+			file, megabytes(l.Bytes), megabytes(budget))
 		if !check {
 			return nil, err
 		}
@@ -415,8 +415,8 @@ func load(file string, rate int, check bool, mem memory) (*Loaded, error) {
 	if l.Streamed > 0 {
 		l.bank.Streams = streams
 	}
-	slices.SortStableFunc(l.Problems, ComparePos)
-	slices.SortStableFunc(l.Warnings, ComparePos)
+	slices.SortStableFunc(l.Problems, comparePos)
+	slices.SortStableFunc(l.Warnings, comparePos)
 	if !textOK {
 		return l, nil // check only: the set is not fit to play
 	}
@@ -424,8 +424,8 @@ func load(file string, rate int, check bool, mem memory) (*Loaded, error) {
 	return l, nil
 }
 
-// ComparePos orders set errors by position; others keep their order.
-func ComparePos(a, b error) int {
+// comparePos orders set errors by position; others keep their order.
+func comparePos(a, b error) int {
 	var ea, eb *sets.Error
 	if !errors.As(a, &ea) || !errors.As(b, &eb) {
 		return 0
@@ -539,7 +539,7 @@ var followActions = map[sets.FollowAction]sequencer.FollowAction{
 	sets.Other: sequencer.Other, sets.Again: sequencer.Again, sets.Stop: sequencer.Stop,
 }
 
-func FormatTempo(bpm float64) string {
+func formatTempo(bpm float64) string {
 	if bpm == math.Trunc(bpm) {
 		return fmt.Sprintf("%.0f BPM", bpm)
 	}

@@ -3,13 +3,13 @@ package show
 import (
 	"testing"
 
-	"gridbox/internal/settest"
+	"gridbox/show/showtest"
 )
 
 // TestLoadKeepsWhatATruncatedSampleHolds: a sample cut short is a problem at
 // its place in the set, and its clip plays the frames there are.
 func TestLoadKeepsWhatATruncatedSampleHolds(t *testing.T) {
-	set := settest.LyingSet(t, "samples/cut.flac")
+	set := showtest.LyingSet(t, "samples/cut.flac")
 	l, err := loadSet(set, 0, memory{})
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,7 @@ func (p *pins) footswitch(e *Env, perf *Show, ev gpio.Event, now engine.Frame) {
 	case config.Tap:
 		if bpm, ok := p.tap.Tap(ev.Time); ok {
 			perf.session.SetTempo(bpm, now)
-			fmt.Fprintf(e.Stderr, "gridbox: tapped %s\n", FormatTempo(bpm))
+			fmt.Fprintf(e.Stderr, "gridbox: tapped %s\n", formatTempo(bpm))
 		}
 	default:
 		if perf.playing() > 0 {

@@ -10,7 +10,7 @@ import (
 	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/grid/gpio"
-	"gridbox/internal/settest"
+	"gridbox/show/showtest"
 )
 
 // A footswitch set to tap tempo changes the tempo from the second tap on:
@@ -18,7 +18,7 @@ import (
 func TestFootswitchTapsTheTempo(t *testing.T) {
 	var stderr bytes.Buffer
 	e := &Env{Stdout: &bytes.Buffer{}, Stderr: &stderr}
-	_, p, err := prepare(e, settest.ClickSet(t, ""), "", 48000, memory{})
+	_, p, err := prepare(e, showtest.ClickSet(t, ""), "", 48000, memory{})
 	if err != nil {
 		t.Fatal(err)
 	}

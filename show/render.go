@@ -30,15 +30,21 @@ const (
 	progressPeriod   = 100 * time.Millisecond
 )
 
+// A SampleFormat is the sample format of a rendered WAV file.
+type SampleFormat = wav.SampleFormat
+
+// ParseSampleFormat parses render's --format: f32, s24 or s16.
+func ParseSampleFormat(s string) (SampleFormat, error) { return wav.ParseSampleFormat(s) }
+
 // A RenderConfig is what "gridbox render" asks for, its flags checked.
 type RenderConfig struct {
-	Set, Events string           // the set file; the performance script, "" = none
-	Out         string           // -o: a file, a FIFO, a character device, or - for standard output
-	Rate        int              // frames per second
-	Seconds     float64          // 0: no limit
-	Format      wav.SampleFormat // of the WAV written
-	KeepGoing   bool             // render a set with problems, their clips silent
-	CtrlLog     string           // --controller-log, "" = none
+	Set, Events string       // the set file; the performance script, "" = none
+	Out         string       // -o: a file, a FIFO, a character device, or - for standard output
+	Rate        int          // frames per second
+	Seconds     float64      // 0: no limit
+	Format      SampleFormat // of the WAV written
+	KeepGoing   bool         // render a set with problems, their clips silent
+	CtrlLog     string       // --controller-log, "" = none
 }
 
 // Render renders a set offline, on a virtual clock, to the WAV output

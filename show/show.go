@@ -157,19 +157,6 @@ func checkModel(k perfscript.Kind, model string) string {
 	return "no such monome model" + spell.DidYouMean(model, monomes, true)
 }
 
-// readScript parses the performance script at file ("" = none), checking
-// its syntax only (prepare checks it against the set too).
-func readScript(file string) (*perfscript.Script, error) {
-	if file == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	return perfscript.Parse(file, data)
-}
-
 // frameOf resolves a script time with the session's current tempo map.
 func (p *Show) frameOf(t perfscript.Time) engine.Frame {
 	if t.Unit == perfscript.Seconds {

@@ -79,8 +79,8 @@ func (s *status) line() string {
 		disk = fmt.Sprintf("  disk late %d", es.StreamUnderruns+es.StreamsFull)
 	}
 	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d  mem %s%s%s",
-		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), FormatTempo(math.Float64frombits(s.tempo.Load())),
-		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, Megabytes(s.mem+es.StreamMemory), disk, warn)
+		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), formatTempo(math.Float64frombits(s.tempo.Load())),
+		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, megabytes(s.mem+es.StreamMemory), disk, warn)
 }
 
 // run prints until done is closed.

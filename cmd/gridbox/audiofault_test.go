@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"gridbox/audio"
-	"gridbox/internal/settest"
 	"gridbox/show"
+	"gridbox/show/showtest"
 )
 
 // raceEnabled is set when the test binary is built with -race.
@@ -72,9 +72,9 @@ func TestPulseServerDeathUnderOto(t *testing.T) {
 		t.Skip("a data race inside jfreymuth/pulse (under oto) when its server dies stops a race build; make unit runs this test")
 	}
 	state := t.TempDir()
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
-	settest.WriteFile(t, perf, "0b press 0 0\n")
+	showtest.WriteFile(t, perf, "0b press 0 0\n")
 	var took []time.Duration
 	for len(took) < 2 {
 		pulse, server := startPulse(t)
@@ -117,9 +117,9 @@ func TestPulseServerDeathUnderOto(t *testing.T) {
 // fault, so it never leads to safe mode.
 func TestNoSoundCardIsNotACrash(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	cfg := filepath.Join(t.TempDir(), "config.toml")
-	settest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
+	showtest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
 	for i := range 5 {
 		var stderr strings.Builder
 		e := &env{stdout: &strings.Builder{}, stderr: &stderr, hooks: show.Hooks{OpenAudio: func(audio.Format, int) show.Opener {

@@ -1,12 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"slices"
-
-	"gridbox/internal/spell"
-	"gridbox/sets"
 	"gridbox/show"
 )
 
@@ -17,51 +11,8 @@ func cmdCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	l, err := show.Check(e.show(), pos[0])
-	if err != nil {
-		printProblems(e, err)
-		return exitError{1}
+	if show.Check(e.show(), pos[0]) != nil {
+		return exitError{1} // the problems are listed
 	}
-	defer l.Close()
-	// Problems and warnings in the order of the set's text; warnings alone
-	// (a sample that plays but is misnamed) do not fail the check.
-	all := slices.Concat(l.Problems, l.Warnings)
-	slices.SortStableFunc(all, show.ComparePos)
-	for _, p := range all {
-		printProblems(e, p)
-	}
-	if len(l.Problems) > 0 {
-		return exitError{1}
-	}
-	s := l.Set
-	mem := show.Megabytes(l.Bytes) + " in memory"
-	if l.Streamed > 0 {
-		mem += fmt.Sprintf(", %d streamed from disk", l.Streamed)
-	}
-	fmt.Fprintf(e.stdout, "%s: ok: %q, %s, %s, %s, %s, %s (%.1f s of audio, %s), %s %s\n",
-		l.File, s.Name, spell.Count(len(s.Tracks), "track"), spell.Count(len(s.Scenes), "scene"),
-		spell.Count(clipCount(s), "clip"), spell.Count(len(s.Instruments), "instrument"), spell.Count(l.Samples, "sample"),
-		l.Seconds, mem, show.FormatTempo(s.Tempo), s.TimeSignature)
 	return nil
-}
-
-// printProblems prints err, one problem per line.
-func printProblems(e *env, err error) {
-	var errs sets.Errors
-	if errors.As(err, &errs) {
-		for _, x := range errs {
-			fmt.Fprintln(e.stdout, x)
-		}
-		return
-	}
-	fmt.Fprintln(e.stdout, err)
-}
-
-// clipCount counts the set's clips.
-func clipCount(s *sets.Set) int {
-	n := 0
-	for _, t := range s.Tracks {
-		n += len(t.Clips)
-	}
-	return n
 }

@@ -17,8 +17,8 @@ import (
 	"gridbox/grid/monome"
 	"gridbox/grid/monome/monometest"
 	"gridbox/grid/scan"
-	"gridbox/internal/settest"
 	"gridbox/show"
+	"gridbox/show/showtest"
 )
 
 // bench is a USB bus for tests: simulated devices plugged in and out of
@@ -91,7 +91,7 @@ func waitUntil(t *testing.T, what string, limit time.Duration, cond func() bool)
 func TestHotPlugDuringPlay(t *testing.T) { synctest.Test(t, testHotPlugDuringPlay) }
 
 func testHotPlugDuringPlay(t *testing.T) {
-	set := settest.ClickSet(t, `[[track]]
+	set := showtest.ClickSet(t, `[[track]]
 name = "Gate"
   [[track.clip]]
   scene = 0

@@ -20,8 +20,8 @@ import (
 	"gridbox/grid/launchpad"
 	"gridbox/grid/launchpad/launchpadtest"
 	"gridbox/grid/scan"
-	"gridbox/internal/settest"
 	"gridbox/show"
+	"gridbox/show/showtest"
 )
 
 // gridbox install --dry-run prints the unit, the udev rules and the config
@@ -56,10 +56,10 @@ func TestInstallDryRun(t *testing.T) {
 // controllers.ignore keeps a controller out.
 func TestPlayFromConfig(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
-	settest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n[audio]\nblock = 256\n[controllers]\nignore = [\"launchpad-x\"]\n")
+	showtest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n[audio]\nblock = 256\n[controllers]\nignore = [\"launchpad-x\"]\n")
 	var bus bench
 	d := launchpadtest.New(launchpad.LaunchpadX)
 	bus.plug(launchpadOn(d, "Launchpad X:Launchpad X LPX MIDI 20:1"))
@@ -75,12 +75,12 @@ func TestPlayFromConfig(t *testing.T) {
 	if d.Messages() != 0 {
 		t.Errorf("the ignored Launchpad was sent %d messages", d.Messages())
 	}
-	settest.WriteFile(t, cfg, "set = \"last\"\n")
+	showtest.WriteFile(t, cfg, "set = \"last\"\n")
 	out.Reset()
 	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.2"}, e); c != 0 || !strings.Contains(out.String(), `playing "Click"`) {
 		t.Errorf("play of the last set: exit %d:\n%s", c, out.String())
 	}
-	settest.WriteFile(t, cfg, "[audio]\nrate = 4410\n")
+	showtest.WriteFile(t, cfg, "[audio]\nrate = 4410\n")
 	if c, _, stderr := gridbox(t, "play", "--config", cfg, "--audio", "null"); c != 1 || !strings.Contains(stderr, "config.toml:2:8: audio.rate 4410 is out of range") {
 		t.Errorf("a bad config: exit %d: %q", c, stderr)
 	}
@@ -120,7 +120,7 @@ func listenNotify(t *testing.T) <-chan []string {
 // while the engine renders, and says STOPPING=1 at the end.
 func TestPlayNotifiesSystemd(t *testing.T) {
 	got := listenNotify(t)
-	if c, _, stderr := gridbox(t, "play", settest.ClickSet(t, ""), "--audio", "null", "--seconds", "2.5"); c != 0 {
+	if c, _, stderr := gridbox(t, "play", showtest.ClickSet(t, ""), "--audio", "null", "--seconds", "2.5"); c != 0 {
 		t.Fatalf("play: exit %d: %s", c, stderr)
 	}
 	msgs := <-got
@@ -214,9 +214,9 @@ func (c *child) stop(sig syscall.Signal) string {
 // the safe-mode run lets the next start try the set again.
 func TestSafeModeAfterThreeCrashes(t *testing.T) {
 	state := t.TempDir()
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	cfg := filepath.Join(t.TempDir(), "config.toml")
-	settest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
+	showtest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
 	args := "play --config " + cfg + " --audio null --seconds 30"
 	for range 3 {
 		startChild(t, state, args).stop(syscall.SIGKILL)
@@ -267,10 +267,10 @@ func TestInstalledConfigParses(t *testing.T) {
 // set, never in it, and the next play resumes it: mixer strips at once,
 // clips from the first bar.
 func TestStateIsSavedAndResumed(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	before, _ := os.ReadFile(set)
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
-	settest.WriteFile(t, perf, "0b press 0 0\n")
+	showtest.WriteFile(t, perf, "0b press 0 0\n")
 	if c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--events", perf, "--seconds", "0.5"); c != 0 {
 		t.Fatalf("first play: %s", stderr)
 	}
@@ -291,12 +291,12 @@ func TestStateIsSavedAndResumed(t *testing.T) {
 // A config's [state] dir keeps the state there, not beside the set (a set
 // folder the service may not write in), and the next play resumes it.
 func TestStateDirFromTheConfig(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
-	settest.WriteFile(t, perf, "0b press 0 0\n")
+	showtest.WriteFile(t, perf, "0b press 0 0\n")
 	dir := filepath.Join(t.TempDir(), "state")
 	cfg := filepath.Join(t.TempDir(), "config.toml")
-	settest.WriteFile(t, cfg, "[state]\ndir = \""+dir+"\"\n")
+	showtest.WriteFile(t, cfg, "[state]\ndir = \""+dir+"\"\n")
 	if c, _, stderr := gridbox(t, "play", set, "--config", cfg, "--audio", "null", "--events", perf, "--seconds", "0.5"); c != 0 {
 		t.Fatalf("first play: %s", stderr)
 	}
@@ -317,12 +317,12 @@ func TestStateDirFromTheConfig(t *testing.T) {
 // ($XDG_CONFIG_HOME/gridbox/config.toml), and plays on defaults when not.
 func TestPlayReadsTheUserConfig(t *testing.T) {
 	isolate(t)
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	if c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--seconds", "0.2"); c != 0 {
 		t.Fatalf("no user config: exit %d: %s", c, stderr)
 	}
 	cfg := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "gridbox", "config.toml")
-	settest.WriteFile(t, cfg, "[audio]\nrate = 1\n")
+	showtest.WriteFile(t, cfg, "[audio]\nrate = 1\n")
 	c, _, stderr := gridbox(t, "play", set, "--audio", "null", "--seconds", "0.2")
 	if c != 1 || !strings.Contains(stderr, cfg+":2:8: audio.rate 1 is out of range") {
 		t.Errorf("a bad user config: exit %d: %q; want it reported", c, stderr)
@@ -336,8 +336,8 @@ func TestMissingPinIsAConfigError(t *testing.T) {
 		t.Skip("this machine has GPIO: the pin may exist")
 	}
 	cfg := filepath.Join(t.TempDir(), "config.toml")
-	settest.WriteFile(t, cfg, "[gpio]\nfootswitch = \"GPIO17\"\n")
-	c, _, stderr := gridbox(t, "play", settest.ClickSet(t, ""), "--config", cfg, "--audio", "null", "--seconds", "0.2")
+	showtest.WriteFile(t, cfg, "[gpio]\nfootswitch = \"GPIO17\"\n")
+	c, _, stderr := gridbox(t, "play", showtest.ClickSet(t, ""), "--config", cfg, "--audio", "null", "--seconds", "0.2")
 	if c != 1 || !strings.Contains(stderr, cfg+":2:14: gpio: pin GPIO17: no such pin on this machine") {
 		t.Errorf("exit %d: %q", c, stderr)
 	}
@@ -355,9 +355,9 @@ func TestMissingPinIsAConfigError(t *testing.T) {
 // second of what that took in the same run.
 func TestHungAudioBackendExitsAndTheRestartResumes(t *testing.T) {
 	state := t.TempDir()
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "launch.perf")
-	settest.WriteFile(t, perf, "0b press 0 0\n")
+	showtest.WriteFile(t, perf, "0b press 0 0\n")
 	got := listenNotify(t)
 	c := startChild(t, state, "play "+set+" --events "+perf+" --seconds 30", hangAfterEnv+"=1.5s")
 	select {

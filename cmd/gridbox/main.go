@@ -27,7 +27,6 @@ import (
 	"io"
 	"os"
 
-	"gridbox/audio"
 	"gridbox/show"
 )
 
@@ -98,12 +97,12 @@ func run(args []string, e *env) int {
 				return 2
 			case errors.As(err, &x):
 				return x.code
-			case errors.Is(err, audio.ErrRestart):
+			case errors.Is(err, show.ErrRestart):
 				// Distinct, for systemd's journal and for tests: the
 				// service restarts and resumes the saved state.
 				fmt.Fprintf(e.stderr, "gridbox %s: %v\n", c.name, err)
 				return 4
-			case errors.Is(err, audio.ErrNoDevice):
+			case errors.Is(err, show.ErrNoDevice):
 				// One plain sentence naming the fix; exit 3 lets scripts
 				// (make run) fall back to rendering.
 				fmt.Fprintf(e.stderr, "gridbox %s: %v\n", c.name, err)

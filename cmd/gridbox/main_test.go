@@ -13,7 +13,7 @@ import (
 	"gridbox/show"
 
 	"gridbox/audio"
-	"gridbox/internal/settest"
+	"gridbox/show/showtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -71,7 +71,7 @@ func isolate(t *testing.T) {
 func goldenFile(t *testing.T, name, got string) string {
 	t.Helper()
 	if *update {
-		settest.WriteFile(t, name, got)
+		showtest.WriteFile(t, name, got)
 	}
 	want, err := os.ReadFile(name)
 	if err != nil {
@@ -92,14 +92,14 @@ func clicks(b *audio.Buffer) []int {
 }
 
 func TestRenderClickTrackIsSampleAccurateAndUnity(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "click.perf")
-	settest.WriteFile(t, perf, "1.3b press 0 0   # launches at the next bar: frame 96000\n12b end\n")
+	showtest.WriteFile(t, perf, "1.3b press 0 0   # launches at the next bar: frame 96000\n12b end\n")
 	out := filepath.Join(t.TempDir(), "out.wav")
 	if code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", out); code != 0 {
 		t.Fatalf("render failed (%d): %s", code, stderr)
 	}
-	b := settest.ReadWAV(t, out)
+	b := showtest.ReadWAV(t, out)
 	if b.Frames() != 12*24000 {
 		t.Fatalf("rendered %d frames, want %d (the script ends at beat 12)", b.Frames(), 12*24000)
 	}
@@ -118,13 +118,13 @@ func TestRenderClickTrackIsSampleAccurateAndUnity(t *testing.T) {
 }
 
 func TestRenderFormats(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	for _, f := range []string{"s16", "s24", "f32"} {
 		out := filepath.Join(t.TempDir(), f+".wav")
 		if code, _, stderr := gridbox(t, "render", set, "--seconds", "1", "--format", f, "-o", out); code != 0 {
 			t.Fatalf("%s: %s", f, stderr)
 		}
-		b := settest.ReadWAV(t, out)
+		b := showtest.ReadWAV(t, out)
 		if b.Frames() != 48000 || len(clicks(b)) != 2 {
 			t.Fatalf("%s: %d frames, clicks %v", f, b.Frames(), clicks(b))
 		}
@@ -132,17 +132,17 @@ func TestRenderFormats(t *testing.T) {
 }
 
 func TestRenderEndsWhenNothingPlays(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	// A one-shot clip: loop off, no length.
 	text, _ := os.ReadFile(set)
-	settest.WriteFile(t, set, strings.Replace(string(text), "loop = true\n  length = \"1/4\"\n", "", 1))
+	showtest.WriteFile(t, set, strings.Replace(string(text), "loop = true\n  length = \"1/4\"\n", "", 1))
 	perf := filepath.Join(filepath.Dir(set), "p.perf")
-	settest.WriteFile(t, perf, "0.5s press 0 0\n")
+	showtest.WriteFile(t, perf, "0.5s press 0 0\n")
 	out := filepath.Join(t.TempDir(), "out.wav")
 	if code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", out, "--rate", "48000"); code != 0 {
 		t.Fatal(stderr)
 	}
-	b := settest.ReadWAV(t, out)
+	b := showtest.ReadWAV(t, out)
 	// The press launches at bar 2 (frame 96000); the 100-frame clip ends
 	// there and rendering stops within a block.
 	if at := clicks(b); len(at) != 1 || at[0] != 96000 || b.Frames() > 96000+100+2*show.RenderBlock {
@@ -151,12 +151,12 @@ func TestRenderEndsWhenNothingPlays(t *testing.T) {
 }
 
 func TestRenderAtAnotherRate(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	out := filepath.Join(t.TempDir(), "out.wav")
 	if code, _, stderr := gridbox(t, "render", set, "--seconds", "2", "--rate", "44100", "-o", out); code != 0 {
 		t.Fatal(stderr)
 	}
-	b := settest.ReadWAV(t, out)
+	b := showtest.ReadWAV(t, out)
 	if b.Rate != 44100 || b.Frames() != 88200 {
 		t.Fatalf("rate %d frames %d", b.Rate, b.Frames())
 	}
@@ -171,7 +171,7 @@ func TestCheckDemo(t *testing.T) {
 
 // One of each is spelt in the singular (issue 9: "1 instruments").
 func TestCheckSummaryPlurals(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	code, stdout, _ := gridbox(t, "check", set)
 	if want := `: ok: "Click", 1 track, 1 scene, 1 clip, 0 instruments, 1 sample (0.0 s of audio, 0.0 MB in memory), 120 BPM 4/4`; code != 0 || !strings.Contains(stdout, want) {
 		t.Errorf("exit %d: %s\nwant %s", code, stdout, want)
@@ -182,19 +182,19 @@ func TestCheckSummaryPlurals(t *testing.T) {
 // problems of every kind against testdata/check-bad.golden.
 func TestCheckReportsEveryProblem(t *testing.T) {
 	dir := t.TempDir()
-	settest.WriteWAV(t, filepath.Join(dir, "samples/ok.wav"), 48000, []float32{0.1, 0.2})
-	settest.WriteFile(t, filepath.Join(dir, "samples/text.wav"), "this is not audio\n")
-	settest.WriteFile(t, filepath.Join(dir, "samples/empty.wav"), "")
+	showtest.WriteWAV(t, filepath.Join(dir, "samples/ok.wav"), 48000, []float32{0.1, 0.2})
+	showtest.WriteFile(t, filepath.Join(dir, "samples/text.wav"), "this is not audio\n")
+	showtest.WriteFile(t, filepath.Join(dir, "samples/empty.wav"), "")
 	if err := os.Symlink("/etc/hostname", filepath.Join(dir, "samples/link.wav")); err != nil {
 		t.Fatal(err)
 	}
-	settest.WriteLyingSamples(t, filepath.Join(dir, "samples"))
+	showtest.WriteLyingSamples(t, filepath.Join(dir, "samples"))
 	src, err := os.ReadFile("testdata/bad.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	set := filepath.Join(dir, "bad.toml")
-	settest.WriteFile(t, set, string(src))
+	showtest.WriteFile(t, set, string(src))
 	code, stdout, _ := gridbox(t, "check", set)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
@@ -210,7 +210,7 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 // so check prints a warning and still exits 0; play and render say it on
 // stderr.
 func TestCheckWarnsOfMisnamedSamples(t *testing.T) {
-	set := settest.LyingSet(t, "samples/snare.wav")
+	set := showtest.LyingSet(t, "samples/snare.wav")
 	want := set + `:18:12: warning: sample "samples/snare.wav" is an AIFF file named .wav; it plays, but rename it` + "\n"
 	code, stdout, stderr := gridbox(t, "check", set)
 	if code != 0 || !strings.HasPrefix(stdout, want) || !strings.Contains(stdout, ": ok: ") {
@@ -223,9 +223,9 @@ func TestCheckWarnsOfMisnamedSamples(t *testing.T) {
 }
 
 func TestBadScriptLinesAreReported(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	perf := filepath.Join(t.TempDir(), "bad.perf")
-	settest.WriteFile(t, perf, "1b press 0\n2x scene 0\n3b stopall\n")
+	showtest.WriteFile(t, perf, "1b press 0\n2x scene 0\n3b stopall\n")
 	code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", filepath.Join(t.TempDir(), "o.wav"))
 	if code != 1 || !strings.Contains(stderr, perf+":1: ") || !strings.Contains(stderr, perf+":2: ") {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -257,9 +257,9 @@ func TestUsage(t *testing.T) {
 }
 
 func TestPlayNullRunsInRealTime(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "p.perf")
-	settest.WriteFile(t, perf, "0b scene 0\n1b end\n")
+	showtest.WriteFile(t, perf, "0b scene 0\n1b end\n")
 	code, _, stderr := gridbox(t, "play", set, "--audio", "null", "--events", perf)
 	if code != 0 || !strings.Contains(stderr, "stopped (the script ended)") {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -281,15 +281,15 @@ func TestGoldenRender(t *testing.T) {
 		}
 		return d
 	}
-	settest.WriteWAV(t, filepath.Join(dir, "samples/tone.wav"), rate, sine(440, rate/2, 4))
-	settest.WriteWAV(t, filepath.Join(dir, "samples/low.wav"), rate, sine(110, rate, 0))
-	settest.WriteWAV(t, filepath.Join(dir, "samples/pluck.wav"), 44100, sine(220, 22050, 8))
+	showtest.WriteWAV(t, filepath.Join(dir, "samples/tone.wav"), rate, sine(440, rate/2, 4))
+	showtest.WriteWAV(t, filepath.Join(dir, "samples/low.wav"), rate, sine(110, rate, 0))
+	showtest.WriteWAV(t, filepath.Join(dir, "samples/pluck.wav"), 44100, sine(220, 22050, 8))
 	src, err := os.ReadFile("testdata/golden.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	settest.WriteFile(t, filepath.Join(dir, "golden.toml"), string(src))
-	settest.WriteFile(t, filepath.Join(dir, "golden.perf"), "0b scene 0\n3.9b press 1 1\n7b press 0 1\n11.5b scene 1\n20b stopall\n22b end\n")
+	showtest.WriteFile(t, filepath.Join(dir, "golden.toml"), string(src))
+	showtest.WriteFile(t, filepath.Join(dir, "golden.perf"), "0b scene 0\n3.9b press 1 1\n7b press 0 1\n11.5b scene 1\n20b stopall\n22b end\n")
 	out := filepath.Join(dir, "out.wav")
 	if code, _, stderr := gridbox(t, "render", filepath.Join(dir, "golden.toml"), "--events", filepath.Join(dir, "golden.perf"), "--rate", "22050", "--format", "s16", "-o", out); code != 0 {
 		t.Fatal(stderr)
@@ -297,9 +297,9 @@ func TestGoldenRender(t *testing.T) {
 	golden := "testdata/golden.wav"
 	if *update {
 		data, _ := os.ReadFile(out)
-		settest.WriteFile(t, golden, string(data))
+		showtest.WriteFile(t, golden, string(data))
 	}
-	got, want := settest.ReadWAV(t, out), settest.ReadWAV(t, golden)
+	got, want := showtest.ReadWAV(t, out), showtest.ReadWAV(t, golden)
 	if got.Frames() != want.Frames() || got.Channels != want.Channels {
 		t.Fatalf("%d frames × %d, golden %d × %d", got.Frames(), got.Channels, want.Frames(), want.Channels)
 	}
@@ -318,7 +318,7 @@ func TestGoldenRender(t *testing.T) {
 }
 
 func TestSampleMemoryBudget(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	budget := func(b int64, args ...string) (code int, stdout, stderr string) {
 		isolate(t)
 		var o, e syncBuffer

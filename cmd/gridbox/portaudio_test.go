@@ -21,8 +21,8 @@ import (
 	"gridbox/audio/portaudio"
 	"gridbox/engine"
 	"gridbox/internal/jackprobe"
-	"gridbox/internal/settest"
 	"gridbox/show"
+	"gridbox/show/showtest"
 )
 
 // The PortAudio test runs the device in a child process (this test binary
@@ -95,10 +95,10 @@ func paChild(args []string) error {
 // the offline render of the same set and script (so nothing was dropped,
 // doubled or altered on the way).
 func TestClickTrackThroughPortAudio(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	dir := filepath.Dir(set)
 	script := filepath.Join(dir, "click.perf")
-	settest.WriteFile(t, script, "0b press 0 0\n")
+	showtest.WriteFile(t, script, "0b press 0 0\n")
 	const frames = 6 * 24000 // 6 beats
 
 	// Offline reference.
@@ -106,7 +106,7 @@ func TestClickTrackThroughPortAudio(t *testing.T) {
 	if code, _, stderr := gridbox(t, "render", set, "--events", script, "--seconds", "3", "-o", ref); code != 0 {
 		t.Fatal(stderr)
 	}
-	want := settest.ReadWAV(t, ref)
+	want := showtest.ReadWAV(t, ref)
 
 	// Through PortAudio.
 	capture := filepath.Join(dir, "capture.raw")
@@ -115,7 +115,7 @@ func TestClickTrackThroughPortAudio(t *testing.T) {
 		t.Fatal(err)
 	}
 	conf := filepath.Join(dir, "alsa.conf")
-	settest.WriteFile(t, conf, strings.ReplaceAll(string(tmpl), "@OUTFILE@", capture))
+	showtest.WriteFile(t, conf, strings.ReplaceAll(string(tmpl), "@OUTFILE@", capture))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), paChildEnv+"="+set+"|"+script+"|"+strconv.Itoa(frames),
 		"ALSA_CONFIG_PATH="+conf, "JACK_NO_START_SERVER=1")
@@ -195,9 +195,9 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 	}
 	defer probe.Close()
 
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	script := filepath.Join(filepath.Dir(set), "click.perf")
-	settest.WriteFile(t, script, "0b scene 0\n")
+	showtest.WriteFile(t, script, "0b scene 0\n")
 	isolate(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), runChildEnv+"=play|"+set+"|--events|"+script+"|--seconds|3|--audio|portaudio",
@@ -306,9 +306,9 @@ func TestJACKServerDeath(t *testing.T) {
 	})
 	isolate(t)
 	state := t.TempDir()
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	script := filepath.Join(filepath.Dir(set), "click.perf")
-	settest.WriteFile(t, script, "0b press 0 0\n")
+	showtest.WriteFile(t, script, "0b press 0 0\n")
 	server := name
 	play := func(args ...string) (*exec.Cmd, <-chan string) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")

@@ -6,8 +6,6 @@ import (
 	"os"
 	"runtime/pprof"
 
-	"gridbox/audio/wav"
-	"gridbox/config"
 	"gridbox/show"
 )
 
@@ -45,11 +43,11 @@ func cmdRender(e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	sf, err := wav.ParseSampleFormat(*format)
+	sf, err := show.ParseSampleFormat(*format)
 	if err != nil {
 		return usageError(fs, "--format %q: choose f32, s24 or s16", *format)
 	}
-	if err := checkRange(fs, "rate", *rate, config.MinRate, config.MaxRate, " Hz"); err != nil {
+	if err := checkRange(fs, "rate", *rate, show.MinRate, show.MaxRate, " Hz"); err != nil {
 		return err
 	}
 	if err := checkSeconds(fs, &seconds); err != nil {

@@ -18,8 +18,8 @@ import (
 
 	"gridbox/audio"
 	"gridbox/audio/wav"
-	"gridbox/internal/settest"
 	"gridbox/show"
+	"gridbox/show/showtest"
 )
 
 // TestFlagMistakesAreUsageErrors: every numeric flag of play and render is
@@ -80,7 +80,7 @@ func TestFlagMistakesAreUsageErrors(t *testing.T) {
 // The limits themselves are accepted: --seconds 0 (until the end) and the
 // shortest and longest rates.
 func TestFlagLimitsAreAccepted(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	for _, args := range [][]string{
 		{"--seconds", "0"},
 		{"--seconds", "0.5", "--rate", "8000"},
@@ -97,10 +97,10 @@ func TestFlagLimitsAreAccepted(t *testing.T) {
 // 30 s.
 func TestRenderSecondsZero(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out.wav")
-	if code, _, stderr := gridbox(t, "render", settest.ClickSet(t, ""), "-o", out, "--seconds", "0", "--rate", "8000", "--format", "s16"); code != 0 {
+	if code, _, stderr := gridbox(t, "render", showtest.ClickSet(t, ""), "-o", out, "--seconds", "0", "--rate", "8000", "--format", "s16"); code != 0 {
 		t.Fatal(stderr)
 	}
-	if b := settest.ReadWAV(t, out); b.Frames() != 30*8000 {
+	if b := showtest.ReadWAV(t, out); b.Frames() != 30*8000 {
 		t.Errorf("%d frames, want 30 s", b.Frames())
 	}
 }
@@ -111,7 +111,7 @@ func TestRenderSecondsZero(t *testing.T) {
 func TestRenderLongerThanAWAVFileHolds(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.wav")
-	code, _, stderr := gridbox(t, "render", settest.ClickSet(t, ""), "-o", out, "--seconds", "86400")
+	code, _, stderr := gridbox(t, "render", showtest.ClickSet(t, ""), "-o", out, "--seconds", "86400")
 	want := out + " would be 33.2 GB, more than a WAV file holds (4 GiB: 3.1 hours of stereo f32 at 48000 Hz): render less, or use --format s16\n"
 	if code != 1 || !strings.HasSuffix(stderr, want) {
 		t.Fatalf("exit %d:\n%s\nwant the message\n%s", code, stderr, want)
@@ -150,14 +150,14 @@ func mode(t *testing.T, name string) fs.FileMode {
 func TestRenderReplacesARegularFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.wav")
-	settest.WriteFile(t, out, "old")
+	showtest.WriteFile(t, out, "old")
 	if err := os.Chmod(out, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := gridbox(t, "render", settest.ClickSet(t, ""), "-o", out, "--seconds", "1"); code != 0 {
+	if code, _, stderr := gridbox(t, "render", showtest.ClickSet(t, ""), "-o", out, "--seconds", "1"); code != 0 {
 		t.Fatal(stderr)
 	}
-	if b := settest.ReadWAV(t, out); b.Frames() != 48000 {
+	if b := showtest.ReadWAV(t, out); b.Frames() != 48000 {
 		t.Errorf("%d frames", b.Frames())
 	}
 	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o600 {
@@ -172,10 +172,10 @@ func TestRenderReplacesARegularFile(t *testing.T) {
 // the file at the end of the chain gets the WAV, written beside itself,
 // and the links stay links.
 func TestRenderThroughSymlinks(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	links, files := t.TempDir(), t.TempDir()
 	target := filepath.Join(files, "real.wav")
-	settest.WriteFile(t, target, "old")
+	showtest.WriteFile(t, target, "old")
 	one := filepath.Join(links, "one.wav")
 	two := filepath.Join(links, "two.wav")
 	dangling := filepath.Join(links, "dangling.wav")
@@ -189,7 +189,7 @@ func TestRenderThroughSymlinks(t *testing.T) {
 		if code, _, stderr := gridbox(t, "render", set, "-o", c.link, "--seconds", secs, "--rate", "8000"); code != 0 {
 			t.Fatalf("-o %s: %s", filepath.Base(c.link), stderr)
 		}
-		if b := settest.ReadWAV(t, c.file); b.Frames() != (i+1)*8000 {
+		if b := showtest.ReadWAV(t, c.file); b.Frames() != (i+1)*8000 {
 			t.Errorf("-o %s: %s has %d frames, want %d", filepath.Base(c.link), filepath.Base(c.file), b.Frames(), (i+1)*8000)
 		}
 	}
@@ -207,7 +207,7 @@ func TestRenderThroughSymlinks(t *testing.T) {
 // a socket, a block device (as root), a symbolic link to a folder, a loop
 // of links, a missing folder. Each is a clear error, and nothing is left.
 func TestRenderRefusesWhatIsNotAFile(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	dir := t.TempDir()
 	folder := filepath.Join(dir, "folder")
 	if err := os.Mkdir(folder, 0o755); err != nil {
@@ -265,9 +265,9 @@ func TestRenderRefusesWhatIsNotAFile(t *testing.T) {
 
 // The set and the script are never overwritten by their own render.
 func TestRenderNeverOverwritesItsInputs(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	perf := filepath.Join(filepath.Dir(set), "p.perf")
-	settest.WriteFile(t, perf, "0b scene 0\n4b end\n")
+	showtest.WriteFile(t, perf, "0b scene 0\n4b end\n")
 	link := filepath.Join(t.TempDir(), "link.toml")
 	if err := os.Symlink(set, link); err != nil {
 		t.Fatal(err)
@@ -305,7 +305,7 @@ func TestRenderIntoAReadOnlyFolder(t *testing.T) {
 		}
 		t.Cleanup(func() { os.Chmod(dir, 0o755) })
 	}
-	code, _, stderr := gridbox(t, "render", settest.ClickSet(t, ""), "-o", filepath.Join(dir, "out.wav"), "--seconds", "1")
+	code, _, stderr := gridbox(t, "render", showtest.ClickSet(t, ""), "-o", filepath.Join(dir, "out.wav"), "--seconds", "1")
 	if code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("exit %d: %s\nwant %q", code, stderr, want)
 	}
@@ -334,20 +334,20 @@ func mountTmpfs(t *testing.T, size int) string {
 // not, a full disk stops the render and nothing is left behind.
 func TestRenderChecksFreeSpace(t *testing.T) {
 	dir := mountTmpfs(t, 1<<20)
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	out := filepath.Join(dir, "out.wav")
 	code, _, stderr := gridbox(t, "render", set, "-o", out, "--seconds", "60")
 	if want := out + " needs 23 MB, 1.0 MB free on " + dir + "\n"; code != 1 || !strings.HasSuffix(stderr, want) {
 		t.Errorf("--seconds 60: exit %d:\n%swant\n%s", code, stderr, want)
 	}
 	perf := filepath.Join(t.TempDir(), "p.perf")
-	settest.WriteFile(t, perf, "0b scene 0\n120b end\n") // 60 s at 120 BPM
+	showtest.WriteFile(t, perf, "0b scene 0\n120b end\n") // 60 s at 120 BPM
 	code, _, stderr = gridbox(t, "render", set, "--events", perf, "-o", out)
 	if want := out + " needs 23 MB, 1.0 MB free on " + dir + "\n"; code != 1 || !strings.HasSuffix(stderr, want) {
 		t.Errorf("script end: exit %d:\n%swant\n%s", code, stderr, want)
 	}
 	// No end: the loop plays until the 10-minute cap, and the disk fills.
-	settest.WriteFile(t, perf, "0b scene 0\n")
+	showtest.WriteFile(t, perf, "0b scene 0\n")
 	code, _, stderr = gridbox(t, "render", set, "--events", perf, "-o", out)
 	if want := out + ": no space left on " + dir + "; nothing was written\n"; code != 1 || !strings.HasSuffix(stderr, want) {
 		t.Errorf("a full disk: exit %d:\n%swant\n%s", code, stderr, want)
@@ -376,13 +376,13 @@ func wavSizes(t *testing.T, b []byte) (riff, data uint32) {
 // convention's unknown sizes, decodes to every frame, and is the same
 // audio as a file render; sox reads it from the FIFO too.
 func TestRenderToAFIFO(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file.wav")
 	if code, _, stderr := gridbox(t, "render", set, "-o", file, "--seconds", "2"); code != 0 {
 		t.Fatal(stderr)
 	}
-	want := settest.ReadWAV(t, file)
+	want := showtest.ReadWAV(t, file)
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
@@ -477,7 +477,7 @@ func charDevice(t *testing.T, major, minor int, path string) string {
 // 9: as root, -o /dev/full and -o /dev/stdout did become files): /dev/null
 // takes the WAV, /dev/full fails with ENOSPC.
 func TestRenderToCharacterDevices(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	null := charDevice(t, 1, 3, "/dev/null")
 	full := charDevice(t, 1, 7, "/dev/full")
 	if code, _, stderr := gridbox(t, "render", set, "-o", null, "--seconds", "1"); code != 0 {
@@ -513,7 +513,7 @@ func TestRenderToCharacterDevices(t *testing.T) {
 // convention again on a file opened for appending, where a seek back
 // would append.
 func TestRenderToStandardOutput(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	isolate(t)
 	var buf, stderr bytes.Buffer
 	if code := run([]string{"render", set, "-o", "-", "--seconds", "1"}, &env{stdout: &buf, stderr: &stderr}); code != 0 {
@@ -578,7 +578,7 @@ func startRender(t *testing.T, args []string, stdout io.Writer) (*exec.Cmd, *byt
 // link, here one made like /dev/stdout in a temporary folder so that no
 // real /dev node is at stake, stays a link.
 func TestRenderToDevStdout(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	link := filepath.Join(t.TempDir(), "stdout")
 	if err := os.Symlink("/proc/self/fd/1", link); err != nil {
 		t.Fatal(err)
@@ -605,7 +605,7 @@ func TestRenderToDevStdout(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v: %s", err, stderr)
 	}
-	if b := settest.ReadWAV(t, name); b.Frames() != 48000 {
+	if b := showtest.ReadWAV(t, name); b.Frames() != 48000 {
 		t.Errorf("to a file: %d frames", b.Frames())
 	}
 	if mode(t, link) != fs.ModeSymlink {
@@ -617,11 +617,11 @@ func TestRenderToDevStdout(t *testing.T) {
 // removed, an existing file is left as it was, and gridbox exits with
 // 128 + the signal's number.
 func TestRenderSignalRemovesTheTemporaryFile(t *testing.T) {
-	set := settest.ClickSet(t, "")
+	set := showtest.ClickSet(t, "")
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		dir := t.TempDir()
 		out := filepath.Join(dir, "out.wav")
-		settest.WriteFile(t, out, "old")
+		showtest.WriteFile(t, out, "old")
 		cmd, stderr := startRender(t, []string{"render", set, "-o", out, "--seconds", "86400", "--rate", "8000", "--format", "s16"}, nil)
 		// Wait until the temporary file is being written.
 		deadline := time.Now().Add(10 * time.Second)
@@ -666,7 +666,7 @@ func TestRenderSignalWhileWaitingForAReader(t *testing.T) {
 	}
 	isolate(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperPlayEnv+"=render "+settest.ClickSet(t, "")+" -o "+fifo+" --seconds 1")
+	cmd.Env = append(os.Environ(), helperPlayEnv+"=render "+showtest.ClickSet(t, "")+" -o "+fifo+" --seconds 1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -716,7 +716,7 @@ func TestRenderSignalWhileWaitingForAReader(t *testing.T) {
 // render fails when the set has problems (a missing sample, an
 // undecodable one), unless --keep-going; play plays the rest, as before.
 func TestRenderFailsOnSetProblems(t *testing.T) {
-	set := settest.ClickSet(t, `[[track]]
+	set := showtest.ClickSet(t, `[[track]]
 name = "Broken"
   [[track.clip]]
   scene = 0
@@ -727,7 +727,7 @@ name = "Missing"
   scene = 0
   sample = "samples/missing.wav"
 `)
-	settest.WriteFile(t, filepath.Join(filepath.Dir(set), "samples/garbage.wav"), "RIFF nonsense, not audio")
+	showtest.WriteFile(t, filepath.Join(filepath.Dir(set), "samples/garbage.wav"), "RIFF nonsense, not audio")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.wav")
 	code, _, stderr := gridbox(t, "render", set, "-o", out, "--seconds", "1")
@@ -743,7 +743,7 @@ name = "Missing"
 	if code != 0 || !strings.Contains(stderr, "garbage.wav") || !strings.Contains(stderr, "missing.wav") {
 		t.Fatalf("--keep-going: exit %d:\n%s", code, stderr)
 	}
-	if got := clicks(settest.ReadWAV(t, out)); len(got) != 2 {
+	if got := clicks(showtest.ReadWAV(t, out)); len(got) != 2 {
 		t.Errorf("--keep-going: clicks %v, want the good track's 2", got)
 	}
 	code, _, stderr = gridbox(t, "play", set, "--audio", "null", "--seconds", "0.2")
@@ -756,9 +756,9 @@ name = "Missing"
 // driver for, are bad lines reported with the others, all at once, before
 // anything plays or is written: testdata/script-outside.golden.
 func TestScriptEventsOutsideTheSet(t *testing.T) {
-	set := settest.ClickSet(t, "") // 1 track, 1 scene
+	set := showtest.ClickSet(t, "") // 1 track, 1 scene
 	perf := filepath.Join(t.TempDir(), "bad.perf")
-	settest.WriteFile(t, perf, `0b scene 0        # fine
+	showtest.WriteFile(t, perf, `0b scene 0        # fine
 1b scene 99
 2b press 0 0      # fine
 2b press 1 0
@@ -781,7 +781,7 @@ func TestScriptEventsOutsideTheSet(t *testing.T) {
 		got := strings.ReplaceAll(stderr, perf, "bad.perf")
 		golden := "testdata/script-outside.golden"
 		if *update && cmd == "render" {
-			settest.WriteFile(t, golden, strings.TrimPrefix(got, "gridbox render: "))
+			showtest.WriteFile(t, golden, strings.TrimPrefix(got, "gridbox render: "))
 		}
 		want, err := os.ReadFile(golden)
 		if err != nil {
@@ -846,10 +846,10 @@ func TestStopsTogglesAndEmptySlots(t *testing.T) {
 	for i := range tone {
 		tone[i] = 0.25
 	}
-	settest.WriteWAV(t, filepath.Join(dir, "samples/tone.wav"), 48000, tone)
+	showtest.WriteWAV(t, filepath.Join(dir, "samples/tone.wav"), 48000, tone)
 	set := filepath.Join(dir, "set.toml")
 	// Track 0 is heard on the left only, track 1 on the right only.
-	settest.WriteFile(t, set, `tempo = 120.0
+	showtest.WriteFile(t, set, `tempo = 120.0
 quantize = "1 bar"
 [[scene]]
 [[scene]]
@@ -876,12 +876,12 @@ pan = 1.0
 	render := func(script string) (left, right *audio.Buffer) {
 		t.Helper()
 		perf := filepath.Join(dir, "p.perf")
-		settest.WriteFile(t, perf, script)
+		showtest.WriteFile(t, perf, script)
 		out := filepath.Join(dir, "out.wav")
 		if code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", out); code != 0 {
 			t.Fatal(stderr)
 		}
-		b := settest.ReadWAV(t, out)
+		b := showtest.ReadWAV(t, out)
 		return channel(b, 0), channel(b, 1)
 	}
 

@@ -12,7 +12,7 @@ import (
 	"gridbox/grid/launchpad/launchpadtest"
 	"gridbox/grid/monome"
 	"gridbox/grid/monome/monometest"
-	"gridbox/internal/settest"
+	"gridbox/show/showtest"
 )
 
 // bigSet writes a set of 18 tracks × 17 scenes, more than any controller's
@@ -30,14 +30,14 @@ func bigSet(t *testing.T) string {
 		for i := range data {
 			data[i] = float32(0.05 * math.Sin(2*math.Pi*float64(200+50*x)*float64(i)/48000))
 		}
-		settest.WriteWAV(t, filepath.Join(dir, fmt.Sprintf("samples/t%d.wav", x)), 48000, data)
+		showtest.WriteWAV(t, filepath.Join(dir, fmt.Sprintf("samples/t%d.wav", x)), 48000, data)
 		fmt.Fprintf(&b, "[[track]]\nname = \"T%d\"\n", x)
 		for y := range 17 {
 			fmt.Fprintf(&b, "  [[track.clip]]\n  scene = %d\n  sample = \"samples/t%d.wav\"\n  loop = true\n  length = \"1 bar\"\n", y, x)
 		}
 	}
 	set := filepath.Join(dir, "big.toml")
-	settest.WriteFile(t, set, b.String())
+	showtest.WriteFile(t, set, b.String())
 	return set
 }
 
@@ -149,24 +149,24 @@ var scriptModels = []string{
 func TestScriptedSessionOnEveryModel(t *testing.T) {
 	set := bigSet(t)
 	dir := t.TempDir()
-	settest.WriteFile(t, filepath.Join(dir, "plain.perf"), plain)
+	showtest.WriteFile(t, filepath.Join(dir, "plain.perf"), plain)
 	ref := filepath.Join(dir, "plain.wav")
 	if code, _, stderr := gridbox(t, "render", set, "--events", filepath.Join(dir, "plain.perf"), "-o", ref); code != 0 {
 		t.Fatalf("plain render: %s", stderr)
 	}
-	want := settest.ReadWAV(t, ref)
+	want := showtest.ReadWAV(t, ref)
 	if want.Frames() != 24*24000 {
 		t.Fatalf("plain render: %d frames", want.Frames())
 	}
 	for _, model := range scriptModels {
 		t.Run(model, func(t *testing.T) {
 			perf := filepath.Join(dir, model+".perf")
-			settest.WriteFile(t, perf, rawScript(t, model))
+			showtest.WriteFile(t, perf, rawScript(t, model))
 			out, log := filepath.Join(dir, model+".wav"), filepath.Join(dir, model+".log")
 			if code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", out, "--controller-log", log); code != 0 {
 				t.Fatalf("render: exit %d: %s", code, stderr)
 			}
-			got := settest.ReadWAV(t, out)
+			got := showtest.ReadWAV(t, out)
 			if len(got.Data) != len(want.Data) {
 				t.Fatalf("%d frames, plain script %d", got.Frames(), want.Frames())
 			}
@@ -324,7 +324,7 @@ func checkLights(t *testing.T, model string, log []byte) {
 // clip stops) and the scripted grid is unplugged; later lines for it are
 // ignored.
 func TestScriptedPhantomFloodLaunchesNothing(t *testing.T) {
-	set := settest.ClickSet(t, `[[track]]
+	set := showtest.ClickSet(t, `[[track]]
 name = "Gate"
   [[track.clip]]
   scene = 0
@@ -335,12 +335,12 @@ name = "Gate"
 `)
 	dir := filepath.Dir(set)
 	flood := strings.Repeat(" 21 00 00", 20)
-	settest.WriteFile(t, filepath.Join(dir, "flood.perf"), "0b serial monome-64 21 01 00\n4.5b serial monome-64"+flood+"\n6b serial monome-64 21 00 00\n12b end\n")
+	showtest.WriteFile(t, filepath.Join(dir, "flood.perf"), "0b serial monome-64 21 01 00\n4.5b serial monome-64"+flood+"\n6b serial monome-64 21 00 00\n12b end\n")
 	out, log := filepath.Join(dir, "flood.wav"), filepath.Join(dir, "flood.log")
 	if code, _, stderr := gridbox(t, "render", set, "--events", filepath.Join(dir, "flood.perf"), "-o", out, "--controller-log", log); code != 0 {
 		t.Fatalf("render: %s", stderr)
 	}
-	b := settest.ReadWAV(t, out)
+	b := showtest.ReadWAV(t, out)
 	at := clicks(b)
 	// The gate clip (track 1) starts at once and clicks every beat until
 	// the unplug at beat 4.5 releases it: it stops at the next bar, beat 8,

@@ -19,8 +19,8 @@ import (
 
 	"gridbox/audio"
 	"gridbox/audio/wav"
-	"gridbox/internal/settest"
 	"gridbox/show"
+	"gridbox/show/showtest"
 )
 
 // playSeconds is how long TestPlayStreamsInTime plays; make bench runs it
@@ -109,11 +109,11 @@ tempo = 97.0
   length = "7 bars"%[1]s
 `
 	perf := "0b scene 0\n22.5b scene 1\n40b stop 0\n44b stopall\n52b end\n"
-	settest.WriteFile(t, filepath.Join(dir, "p.perf"), perf)
+	showtest.WriteFile(t, filepath.Join(dir, "p.perf"), perf)
 	var outs [2]*audio.Buffer
 	for i, ram := range []string{"", "\n  ram = true"} {
 		name := filepath.Join(dir, fmt.Sprintf("set%d.toml", i))
-		settest.WriteFile(t, name, fmt.Sprintf(set, ram))
+		showtest.WriteFile(t, name, fmt.Sprintf(set, ram))
 		code, stdout, stderr := gridbox(t, "check", name)
 		want := map[bool]string{true: "4 streamed from disk", false: "MB in memory)"}[ram == ""]
 		if code != 0 || !strings.Contains(stdout, want) {
@@ -125,7 +125,7 @@ tempo = 97.0
 		} else if ram == "" && !strings.Contains(stderr, "disk streaming late 0 times") {
 			t.Fatalf("render streamed nothing, or late:\n%s", stderr)
 		}
-		outs[i] = settest.ReadWAV(t, out)
+		outs[i] = showtest.ReadWAV(t, out)
 	}
 	streamed, memory := outs[0], outs[1]
 	if streamed.Frames() != memory.Frames() || streamed.Frames() < 20*48000 {
@@ -182,7 +182,7 @@ func longSet(t *testing.T, dir string, n, frames, signal int) string {
 		fmt.Fprintf(&set, "[[track]]\n  [[track.clip]]\n  scene = 0\n  sample = \"samples/s%d.wav\"\n  loop = true\n", i)
 	}
 	name := filepath.Join(dir, "long.toml")
-	settest.WriteFile(t, name, set.String())
+	showtest.WriteFile(t, name, set.String())
 	return name
 }
 
@@ -299,7 +299,7 @@ func TestPlayStreamsInTime(t *testing.T) {
 	set := longSet(t, dir, n, 12*rate, 12*rate) // 12 s of sound each: they stream
 	files, _ := filepath.Glob(filepath.Join(dir, "samples", "*.wav"))
 	script := filepath.Join(dir, "scene.perf")
-	settest.WriteFile(t, script, "0b scene 0\n")
+	showtest.WriteFile(t, script, "0b scene 0\n")
 	secs := strconv.FormatFloat(*playSeconds, 'f', -1, 64)
 	for _, c := range []struct {
 		name string

@@ -1,6 +1,6 @@
-// Package settest writes sets and samples for tests of the packages that
+// Package showtest writes sets and samples for tests of the packages that
 // play them (show, cmd/gridbox).
-package settest
+package showtest
 
 import (
 	"bytes"
