@@ -1,0 +1,23 @@
+// Package show runs a set: it is gridbox's application, which the command
+// (cmd/gridbox) only parses flags for.
+//
+// A Show is a running set: its samples (decoded whole, or streamed from
+// disk when long), the engine that plays them, the sequencer's session, the
+// session view on its controllers (scripted ones, and those plugged in
+// live), and the performance script whose events it plays at their exact
+// frames. One goroutine owns it.
+//
+// One loop (run) advances a show: it waits for its clock's next turn,
+// stops at the script's end, the time limit or silence, commits the
+// session and the script ahead of the sound, and lets the clock do its
+// turn. Play (the live command) drives it by the audio device's position,
+// rendered on the device's own thread; its turn shows the lights, the
+// status line and status LED, saves the state and pings systemd's
+// watchdog. Render drives it by a virtual clock, the frames written; its
+// turn renders the next block on an offline device and writes it, so a
+// render is sample-exact and deterministic.
+//
+// Messages go to Env's Stderr (the journal under systemd); Env's Hooks let
+// tests replace the controller scans, the audio backend, signals and the
+// disk.
+package show
