@@ -7,7 +7,7 @@ import (
 	"os/user"
 	"path/filepath"
 
-	"gridbox/cmd/gridbox/internal/install"
+	"gridbox/show/install"
 )
 
 // cmdInstall installs gridbox as a system service that plays at boot.

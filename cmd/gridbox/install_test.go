@@ -14,13 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"gridbox/cmd/gridbox/internal/install"
 	"gridbox/config"
 	"gridbox/grid/hotplug"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/launchpad/launchpadtest"
 	"gridbox/grid/scan"
 	"gridbox/show"
+	"gridbox/show/install"
 	"gridbox/show/showtest"
 )
 

@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"gridbox/cmd/gridbox/internal/starter"
+	"gridbox/show/starter"
 )
 
 func cmdNew(e *env, args []string) error {

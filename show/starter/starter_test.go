@@ -32,7 +32,7 @@ var update = flag.Bool("update", false, "regenerate sets/demo and testdata/sha25
 var generated = sync.OnceValues(demoFiles)
 
 // committed is the demo set in the repository.
-const committed = "../../../../sets/demo"
+const committed = "../../sets/demo"
 
 // TestDemoIsCommitted runs Demo into a fresh directory and compares every file
 // with the committed sets/demo, so the demo can never silently drift from the
@@ -163,7 +163,7 @@ func TestNoFusedMultiplyAdd(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command on the PATH to cross-compile with")
 	}
-	const pkg = "gridbox/cmd/gridbox/internal/starter"
+	const pkg = "gridbox/show/starter"
 	fma := regexp.MustCompile(`\s(V?FN?M(ADD|SUB)[A-Z0-9]*)\s`)
 	where := regexp.MustCompile(`starter/[a-z_0-9]+\.go:\d+`)
 	for _, env := range [][]string{{"GOARCH=arm64"}, {"GOARCH=amd64", "GOAMD64=v3"}} {
