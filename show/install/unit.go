@@ -162,7 +162,7 @@ OOMScoreAdjust=-900
 # collections for a bigger heap (live heap, mostly decoded samples, times
 # 1+GOGC/100); GOMEMLIMIT, 3/4 of this Pi's memory, is a safety net that
 # makes the collector work harder instead of the OOM killer ending the
-# music. The reasoning: cmd/gridbox/internal/install/unit.go in gridbox.
+# music. The reasoning: show/install/unit.go in gridbox.
 Environment=GOGC=%[6]d GOMEMLIMIT=%[2]dMiB
 
 ExecStart=%[3]s play --config %[4]s

@@ -336,9 +336,9 @@ func demoSet() *setFile {
 		header: `Demo: a one-minute house groove in A minor at 120 BPM; play it with demo.perf:
   gridbox play sets/demo/demo.toml --events sets/demo/demo.perf
 
-Generated, with every sample, by cmd/gridbox/internal/starter (the sounds are
+Generated, with every sample, by show/starter (the sounds are
 synthesized there, deterministically). Edit the Go and regenerate with
-  go test ./cmd/gridbox/internal/starter -run 'TestDemoIsCommitted|TestGeneratedBytesAreStable' -update
+  go test ./show/starter -run 'TestDemoIsCommitted|TestGeneratedBytesAreStable' -update
 
 Every clip follows the same four bars, one chord a bar: Am | F | C | G.
 Tracks are columns (x), scenes are rows (y):

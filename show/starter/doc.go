@@ -11,7 +11,7 @@
 // and compare Demo's output with the committed sets/demo byte for byte. To
 // change the demo, edit the Go and regenerate:
 //
-//	go test ./cmd/gridbox/internal/starter -run 'TestDemoIsCommitted|TestGeneratedBytesAreStable' -update
+//	go test ./show/starter -run 'TestDemoIsCommitted|TestGeneratedBytesAreStable' -update
 //
 // The pipeline, per sample:
 //
