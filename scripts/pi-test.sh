@@ -102,7 +102,8 @@ define_skips() {
 	# them (a hot-plugged Launchpad painted after ~25 ms of the 1 s allowed;
 	# 200 device inquiries each within the 50 ms allowed). Once, while other
 	# sessions' race-detector runs loaded this 2-core machine, both
-	# TestHotPlugDuringPlay and TestInquiryConfirmsTheModel (cmd/gridbox)
+	# TestHotPlugDuringPlay (cmd/gridbox) and TestInquiryConfirmsTheModel
+	# (grid/launchpad)
 	# missed theirs: if they fail here, look at the machine's load first.
 
 	# qemu: limits of qemu-user 7.2 (Debian 12) itself.

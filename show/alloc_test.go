@@ -18,7 +18,7 @@ import (
 )
 
 // TestPerformingAllocatesNothing plays the demo performance through
-// render's clock (script events, session, lights, engine, streamer,
+// render's clock's turns (script events, session, lights, engine, streamer,
 // offline device, WAV writer) and counts heap allocations process-wide with runtime/metrics over
 // 40 s of music after a 10 s warm-up: allocation drives the garbage
 // collector, whose pauses would reach the audio thread.
@@ -45,9 +45,9 @@ func TestPerformingAllocatesNothing(t *testing.T) {
 	defer c.dev.Close()
 	play := func(seconds int) {
 		for end := c.pos + engine.Frame(seconds*rate); c.pos < end; {
-			now, _, _ := c.next()
+			now, _ := c.next()
 			c.commit(now)
-			if _, err := c.turn(now); err != nil {
+			if _, _, err := c.turn(now); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -56,7 +56,7 @@ func TestPerformingAllocatesNothing(t *testing.T) {
 	// The count is process-wide: let the garbage of earlier tests (open
 	// files, child processes) be collected and finalized first, and keep
 	// the collector from running finalizers inside the window. Every
-	// allocation the render loop makes is still counted; on a failure the
+	// allocation render's clock makes is still counted; on a failure the
 	// profile says where they came from.
 	defer func(r int) { runtime.MemProfileRate = r }(runtime.MemProfileRate)
 	runtime.MemProfileRate = 1

@@ -13,12 +13,9 @@ import (
 // calls it at start and again after the device is lost.
 type Opener func() (audio.Device, error)
 
-// Backends are the audio backends play can use; DefaultBackend is the
-// first.
-var Backends = append(backendsWithPortAudio, "oto", "null")
-
-// DefaultBackend is the backend play uses unless told otherwise.
-var DefaultBackend = Backends[0]
+// Backends returns the audio backends play can use in this build,
+// DefaultBackend first.
+func Backends() []string { return append(backendsWithPortAudio(), "oto", "null") }
 
 // opener returns the Opener of the named backend, playing on device (a
 // PortAudio name substring or index; "" is the default output).
@@ -31,7 +28,7 @@ func opener(backend, device string, f audio.Format, block, lead int) (Opener, er
 	case "null":
 		return func() (audio.Device, error) { return null.New(f, block), nil }, nil
 	}
-	return nil, fmt.Errorf("--audio %q: choose one of %s", backend, strings.Join(Backends, ", "))
+	return nil, fmt.Errorf("--audio %q: choose one of %s", backend, strings.Join(Backends(), ", "))
 }
 
 // audioLog returns what the backend's libraries said (normally hidden).

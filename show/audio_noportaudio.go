@@ -11,7 +11,13 @@ import (
 
 // This build has no PortAudio (it needs cgo, libportaudio and the build tag
 // "portaudio"; make builds with it).
-var backendsWithPortAudio []string
+// DefaultBackend is the backend play uses unless told otherwise.
+const DefaultBackend = "oto"
+
+// DevicesAbout is what "gridbox devices --help" says it does.
+const DevicesAbout = "Devices lists the audio output devices PortAudio can open."
+
+func backendsWithPortAudio() []string { return nil }
 
 var errNoPortAudio = errors.New("this gridbox was built without PortAudio; use --audio oto or --audio null, or build with \"make\" (-tags portaudio)")
 

@@ -10,7 +10,13 @@ import (
 	"gridbox/audio/portaudio"
 )
 
-var backendsWithPortAudio = []string{"portaudio"}
+// DefaultBackend is the backend play uses unless told otherwise.
+const DefaultBackend = "portaudio"
+
+// DevicesAbout is what "gridbox devices --help" says it does.
+const DevicesAbout = "Devices lists the audio output devices PortAudio can open; pass an index or a\nname substring to \"gridbox play --device\"."
+
+func backendsWithPortAudio() []string { return []string{"portaudio"} }
 
 // portAudioOpener opens the device spec names (see --device) the first
 // time; after a loss it opens that same device again by name, without the

@@ -9,7 +9,8 @@ import (
 	"gridbox/sets"
 )
 
-// ErrProblems is Check's error when the set has problems (listed).
+// ErrProblems is Check's error when the set cannot be read or has
+// problems; Check has listed them.
 var ErrProblems = errors.New("the set has problems")
 
 // Check reads the set at file and decodes every sample it names to its

@@ -22,34 +22,30 @@ const (
 
 // applyConfig reads c's config file ("": the user's, config.Path(false),
 // if there is one; else the defaults) and gives c's audio settings its
-// values where the command line did not give them.
+// values where c leaves them zero.
 func applyConfig(c *PlayConfig) (*config.Config, error) {
-	file := c.ConfigFile
 	cfg := config.Default()
+	file := c.ConfigFile
 	if file == "" {
 		file = config.Path(false) // Load returns the defaults when it is missing
 	}
 	if file != "" {
-		c, err := config.Load(file)
+		loaded, err := config.Load(file)
 		if err != nil {
 			return nil, err
 		}
-		cfg = c
+		cfg = loaded
 	}
-	given := c.Given
-	if given == nil {
-		given = func(string) bool { return false }
-	}
-	if !given("device") && cfg.Audio.Device != "" {
+	if c.Device == "" {
 		c.Device = cfg.Audio.Device
 	}
-	if !given("rate") {
+	if c.Rate == 0 {
 		c.Rate = cfg.Audio.Rate
 	}
-	if !given("block") {
+	if c.Block == 0 {
 		c.Block = cfg.Audio.Block
 	}
-	if !given("lead") {
+	if c.Lead == 0 {
 		c.Lead = cfg.Audio.Lead
 	}
 	return cfg, nil

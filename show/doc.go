@@ -18,6 +18,6 @@
 // render is sample-exact and deterministic.
 //
 // Messages go to Env's Stderr (the journal under systemd); Env's Hooks let
-// tests replace the controller scans, the audio backend, signals and the
-// disk.
+// tests replace the controller scans, the audio backend, play's signals,
+// the sample memory budget and the disk.
 package show

@@ -11,7 +11,10 @@ import (
 )
 
 // Env is what a show runs with: where it reports, and the hooks through
-// which tests replace parts of the system.
+// which tests replace parts of the system. Stdout and Stderr must not be
+// nil and must take concurrent writes, as os.Stdout and os.Stderr do:
+// play's status line, the hot-plug watcher, the state saver and the show
+// all write from goroutines of their own.
 type Env struct {
 	Stdout, Stderr io.Writer
 	TTY            bool // Stderr is a terminal: draw progress and status lines

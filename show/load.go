@@ -22,9 +22,9 @@ import (
 	"gridbox/sets"
 )
 
-// A Loaded set is everything play and render need: the parsed set, the
+// A loaded set is everything play and render need: the parsed set, the
 // engine's bank of decoded samples and the sequencer's song.
-type Loaded struct {
+type loaded struct {
 	File     string // the set's path as the user gave it
 	Set      *sets.Set
 	Problems []error // sample problems; the rest of the set still plays
@@ -42,7 +42,7 @@ type Loaded struct {
 
 // Close closes the files the set's streamed samples read from; only after
 // the player is done with them.
-func (l *Loaded) Close() {
+func (l *loaded) Close() {
 	for _, f := range l.files {
 		f.Close()
 	}
@@ -218,7 +218,7 @@ func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 // the rest of the set still plays. A sample that is cut short (or whose
 // header claims more than the file holds) is a problem too, but plays what
 // decoded; a sample named as another format is a warning and plays.
-func loadSet(file string, rate int, mem memory) (*Loaded, error) {
+func loadSet(file string, rate int, mem memory) (*loaded, error) {
 	return load(file, rate, false, mem)
 }
 
@@ -256,9 +256,9 @@ func (m memory) streams(frames int64, rate int) bool {
 // not stop it from decoding every sample the set names, so that all
 // problems are found in one run. Its result has no bank or song when the
 // text has problems. The caller closes it.
-func checkSet(e *Env, file string) (*Loaded, error) { return load(file, 0, true, e.memory()) }
+func checkSet(e *Env, file string) (*loaded, error) { return load(file, 0, true, e.memory()) }
 
-func load(file string, rate int, check bool, mem memory) (*Loaded, error) {
+func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 	root, err := os.OpenRoot(filepath.Dir(file))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -282,7 +282,7 @@ func load(file string, rate int, check bool, mem memory) (*Loaded, error) {
 		}
 		return nil, err
 	}
-	l := &Loaded{File: file, Set: set, ring: mem.ring}
+	l := &loaded{File: file, Set: set, ring: mem.ring}
 	textOK := true
 	bad := map[sets.Pos]bool{} // places already reported: their samples are not decoded again
 	for _, e := range errs {

@@ -38,21 +38,21 @@ func openPins(cfg *config.Config) (*pins, error) {
 // when something plays, else launch the first scene), or tap tempo: from
 // the second tap of a series on, the tempo changes at once to the taps'
 // (see Session.SetTempo for what follows it).
-func (p *pins) footswitch(e *Env, perf *Show, ev gpio.Event, now engine.Frame) {
+func (p *pins) footswitch(e *Env, s *Show, ev gpio.Event, now engine.Frame) {
 	if !ev.Down {
 		return
 	}
 	switch p.action {
 	case config.Tap:
 		if bpm, ok := p.tap.Tap(ev.Time); ok {
-			perf.session.SetTempo(bpm, now)
+			s.session.SetTempo(bpm, now)
 			fmt.Fprintf(e.Stderr, "gridbox: tapped %s\n", formatTempo(bpm))
 		}
 	default:
-		if perf.playing() > 0 {
-			perf.session.StopAll(now)
+		if s.playing() > 0 {
+			s.session.StopAll(now)
 		} else {
-			perf.session.LaunchScene(0, now)
+			s.session.LaunchScene(0, now)
 		}
 	}
 }

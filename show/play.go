@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -18,31 +19,33 @@ import (
 // sessionTick is how often play's session goroutine wakes.
 const sessionTick = 2 * time.Millisecond
 
-// A PlayConfig is what "gridbox play" asks for, its flags checked.
+// A PlayConfig is what "gridbox play" asks for, its flags checked. Its
+// zero fields are the config's (and the config's defaults): the command
+// line's values override the config's.
 type PlayConfig struct {
 	Set        string // the set file; "": the config's
 	ConfigFile string // "": the user's config, if there is one
 	Events     string // the performance script, "" = none
 
-	Backend string // the audio backend (Backends)
-	Device  string // the PortAudio output: a name substring or an index; "": the config's, else the default
-	Verbose bool   // print what the audio libraries said when audio fails to start
-	Rate    int    // frames per second
-	Block   int    // frames per block
-	Lead    int    // blocks rendered ahead of the device
-	// Given reports which of "device", "rate", "block" and "lead" the
-	// command line gave: those override the config. nil: none.
-	Given   func(name string) bool
+	Backend string  // the audio backend (Backends); "": DefaultBackend
+	Device  string  // the PortAudio output: a name substring or an index; "": the config's, else the default
+	Verbose bool    // print what the audio libraries said when audio fails to start
+	Rate    int     // frames per second
+	Block   int     // frames per block
+	Lead    int     // blocks rendered ahead of the device
 	Seconds float64 // stop after this long; 0: no limit
-	Limit   string  // Seconds as the user wrote it, for the last line
+	Limit   string  // Seconds as the user wrote it, for the last line ("": Seconds)
 	CtrlLog string  // --controller-log, "" = none
 }
 
-// Play plays a set live until its script ends, c.Seconds pass, a signal
-// comes or the audio backend can only play again in a new process
-// (audio.ErrRestart). It reads the config first (the set to play, audio
-// settings the command line did not give, controllers to ignore, pins),
-// and reports on e.Stderr as it goes.
+// Play plays a set live until its script ends, c.Seconds pass, a script
+// without an end has nothing left to play, SIGINT or SIGTERM comes (it
+// catches them while it plays; it ignores SIGHUP for good, so that a
+// closed SSH session does not end the show), or the audio backend can only
+// play again in a new process (ErrRestart). It reads the config first (the
+// set to play, audio settings c leaves zero, controllers to ignore, pins),
+// and reports on e.Stderr as it goes. It runs the session on the calling
+// goroutine.
 func Play(e *Env, c PlayConfig) (err error) {
 	cfg, err := applyConfig(&c)
 	if err != nil {
@@ -51,6 +54,9 @@ func Play(e *Env, c PlayConfig) (err error) {
 	fromConfig := c.Set == "" // as under the service: safe mode applies
 	if c.Set, err = chooseSet(c.Set, cfg); err != nil {
 		return err
+	}
+	if c.Backend == "" {
+		c.Backend = DefaultBackend
 	}
 	if c.Device != "" && c.Backend != "portaudio" { // the config's device
 		return fmt.Errorf("%s: audio.device picks a PortAudio output; --audio %s plays on the system's default output", cfg.File, c.Backend)
@@ -67,7 +73,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	if err != nil {
 		return err
 	}
-	var l *Loaded
+	var l *loaded
 	var p *Show
 	if safe {
 		l, p, err = prepareEmpty(c.Rate)
@@ -91,6 +97,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	if !safe {
 		rememberSet(e, cfg, c.Set)
 		sv = openState(e, c.Set, cfg.State.Dir, p)
+		defer sv.finish(p.session) // on a failure to start; done already after a show
 	}
 	dev, err := supervise.New(supervise.Config{Format: f, Block: c.Block, Open: open, Hung: e.Hung})
 	if err != nil {
@@ -140,7 +147,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	pn, err := openPins(cfg)
 	if err != nil {
 		dev.Close()
-		clog.Close()
+		p.unplugScripted() // and the log
 		return err
 	}
 	defer pn.close()
@@ -172,7 +179,11 @@ func Play(e *Env, c PlayConfig) (err error) {
 		tick: tick.C, signals: stop, lookahead: lookahead,
 		survive: engine.Frame(c.Rate) * engine.Frame(safemode.Window/time.Second),
 	}
-	reason, _ := p.run(lc, limit, c.Limit+" s played")
+	limitText := c.Limit
+	if limitText == "" {
+		limitText = strconv.FormatFloat(c.Seconds, 'g', -1, 64)
+	}
+	reason, runErr := p.run(lc, limit, limitText+" s played")
 	lc.watchdog.stopping()
 	sv.finish(p.session) // what plays now is what a restart resumes
 	crash.survive(0, 0)  // a clean exit is no crash
@@ -189,8 +200,10 @@ func Play(e *Env, c PlayConfig) (err error) {
 	<-st.stopped
 	ctl.stop() // controllers back in their normal mode
 	err = dev.Close()
-	if err == nil && lc.failed != nil {
-		err = lc.failed
+	for _, e := range []error{lc.failed, runErr} {
+		if err == nil {
+			err = e
+		}
 	}
 	if cerr := p.unplugScripted(); err == nil {
 		err = cerr
@@ -222,13 +235,14 @@ type liveClock struct {
 	survive   engine.Frame // how long a set plays before it is taken not to crash gridbox
 
 	health supervise.Health // as of the last turn
+	signal string           // the signal that came ("got SIGTERM"), or ""
 	failed error            // why the audio backend can only play again in a new process
 }
 
-func (c *liveClock) next() (engine.Frame, string, error) {
+func (c *liveClock) next() (engine.Frame, error) {
 	select {
 	case sig := <-c.signals:
-		return 0, "got " + sig.String(), nil
+		c.signal = "got " + sig.String()
 	case <-c.tick:
 	case ev := <-c.ctl.watcher.Events():
 		c.ctl.handle(ev)
@@ -236,27 +250,27 @@ func (c *liveClock) next() (engine.Frame, string, error) {
 		c.pins.footswitch(c.e, c.p, ev, c.p.player.Position())
 	}
 	c.health = c.audio.check()
-	switch c.health.State {
-	case supervise.Hung:
-		return 0, "the audio backend hung", nil
-	case supervise.Failed:
-		c.failed = c.health.TryErr
-		return 0, "the audio backend needs a new process", nil
-	}
 	c.ctl.drain()
-	return c.p.player.Position(), "", nil
+	return c.p.player.Position(), nil
 }
 
 func (c *liveClock) commit(now engine.Frame) { c.p.Advance(now + c.lookahead) }
 
-func (c *liveClock) turn(now engine.Frame) (string, error) {
+func (c *liveClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	c.ctl.publish(now)
 	c.status.publish(now)
-	c.watchdog.check(now, true) // next stopped the show on a hung or failed backend
+	c.watchdog.check(now, c.health.State != supervise.Hung && c.health.State != supervise.Failed)
 	alert := c.safe || c.health.State != supervise.Playing
 	c.p.surface.Alert(alert)
 	c.pins.beat(float64(c.p.session.Clock().Beat(now)), alert)
 	c.saver.snapshot(c.p.session)
 	c.crash.survive(now, c.survive)
-	return "", nil
+	switch c.health.State {
+	case supervise.Hung:
+		return now, "the audio backend hung", nil
+	case supervise.Failed:
+		c.failed = c.health.TryErr
+		return now, "the audio backend needs a new process", nil
+	}
+	return now, c.signal, nil
 }

@@ -39,9 +39,9 @@ func ParseSampleFormat(s string) (SampleFormat, error) { return wav.ParseSampleF
 // A RenderConfig is what "gridbox render" asks for, its flags checked.
 type RenderConfig struct {
 	Set, Events string       // the set file; the performance script, "" = none
-	Out         string       // -o: a file, a FIFO, a character device, or - for standard output
+	Out         string       // -o: a file, a FIFO, a character device, or - for e.Stdout
 	Rate        int          // frames per second
-	Seconds     float64      // 0: no limit
+	Seconds     float64      // 0: the script's end, else silence; without a script, 30 s
 	Format      SampleFormat // of the WAV written
 	KeepGoing   bool         // render a set with problems, their clips silent
 	CtrlLog     string       // --controller-log, "" = none
@@ -49,8 +49,9 @@ type RenderConfig struct {
 
 // Render renders a set offline, on a virtual clock, to the WAV output
 // c.Out, writing only what is complete: on any error, or a SIGINT or
-// SIGTERM (an *Interrupted error), a file output is left as it was and no
-// temporary file remains.
+// SIGTERM (it catches them while it renders; the error is then an
+// *Interrupted), a file output is left as it was and no temporary file
+// remains.
 func Render(e *Env, c RenderConfig) error {
 	in := watchInterrupts()
 	defer in.stop()
@@ -134,9 +135,11 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 		if err == nil {
 			err = ww.Close()
 		}
+		// The controllers' closing messages are logged where the render
+		// stopped.
+		p.logAt = rc.pos
 	}
 	wall := time.Since(start)
-	p.logAt = rc.pos
 	if cerr := p.unplugScripted(); err == nil {
 		err = cerr
 	}
@@ -188,9 +191,7 @@ func newRenderClock(e *Env, in *interrupt, p *Show, f audio.Format, limit engine
 		limit: limit, cap: engine.Frame(renderSilenceCap.Seconds() * float64(f.SampleRate))}, nil
 }
 
-func (c *renderClock) next() (engine.Frame, string, error) {
-	return c.pos, "", c.in.err()
-}
+func (c *renderClock) next() (engine.Frame, error) { return c.pos, c.in.err() }
 
 // commit runs the session, the script and the lights a stop's fade ahead
 // of the block, as play's session goroutine does, so that stops reach the
@@ -212,7 +213,7 @@ func (c *renderClock) commit(now engine.Frame) {
 	p.Advance(ahead)
 }
 
-func (c *renderClock) turn(now engine.Frame) (string, error) {
+func (c *renderClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	p := c.p
 	// Long samples stream from disk: take in what the block starts, then
 	// read their streams ahead, before rendering it.
@@ -222,15 +223,15 @@ func (c *renderClock) turn(now engine.Frame) (string, error) {
 	stop := min(p.end, c.limit)
 	n := min(engine.Frame(RenderBlock), max(stop-now, 0))
 	if err := c.ww.Write(buf[:2*n]); err != nil {
-		return "", err
+		return now, "", err
 	}
 	c.pos = now + n
 	c.bar.update(c.pos, stop)
 	if c.limit == engine.Never && p.end == engine.Never && c.pos >= c.cap && !p.silent() {
 		c.capped = true
-		return "still playing", nil
+		return c.pos, "still playing", nil
 	}
-	return "", nil
+	return c.pos, "", nil
 }
 
 // writeError says in plain words why writing o failed.
@@ -333,7 +334,7 @@ func (b *progress) finish() {
 // it is also the most. An end in beats is exact unless the set changes
 // tempo, when the fastest tempo gives the least. It returns -1 for a
 // render that goes on until silence.
-func (p *Show) leastFrames(l *Loaded, limit engine.Frame) (least engine.Frame, exact bool) {
+func (p *Show) leastFrames(l *loaded, limit engine.Frame) (least engine.Frame, exact bool) {
 	i := slices.IndexFunc(p.events, func(e perfscript.Event) bool { return e.Kind == perfscript.End })
 	if i < 0 {
 		if limit == engine.Never {

@@ -20,10 +20,10 @@ import (
 // A Show is a running set: its samples, engine and session, the session
 // view on its controllers, and the performance script it plays, whose
 // events it plays at their exact frames as it commits the session ahead
-// of the engine (Advance). It is owned by one goroutine: render's loop, or
-// play's session goroutine.
+// of the engine (Advance). It is owned by one goroutine, the one that runs
+// its loop (run): render's, or play's session goroutine.
 type Show struct {
-	loaded   *Loaded
+	loaded   *loaded
 	rate     int
 	player   *engine.Player
 	session  *sequencer.Session
@@ -41,7 +41,7 @@ type Show struct {
 	ctrlErr error        // the first failure feeding a scripted controller
 }
 
-func newPerformer(l *Loaded, rate int, script *perfscript.Script) (*Show, error) {
+func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
 	cfg := engine.DefaultConfig(rate, max(1, len(l.song.Tracks)))
 	cfg.StreamFrames = l.ring
 	player, err := engine.New(cfg, l.bank)
@@ -64,10 +64,12 @@ func newPerformer(l *Loaded, rate int, script *perfscript.Script) (*Show, error)
 }
 
 // Open loads the set at set and the performance script at script ("" =
-// none) for a show at rate, as render does: the set's sample problems and
-// warnings are reported on e.Stderr, and their clips are silent. The
-// caller advances the show (Advance) and renders its Player from one
-// goroutine, then closes it.
+// none) for a show at rate that its caller drives block by block: it
+// advances the show (Advance) ahead of each block and renders the Player,
+// from one goroutine, and fills the player's Streamer before each block
+// when the set has long samples; then it closes the show. The set's sample
+// problems and warnings are reported on e.Stderr, and their clips are
+// silent (render refuses such a set unless told to keep going).
 func Open(e *Env, set, script string, rate int) (*Show, error) {
 	mem := e.memory()
 	_, p, err := prepare(e, set, script, rate, mem)
@@ -85,7 +87,7 @@ func (p *Show) Close() { p.loaded.Close() }
 // set, reports the set's sample problems and warnings on stderr (the rest
 // still plays), and returns a show of them at rate. The script's
 // events must stay within the set (scriptBounds).
-func prepare(e *Env, set, script string, rate int, mem memory) (*Loaded, *Show, error) {
+func prepare(e *Env, set, script string, rate int, mem memory) (*loaded, *Show, error) {
 	var text []byte
 	if script != "" {
 		var err error
@@ -103,11 +105,13 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*Loaded, *Show, 
 	var sc *perfscript.Script
 	if script != "" {
 		if sc, err = perfscript.ParseFor(script, text, scriptBounds(l.Set)); err != nil {
+			l.Close()
 			return nil, nil, err
 		}
 	}
-	p, err := newPerformer(l, rate, sc)
+	p, err := newShow(l, rate, sc)
 	if err != nil {
+		l.Close()
 		return nil, nil, err
 	}
 	return l, p, nil
@@ -115,14 +119,14 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*Loaded, *Show, 
 
 // prepareEmpty returns a show for safe mode: no tracks, no scenes,
 // the transport at 120 BPM; audio and controllers still run.
-func prepareEmpty(rate int) (*Loaded, *Show, error) {
-	l := &Loaded{
+func prepareEmpty(rate int) (*loaded, *Show, error) {
+	l := &loaded{
 		File: "(safe mode)",
 		Set:  &sets.Set{Name: "safe mode"},
 		bank: &engine.Bank{},
 		song: &sequencer.Song{Tempo: 120, BeatsPerBar: 4, Quantize: 4},
 	}
-	p, err := newPerformer(l, rate, nil)
+	p, err := newShow(l, rate, nil)
 	return l, p, err
 }
 

@@ -36,14 +36,15 @@ type trackState struct {
 // changes, a goroutine of its own writes them (an SD card's fsync must not
 // hold up the session), and finish writes the last one synchronously.
 type saver struct {
-	e      *Env
-	store  *state.Store
-	set    string
-	last   []byte // the last snapshot handed over
-	when   time.Time
-	work   chan []byte
-	done   chan struct{}
-	errors int
+	e        *Env
+	store    *state.Store
+	set      string
+	last     []byte // the last snapshot handed over
+	when     time.Time
+	work     chan []byte
+	done     chan struct{}
+	errors   int
+	finished bool
 }
 
 // openState opens set file's state store (in stateDir, the config's
@@ -148,11 +149,13 @@ func (s *saver) save(b []byte) {
 }
 
 // finish saves the state as it is now, after whatever was being written:
-// SIGTERM's save, within the unit's stop timeout. Session goroutine.
+// SIGTERM's save, within the unit's stop timeout. It stops the writer;
+// calls after the first do nothing. Session goroutine.
 func (s *saver) finish(sess *sequencer.Session) {
-	if s == nil {
+	if s == nil || s.finished {
 		return
 	}
+	s.finished = true
 	close(s.work)
 	<-s.done
 	if b := s.encode(sess); string(b) != string(s.last) {

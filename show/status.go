@@ -52,7 +52,7 @@ type status struct {
 	tempo                   atomic.Uint64 // float64 bits
 }
 
-func newStatus(e *Env, p *Show, dev *supervise.Device, l *Loaded) *status {
+func newStatus(e *Env, p *Show, dev *supervise.Device, l *loaded) *status {
 	return &status{e: e, p: p, dev: dev, mem: l.Bytes, stopped: make(chan struct{})}
 }
 

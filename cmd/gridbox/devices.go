@@ -3,7 +3,7 @@ package main
 import "gridbox/show"
 
 func cmdDevices(e *env, args []string) error {
-	fs := newFlags(e, "devices", "", "Devices lists the audio output devices PortAudio can open; pass an index or a\nname substring to \"gridbox play --device\".")
+	fs := newFlags(e, "devices", "", show.DevicesAbout)
 	// A build without PortAudio takes the same flags, so that the same
 	// command line gets its answer rather than a usage error.
 	verbose := fs.Bool("verbose", false, "also print what ALSA and JACK said while PortAudio looked for devices")

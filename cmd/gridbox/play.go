@@ -12,7 +12,7 @@ func cmdPlay(e *env, args []string) error {
 	fs := newFlags(e, "play", "[SET.toml] [flags]",
 		"Play runs a set live on an audio device. Launchpads and monome grids are picked up when they\nare plugged in (gridbox controllers lists them). With --events it also performs the script in\nreal time; without, it plays what the controllers launch. It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines, tells systemd when audio runs and pings its watchdog\nwhile audio is healthy. Without SET.toml it plays the --config's set (\"last\": the set played last).\nIf the sound card stops or goes, the music keeps time silently while play reopens it; if the\naudio system hangs, play saves its state and exits with status 4 (systemd then restarts it).")
 	events := fs.String("events", "", "performance script `PERF.txt` to play in real time")
-	backend := fs.String("audio", show.DefaultBackend, "audio `backend`: "+strings.Join(show.Backends, ", "))
+	backend := fs.String("audio", show.DefaultBackend, "audio `backend`: "+strings.Join(show.Backends(), ", "))
 	device := fs.String("device", "", "output device: a `NAME` substring or an index from \"gridbox devices\" (portaudio)")
 	rate := fs.Int("rate", defaultRate, "sample `rate` in Hz, 8000 to 384000")
 	block := fs.Int("block", defaultLiveBlock, "block size in `frames`, 16 to 8192 (latency: one block is 2.67 ms at 128/48000)")
@@ -28,7 +28,9 @@ func cmdPlay(e *env, args []string) error {
 	}
 	set := ""
 	if len(pos) > 0 {
-		set = pos[0]
+		if set = pos[0]; set == "" {
+			return usageError(fs, "the set's file name is empty")
+		}
 	}
 	// Flags given are checked before the config is read: their mistakes
 	// are the command line's (exit status 2); the config checks its own.
@@ -49,17 +51,25 @@ func cmdPlay(e *env, args []string) error {
 		return err
 	}
 	switch {
-	case !slices.Contains(show.Backends, *backend):
-		return usageError(fs, "--audio %q: choose one of %s", *backend, strings.Join(show.Backends, ", "))
+	case !slices.Contains(show.Backends(), *backend):
+		return usageError(fs, "--audio %q: choose one of %s", *backend, strings.Join(show.Backends(), ", "))
 	case *device != "" && *backend != "portaudio":
 		return usageError(fs, "--device picks a PortAudio output; --audio %s plays on the system's default output", *backend)
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	return show.Play(e.show(), show.PlayConfig{
-		Set: set, ConfigFile: *configFile, Events: *events,
-		Backend: *backend, Device: *device, Verbose: *verbose,
-		Rate: *rate, Block: *block, Lead: *lead, Given: func(name string) bool { return given[name] },
-		Seconds: seconds.v, Limit: seconds.String(), CtrlLog: *ctrlLogFile,
+	// The config gives what the command line does not.
+	c := show.PlayConfig{Set: set, ConfigFile: *configFile, Events: *events, Backend: *backend,
+		Verbose: *verbose, Seconds: seconds.v, Limit: seconds.String(), CtrlLog: *ctrlLogFile}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "device":
+			c.Device = *device
+		case "rate":
+			c.Rate = *rate
+		case "block":
+			c.Block = *block
+		case "lead":
+			c.Lead = *lead
+		}
 	})
+	return show.Play(e.show(), c)
 }

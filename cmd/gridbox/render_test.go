@@ -70,7 +70,7 @@ func TestFlagMistakesAreUsageErrors(t *testing.T) {
 	}
 	got := strings.ReplaceAll(transcript.String(), out, "OUT.wav")
 	// The backends depend on the build (PortAudio or not).
-	got = strings.ReplaceAll(got, strings.Join(show.Backends, ", "), "BACKENDS")
+	got = strings.ReplaceAll(got, strings.Join(show.Backends(), ", "), "BACKENDS")
 	golden := "testdata/flag-errors.golden"
 	if want := goldenFile(t, golden, got); got != want {
 		t.Errorf("flag errors differ from %s:\n--- got\n%s--- want\n%s", golden, got, want)
