@@ -103,8 +103,8 @@ define_skips() {
 	# 200 device inquiries each within the 50 ms allowed). Once, while other
 	# sessions' race-detector runs loaded this 2-core machine, both
 	# TestHotPlugDuringPlay (cmd/gridbox) and TestInquiryConfirmsTheModel
-	# (grid/launchpad)
-	# missed theirs: if they fail here, look at the machine's load first.
+	# (grid/launchpad) missed theirs: if they fail here, look at the
+	# machine's load first.
 
 	# qemu: limits of qemu-user 7.2 (Debian 12) itself.
 	# - It does not translate the TIOCGEXCL ioctl ("TIOCGEXCL: function not
