@@ -40,7 +40,7 @@ func (p *Player) newStreams(cfg Config) {
 		p.streams[i].pcm = make([]int16, 2*size)
 		p.streams[i].mask = int64(size - 1)
 	}
-	p.streamer = &Streamer{p: p, walks: make([]walk, slots)}
+	p.streamer = &Streamer{p: p, walks: make([]walk, slots), sources: make([]sync.Mutex, len(p.bank.Streams))}
 }
 
 // streamChunk returns how many frames the streamer reads at a time for a
@@ -58,6 +58,10 @@ func streamChunk(size int64) int64 { return min(16384, size/4) }
 type Streamer struct {
 	p     *Player
 	walks []walk
+	// sources holds a lock per streamed sample: two of Run's readers may
+	// stream one sample (for two voices), and a Source is read by one
+	// goroutine at a time (a resampler keeps state between reads).
+	sources []sync.Mutex
 
 	mu    sync.Mutex // guards err and fails: Run's readers fail concurrently
 	err   error
@@ -180,7 +184,10 @@ func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
 		pos := wr - w.org // position in the sample, in [lo, hi)
 		i := wr & st.mask
 		n := min(w.org+int64(w.hi)-wr, limit-wr, size-i)
+		mu := &s.sources[st.sample]
+		mu.Lock()
 		got, err := w.read(st, int(i), int(n), pos)
+		mu.Unlock()
 		if got < int(n) {
 			if err == nil || errors.Is(err, io.EOF) {
 				err = fmt.Errorf("the file ends at frame %d of %d", pos+int64(got), st.frames)

@@ -6,7 +6,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"gridbox/audio"
 )
@@ -293,4 +295,62 @@ func TestStreamingConcurrently(t *testing.T) {
 			t.Errorf("stream slot %d is left in state %d", i, s)
 		}
 	}
+}
+
+// exclusive is a Source that counts the reads that found another read of
+// it under way: a Source is used by one goroutine at a time.
+type exclusive struct {
+	audio.Source
+	busy    atomic.Bool
+	overlap atomic.Int64
+}
+
+func (x *exclusive) ReadFrames(dst []float32, at int64) (int, error) {
+	if x.busy.Swap(true) {
+		x.overlap.Add(1)
+	}
+	defer x.busy.Store(false)
+	time.Sleep(50 * time.Microsecond) // a disk's read: long enough to meet another
+	return x.Source.ReadFrames(dst, at)
+}
+
+// TestStreamReadersShareNoSource: Run's readers read concurrently, but
+// never one sample's Source from two goroutines, however many voices
+// stream it at once (a resampler keeps state between reads).
+func TestStreamReadersShareNoSource(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	bank := &Bank{Samples: []*audio.Buffer{noiseBuffer(rng, 400000, 2), noiseBuffer(rng, 400000, 2)}}
+	sb, _ := streamedBank(bank, 4800)
+	xs := make([]*exclusive, len(sb.Streams))
+	for i, src := range sb.Streams {
+		xs[i] = &exclusive{Source: src}
+		sb.Streams[i] = xs[i]
+	}
+	p := newPlayer(t, sb, 8)
+	for x := range 8 { // eight voices, four on each sample, at once
+		send(t, p, Command{Op: PlayClip, At: 0, Sample: int32(x % 2), Clip: int32(x), Track: int16(x), Gain: 0.1,
+			Start: Position(float64(1000 * x)), Loop: true, LoopLen: LoopFrames(300000)})
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Streamer().Run(stop, time.Millisecond) })
+	out := make([]float32, 2*128)
+	for range 2000 {
+		p.Render(out)
+		drainEvents(p)
+		time.Sleep(20 * time.Microsecond)
+	}
+	close(stop)
+	wg.Wait()
+	reads := 0
+	for i, x := range xs {
+		if n := x.overlap.Load(); n != 0 {
+			t.Errorf("sample %d: %d reads met another read of its Source", i, n)
+		}
+		reads += sb.Streams[i].(*exclusive).Source.(*memSource).reads
+	}
+	if reads < 16 {
+		t.Fatalf("%d reads in all: the streamer hardly ran", reads)
+	}
+	t.Logf("%d reads, none overlapping on a Source", reads)
 }
