@@ -31,8 +31,9 @@ func opener(backend, device string, f audio.Format, block, lead int) (Opener, er
 	return nil, fmt.Errorf("--audio %q: choose one of %s", backend, strings.Join(Backends(), ", "))
 }
 
-// audioLog returns what the backend's libraries said (normally hidden).
-func audioLog(backend string) string {
+// printAudioLog prints on e.Stderr what the backend's libraries said
+// (normally hidden).
+func printAudioLog(e *Env, backend string) {
 	log := oto.Log()
 	if backend == "portaudio" {
 		log = portAudioLog()
@@ -40,7 +41,7 @@ func audioLog(backend string) string {
 	if log == "" {
 		log = "(nothing)\n"
 	}
-	return log
+	fmt.Fprintf(e.Stderr, "gridbox: what the audio libraries said:\n%s", log)
 }
 
 // The errors of an audio backend that the command's exit status tells

@@ -37,7 +37,7 @@ func portAudioOpener(spec string, f audio.Format, block, lead int) Opener {
 func Devices(e *Env, verbose bool) error {
 	list, err := portaudio.List()
 	if verbose {
-		fmt.Fprintf(e.Stderr, "gridbox: what the audio libraries said:\n%s", audioLog("portaudio"))
+		printAudioLog(e, "portaudio")
 	}
 	if err != nil {
 		return err

@@ -130,7 +130,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	}()
 	if err := dev.Start(p.player); err != nil {
 		if c.Verbose {
-			fmt.Fprintf(e.Stderr, "gridbox: what the audio libraries said:\n%s", audioLog(c.Backend))
+			printAudioLog(e, c.Backend)
 		}
 		return err
 	}
