@@ -31,6 +31,12 @@ const (
 	NoteOff
 	// SetTrack ramps Track to linear gain Gain, pan Pan (-1..1), Mute.
 	SetTrack
+	// SwapBank makes the commands sent after it play the bank staged with
+	// Player.StageBank (a reloaded set's), and those sent before it the
+	// bank before. It takes effect in send order as the command is taken
+	// in, not at a frame: At is ignored. Voices already sounding keep
+	// playing what they play.
+	SwapBank
 )
 
 // A Command is a fixed-size, pointer-free instruction for the realtime side.

@@ -14,11 +14,13 @@ type Song struct {
 
 // A Scene is a row of clip slots.
 type Scene struct {
+	Name  string  // may be empty, need not be unique: a reload matches scenes by it (Replace)
 	Tempo float64 // launching the scene sets this tempo; 0 keeps the current one
 }
 
 // A Track is a column: a mixer channel and one clip slot per scene.
 type Track struct {
+	Name       string  // may be empty, need not be unique: a reload matches tracks by it (Replace)
 	Gain       float32 // linear
 	Pan        float32 // -1..1
 	Instrument int32   // engine bank instrument for note clips; -1 = none
@@ -66,6 +68,11 @@ type Clip struct {
 	Follow       *Follow
 	Notes        []Note // sorted by At, each At < Length
 	Broken       bool   // its sample could not be loaded (or it has no instrument): it never plays
+	// Source identifies what an audio clip plays, across reloads: two
+	// clips with equal fields (but Sample, an index into one bank) and
+	// equal Sources sound the same. The show sets the sample's decoded
+	// buffer. It must be comparable.
+	Source any
 }
 
 // Follow plays Action (with probability Chance, else Other) After beats
