@@ -18,6 +18,7 @@
 //	<time> end                # render (or play) ends here
 //	<time> midi <model> <hex bytes...>    # raw bytes from a MIDI controller, e.g. "midi launchpad-mini-mk3 90 0b 7f"
 //	<time> serial <model> <hex bytes...>  # raw bytes from a serial controller, e.g. "serial monome-128 21 03 04"
+//	<time> load <set file>    # the set in that file replaces the running one, as when its file is saved (hot reload)
 //
 // A time is seconds or beats from the start of the transport, which runs from
 // time 0 at the set's tempo: "1.5s", "0s", "6b", "6.25b" (digits with an
@@ -25,6 +26,11 @@
 // to frames by the sequencer's tempo map, so a script written in beats stays on
 // the grid when the tempo changes. Without an end line the render stops after
 // the command line's --seconds, or else when nothing plays any more.
+//
+// A load's path is relative to the script's folder and holds no spaces; the
+// set it names is checked when it is loaded, as a reload is: a set with
+// errors is reported and the running one plays on. Events after a load
+// play the set it loaded.
 //
 // Numbers (x, y, row, track) are whole decimal numbers from 0 to 4095. They
 // count in the set, not on a controller: x is the track (0 = the leftmost),

@@ -73,6 +73,7 @@ const (
 	End                 // the render (or playback) ends here
 	MIDI                // raw MIDI bytes from the controller Model
 	Serial              // raw serial bytes from the controller Model
+	Load                // the set at Path replaces the running one, as a reload does
 )
 
 var kindWords = [...]string{
@@ -84,6 +85,7 @@ var kindWords = [...]string{
 	End:     "end",
 	MIDI:    "midi",
 	Serial:  "serial",
+	Load:    "load",
 }
 
 // String returns the command word of the kind, as a script writes it.
@@ -98,7 +100,7 @@ func (k Kind) String() string {
 //
 // Which fields mean something depends on Kind: X and Y for Press and Release;
 // Y (the row) for Scene; X (the track) for Stop; Model and Bytes for MIDI and
-// Serial. The other fields are zero.
+// Serial; Path for Load. The other fields are zero.
 type Event struct {
 	Line  int // 1-based line in the file
 	At    Time
@@ -106,6 +108,7 @@ type Event struct {
 	X, Y  int
 	Model string // controller model, e.g. "launchpad-mini-mk3" (MIDI, Serial)
 	Bytes []byte // raw bytes, at least one (MIDI, Serial)
+	Path  string // a set file, as written: relative to the script's folder (Load)
 }
 
 // String returns the event as a script line (without a comment), which Parse
@@ -122,6 +125,9 @@ func (e Event) String() string {
 		fmt.Fprintf(&b, " %d", e.Y)
 	case Stop:
 		fmt.Fprintf(&b, " %d", e.X)
+	case Load:
+		b.WriteByte(' ')
+		b.WriteString(e.Path)
 	case MIDI, Serial:
 		b.WriteByte(' ')
 		b.WriteString(e.Model)
@@ -355,6 +361,11 @@ func parseLine(line []byte) (e Event, ok bool, msg string) {
 		if e.X, msg = parseNumber(kind, "track", args[0]); msg != "" {
 			return e, false, msg
 		}
+	case Load:
+		if len(args) != 1 {
+			return e, false, fmt.Sprintf("load needs 1 set file (a path without spaces), got %d words", len(args))
+		}
+		e.Path = args[0]
 	case StopAll, End:
 		if len(args) != 0 {
 			return e, false, fmt.Sprintf("%s takes no arguments, got %d", kind, len(args))

@@ -35,6 +35,7 @@ func TestParseEvents(t *testing.T) {
 		{"86400s end", perfscript.Event{At: perfscript.Time{86400, perfscript.Seconds}, Kind: perfscript.End}},
 		{"100000b end", perfscript.Event{At: perfscript.Time{100000, perfscript.Beats}, Kind: perfscript.End}},
 		{"007b scene 007", perfscript.Event{At: perfscript.Time{7, perfscript.Beats}, Kind: perfscript.Scene, Y: 7}},
+		{"8b load edits/v2.toml # a reload", perfscript.Event{At: perfscript.Time{8, perfscript.Beats}, Kind: perfscript.Load, Path: "edits/v2.toml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -53,6 +54,8 @@ func TestParseEvents(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ line, want string }{
 		{"1.5x press 0 0", `t.perf:1: time "1.5x": expected seconds (1.5s) or beats (6b)`},
+		{"2b load", `t.perf:1: load needs 1 set file (a path without spaces), got 0 words`},
+		{"2b load my set.toml", `t.perf:1: load needs 1 set file (a path without spaces), got 2 words`},
 		{"1.5 press 0 0", `t.perf:1: time "1.5": expected seconds (1.5s) or beats (6b)`},
 		{"s press 0 0", `t.perf:1: time "s": expected seconds (1.5s) or beats (6b)`},
 		{".5b press 0 0", `t.perf:1: time ".5b": expected seconds (1.5s) or beats (6b)`},
@@ -70,14 +73,14 @@ func TestParseErrors(t *testing.T) {
 		{"100001b end", `t.perf:1: time "100001b": over the limit of 100000b`},
 		{strings.Repeat("9", 400) + "b end", `t.perf:1: time "` + strings.Repeat("9", 400) + `b": over the limit of 100000b`},
 		{"press 0 0", `t.perf:1: line starts with "press", not a time: write e.g. "4b press 0 0"`},
-		{"4b", `t.perf:1: time "4b" without a command (press, release, scene, stop, stopall, end, midi, serial)`},
+		{"4b", `t.perf:1: time "4b" without a command (press, release, scene, stop, stopall, end, midi, serial, load)`},
 		{"4b pres 0 0", `t.perf:1: unknown command "pres" (did you mean "press"?)`},
 		{"4b Press 0 0", `t.perf:1: unknown command "Press" (did you mean "press"?)`},
 		{"4b stop_all", `t.perf:1: unknown command "stop_all" (did you mean "stopall"?)`},
 		{"4b scenes 1", `t.perf:1: unknown command "scenes" (did you mean "scene"?)`},
 		{"4b relase 0 0", `t.perf:1: unknown command "relase" (did you mean "release"?)`},
-		{"4b launch 0 0", `t.perf:1: unknown command "launch" (commands: press, release, scene, stop, stopall, end, midi, serial)`},
-		{"4b " + strings.Repeat("x", 40), `t.perf:1: unknown command "` + strings.Repeat("x", 40) + `" (commands: press, release, scene, stop, stopall, end, midi, serial)`},
+		{"4b launch 0 0", `t.perf:1: unknown command "launch" (commands: press, release, scene, stop, stopall, end, midi, serial, load)`},
+		{"4b " + strings.Repeat("x", 40), `t.perf:1: unknown command "` + strings.Repeat("x", 40) + `" (commands: press, release, scene, stop, stopall, end, midi, serial, load)`},
 		{"4b press 1", `t.perf:1: press needs 2 numbers (x y), got 1`},
 		{"4b press", `t.perf:1: press needs 2 numbers (x y), got 0`},
 		{"4b press 1 2 3", `t.perf:1: press needs 2 numbers (x y), got 3`},
@@ -320,7 +323,7 @@ func TestSortIsStableByFrame(t *testing.T) {
 func TestStrings(t *testing.T) {
 	for k, want := range map[perfscript.Kind]string{
 		perfscript.Press: "press", perfscript.Release: "release", perfscript.Scene: "scene", perfscript.Stop: "stop",
-		perfscript.StopAll: "stopall", perfscript.End: "end", perfscript.MIDI: "midi", perfscript.Serial: "serial", perfscript.Kind(42): "Kind(42)",
+		perfscript.StopAll: "stopall", perfscript.End: "end", perfscript.MIDI: "midi", perfscript.Serial: "serial", perfscript.Load: "load", perfscript.Kind(42): "Kind(42)",
 	} {
 		if got := k.String(); got != want {
 			t.Errorf("Kind %d: %q, want %q", int(k), got, want)
@@ -356,6 +359,7 @@ func FuzzParse(f *testing.F) {
 		"0.000000000000000000000000000000000000000000001s end\n",
 		"\x00\xff#\n\t \r\n",
 		"0b press 2 1\n1b scene 2\n2b stop 3\n3b midi lp 90\n4b serial lp 21\n",
+		"2b load v2.toml\n3b load\n4b load a b\n",
 	} {
 		f.Add([]byte(s))
 	}
