@@ -40,6 +40,7 @@ type Session struct {
 	refused   uint64           // commands that waited in the backlog
 	mix       []Mix            // per track
 	soloed    int              // tracks with Solo on
+	bus       []int16          // per track: the engine track bus it plays on
 }
 
 type actionKind uint8
@@ -91,7 +92,12 @@ func (w action) of(tag int32) action {
 }
 
 type trackState struct {
-	slot   int          // playing slot, -1 = none
+	// clip is the clip playing (nil = none), and slot its slot (-1 =
+	// none). They go together, but across a reload (Replace) clip may be
+	// the old song's clip still heard until it switches or stops, and
+	// slot -1 while a clip removed from the set plays out.
+	clip   *Clip
+	slot   int
 	tag    int32        // the playing launch's tag
 	start  engine.Frame // frame it started
 	origin Beats        // beat of the clip's position 0 (earlier than start with legato)
@@ -120,9 +126,11 @@ func NewSession(song *Song, eng Engine, rate int) *Session {
 		backlog: make([]engine.Command, 0, 1024),
 		rng:     rand.New(rand.NewPCG(song.Seed, 0x9e3779b97f4a7c15)),
 		mix:     make([]Mix, len(song.Tracks)),
+		bus:     make([]int16, len(song.Tracks)),
 	}
 	for i := range s.tracks {
 		s.tracks[i] = trackState{slot: -1, held: -1, was: -1}
+		s.bus[i] = int16(i)
 		s.mix[i].Volume = 1
 		s.sendMix(i, 0)
 	}
@@ -139,10 +147,21 @@ func (s *Session) Committed() engine.Frame { return s.committed }
 // was full.
 func (s *Session) Refused() uint64 { return s.refused }
 
-// send queues c for the engine. When the engine's ring is full, c waits in
-// the backlog (in order) and goes out on the next Advance: a Stop or
-// NoteOff is never lost, at worst late (the engine counts late commands).
+// send queues c, addressed to a session track (c.Track), for the engine:
+// the track becomes its engine bus here, the one place that maps them, so
+// that tracks can move (Replace) while their sound stays on its bus.
 func (s *Session) send(c engine.Command) {
+	if c.Op != engine.SwapBank {
+		c.Track = s.bus[c.Track]
+	}
+	s.post(c)
+}
+
+// post queues c, addressed to an engine bus, for the engine. When the
+// engine's ring is full, c waits in the backlog (in order) and goes out on
+// the next Advance: a Stop or NoteOff is never lost, at worst late (the
+// engine counts late commands).
+func (s *Session) post(c engine.Command) {
 	if len(s.backlog) == 0 && s.eng.Send(c) {
 		return
 	}
@@ -263,7 +282,7 @@ func (s *Session) StopTrack(x int, at engine.Frame) {
 	at = s.clamp(at)
 	s.unqueue(x)
 	s.tracks[x].held = -1
-	if s.tracks[x].slot >= 0 {
+	if s.tracks[x].clip != nil {
 		s.schedule(s.next(at, s.song.Quantize).on(actStop, x, -1))
 	}
 }
@@ -311,7 +330,7 @@ func (s *Session) LaunchScene(y int, at engine.Frame) {
 		s.tracks[x].held = -1
 		if s.clip(x, y) != nil {
 			s.schedule(b.on(actLaunch, x, y))
-		} else if s.tracks[x].slot >= 0 {
+		} else if s.tracks[x].clip != nil {
 			s.schedule(b.on(actStop, x, -1))
 		}
 	}
@@ -347,7 +366,7 @@ func (s *Session) Idle() bool {
 		return false
 	}
 	for i := range s.tracks {
-		if s.tracks[i].slot >= 0 {
+		if s.tracks[i].clip != nil {
 			return false
 		}
 	}
@@ -431,12 +450,12 @@ func (s *Session) do(a action) {
 			s.stop(a.track, a.at, false)
 		}
 	case actFollow:
-		if s.tracks[a.track].tag == a.tag && s.tracks[a.track].slot >= 0 {
+		if s.tracks[a.track].tag == a.tag && s.tracks[a.track].clip != nil {
 			s.follow(a)
 		}
 	case actRetime:
 		ts := &s.tracks[a.track]
-		if ts.tag == a.tag && ts.slot >= 0 {
+		if ts.tag == a.tag && ts.clip != nil {
 			s.retime(a.track, a.at)
 		}
 	case actRepeat:
@@ -478,11 +497,8 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	b := s.clock.Beat(at)
 	for x := range s.tracks {
 		ts := &s.tracks[x]
-		if ts.slot < 0 {
-			continue
-		}
-		c := s.clip(x, ts.slot)
-		if c.IsNotes() || !c.Loop || c.Length <= 0 {
+		c := ts.clip
+		if c == nil || c.IsNotes() || !c.Loop || c.Length <= 0 {
 			continue
 		}
 		n := math.Ceil(float64((b - ts.origin) / c.Length))
@@ -495,10 +511,10 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 // which stays where the clip's length in frames put it.
 func (s *Session) audioEnd(a *action) bool {
 	ts := &s.tracks[a.track]
-	if a.kind != actEnd || a.tag != ts.tag || ts.slot < 0 {
+	if a.kind != actEnd || a.tag != ts.tag || ts.clip == nil {
 		return false
 	}
-	return !s.clip(a.track, ts.slot).IsNotes()
+	return !ts.clip.IsNotes()
 }
 
 // retime restarts track x's audio loop from the top at frame at, with the
@@ -506,7 +522,7 @@ func (s *Session) audioEnd(a *action) bool {
 // ends there) and a new one starts (same launch, same tag).
 func (s *Session) retime(x int, at engine.Frame) {
 	ts := &s.tracks[x]
-	c := s.clip(x, ts.slot)
+	c := ts.clip
 	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: ts.tag})
 	s.send(engine.Command{
 		Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
@@ -534,7 +550,7 @@ func (s *Session) launch(a action) {
 	// tempo change the new clip is where the old one was in the bar and
 	// restarts on the bar lines. Relaunching itself starts from the top.
 	var elapsed Beats
-	legato := c.Legato && ts.slot >= 0 && ts.slot != y
+	legato := c.Legato && ts.clip != nil && ts.slot != y
 	if legato {
 		elapsed = beat - ts.origin
 	}
@@ -548,7 +564,7 @@ func (s *Session) launch(a action) {
 		was = -1
 	}
 	s.nextTag++
-	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held, was: was, changed: at}
+	*ts = trackState{clip: c, slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held, was: was, changed: at}
 	if c.IsNotes() {
 		if c.Loop && c.Length > 0 {
 			k := int(elapsed / c.Length)
@@ -589,7 +605,7 @@ func (s *Session) launch(a action) {
 // notes fall silent at at (fade out from at if now), and every sounding
 // note gets its note-off.
 func (s *Session) stop(x int, at engine.Frame, now bool) {
-	if s.tracks[x].slot < 0 {
+	if s.tracks[x].clip == nil {
 		return
 	}
 	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1, Now: now})
@@ -601,7 +617,7 @@ func (s *Session) stop(x int, at engine.Frame, now bool) {
 // go, and the slot is free.
 func (s *Session) release(x int, at engine.Frame) {
 	ts := &s.tracks[x]
-	if ts.slot < 0 {
+	if ts.clip == nil {
 		return
 	}
 	for k, f := range ts.off {
@@ -619,14 +635,14 @@ func (s *Session) release(x int, at engine.Frame) {
 		ts.was = ts.slot
 	}
 	ts.changed = at
-	ts.slot = -1
+	ts.clip, ts.slot = nil, -1
 }
 
 // follow performs follow action a of its track's playing clip.
 func (s *Session) follow(a action) {
 	x, at := a.track, a.at
 	ts := &s.tracks[x]
-	c := s.clip(x, ts.slot)
+	c := ts.clip
 	act := c.Follow.Action
 	if s.rng.Float64() >= c.Follow.Chance {
 		act = c.Follow.Other
@@ -675,8 +691,8 @@ func (s *Session) follow(a action) {
 // notes sends track x's note-ons and note-offs that fall before frame to.
 func (s *Session) notes(x int, to engine.Frame) {
 	ts := &s.tracks[x]
-	if ts.slot >= 0 {
-		if c := s.clip(x, ts.slot); c.IsNotes() && len(c.Notes) > 0 && c.Length > 0 {
+	if c := ts.clip; c != nil {
+		if c.IsNotes() && len(c.Notes) > 0 && c.Length > 0 {
 			instr := s.song.Tracks[x].Instrument
 			for {
 				if ts.ni >= len(c.Notes) {
