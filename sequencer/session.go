@@ -462,8 +462,10 @@ func (s *Session) do(a action) {
 		ts := &s.tracks[a.track]
 		if ts.held == a.slot {
 			s.launch(a)
-			q := s.quantum(s.clip(a.track, a.slot))
-			s.schedule(s.onBeat(a.beat+q).on(actRepeat, a.track, a.slot))
+			// A reload may have taken the quantum away (Replace).
+			if q := s.quantum(s.clip(a.track, a.slot)); q > 0 {
+				s.schedule(s.onBeat(a.beat+q).on(actRepeat, a.track, a.slot))
+			}
 		}
 	}
 }
