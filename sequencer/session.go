@@ -2,9 +2,11 @@ package sequencer
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"gridbox/engine"
 )
@@ -41,16 +43,23 @@ type Session struct {
 	mix       []Mix            // per track
 	soloed    int              // tracks with Solo on
 	bus       []int16          // per track: the engine track bus it plays on
+	// Per engine bus: whether a track ever played on it, and when no
+	// track owns it, the frame from which nothing of the last one's
+	// sounds there (Replace hands buses to new tracks).
+	busUsed []bool
+	busFree []engine.Frame
 }
 
 type actionKind uint8
 
 // Kinds in the order they apply at the same frame.
 const (
-	actEnd actionKind = iota
+	actEnd  actionKind = iota
+	actDrop            // a clip gone from a reloaded set stops (Replace)
 	actStop
 	actRetime // an audio loop takes the tempo's loop length at its restart
 	actFollow
+	actSwitch // a clip a reload changed hands over to its new version (Replace)
 	actLaunch
 	actRepeat
 )
@@ -96,11 +105,16 @@ type trackState struct {
 	// none). They go together, but across a reload (Replace) clip may be
 	// the old song's clip still heard until it switches or stops, and
 	// slot -1 while a clip removed from the set plays out.
-	clip   *Clip
-	slot   int
+	clip *Clip
+	slot int
+	// stale marks a clip a reload changed or removed: its Sample indexes
+	// the bank before the reload, so it is never sent again (no retime).
+	stale  bool
 	tag    int32        // the playing launch's tag
 	start  engine.Frame // frame it started
 	origin Beats        // beat of the clip's position 0 (earlier than start with legato)
+	top    engine.Frame // audio loops: frame of the voice's position 0 (restarts at top + k·loop)
+	quiet  engine.Frame // once stopped: the frame from which its clip voices are silent
 	held   int          // slot whose pad is held down (gate, repeat), -1 = none
 	// The last committed change of slot: before frame changed, slot was
 	// (-1 = none) still sounds. SlotAt shows what is heard, not what is
@@ -114,8 +128,17 @@ type trackState struct {
 }
 
 // NewSession returns a session for song that sends to eng, which renders at
-// rate. It queues each track's mixer settings at frame 0.
+// rate. It queues each track's mixer settings at frame 0. Track x plays on
+// engine bus x; eng has song.Buses of them (0: one per track). It panics
+// if song has more tracks than buses.
 func NewSession(song *Song, eng Engine, rate int) *Session {
+	buses := song.Buses
+	if buses == 0 {
+		buses = len(song.Tracks)
+	}
+	if buses < len(song.Tracks) || buses > math.MaxInt16 {
+		panic(fmt.Sprintf("sequencer: %d tracks on %d engine buses", len(song.Tracks), buses))
+	}
 	s := &Session{
 		song:    song,
 		eng:     eng,
@@ -127,8 +150,11 @@ func NewSession(song *Song, eng Engine, rate int) *Session {
 		rng:     rand.New(rand.NewPCG(song.Seed, 0x9e3779b97f4a7c15)),
 		mix:     make([]Mix, len(song.Tracks)),
 		bus:     make([]int16, len(song.Tracks)),
+		busUsed: make([]bool, buses),
+		busFree: make([]engine.Frame, buses),
 	}
 	for i := range s.tracks {
+		s.busUsed[i] = true
 		s.tracks[i] = trackState{slot: -1, held: -1, was: -1}
 		s.bus[i] = int16(i)
 		s.mix[i].Volume = 1
@@ -445,9 +471,9 @@ func (s *Session) do(a action) {
 		s.launch(a)
 	case actStop:
 		s.stop(a.track, a.at, a.now)
-	case actEnd:
+	case actEnd, actDrop:
 		if s.tracks[a.track].tag == a.tag {
-			s.stop(a.track, a.at, false)
+			s.stop(a.track, a.at, a.now)
 		}
 	case actFollow:
 		if s.tracks[a.track].tag == a.tag && s.tracks[a.track].clip != nil {
@@ -455,8 +481,13 @@ func (s *Session) do(a action) {
 		}
 	case actRetime:
 		ts := &s.tracks[a.track]
-		if ts.tag == a.tag && ts.clip != nil {
+		if ts.tag == a.tag && ts.clip != nil && !ts.stale {
 			s.retime(a.track, a.at)
+		}
+	case actSwitch:
+		ts := &s.tracks[a.track]
+		if ts.tag == a.tag && ts.clip != nil && ts.slot == a.slot {
+			s.launch(a) // from the top of the new version: its slot relaunched
 		}
 	case actRepeat:
 		ts := &s.tracks[a.track]
@@ -487,7 +518,7 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	for i := range s.agenda {
 		switch a := &s.agenda[i]; {
 		case a.at <= at:
-		case s.audioEnd(a):
+		case s.keepsFrame(a):
 			a.beat = s.clock.Beat(a.at)
 		default:
 			a.at = s.clock.Frame(a.beat)
@@ -500,7 +531,7 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	for x := range s.tracks {
 		ts := &s.tracks[x]
 		c := ts.clip
-		if c == nil || c.IsNotes() || !c.Loop || c.Length <= 0 {
+		if c == nil || ts.stale || c.IsNotes() || !c.Loop || c.Length <= 0 {
 			continue
 		}
 		n := math.Ceil(float64((b - ts.origin) / c.Length))
@@ -509,14 +540,16 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	}
 }
 
-// audioEnd reports whether a is the end of a playing one-shot audio clip,
-// which stays where the clip's length in frames put it.
-func (s *Session) audioEnd(a *action) bool {
+// keepsFrame reports whether a stays on its frame across a tempo change:
+// the end of a playing one-shot audio clip, where the clip's length in
+// frames put it, or the switch (Replace) of an audio loop of its sample's
+// own length, at one of its restarts.
+func (s *Session) keepsFrame(a *action) bool {
 	ts := &s.tracks[a.track]
-	if a.kind != actEnd || a.tag != ts.tag || ts.clip == nil {
+	if a.tag != ts.tag || ts.clip == nil || ts.clip.IsNotes() {
 		return false
 	}
-	return !ts.clip.IsNotes()
+	return a.kind == actEnd || (a.kind == actSwitch && ts.clip.Length <= 0)
 }
 
 // retime restarts track x's audio loop from the top at frame at, with the
@@ -588,11 +621,18 @@ func (s *Session) launch(a action) {
 		if c.Loop && length > 0 {
 			offset = math.Mod(offset, length)
 		}
+		start, loop := engine.Position(offset), engine.LoopFrames(length)
 		s.send(engine.Command{
 			Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
-			Loop: c.Loop, LoopLen: engine.LoopFrames(length), LoopFade: s.loopFade(c),
-			Start: engine.Position(offset), Legato: legato,
+			Loop: c.Loop, LoopLen: loop, LoopFade: s.loopFade(c),
+			Start: start, Legato: legato,
 		})
+		if c.Loop && loop > 0 {
+			// The voice plays the frame nearest its position: at frame at,
+			// frame (start + ½) mod loop of the sample (as engine's
+			// startPhase has it).
+			ts.top = at - engine.Frame((uint64(max(start+1<<31, 0))%loop)>>32)
+		}
 		if !c.Loop {
 			end := at + engine.Frame(math.Round(max(length-offset, 0)))
 			s.schedule(action{at: end, beat: s.clock.Beat(end)}.on(actEnd, x, -1).of(ts.tag))
@@ -612,6 +652,14 @@ func (s *Session) stop(x int, at engine.Frame, now bool) {
 	}
 	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1, Now: now})
 	s.release(x, at)
+	if now {
+		s.tracks[x].quiet = at + s.fade()
+	}
+}
+
+// fade returns how long a stop's fade lasts (engine.FadeTime), in frames.
+func (s *Session) fade() engine.Frame {
+	return engine.Frame(max(1, int64(s.clock.rate)*int64(engine.FadeTime)/int64(time.Second)))
 }
 
 // release ends track x's playing launch at frame at without stopping its
@@ -636,8 +684,8 @@ func (s *Session) release(x int, at engine.Frame) {
 	if ts.changed < at { // a second change at one frame keeps what is heard before it
 		ts.was = ts.slot
 	}
-	ts.changed = at
-	ts.clip, ts.slot = nil, -1
+	ts.changed, ts.quiet = at, at
+	ts.clip, ts.slot, ts.stale = nil, -1, false
 }
 
 // follow performs follow action a of its track's playing clip.
@@ -775,7 +823,7 @@ func (s *Session) remove(x int, k actionKind) {
 
 func (s *Session) removeTag(x int, tag int32) {
 	s.filter(func(a *action) bool {
-		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actFollow && a.kind != actRetime)
+		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actDrop && a.kind != actFollow && a.kind != actRetime && a.kind != actSwitch)
 	})
 }
 
