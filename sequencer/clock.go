@@ -13,11 +13,21 @@ type Beats float64
 // segments, each starting at a frame with a tempo. The frame count is the one
 // clock; beats are derived from it, so there is no drift.
 //
+// The meter can change too (SetMeter), on a bar line: bars count on from
+// there, and so do quantization grids (NextBeat).
+//
 // Clock is owned by the session goroutine.
 type Clock struct {
-	rate        float64
-	beatsPerBar Beats
-	segs        []segment // in frame order; segs[0] starts at frame 0, beat 0
+	rate   float64
+	segs   []segment // in frame order; segs[0] starts at frame 0, beat 0
+	meters []meter   // in beat order; meters[0] starts at beat 0
+}
+
+// meter is a time signature from a bar line on.
+type meter struct {
+	beat Beats // where it starts
+	bar  int   // bars before it
+	per  Beats // beats per bar
 }
 
 type segment struct {
@@ -29,7 +39,7 @@ type segment struct {
 // NewClock returns a clock at rate frames per second and tempo bpm from
 // frame 0, with bars of beatsPerBar beats.
 func NewClock(rate int, bpm float64, beatsPerBar Beats) *Clock {
-	return &Clock{rate: float64(rate), beatsPerBar: beatsPerBar, segs: []segment{{bpm: bpm}}}
+	return &Clock{rate: float64(rate), segs: []segment{{bpm: bpm}}, meters: []meter{{per: beatsPerBar}}}
 }
 
 func (c *Clock) seg(f float64) *segment {
@@ -115,8 +125,46 @@ func (c *Clock) Frames(from engine.Frame, d Beats) float64 {
 
 func (b Beats) frames(bpm, rate float64) float64 { return float64(b) * 60 * rate / bpm }
 
-// BeatsPerBar returns the bar length.
-func (c *Clock) BeatsPerBar() Beats { return c.beatsPerBar }
+// BeatsPerBar returns the bar length: the latest, if a change of meter is
+// planned.
+func (c *Clock) BeatsPerBar() Beats { return c.meters[len(c.meters)-1].per }
+
+// meter returns the index of the meter in effect at beat b.
+func (c *Clock) meter(b Beats) int {
+	for i := len(c.meters) - 1; i > 0; i-- {
+		if b >= c.meters[i].beat {
+			return i
+		}
+	}
+	return 0
+}
+
+// SetMeter makes bars beatsPerBar beats long from the first bar line at or
+// after frame at on, and returns that bar line's beat. Bars count on from
+// there (BarBeat), and quantization grids count from it (NextBeat), so a
+// launch quantized to the new bar falls on the new bar lines. Meter changes
+// planned at or after it are forgotten. Beats stay where they are: a meter
+// change moves no frame.
+func (c *Clock) SetMeter(at engine.Frame, beatsPerBar Beats) Beats {
+	i := c.meter(c.Beat(at))
+	m := c.meters[i]
+	n := math.Ceil(float64((c.Beat(at) - m.beat) / m.per))
+	for c.Frame(m.beat+Beats(n)*m.per) < at {
+		n++
+	}
+	b := m.beat + Beats(n)*m.per
+	for len(c.meters) > 1 && c.meters[len(c.meters)-1].beat >= b {
+		c.meters = c.meters[:len(c.meters)-1]
+	}
+	if l := c.meters[len(c.meters)-1]; l.per != beatsPerBar {
+		if l.beat == b { // only meters[0] can be left at b (b = 0)
+			c.meters[len(c.meters)-1].per = beatsPerBar
+		} else {
+			c.meters = append(c.meters, meter{beat: b, bar: m.bar + int(n), per: beatsPerBar})
+		}
+	}
+	return b
+}
 
 // Next returns the first frame at or after f that lies on a multiple of q
 // beats (q ≤ 0: f itself).
@@ -128,14 +176,25 @@ func (c *Clock) Next(f engine.Frame, q Beats) engine.Frame {
 }
 
 // NextBeat returns the multiple of q beats (q > 0) whose frame is the first
-// at or after f.
+// at or after f. The multiples count from beat 0, or from the latest
+// change of meter (SetMeter) before them; a change's bar line is itself
+// one, so the grid never runs past a bar line where the meter changes.
 func (c *Clock) NextBeat(f engine.Frame, q Beats) Beats {
-	k := math.Floor(float64(c.Beat(f) / q))
-	for {
-		if b := Beats(k) * q; c.Frame(b) >= f {
-			return b
+	b := c.Beat(f)
+	for i := c.meter(b); ; i++ {
+		from := c.meters[i].beat
+		k := math.Floor(float64((b - from) / q))
+		for {
+			g := from + Beats(k)*q
+			if i+1 < len(c.meters) && g >= c.meters[i+1].beat {
+				break // on to the next meter's grid, which starts with its bar line
+			}
+			if c.Frame(g) >= f {
+				return g
+			}
+			k++
 		}
-		k++
+		b = c.meters[i+1].beat
 	}
 }
 
@@ -143,6 +202,7 @@ func (c *Clock) NextBeat(f engine.Frame, q Beats) Beats {
 // musician counts them.
 func (c *Clock) BarBeat(f engine.Frame) (bar int, beat float64) {
 	b := c.Beat(f)
-	bars := math.Floor(float64(b / c.beatsPerBar))
-	return int(bars) + 1, float64(b-Beats(bars)*c.beatsPerBar) + 1
+	m := c.meters[c.meter(b)]
+	bars := math.Floor(float64((b - m.beat) / m.per))
+	return m.bar + int(bars) + 1, float64(b-m.beat-Beats(bars)*m.per) + 1
 }

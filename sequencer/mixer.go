@@ -49,7 +49,12 @@ func (s *Session) SetMix(x int, m Mix, at engine.Frame) {
 
 // sendMix sends track x's effective gain, pan and mute to the engine.
 func (s *Session) sendMix(x int, at engine.Frame) {
-	t, m := &s.song.Tracks[x], s.mix[x]
-	mute := m.Mute || (s.soloed > 0 && !m.Solo)
-	s.send(engine.Command{Op: engine.SetTrack, At: at, Track: int16(x), Gain: t.Gain * m.Volume, Pan: t.Pan, Mute: mute})
+	gain, pan, mute := strip(&s.song.Tracks[x], s.mix[x], s.soloed)
+	s.send(engine.Command{Op: engine.SetTrack, At: at, Track: int16(x), Gain: gain, Pan: pan, Mute: mute})
+}
+
+// strip returns what the engine's bus gets for track t with mixer strip m
+// when soloed tracks are soloed.
+func strip(t *Track, m Mix, soloed int) (gain, pan float32, mute bool) {
+	return t.Gain * m.Volume, t.Pan, m.Mute || (soloed > 0 && !m.Solo)
 }

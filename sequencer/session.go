@@ -2,9 +2,11 @@ package sequencer
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"gridbox/engine"
 )
@@ -40,16 +42,24 @@ type Session struct {
 	refused   uint64           // commands that waited in the backlog
 	mix       []Mix            // per track
 	soloed    int              // tracks with Solo on
+	bus       []int16          // per track: the engine track bus it plays on
+	// Per engine bus: whether a track ever played on it, and when no
+	// track owns it, the frame from which nothing of the last one's
+	// sounds there (Replace hands buses to new tracks).
+	busUsed []bool
+	busFree []engine.Frame
 }
 
 type actionKind uint8
 
 // Kinds in the order they apply at the same frame.
 const (
-	actEnd actionKind = iota
+	actEnd  actionKind = iota
+	actDrop            // a clip gone from a reloaded set stops (Replace)
 	actStop
 	actRetime // an audio loop takes the tempo's loop length at its restart
 	actFollow
+	actSwitch // a clip a reload changed hands over to its new version (Replace)
 	actLaunch
 	actRepeat
 )
@@ -91,10 +101,20 @@ func (w action) of(tag int32) action {
 }
 
 type trackState struct {
-	slot   int          // playing slot, -1 = none
+	// clip is the clip playing (nil = none), and slot its slot (-1 =
+	// none). They go together, but across a reload (Replace) clip may be
+	// the old song's clip still heard until it switches or stops, and
+	// slot -1 while a clip removed from the set plays out.
+	clip *Clip
+	slot int
+	// stale marks a clip a reload changed or removed: its Sample indexes
+	// the bank before the reload, so it is never sent again (no retime).
+	stale  bool
 	tag    int32        // the playing launch's tag
 	start  engine.Frame // frame it started
 	origin Beats        // beat of the clip's position 0 (earlier than start with legato)
+	top    engine.Frame // audio loops: frame of the voice's position 0 (restarts at top + k·loop)
+	quiet  engine.Frame // once stopped: the frame from which its clip voices are silent
 	held   int          // slot whose pad is held down (gate, repeat), -1 = none
 	// The last committed change of slot: before frame changed, slot was
 	// (-1 = none) still sounds. SlotAt shows what is heard, not what is
@@ -108,8 +128,17 @@ type trackState struct {
 }
 
 // NewSession returns a session for song that sends to eng, which renders at
-// rate. It queues each track's mixer settings at frame 0.
+// rate. It queues each track's mixer settings at frame 0. Track x plays on
+// engine bus x; eng has song.Buses of them (0: one per track). It panics
+// if song has more tracks than buses.
 func NewSession(song *Song, eng Engine, rate int) *Session {
+	buses := song.Buses
+	if buses == 0 {
+		buses = len(song.Tracks)
+	}
+	if buses < len(song.Tracks) || buses > math.MaxInt16 {
+		panic(fmt.Sprintf("sequencer: %d tracks on %d engine buses", len(song.Tracks), buses))
+	}
 	s := &Session{
 		song:    song,
 		eng:     eng,
@@ -120,9 +149,14 @@ func NewSession(song *Song, eng Engine, rate int) *Session {
 		backlog: make([]engine.Command, 0, 1024),
 		rng:     rand.New(rand.NewPCG(song.Seed, 0x9e3779b97f4a7c15)),
 		mix:     make([]Mix, len(song.Tracks)),
+		bus:     make([]int16, len(song.Tracks)),
+		busUsed: make([]bool, buses),
+		busFree: make([]engine.Frame, buses),
 	}
 	for i := range s.tracks {
+		s.busUsed[i] = true
 		s.tracks[i] = trackState{slot: -1, held: -1, was: -1}
+		s.bus[i] = int16(i)
 		s.mix[i].Volume = 1
 		s.sendMix(i, 0)
 	}
@@ -139,10 +173,21 @@ func (s *Session) Committed() engine.Frame { return s.committed }
 // was full.
 func (s *Session) Refused() uint64 { return s.refused }
 
-// send queues c for the engine. When the engine's ring is full, c waits in
-// the backlog (in order) and goes out on the next Advance: a Stop or
-// NoteOff is never lost, at worst late (the engine counts late commands).
+// send queues c, addressed to a session track (c.Track), for the engine:
+// the track becomes its engine bus here, the one place that maps them, so
+// that tracks can move (Replace) while their sound stays on its bus.
 func (s *Session) send(c engine.Command) {
+	if c.Op != engine.SwapBank {
+		c.Track = s.bus[c.Track]
+	}
+	s.post(c)
+}
+
+// post queues c, addressed to an engine bus, for the engine. When the
+// engine's ring is full, c waits in the backlog (in order) and goes out on
+// the next Advance: a Stop or NoteOff is never lost, at worst late (the
+// engine counts late commands).
+func (s *Session) post(c engine.Command) {
 	if len(s.backlog) == 0 && s.eng.Send(c) {
 		return
 	}
@@ -263,7 +308,7 @@ func (s *Session) StopTrack(x int, at engine.Frame) {
 	at = s.clamp(at)
 	s.unqueue(x)
 	s.tracks[x].held = -1
-	if s.tracks[x].slot >= 0 {
+	if s.tracks[x].clip != nil {
 		s.schedule(s.next(at, s.song.Quantize).on(actStop, x, -1))
 	}
 }
@@ -311,7 +356,7 @@ func (s *Session) LaunchScene(y int, at engine.Frame) {
 		s.tracks[x].held = -1
 		if s.clip(x, y) != nil {
 			s.schedule(b.on(actLaunch, x, y))
-		} else if s.tracks[x].slot >= 0 {
+		} else if s.tracks[x].clip != nil {
 			s.schedule(b.on(actStop, x, -1))
 		}
 	}
@@ -347,7 +392,7 @@ func (s *Session) Idle() bool {
 		return false
 	}
 	for i := range s.tracks {
-		if s.tracks[i].slot >= 0 {
+		if s.tracks[i].clip != nil {
 			return false
 		}
 	}
@@ -426,25 +471,32 @@ func (s *Session) do(a action) {
 		s.launch(a)
 	case actStop:
 		s.stop(a.track, a.at, a.now)
-	case actEnd:
+	case actEnd, actDrop:
 		if s.tracks[a.track].tag == a.tag {
-			s.stop(a.track, a.at, false)
+			s.stop(a.track, a.at, a.now)
 		}
 	case actFollow:
-		if s.tracks[a.track].tag == a.tag && s.tracks[a.track].slot >= 0 {
+		if s.tracks[a.track].tag == a.tag && s.tracks[a.track].clip != nil {
 			s.follow(a)
 		}
 	case actRetime:
 		ts := &s.tracks[a.track]
-		if ts.tag == a.tag && ts.slot >= 0 {
+		if ts.tag == a.tag && ts.clip != nil && !ts.stale {
 			s.retime(a.track, a.at)
+		}
+	case actSwitch:
+		ts := &s.tracks[a.track]
+		if ts.tag == a.tag && ts.clip != nil && ts.slot == a.slot {
+			s.launch(a) // from the top of the new version: its slot relaunched
 		}
 	case actRepeat:
 		ts := &s.tracks[a.track]
 		if ts.held == a.slot {
 			s.launch(a)
-			q := s.quantum(s.clip(a.track, a.slot))
-			s.schedule(s.onBeat(a.beat+q).on(actRepeat, a.track, a.slot))
+			// A reload may have taken the quantum away (Replace).
+			if q := s.quantum(s.clip(a.track, a.slot)); q > 0 {
+				s.schedule(s.onBeat(a.beat+q).on(actRepeat, a.track, a.slot))
+			}
 		}
 	}
 }
@@ -466,7 +518,7 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	for i := range s.agenda {
 		switch a := &s.agenda[i]; {
 		case a.at <= at:
-		case s.audioEnd(a):
+		case s.keepsFrame(a):
 			a.beat = s.clock.Beat(a.at)
 		default:
 			a.at = s.clock.Frame(a.beat)
@@ -478,11 +530,8 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	b := s.clock.Beat(at)
 	for x := range s.tracks {
 		ts := &s.tracks[x]
-		if ts.slot < 0 {
-			continue
-		}
-		c := s.clip(x, ts.slot)
-		if c.IsNotes() || !c.Loop || c.Length <= 0 {
+		c := ts.clip
+		if c == nil || ts.stale || c.IsNotes() || !c.Loop || c.Length <= 0 {
 			continue
 		}
 		n := math.Ceil(float64((b - ts.origin) / c.Length))
@@ -491,14 +540,16 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	}
 }
 
-// audioEnd reports whether a is the end of a playing one-shot audio clip,
-// which stays where the clip's length in frames put it.
-func (s *Session) audioEnd(a *action) bool {
+// keepsFrame reports whether a stays on its frame across a tempo change:
+// the end of a playing one-shot audio clip, where the clip's length in
+// frames put it, or the switch (Replace) of an audio loop of its sample's
+// own length, at one of its restarts.
+func (s *Session) keepsFrame(a *action) bool {
 	ts := &s.tracks[a.track]
-	if a.kind != actEnd || a.tag != ts.tag || ts.slot < 0 {
+	if a.tag != ts.tag || ts.clip == nil || ts.clip.IsNotes() {
 		return false
 	}
-	return !s.clip(a.track, ts.slot).IsNotes()
+	return a.kind == actEnd || (a.kind == actSwitch && ts.clip.Length <= 0)
 }
 
 // retime restarts track x's audio loop from the top at frame at, with the
@@ -506,7 +557,7 @@ func (s *Session) audioEnd(a *action) bool {
 // ends there) and a new one starts (same launch, same tag).
 func (s *Session) retime(x int, at engine.Frame) {
 	ts := &s.tracks[x]
-	c := s.clip(x, ts.slot)
+	c := ts.clip
 	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: ts.tag})
 	s.send(engine.Command{
 		Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
@@ -534,7 +585,7 @@ func (s *Session) launch(a action) {
 	// tempo change the new clip is where the old one was in the bar and
 	// restarts on the bar lines. Relaunching itself starts from the top.
 	var elapsed Beats
-	legato := c.Legato && ts.slot >= 0 && ts.slot != y
+	legato := c.Legato && ts.clip != nil && ts.slot != y
 	if legato {
 		elapsed = beat - ts.origin
 	}
@@ -548,7 +599,7 @@ func (s *Session) launch(a action) {
 		was = -1
 	}
 	s.nextTag++
-	*ts = trackState{slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held, was: was, changed: at}
+	*ts = trackState{clip: c, slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held, was: was, changed: at}
 	if c.IsNotes() {
 		if c.Loop && c.Length > 0 {
 			k := int(elapsed / c.Length)
@@ -570,11 +621,18 @@ func (s *Session) launch(a action) {
 		if c.Loop && length > 0 {
 			offset = math.Mod(offset, length)
 		}
+		start, loop := engine.Position(offset), engine.LoopFrames(length)
 		s.send(engine.Command{
 			Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
-			Loop: c.Loop, LoopLen: engine.LoopFrames(length), LoopFade: s.loopFade(c),
-			Start: engine.Position(offset), Legato: legato,
+			Loop: c.Loop, LoopLen: loop, LoopFade: s.loopFade(c),
+			Start: start, Legato: legato,
 		})
+		if c.Loop && loop > 0 {
+			// The voice plays the frame nearest its position: at frame at,
+			// frame (start + ½) mod loop of the sample (as engine's
+			// startPhase has it).
+			ts.top = at - engine.Frame((uint64(max(start+1<<31, 0))%loop)>>32)
+		}
 		if !c.Loop {
 			end := at + engine.Frame(math.Round(max(length-offset, 0)))
 			s.schedule(action{at: end, beat: s.clock.Beat(end)}.on(actEnd, x, -1).of(ts.tag))
@@ -589,11 +647,19 @@ func (s *Session) launch(a action) {
 // notes fall silent at at (fade out from at if now), and every sounding
 // note gets its note-off.
 func (s *Session) stop(x int, at engine.Frame, now bool) {
-	if s.tracks[x].slot < 0 {
+	if s.tracks[x].clip == nil {
 		return
 	}
 	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1, Now: now})
 	s.release(x, at)
+	if now {
+		s.tracks[x].quiet = at + s.fade()
+	}
+}
+
+// fade returns how long a stop's fade lasts (engine.FadeTime), in frames.
+func (s *Session) fade() engine.Frame {
+	return engine.Frame(max(1, int64(s.clock.rate)*int64(engine.FadeTime)/int64(time.Second)))
 }
 
 // release ends track x's playing launch at frame at without stopping its
@@ -601,7 +667,7 @@ func (s *Session) stop(x int, at engine.Frame, now bool) {
 // go, and the slot is free.
 func (s *Session) release(x int, at engine.Frame) {
 	ts := &s.tracks[x]
-	if ts.slot < 0 {
+	if ts.clip == nil {
 		return
 	}
 	for k, f := range ts.off {
@@ -618,15 +684,15 @@ func (s *Session) release(x int, at engine.Frame) {
 	if ts.changed < at { // a second change at one frame keeps what is heard before it
 		ts.was = ts.slot
 	}
-	ts.changed = at
-	ts.slot = -1
+	ts.changed, ts.quiet = at, at
+	ts.clip, ts.slot, ts.stale = nil, -1, false
 }
 
 // follow performs follow action a of its track's playing clip.
 func (s *Session) follow(a action) {
 	x, at := a.track, a.at
 	ts := &s.tracks[x]
-	c := s.clip(x, ts.slot)
+	c := ts.clip
 	act := c.Follow.Action
 	if s.rng.Float64() >= c.Follow.Chance {
 		act = c.Follow.Other
@@ -675,8 +741,8 @@ func (s *Session) follow(a action) {
 // notes sends track x's note-ons and note-offs that fall before frame to.
 func (s *Session) notes(x int, to engine.Frame) {
 	ts := &s.tracks[x]
-	if ts.slot >= 0 {
-		if c := s.clip(x, ts.slot); c.IsNotes() && len(c.Notes) > 0 && c.Length > 0 {
+	if c := ts.clip; c != nil {
+		if c.IsNotes() && len(c.Notes) > 0 && c.Length > 0 {
 			instr := s.song.Tracks[x].Instrument
 			for {
 				if ts.ni >= len(c.Notes) {
@@ -757,7 +823,7 @@ func (s *Session) remove(x int, k actionKind) {
 
 func (s *Session) removeTag(x int, tag int32) {
 	s.filter(func(a *action) bool {
-		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actFollow && a.kind != actRetime)
+		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actDrop && a.kind != actFollow && a.kind != actRetime && a.kind != actSwitch)
 	})
 }
 

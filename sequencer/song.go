@@ -10,6 +10,12 @@ type Song struct {
 	Seed        uint64 // follow-action chances draw from a generator seeded with this
 	Scenes      []Scene
 	Tracks      []Track
+	// Buses is how many engine track buses the session may use (the
+	// engine's Config.Tracks); 0 = len(Tracks). A reload (Replace) puts
+	// added tracks on buses no track uses, so an engine made with more
+	// buses than tracks lets a set grow while it plays. NewSession reads
+	// it; a reloaded Song's is ignored (an engine's buses are fixed).
+	Buses int
 }
 
 // A Scene is a row of clip slots.
