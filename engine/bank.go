@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"reflect"
 
 	"gridbox/audio"
 )
@@ -70,6 +71,10 @@ func (b *Bank) check(rate int) error {
 	for i, src := range b.Streams {
 		switch {
 		case src == nil:
+		case !reflect.TypeOf(src).Comparable():
+			// The streamer tells Sources apart by identity (one reader at a
+			// time for each, whichever banks share it).
+			return fmt.Errorf("engine: sample %d streams from a %T, which is not comparable (use a pointer)", i, src)
 		case src.Channels() != b.Samples[i].Channels:
 			return fmt.Errorf("engine: sample %d streams %d channels, its preload has %d", i, src.Channels(), b.Samples[i].Channels)
 		case src.Frames() < int64(b.Samples[i].Frames()):

@@ -97,7 +97,7 @@ func (p *Player) drain() {
 		if c.Op == PlayClip && c.Sample >= 0 && p.bank.streamed(c.Sample) {
 			// Claimed ahead of the clip's frame, so the streamer has begun
 			// by then (a clip starting past its preload needs it at once).
-			p.pending[i].stream = p.claimStream(c.Sample, startPhase(&c), loopOf(&c), uint64(loopFade(&c)))
+			p.pending[i].stream = p.claimStream(p.bank, c.Sample, startPhase(&c), loopOf(&c), uint64(loopFade(&c)))
 		}
 		p.pn++
 		if c.Op == PlayClip {

@@ -40,7 +40,7 @@ func (p *Player) newStreams(cfg Config) {
 		p.streams[i].pcm = make([]int16, 2*size)
 		p.streams[i].mask = int64(size - 1)
 	}
-	p.streamer = &Streamer{p: p, walks: make([]walk, slots), sources: make([]sync.Mutex, len(p.bank.Streams))}
+	p.streamer = &Streamer{p: p, walks: make([]walk, slots), locks: map[source]*sourceLock{}}
 }
 
 // streamChunk returns how many frames the streamer reads at a time for a
@@ -58,14 +58,55 @@ func streamChunk(size int64) int64 { return min(16384, size/4) }
 type Streamer struct {
 	p     *Player
 	walks []walk
-	// sources holds a lock per streamed sample: two of Run's readers may
-	// stream one sample (for two voices), and a Source is read by one
-	// goroutine at a time (a resampler keeps state between reads).
-	sources []sync.Mutex
+	// locks holds a lock per Source that a stream reads: two of Run's
+	// readers may stream one Source (for two voices, maybe of two banks
+	// that share it after a reload, at different sample indices), and a
+	// Source is read by one goroutine at a time (a resampler keeps state
+	// between reads). An entry lives while a walk holds it.
+	locksMu sync.Mutex
+	locks   map[source]*sourceLock
 
 	mu    sync.Mutex // guards err and fails: Run's readers fail concurrently
 	err   error
 	fails uint64
+}
+
+// source is audio.Source under a name the realtime files can use without
+// importing audio (a stream slot records the Source it reads).
+type source = audio.Source
+
+// sourceLock serialises the reads of one Source; users counts the walks
+// holding it.
+type sourceLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock returns src's lock, held for a walk until unlock.
+func (s *Streamer) lock(src audio.Source) *sourceLock {
+	s.locksMu.Lock()
+	defer s.locksMu.Unlock()
+	l := s.locks[src]
+	if l == nil {
+		l = &sourceLock{}
+		s.locks[src] = l
+	}
+	l.users++
+	return l
+}
+
+// unlock lets go of w's Source lock, forgetting it once no walk holds it
+// (an old bank's Source is not kept after its last stream).
+func (s *Streamer) unlock(w *walk) {
+	if w.lock == nil {
+		return
+	}
+	s.locksMu.Lock()
+	if w.lock.users--; w.lock.users == 0 {
+		delete(s.locks, w.src)
+	}
+	s.locksMu.Unlock()
+	w.lock = nil
 }
 
 // streamReaders is how many goroutines Run reads the streams with: reads
@@ -78,10 +119,11 @@ const streamReaders = 4
 // FIFO's next frame to write comes from (see pass).
 type walk struct {
 	src   audio.Source
-	ph    uint64 // the current pass's phase when it began
-	from  uint64 // the current pass's first position (0 after the first)
-	org   int64  // virtual index of the current pass's position 0
-	lo    uint64 // the current pass's span in the stream: [lo, hi)
+	lock  *sourceLock // src's lock
+	ph    uint64      // the current pass's phase when it began
+	from  uint64      // the current pass's first position (0 after the first)
+	org   int64       // virtual index of the current pass's position 0
+	lo    uint64      // the current pass's span in the stream: [lo, hi)
 	hi    uint64
 	ended bool // a one-shot's span is all written
 }
@@ -111,7 +153,9 @@ func (s *Streamer) fillShare(ahead, part, parts int) bool {
 			st, w := &s.p.streams[i], &s.walks[i]
 			switch st.state.Load() {
 			case streamRequested:
-				*w = walk{src: s.p.bank.Streams[st.sample], ph: st.start, from: st.start >> 32}
+				s.unlock(w)
+				src := *st.src.Load()
+				*w = walk{src: src, lock: s.lock(src), ph: st.start, from: st.start >> 32}
 				w.span(st)
 				w.org = -int64(w.lo)
 				// The voice may have ended meanwhile (released): then the
@@ -124,6 +168,7 @@ func (s *Streamer) fillShare(ahead, part, parts int) bool {
 					round = true
 				}
 			case streamReleased:
+				s.unlock(w)
 				*w = walk{}
 				st.state.Store(streamFree)
 			}
@@ -184,10 +229,9 @@ func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
 		pos := wr - w.org // position in the sample, in [lo, hi)
 		i := wr & st.mask
 		n := min(w.org+int64(w.hi)-wr, limit-wr, size-i)
-		mu := &s.sources[st.sample]
-		mu.Lock()
+		w.lock.Lock()
 		got, err := w.read(st, int(i), int(n), pos)
-		mu.Unlock()
+		w.lock.Unlock()
 		if got < int(n) {
 			if err == nil || errors.Is(err, io.EOF) {
 				err = fmt.Errorf("the file ends at frame %d of %d", pos+int64(got), st.frames)
