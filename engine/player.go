@@ -25,7 +25,9 @@ type Config struct {
 	Events   int // event ring capacity (rounded up to a power of two)
 	Pending  int // commands waiting for their frame
 	// Streams is how many voices can play streamed samples at once (0: a
-	// default from the bank: twice its streamed samples, and 8 more), and
+	// default from the bank: twice its streamed samples, and 8 more; none
+	// when it streams nothing, so a player that may be reloaded with a
+	// bank that streams is given Streams > 0), and
 	// StreamFrames each one's ring (rounded up to a power of two; 0: 131072
 	// frames, 2.7 s at 48 kHz): how far the streamer reads ahead, which
 	// must outlast the disk's slowest moments and a loaded machine's late

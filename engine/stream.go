@@ -10,21 +10,23 @@ import (
 	"gridbox/audio"
 )
 
-// newStreams allocates cfg's stream slots, when the bank streams anything.
-// A ring's memory is only touched (made resident) once a voice uses it, and
-// freed slots are reused first.
+// newStreams allocates cfg's stream slots: cfg.Streams of them, or with 0
+// a default when the bank streams anything (none when it does not). A
+// player whose set may be reloaded with long samples it did not start with
+// is given Streams > 0 (see StageBank). A ring's memory is only touched
+// (made resident) once a voice uses it, and freed slots are reused first.
 func (p *Player) newStreams(cfg Config) {
-	n := 0
-	for _, s := range p.bank.Streams {
-		if s != nil {
-			n++
-		}
-	}
-	if n == 0 {
-		return
-	}
 	slots := cfg.Streams
 	if slots <= 0 {
+		n := 0
+		for _, s := range p.bank.Streams {
+			if s != nil {
+				n++
+			}
+		}
+		if n == 0 {
+			return
+		}
 		slots = min(cfg.Voices, 2*n+8)
 	}
 	size := 1 << 17
@@ -128,7 +130,8 @@ type walk struct {
 	ended bool // a one-shot's span is all written
 }
 
-// Streamer returns p's streamer, or nil when p's bank streams nothing.
+// Streamer returns p's streamer, or nil when p has no stream slots (see
+// Config.Streams).
 func (p *Player) Streamer() *Streamer { return p.streamer }
 
 // Fill tops up every stream until it holds ahead frames past what its
