@@ -9,7 +9,8 @@ import (
 
 // A Bank holds everything voices play: decoded samples at the player's rate
 // and the sampler instruments that map notes to them. It is built on the
-// control side when a set loads and is immutable once handed to New.
+// control side when a set loads and is immutable once handed to New or
+// Player.StageBank (a reload).
 //
 // A long sample may stream from disk instead of being held whole: then
 // Streams[i] reads all of it and Samples[i] holds only its first frames
@@ -33,6 +34,16 @@ func (b *Bank) Frames(s int32) int {
 func is16(src audio.Source) bool {
 	_, ok := src.(pcm16)
 	return ok
+}
+
+// streams reports whether any sample of b streams.
+func (b *Bank) streams() bool {
+	for _, s := range b.Streams {
+		if s != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // streamed reports whether sample s streams.

@@ -10,6 +10,7 @@ import (
 // than its At for a Stop known ahead.
 type pending struct {
 	Command
+	bank   *Bank // the bank it plays: the current one when it was taken in
 	due    Frame
 	seq    uint64 // send order
 	stream int32  // a streamed PlayClip's stream slot; -1 if none
@@ -70,7 +71,10 @@ type Stats struct {
 // Stats are safe anywhere.
 type Player struct {
 	rate, maxBlock int
-	bank           *Bank
+	// bank is what commands taken in now play (render side: New's, then
+	// each one a SwapBank takes from staged, which StageBank fills).
+	bank   *Bank
+	staged atomic.Pointer[Bank]
 
 	cmds   ring[Command]
 	events ring[Event]
@@ -120,7 +124,8 @@ func (p *Player) ringBytes() int64 {
 	return 4 * int64(len(p.streams[0].buf))
 }
 
-// New allocates a Player. bank must not change afterwards.
+// New allocates a Player that plays bank (nil: an empty one) until a
+// reload swaps in another (see StageBank). bank must not change afterwards.
 func New(cfg Config, bank *Bank) (*Player, error) {
 	if cfg.Rate <= 0 || cfg.MaxBlock <= 0 || cfg.Voices <= 0 || cfg.Tracks <= 0 || cfg.Tracks > math.MaxInt16 {
 		return nil, fmt.Errorf("engine: bad config %+v", cfg)

@@ -29,7 +29,7 @@ func (p *Player) renderBlock(out []float32) {
 		for p.ph < p.pn && p.pending[p.ph].due <= at {
 			c := p.pending[p.ph]
 			p.ph++
-			p.apply(&c.Command, c.seq, c.stream, at)
+			p.apply(&c, at)
 		}
 		next := n
 		if p.ph < p.pn && p.pending[p.ph].due < end {
@@ -67,12 +67,18 @@ func (p *Player) Prepare() { p.drain() }
 // drain moves every queued command into the pending array, kept sorted by
 // the frame each is due (stable, so equal frames keep send order). A Stop
 // known ahead is due a fade's length before its frame, so that the fade
-// ends there.
+// ends there. Each takes the current bank along, so that a reload's
+// SwapBank, taken in here in send order, divides the commands sent before
+// it from those after it whenever either kind applies.
 func (p *Player) drain() {
 	for {
 		c, ok := p.cmds.pop()
 		if !ok {
 			return
+		}
+		if c.Op == SwapBank {
+			p.swapBank()
+			continue
 		}
 		if p.pn == len(p.pending) {
 			if p.ph == 0 {
@@ -93,7 +99,7 @@ func (p *Player) drain() {
 			i--
 		}
 		p.seq++
-		p.pending[i] = pending{Command: c, due: due, seq: p.seq, stream: -1}
+		p.pending[i] = pending{Command: c, bank: p.bank, due: due, seq: p.seq, stream: -1}
 		if c.Op == PlayClip && c.Sample >= 0 && p.bank.streamed(c.Sample) {
 			// Claimed ahead of the clip's frame, so the streamer has begun
 			// by then (a clip starting past its preload needs it at once).
@@ -106,10 +112,17 @@ func (p *Player) drain() {
 	}
 }
 
-// apply carries out c, the seq'th command sent, at frame at (the start of
-// the segment it begins); a PlayClip of a streamed sample has stream slot
-// slot (-1: none).
-func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
+// swapBank makes the staged bank, if any, the one the commands taken in
+// from now on play.
+func (p *Player) swapBank() {
+	if b := p.staged.Swap(nil); b != nil {
+		p.bank = b
+	}
+}
+
+// apply carries out pc at frame at (the start of the segment it begins).
+func (p *Player) apply(pc *pending, at Frame) {
+	c, seq, slot, bank := &pc.Command, pc.seq, pc.stream, pc.bank
 	if int(c.Track) < 0 || int(c.Track) >= len(p.tracks) {
 		p.releaseStream(slot)
 		return
@@ -122,7 +135,7 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 	}
 	switch c.Op {
 	case PlayClip:
-		if c.Sample < 0 || int(c.Sample) >= len(p.bank.Samples) {
+		if c.Sample < 0 || int(c.Sample) >= len(bank.Samples) {
 			return
 		}
 		end, cut := p.stopped(c.Track, c.Clip, false, seq, at)
@@ -131,7 +144,7 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 			return // stopped at its first frame: it never sounds
 		}
 		v := p.alloc(at)
-		b := p.bank.Samples[c.Sample]
+		b := bank.Samples[c.Sample]
 		v.data, v.pcm, v.ch, v.frames, v.pre = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames()), uint64(b.Frames())
 		v.step, v.gain, v.clip, v.track, v.gate = one, c.Gain, c.Clip, c.Track, false
 		v.loopLen, v.xfade = loopOf(c), loopFade(c)
@@ -153,11 +166,11 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 		}
 		p.emit(Event{Kind: EvStarted, Track: c.Track, Clip: c.Clip, Frame: at})
 	case NoteOn:
-		if c.Instrument < 0 || int(c.Instrument) >= len(p.bank.Instruments) {
+		if c.Instrument < 0 || int(c.Instrument) >= len(bank.Instruments) {
 			return
 		}
 		// Every zone holding the key plays: zones layer.
-		zones := p.bank.Instruments[c.Instrument].Zones
+		zones := bank.Instruments[c.Instrument].Zones
 		for i := range zones {
 			z := &zones[i]
 			if c.Key < z.Low || c.Key > z.High {
@@ -168,7 +181,7 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 				continue
 			}
 			v := p.alloc(at)
-			b := p.bank.Samples[z.Sample]
+			b := bank.Samples[z.Sample]
 			v.data, v.pcm, v.ch, v.frames, v.pre = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames()), uint64(b.Frames())
 			v.step = pitchStep(int(c.Key) - int(z.Root))
 			v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
