@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"sync/atomic"
 
 	"gridbox/audio"
 )
@@ -21,6 +22,48 @@ type Bank struct {
 	Samples     []*audio.Buffer // mono or stereo, at the Player's rate
 	Streams     []audio.Source  // at the Player's rate, with Samples' channels
 	Instruments []Instrument
+
+	refs *bankRefs // set by New or StageBank
+}
+
+// bankRefs counts what may still play a bank, for Player.Uses. The control
+// side makes it (New, StageBank); the render side counts; anyone reads.
+type bankRefs struct {
+	bank *Bank        // whose: a Bank copied from another gets its own
+	held atomic.Int32 // 1 while the player's current bank, 1 while staged
+	// Commands taken in with the bank and not yet applied: PlayClips per
+	// sample, NoteOns per instrument (they may start any of its zones).
+	clips []atomic.Int32
+	notes []atomic.Int32
+	// voices counts, per sample, the voices playing it (a stolen one
+	// fading out in a tail slot too).
+	voices []atomic.Int32
+}
+
+// refsOf returns b's counters, made on first use (control side, before b
+// is handed to the render side).
+func refsOf(b *Bank) *bankRefs {
+	if b.refs == nil || b.refs.bank != b {
+		b.refs = &bankRefs{
+			bank:   b,
+			clips:  make([]atomic.Int32, len(b.Samples)),
+			notes:  make([]atomic.Int32, len(b.Instruments)),
+			voices: make([]atomic.Int32, len(b.Samples)),
+		}
+	}
+	return b.refs
+}
+
+// waiting returns the counter that c, taken in with b and not yet applied,
+// counts in (nil: c starts no voice of b).
+func (b *Bank) waiting(c *Command) *atomic.Int32 {
+	switch {
+	case c.Op == PlayClip && c.Sample >= 0 && int(c.Sample) < len(b.Samples):
+		return &b.refs.clips[c.Sample]
+	case c.Op == NoteOn && c.Instrument >= 0 && int(c.Instrument) < len(b.Instruments):
+		return &b.refs.notes[c.Instrument]
+	}
+	return nil
 }
 
 // Frames returns sample s's length in frames: all of it, streamed or not.

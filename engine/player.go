@@ -136,6 +136,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 	if err := bank.check(cfg.Rate); err != nil {
 		return nil, err
 	}
+	refsOf(bank).held.Add(1)
 	// A stolen voice fades out in a tail slot; every voice may need one at
 	// once (a scene of loops all stealing).
 	tails := max(16, cfg.Voices)

@@ -32,8 +32,61 @@ func (p *Player) StageBank(b *Bank) error {
 	if p.staged.Load() != nil {
 		return ErrStaged
 	}
+	refsOf(b).held.Add(1) // the render side drops it when b is swapped out
 	p.staged.Store(b)
 	return nil
+}
+
+// Uses reports whether anything may still play sample s of bank b: b is
+// the player's current bank or the staged one, a command taken in with b
+// waits for its frame to start s (a PlayClip of s, or a NoteOn of an
+// instrument with a zone on s), a voice started from b plays s (a removed
+// clip plays on to its quantized stop, a one-shot rings out), or a stream
+// slot is not yet free that reads s's
+// Source (for b, or for a bank sharing the Source: the streamer may be
+// mid-read). After a reload the session frees (audio.Free) the Buffers and
+// closes the Sources the new bank no longer holds once Uses reports false
+// for them; false is final for those, b being swapped out. A stream slot
+// goes free when the streamer next runs (Streamer.Run or Fill). Any
+// goroutine may call Uses: it reads atomics only.
+func (p *Player) Uses(b *Bank, s int32) bool {
+	r := b.refs
+	if r == nil || r.bank != b || s < 0 || int(s) >= len(r.voices) {
+		return false // never handed to a player
+	}
+	// Read in the order the uses follow one another (staged or current,
+	// waiting command, voice, stream), each begun before the one before it
+	// ends, so that a use moving on is not missed between two reads.
+	if r.held.Load() > 0 || r.clips[s].Load() > 0 {
+		return true
+	}
+	for i := range b.Instruments {
+		if r.notes[i].Load() == 0 {
+			continue
+		}
+		for _, z := range b.Instruments[i].Zones {
+			if z.Sample == s {
+				return true
+			}
+		}
+	}
+	if r.voices[s].Load() > 0 {
+		return true
+	}
+	if !b.streamed(s) {
+		return false
+	}
+	src := b.Streams[s]
+	for i := range p.streams {
+		st := &p.streams[i]
+		if st.state.Load() == streamFree {
+			continue
+		}
+		if ps := st.src.Load(); ps != nil && *ps == src {
+			return true
+		}
+	}
+	return false
 }
 
 // Staged reports whether a bank staged with StageBank waits to be taken in

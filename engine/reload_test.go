@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	"gridbox/audio"
@@ -102,5 +103,219 @@ func TestStageBank(t *testing.T) {
 	}
 	if err := q.StageBank(streams); err != nil {
 		t.Fatalf("a bank that streams, on a player with stream slots: %v", err)
+	}
+}
+
+// arenaBuffer returns frames frames of noise in sample memory: large
+// enough to be mapped outside the Go heap, so that once audio.Free has
+// unmapped it a voice still reading it crashes the test.
+func arenaBuffer(rng *rand.Rand, frames, ch int) *audio.Buffer {
+	b := &audio.Buffer{Rate: rate, Channels: ch, Data: audio.MakeSamples(frames * ch)}
+	for i := range b.Data {
+		b.Data[i] = float32(rng.NormFloat64() * 0.05)
+	}
+	return b
+}
+
+// refCounts returns b's counters: held, commands waiting, and voices of
+// all its samples.
+func refCounts(b *Bank) (held, pending, voices int64) {
+	r := b.refs
+	for i := range r.voices {
+		voices += int64(r.voices[i].Load())
+		pending += int64(r.clips[i].Load())
+	}
+	for i := range r.notes {
+		pending += int64(r.notes[i].Load())
+	}
+	return int64(r.held.Load()), pending, voices
+}
+
+// TestUsesUntilNothingPlaysIt: after a swap, Uses reports each sample of
+// the old bank in use exactly while something may still read it: a looping
+// clip until its quantized stop, a clip queued before the swap until it has
+// played to its end, a one-shot note until it has rung out, a streamed clip
+// until its stream slot is free again (the streamer's next Fill after the
+// voice ends), and a sample only the new bank plays not at all. Each is
+// freed (unmapped) as soon as Uses says so while rendering goes on, and the
+// counts end at zero.
+func TestUsesUntilNothingPlaysIt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	long := arenaBuffer(rng, 60000, 2) // streamed: its preload is a copy
+	pre := &audio.Buffer{Rate: rate, Channels: 2, Data: audio.MakeSamples(2 * 1000)}
+	copy(pre.Data, long.Data)
+	shared := constant(100000, 0.01)
+	old := &Bank{
+		Samples:     []*audio.Buffer{arenaBuffer(rng, 100000, 2), arenaBuffer(rng, 70000, 1), pre, shared, arenaBuffer(rng, 70000, 1)},
+		Streams:     []audio.Source{nil, nil, &memSource{b: long}, nil, nil},
+		Instruments: []Instrument{{Zones: []Zone{{Low: 0, High: 127, Root: 60, Sample: 4, Gain: 1}}}},
+	}
+	next := &Bank{Samples: []*audio.Buffer{shared, arenaBuffer(rng, 70000, 1)}}
+	cfg := DefaultConfig(rate, 5)
+	cfg.Streams, cfg.StreamFrames = 4, 8192
+	p, err := New(cfg, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, p,
+		Command{Op: PlayClip, Track: 0, Sample: 0, Clip: 1, Gain: 0.5, Loop: true, LoopLen: LoopFrames(4000)},
+		Command{Op: PlayClip, Track: 2, Sample: 2, Clip: 3, Gain: 0.5},
+		Command{Op: NoteOn, Track: 3, Instrument: 0, Key: 60, Vel: 127},
+		Command{Op: PlayClip, At: 30000, Track: 1, Sample: 1, Clip: 2, Gain: 0.5})
+	const block = 128
+	out := make([]float32, 2*block)
+	step := func() {
+		p.Prepare()
+		p.Streamer().Fill(0)
+		p.Render(out)
+	}
+	for p.Position() < 1280 {
+		step()
+	}
+	if err := p.StageBank(next); err != nil {
+		t.Fatal(err)
+	}
+	send(t, p, Command{Op: SwapBank},
+		Command{Op: PlayClip, At: 2000, Track: 4, Sample: 0, Clip: 5, Gain: 1, Loop: true, LoopLen: LoopFrames(50000)},
+		Command{Op: Stop, At: 10000, Track: 0, Clip: 1}) // the removed clip stops on its boundary
+	// Where each old sample's last use ends, in frames (the streamed one's
+	// stream slot goes free at the streamer's next Fill after that).
+	ends := map[int32]Frame{0: 10000, 1: 100000, 2: 60000, 3: 0, 4: 70000}
+	freed := map[int32]bool{}
+	for p.Position() < 110000 {
+		p.Prepare()
+		p.Streamer().Fill(0)
+		pos := p.Position()
+		for s, end := range ends {
+			if got, want := p.Uses(old, s), pos < end; got != want {
+				t.Fatalf("frame %d, before the block: Uses(old, %d) = %v, want %v", pos, s, got, want)
+			}
+			if !p.Uses(old, s) && !freed[s] && s != 3 {
+				audio.Free(old.Samples[s])
+				if s == 2 {
+					audio.Free(long)
+				}
+				freed[s] = true
+			}
+		}
+		p.Render(out)
+		pos = p.Position()
+		if got, want := p.Uses(old, 2), pos-block < 60000; got != want {
+			t.Fatalf("frame %d, after the block: Uses(old, 2) = %v, want %v (the stream slot is released, not yet free)", pos, got, want)
+		}
+		drainEvents(p)
+	}
+	if len(freed) != 4 {
+		t.Fatalf("freed %v", freed)
+	}
+	if h, n, v := refCounts(old); h != 0 || n != 0 || v != 0 {
+		t.Fatalf("old bank's counts: held %d, pending %d, voices %d; want 0", h, n, v)
+	}
+	if h, n, v := refCounts(next); h != 1 || n != 0 || v != 1 {
+		t.Fatalf("new bank's counts: held %d, pending %d, voices %d; want 1, 0, 1", h, n, v)
+	}
+	if !p.Uses(next, 0) || !p.Uses(next, 1) {
+		t.Fatal("the current bank is not in use")
+	}
+}
+
+// TestBankCountsFollowVoices: through random launches, stops, notes,
+// steals (a pool of 8 voices, bursts that fill the tail slots too) and
+// swaps between three banks, every sounding voice is counted exactly once
+// in the bank it started from, and every PlayClip and NoteOn waiting for
+// its frame in the bank it was taken in with; at the end only the current
+// bank is held.
+func TestBankCountsFollowVoices(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	banks := make([]*Bank, 3)
+	for i := range banks {
+		b := &Bank{}
+		for range 4 {
+			b.Samples = append(b.Samples, noiseBuffer(rng, 500+rng.IntN(5000), 1+rng.IntN(2)))
+		}
+		b.Instruments = []Instrument{{Zones: []Zone{{Low: 0, High: 127, Root: 60, Sample: 1, Gain: 0.5}, {Low: 60, High: 127, Root: 60, Sample: 2, Gain: 0.5, Gate: true}}}}
+		banks[i] = b
+	}
+	banks[1].Samples[3] = banks[0].Samples[0] // shared, at another index
+	p, err := New(Config{Rate: rate, MaxBlock: 1024, Voices: 8, Tracks: 4, Commands: 256, Events: 4096, Pending: 256}, banks[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(i int) {
+		t.Helper()
+		var held, pending, voices int64
+		for _, b := range banks {
+			if b.refs == nil {
+				continue
+			}
+			h, n, v := refCounts(b)
+			held, pending, voices = held+h, pending+n, voices+v
+		}
+		want := int64(0)
+		for _, c := range p.pending[p.ph:p.pn] {
+			if c.bank.waiting(&c.Command) != nil {
+				want++
+			}
+		}
+		staged := int64(0)
+		if p.Staged() {
+			staged = 1
+		}
+		if held != 1+staged || pending != want || voices != int64(len(p.act)) {
+			t.Fatalf("block %d: held %d (want %d), pending %d (want %d), voices %d (want %d)", i, held, 1+staged, pending, want, voices, len(p.act))
+		}
+		for _, k := range p.act {
+			if p.voices[k].uses == nil {
+				t.Fatalf("block %d: voice %d uncounted", i, k)
+			}
+		}
+	}
+	out := make([]float32, 2*64)
+	for i := range 3000 {
+		at := p.Position() + Frame(rng.IntN(400))
+		tr := int16(rng.IntN(4))
+		switch rng.IntN(8) {
+		case 0, 1:
+			send(t, p, Command{Op: PlayClip, At: at, Track: tr, Sample: int32(rng.IntN(4)), Clip: int32(rng.IntN(6)), Gain: 0.2,
+				Loop: rng.IntN(2) == 0, LoopLen: LoopFrames(300 + rng.Float64()*3000), Legato: rng.IntN(4) == 0})
+		case 2:
+			send(t, p, Command{Op: Stop, At: at, Track: tr, Clip: int32(rng.IntN(7)) - 1, Now: rng.IntN(2) == 0})
+		case 3:
+			send(t, p, Command{Op: NoteOff, At: at, Track: tr, Key: uint8(50 + rng.IntN(20))})
+		case 4:
+			if !p.Staged() {
+				if err := p.StageBank(banks[rng.IntN(3)]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			send(t, p, Command{Op: SwapBank})
+		case 5:
+			if rng.IntN(10) == 0 { // a burst: steals with and without tail slots
+				for range 30 {
+					send(t, p, Command{Op: NoteOn, At: at, Track: tr, Key: uint8(50 + rng.IntN(20)), Vel: 100})
+				}
+			}
+		default:
+			send(t, p, Command{Op: NoteOn, At: at, Track: tr, Key: uint8(50 + rng.IntN(20)), Vel: 100})
+		}
+		p.Render(out)
+		drainEvents(p)
+		check(i)
+	}
+	if p.Stats().Steals == 0 {
+		t.Fatal("no steals")
+	}
+	render(p, 1000, 64) // every command has applied
+	for tr := range int16(4) {
+		send(t, p, Command{Op: Stop, At: p.Position(), Track: tr, Clip: -1, Now: true})
+	}
+	send(t, p, Command{Op: SwapBank}) // takes in a bank still staged
+	for range 400 {
+		p.Render(out)
+		drainEvents(p)
+	}
+	check(-1)
+	if len(p.act) != 0 {
+		t.Fatalf("%d voices still sounding", len(p.act))
 	}
 }

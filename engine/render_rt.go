@@ -30,6 +30,9 @@ func (p *Player) renderBlock(out []float32) {
 			c := p.pending[p.ph]
 			p.ph++
 			p.apply(&c, at)
+			if n := c.bank.waiting(&c.Command); n != nil {
+				n.Add(-1) // after its voices are counted
+			}
 		}
 		next := n
 		if p.ph < p.pn && p.pending[p.ph].due < end {
@@ -106,6 +109,9 @@ func (p *Player) drain() {
 			p.pending[i].stream = p.claimStream(p.bank, c.Sample, startPhase(&c), loopOf(&c), uint64(loopFade(&c)))
 		}
 		p.pn++
+		if n := p.bank.waiting(&c); n != nil {
+			n.Add(1)
+		}
 		if c.Op == PlayClip {
 			p.emit(Event{Kind: EvQueued, Track: c.Track, Clip: c.Clip, Frame: c.At})
 		}
@@ -116,7 +122,9 @@ func (p *Player) drain() {
 // from now on play.
 func (p *Player) swapBank() {
 	if b := p.staged.Swap(nil); b != nil {
+		old := p.bank
 		p.bank = b
+		old.refs.held.Add(-1) // after the commands taken in with it counted
 	}
 }
 
@@ -147,6 +155,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 		b := bank.Samples[c.Sample]
 		v.data, v.pcm, v.ch, v.frames, v.pre = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames()), uint64(b.Frames())
 		v.step, v.gain, v.clip, v.track, v.gate = one, c.Gain, c.Clip, c.Track, false
+		v.use(&bank.refs.voices[c.Sample])
 		v.loopLen, v.xfade = loopOf(c), loopFade(c)
 		v.phase = startPhase(c)
 		if slot >= 0 {
@@ -186,6 +195,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 			v.step = pitchStep(int(c.Key) - int(z.Root))
 			v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
 			v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
+			v.use(&bank.refs.voices[z.Sample])
 			p.tracks[c.Track].voices++
 			if end > 0 {
 				v.endIn(end, p.fadeFrames)
@@ -334,6 +344,7 @@ func (p *Player) alloc(at Frame) *voice {
 		} else {
 			p.tracks[old.track].voices--
 			p.releaseStream(old.slot)
+			old.unuse()
 			if old.clip >= 0 {
 				p.emit(Event{Kind: EvStopped, Track: old.track, Clip: old.clip, Frame: at})
 			}
@@ -411,6 +422,7 @@ func (p *Player) release(k int, at Frame) {
 		p.emit(Event{Kind: EvStopped, Track: v.track, Clip: v.clip, Frame: at})
 	}
 	p.releaseStream(v.slot)
+	v.unuse()
 	v.data, v.pcm, v.st, v.slot = nil, nil, nil, -1
 	last := len(p.act) - 1
 	p.act[k] = p.act[last]
