@@ -54,6 +54,53 @@ func refsOf(b *Bank) *bankRefs {
 	return b.refs
 }
 
+// busy reports whether anything of the bank may still play: it is current
+// or staged, or a command taken in with it waits, or a voice of it sounds.
+func (r *bankRefs) busy() bool {
+	if r.held.Load() > 0 {
+		return true
+	}
+	for _, cs := range [...][]atomic.Int32{r.clips, r.notes, r.voices} {
+		for i := range cs {
+			if cs[i].Load() > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// playing reports whether anything of b may still play sample s: b is
+// current or staged, a command taken in with it waits to start s, or a
+// voice of it plays s. The counts are read in the order a use moves on
+// (held, waiting, sounding), each use begun before the one before it ends,
+// so that a use moving on between two reads is not missed.
+func (b *Bank) playing(s int32) bool {
+	r := b.refs
+	if r.held.Load() > 0 || r.clips[s].Load() > 0 {
+		return true
+	}
+	for i := range b.Instruments {
+		if r.notes[i].Load() == 0 {
+			continue
+		}
+		for _, z := range b.Instruments[i].Zones {
+			if z.Sample == s {
+				return true
+			}
+		}
+	}
+	return r.voices[s].Load() > 0
+}
+
+// source returns sample s's Source, or nil if it does not stream.
+func (b *Bank) source(s int32) audio.Source {
+	if b.streamed(s) {
+		return b.Streams[s]
+	}
+	return nil
+}
+
 // waiting returns the counter that c, taken in with b and not yet applied,
 // counts in (nil: c starts no voice of b).
 func (b *Bank) waiting(c *Command) *atomic.Int32 {

@@ -75,6 +75,7 @@ type Player struct {
 	// each one a SwapBank takes from staged, which StageBank fills).
 	bank   *Bank
 	staged atomic.Pointer[Bank]
+	banks  atomic.Pointer[[]*Bank] // those that may still play, for Uses (StageBank writes)
 
 	cmds   ring[Command]
 	events ring[Event]
@@ -157,6 +158,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 		xfadeFrms:  framesOf(cfg.Rate, LegatoTime),
 		rampFrames: framesOf(cfg.Rate, RampTime),
 	}
+	p.banks.Store(&[]*Bank{bank})
 	p.cmds.init(max(cfg.Commands, 16))
 	p.events.init(max(cfg.Events, 16))
 	for i := cfg.Voices - 1; i >= 0; i-- {

@@ -17,8 +17,9 @@ var ErrStaged = errors.New("engine: a staged bank has not been taken in yet")
 // belongs to this player. Samples that did not change are the same Buffer
 // and Source values as in the bank before, at any index. A bank that
 // streams needs stream slots: a player created from a bank that streams
-// nothing has them only with Config.Streams > 0. The old bank's memory is
-// the caller's to release once Uses says nothing plays it any more.
+// nothing has them only with Config.Streams > 0. The Buffers and Sources
+// the new bank drops are the caller's to free once Uses says nothing plays
+// them any more.
 func (p *Player) StageBank(b *Bank) error {
 	if b == nil {
 		return errors.New("engine: StageBank: nil bank")
@@ -33,50 +34,58 @@ func (p *Player) StageBank(b *Bank) error {
 		return ErrStaged
 	}
 	refsOf(b).held.Add(1) // the render side drops it when b is swapped out
+	// Remember b with the banks that may still play, forgetting those that
+	// cannot any more: swapped out, and nothing of them waits or sounds.
+	live := []*Bank{b}
+	for _, k := range *p.banks.Load() {
+		if k != b && k.refs.busy() {
+			live = append(live, k)
+		}
+	}
+	p.banks.Store(&live)
 	p.staged.Store(b)
 	return nil
 }
 
-// Uses reports whether anything may still play sample s of bank b: b is
-// the player's current bank or the staged one, a command taken in with b
-// waits for its frame to start s (a PlayClip of s, or a NoteOn of an
-// instrument with a zone on s), a voice started from b plays s (a removed
-// clip plays on to its quantized stop, a one-shot rings out), or a stream
-// slot is not yet free that reads s's
-// Source (for b, or for a bank sharing the Source: the streamer may be
-// mid-read). After a reload the session frees (audio.Free) the Buffers and
-// closes the Sources the new bank no longer holds once Uses reports false
-// for them; false is final for those, b being swapped out. A stream slot
-// goes free when the streamer next runs (Streamer.Run or Fill). Any
-// goroutine may call Uses: it reads atomics only.
+// Uses reports whether anything may still read sample s of bank b: its
+// Buffer b.Samples[s], or its Source b.Streams[s]. The session asks it
+// after a reload, for each Buffer and Source the new bank dropped, and
+// frees (audio.Free) or closes each once Uses reports false; that is then
+// final, unless a later bank brings the same one back.
+//
+// Something may read it while a bank of this player holding it (b, or an
+// earlier or later bank sharing the Buffer or Source, at any index) is the
+// current bank or the staged one, or has a command taken in that waits for
+// its frame to start it (a PlayClip of it, or a NoteOn of an instrument
+// with a zone on it), or a voice playing it (a removed clip plays on to
+// its quantized stop, a one-shot rings out); or while a stream slot that
+// reads the Source is not yet free (the streamer may be mid-read; the slot
+// goes free when the streamer next runs, Streamer.Run or Fill).
+//
+// Any goroutine may call Uses (it reads atomics and immutable banks), but
+// only the session's calls, ordered with its StageBank, see the banks it
+// stages.
 func (p *Player) Uses(b *Bank, s int32) bool {
-	r := b.refs
-	if r == nil || r.bank != b || s < 0 || int(s) >= len(r.voices) {
-		return false // never handed to a player
+	if s < 0 || int(s) >= len(b.Samples) {
+		return false
 	}
-	// Read in the order the uses follow one another (staged or current,
-	// waiting command, voice, stream), each begun before the one before it
-	// ends, so that a use moving on is not missed between two reads.
-	if r.held.Load() > 0 || r.clips[s].Load() > 0 {
+	if b.refs != nil && b.refs.bank == b && b.playing(s) {
 		return true
 	}
-	for i := range b.Instruments {
-		if r.notes[i].Load() == 0 {
+	buf, src := b.Samples[s], b.source(s)
+	for _, k := range *p.banks.Load() {
+		if k == b {
 			continue
 		}
-		for _, z := range b.Instruments[i].Zones {
-			if z.Sample == s {
+		for j := range k.Samples {
+			if (k.Samples[j] == buf || src != nil && k.source(int32(j)) == src) && k.playing(int32(j)) {
 				return true
 			}
 		}
 	}
-	if r.voices[s].Load() > 0 {
-		return true
-	}
-	if !b.streamed(s) {
+	if src == nil {
 		return false
 	}
-	src := b.Streams[s]
 	for i := range p.streams {
 		st := &p.streams[i]
 		if st.state.Load() == streamFree {

@@ -2,8 +2,12 @@ package engine
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"gridbox/audio"
 )
@@ -106,15 +110,29 @@ func TestStageBank(t *testing.T) {
 	}
 }
 
-// arenaBuffer returns frames frames of noise in sample memory: large
-// enough to be mapped outside the Go heap, so that once audio.Free has
-// unmapped it a voice still reading it crashes the test.
+// arenaBuffer returns frames frames of quiet noise (within ±0.01) in
+// sample memory, as a set's samples are loaded.
 func arenaBuffer(rng *rand.Rand, frames, ch int) *audio.Buffer {
 	b := &audio.Buffer{Rate: rate, Channels: ch, Data: audio.MakeSamples(frames * ch)}
 	for i := range b.Data {
-		b.Data[i] = float32(rng.NormFloat64() * 0.05)
+		b.Data[i] = float32(rng.Float64()*0.02 - 0.01)
 	}
 	return b
+}
+
+// release frees b's samples as the session does once Uses allows it, first
+// filling them with a poison far beyond full scale: anything still playing
+// them then trips the limiter (Stats.Limited), and under -race anything
+// still reading them is a reported race with these writes. It frees them
+// through a copy of b, so that b still points at them: a voice starting
+// from b too late plays the poison (or faults) rather than the empty
+// buffer audio.Free leaves.
+func release(b *audio.Buffer) {
+	for i := range b.Data {
+		b.Data[i] = 1000
+	}
+	c := *b
+	audio.Free(&c)
 }
 
 // refCounts returns b's counters: held, commands waiting, and voices of
@@ -136,9 +154,9 @@ func refCounts(b *Bank) (held, pending, voices int64) {
 // clip until its quantized stop, a clip queued before the swap until it has
 // played to its end, a one-shot note until it has rung out, a streamed clip
 // until its stream slot is free again (the streamer's next Fill after the
-// voice ends), and a sample only the new bank plays not at all. Each is
-// freed (unmapped) as soon as Uses says so while rendering goes on, and the
-// counts end at zero.
+// voice ends), and a sample the new bank holds too throughout. Each is
+// released (poisoned and freed) as soon as Uses says so while rendering
+// goes on, and nothing plays the poison; the counts end at zero.
 func TestUsesUntilNothingPlaysIt(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	long := arenaBuffer(rng, 60000, 2) // streamed: its preload is a copy
@@ -180,7 +198,8 @@ func TestUsesUntilNothingPlaysIt(t *testing.T) {
 		Command{Op: Stop, At: 10000, Track: 0, Clip: 1}) // the removed clip stops on its boundary
 	// Where each old sample's last use ends, in frames (the streamed one's
 	// stream slot goes free at the streamer's next Fill after that).
-	ends := map[int32]Frame{0: 10000, 1: 100000, 2: 60000, 3: 0, 4: 70000}
+	// The new bank holds sample 3 (the same Buffer): it stays in use.
+	ends := map[int32]Frame{0: 10000, 1: 100000, 2: 60000, 3: math.MaxInt64, 4: 70000}
 	freed := map[int32]bool{}
 	for p.Position() < 110000 {
 		p.Prepare()
@@ -191,9 +210,9 @@ func TestUsesUntilNothingPlaysIt(t *testing.T) {
 				t.Fatalf("frame %d, before the block: Uses(old, %d) = %v, want %v", pos, s, got, want)
 			}
 			if !p.Uses(old, s) && !freed[s] && s != 3 {
-				audio.Free(old.Samples[s])
+				release(old.Samples[s])
 				if s == 2 {
-					audio.Free(long)
+					release(long)
 				}
 				freed[s] = true
 			}
@@ -205,8 +224,8 @@ func TestUsesUntilNothingPlaysIt(t *testing.T) {
 		}
 		drainEvents(p)
 	}
-	if len(freed) != 4 {
-		t.Fatalf("freed %v", freed)
+	if len(freed) != 4 || freed[3] || p.Stats().Limited != 0 {
+		t.Fatalf("freed %v; %d frames limited (a freed sample played)", freed, p.Stats().Limited)
 	}
 	if h, n, v := refCounts(old); h != 0 || n != 0 || v != 0 {
 		t.Fatalf("old bank's counts: held %d, pending %d, voices %d; want 0", h, n, v)
@@ -318,4 +337,171 @@ func TestBankCountsFollowVoices(t *testing.T) {
 	if len(p.act) != 0 {
 		t.Fatalf("%d voices still sounding", len(p.act))
 	}
+}
+
+// TestReloadsFreeWhileRendering: the session reloads again and again while
+// the audio goroutine renders and the streamer runs (run with -race): each
+// new bank keeps some samples (the same Buffers and Sources, at new
+// indices) and brings new ones; the session keeps playing clips and notes
+// of whatever bank it last staged, and releases (poisons and frees) every
+// sample a reload dropped as soon as Uses reports it unused. A voice,
+// stream or waiting command still reading it would play the poison, race
+// or crash. At the end every dropped sample is freed and every old bank's
+// counts are zero.
+func TestReloadsFreeWhileRendering(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	type sample struct {
+		buf  *audio.Buffer // what the bank holds (a streamed sample's preload)
+		full *audio.Buffer // a streamed sample's whole, read by src
+		src  audio.Source
+	}
+	fresh := func() sample {
+		if rng.IntN(3) == 0 {
+			full := arenaBuffer(rng, 100000, 2)
+			pre := &audio.Buffer{Rate: rate, Channels: 2, Data: audio.MakeSamples(2 * 40000)}
+			copy(pre.Data, full.Data)
+			return sample{buf: pre, full: full, src: &memSource{b: full}}
+		}
+		return sample{buf: arenaBuffer(rng, 70000+rng.IntN(40000), 1+rng.IntN(2))}
+	}
+	bankOf := func(ss []sample) *Bank {
+		b := &Bank{Streams: make([]audio.Source, len(ss))}
+		var zones []Zone
+		for i, s := range ss {
+			b.Samples = append(b.Samples, s.buf)
+			b.Streams[i] = s.src
+			if s.src == nil && len(zones) < 3 {
+				zones = append(zones, Zone{Low: 0, High: 127, Root: uint8(50 + 5*len(zones)), Sample: int32(i), Gain: 0.3, Gate: rng.IntN(2) == 0})
+			}
+		}
+		b.Instruments = []Instrument{{Zones: zones}}
+		return b
+	}
+	cur := []sample{fresh(), fresh(), fresh(), fresh(), fresh()}
+	bank := bankOf(cur)
+	cfg := DefaultConfig(rate, 4)
+	cfg.Voices, cfg.Streams, cfg.StreamFrames = 32, 8, 16384
+	p, err := New(cfg, bank)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Streamer().Run(done, time.Millisecond) })
+	wg.Go(func() { // the audio goroutine
+		out := make([]float32, 2*128)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			p.Render(out)
+			time.Sleep(100 * time.Microsecond) // some 20 times as fast as a device
+		}
+	})
+
+	type dropped struct {
+		bank *Bank
+		i    int32
+		s    sample
+	}
+	var retired []dropped
+	var banks []*Bank
+	freed, freedStreamed := 0, 0
+	free := func() {
+		keep := retired[:0]
+		for _, d := range retired {
+			if p.Uses(d.bank, d.i) {
+				keep = append(keep, d)
+				continue
+			}
+			release(d.s.buf)
+			freed++
+			if d.s.full != nil {
+				release(d.s.full)
+				freedStreamed++
+			}
+		}
+		retired = keep
+	}
+	play := func() {
+		at := p.Position() + Frame(rng.IntN(3000))
+		tr := int16(rng.IntN(4))
+		switch rng.IntN(4) {
+		case 0, 1:
+			send(t, p, Command{Op: PlayClip, At: at, Track: tr, Sample: int32(rng.IntN(len(cur))), Clip: int32(rng.IntN(4)), Gain: 0.2,
+				Start: Position(float64(rng.IntN(30000))), Loop: rng.IntN(2) == 0, LoopLen: LoopFrames(20000 + rng.Float64()*60000), LoopFade: 100})
+		case 2:
+			send(t, p, Command{Op: NoteOn, At: at, Track: tr, Key: uint8(40 + rng.IntN(40)), Vel: 100})
+		default:
+			send(t, p, Command{Op: Stop, At: at, Track: tr, Clip: int32(rng.IntN(5)) - 1})
+		}
+	}
+	for round := range 40 {
+		for range 5 {
+			play()
+			for range 4 { // free as soon as Uses allows: the riskiest moment
+				drainEvents(p)
+				free()
+				time.Sleep(50 * time.Microsecond)
+			}
+		}
+		// The next set: some samples kept (at new indices), some new.
+		var next []sample
+		for _, s := range cur {
+			if rng.IntN(2) == 0 {
+				next = append(next, s)
+			}
+		}
+		for len(next) < 5 {
+			next = append(next, fresh())
+		}
+		rng.Shuffle(len(next), func(i, j int) { next[i], next[j] = next[j], next[i] })
+		nb := bankOf(next)
+		for p.Staged() { // the last swap is not taken in yet
+			time.Sleep(100 * time.Microsecond)
+		}
+		if err := p.StageBank(nb); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		send(t, p, Command{Op: SwapBank})
+		for i, s := range cur {
+			if !slices.Contains(next, s) {
+				retired = append(retired, dropped{bank, int32(i), s})
+			}
+		}
+		banks = append(banks, bank)
+		bank, cur = nb, next
+	}
+	for tr := range int16(4) {
+		send(t, p, Command{Op: Stop, At: p.Position() + 3000, Track: tr, Clip: -1})
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(retired) > 0 || p.Stats().Voices > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d dropped samples still in use, %d voices sounding", len(retired), p.Stats().Voices)
+		}
+		drainEvents(p)
+		free()
+		time.Sleep(time.Millisecond)
+	}
+	close(done)
+	wg.Wait()
+	for i, b := range banks {
+		if h, n, v := refCounts(b); h != 0 || n != 0 || v != 0 {
+			t.Errorf("bank %d: held %d, waiting %d, voices %d; want 0", i, h, n, v)
+		}
+	}
+	if n, err := p.Streamer().Failures(); n != 0 {
+		t.Errorf("%d failed reads: %v", n, err)
+	}
+	if n := p.Stats().Limited; n != 0 {
+		t.Errorf("%d frames limited: a freed sample played", n)
+	}
+	if freedStreamed == 0 || freed < 40 {
+		t.Fatalf("freed %d samples, %d of them streamed: too few to show anything", freed, freedStreamed)
+	}
+	t.Logf("freed %d samples (%d streamed) while rendering", freed, freedStreamed)
 }
