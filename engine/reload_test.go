@@ -339,6 +339,158 @@ func TestBankCountsFollowVoices(t *testing.T) {
 	}
 }
 
+// TestOldVoicesPlayOnAcrossSwap: voices started from the old bank (a loop
+// with crossfades, a streamed loop, a pitched note) play on bit for bit as
+// if no reload had happened, although the new bank holds other samples at
+// their indices, and a Stop sent after the swap still reaches them.
+func TestOldVoicesPlayOnAcrossSwap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	mk := func() *Bank {
+		streams, _ := streamedBank(&Bank{Samples: []*audio.Buffer{noiseBuffer(rng, 30000, 2)}}, 3000)
+		return &Bank{
+			Samples:     []*audio.Buffer{noiseBuffer(rng, 8000, 2), streams.Samples[0], noiseBuffer(rng, 20000, 1)},
+			Streams:     []audio.Source{nil, streams.Streams[0], nil},
+			Instruments: []Instrument{{Zones: []Zone{{Low: 0, High: 127, Root: 60, Sample: 2, Gain: 0.5}}}},
+		}
+	}
+	old, next := mk(), mk()
+	cmds := []Command{
+		{Op: PlayClip, At: 10, Track: 0, Sample: 0, Clip: 1, Gain: 0.4, Loop: true, LoopLen: LoopFrames(3000.5), LoopFade: 200},
+		{Op: PlayClip, At: 20, Track: 1, Sample: 1, Clip: 2, Gain: 0.4, Loop: true, LoopLen: LoopFrames(12000), LoopFade: 100},
+		{Op: NoteOn, At: 30, Track: 2, Instrument: 0, Key: 55, Vel: 100},
+	}
+	run := func(reload bool) []float32 {
+		cfg := DefaultConfig(rate, 3)
+		cfg.StreamFrames = 4096
+		p, err := New(cfg, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		send(t, p, cmds...)
+		var out []float32
+		buf := make([]float32, 2*100)
+		for p.Position() < 40000 {
+			if p.Position() == 5000 {
+				if reload {
+					if err := p.StageBank(next); err != nil {
+						t.Fatal(err)
+					}
+					send(t, p, Command{Op: SwapBank})
+				}
+				send(t, p, Command{Op: Stop, At: 30000, Track: 0, Clip: 1})
+			}
+			p.Prepare()
+			p.Streamer().Fill(0)
+			p.Render(buf)
+			out = append(out, buf...)
+			drainEvents(p)
+		}
+		if st := p.Stats(); st.StreamUnderruns != 0 {
+			t.Fatalf("reload %v: %d underruns", reload, st.StreamUnderruns)
+		}
+		if reload && (p.bank != next || p.Uses(old, 2) != true) {
+			t.Fatal("the swap did not happen, or the old note is not in use")
+		}
+		return out
+	}
+	want, got := run(false), run(true)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("frame %d: %v after the swap, %v without one", i/2, got[i], want[i])
+		}
+	}
+	if firstNonZero(want[2*5000:2*5100]) < 0 || firstNonZero(want[2*39000:]) < 0 {
+		t.Fatal("silence after the swap: the comparison shows nothing")
+	}
+}
+
+// waitStreams waits (at most a second) until the streamer has written at
+// least ahead frames past every busy stream's read point, or all of a
+// one-shot's, so that a render against a streamer on its own goroutines
+// does not run dry.
+func waitStreams(t *testing.T, p *Player, ahead int64) {
+	t.Helper()
+	deadline := time.Now().Add(time.Second)
+	for i := range p.streams {
+		st := &p.streams[i]
+		for {
+			state := st.state.Load()
+			if state == streamFree || state == streamReleased {
+				break
+			}
+			left := int64(st.frames) - int64(max(st.pre, st.start>>32))
+			if w := st.written.Load(); state == streamActive && (w-st.read.Load() >= ahead || (st.loopLen == 0 && w >= left)) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the streamer did not get ahead of stream %d", i)
+			}
+			time.Sleep(20 * time.Microsecond)
+		}
+	}
+}
+
+// TestSharedSourceStreamsOneReadAtATime: a long sample both banks share
+// (the same Source, at index 0 in the old bank and 1 in the new), played by
+// an old voice and a new voice at once, each in its own stream slot and so
+// read by two of Run's readers: the Source never sees two reads at once,
+// and both voices play it exactly (the output is their sum, frame for
+// frame).
+func TestSharedSourceStreamsOneReadAtATime(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	long := noiseBuffer(rng, 300000, 2)
+	sb, _ := streamedBank(&Bank{Samples: []*audio.Buffer{long}}, 4800)
+	x := &exclusive{Source: sb.Streams[0]}
+	old := &Bank{Samples: sb.Samples, Streams: []audio.Source{x}}
+	next := &Bank{Samples: []*audio.Buffer{noiseBuffer(rng, 1000, 2), sb.Samples[0]}, Streams: []audio.Source{nil, x}}
+	cfg := DefaultConfig(rate, 2)
+	cfg.StreamFrames = 32768
+	p, err := New(cfg, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const startB, offB = 2000, 100000 // the new voice's frame and its position in the sample
+	send(t, p, Command{Op: PlayClip, Track: 0, Sample: 0, Clip: 1, Gain: 0.5})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Streamer().Run(stop, time.Millisecond) })
+	const block = 128
+	out := make([]float32, 0, 2*150000)
+	buf := make([]float32, 2*block)
+	for p.Position() < 150000 {
+		if p.Position() == 1024 {
+			if err := p.StageBank(next); err != nil {
+				t.Fatal(err)
+			}
+			send(t, p, Command{Op: SwapBank}, Command{Op: PlayClip, At: startB, Track: 1, Sample: 1, Clip: 2, Gain: 0.5, Start: Position(offB)})
+		}
+		p.Prepare()
+		waitStreams(t, p, 4*block)
+		p.Render(buf)
+		out = append(out, buf...)
+		drainEvents(p)
+	}
+	close(stop)
+	wg.Wait()
+	if n := x.overlap.Load(); n != 0 {
+		t.Errorf("%d reads met another read of the shared Source", n)
+	}
+	if st := p.Stats(); st.StreamUnderruns != 0 || st.StreamsFull != 0 {
+		t.Fatalf("%d underruns, %d voices without a stream", st.StreamUnderruns, st.StreamsFull)
+	}
+	for f := range 150000 {
+		for c := range 2 {
+			want := long.Data[2*f+c] * 0.5
+			if f >= startB {
+				want += long.Data[2*(f-startB+offB)+c] * 0.5
+			}
+			if got := out[2*f+c]; got != want {
+				t.Fatalf("frame %d channel %d: %v, want %v", f, c, got, want)
+			}
+		}
+	}
+}
+
 // TestReloadsFreeWhileRendering: the session reloads again and again while
 // the audio goroutine renders and the streamer runs (run with -race): each
 // new bank keeps some samples (the same Buffers and Sources, at new
