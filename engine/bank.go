@@ -2,13 +2,16 @@ package engine
 
 import (
 	"fmt"
+	"reflect"
+	"sync/atomic"
 
 	"gridbox/audio"
 )
 
 // A Bank holds everything voices play: decoded samples at the player's rate
 // and the sampler instruments that map notes to them. It is built on the
-// control side when a set loads and is immutable once handed to New.
+// control side when a set loads and is immutable once handed to New or
+// Player.StageBank (a reload).
 //
 // A long sample may stream from disk instead of being held whole: then
 // Streams[i] reads all of it and Samples[i] holds only its first frames
@@ -19,6 +22,95 @@ type Bank struct {
 	Samples     []*audio.Buffer // mono or stereo, at the Player's rate
 	Streams     []audio.Source  // at the Player's rate, with Samples' channels
 	Instruments []Instrument
+
+	refs *bankRefs // set by New or StageBank
+}
+
+// bankRefs counts what may still play a bank, for Player.Uses. The control
+// side makes it (New, StageBank); the render side counts; anyone reads.
+type bankRefs struct {
+	bank *Bank        // whose: a Bank copied from another gets its own
+	held atomic.Int32 // 1 while the player's current bank, 1 while staged
+	// Commands taken in with the bank and not yet applied: PlayClips per
+	// sample, NoteOns per instrument (they may start any of its zones).
+	clips []atomic.Int32
+	notes []atomic.Int32
+	// voices counts, per sample, the voices playing it (a stolen one
+	// fading out in a tail slot too).
+	voices []atomic.Int32
+}
+
+// refsOf returns b's counters, made on first use (control side, before b
+// is handed to the render side).
+func refsOf(b *Bank) *bankRefs {
+	if b.refs == nil || b.refs.bank != b {
+		b.refs = &bankRefs{
+			bank:   b,
+			clips:  make([]atomic.Int32, len(b.Samples)),
+			notes:  make([]atomic.Int32, len(b.Instruments)),
+			voices: make([]atomic.Int32, len(b.Samples)),
+		}
+	}
+	return b.refs
+}
+
+// busy reports whether anything of the bank may still play: it is current
+// or staged, or a command taken in with it waits, or a voice of it sounds.
+func (r *bankRefs) busy() bool {
+	if r.held.Load() > 0 {
+		return true
+	}
+	for _, cs := range [...][]atomic.Int32{r.clips, r.notes, r.voices} {
+		for i := range cs {
+			if cs[i].Load() > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// playing reports whether anything of b may still play sample s: b is
+// current or staged, a command taken in with it waits to start s, or a
+// voice of it plays s. The counts are read in the order a use moves on
+// (held, waiting, sounding), each use begun before the one before it ends,
+// so that a use moving on between two reads is not missed.
+func (b *Bank) playing(s int32) bool {
+	r := b.refs
+	if r.held.Load() > 0 || r.clips[s].Load() > 0 {
+		return true
+	}
+	for i := range b.Instruments {
+		if r.notes[i].Load() == 0 {
+			continue
+		}
+		for _, z := range b.Instruments[i].Zones {
+			if z.Sample == s {
+				return true
+			}
+		}
+	}
+	return r.voices[s].Load() > 0
+}
+
+// source returns sample s's Source, or nil if it does not stream.
+func (b *Bank) source(s int32) audio.Source {
+	if b.streamed(s) {
+		return b.Streams[s]
+	}
+	return nil
+}
+
+// waiting returns the counter that c, taken in with b and not yet applied,
+// counts in (nil: c starts no voice of b).
+func (b *Bank) waiting(c *Command) *atomic.Int32 {
+	switch {
+	case c.Op == PlayClip && c.Sample >= 0 && int(c.Sample) < len(b.Samples):
+		return &b.refs.clips[c.Sample]
+	case c.Op == NoteOn && c.Instrument >= 0 && int(c.Instrument) < len(b.Instruments):
+		return &b.refs.notes[c.Instrument]
+	}
+	return nil
 }
 
 // Frames returns sample s's length in frames: all of it, streamed or not.
@@ -32,6 +124,16 @@ func (b *Bank) Frames(s int32) int {
 func is16(src audio.Source) bool {
 	_, ok := src.(pcm16)
 	return ok
+}
+
+// streams reports whether any sample of b streams.
+func (b *Bank) streams() bool {
+	for _, s := range b.Streams {
+		if s != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // streamed reports whether sample s streams.
@@ -70,6 +172,10 @@ func (b *Bank) check(rate int) error {
 	for i, src := range b.Streams {
 		switch {
 		case src == nil:
+		case !reflect.TypeOf(src).Comparable():
+			// The streamer tells Sources apart by identity (one reader at a
+			// time for each, whichever banks share it).
+			return fmt.Errorf("engine: sample %d streams from a %T, which is not comparable (use a pointer)", i, src)
 		case src.Channels() != b.Samples[i].Channels:
 			return fmt.Errorf("engine: sample %d streams %d channels, its preload has %d", i, src.Channels(), b.Samples[i].Channels)
 		case src.Frames() < int64(b.Samples[i].Frames()):

@@ -25,6 +25,13 @@
 // one preallocated ring per streamed voice ahead of it; the voice never
 // waits for it.
 //
+// A set reloads while it plays (StageBank, then a SwapBank command): the
+// session goroutine builds and checks the new Bank, the render side swaps
+// it in as it takes the SwapBank in, in send order with the other commands,
+// and each command keeps the bank that was current when it was taken in.
+// The old bank's Buffers and Sources stay the session's to free once
+// Player.Uses reports that no waiting command, voice or stream reads them.
+//
 // Only the files named *_rt.go hold code that Render can reach. They import
 // nothing but math and sync/atomic (a test parses them to enforce it), and
 // they never allocate, lock, use channels, log or make syscalls; tests prove

@@ -10,6 +10,7 @@ import (
 // than its At for a Stop known ahead.
 type pending struct {
 	Command
+	bank   *Bank // the bank it plays: the current one when it was taken in
 	due    Frame
 	seq    uint64 // send order
 	stream int32  // a streamed PlayClip's stream slot; -1 if none
@@ -25,7 +26,9 @@ type Config struct {
 	Events   int // event ring capacity (rounded up to a power of two)
 	Pending  int // commands waiting for their frame
 	// Streams is how many voices can play streamed samples at once (0: a
-	// default from the bank: twice its streamed samples, and 8 more), and
+	// default from the bank: twice its streamed samples, and 8 more; none
+	// when it streams nothing, so a player that may be reloaded with a
+	// bank that streams is given Streams > 0), and
 	// StreamFrames each one's ring (rounded up to a power of two; 0: 131072
 	// frames, 2.7 s at 48 kHz): how far the streamer reads ahead, which
 	// must outlast the disk's slowest moments and a loaded machine's late
@@ -68,7 +71,11 @@ type Stats struct {
 // Stats are safe anywhere.
 type Player struct {
 	rate, maxBlock int
-	bank           *Bank
+	// bank is what commands taken in now play (render side: New's, then
+	// each one a SwapBank takes from staged, which StageBank fills).
+	bank   *Bank
+	staged atomic.Pointer[Bank]
+	banks  atomic.Pointer[[]*Bank] // those that may still play, for Uses (StageBank writes)
 
 	cmds   ring[Command]
 	events ring[Event]
@@ -118,7 +125,8 @@ func (p *Player) ringBytes() int64 {
 	return 4 * int64(len(p.streams[0].buf))
 }
 
-// New allocates a Player. bank must not change afterwards.
+// New allocates a Player that plays bank (nil: an empty one) until a
+// reload swaps in another (see StageBank). bank must not change afterwards.
 func New(cfg Config, bank *Bank) (*Player, error) {
 	if cfg.Rate <= 0 || cfg.MaxBlock <= 0 || cfg.Voices <= 0 || cfg.Tracks <= 0 || cfg.Tracks > math.MaxInt16 {
 		return nil, fmt.Errorf("engine: bad config %+v", cfg)
@@ -129,6 +137,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 	if err := bank.check(cfg.Rate); err != nil {
 		return nil, err
 	}
+	refsOf(bank).held.Add(1)
 	// A stolen voice fades out in a tail slot; every voice may need one at
 	// once (a scene of loops all stealing).
 	tails := max(16, cfg.Voices)
@@ -149,6 +158,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 		xfadeFrms:  framesOf(cfg.Rate, LegatoTime),
 		rampFrames: framesOf(cfg.Rate, RampTime),
 	}
+	p.banks.Store(&[]*Bank{bank})
 	p.cmds.init(max(cfg.Commands, 16))
 	p.events.init(max(cfg.Events, 16))
 	for i := cfg.Voices - 1; i >= 0; i-- {

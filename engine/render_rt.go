@@ -29,7 +29,10 @@ func (p *Player) renderBlock(out []float32) {
 		for p.ph < p.pn && p.pending[p.ph].due <= at {
 			c := p.pending[p.ph]
 			p.ph++
-			p.apply(&c.Command, c.seq, c.stream, at)
+			p.apply(&c, at)
+			if n := c.bank.waiting(&c.Command); n != nil {
+				n.Add(-1) // after its voices are counted
+			}
 		}
 		next := n
 		if p.ph < p.pn && p.pending[p.ph].due < end {
@@ -67,12 +70,18 @@ func (p *Player) Prepare() { p.drain() }
 // drain moves every queued command into the pending array, kept sorted by
 // the frame each is due (stable, so equal frames keep send order). A Stop
 // known ahead is due a fade's length before its frame, so that the fade
-// ends there.
+// ends there. Each takes the current bank along, so that a reload's
+// SwapBank, taken in here in send order, divides the commands sent before
+// it from those after it whenever either kind applies.
 func (p *Player) drain() {
 	for {
 		c, ok := p.cmds.pop()
 		if !ok {
 			return
+		}
+		if c.Op == SwapBank {
+			p.swapBank()
+			continue
 		}
 		if p.pn == len(p.pending) {
 			if p.ph == 0 {
@@ -93,23 +102,35 @@ func (p *Player) drain() {
 			i--
 		}
 		p.seq++
-		p.pending[i] = pending{Command: c, due: due, seq: p.seq, stream: -1}
+		p.pending[i] = pending{Command: c, bank: p.bank, due: due, seq: p.seq, stream: -1}
 		if c.Op == PlayClip && c.Sample >= 0 && p.bank.streamed(c.Sample) {
 			// Claimed ahead of the clip's frame, so the streamer has begun
 			// by then (a clip starting past its preload needs it at once).
-			p.pending[i].stream = p.claimStream(c.Sample, startPhase(&c), loopOf(&c), uint64(loopFade(&c)))
+			p.pending[i].stream = p.claimStream(p.bank, c.Sample, startPhase(&c), loopOf(&c), uint64(loopFade(&c)))
 		}
 		p.pn++
+		if n := p.bank.waiting(&c); n != nil {
+			n.Add(1)
+		}
 		if c.Op == PlayClip {
 			p.emit(Event{Kind: EvQueued, Track: c.Track, Clip: c.Clip, Frame: c.At})
 		}
 	}
 }
 
-// apply carries out c, the seq'th command sent, at frame at (the start of
-// the segment it begins); a PlayClip of a streamed sample has stream slot
-// slot (-1: none).
-func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
+// swapBank makes the staged bank, if any, the one the commands taken in
+// from now on play.
+func (p *Player) swapBank() {
+	if b := p.staged.Swap(nil); b != nil {
+		old := p.bank
+		p.bank = b
+		old.refs.held.Add(-1) // after the commands taken in with it counted
+	}
+}
+
+// apply carries out pc at frame at (the start of the segment it begins).
+func (p *Player) apply(pc *pending, at Frame) {
+	c, seq, slot, bank := &pc.Command, pc.seq, pc.stream, pc.bank
 	if int(c.Track) < 0 || int(c.Track) >= len(p.tracks) {
 		p.releaseStream(slot)
 		return
@@ -122,7 +143,7 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 	}
 	switch c.Op {
 	case PlayClip:
-		if c.Sample < 0 || int(c.Sample) >= len(p.bank.Samples) {
+		if c.Sample < 0 || int(c.Sample) >= len(bank.Samples) {
 			return
 		}
 		end, cut := p.stopped(c.Track, c.Clip, false, seq, at)
@@ -131,9 +152,10 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 			return // stopped at its first frame: it never sounds
 		}
 		v := p.alloc(at)
-		b := p.bank.Samples[c.Sample]
+		b := bank.Samples[c.Sample]
 		v.data, v.pcm, v.ch, v.frames, v.pre = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames()), uint64(b.Frames())
 		v.step, v.gain, v.clip, v.track, v.gate = one, c.Gain, c.Clip, c.Track, false
+		v.use(&bank.refs.voices[c.Sample])
 		v.loopLen, v.xfade = loopOf(c), loopFade(c)
 		v.phase = startPhase(c)
 		if slot >= 0 {
@@ -153,11 +175,11 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 		}
 		p.emit(Event{Kind: EvStarted, Track: c.Track, Clip: c.Clip, Frame: at})
 	case NoteOn:
-		if c.Instrument < 0 || int(c.Instrument) >= len(p.bank.Instruments) {
+		if c.Instrument < 0 || int(c.Instrument) >= len(bank.Instruments) {
 			return
 		}
 		// Every zone holding the key plays: zones layer.
-		zones := p.bank.Instruments[c.Instrument].Zones
+		zones := bank.Instruments[c.Instrument].Zones
 		for i := range zones {
 			z := &zones[i]
 			if c.Key < z.Low || c.Key > z.High {
@@ -168,11 +190,12 @@ func (p *Player) apply(c *Command, seq uint64, slot int32, at Frame) {
 				continue
 			}
 			v := p.alloc(at)
-			b := p.bank.Samples[z.Sample]
+			b := bank.Samples[z.Sample]
 			v.data, v.pcm, v.ch, v.frames, v.pre = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames()), uint64(b.Frames())
 			v.step = pitchStep(int(c.Key) - int(z.Root))
 			v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
 			v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
+			v.use(&bank.refs.voices[z.Sample])
 			p.tracks[c.Track].voices++
 			if end > 0 {
 				v.endIn(end, p.fadeFrames)
@@ -321,6 +344,7 @@ func (p *Player) alloc(at Frame) *voice {
 		} else {
 			p.tracks[old.track].voices--
 			p.releaseStream(old.slot)
+			old.unuse()
 			if old.clip >= 0 {
 				p.emit(Event{Kind: EvStopped, Track: old.track, Clip: old.clip, Frame: at})
 			}
@@ -398,6 +422,7 @@ func (p *Player) release(k int, at Frame) {
 		p.emit(Event{Kind: EvStopped, Track: v.track, Clip: v.clip, Frame: at})
 	}
 	p.releaseStream(v.slot)
+	v.unuse()
 	v.data, v.pcm, v.st, v.slot = nil, nil, nil, -1
 	last := len(p.act) - 1
 	p.act[k] = p.act[last]

@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -259,5 +261,78 @@ func TestConcurrentSendAndRender(t *testing.T) {
 	wg.Wait()
 	if p.Position() != 3000*128 {
 		t.Fatalf("position %d", p.Position())
+	}
+}
+
+// rotated returns b's samples (and streams) at index i+1 (the last at 0),
+// with its instruments' zones following them: a reloaded set in which
+// nothing changed but every index.
+func rotated(b *Bank) *Bank {
+	n := len(b.Samples)
+	r := &Bank{Samples: make([]*audio.Buffer, n)}
+	if len(b.Streams) > 0 {
+		r.Streams = make([]audio.Source, n)
+	}
+	for i := range n {
+		r.Samples[(i+1)%n] = b.Samples[i]
+		if r.Streams != nil {
+			r.Streams[(i+1)%n] = b.Streams[i]
+		}
+	}
+	for _, in := range b.Instruments {
+		zs := slices.Clone(in.Zones)
+		for j := range zs {
+			zs[j].Sample = (zs[j].Sample + 1) % int32(n)
+		}
+		r.Instruments = append(r.Instruments, Instrument{Zones: zs})
+	}
+	return r
+}
+
+// TestSwapBankDoesNotAllocate: blocks in which a SwapBank is taken in,
+// with commands on both sides of it, allocate nothing, for banks in memory
+// and banks that stream (then with the streamer's Fill between blocks).
+// StageBank, on the control side, may allocate: only Render is measured,
+// as AllocsPerRun measures. It must not run in parallel.
+func TestSwapBankDoesNotAllocate(t *testing.T) {
+	out := make([]float32, 2*128)
+	for _, streamed := range []bool{false, true} {
+		p := busyPlayer(t, 64)
+		if streamed {
+			p = streamingPlayer(t, 64)
+		}
+		banks := []*Bank{rotated(p.bank), p.bank}
+		var allocs uint64
+		var before, after runtime.MemStats
+		for k := range 60 {
+			at := p.Position() + 40
+			send(t, p, Command{Op: PlayClip, At: at + 20, Track: 1, Sample: int32(k % 64), Gain: 0.1, Clip: 300, Loop: true, LoopLen: LoopFrames(90000), LoopFade: 100})
+			if err := p.StageBank(banks[k%2]); err != nil {
+				t.Fatal(err)
+			}
+			send(t, p, Command{Op: SwapBank},
+				Command{Op: PlayClip, At: at, Track: 2, Sample: int32(k % 64), Gain: 0.1, Clip: 301, Loop: true, LoopLen: LoopFrames(90000), Legato: true},
+				Command{Op: NoteOn, At: at + 5, Track: 3, Instrument: 0, Key: 60, Vel: 100},
+				Command{Op: Stop, At: at + 300, Track: 1, Clip: -1})
+			if streamed {
+				p.Streamer().Fill(0) // streams claimed before the swap start
+			}
+			runtime.ReadMemStats(&before)
+			p.Render(out)
+			runtime.ReadMemStats(&after)
+			if k >= 10 { // warmed up
+				allocs += after.Mallocs - before.Mallocs
+			}
+			if p.Staged() {
+				t.Fatal("the SwapBank was not taken in")
+			}
+			drainEvents(p)
+		}
+		if allocs != 0 {
+			t.Errorf("streamed %v: %d allocations in 50 blocks with a swap, want 0", streamed, allocs)
+		}
+		if st := p.Stats(); st.StreamUnderruns != 0 {
+			t.Errorf("streamed %v: %d underruns", streamed, st.StreamUnderruns)
+		}
 	}
 }

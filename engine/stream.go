@@ -10,21 +10,23 @@ import (
 	"gridbox/audio"
 )
 
-// newStreams allocates cfg's stream slots, when the bank streams anything.
-// A ring's memory is only touched (made resident) once a voice uses it, and
-// freed slots are reused first.
+// newStreams allocates cfg's stream slots: cfg.Streams of them, or with 0
+// a default when the bank streams anything (none when it does not). A
+// player whose set may be reloaded with long samples it did not start with
+// is given Streams > 0 (see StageBank). A ring's memory is only touched
+// (made resident) once a voice uses it, and freed slots are reused first.
 func (p *Player) newStreams(cfg Config) {
-	n := 0
-	for _, s := range p.bank.Streams {
-		if s != nil {
-			n++
-		}
-	}
-	if n == 0 {
-		return
-	}
 	slots := cfg.Streams
 	if slots <= 0 {
+		n := 0
+		for _, s := range p.bank.Streams {
+			if s != nil {
+				n++
+			}
+		}
+		if n == 0 {
+			return
+		}
 		slots = min(cfg.Voices, 2*n+8)
 	}
 	size := 1 << 17
@@ -40,7 +42,7 @@ func (p *Player) newStreams(cfg Config) {
 		p.streams[i].pcm = make([]int16, 2*size)
 		p.streams[i].mask = int64(size - 1)
 	}
-	p.streamer = &Streamer{p: p, walks: make([]walk, slots), sources: make([]sync.Mutex, len(p.bank.Streams))}
+	p.streamer = &Streamer{p: p, walks: make([]walk, slots), locks: map[source]*sourceLock{}}
 }
 
 // streamChunk returns how many frames the streamer reads at a time for a
@@ -58,14 +60,55 @@ func streamChunk(size int64) int64 { return min(16384, size/4) }
 type Streamer struct {
 	p     *Player
 	walks []walk
-	// sources holds a lock per streamed sample: two of Run's readers may
-	// stream one sample (for two voices), and a Source is read by one
-	// goroutine at a time (a resampler keeps state between reads).
-	sources []sync.Mutex
+	// locks holds a lock per Source that a stream reads: two of Run's
+	// readers may stream one Source (for two voices, maybe of two banks
+	// that share it after a reload, at different sample indices), and a
+	// Source is read by one goroutine at a time (a resampler keeps state
+	// between reads). An entry lives while a walk holds it.
+	locksMu sync.Mutex
+	locks   map[source]*sourceLock
 
 	mu    sync.Mutex // guards err and fails: Run's readers fail concurrently
 	err   error
 	fails uint64
+}
+
+// source is audio.Source under a name the realtime files can use without
+// importing audio (a stream slot records the Source it reads).
+type source = audio.Source
+
+// sourceLock serialises the reads of one Source; users counts the walks
+// holding it.
+type sourceLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock returns src's lock, held for a walk until unlock.
+func (s *Streamer) lock(src audio.Source) *sourceLock {
+	s.locksMu.Lock()
+	defer s.locksMu.Unlock()
+	l := s.locks[src]
+	if l == nil {
+		l = &sourceLock{}
+		s.locks[src] = l
+	}
+	l.users++
+	return l
+}
+
+// unlock lets go of w's Source lock, forgetting it once no walk holds it
+// (an old bank's Source is not kept after its last stream).
+func (s *Streamer) unlock(w *walk) {
+	if w.lock == nil {
+		return
+	}
+	s.locksMu.Lock()
+	if w.lock.users--; w.lock.users == 0 {
+		delete(s.locks, w.src)
+	}
+	s.locksMu.Unlock()
+	w.lock = nil
 }
 
 // streamReaders is how many goroutines Run reads the streams with: reads
@@ -78,15 +121,17 @@ const streamReaders = 4
 // FIFO's next frame to write comes from (see pass).
 type walk struct {
 	src   audio.Source
-	ph    uint64 // the current pass's phase when it began
-	from  uint64 // the current pass's first position (0 after the first)
-	org   int64  // virtual index of the current pass's position 0
-	lo    uint64 // the current pass's span in the stream: [lo, hi)
+	lock  *sourceLock // src's lock
+	ph    uint64      // the current pass's phase when it began
+	from  uint64      // the current pass's first position (0 after the first)
+	org   int64       // virtual index of the current pass's position 0
+	lo    uint64      // the current pass's span in the stream: [lo, hi)
 	hi    uint64
 	ended bool // a one-shot's span is all written
 }
 
-// Streamer returns p's streamer, or nil when p's bank streams nothing.
+// Streamer returns p's streamer, or nil when p has no stream slots (see
+// Config.Streams).
 func (p *Player) Streamer() *Streamer { return p.streamer }
 
 // Fill tops up every stream until it holds ahead frames past what its
@@ -111,7 +156,9 @@ func (s *Streamer) fillShare(ahead, part, parts int) bool {
 			st, w := &s.p.streams[i], &s.walks[i]
 			switch st.state.Load() {
 			case streamRequested:
-				*w = walk{src: s.p.bank.Streams[st.sample], ph: st.start, from: st.start >> 32}
+				s.unlock(w)
+				src := *st.src.Load()
+				*w = walk{src: src, lock: s.lock(src), ph: st.start, from: st.start >> 32}
 				w.span(st)
 				w.org = -int64(w.lo)
 				// The voice may have ended meanwhile (released): then the
@@ -124,6 +171,7 @@ func (s *Streamer) fillShare(ahead, part, parts int) bool {
 					round = true
 				}
 			case streamReleased:
+				s.unlock(w)
 				*w = walk{}
 				st.state.Store(streamFree)
 			}
@@ -184,10 +232,9 @@ func (s *Streamer) fill(st *stream, w *walk, ahead int) bool {
 		pos := wr - w.org // position in the sample, in [lo, hi)
 		i := wr & st.mask
 		n := min(w.org+int64(w.hi)-wr, limit-wr, size-i)
-		mu := &s.sources[st.sample]
-		mu.Lock()
+		w.lock.Lock()
 		got, err := w.read(st, int(i), int(n), pos)
-		mu.Unlock()
+		w.lock.Unlock()
 		if got < int(n) {
 			if err == nil || errors.Is(err, io.EOF) {
 				err = fmt.Errorf("the file ends at frame %d of %d", pos+int64(got), st.frames)

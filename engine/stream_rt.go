@@ -29,6 +29,10 @@ type stream struct {
 	read    atomic.Int64 // lowest virtual index the voice may still read
 
 	// The request, written by the realtime side while the slot is free.
+	// src is the Source the slot reads (&Bank.Streams[sample] of the bank
+	// its voice plays): atomic, so that Player.Uses can tell from any
+	// goroutine which Source a busy slot may still read.
+	src     atomic.Pointer[source]
 	sample  int32
 	ch      int
 	start   uint64 // the voice's phase at its first frame (biased, 32.32)
@@ -80,20 +84,22 @@ func passEnd(n, lo, frames, xfade uint64) uint64 {
 	return max(lo, hi)
 }
 
-// claimStream takes a free stream slot for sample s (a streamed one),
-// played from biased phase start with loop length loopLen (0: one-shot)
-// and crossfade xfade, and asks the streamer to fill it. It returns -1 when
-// every slot is taken: the voice then plays its preload only.
-func (p *Player) claimStream(s int32, start, loopLen, xfade uint64) int32 {
+// claimStream takes a free stream slot for sample s of bank (a streamed
+// one), played from biased phase start with loop length loopLen (0:
+// one-shot) and crossfade xfade, and asks the streamer to fill it. It
+// returns -1 when every slot is taken: the voice then plays its preload
+// only.
+func (p *Player) claimStream(bank *Bank, s int32, start, loopLen, xfade uint64) int32 {
 	for i := range p.streams {
 		st := &p.streams[i]
 		if st.state.Load() != streamFree {
 			continue
 		}
-		b := p.bank.Samples[s]
+		b := bank.Samples[s]
+		st.src.Store(&bank.Streams[s])
 		st.sample, st.ch, st.start, st.loopLen, st.xfade = s, b.Channels, start, loopLen, xfade
 		st.is16 = b.PCM16 != nil
-		st.frames, st.pre = uint64(p.bank.Streams[s].Frames()), uint64(b.Frames())
+		st.frames, st.pre = uint64(bank.Streams[s].Frames()), uint64(b.Frames())
 		st.written.Store(0)
 		st.read.Store(0)
 		st.state.Store(streamRequested)

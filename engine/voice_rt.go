@@ -1,6 +1,9 @@
 package engine
 
-import "math"
+import (
+	"math"
+	"sync/atomic"
+)
 
 const (
 	one  = 1 << 32 // 1.0 in 32.32 fixed point
@@ -35,6 +38,25 @@ type voice struct {
 	ch      uint8
 	key     uint8
 	gate    bool // note voices: fades at note-off
+
+	// uses is its bank's count of voices of its sample (Player.Uses).
+	uses *atomic.Int32
+}
+
+// use counts v in n, its bank's count of voices of its sample, until
+// unuse. A stolen voice moved to a tail slot takes its count along.
+func (v *voice) use(n *atomic.Int32) {
+	n.Add(1)
+	v.uses = n
+}
+
+// unuse drops v's count as it ends (after its stream slot is released, so
+// that Player.Uses, which reads the counts first, sees one or the other).
+func (v *voice) unuse() {
+	if v.uses != nil {
+		v.uses.Add(-1)
+		v.uses = nil
+	}
 }
 
 // envelope is a gain curve over len frames: a fade in (0 to 1) or out (top
