@@ -31,9 +31,9 @@ var arena struct {
 }
 
 // MakeSamples returns a zeroed slice of n float32 samples for decoded audio.
-// Large slices come from pre-faulted sample memory that is never freed (see
-// above), so use it only for buffers that live as long as the set; small ones
-// come from the Go heap. It runs on the control side.
+// Large slices come from pre-faulted sample memory that only Free gives
+// back (see above), so use it for buffers that live as long as the set, and
+// Free them when they go; small ones come from the Go heap. It runs on the control side.
 func MakeSamples(n int) []float32 {
 	if mem := arenaBytes(4 * n); mem != nil {
 		return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(mem))), n)
@@ -83,7 +83,9 @@ func arenaBytes(size int) []byte {
 // (MakeSamples, MakePCM16); otherwise it does nothing and the garbage
 // collector reclaims them. Nothing may use b's samples afterwards: call it
 // only for a buffer that was never handed to the engine, such as the
-// original of a resampled sample. It runs on the control side.
+// original of a resampled sample, or once the engine says nothing plays
+// it any more (engine.Player.Uses, after a reload). It runs on the
+// control side.
 func Free(b *Buffer) {
 	var p *byte
 	switch {

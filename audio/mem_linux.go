@@ -1,6 +1,9 @@
 package audio
 
-import "syscall"
+import (
+	"syscall"
+	"unsafe"
+)
 
 // mapSamples maps size bytes of pre-faulted anonymous memory, or returns nil.
 func mapSamples(size int) []byte {
@@ -12,5 +15,9 @@ func mapSamples(size int) []byte {
 	return mem
 }
 
-// unmapSamples returns pages mapped by mapSamples to the system.
-func unmapSamples(mem []byte) { syscall.Munmap(mem) }
+// unmapSamples returns pages mapped by mapSamples to the system: all of a
+// mapping, or some whole pages of one (a buffer carved from a chunk), which
+// syscall.Munmap refuses (it only unmaps whole mappings it made).
+func unmapSamples(mem []byte) {
+	syscall.Syscall(syscall.SYS_MUNMAP, uintptr(unsafe.Pointer(unsafe.SliceData(mem))), uintptr(len(mem)), 0)
+}

@@ -98,6 +98,15 @@ func (p *Player) Uses(b *Bank, s int32) bool {
 	return false
 }
 
+// Unstage takes back the bank staged with StageBank when its SwapBank is
+// not to be sent after all (the reload it belongs to failed after staging
+// it). Only the session goroutine calls it, before it sends a SwapBank.
+func (p *Player) Unstage() {
+	if b := p.staged.Swap(nil); b != nil {
+		b.refs.held.Add(-1)
+	}
+}
+
 // Staged reports whether a bank staged with StageBank waits to be taken in
 // by a SwapBank command. Any goroutine may call it.
 func (p *Player) Staged() bool { return p.staged.Load() != nil }

@@ -33,11 +33,33 @@ type loaded struct {
 	Seconds  float64 // their total length
 	Bytes    int64   // memory their samples take when the set plays: whole ones, and the preloads of streamed ones
 	Streamed int     // samples that stream from disk as they play
+	Reused   int     // samples taken from the version before (a reload) as they were
 
 	bank  *engine.Bank
 	song  *sequencer.Song
 	ring  int // frames of a stream's ring (0: the engine's default)
 	files []io.Closer
+	// decoded holds the samples decoded (or opened to stream) by sample
+	// path, with the file they came from, so that a reload of the set
+	// (loadSet's prev) takes those whose file has not changed as they are.
+	decoded map[string]*decoded
+}
+
+// decoded is one sample file as a loaded set holds it: whole (buf), or
+// streamed (src and its open file, buf its preload).
+type decoded struct {
+	info     fs.FileInfo // the file when it was read
+	buf      *audio.Buffer
+	src      audio.Source
+	file     io.Closer
+	problems []codec.Problem
+}
+
+// unchanged reports whether the sample file now described by info is
+// still the one d was read from: the same file (not one renamed over it),
+// of the same size, not written since.
+func (d *decoded) unchanged(info fs.FileInfo) bool {
+	return info != nil && os.SameFile(d.info, info) && d.info.Size() == info.Size() && d.info.ModTime().Equal(info.ModTime())
 }
 
 // Close closes the files the set's streamed samples read from; only after
@@ -218,8 +240,12 @@ func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 // the rest of the set still plays. A sample that is cut short (or whose
 // header claims more than the file holds) is a problem too, but plays what
 // decoded; a sample named as another format is a warning and plays.
-func loadSet(file string, rate int, mem memory) (*loaded, error) {
-	return load(file, rate, false, mem)
+//
+// prev, when not nil, is the version of the set playing now (a reload):
+// samples whose file has not changed since prev read it are taken from
+// prev as they are (the same buffers and streams), not decoded again.
+func loadSet(file string, rate int, mem memory, prev *loaded) (*loaded, error) {
+	return load(file, rate, false, mem, prev)
 }
 
 // memory says how samples are held: the preload of a streamed one (0: the
@@ -256,9 +282,9 @@ func (m memory) streams(frames int64, rate int) bool {
 // not stop it from decoding every sample the set names, so that all
 // problems are found in one run. Its result has no bank or song when the
 // text has problems. The caller closes it.
-func checkSet(e *Env, file string) (*loaded, error) { return load(file, 0, true, e.memory()) }
+func checkSet(e *Env, file string) (*loaded, error) { return load(file, 0, true, e.memory(), nil) }
 
-func load(file string, rate int, check bool, mem memory) (*loaded, error) {
+func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded, error) {
 	root, err := os.OpenRoot(filepath.Dir(file))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -310,6 +336,8 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 	files := make([]io.Closer, len(paths))
 	errsByPath := make([]error, len(paths))
 	problemsByPath := make([][]codec.Problem, len(paths))
+	infos := make([]fs.FileInfo, len(paths))
+	reused := make([]bool, len(paths))
 	stream := streamable(set)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -319,6 +347,14 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			info, err := fs.Stat(fsys, p) // before reading: a change while it is read is seen by the next reload
+			if err == nil && info.Mode().IsRegular() {
+				infos[i] = info
+			}
+			if d := prev.reusable(p, infos[i], stream[p]); d != nil {
+				bufs[i], streams[i], files[i], problemsByPath[i], reused[i] = d.buf, d.src, d.file, d.problems, true
+				return
+			}
 			if stream[p] {
 				src, pre, problems, f, err := streamSample(fsys, p, rate, mem)
 				if err == nil && src != nil && check {
@@ -344,6 +380,15 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 		}()
 	}
 	wg.Wait()
+	l.decoded = map[string]*decoded{}
+	for i, p := range paths {
+		if reused[i] {
+			l.Reused++
+		}
+		if bufs[i] != nil && infos[i] != nil && errsByPath[i] == nil {
+			l.decoded[p] = &decoded{info: infos[i], buf: bufs[i], src: streams[i], file: files[i], problems: problemsByPath[i]}
+		}
+	}
 	for i, f := range files {
 		if f != nil {
 			l.files = append(l.files, f)
@@ -398,6 +443,7 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 		}
 		bufs[i] = b
 	}
+	l.bank.Samples = bufs
 	budget := mem.budget
 	if budget == 0 {
 		budget = machineBudget()
@@ -406,12 +452,12 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 		err := fmt.Errorf("%s: the samples take %s of memory once decoded; this machine allows %s (half its RAM): use fewer or shorter samples, 16-bit WAV (stored at half the size of other formats), or let long ones stream (no ram = true)",
 			file, megabytes(l.Bytes), megabytes(budget))
 		if !check {
+			unload(l, prev) // a reload's new samples: the running version keeps its own
 			return nil, err
 		}
 		l.Problems = append(l.Problems, err)
 		textOK = false
 	}
-	l.bank.Samples = bufs
 	if l.Streamed > 0 {
 		l.bank.Streams = streams
 	}
@@ -422,6 +468,20 @@ func load(file string, rate int, check bool, mem memory) (*loaded, error) {
 	}
 	l.song = buildSong(set, l.bank, sampleOf)
 	return l, nil
+}
+
+// reusable returns how l holds the sample at path, if a set loading after
+// it can take it as it is: the file (now info) has not changed, and it is
+// held whole or may still stream. Nil when l is nil.
+func (l *loaded) reusable(path string, info fs.FileInfo, stream bool) *decoded {
+	if l == nil {
+		return nil
+	}
+	d := l.decoded[path]
+	if d == nil || !d.unchanged(info) || (d.src != nil && !stream) {
+		return nil
+	}
+	return d
 }
 
 // comparePos orders set errors by position; others keep their order.
@@ -466,10 +526,11 @@ func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32) *s
 		Scenes:      make([]sequencer.Scene, len(set.Scenes)),
 	}
 	for i, sc := range set.Scenes {
-		song.Scenes[i].Tempo = sc.Tempo
+		song.Scenes[i] = sequencer.Scene{Name: sc.Name, Tempo: sc.Tempo}
 	}
 	for _, t := range set.Tracks {
 		st := sequencer.Track{
+			Name:       t.Name,
 			Gain:       engine.DBToGain(t.Volume),
 			Pan:        float32(t.Pan),
 			Instrument: -1,
@@ -508,6 +569,7 @@ func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32) *s
 					sc.Broken = true
 				} else {
 					sc.SampleFrames = bank.Frames(sc.Sample)
+					sc.Source = bank.Samples[sc.Sample] // the same buffer while its file is unchanged
 				}
 			}
 			if c.Scene >= 0 && c.Scene < len(st.Clips) {

@@ -36,6 +36,7 @@ type PlayConfig struct {
 	Seconds float64 // stop after this long; 0: no limit
 	Limit   string  // Seconds as the user wrote it, for the last line ("": Seconds)
 	CtrlLog string  // --controller-log, "" = none
+	NoWatch bool    // do not reload the set when its files change (ReloadSignal still does)
 }
 
 // Play plays a set live until its script ends, c.Seconds pass, a script
@@ -85,7 +86,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	if err != nil {
 		return err
 	}
-	defer l.Close()
+	defer p.Close()
 	// From here on a failure is not the set's doing (no sound card yet at
 	// boot, a missing pin): it must not count towards safe mode.
 	defer func() {
@@ -152,6 +153,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	}
 	defer pn.close()
 	ctl := startControllers(e, p, clog, cfg.Controllers.Ignore)
+	p.pressed = ctl.leds.StopText // the musician wants the session
 	ctl.announce(l.Set.Name)
 	stop := make(chan os.Signal, 1)
 	notify := signal.Notify
@@ -167,7 +169,14 @@ func Play(e *Env, c PlayConfig) (err error) {
 		limit = engine.Frame(math.Round(c.Seconds * float64(c.Rate)))
 	}
 	fmt.Fprintf(e.Stderr, "gridbox: playing %q (%s) on %s at %d Hz, %d-frame blocks\n", l.Set.Name, l.File, c.Backend, c.Rate, c.Block)
-	st := newStatus(e, p, dev, l)
+	var rl *liveReload
+	if !safe {
+		rl = startReload(e, p, c.Set, !c.NoWatch, func(text string) {
+			ctl.leds.Announce(text, errorRed, time.Now().Add(5*time.Second))
+		})
+		defer rl.stop()
+	}
+	st := newStatus(e, p, dev)
 	st.publish(p.player.Position())
 	done := make(chan struct{})
 	go st.run(done)
@@ -176,7 +185,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	lc := &liveClock{
 		e: e, p: p, ctl: ctl, pins: pn, status: st, saver: sv, crash: crash, safe: safe,
 		audio: &audioWatch{e: e, dev: dev}, watchdog: newWatchdog(e, l.Set.Name),
-		tick: tick.C, signals: stop, lookahead: lookahead,
+		tick: tick.C, signals: stop, lookahead: lookahead, reload: rl,
 		survive: engine.Frame(c.Rate) * engine.Frame(safemode.Window/time.Second),
 	}
 	limitText := c.Limit
@@ -229,6 +238,7 @@ type liveClock struct {
 	safe      bool // safe mode: the status LED and the grid show an alert
 	audio     *audioWatch
 	watchdog  *watchdog
+	reload    *liveReload // nil in safe mode
 	tick      <-chan time.Time
 	signals   <-chan os.Signal
 	lookahead engine.Frame
@@ -248,6 +258,12 @@ func (c *liveClock) next() (engine.Frame, error) {
 		c.ctl.handle(ev)
 	case ev := <-c.pins.fs.Events():
 		c.pins.footswitch(c.e, c.p, ev, c.p.player.Position())
+	case <-c.reload.changes():
+		c.reload.request(time.Now())
+	case <-c.reload.signaled():
+		c.reload.request(time.Now())
+	case res := <-c.reload.loaded():
+		c.reload.take(&res)
 	}
 	c.health = c.audio.check()
 	c.ctl.drain()
@@ -260,7 +276,9 @@ func (c *liveClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	c.ctl.publish(now)
 	c.status.publish(now)
 	c.watchdog.check(now, c.health.State != supervise.Hung && c.health.State != supervise.Failed)
-	alert := c.safe || c.health.State != supervise.Playing
+	c.reload.take(nil) // a version waiting for the engine to take the one before
+	c.p.collect()
+	alert := c.safe || c.health.State != supervise.Playing || len(c.p.setErrors) > 0
 	c.p.surface.Alert(alert)
 	c.pins.beat(float64(c.p.session.Clock().Beat(now)), alert)
 	c.saver.snapshot(c.p.session)

@@ -91,7 +91,8 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	if err != nil {
 		return err
 	}
-	defer l.Close()
+	defer p.Close()
+	p.drain = p.player.Prepare // the show's goroutine renders: it may take commands in
 	if len(l.Problems) > 0 && !job.KeepGoing {
 		return fmt.Errorf("%s has %s (listed above); fix them, or render the rest with --keep-going", l.File, spell.Count(len(l.Problems), "problem"))
 	}
@@ -218,6 +219,7 @@ func (c *renderClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	// Long samples stream from disk: take in what the block starts, then
 	// read their streams ahead, before rendering it.
 	p.player.Prepare()
+	p.collect()
 	p.player.Streamer().Fill(0)
 	buf := c.dev.Pull(RenderBlock)
 	stop := min(p.end, c.limit)

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"gridbox/engine"
-	"gridbox/grid"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/monome"
 	"gridbox/internal/spell"
@@ -39,22 +39,34 @@ type Show struct {
 	clog    *ctrlLog
 	logAt   engine.Frame // the frame the log stamps on this goroutine's traffic
 	ctrlErr error        // the first failure feeding a scripted controller
+
+	// Hot reload (reload.go): how a new version of the set is loaded, what
+	// old versions held until it is freed, the errors of the last version
+	// that failed (nil once a good one is in).
+	env       *Env
+	mem       memory
+	scriptDir string // a script's load lines are relative to it
+	retire    []retired
+	setErrors []error
+	// drain takes in the commands sent so far on the engine's side, where
+	// the show's goroutine also renders (render); nil in play.
+	drain func()
+	// pressed is told when a script's controller bytes press a pad, as a
+	// real controller's press is (play stops a scrolling text); nil: no one.
+	pressed func()
 }
 
 func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
-	cfg := engine.DefaultConfig(rate, max(1, len(l.song.Tracks)))
+	cfg := engine.DefaultConfig(rate, buses(len(l.song.Tracks)))
 	cfg.StreamFrames = l.ring
 	player, err := engine.New(cfg, l.bank)
 	if err != nil {
 		return nil, err
 	}
 	p := &Show{loaded: l, rate: rate, player: player, end: engine.Never}
+	l.song.Buses = cfg.Tracks // room for the tracks a reload brings
 	p.session = sequencer.NewSession(l.song, player, rate)
-	colors := make([]grid.Color, len(l.Set.Tracks))
-	for i, t := range l.Set.Tracks {
-		colors[i] = grid.Color{R: t.Color.R, G: t.Color.G, B: t.Color.B}
-	}
-	p.surface = surface.New(p.session, colors)
+	p.surface = surface.New(p.session, trackColors(l.Set))
 	if script != nil {
 		p.scripted = true
 		script.Sort(func(t perfscript.Time) int64 { return int64(p.frameOf(t)) })
@@ -81,7 +93,13 @@ func (p *Show) Player() *engine.Player { return p.player }
 
 // Close releases what the show holds open (the files long samples stream
 // from), once its player is done.
-func (p *Show) Close() { p.loaded.Close() }
+func (p *Show) Close() {
+	p.loaded.Close()
+	for _, r := range p.retire {
+		free(r)
+	}
+	p.retire = nil
+}
 
 // prepare reads the performance script at script ("" = none) and the set at
 // set, reports the set's sample problems and warnings on stderr (the rest
@@ -95,7 +113,7 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*loaded, *Show, 
 			return nil, nil, err
 		}
 	}
-	l, err := loadSet(set, rate, mem)
+	l, err := loadSet(set, rate, mem, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -104,7 +122,7 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*loaded, *Show, 
 	}
 	var sc *perfscript.Script
 	if script != "" {
-		if sc, err = perfscript.ParseFor(script, text, scriptBounds(l.Set)); err != nil {
+		if sc, err = parseScript(script, text, l.Set); err != nil {
 			l.Close()
 			return nil, nil, err
 		}
@@ -114,6 +132,7 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*loaded, *Show, 
 		l.Close()
 		return nil, nil, err
 	}
+	p.env, p.mem, p.scriptDir = e, mem, filepath.Dir(script)
 	return l, p, nil
 }
 
@@ -136,6 +155,30 @@ func prepareEmpty(rate int) (*loaded, *Show, error) {
 // models gridbox has drivers for.
 func scriptBounds(s *sets.Set) perfscript.Bounds {
 	return perfscript.Bounds{Tracks: len(s.Tracks), Scenes: len(s.Scenes), Model: checkModel}
+}
+
+// parseScript parses the performance script file (its text) for set.
+// Its events must stay within the set, or within the largest of the sets
+// its load lines swap in (read as far as they read: a broken one is
+// reported when it is loaded).
+func parseScript(file string, text []byte, set *sets.Set) (*perfscript.Script, error) {
+	b := scriptBounds(set)
+	sc, err := perfscript.Parse(file, text)
+	if err != nil {
+		return perfscript.ParseFor(file, text, b) // its syntax errors and those outside the set, in line order
+	}
+	for _, e := range sc.Events {
+		if e.Kind != perfscript.Load {
+			continue
+		}
+		if s := tried(filepath.Join(filepath.Dir(file), e.Path)); s != nil {
+			b.Tracks, b.Scenes = max(b.Tracks, len(s.Tracks)), max(b.Scenes, len(s.Scenes))
+		}
+	}
+	if err := sc.Validate(b); err != nil {
+		return nil, err
+	}
+	return sc, nil
 }
 
 // checkModel says what is wrong with the controller model of a script's
@@ -207,6 +250,8 @@ func (p *Show) play(e perfscript.Event, f engine.Frame) {
 		p.end = min(p.end, f)
 	case perfscript.MIDI, perfscript.Serial:
 		p.input(e, f)
+	case perfscript.Load:
+		p.load(filepath.Join(p.scriptDir, e.Path))
 	}
 }
 
@@ -238,6 +283,9 @@ func (p *Show) input(e perfscript.Event, f engine.Frame) {
 	p.logAt = f
 	pads, gone, err := c.feed(e.Bytes)
 	for _, pad := range pads {
+		if pad.Down && p.pressed != nil {
+			p.pressed()
+		}
 		p.surface.Handle(c.id, pad, f)
 	}
 	switch {

@@ -43,17 +43,18 @@ type status struct {
 	e       *Env
 	p       *Show
 	dev     *supervise.Device
-	mem     int64 // bytes the set's samples take in memory (besides stream rings)
 	stopped chan struct{}
 
 	// The session goroutine's snapshot (the clock and the session are
 	// owned by it).
 	pos, bar, beat, playing atomic.Int64
 	tempo                   atomic.Uint64 // float64 bits
+	mem                     atomic.Int64  // bytes the set's samples take in memory (besides stream rings)
+	errors                  atomic.Int64  // the edited set's errors, while the last good version plays
 }
 
-func newStatus(e *Env, p *Show, dev *supervise.Device, l *loaded) *status {
-	return &status{e: e, p: p, dev: dev, mem: l.Bytes, stopped: make(chan struct{})}
+func newStatus(e *Env, p *Show, dev *supervise.Device) *status {
+	return &status{e: e, p: p, dev: dev, stopped: make(chan struct{})}
 }
 
 // publish records the session's state at frame now; the session goroutine
@@ -65,6 +66,8 @@ func (s *status) publish(now engine.Frame) {
 	s.beat.Store(int64(beat))
 	s.playing.Store(int64(s.p.playing()))
 	s.tempo.Store(math.Float64bits(s.p.session.Clock().Tempo(now)))
+	s.mem.Store(s.p.loaded.Bytes)
+	s.errors.Store(int64(len(s.p.setErrors)))
 }
 
 func (s *status) line() string {
@@ -78,9 +81,13 @@ func (s *status) line() string {
 		// The disk could not keep up (or too many long clips at once).
 		disk = fmt.Sprintf("  disk late %d", es.StreamUnderruns+es.StreamsFull)
 	}
-	return fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d  mem %s%s%s",
+	set := ""
+	if n := int(s.errors.Load()); n > 0 {
+		set = "set: " + errorCount(n) + " (playing the last good version)  "
+	}
+	return set + fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d  mem %s%s%s",
 		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), formatTempo(math.Float64frombits(s.tempo.Load())),
-		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, megabytes(s.mem+es.StreamMemory), disk, warn)
+		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, megabytes(s.mem.Load()+es.StreamMemory), disk, warn)
 }
 
 // run prints until done is closed.

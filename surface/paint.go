@@ -99,6 +99,9 @@ func (u *Surface) slotLight(track, scene int, now engine.Frame) grid.Light {
 	if scene >= u.s.Scenes() {
 		return grid.Off
 	}
+	if u.marked(track, scene) {
+		return flash(red)
+	}
 	c := u.color(track)
 	switch u.s.SlotAt(track, scene, now) {
 	case sequencer.SlotStopped:

@@ -30,7 +30,12 @@ type Surface struct {
 	x0, y0 int // the window's first track and scene
 	mode   Mode
 	alert  bool // something is wrong (no audio device): the controls flash red
+	errs   []Mark // where the set file's errors are: those slots flash red
 }
+
+// A Mark is a place in the set that a problem is about: track Track's slot
+// in scene Scene, or the whole track when Scene < 0.
+type Mark struct{ Track, Scene int }
 
 // A pane is one attached controller: its part of the window starts at
 // track x0+offset.
@@ -107,6 +112,30 @@ func (u *Surface) Controllers() int {
 // device is lost, or that it runs in safe mode. The pads keep showing the
 // clips.
 func (u *Surface) Alert(on bool) { u.alert = on }
+
+// SetErrors marks the slots and tracks the set file's errors are about
+// (nil: none): their pads flash red while the music plays on. A hot
+// reload that finds errors in the edited set marks them; one that
+// succeeds clears them.
+func (u *Surface) SetErrors(marks []Mark) { u.errs = marks }
+
+// Reload takes a new version of the session's song: tracks and scenes
+// may have come or gone, so the window is kept inside the set, and
+// colors are the tracks' colours now (as for New).
+func (u *Surface) Reload(colors []grid.Color) {
+	u.colors = colors
+	u.arrange()
+}
+
+// marked reports whether track x's slot y is marked by an error.
+func (u *Surface) marked(x, y int) bool {
+	for _, m := range u.errs {
+		if m.Track == x && (m.Scene < 0 || m.Scene == y) {
+			return true
+		}
+	}
+	return false
+}
 
 // Mode returns the current mode.
 func (u *Surface) Mode() Mode { return u.mode }

@@ -469,3 +469,41 @@ func TestAlertFlashesTheControlsRed(t *testing.T) {
 		}
 	}
 }
+
+func TestSetErrorsFlashTheirSlotsRed(t *testing.T) {
+	g := newRig(t, song(4, 12), launchpadInfo())
+	before := g.paint("a", 0)
+	g.u.SetErrors([]Mark{{Track: 1, Scene: 2}, {Track: 3, Scene: -1}})
+	during := g.paint("a", 0)
+	for b, l := range during {
+		want := before[b]
+		if b.Y >= 0 && b.X < 8 && ((b.X == 1 && b.Y == 2) || b.X == 3) {
+			want = flash(red)
+		}
+		if l != want {
+			t.Errorf("%v shows %+v with the errors, want %+v", b, l, want)
+		}
+	}
+	g.u.SetErrors(nil)
+	for b, l := range g.paint("a", 0) {
+		if l != before[b] {
+			t.Errorf("%v shows %+v once the errors are fixed, want %+v again", b, l, before[b])
+		}
+	}
+}
+
+func TestReloadKeepsTheWindowInsideTheSet(t *testing.T) {
+	g := newRig(t, song(12, 12), launchpadInfo())
+	g.u.scroll(4, 4)
+	if x, y := g.u.Window(); x != 4 || y != 4 {
+		t.Fatalf("window at %d,%d, want 4,4", x, y)
+	}
+	// The set shrinks to 9 tracks and 10 scenes under the window.
+	if err := g.s.Replace(song(9, 10), g.s.Committed()); err != nil {
+		t.Fatal(err)
+	}
+	g.u.Reload(make([]grid.Color, 9))
+	if x, y := g.u.Window(); x != 1 || y != 2 {
+		t.Errorf("window at %d,%d after the reload, want 1,2 (the last 8 tracks and scenes)", x, y)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -143,6 +144,8 @@ type child struct {
 	up      time.Duration // from starting the process to its saying it plays
 	out     bytes.Buffer  // what it printed; read after done
 	at      []time.Time   // when each line of out was read; read after done
+	mu      sync.Mutex    // guards lines while it runs
+	lines   []string      // what it printed, line by line (next)
 	playing chan struct{}
 	done    chan struct{}
 	exit    int
@@ -181,8 +184,11 @@ func startChild(t *testing.T, state, args string, env ...string) *child {
 		defer close(c.done)
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
+			c.mu.Lock()
 			c.out.WriteString(sc.Text() + "\n")
 			c.at = append(c.at, time.Now())
+			c.lines = append(c.lines, sc.Text())
+			c.mu.Unlock()
 			if strings.Contains(sc.Text(), "gridbox: playing") && c.up == 0 {
 				c.up = time.Since(c.started)
 				close(c.playing)
@@ -199,6 +205,31 @@ func startChild(t *testing.T, state, args string, env ...string) *child {
 		t.Fatalf("play never started:\n%s", c.out.String())
 	}
 	return c
+}
+
+// next returns the first line from line from on that contains s (waiting
+// for it while the child runs, up to timeout), its index and when it was
+// read; ok is false if none came.
+func (c *child) next(s string, from int, timeout time.Duration) (line string, i int, at time.Time, ok bool) {
+	for deadline := time.Now().Add(timeout); ; time.Sleep(5 * time.Millisecond) {
+		c.mu.Lock()
+		for i = from; i < len(c.lines); i++ {
+			if strings.Contains(c.lines[i], s) {
+				line, at = c.lines[i], c.at[i]
+				c.mu.Unlock()
+				return line, i, at, true
+			}
+		}
+		c.mu.Unlock()
+		select {
+		case <-c.done:
+			return "", from, time.Time{}, false
+		default:
+		}
+		if time.Now().After(deadline) {
+			return "", from, time.Time{}, false
+		}
+	}
 }
 
 // stop ends c with sig and returns what it printed.

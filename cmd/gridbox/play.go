@@ -10,7 +10,7 @@ import (
 
 func cmdPlay(e *env, args []string) error {
 	fs := newFlags(e, "play", "[SET.toml] [flags]",
-		"Play runs a set live on an audio device. Launchpads and monome grids are picked up when they\nare plugged in (gridbox controllers lists them). With --events it also performs the script in\nreal time; without, it plays what the controllers launch. It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines, tells systemd when audio runs and pings its watchdog\nwhile audio is healthy. Without SET.toml it plays the --config's set (\"last\": the set played last).\nIf the sound card stops or goes, the music keeps time silently while play reopens it; if the\naudio system hangs, play saves its state and exits with status 4 (systemd then restarts it).")
+		"Play runs a set live on an audio device. Launchpads and monome grids are picked up when they\nare plugged in (gridbox controllers lists them). With --events it also performs the script in\nreal time; without, it plays what the controllers launch. It stops at the script's \"end\", after --seconds, or on Ctrl-C (SIGINT) or SIGTERM;\nSIGHUP (a closed terminal) is ignored.\nWhen the set file or a sample it uses is saved, play reloads the set without stopping the music\n(a set with errors is reported, and the last good version plays on); \"gridbox reload\" (SIGUSR1)\nreloads it at once.\nA one-line status shows bar.beat, tempo, playing clips, DSP load and underruns on a terminal;\nelsewhere (systemd) it logs plain lines, tells systemd when audio runs and pings its watchdog\nwhile audio is healthy. Without SET.toml it plays the --config's set (\"last\": the set played last).\nIf the sound card stops or goes, the music keeps time silently while play reopens it; if the\naudio system hangs, play saves its state and exits with status 4 (systemd then restarts it).")
 	events := fs.String("events", "", "performance script `PERF.txt` to play in real time")
 	backend := fs.String("audio", show.DefaultBackend, "audio `backend`: "+strings.Join(show.Backends(), ", "))
 	device := fs.String("device", "", "output device: a `NAME` substring or an index from \"gridbox devices\" (portaudio)")
@@ -19,6 +19,7 @@ func cmdPlay(e *env, args []string) error {
 	lead := fs.Int("lead", 2, "`blocks` rendered ahead of the device, 1 to 64, absorbing Go scheduling stalls (portaudio, null)")
 	var seconds secondsValue
 	fs.Var(&seconds, "seconds", "stop after `N` seconds, at most 86400 (24 hours); 0: run until the script ends or a signal")
+	noWatch := fs.Bool("no-watch", false, "do not reload the set when its files change (gridbox reload still does)")
 	verbose := fs.Bool("verbose", false, "on an audio error, also print what ALSA, JACK or PulseAudio said")
 	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
 	configFile := fs.String("config", "", "read the audio settings, the set (a path or \"last\"), controllers to ignore and pins from `config.toml` (default: ~/.config/gridbox/config.toml, if there is one); flags given override it")
@@ -58,7 +59,7 @@ func cmdPlay(e *env, args []string) error {
 	}
 	// The config gives what the command line does not.
 	c := show.PlayConfig{Set: set, ConfigFile: *configFile, Events: *events, Backend: *backend,
-		Verbose: *verbose, Seconds: seconds.v, Limit: seconds.String(), CtrlLog: *ctrlLogFile}
+		Verbose: *verbose, NoWatch: *noWatch, Seconds: seconds.v, Limit: seconds.String(), CtrlLog: *ctrlLogFile}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "device":

@@ -166,6 +166,9 @@ OOMScoreAdjust=-900
 Environment=GOGC=%[6]d GOMEMLIMIT=%[2]dMiB
 
 ExecStart=%[3]s play --config %[4]s
+# systemctl reload gridbox: reload the set now (gridbox play also reloads
+# it by itself when its file is saved).
+ExecReload=/bin/kill -USR1 $MAINPID
 
 # Hardening that keeps audio, MIDI and serial working. Everything is
 # read-only but /var/lib/gridbox and the set's folder. Home folders are

@@ -41,6 +41,7 @@ func TestUnitDirectives(t *testing.T) {
 		{"Service", "LimitMEMLOCK", "infinity"},
 		{"Service", "Environment", "GOGC=200 GOMEMLIMIT=695MiB"},
 		{"Service", "ExecStart", "/usr/local/bin/gridbox play --config /etc/gridbox/config.toml"},
+		{"Service", "ExecReload", "/bin/kill -USR1 $MAINPID"},
 		{"Service", "ProtectSystem", "strict"},
 		{"Service", "StateDirectory", "gridbox"},
 		{"Service", "ProtectHome", "read-only"},

@@ -1,0 +1,208 @@
+package show
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"gridbox/grid"
+	"gridbox/internal/watch"
+	"gridbox/sets"
+)
+
+// settleTime is how long a set's files must be quiet before a change is
+// taken as saved: longer than the gaps between an editor's writes of one
+// save, short enough to feel immediate.
+const settleTime = 150 * time.Millisecond
+
+// ReloadSignal is the signal that makes a playing gridbox reload its set
+// ("gridbox reload" sends it; so does "systemctl reload gridbox").
+const ReloadSignal = syscall.SIGUSR1
+
+// errorRed is the colour a set's first error scrolls in.
+var errorRed = grid.Color{R: 255}
+
+// liveReload loads new versions of play's set, off the session goroutine:
+// when its file or a sample it uses changes (unless play was told not to
+// watch), or when ReloadSignal comes. The session goroutine starts loads
+// (request) and swaps their results in (take); one load runs at a time,
+// from the version playing, and a change during it loads again after.
+type liveReload struct {
+	e       *Env
+	p       *Show
+	file    string // the set file, as play was given it
+	w       *watch.Watcher
+	signals chan os.Signal
+	results chan loadResult
+	scroll  func(text string) // shows a set's first error on the grid
+
+	scrolled string // the error scrolled last, until a good version is in: saving the same mistake again does not scroll it again
+
+	busy    bool        // a load is running
+	again   bool        // a change came while it ran, or while ready waited
+	ready   *loadResult // a good version waiting for the engine to take the one before
+	watched []string
+}
+
+// A loadResult is a version of the set, or why it cannot play.
+type loadResult struct {
+	l    *loaded
+	err  error
+	seen time.Time // when the change that asked for it was seen
+}
+
+// startReload starts reloading p's set file as it changes (watch) and on
+// ReloadSignal. Problems watching are reported; the show plays on.
+func startReload(e *Env, p *Show, file string, watchFiles bool, scroll func(string)) *liveReload {
+	r := &liveReload{e: e, p: p, file: file, signals: make(chan os.Signal, 1), results: make(chan loadResult, 1), scroll: scroll}
+	signal.Notify(r.signals, ReloadSignal)
+	if watchFiles {
+		w, err := watch.New(settleTime)
+		if err != nil {
+			fmt.Fprintf(e.Stderr, "gridbox: not watching the set for changes: %v\n", err)
+		} else {
+			r.w = w
+			r.watch(p.loaded.Set)
+		}
+	}
+	return r
+}
+
+// changes delivers the watched files that changed; signaled, the
+// ReloadSignals; loaded, the loads' results. All are nil channels (never
+// ready) when r is nil (safe mode) or, for changes, not watching.
+func (r *liveReload) changes() <-chan []string {
+	if r == nil || r.w == nil {
+		return nil
+	}
+	return r.w.Changes()
+}
+
+func (r *liveReload) signaled() <-chan os.Signal {
+	if r == nil {
+		return nil
+	}
+	return r.signals
+}
+
+func (r *liveReload) loaded() <-chan loadResult {
+	if r == nil {
+		return nil
+	}
+	return r.results
+}
+
+// watch watches the set file and the samples of set (the version playing)
+// and of the last version tried, so that a sample added to fix it is seen.
+func (r *liveReload) watch(sets ...*sets.Set) {
+	if r.w == nil {
+		return
+	}
+	files := []string{r.file}
+	dir := filepath.Dir(r.file)
+	for _, s := range sets {
+		if s == nil {
+			continue
+		}
+		for _, ref := range s.Samples() {
+			files = append(files, filepath.Join(dir, filepath.FromSlash(ref.Path)))
+		}
+	}
+	if err := r.w.Set(files); err != nil {
+		fmt.Fprintf(r.e.Stderr, "gridbox: watching the set's files: %v\n", err)
+	}
+	r.watched = files
+}
+
+// request starts loading the set file anew, or asks for it once the load
+// running (or waiting) is done. Session goroutine.
+func (r *liveReload) request(seen time.Time) {
+	if r.busy || r.ready != nil {
+		r.again = true
+		return
+	}
+	r.busy = true
+	prev, rate, mem, file := r.p.loaded, r.p.rate, r.p.mem, r.file
+	go func() {
+		l, err := loadSet(file, rate, mem, prev)
+		r.results <- loadResult{l: l, err: err, seen: seen}
+	}()
+}
+
+// take handles a load's result (nil: try the one waiting again) on the
+// session goroutine: a good version is swapped in, unless the engine has
+// not taken the one before yet (then it waits for the next turn); one
+// with errors is shown.
+func (r *liveReload) take(res *loadResult) {
+	if r == nil {
+		return
+	}
+	if res != nil {
+		r.busy = false
+		r.ready = res
+	}
+	res = r.ready
+	if res == nil {
+		return
+	}
+	var err error
+	if res.err == nil {
+		err = r.p.swapLoaded(res.l)
+		if errors.Is(err, errBusy) {
+			return // the next turn tries again
+		}
+	} else {
+		err = res.err
+	}
+	r.ready = nil
+	if err != nil {
+		unload(res.l, r.p.loaded)
+		r.p.failed(r.e, r.file, err, func(text string) {
+			if text != r.scrolled && r.scroll != nil {
+				r.scrolled = text
+				r.scroll(text)
+			}
+		})
+		r.watch(r.p.loaded.Set, tried(r.file))
+	} else {
+		r.scrolled = ""
+		fmt.Fprintln(r.e.Stderr, reloadReport(res.l, time.Since(res.seen)))
+		r.watch(r.p.loaded.Set)
+	}
+	if r.again {
+		r.again = false
+		r.request(time.Now())
+	}
+}
+
+// tried returns the set file as far as it reads (for the samples it
+// names), or nil.
+func tried(file string) *sets.Set {
+	root, err := os.OpenRoot(filepath.Dir(file))
+	if err != nil {
+		return nil
+	}
+	defer root.Close()
+	s, _ := sets.Check(root.FS(), filepath.Base(file))
+	return s
+}
+
+// stop stops watching and listening for ReloadSignal, and waits for a load
+// running to end (its result is discarded).
+func (r *liveReload) stop() {
+	signal.Stop(r.signals)
+	if r.w != nil {
+		r.w.Close()
+	}
+	if r.busy {
+		res := <-r.results
+		unload(res.l, r.p.loaded)
+	}
+	if r.ready != nil {
+		unload(r.ready.l, r.p.loaded)
+	}
+}

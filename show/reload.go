@@ -1,0 +1,331 @@
+package show
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gridbox/audio"
+	"gridbox/engine"
+	"gridbox/grid"
+	"gridbox/internal/spell"
+	"gridbox/sets"
+	"gridbox/surface"
+)
+
+// Hot reload. A new version of the set (its file saved in an editor, a
+// script's load line, "gridbox reload") is loaded and checked off the
+// session goroutine, reusing every sample whose file has not changed
+// (loadSet's prev); the session goroutine then swaps it in at the frame
+// the session has committed up to (swapIn): the engine takes the new bank
+// in order with the commands (engine.SwapBank), the session matches what
+// plays to the new song (sequencer.Session.Replace), the grid shows the
+// new tracks and scenes. What the old version held and the new one does
+// not is freed once the engine can no longer play it (collect). A version
+// with errors changes nothing in the music: its errors are printed and
+// shown on the grid (failed) until a good version replaces them.
+
+// errBusy says that the engine has not taken the previous reload's bank
+// yet (it takes it within a block); the reload is tried again later.
+var errBusy = errors.New("the previous reload is still being taken in")
+
+// retired is what a replaced version of the set held that the version
+// after it does not use: freed once the engine has taken the new bank and
+// no voice, command or stream of the old one can play it.
+type retired struct {
+	bank    *engine.Bank
+	samples []int32 // indices in bank of the buffers in bufs
+	bufs    []*audio.Buffer
+	files   []io.Closer
+}
+
+// swapIn makes n the set p plays, from the session's committed frame: see
+// Hot reload above. It returns errBusy, or why n cannot play here (more
+// tracks than the engine has buses), and then changes nothing: the caller
+// still owns n.
+func (p *Show) swapIn(n *loaded) error {
+	if p.player.Staged() {
+		return errBusy
+	}
+	if err := p.player.StageBank(n.bank); err != nil {
+		return err
+	}
+	if err := p.session.Replace(n.song, p.session.Committed()); err != nil {
+		p.player.Unstage()
+		return err
+	}
+	old := p.loaded
+	n.File = old.File // the running set's file: its state, its name in the journal
+	p.loaded = n
+	p.retire = append(p.retire, leftover(old, n))
+	p.surface.Reload(trackColors(n.Set))
+	p.surface.SetErrors(nil)
+	p.setErrors = nil
+	return nil
+}
+
+// leftover returns what old holds that cur (nil: nothing) does not.
+func leftover(old, cur *loaded) retired {
+	if cur == nil {
+		cur = &loaded{bank: &engine.Bank{}}
+	}
+	r := retired{bank: old.bank}
+	for i, b := range old.bank.Samples {
+		if b != nil && !slices.Contains(cur.bank.Samples, b) && !slices.ContainsFunc(r.bufs, func(x *audio.Buffer) bool { return x == b }) {
+			r.samples = append(r.samples, int32(i))
+			r.bufs = append(r.bufs, b)
+		}
+	}
+	for _, f := range old.files {
+		if !slices.Contains(cur.files, f) {
+			r.files = append(r.files, f)
+		}
+	}
+	return r
+}
+
+// unload frees what n holds that keep does not: a version of the set that
+// was loaded but never played.
+func unload(n, keep *loaded) {
+	if n == nil || n.bank == nil {
+		return
+	}
+	free(leftover(n, keep))
+}
+
+func free(r retired) {
+	for _, b := range r.bufs {
+		audio.Free(b)
+	}
+	for _, f := range r.files {
+		f.Close()
+	}
+}
+
+// collect frees what earlier versions of the set held, once the engine
+// can no longer play it: it has taken the new bank, and no voice, pending
+// command or stream of the old one plays the sample. Session goroutine.
+func (p *Show) collect() {
+	if p.player.Staged() {
+		return // the bank before the staged one is still taken in by the engine
+	}
+	p.retire = slices.DeleteFunc(p.retire, func(r retired) bool {
+		for _, s := range r.samples {
+			if p.player.Uses(r.bank, s) {
+				return false
+			}
+		}
+		free(r)
+		return true
+	})
+}
+
+// failed shows the errors of a version of the set that could not be
+// swapped in, while the last good version plays on: each printed as
+// FILE:LINE:COL: message, the slots and tracks they are about marked on
+// the grid (those of the running version, matched by name), and the first
+// scrolled by scroll (nil: none) as "LINE: message". Session goroutine.
+func (p *Show) failed(e *Env, file string, err error, scroll func(text string)) {
+	var errs sets.Errors
+	if errors.As(err, &errs) {
+		for _, se := range errs {
+			fmt.Fprintln(e.Stderr, se)
+		}
+		p.setErrors = make([]error, len(errs))
+		for i, se := range errs {
+			p.setErrors[i] = se
+		}
+	} else {
+		fmt.Fprintln(e.Stderr, err)
+		p.setErrors = []error{err}
+	}
+	fmt.Fprintf(e.Stderr, "gridbox: %s: %s (playing the last good version)\n", file, errorCount(len(p.setErrors)))
+	p.surface.SetErrors(p.marks(file, errs))
+	if scroll != nil {
+		scroll(scrollText(p.setErrors[0]))
+	}
+}
+
+// errorCount says how many errors a set has: "1 error", "3 errors".
+func errorCount(n int) string {
+	if n == 1 {
+		return "1 error"
+	}
+	return fmt.Sprintf("%d errors", n)
+}
+
+// scrollText is what a Launchpad scrolls for a set error: "LINE: message".
+func scrollText(err error) string {
+	var se *sets.Error
+	if errors.As(err, &se) {
+		if se.Pos.Line > 0 {
+			return fmt.Sprintf("%d: %s", se.Pos.Line, se.Msg)
+		}
+		return se.Msg
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+// marks finds where in the running set errs (of the edited set file) are:
+// the edited file is read as far as it can be (sets.Check), each error is
+// placed in the clip or track whose table holds its line, and that clip
+// or track is found in the running version by the track's name and the
+// scene's name (the k-th of a name for the k-th), else by position.
+func (p *Show) marks(file string, errs sets.Errors) []surface.Mark {
+	if len(errs) == 0 {
+		return nil
+	}
+	root, err := os.OpenRoot(filepath.Dir(file))
+	if err != nil {
+		return nil
+	}
+	defer root.Close()
+	edited, _ := sets.Check(root.FS(), filepath.Base(file))
+	if edited == nil {
+		return nil // not even TOML: nothing to point at
+	}
+	running := p.loaded.Set
+	var marks []surface.Mark
+	for _, se := range errs {
+		x, y := place(edited, se.Pos.Line)
+		if x < 0 {
+			continue
+		}
+		m := surface.Mark{Track: matchIndex(trackNames(edited), trackNames(running), x), Scene: -1}
+		if y >= 0 {
+			m.Scene = matchIndex(sceneNames(edited), sceneNames(running), y)
+		}
+		if m.Track >= 0 && (y < 0 || m.Scene >= 0) {
+			marks = append(marks, m)
+		}
+	}
+	return marks
+}
+
+// place returns the track and scene of the clip whose table holds line
+// (scene -1: the track's own table holds it), or -1, -1 when no track's
+// does.
+func place(s *sets.Set, line int) (track, scene int) {
+	track, scene = -1, -1
+	best := 0
+	for x, t := range s.Tracks {
+		if t.Pos.Line <= line && t.Pos.Line > best {
+			track, scene, best = x, -1, t.Pos.Line
+		}
+		for _, c := range t.Clips {
+			if c.Pos.Line <= line && c.Pos.Line > best {
+				track, scene, best = x, c.Scene, c.Pos.Line
+			}
+		}
+	}
+	// A line past a later table (a scene, an instrument) is not the track's.
+	for _, sc := range s.Scenes {
+		if sc.Pos.Line > best && sc.Pos.Line <= line {
+			return -1, -1
+		}
+	}
+	for _, in := range s.Instruments {
+		if in.Pos.Line > best && in.Pos.Line <= line {
+			return -1, -1
+		}
+	}
+	return track, scene
+}
+
+func trackNames(s *sets.Set) []string {
+	names := make([]string, len(s.Tracks))
+	for i, t := range s.Tracks {
+		names[i] = t.Name
+	}
+	return names
+}
+
+func sceneNames(s *sets.Set) []string {
+	names := make([]string, len(s.Scenes))
+	for i, sc := range s.Scenes {
+		names[i] = sc.Name
+	}
+	return names
+}
+
+// matchIndex returns the index in to of the entry that entry i of from is
+// (the k-th of its name for the k-th), or -1.
+func matchIndex(from, to []string, i int) int {
+	k := 0
+	for j := range i {
+		if from[j] == from[i] {
+			k++
+		}
+	}
+	for j, name := range to {
+		if name == from[i] {
+			if k == 0 {
+				return j
+			}
+			k--
+		}
+	}
+	return -1
+}
+
+// trackColors returns the colours of set's tracks, for the surface.
+func trackColors(set *sets.Set) []grid.Color {
+	colors := make([]grid.Color, len(set.Tracks))
+	for i, t := range set.Tracks {
+		colors[i] = grid.Color{R: t.Color.R, G: t.Color.G, B: t.Color.B}
+	}
+	return colors
+}
+
+// reloadReport says in one line what a reload swapped in, took after the
+// change was seen.
+func reloadReport(n *loaded, took time.Duration) string {
+	return fmt.Sprintf("gridbox: reloaded %q in %d ms: %s, %s; %d of %s read again",
+		n.Set.Name, took.Milliseconds(), spell.Count(len(n.Set.Tracks), "track"), spell.Count(len(n.Set.Scenes), "scene"),
+		n.Samples-n.Reused, spell.Count(n.Samples, "sample"))
+}
+
+// buses is how many engine track buses a show of a set of tracks tracks
+// has: enough for any set a reload can bring (sets.MaxTracks) while every
+// track of the one before still fades out, so that a reload never fails
+// for want of one. A bus without voices costs next to nothing.
+func buses(tracks int) int { return max(tracks, 2*sets.MaxTracks) }
+
+// load swaps in the set at file now, as a script's load line asks: loaded
+// on the show's goroutine (render does not play in real time), reported
+// and swapped in as a reload of the running set's file is.
+func (p *Show) load(file string) {
+	n, err := loadSet(file, p.rate, p.mem, p.loaded)
+	if err == nil {
+		err = p.swapLoaded(n)
+		if errors.Is(err, errBusy) && p.drain != nil {
+			p.drain()
+			err = p.swapLoaded(n)
+		}
+	}
+	if err != nil {
+		unload(n, p.loaded)
+		p.failed(p.env, file, err, nil)
+	}
+}
+
+// swapLoaded reports n's sample problems and warnings, as a first load
+// does, and swaps it in.
+func (p *Show) swapLoaded(n *loaded) error {
+	if err := p.swapIn(n); err != nil {
+		return err
+	}
+	for _, pr := range slices.Concat(n.Problems, n.Warnings) {
+		fmt.Fprintln(p.env.Stderr, pr)
+	}
+	return nil
+}
