@@ -300,6 +300,13 @@ func reloadReport(n *loaded, took time.Duration) string {
 // for want of one. A bus without voices costs next to nothing.
 func buses(tracks int) int { return max(tracks, 2*sets.MaxTracks) }
 
+// streamSlots is how many voices of a show whose set streams streamed
+// samples can play them at once: twice as many, and 8 more, so that a
+// reload that brings long samples to a set without them has slots for
+// them too. A slot's ring is only made resident when a voice first uses
+// it.
+func streamSlots(streamed int) int { return min(2*streamed+8, 256) }
+
 // load swaps in the set at file now, as a script's load line asks: loaded
 // on the show's goroutine (render does not play in real time), reported
 // and swapped in as a reload of the running set's file is.

@@ -80,7 +80,7 @@ func renderReload(t *testing.T, dir string, files map[string]string) (onsets []i
 		}
 		prev = l
 	}
-	if !strings.HasSuffix(strings.TrimSpace(errb.String()), "late 0") {
+	if !strings.HasSuffix(strings.TrimSpace(errb.String()), ", late 0") {
 		t.Errorf("render was late with commands:\n%s", errb.String())
 	}
 	return onsets, errb.String()

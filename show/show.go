@@ -59,6 +59,7 @@ type Show struct {
 func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
 	cfg := engine.DefaultConfig(rate, buses(len(l.song.Tracks)))
 	cfg.StreamFrames = l.ring
+	cfg.Streams = streamSlots(l.Streamed)
 	player, err := engine.New(cfg, l.bank)
 	if err != nil {
 		return nil, err

@@ -22,12 +22,12 @@ const (
 const streamPeriod = 2 * time.Millisecond
 
 // streamReport tells, for play's and render's last line, how streaming
-// went, when the set streams anything.
+// went, when anything streamed.
 func streamReport(pl *engine.Player) string {
-	if pl.Streamer() == nil {
+	es := pl.Stats()
+	if pl.Streamer() == nil || es.StreamMemory == 0 && es.StreamsFull == 0 {
 		return ""
 	}
-	es := pl.Stats()
 	msg := fmt.Sprintf(", disk streaming late %d times", es.StreamUnderruns+es.StreamsFull)
 	if n, err := pl.Streamer().Failures(); err != nil {
 		msg += fmt.Sprintf(" (%s failed: %v)", spell.Count(n, "read"), err)
