@@ -29,7 +29,7 @@ type Surface struct {
 	panes  []*pane
 	x0, y0 int // the window's first track and scene
 	mode   Mode
-	alert  bool // something is wrong (no audio device): the controls flash red
+	alert  bool   // something is wrong (no audio device): the controls flash red
 	errs   []Mark // where the set file's errors are: those slots flash red
 }
 
