@@ -36,8 +36,9 @@ var ErrNoBus = errors.New("sequencer: no free engine bus")
 //     sample's own length, its next restart), and from there the new
 //     version plays from its top, as a launch there would. A one-shot plays
 //     out instead. (An old note clip's notes play through the track's
-//     instrument in song: the old bank's is gone.) A launch or stop queued on the track wins over that
-//     switch. If the slot is gone, empty or broken, the clip plays until
+//     instrument in song: the old bank's is gone.) A launch or stop queued
+//     on the track wins over that switch. If the slot is gone, empty or
+//     broken, the clip plays until
 //     the next boundary of song.Quantize (at once if 0) and stops there as
 //     a quantized stop does; its follow actions are dropped.
 //   - A removed track stops at that boundary too: its clip voices fade out

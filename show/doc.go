@@ -17,6 +17,11 @@
 // turn renders the next block on an offline device and writes it, so a
 // render is sample-exact and deterministic.
 //
+// A show's set can be replaced while it plays (reload.go): play loads each
+// saved version of the set file off the session goroutine and swaps it in
+// at the next block; a script's load line does the same, sample-exactly,
+// in render.
+//
 // Messages go to Env's Stderr (the journal under systemd); Env's Hooks let
 // tests replace the controller scans, the audio backend, play's signals,
 // the sample memory budget and the disk.

@@ -39,7 +39,7 @@ var errBusy = errors.New("the previous reload is still being taken in")
 // no voice, command or stream of the old one can play it.
 type retired struct {
 	bank    *engine.Bank
-	samples []int32 // indices in bank of the buffers in bufs
+	samples []int32 // indices in bank of the buffers in bufs: each must be unused
 	bufs    []*audio.Buffer
 	files   []io.Closer
 }
@@ -71,18 +71,29 @@ func (p *Show) swapIn(n *loaded) error {
 
 // leftover returns what old holds that cur (nil: nothing) does not.
 func leftover(old, cur *loaded) retired {
-	if cur == nil {
-		cur = &loaded{bank: &engine.Bank{}}
+	keep := map[any]bool{}
+	if cur != nil {
+		for _, b := range cur.bank.Samples {
+			keep[b] = true
+		}
+		for _, f := range cur.files {
+			keep[f] = true
+		}
 	}
 	r := retired{bank: old.bank}
+	freed := map[*audio.Buffer]bool{}
 	for i, b := range old.bank.Samples {
-		if b != nil && !slices.Contains(cur.bank.Samples, b) && !slices.ContainsFunc(r.bufs, func(x *audio.Buffer) bool { return x == b }) {
-			r.samples = append(r.samples, int32(i))
+		if b == nil || keep[b] {
+			continue
+		}
+		r.samples = append(r.samples, int32(i))
+		if !freed[b] { // once, should two indices hold it
+			freed[b] = true
 			r.bufs = append(r.bufs, b)
 		}
 	}
 	for _, f := range old.files {
-		if !slices.Contains(cur.files, f) {
+		if !keep[f] {
 			r.files = append(r.files, f)
 		}
 	}

@@ -3,12 +3,14 @@ package show
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"gridbox/engine"
 	"gridbox/show/showtest"
 )
 
@@ -188,4 +190,41 @@ func TestReloadBrokenThenFixed(t *testing.T) {
 	}
 	const at, fast = 9*beat + beat/2, 19200
 	checkOnsets(t, got, slices.Concat(every(0, beat, at), every(at+fast/2, fast, at+4*fast)))
+}
+
+// What a replaced version held is freed once nothing plays it any more,
+// not before: the old sample plays on to its loop's end after the reload,
+// so it is freed only after that.
+func TestReloadFreesWhatNoLongerPlays(t *testing.T) {
+	dir := reloadDir(t)
+	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), clickSet(120, clickTrack("Loop", "click.wav", "1 bar")))
+	showtest.WriteFile(t, filepath.Join(dir, "v2.toml"), clickSet(120, clickTrack("Loop", "twice.wav", "1 bar")))
+	showtest.WriteFile(t, filepath.Join(dir, "script.perf"), loadAt5)
+	e := &Env{Stdout: io.Discard, Stderr: io.Discard}
+	p, err := Open(e, filepath.Join(dir, "set.toml"), filepath.Join(dir, "script.perf"), 48000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	old := p.loaded.bank.Samples[0]
+	const block = 128
+	buf := make([]float32, 2*block)
+	freedAt := -1
+	for pos := 0; pos < 4*bar; pos += block {
+		p.Advance(engine.Frame(pos + block + 512))
+		p.player.Prepare()
+		p.collect()
+		if old.Data == nil && freedAt < 0 {
+			freedAt = pos
+		}
+		p.player.Render(buf)
+	}
+	// The old loop is stopped at the next bar (192000) and its voice ends
+	// there: freed within the block after.
+	if freedAt < 2*bar || freedAt > 2*bar+2*block {
+		t.Errorf("the replaced sample was freed at frame %d, want just after %d", freedAt, 2*bar)
+	}
+	if len(p.retire) != 0 {
+		t.Errorf("%d versions' leftovers not freed", len(p.retire))
+	}
 }
