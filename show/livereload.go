@@ -59,7 +59,11 @@ type loadResult struct {
 // ReloadSignal. Problems watching are reported; the show plays on.
 func startReload(e *Env, p *Show, file string, watchFiles bool, scroll func(string)) *liveReload {
 	r := &liveReload{e: e, p: p, file: file, signals: make(chan os.Signal, 1), results: make(chan loadResult, 1), scroll: scroll}
-	signal.Notify(r.signals, ReloadSignal)
+	notify := signal.Notify
+	if e.Notify != nil {
+		notify = e.Notify
+	}
+	notify(r.signals, ReloadSignal)
 	if watchFiles {
 		w, err := watch.New(settleTime)
 		if err != nil {
