@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 
 	"gridbox/engine"
@@ -55,9 +54,22 @@ var ErrNoBus = errors.New("sequencer: no free engine bus")
 //     their new places, or are dropped if the track or clip is gone. A
 //     queued scene's tempo stays planned. Held pads of slots that are gone
 //     are released without stopping anything.
-//   - If song.Tempo differs from the old song's, the new tempo takes effect
-//     at at as with SetTempo: beats stay where they are. A new
-//     song.BeatsPerBar takes effect at the next bar line (Clock.SetMeter).
+//   - If song.Tempo differs from the old song's, the tempo ramps to it:
+//     from at, it goes from the tempo there to song.Tempo in 16 equal
+//     steps, one every 1/16 beat, the last (song.Tempo itself) one beat
+//     after at. Each step changes the tempo as SetTempo does when the
+//     session commits its frame: beats stay where they are, so queued
+//     launches, note clips and follow actions land on their beats of the
+//     ramped tempo map, and a playing audio loop restarts from its top at
+//     each of its restarts on the beat grid. During the ramp it loops at
+//     the length of the slower of the tempo there and song.Tempo, so it
+//     never restarts on its own before the grid (the restart on the grid
+//     ends it with a fade, as a retime does); its first restart on the
+//     grid at or after the ramp's end gives it the loop length of
+//     song.Tempo. A later reload with another tempo, a tap (SetTempo) or
+//     a queued scene's tempo taking effect ends the ramp where it is: the
+//     newer tempo wins. StopNow does not. A new song.BeatsPerBar takes
+//     effect at the next bar line (Clock.SetMeter).
 //     Quantization and scene tempos come from song from now on; song.Seed
 //     is ignored (follow actions keep drawing from the same generator).
 func (s *Session) Replace(song *Song, at engine.Frame) error {
@@ -107,7 +119,7 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 
 	s.send(engine.Command{Op: engine.SwapBank, At: at})
 	if song.Tempo != old.Tempo {
-		s.SetTempo(song.Tempo, at)
+		s.rampTempo(song.Tempo, at)
 	}
 	if song.BeatsPerBar != old.BeatsPerBar && song.BeatsPerBar > 0 {
 		s.clock.SetMeter(at, song.BeatsPerBar)
@@ -139,6 +151,9 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 
 	// The agenda, in the new song's places.
 	s.filter(func(a *action) bool {
+		if a.track < 0 { // a tempo ramp's step
+			return true
+		}
 		j := tracks[a.track]
 		if j < 0 || a.kind == actSwitch { // switches are decided afresh below
 			return false
@@ -232,16 +247,11 @@ func (s *Session) loopStart(t *trackState, at engine.Frame) (a action, ok bool) 
 	case !c.Loop:
 		return action{}, false
 	case c.Length > 0:
-		k := Beats(math.Ceil(float64((s.clock.Beat(at) - t.origin) / c.Length)))
-		for s.clock.Frame(t.origin+k*c.Length) < at {
-			k++
-		}
-		return s.onBeat(t.origin + k*c.Length), true
-	case c.IsNotes() || c.SampleFrames <= 0:
+		return s.gridStart(t, at), true
+	case c.IsNotes() || c.SampleFrames <= 0 || t.loop == 0:
 		return action{}, false
 	}
-	n := engine.Frame(c.SampleFrames)
-	f := t.top + n*max(1, (at-t.top+n-1)/n)
+	f := t.restart(at)
 	return action{at: f, beat: s.clock.Beat(f)}, true
 }
 

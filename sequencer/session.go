@@ -48,15 +48,41 @@ type Session struct {
 	// sounds there (Replace hands buses to new tracks).
 	busUsed []bool
 	busFree []engine.Frame
+	ramp    ramp // the tempo ramp in progress (Replace), if any
+}
+
+// A reload's tempo change ramps: from the frame of the reload, the tempo
+// goes from the tempo there to the new one in rampSteps equal steps, one
+// every rampBeats/rampSteps beats, the last one (the new tempo itself)
+// rampBeats after the reload. Each step is an actTempo action and changes
+// the tempo as SetTempo does when it is committed (the clock stays
+// piecewise constant).
+const rampBeats Beats = 1
+
+// rampSteps is how many steps a reload's tempo ramp takes (see rampBeats).
+const rampSteps = 16
+
+// ramp is a tempo ramp in progress: step k (1…rampSteps, in its
+// actTempo action's slot) sets from + (to−from)·k/rampSteps. to is 0
+// when there is none.
+type ramp struct {
+	from, to float64
+	// last is the frame of the ramp's last tempo change: its start, then
+	// each step's. A change in between that is not the ramp's (a queued
+	// scene's tempo) ends it.
+	last engine.Frame
 }
 
 type actionKind uint8
 
-// Kinds in the order they apply at the same frame.
+// Kinds in the order they apply at the same frame: a tempo step first, so
+// that what happens at its frame uses its tempo.
 const (
-	actEnd  actionKind = iota
-	actDrop            // a clip gone from a reloaded set stops (Replace)
+	actTempo actionKind = iota // a step of a tempo ramp (Replace); track -1
+	actEnd
+	actDrop // a clip gone from a reloaded set stops (Replace)
 	actStop
+	actCut    // an audio loop ends at its own restart, off the grid after a tempo change (cut)
 	actRetime // an audio loop takes the tempo's loop length at its restart
 	actFollow
 	actSwitch // a clip a reload changed hands over to its new version (Replace)
@@ -113,9 +139,13 @@ type trackState struct {
 	tag    int32        // the playing launch's tag
 	start  engine.Frame // frame it started
 	origin Beats        // beat of the clip's position 0 (earlier than start with legato)
-	top    engine.Frame // audio loops: frame of the voice's position 0 (restarts at top + k·loop)
-	quiet  engine.Frame // once stopped: the frame from which its clip voices are silent
-	held   int          // slot whose pad is held down (gate, repeat), -1 = none
+	// Audio loops: the voice playing started at frame vat at phase vph
+	// and loops every loop frames (both 32.32, as the engine has them;
+	// loop 0: none, or a cut ended it). See restart.
+	vat       engine.Frame
+	vph, loop uint64
+	quiet     engine.Frame // once stopped: the frame from which its clip voices are silent
+	held      int          // slot whose pad is held down (gate, repeat), -1 = none
 	// The last committed change of slot: before frame changed, slot was
 	// (-1 = none) still sounds. SlotAt shows what is heard, not what is
 	// committed ahead of the audio.
@@ -323,10 +353,11 @@ func (s *Session) StopAll(at engine.Frame) {
 
 // StopNow stops every track at frame at, without waiting for a boundary,
 // and cancels everything queued: clips fade out, every sounding note gets its
-// note-off. It is the panic button, and how play ends.
+// note-off. It is the panic button, and how play ends. A tempo ramp in
+// progress (Replace) goes on.
 func (s *Session) StopNow(at engine.Frame) {
 	at = s.clamp(at)
-	s.agenda = s.agenda[:0]
+	s.filter(func(a *action) bool { return a.kind == actTempo })
 	s.clock.Unplan(at)
 	for x := range s.tracks {
 		s.notes(x, at)
@@ -386,10 +417,13 @@ func (s *Session) Advance(to engine.Frame) {
 	}
 }
 
-// Idle reports whether nothing plays and nothing is queued.
+// Idle reports whether nothing plays and nothing is queued (but the
+// steps of a tempo ramp).
 func (s *Session) Idle() bool {
-	if len(s.agenda) > 0 {
-		return false
+	for _, a := range s.agenda {
+		if a.kind != actTempo {
+			return false
+		}
 	}
 	for i := range s.tracks {
 		if s.tracks[i].clip != nil {
@@ -467,6 +501,14 @@ func (s *Session) Slot(x, y int) SlotState {
 
 func (s *Session) do(a action) {
 	switch a.kind {
+	case actTempo:
+		s.rampStep(a)
+	case actCut:
+		ts := &s.tracks[a.track]
+		if w, ok := s.awaited(a.track); ok && ts.tag == a.tag && ts.clip != nil && ts.loop != 0 && w.at > a.at {
+			s.send(engine.Command{Op: engine.Stop, At: a.at, Track: int16(a.track), Clip: ts.tag})
+			ts.loop = 0
+		}
 	case actLaunch:
 		s.launch(a)
 	case actStop:
@@ -482,7 +524,7 @@ func (s *Session) do(a action) {
 	case actRetime:
 		ts := &s.tracks[a.track]
 		if ts.tag == a.tag && ts.clip != nil && !ts.stale {
-			s.retime(a.track, a.at)
+			s.retime(a.track, a.at, a.beat)
 		}
 	case actSwitch:
 		ts := &s.tracks[a.track]
@@ -508,11 +550,21 @@ func (s *Session) do(a action) {
 // speed: a playing audio loop is restarted from the top at its next
 // restart on the beat grid (its old voice fades out), and loops at the new
 // tempo's length from there, so it stays on the bars; a one-shot audio
-// clip keeps its end.
+// clip keeps its end. If the tempo slowed so much that the loop would
+// restart on its own before that restart on the grid, it ends at its own
+// restart instead (fading out as it does at a restart on the grid) and is
+// silent up to the grid: it never restarts off the grid. A tempo ramp in
+// progress (Replace) ends: the tapped tempo wins.
 func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	if !(bpm > 0) {
 		return
 	}
+	s.endRamp()
+	s.setTempo(bpm, at)
+}
+
+// setTempo is SetTempo without ending a ramp: what a ramp's step does.
+func (s *Session) setTempo(bpm float64, at engine.Frame) {
 	at = s.clamp(at)
 	s.clock.Change(at, bpm)
 	for i := range s.agenda {
@@ -527,42 +579,180 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 	slices.SortStableFunc(s.agenda, func(a, b action) int {
 		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.kind, b.kind))
 	})
-	b := s.clock.Beat(at)
 	for x := range s.tracks {
 		ts := &s.tracks[x]
 		c := ts.clip
-		if c == nil || ts.stale || c.IsNotes() || !c.Loop || c.Length <= 0 {
+		if c == nil || c.IsNotes() || !c.Loop {
 			continue
 		}
-		n := math.Ceil(float64((b - ts.origin) / c.Length))
-		s.remove(x, actRetime)
-		s.schedule(s.onBeat(ts.origin+Beats(n)*c.Length).on(actRetime, x, -1).of(ts.tag))
+		if !ts.stale && c.Length > 0 {
+			s.remove(x, actRetime)
+			s.schedule(s.gridStart(ts, at).on(actRetime, x, -1).of(ts.tag))
+		}
+		s.cut(x, at)
 	}
+}
+
+// gridStart returns the first start of track state t's loop (of Length
+// beats from its origin) whose frame is at or after at.
+func (s *Session) gridStart(t *trackState, at engine.Frame) action {
+	l := t.clip.Length
+	k := Beats(math.Ceil(float64((s.clock.Beat(at) - t.origin) / l)))
+	for s.clock.Frame(t.origin+(k-1)*l) >= at { // its beat is just before at's, rounded to at
+		k--
+	}
+	for s.clock.Frame(t.origin+k*l) < at {
+		k++
+	}
+	return s.onBeat(t.origin + k*l)
+}
+
+// cut plans the end of track x's audio loop voice at its next restart of
+// its own at or after frame at, if that comes before the restart on the
+// grid it waits for (a retime or a switch), which then starts it again:
+// after a tempo change that slowed the tempo, a loop never restarts off
+// the grid. The cut is decided again at every tempo change, and checked
+// when it is committed.
+func (s *Session) cut(x int, at engine.Frame) {
+	s.remove(x, actCut)
+	ts := &s.tracks[x]
+	if ts.loop == 0 {
+		return
+	}
+	if w, ok := s.awaited(x); ok {
+		if r := ts.restart(at); r < w.at {
+			s.schedule(action{at: r, beat: s.clock.Beat(r)}.on(actCut, x, -1).of(ts.tag))
+		}
+	}
+}
+
+// awaited returns the next restart on the grid planned for track x's
+// playing audio loop: its retime or its switch (Replace).
+func (s *Session) awaited(x int) (action, bool) {
+	tag := s.tracks[x].tag
+	for _, a := range s.agenda {
+		if a.track == x && a.tag == tag && (a.kind == actRetime || a.kind == actSwitch) {
+			return a, true
+		}
+	}
+	return action{}, false
+}
+
+// restart returns the first frame at or after at where t's audio loop
+// voice restarts on its own (t.loop > 0): its position at frame f is
+// vph + (f−vat)·2³² (mod loop), and it restarts at the frame where that
+// reaches k·loop, k ≥ 1, that is vat + ⌈(k·loop − vph)/2³²⌉.
+func (t *trackState) restart(at engine.Frame) engine.Frame {
+	k := uint64(1)
+	if d := at - t.vat; d > 0 {
+		k = max(1, (t.vph+uint64(d-1)<<32)/t.loop+1)
+	}
+	return t.vat + engine.Frame((k*t.loop-t.vph+1<<32-1)>>32)
+}
+
+// looping notes that track state t's clip plays a voice from frame at, at
+// position start (32.32 frames), looping every loop (as engine.Command
+// has them): it starts at phase start + ½ frame (mod loop), as the engine
+// starts it.
+func (t *trackState) looping(at engine.Frame, start int64, loop uint64) {
+	loop = max(loop, 1<<32)
+	t.vat, t.vph, t.loop = at, uint64(max(start+1<<31, 0))%loop, loop
+}
+
+// rampTempo starts a tempo ramp to bpm at frame at (Replace), ending the
+// one in progress. It goes from the tempo at at, and plans its steps on
+// their beats.
+func (s *Session) rampTempo(bpm float64, at engine.Frame) {
+	s.endRamp()
+	from := s.clock.Tempo(at)
+	if !(bpm > 0) || from == bpm {
+		return
+	}
+	s.ramp = ramp{from: from, to: bpm, last: at}
+	b := s.clock.Beat(at)
+	for k := 1; k <= rampSteps; k++ {
+		s.schedule(s.onBeat(b+Beats(k)*rampBeats/rampSteps).on(actTempo, -1, k))
+	}
+}
+
+// rampStep performs a, a step of the ramp in progress, as SetTempo does,
+// unless another tempo change (a queued scene's) took effect since the
+// ramp's last one: that ends the ramp.
+func (s *Session) rampStep(a action) {
+	r := &s.ramp
+	if !s.ramping(a.at) {
+		s.endRamp()
+		return
+	}
+	bpm := r.to
+	if a.slot < rampSteps {
+		bpm = r.from + (r.to-r.from)*float64(a.slot)/rampSteps
+		r.last = a.at
+	} else {
+		s.ramp = ramp{}
+	}
+	s.setTempo(bpm, a.at)
+}
+
+// ramping reports whether the tempo at frame at is a ramp's that goes on.
+func (s *Session) ramping(at engine.Frame) bool {
+	return s.ramp.to > 0 && s.clock.seg(float64(at)).frame <= float64(s.ramp.last)
+}
+
+// endRamp drops the steps of the ramp in progress.
+func (s *Session) endRamp() {
+	if s.ramp.to > 0 {
+		s.filter(func(a *action) bool { return a.kind != actTempo })
+		s.ramp = ramp{}
+	}
+}
+
+// loopFrames returns the loop length in frames of an audio loop of d
+// beats that starts or restarts at frame at: d beats at the tempo there,
+// or during a ramp at the slower of that and the ramp's last tempo, so
+// that the loop does not restart on its own before its next restart on
+// the grid (a retime then starts it again there: no cut).
+func (s *Session) loopFrames(at engine.Frame, d Beats) float64 {
+	bpm := s.clock.Tempo(at)
+	if s.ramping(at) {
+		bpm = min(bpm, s.ramp.to)
+	}
+	return d.frames(bpm, s.clock.rate)
 }
 
 // keepsFrame reports whether a stays on its frame across a tempo change:
 // the end of a playing one-shot audio clip, where the clip's length in
-// frames put it, or the switch (Replace) of an audio loop of its sample's
-// own length, at one of its restarts.
+// frames put it, the switch (Replace) of an audio loop of its sample's
+// own length, at one of its restarts, or a cut, at one.
 func (s *Session) keepsFrame(a *action) bool {
+	if a.track < 0 {
+		return false
+	}
 	ts := &s.tracks[a.track]
 	if a.tag != ts.tag || ts.clip == nil || ts.clip.IsNotes() {
 		return false
 	}
-	return a.kind == actEnd || (a.kind == actSwitch && ts.clip.Length <= 0)
+	return a.kind == actEnd || a.kind == actCut || (a.kind == actSwitch && ts.clip.Length <= 0)
 }
 
-// retime restarts track x's audio loop from the top at frame at, with the
-// loop length of the tempo there: the voice playing ends at at (its pass
-// ends there) and a new one starts (same launch, same tag).
-func (s *Session) retime(x int, at engine.Frame) {
+// retime restarts track x's audio loop from the top at frame at, the
+// frame of its grid's beat, with the loop length of the tempo there
+// (loopFrames): the voice playing ends at at (its pass ends there) and a
+// new one starts (same launch, same tag). It starts within half a frame
+// of the top, where beat falls between frames, as launch does, so that it
+// restarts where the clock puts the beats that follow.
+func (s *Session) retime(x int, at engine.Frame, beat Beats) {
 	ts := &s.tracks[x]
 	c := ts.clip
+	loop := engine.LoopFrames(s.loopFrames(at, c.Length))
+	start := engine.Position(s.clock.Frames(at, s.clock.Beat(at)-beat))
 	s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: ts.tag})
 	s.send(engine.Command{
 		Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
-		Loop: true, LoopLen: engine.LoopFrames(s.clock.Frames(at, c.Length)), LoopFade: s.loopFade(c),
+		Loop: true, LoopLen: loop, LoopFade: s.loopFade(c), Start: start,
 	})
+	ts.looping(at, start, loop)
+	s.remove(x, actCut) // it was the old voice's
 }
 
 // loopFade returns clip c's crossfade at a loop restart, in frames.
@@ -622,16 +812,16 @@ func (s *Session) launch(a action) {
 			offset = math.Mod(offset, length)
 		}
 		start, loop := engine.Position(offset), engine.LoopFrames(length)
+		if c.Loop && c.Length > 0 {
+			loop = engine.LoopFrames(s.loopFrames(at, c.Length))
+		}
 		s.send(engine.Command{
 			Op: engine.PlayClip, At: at, Track: int16(x), Clip: ts.tag, Sample: c.Sample, Gain: c.Gain,
 			Loop: c.Loop, LoopLen: loop, LoopFade: s.loopFade(c),
 			Start: start, Legato: legato,
 		})
 		if c.Loop && loop > 0 {
-			// The voice plays the frame nearest its position: at frame at,
-			// frame (start + ½) mod loop of the sample (as engine's
-			// startPhase has it).
-			ts.top = at - engine.Frame((uint64(max(start+1<<31, 0))%loop)>>32)
+			ts.looping(at, start, loop)
 		}
 		if !c.Loop {
 			end := at + engine.Frame(math.Round(max(length-offset, 0)))
@@ -823,7 +1013,7 @@ func (s *Session) remove(x int, k actionKind) {
 
 func (s *Session) removeTag(x int, tag int32) {
 	s.filter(func(a *action) bool {
-		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actDrop && a.kind != actFollow && a.kind != actRetime && a.kind != actSwitch)
+		return a.track != x || a.tag != tag || (a.kind != actEnd && a.kind != actDrop && a.kind != actFollow && a.kind != actRetime && a.kind != actSwitch && a.kind != actCut)
 	})
 }
 

@@ -625,7 +625,8 @@ func TestClockDoesNotDriftOverEightHours(t *testing.T) {
 // beats keeps its beat, at 48000 frames a beat from there: the queued
 // launch and the loops' restart at beat 4 (frame 156000), the follow
 // action at beat 8 (348000). The loops restart from the top on the bar and
-// loop at 4 beats of 60 BPM. A one-shot audio clip keeps its end frame.
+// loop at 4 beats of 60 BPM; their own restart before it, off the grid,
+// is cut. A one-shot audio clip keeps its end frame.
 func TestSetTempoKeepsTheBeats(t *testing.T) {
 	sg := song()
 	sg.Tracks[0].Clips[0].Follow = &Follow{After: 8, Action: Next, Chance: 1}
@@ -659,6 +660,9 @@ func TestSetTempoKeepsTheBeats(t *testing.T) {
 		}
 	}
 	exp := []want{
+		// The loops (4 beats of 120 BPM from frame 0) would restart on
+		// their own at 96000, beat 2.75 now: they end there instead.
+		{engine.Stop, 96000, 0, 0}, {engine.Stop, 96000, 1, 0},
 		{engine.Stop, frame(4), 0, 0}, {engine.PlayClip, frame(4), 0, 0}, // track 0's loop realigned
 		{engine.Stop, frame(4), 1, 0}, {engine.PlayClip, frame(4), 1, 3}, // track 1's too
 		{engine.PlayClip, frame(4), 2, 6},                                // the queued launch

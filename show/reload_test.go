@@ -159,9 +159,28 @@ func TestReloadTrackAdded(t *testing.T) {
 	checkOnsets(t, got, want)
 }
 
-// A new tempo takes effect at the reload's frame (half a beat after beat
-// 5): beats keep their positions, and the loop restarts on the next beat
-// at the new tempo (a beat is 19200 frames at 150 BPM).
+// rampedBeat returns the frame of beat b of a set at 120 BPM reloaded at
+// beat at (a frame of 120 BPM from 0) with tempo 150, as the reload ramps
+// the tempo (sequencer.Session.Replace): over one beat in 16 steps, step k
+// (1…16) at beat at + k/16, on the frame the tempo before it puts that
+// beat (rounded), sets 120 + 30·k/16 BPM, the last one 150 itself; beats
+// keep their positions at each step.
+func rampedBeat(at, b float64) int {
+	type seg struct{ frame, beat, bpm float64 }
+	frame := func(s seg, b float64) float64 { return math.Round(s.frame + (b-s.beat)*60*48000/s.bpm) }
+	s := seg{at * beat, at, 120}
+	for k := 1; k <= 16 && at+float64(k)/16 <= b; k++ {
+		f := frame(s, at+float64(k)/16)
+		s = seg{f, s.beat + (f-s.frame)*s.bpm/(60*48000), 120 + 30*float64(k)/16}
+	}
+	return int(frame(s, b))
+}
+
+// A new tempo ramps in from the reload's frame (half a beat after beat 5)
+// over a beat (rampedBeat): beats keep their positions, the loop restarts
+// from its top on the beats, at 6 in the ramp and at 7, its first restart
+// after the ramp's end (6.5), from where it loops at the new tempo's beat
+// (19200 frames at 150 BPM).
 func TestReloadTempoChanged(t *testing.T) {
 	dir := reloadDir(t)
 	got, _ := renderReload(t, dir, map[string]string{
@@ -169,8 +188,14 @@ func TestReloadTempoChanged(t *testing.T) {
 		"v2.toml":     clickSet(150, clickTrack("Beat", "click.wav", "1/4")),
 		"script.perf": "0b scene 0\n5.5b load v2.toml\n9.5b end\n",
 	})
-	const at, fast = 5*beat + beat/2, 19200
-	checkOnsets(t, got, slices.Concat(every(0, beat, at), every(at+fast/2, fast, at+4*fast)))
+	// Beats 0…5 at 120 BPM; beat 6 in the ramp (step 8's frame: 120 →
+	// 135 BPM there); beats 7, 8 and 9 at 150 BPM, 19200 frames apart.
+	// The script ends at beat 9.5.
+	want := every(0, beat, 5*beat+beat/2)
+	for b := 6.0; b <= 9; b++ {
+		want = append(want, rampedBeat(5.5, b))
+	}
+	checkOnsets(t, got, want)
 }
 
 // A set with errors changes nothing and is reported with its file, line
@@ -188,8 +213,14 @@ func TestReloadBrokenThenFixed(t *testing.T) {
 			t.Errorf("render printed\n%s\nwant %q in it", stderr, want)
 		}
 	}
-	const at, fast = 9*beat + beat/2, 19200
-	checkOnsets(t, got, slices.Concat(every(0, beat, at), every(at+fast/2, fast, at+4*fast)))
+	// Every beat at 120 BPM up to the fix at beat 9.5 (the broken version
+	// changed nothing), then as TestReloadTempoChanged from there: beat 10
+	// in the ramp, 11, 12 and 13 at 150 BPM. The script ends at beat 13.5.
+	want := every(0, beat, 9*beat+beat/2)
+	for b := 10.0; b <= 13; b++ {
+		want = append(want, rampedBeat(9.5, b))
+	}
+	checkOnsets(t, got, want)
 }
 
 // What a replaced version held is freed once nothing plays it any more,
