@@ -202,6 +202,14 @@ func TestPlayReloadsTheSetAsItIsSaved(t *testing.T) {
 			t.Errorf("broken version %d was applied", i)
 		}
 	}
+	checkReloadLights(t, model, log)
+	if raceEnabled {
+		// The race-built child still shows that reloading races with
+		// nothing (a race ends it), but it renders some ten times slower
+		// and its shadow memory is counted as resident.
+		t.Log("race build: dropouts and memory are not judged (make unit judges them)")
+		return
+	}
 	last := out[strings.LastIndex(out, "gridbox: stopped"):]
 	for _, want := range []string{" 0 underruns,", "late commands 0"} {
 		if !strings.Contains(last, want) {
@@ -213,7 +221,6 @@ func TestPlayReloadsTheSetAsItIsSaved(t *testing.T) {
 	if d := float64(rss1-rss0) / float64(rss0); d > 0.10 {
 		t.Errorf("resident memory went from %.1f MB to %.1f MB (%+.0f%%) over %d reloads, want at most 10%% more", float64(rss0)/1e6, float64(rss1)/1e6, 100*d, saves)
 	}
-	checkReloadLights(t, model, log)
 }
 
 // checkReloadLights replays what gridbox sent the Launchpad on a simulated
