@@ -42,10 +42,9 @@ type liveReload struct {
 
 	scrolled string // the error scrolled last, until a good version is in: saving the same mistake again does not scroll it again
 
-	busy    bool        // a load is running
-	again   bool        // a change came while it ran, or while ready waited
-	ready   *loadResult // a good version waiting for the engine to take the one before
-	watched []string
+	busy  bool        // a load is running
+	again bool        // a change came while it ran, or while ready waited
+	ready *loadResult // a good version waiting for the engine to take the one before
 }
 
 // A loadResult is a version of the set, or why it cannot play.
@@ -119,7 +118,6 @@ func (r *liveReload) watch(sets ...*sets.Set) {
 	if err := r.w.Set(files); err != nil {
 		fmt.Fprintf(r.e.Stderr, "gridbox: watching the set's files: %v\n", err)
 	}
-	r.watched = files
 }
 
 // request starts loading the set file anew, or asks for it once the load
