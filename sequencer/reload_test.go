@@ -12,10 +12,13 @@ import (
 	"gridbox/engine"
 )
 
-// The engine ignores SwapBank for now, so these tests reload songs that
-// play the bank they started with: a reloaded clip's new Sample index
-// points at a copy of its sound, or at another sound on purpose.
+// These tests stage no bank, and a SwapBank with nothing staged changes
+// nothing, so the reloaded songs play the bank they started with: a
+// reloaded clip's new Sample index points at a copy of its sound, or at
+// another sound on purpose (engine/reload_test.go swaps banks).
 
+// blocks are the block sizes the tests render with (the race build: the
+// odd one only; see race_test.go).
 var blocks = []int{64, 128, 333}
 
 // newBusRig is newRig with an engine of sg.Buses track buses (at least one
