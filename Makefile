@@ -55,7 +55,7 @@ staticcheck: $(STATICCHECK)
 # sequencer -> engine -> audio. show (the running set and its loop) may import
 # every layer and no layer imports it; cmd/gridbox imports show and its
 # packages (show/install, show/starter) only. sets, perfscript (performance scripts),
-# config (config.toml, the last-set record) and state (what survives a kill -9)
+# music (scales, keys, note layouts), config (config.toml, the last-set record) and state (what survives a kill -9)
 # import nothing that plays; internal/ holds helpers any package may use, so
 # it imports none of the layers.
 deps:
@@ -71,7 +71,8 @@ deps:
 	check ./config/...    'audio|engine|sequencer|grid|surface|cmd|show'; \
 	check ./state/...     'audio|engine|sequencer|grid|surface|cmd|show'; \
 	check ./perfscript/... 'audio|engine|sequencer|grid|surface|sets|config|state|cmd|show'; \
-	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
+	check ./music/...     'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
+	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|cmd|show'; \
 	check ./show/...      'cmd'; \
 	for tags in '' $(TAGS); do \
 		bad=$$(go list -tags "$$tags" -f '{{join .Imports "\n"}}' ./cmd/gridbox | grep "^$(MOD)/" | grep -vE "^$(MOD)/show(/.*)?$$" || true); \
