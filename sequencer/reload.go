@@ -287,6 +287,13 @@ func sameClip(a, b *Clip) bool {
 	return slices.Equal(a.Notes, b.Notes) && (a.IsNotes() || a.Source == b.Source)
 }
 
+// MatchNames pairs the names of one version of a set's tracks (or scenes)
+// with those of another, as Replace does: the k-th of a name in from with
+// the k-th of that name in to. It returns each from's index in to, or -1.
+func MatchNames(from, to []string) []int {
+	return match(len(from), len(to), func(i int) string { return from[i] }, func(j int) string { return to[j] })
+}
+
 // match pairs n old names with m new ones: the k-th old named N with the
 // k-th new named N. It returns each old one's new index, or -1.
 func match(n, m int, oldName, newName func(int) string) []int {

@@ -47,11 +47,13 @@ type liveReload struct {
 	ready *loadResult // a good version waiting for the engine to take the one before
 }
 
-// A loadResult is a version of the set, or why it cannot play.
+// A loadResult is a version of the set, or why it cannot play and the
+// set file as far as it reads then (for the grid and the watch).
 type loadResult struct {
-	l    *loaded
-	err  error
-	seen time.Time // when the change that asked for it was seen
+	l      *loaded
+	err    error
+	edited *sets.Set
+	seen   time.Time // when the change that asked for it was seen
 }
 
 // startReload starts reloading p's set file as it changes (watch) and on
@@ -130,8 +132,11 @@ func (r *liveReload) request(seen time.Time) {
 	r.busy = true
 	prev, rate, mem, file := r.p.loaded, r.p.rate, r.p.mem, r.file
 	go func() {
-		l, err := loadSet(file, rate, mem, prev)
-		r.results <- loadResult{l: l, err: err, seen: seen}
+		res := loadResult{seen: seen}
+		if res.l, res.err = loadSet(file, rate, mem, prev); res.err != nil {
+			res.edited = tried(file) // read here, not on the session goroutine
+		}
+		r.results <- res
 	}()
 }
 
@@ -163,13 +168,13 @@ func (r *liveReload) take(res *loadResult) {
 	r.ready = nil
 	if err != nil {
 		unload(res.l, r.p.loaded)
-		r.p.failed(r.e, r.file, err, func(text string) {
+		r.p.failed(r.e, r.file, err, res.edited, func(text string) {
 			if text != r.scrolled && r.scroll != nil {
 				r.scrolled = text
 				r.scroll(text)
 			}
 		})
-		r.watch(r.p.loaded.Set, tried(r.file))
+		r.watch(r.p.loaded.Set, res.edited)
 	} else {
 		r.scrolled = ""
 		fmt.Fprintln(r.e.Stderr, reloadReport(res.l, time.Since(res.seen)))

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"gridbox/engine"
 	"gridbox/grid"
 	"gridbox/internal/spell"
+	"gridbox/sequencer"
 	"gridbox/sets"
 	"gridbox/surface"
 )
@@ -139,9 +138,10 @@ func (p *Show) collect() {
 // failed shows the errors of a version of the set that could not be
 // swapped in, while the last good version plays on: each printed as
 // FILE:LINE:COL: message, the slots and tracks they are about marked on
-// the grid (those of the running version, matched by name), and the first
-// scrolled by scroll (nil: none) as "LINE: message". Session goroutine.
-func (p *Show) failed(e *Env, file string, err error, scroll func(text string)) {
+// the grid (edited is the set file as far as it reads, nil if not at all),
+// and the first scrolled by scroll (nil: none) as "LINE: message".
+// Session goroutine.
+func (p *Show) failed(e *Env, file string, err error, edited *sets.Set, scroll func(text string)) {
 	var errs sets.Errors
 	if errors.As(err, &errs) {
 		for _, se := range errs {
@@ -155,19 +155,11 @@ func (p *Show) failed(e *Env, file string, err error, scroll func(text string)) 
 		fmt.Fprintln(e.Stderr, err)
 		p.setErrors = []error{err}
 	}
-	fmt.Fprintf(e.Stderr, "gridbox: %s: %s (playing the last good version)\n", file, errorCount(len(p.setErrors)))
-	p.surface.SetErrors(p.marks(file, errs))
+	fmt.Fprintf(e.Stderr, "gridbox: %s: %s (playing the last good version)\n", file, spell.Count(len(p.setErrors), "error"))
+	p.surface.SetErrors(p.marks(edited, errs))
 	if scroll != nil {
 		scroll(scrollText(p.setErrors[0]))
 	}
-}
-
-// errorCount says how many errors a set has: "1 error", "3 errors".
-func errorCount(n int) string {
-	if n == 1 {
-		return "1 error"
-	}
-	return fmt.Sprintf("%d errors", n)
 }
 
 // scrollText is what a Launchpad scrolls for a set error: "LINE: message".
@@ -186,38 +178,29 @@ func scrollText(err error) string {
 	return msg
 }
 
-// marks finds where in the running set errs (of the edited set file) are:
-// the edited file is read as far as it can be (sets.Check), each error is
-// placed in the clip or track whose table holds its line, and that clip
-// or track is found in the running version by the track's name and the
-// scene's name (the k-th of a name for the k-th), else by position.
-func (p *Show) marks(file string, errs sets.Errors) []surface.Mark {
-	if len(errs) == 0 {
-		return nil
-	}
-	root, err := os.OpenRoot(filepath.Dir(file))
-	if err != nil {
-		return nil
-	}
-	defer root.Close()
-	edited, _ := sets.Check(root.FS(), filepath.Base(file))
-	if edited == nil {
-		return nil // not even TOML: nothing to point at
+// marks finds where in the running set errs are: each is placed in the
+// clip or track of edited (the set file as far as it reads) whose table
+// holds its line, and that clip or track is found in the running version
+// as a reload matches them (sequencer.MatchNames: by track and scene
+// name, the k-th of a name for the k-th).
+func (p *Show) marks(edited *sets.Set, errs sets.Errors) []surface.Mark {
+	if len(errs) == 0 || edited == nil {
+		return nil // nothing to point at (not even TOML)
 	}
 	running := p.loaded.Set
+	tracks := sequencer.MatchNames(trackNames(edited), trackNames(running))
+	scenes := sequencer.MatchNames(sceneNames(edited), sceneNames(running))
 	var marks []surface.Mark
 	for _, se := range errs {
 		x, y := place(edited, se.Pos.Line)
-		if x < 0 {
+		if x < 0 || tracks[x] < 0 || y >= len(scenes) || y >= 0 && scenes[y] < 0 {
 			continue
 		}
-		m := surface.Mark{Track: matchIndex(trackNames(edited), trackNames(running), x), Scene: -1}
+		m := surface.Mark{Track: tracks[x], Scene: -1}
 		if y >= 0 {
-			m.Scene = matchIndex(sceneNames(edited), sceneNames(running), y)
+			m.Scene = scenes[y]
 		}
-		if m.Track >= 0 && (y < 0 || m.Scene >= 0) {
-			marks = append(marks, m)
-		}
+		marks = append(marks, m)
 	}
 	return marks
 }
@@ -268,26 +251,6 @@ func sceneNames(s *sets.Set) []string {
 	return names
 }
 
-// matchIndex returns the index in to of the entry that entry i of from is
-// (the k-th of its name for the k-th), or -1.
-func matchIndex(from, to []string, i int) int {
-	k := 0
-	for j := range i {
-		if from[j] == from[i] {
-			k++
-		}
-	}
-	for j, name := range to {
-		if name == from[i] {
-			if k == 0 {
-				return j
-			}
-			k--
-		}
-	}
-	return -1
-}
-
 // trackColors returns the colours of set's tracks, for the surface.
 func trackColors(set *sets.Set) []grid.Color {
 	colors := make([]grid.Color, len(set.Tracks))
@@ -332,7 +295,7 @@ func (p *Show) load(file string) {
 	}
 	if err != nil {
 		unload(n, p.loaded)
-		p.failed(p.env, file, err, nil)
+		p.failed(p.env, file, err, tried(file), nil)
 	}
 }
 

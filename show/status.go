@@ -83,7 +83,7 @@ func (s *status) line() string {
 	}
 	set := ""
 	if n := int(s.errors.Load()); n > 0 {
-		set = "set: " + errorCount(n) + " (playing the last good version)  "
+		set = "set: " + spell.Count(n, "error") + " (playing the last good version)  "
 	}
 	return set + fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d  mem %s%s%s",
 		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), formatTempo(math.Float64frombits(s.tempo.Load())),
