@@ -10,7 +10,9 @@
 // for every Launchpad model and for monome grids; midiport and serialport
 // open their real ports (ALSA MIDI through gomidi, serial ttys); hotplug
 // finds controllers, opens them and notices when they go; gridtest holds a
-// fake Controller and the conformance suite (Run) that every driver passes.
+// fake Controller and the conformance suite (Run) that every driver passes;
+// virtual is a controller without a device, an 8×8 grid with named buttons
+// that performance scripts (and later a browser) press.
 // A Controller whose lights can blink in tempo is also a Follower; one that
 // can scroll a line of text across its pads is a TextScroller.
 //

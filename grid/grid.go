@@ -49,6 +49,26 @@ type Info struct {
 	Cols, Rows int      // the main grid
 	Buttons    []Button // every button and light, the main grid included
 	Velocity   bool     // pads report how hard they are hit
+	// Labels names the printed function of the buttons that have one, in
+	// the words of LabelVocabulary ("shift", "record", "up", …). Several
+	// buttons may share a word (the eight "track" buttons of a Pro MK3's
+	// bottom row). Labels is nil for a controller whose buttons are not
+	// printed with functions (most Launchpads, monome grids): the surface
+	// then lays out its controls itself. A driver returns a fresh map from
+	// every Info call, so callers may keep or change it.
+	Labels map[Button]string
+}
+
+// LabelVocabulary lists every word Info.Labels may use, lower case:
+// navigation, the session view's modes, the note, drum and step modes,
+// recording and editing, and the track functions of the larger models.
+var LabelVocabulary = []string{
+	"up", "down", "left", "right",
+	"session", "mixer", "volume", "stopall",
+	"note", "drum", "step",
+	"record", "undo", "redo", "metronome", "shift",
+	"clear", "duplicate", "quantize", "length",
+	"play", "arm", "mute", "solo", "stop", "track",
 }
 
 // Has reports whether the controller has button b.
