@@ -55,7 +55,7 @@ staticcheck: $(STATICCHECK)
 # sequencer -> engine -> audio. show (the running set and its loop) may import
 # every layer and no layer imports it; cmd/gridbox imports show and its
 # packages (show/install, show/starter) only. sets, perfscript (performance scripts),
-# music (scales, keys, note layouts), config (config.toml, the last-set record) and state (what survives a kill -9)
+# music (scales, keys, note layouts; sets reads a set's scale with it), config (config.toml, the last-set record) and state (what survives a kill -9)
 # import nothing that plays; internal/ holds helpers any package may use, so
 # it imports none of the layers.
 deps:

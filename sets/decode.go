@@ -11,6 +11,7 @@ import (
 
 	"gridbox/internal/spell"
 	"gridbox/internal/tomlpos"
+	"gridbox/music"
 )
 
 // Limits on what a set may contain. A real set is far smaller; the limits
@@ -34,6 +35,11 @@ const (
 	// milliseconds.
 	DefaultLoopFade = 5.0
 	MaxLoopFade     = 100.0
+	// DefaultMetronomeVolume is the click's level without a
+	// metronome_volume key, in dB.
+	DefaultMetronomeVolume = -6.0
+	// DefaultScale is the key of a set without a scale key.
+	DefaultScale = "C major"
 )
 
 // A decoder turns the generic values from the TOML parser into a Set,
@@ -135,6 +141,56 @@ func (t table) duration(k string, allowNone bool) (Duration, bool) {
 	return d, true
 }
 
+// key returns the musical key at k, such as "D dorian" (music.ParseKey).
+func (t table) key(k string) (music.Key, bool) {
+	s, ok := t.str(k, MaxNameLen)
+	if !ok {
+		return music.Key{}, false
+	}
+	key, err := music.ParseKey(s)
+	if err != nil {
+		t.P.Addf(t.Child(k), true, "%s %s: %v", t.What(k), spell.Quote(s), err)
+		return music.Key{}, false
+	}
+	return key, true
+}
+
+// choice returns the duration at k, which must be written as one of
+// choices (each a string ParseDuration reads; "none" for zero). Spelling
+// variants ParseDuration accepts ("1 BAR", "2bars") count.
+func (t table) choice(k string, choices []string) (Duration, bool) {
+	words := strings.Join(choices, ", ")
+	s, ok := t.Str(k, "one of "+words)
+	if !ok {
+		return Duration{}, false
+	}
+	if d, err := ParseDuration(s); err == nil {
+		for _, c := range choices {
+			if cd, _ := ParseDuration(c); cd == d {
+				return d, true
+			}
+		}
+	}
+	t.P.Addf(t.Child(k), true, "%s %s: expected one of %s%s", t.What(k), spell.Quote(s), words, spell.DidYouMean(s, choices, false))
+	return Duration{}, false
+}
+
+// bars returns the whole number of bars at k, or the zero Duration for
+// "none".
+func (t table) bars(k string) (Duration, bool) {
+	const want = `"none" or a number of bars, such as "1 bar", "2 bars", "4 bars"`
+	s, ok := t.Str(k, want)
+	if !ok {
+		return Duration{}, false
+	}
+	d, err := ParseDuration(s)
+	if err != nil || !(d.IsZero() || d.Unit == Bars) {
+		t.P.Addf(t.Child(k), true, "%s %s: expected %s", t.What(k), spell.Quote(s), want)
+		return Duration{}, false
+	}
+	return d, true
+}
+
 // tables returns the tables of the array of tables at k, as
 // tomlpos.Table.Tables does.
 func (t table) tables(k, header, plural string, limit int) []table {
@@ -160,13 +216,17 @@ func (d *decoder) decodeSet(file string, raw map[string]any) *Set {
 		Tempo:         DefaultTempo,
 		TimeSignature: TimeSignature{4, 4},
 		Quantize:      Duration{N: 1, Unit: Bars},
+		Key:           defaultKey(),
+		Record:        DefaultRecord(),
 	}
 	if file == "" {
 		s.Name = ""
 	}
 	sd := &setDecoder{decoder: d, set: s}
 	root := d.table(raw, nil, "at the top level", "")
-	root.Unknown([]string{"name", "tempo", "time_signature", "quantize", "scene", "track", "instrument"}, nil)
+	root.Unknown([]string{"name", "tempo", "time_signature", "quantize", "scale",
+		"count_in", "record_quantize", "fixed_length", "metronome", "metronome_volume",
+		"scene", "track", "instrument"}, nil)
 	if v, ok := root.str("name", MaxNameLen); ok {
 		s.Name = v
 	}
@@ -183,6 +243,10 @@ func (d *decoder) decodeSet(file string, raw map[string]any) *Set {
 	if v, ok := root.duration("quantize", true); ok {
 		s.Quantize = v
 	}
+	if v, ok := root.key("scale"); ok {
+		s.Key = v
+	}
+	sd.record(root, &s.Record)
 
 	instruments := root.tables("instrument", "[[instrument]]", "instruments", MaxInstruments)
 	if len(instruments) > 0 {
@@ -211,6 +275,40 @@ func (d *decoder) decodeSet(file string, raw map[string]any) *Set {
 		s.Tracks = nil
 	}
 	return s
+}
+
+// countIns and recordQuantizes are what count_in and record_quantize may
+// be.
+var (
+	countIns        = []string{"none", "1 bar", "2 bars"}
+	recordQuantizes = []string{"none", "1/4", "1/8", "1/16", "1/32"}
+)
+
+// record reads the session-recording keys of the top level.
+func (sd *setDecoder) record(root table, r *Record) {
+	if v, ok := root.choice("count_in", countIns); ok {
+		r.CountIn = v
+	}
+	if v, ok := root.choice("record_quantize", recordQuantizes); ok {
+		r.Quantize = v
+	}
+	if v, ok := root.bars("fixed_length"); ok {
+		r.Length = v
+	}
+	if v, ok := root.Bool("metronome"); ok {
+		r.Metronome = v
+	}
+	if v, ok := root.gain("metronome_volume"); ok {
+		r.MetronomeVolume = v
+	}
+}
+
+func defaultKey() music.Key {
+	k, err := music.ParseKey(DefaultScale)
+	if err != nil {
+		panic(err)
+	}
+	return k
 }
 
 func (sd *setDecoder) timeSignature(n *tomlpos.Node, v any) (TimeSignature, bool) {
@@ -248,9 +346,13 @@ var followKeys = []string{"after", "action", "chance", "other"}
 
 func (sd *setDecoder) track(t table, index int, tr *Track) {
 	t.Where = "in [[track]]"
-	t.Unknown([]string{"name", "color", "volume", "pan", "instrument", "clip"}, nil)
+	t.Unknown([]string{"name", "color", "volume", "pan", "instrument", "scale", "clip"}, nil)
 	sd.posOf(t.N, false, &tr.Pos)
 	tr.Name, _ = t.str("name", MaxNameLen)
+	tr.Key = sd.set.Key
+	if v, ok := t.key("scale"); ok {
+		tr.Key = v
+	}
 	tr.Color = DefaultColor(index)
 	if v, ok := t.M["color"]; ok {
 		if c, ok := parseColor(v); ok {

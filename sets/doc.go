@@ -38,6 +38,12 @@
 //	tempo = 120.0
 //	time_signature = [4, 4]
 //	quantize = "1 bar"
+//	scale = "D dorian"             # the note mode's key
+//	count_in = "1 bar"             # recording on the grid
+//	record_quantize = "1/16"
+//	fixed_length = "1 bar"
+//	metronome = true
+//	metronome_volume = -6.0
 //
 //	[[scene]]                      # scene rows, top to bottom
 //	name = "Intro"
@@ -111,6 +117,35 @@
 //	quantize        duration when a launched clip or scene starts: on the next
 //	                         multiple of this, counted from the start. "none"
 //	                         starts at once. Default "1 bar".
+//	scale           string   the key the grid's note mode plays in: a root (C,
+//	                         C#, Db, … B) and a scale, such as "D dorian" or
+//	                         "F# harmonic minor"; a root alone is major. The
+//	                         scales: major, dorian, phrygian, lydian,
+//	                         mixolydian, minor, locrian, harmonic minor,
+//	                         melodic minor, arabic, hungarian, hungarian
+//	                         minor, freygish, blues, major pentatonic, minor
+//	                         pentatonic, chromatic (also: ionian, aeolian,
+//	                         natural minor, double harmonic, phrygian
+//	                         dominant, gypsy, pentatonic). A track's own
+//	                         scale overrides it. Default "C major".
+//
+// Recording on the grid (all optional):
+//
+//	count_in          string  how long the count-in lasts when Record is
+//	                          pressed: "none", "1 bar" or "2 bars". Default
+//	                          "1 bar".
+//	record_quantize   string  where a recorded note's start snaps to: "none"
+//	                          (where it was played), "1/4", "1/8", "1/16" or
+//	                          "1/32". Default "1/16".
+//	fixed_length      string  a new recording's length: "N bars" (it stops
+//	                          by itself and loops), or "none": it goes on
+//	                          until Record is pressed again, rounded up to
+//	                          whole bars. Default "1 bar".
+//	metronome         bool    click every beat while counting in and
+//	                          recording (the bar's first beat accented).
+//	                          Default true.
+//	metronome_volume  number  the click's level in dB, -144..12, or "-inf".
+//	                          Default -6.
 //
 // # [[scene]]: the rows, top to bottom
 //
@@ -137,6 +172,8 @@
 //	instrument  string   the [[instrument]] that plays this track's note
 //	                     clips; it must be defined. Needed if the track has
 //	                     note clips. Default: none.
+//	scale       string   the key the note mode plays this track in, as the
+//	                     top level's scale. Default: the set's.
 //
 // # [[track.clip]]: a clip in a slot of the track above
 //

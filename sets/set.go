@@ -5,6 +5,8 @@ import (
 	"path"
 	"slices"
 	"strconv"
+
+	"gridbox/music"
 )
 
 // A Set is a parsed set file: the tempo, the scene rows, the tracks with their
@@ -20,10 +22,49 @@ type Set struct {
 	TimeSignature TimeSignature
 	// Quantize is the global launch quantization; IsZero means "none".
 	Quantize Duration
+	// Key is the set's key for the note modes (the scale key; default
+	// C major). A track without a scale key of its own has this one.
+	Key music.Key
+	// Record is how the grid records what is played on it.
+	Record Record
 
 	Scenes      []Scene      // top to bottom; a clip's Scene indexes this
 	Tracks      []Track      // left to right
 	Instruments []Instrument // in file order; names are unique
+}
+
+// Record is how session recording behaves: the set file's count_in,
+// record_quantize, fixed_length, metronome and metronome_volume.
+type Record struct {
+	// CountIn is how long the count-in lasts before recording starts,
+	// in whole bars (0, 1 or 2); IsZero: none. Default 1 bar.
+	CountIn Duration
+	// Quantize is the grid a recorded note's start snaps to: 1/4, 1/8,
+	// 1/16 or 1/32, in Beats; IsZero: none (notes stay where played).
+	// Default 1/16.
+	Quantize Duration
+	// Length is a new recording's fixed length, in whole Bars; IsZero:
+	// free (recording goes on until Record is pressed again, then is
+	// rounded up to whole bars). Default 1 bar.
+	Length Duration
+	// Metronome clicks every beat while counting in and recording.
+	// Default true.
+	Metronome bool
+	// MetronomeVolume is the click's level in dB, MinGain..MaxGain, or
+	// math.Inf(-1). Default DefaultMetronomeVolume.
+	MetronomeVolume float64
+}
+
+// DefaultRecord returns the recording settings of a set that has none of
+// their keys.
+func DefaultRecord() Record {
+	return Record{
+		CountIn:         Duration{N: 1, Unit: Bars},
+		Quantize:        Duration{N: 0.25, Unit: Beats},
+		Length:          Duration{N: 1, Unit: Bars},
+		Metronome:       true,
+		MetronomeVolume: DefaultMetronomeVolume,
+	}
 }
 
 // A TimeSignature is Num beats of note value 1/Den per bar: [6, 8] is 6/8.
@@ -128,6 +169,9 @@ type Track struct {
 	// Instrument names the instrument (Set.Instrument) that plays the
 	// track's note clips; "" for a track of audio clips only.
 	Instrument string
+	// Key is the track's key for the note modes: its scale key, or
+	// else the set's (Set.Key).
+	Key music.Key
 	// Clips are in file order, at most one per scene.
 	Clips []Clip
 	Pos   Pos // the [[track]] header

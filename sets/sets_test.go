@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gridbox/internal/tomlpos"
+	"gridbox/music"
 )
 
 func TestParse_CompleteSet(t *testing.T) {
@@ -26,29 +27,32 @@ func TestParse_CompleteSet(t *testing.T) {
 		Tempo:         120,
 		TimeSignature: TimeSignature{4, 4},
 		Quantize:      Duration{1, Bars},
+		Key:           mustKey(t, "D dorian"),
+		Record:        Record{CountIn: Duration{2, Bars}, Quantize: Duration{0.5, Beats}, MetronomeVolume: -12},
 		Scenes: []Scene{
-			{Name: "Intro", Tempo: 124, Pos: Pos{7, 1}},
-			{Name: "Verse", Pos: Pos{11, 1}},
+			{Name: "Intro", Tempo: 124, Pos: Pos{13, 1}},
+			{Name: "Verse", Pos: Pos{17, 1}},
 		},
 		Tracks: []Track{
 			{
 				Name:       "Drums",
 				Color:      Color{0xff, 0x40, 0x00},
 				Instrument: "kit",
-				Pos:        Pos{14, 1},
+				Key:        mustKey(t, "D dorian"),
+				Pos:        Pos{20, 1},
 				Clips: []Clip{
 					{
 						Scene:     0,
 						Name:      "Beat A",
 						Sample:    "samples/beat.wav",
-						SamplePos: Pos{24, 12},
+						SamplePos: Pos{30, 12},
 						Loop:      true,
 						Length:    Duration{1, Bars},
 						Launch:    Trigger,
 						Quantize:  &Duration{1, Beats},
 						LoopFade:  DefaultLoopFade,
 						Follow:    &Follow{After: Duration{4, Bars}, Action: Next, Other: Stop, Chance: 1},
-						Pos:       Pos{21, 3},
+						Pos:       Pos{27, 3},
 					},
 					{
 						Scene:  1,
@@ -58,7 +62,7 @@ func TestParse_CompleteSet(t *testing.T) {
 							{At: 0, Len: 0.25, Key: 36, Vel: 100},
 							{At: 1, Len: 0.25, Key: 38, Vel: 90},
 						},
-						Pos: Pos{33, 3},
+						Pos: Pos{39, 3},
 					},
 				},
 			},
@@ -67,11 +71,12 @@ func TestParse_CompleteSet(t *testing.T) {
 				Color:  DefaultColor(1),
 				Volume: math.Inf(-1),
 				Pan:    -0.5,
-				Pos:    Pos{39, 1},
+				Key:    mustKey(t, "A minor pentatonic"),
+				Pos:    Pos{45, 1},
 				Clips: []Clip{{
 					Scene:     1,
 					Sample:    "samples/bass.wav",
-					SamplePos: Pos{46, 12},
+					SamplePos: Pos{53, 12},
 					Length:    Duration{6, Beats},
 					Gain:      -3,
 					Launch:    Toggle,
@@ -79,17 +84,17 @@ func TestParse_CompleteSet(t *testing.T) {
 					Legato:    true,
 					LoopFade:  DefaultLoopFade,
 					Follow:    &Follow{After: Duration{2.5, Beats}, Action: Other, Other: FollowNone, Chance: 0.25},
-					Pos:       Pos{44, 3},
+					Pos:       Pos{51, 3},
 				}},
 			},
 		},
 		Instruments: []Instrument{{
 			Name: "kit",
 			Kind: "sampler",
-			Pos:  Pos{58, 1},
+			Pos:  Pos{65, 1},
 			Zones: []Zone{
-				{Key: 36, Low: 36, High: 36, Root: 36, Sample: "samples/kick.wav", SamplePos: Pos{64, 12}},
-				{Key: 54, Low: 48, High: 60, Root: 54, Sample: "samples/tom.wav", SamplePos: Pos{71, 12}, Gain: -6.5, Gate: true},
+				{Key: 36, Low: 36, High: 36, Root: 36, Sample: "samples/kick.wav", SamplePos: Pos{71, 12}},
+				{Key: 54, Low: 48, High: 60, Root: 54, Sample: "samples/tom.wav", SamplePos: Pos{78, 12}, Gain: -6.5, Gate: true},
 			},
 		}},
 	}
@@ -122,6 +127,51 @@ func TestParse_CompleteSet(t *testing.T) {
 	}
 }
 
+// mustKey returns the key s.
+func mustKey(t *testing.T, s string) music.Key {
+	t.Helper()
+	k, err := music.ParseKey(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// TestParse_PlayDefaults: a set without the keys of playing and recording
+// on the grid gets their documented defaults, and a track without a scale
+// has the set's.
+func TestParse_PlayDefaults(t *testing.T) {
+	s, err := Parse("s.toml", []byte("[[track]]\n[[track]]\nscale = \"f# Harmonic  Minor\""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Record{CountIn: Duration{1, Bars}, Quantize: Duration{0.25, Beats}, Length: Duration{1, Bars}, Metronome: true, MetronomeVolume: -6}
+	if s.Record != want || s.Record != DefaultRecord() {
+		t.Errorf("Record = %+v, want %+v", s.Record, want)
+	}
+	if !reflect.DeepEqual(s.Key, mustKey(t, "C major")) || s.Key.String() != "C major" {
+		t.Errorf("Key = %v, want C major", s.Key)
+	}
+	if got := s.Tracks[0].Key.String(); got != "C major" {
+		t.Errorf("track 0 key = %v, want the set's, C major", got)
+	}
+	if got := s.Tracks[1].Key.String(); got != "F# harmonic minor" {
+		t.Errorf("track 1 key = %v, want F# harmonic minor", got)
+	}
+
+	s, err = Parse("s.toml", []byte("scale = \"Eb\"\ncount_in = \"None\"\nrecord_quantize = \"none\"\nfixed_length = \"16 bars\"\nmetronome_volume = \"-inf\"\n[[track]]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = Record{Length: Duration{16, Bars}, Metronome: true, MetronomeVolume: math.Inf(-1)}
+	if s.Record != want {
+		t.Errorf("Record = %+v, want %+v", s.Record, want)
+	}
+	if got := s.Tracks[0].Key.String(); got != "D# major" {
+		t.Errorf("track 0 key = %v, want the set's, D# major", got)
+	}
+}
+
 func TestSet_Samples(t *testing.T) {
 	data, err := os.ReadFile("testdata/good.toml")
 	if err != nil {
@@ -132,10 +182,10 @@ func TestSet_Samples(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []SampleRef{
-		{Path: "sets/samples/beat.wav", Pos: Pos{24, 12}, Owner: `track "Drums" clip "Beat A"`, Sample: "samples/beat.wav"},
-		{Path: "sets/samples/bass.wav", Pos: Pos{46, 12}, Owner: `track "Bass" clip in scene 1`, Sample: "samples/bass.wav"},
-		{Path: "sets/samples/kick.wav", Pos: Pos{64, 12}, Owner: `instrument "kit" zone 36`, Sample: "samples/kick.wav"},
-		{Path: "sets/samples/tom.wav", Pos: Pos{71, 12}, Owner: `instrument "kit" zone 48..60`, Sample: "samples/tom.wav"},
+		{Path: "sets/samples/beat.wav", Pos: Pos{30, 12}, Owner: `track "Drums" clip "Beat A"`, Sample: "samples/beat.wav"},
+		{Path: "sets/samples/bass.wav", Pos: Pos{53, 12}, Owner: `track "Bass" clip in scene 1`, Sample: "samples/bass.wav"},
+		{Path: "sets/samples/kick.wav", Pos: Pos{71, 12}, Owner: `instrument "kit" zone 36`, Sample: "samples/kick.wav"},
+		{Path: "sets/samples/tom.wav", Pos: Pos{78, 12}, Owner: `instrument "kit" zone 48..60`, Sample: "samples/tom.wav"},
 	}
 	if got := s.Samples(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Samples() =\n%+v\nwant\n%+v", got, want)
