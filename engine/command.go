@@ -26,8 +26,12 @@ const (
 	// quantization, the panic button).
 	Stop
 	// NoteOn plays Key at velocity Vel on Track with instrument Instrument.
+	// With Now it is a live note: it plays as soon as the engine takes it
+	// in, at the start of the block it renders next, and is never counted
+	// late; At is then the frame it was played at, for the record only.
 	NoteOn
-	// NoteOff releases Key on Track (gated zones fade out; one-shots ring on).
+	// NoteOff releases Key on Track (gated zones fade out; one-shots ring
+	// on). Now means live, as for NoteOn.
 	NoteOff
 	// SetTrack ramps Track to linear gain Gain, pan Pan (-1..1), Mute.
 	SetTrack
@@ -56,7 +60,9 @@ type Command struct {
 	Key, Vel   uint8
 	Loop, Mute bool
 	Legato     bool // PlayClip: take over from the track's clip with a crossfade
-	Now        bool // Stop: fade from At, not up to it
+	// Now: for Stop, fade from At, not up to it; for NoteOn and NoteOff,
+	// live (apply when taken in, never late).
+	Now bool
 }
 
 // MaxLoopFrames is the longest loop a Command can carry (about 12 hours at

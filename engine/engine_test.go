@@ -455,3 +455,44 @@ func TestRandomLaunchesAreSampleAccurate(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveNotesPlayWhenTakenIn: a NoteOn or NoteOff with Now (a live note)
+// applies at the first frame of the block rendered after it is sent,
+// whatever its At (the frame the musician played it: in the past, or a
+// stale future stamp), and is never counted late; notes without Now keep
+// their frame. Block sizes 64, 128 and 333.
+func TestLiveNotesPlayWhenTakenIn(t *testing.T) {
+	bank := &Bank{
+		Samples:     []*audio.Buffer{constant(rate, 0.25)},
+		Instruments: []Instrument{{Zones: []Zone{{Low: 0, High: 127, Root: 60, Sample: 0, Gain: 1, Gate: true}}}},
+	}
+	for _, block := range []int{64, 128, 333} {
+		for _, stamp := range []Frame{-1000, -1, 0, 5, 100000} {
+			p := newPlayer(t, bank, 2)
+			buf := make([]float32, 2*block)
+			for range 3 {
+				p.Render(buf)
+			}
+			start := p.Position()
+			send(t, p, Command{Op: NoteOn, Now: true, At: start + stamp, Track: 1, Key: 60, Vel: 127},
+				Command{Op: NoteOn, At: start + 10, Track: 0, Key: 60, Vel: 127}) // scheduled: at its frame
+			out := render(p, 3*block, block)
+			if f := firstNonZero(out); f != 0 {
+				t.Fatalf("block %d, At %+d: the live note sounds first at block start + %d, want + 0", block, stamp, f)
+			}
+			if out[2*9] != 0.25 || out[2*10] != 0.5 {
+				t.Fatalf("block %d, At %+d: frames 9, 10 are %v, %v, want 0.25 (live), 0.5 (live + scheduled)", block, stamp, out[2*9], out[2*10])
+			}
+			off := p.Position()
+			send(t, p, Command{Op: NoteOff, Now: true, At: off - 2000, Track: 1, Key: 60})
+			out = render(p, 2*block+int(framesOf(rate, FadeTime)), block)
+			if out[0] != 0.5 || out[2*(len(out)/2-1)] != 0.25 {
+				t.Fatalf("block %d, At %+d: after the live note-off, %v at its block start and %v a fade later, want 0.5 then 0.25",
+					block, stamp, out[0], out[len(out)-2])
+			}
+			if l := p.Stats().Late; l != 0 {
+				t.Fatalf("block %d, At %+d: %d late commands, want 0", block, stamp, l)
+			}
+		}
+	}
+}

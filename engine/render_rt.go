@@ -93,8 +93,15 @@ func (p *Player) drain() {
 			p.ph = 0
 		}
 		due := c.At
-		if c.Op == Stop && !c.Now {
+		switch {
+		case c.Op == Stop && !c.Now:
 			due -= Frame(p.fadeFrames)
+		case c.Now && (c.Op == NoteOn || c.Op == NoteOff):
+			// A live note: due at the start of the block rendered next,
+			// after what is already due there (send order). It takes that
+			// frame as its own, so it is never late.
+			due = p.now
+			c.At = due
 		}
 		i := p.pn
 		for i > p.ph && p.pending[i-1].due > due {

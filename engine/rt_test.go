@@ -128,6 +128,11 @@ func TestRenderDoesNotAllocate(t *testing.T) {
 			p.Send(Command{Op: NoteOn, At: at + 50, Track: 4, Key: 62, Vel: 90})
 			p.Send(Command{Op: NoteOff, At: at + 90, Track: 4, Key: 62})
 		}},
+		{"live notes", 64, func(p *Player) {
+			at := p.Position()
+			p.Send(Command{Op: NoteOn, Now: true, At: at - 100, Track: 5, Key: 61, Vel: 100})
+			p.Send(Command{Op: NoteOff, Now: true, At: at - 50, Track: 5, Key: 60})
+		}},
 		{"scene change", 64, func(p *Player) {
 			at := p.Position() + 64
 			for tr := int16(0); tr < 16; tr++ {
