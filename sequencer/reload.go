@@ -72,6 +72,11 @@ var ErrNoBus = errors.New("sequencer: no free engine bus")
 //     effect at the next bar line (Clock.SetMeter).
 //     Quantization and scene tempos come from song from now on; song.Seed
 //     is ignored (follow actions keep drawing from the same generator).
+//   - The session's edits (SetClip, recordings…) are not carried over:
+//     song's clips are what plays from now on (the show merges its takes
+//     into song), Undo and Redo forget every edit (their clips' samples
+//     index the old bank), and Version grows. Live notes held on a matched
+//     track stay held; a removed track's end at at.
 func (s *Session) Replace(song *Song, at engine.Frame) error {
 	at = s.clamp(at)
 	old := s.song
@@ -142,6 +147,11 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 				s.post(engine.Command{Op: engine.NoteOff, At: min(f, end.at), Track: b, Key: uint8(k)})
 			}
 		}
+		for k, h := range s.live[i].held {
+			if h {
+				s.post(engine.Command{Op: engine.NoteOff, At: at, Track: b, Key: uint8(k)})
+			}
+		}
 		s.busFree[b] = max(s.busFree[b], ts.quiet)
 		if ts.clip != nil {
 			s.post(engine.Command{Op: engine.Stop, At: end.at, Track: b, Clip: -1, Now: end.now})
@@ -172,9 +182,10 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 	ts := make([]trackState, len(song.Tracks))
 	mix := make([]Mix, len(song.Tracks))
 	bus := make([]int16, len(song.Tracks))
+	live := make([]liveTrack, len(song.Tracks))
 	for j, i := range from {
 		if i >= 0 {
-			ts[j], mix[j], bus[j] = s.tracks[i], s.mix[i], s.bus[i]
+			ts[j], mix[j], bus[j], live[j] = s.tracks[i], s.mix[i], s.bus[i], s.live[i]
 			continue
 		}
 		b := spare[0]
@@ -185,7 +196,9 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 		s.busUsed[b] = true
 	}
 	soloed := s.soloed
-	s.song, s.tracks, s.mix, s.bus = song, ts, mix, bus
+	s.song, s.tracks, s.mix, s.bus, s.live = song, ts, mix, bus, live
+	s.owned, s.undo, s.redo = false, nil, nil
+	s.version++
 	s.soloed = 0
 	for _, m := range mix {
 		if m.Solo {

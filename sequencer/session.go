@@ -49,6 +49,13 @@ type Session struct {
 	busUsed []bool
 	busFree []engine.Frame
 	ramp    ramp // the tempo ramp in progress (Replace), if any
+	// The edit model (edit.go): owned is whether song is the session's own
+	// copy yet (copy on write), undo and redo the edits to take back and
+	// to do again, version what Version reports.
+	owned      bool
+	undo, redo []edit
+	version    uint64
+	live       []liveTrack // per track: the live notes held (live.go)
 }
 
 // A reload's tempo change ramps: from the frame of the reload, the tempo
@@ -155,6 +162,10 @@ type trackState struct {
 	iter, ni int
 	off      [128]engine.Frame // pending note-off frame per key; 0 = none
 	sounding int               // keys with a pending note-off
+	// The clip the last release ended and its origin: what is heard
+	// before frame changed when was is its slot (Sounding, ClipPosition).
+	prevClip   *Clip
+	prevOrigin Beats
 }
 
 // NewSession returns a session for song that sends to eng, which renders at
@@ -179,6 +190,7 @@ func NewSession(song *Song, eng Engine, rate int) *Session {
 		backlog: make([]engine.Command, 0, 1024),
 		rng:     rand.New(rand.NewPCG(song.Seed, 0x9e3779b97f4a7c15)),
 		mix:     make([]Mix, len(song.Tracks)),
+		live:    make([]liveTrack, len(song.Tracks)),
 		bus:     make([]int16, len(song.Tracks)),
 		busUsed: make([]bool, buses),
 		busFree: make([]engine.Frame, buses),
@@ -353,8 +365,8 @@ func (s *Session) StopAll(at engine.Frame) {
 
 // StopNow stops every track at frame at, without waiting for a boundary,
 // and cancels everything queued: clips fade out, every sounding note gets its
-// note-off. It is the panic button, and how play ends. A tempo ramp in
-// progress (Replace) goes on.
+// note-off, and so does every live note (NoteOn). It is the panic button,
+// and how play ends. A tempo ramp in progress (Replace) goes on.
 func (s *Session) StopNow(at engine.Frame) {
 	at = s.clamp(at)
 	s.filter(func(a *action) bool { return a.kind == actTempo })
@@ -363,6 +375,7 @@ func (s *Session) StopNow(at engine.Frame) {
 		s.notes(x, at)
 		s.stop(x, at, true)
 		s.tracks[x].held = -1
+		s.liveOff(x, at)
 	}
 }
 
@@ -789,7 +802,8 @@ func (s *Session) launch(a action) {
 		was = -1
 	}
 	s.nextTag++
-	*ts = trackState{clip: c, slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held, was: was, changed: at}
+	*ts = trackState{clip: c, slot: y, tag: s.nextTag, start: at, origin: beat - elapsed, held: ts.held, was: was, changed: at,
+		prevClip: ts.prevClip, prevOrigin: ts.prevOrigin}
 	if c.IsNotes() {
 		if c.Loop && c.Length > 0 {
 			k := int(elapsed / c.Length)
@@ -873,6 +887,7 @@ func (s *Session) release(x int, at engine.Frame) {
 	s.removeTag(x, ts.tag)
 	if ts.changed < at { // a second change at one frame keeps what is heard before it
 		ts.was = ts.slot
+		ts.prevClip, ts.prevOrigin = ts.clip, ts.origin
 	}
 	ts.changed, ts.quiet = at, at
 	ts.clip, ts.slot, ts.stale = nil, -1, false

@@ -2,7 +2,9 @@ package sequencer
 
 // A Song is what the session plays: the set, resolved to engine indices and
 // beats. The command line builds it from a sets.Set; it is immutable once
-// given to NewSession.
+// given to NewSession (or Replace). The session's edits (SetClip, Record…)
+// never write to it: the first one copies its scenes and clip slots
+// (copy on write), and Session.Clip reads the session's version.
 type Song struct {
 	Tempo       float64 // BPM at the start
 	BeatsPerBar Beats
@@ -16,6 +18,31 @@ type Song struct {
 	// buses than tracks lets a set grow while it plays. NewSession reads
 	// it; a reloaded Song's is ignored (an engine's buses are fixed).
 	Buses int
+	// Record is how Session.Record records; the zero value: no count-in,
+	// no quantization, free length.
+	Record RecordSettings
+	// Metronome is the click heard while counting in and recording; the
+	// zero value is off and silent.
+	Metronome Metronome
+}
+
+// RecordSettings are a set's recording keys (issue 11), in beats.
+type RecordSettings struct {
+	CountIn  Beats // how long the count-in lasts; 0 = none
+	Quantize Beats // recorded notes' starts snap to multiples of it; 0 = none
+	Length   Beats // fixed length: recording stops by itself after it; 0 = free
+}
+
+// Metronome is the click: Beat on every beat, Accent on a bar's first
+// beat, played by bank instrument Instrument (-1: none, silent) on the
+// session's reserved last engine bus (Song.Buses-1), whose gain is Gain
+// (linear; 0 = silent). On is whether it clicks at first
+// (Session.SetMetronome toggles it).
+type Metronome struct {
+	Instrument   int32
+	Accent, Beat uint8
+	Gain         float32
+	On           bool
 }
 
 // A Scene is a row of clip slots.

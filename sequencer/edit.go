@@ -1,0 +1,220 @@
+package sequencer
+
+import (
+	"slices"
+
+	"gridbox/engine"
+)
+
+// undoSteps is how many edits Undo can take back (the contract asks for
+// at least 64); older ones are forgotten.
+const undoSteps = 128
+
+// An edit is one undo step: clip slots changed together (a SetClip, a
+// Clear, a Duplicate, or a whole take of a recording, every recording
+// track's clip at once).
+type edit []change
+
+type change struct {
+	x, y          int
+	before, after *Clip
+}
+
+// Clip returns the clip in track x's slot y as the session has it now,
+// edits included (nil: empty or out of range). Clips are immutable values:
+// an edit replaces the pointer, never what it points to.
+func (s *Session) Clip(x, y int) *Clip { return s.clip(x, y) }
+
+// Version grows with every change of a clip or of the scene count: an edit,
+// a recording's end, an overdub's merged note, an undo or redo, a new
+// scene, a reload (Replace). The show saves the takes file when it changes.
+func (s *Session) Version() uint64 { return s.version }
+
+// CanUndo reports whether Undo has an edit to take back.
+func (s *Session) CanUndo() bool { return len(s.undo) > 0 }
+
+// CanRedo reports whether Redo has an undone edit to do again.
+func (s *Session) CanRedo() bool { return len(s.redo) > 0 }
+
+// SetClip puts c in track x's slot y (nil: empties it) at frame at, as one
+// undo step. If the slot is playing a note clip and c is a note clip, c
+// takes over at once: the notes not yet scheduled (from Committed on) come
+// from c, on the same grid (the launch's origin), so an edit is heard at
+// worst from the clip's next pass. Any other clip replacing a playing one
+// takes over at its next loop start, as a reload's changed clip does
+// (Replace); an emptied playing slot stops at the next boundary of the
+// song's Quantize. A queued launch of the slot launches c.
+func (s *Session) SetClip(x, y int, c *Clip, at engine.Frame) {
+	if x < 0 || x >= len(s.tracks) || y < 0 || y >= len(s.song.Scenes) || s.clip(x, y) == c {
+		return
+	}
+	s.commit(edit{{x: x, y: y, before: s.clip(x, y), after: c}}, at)
+}
+
+// Clear empties track x's slot y (one undo step).
+func (s *Session) Clear(x, y int, at engine.Frame) { s.SetClip(x, y, nil, at) }
+
+// Duplicate doubles the length of the note clip in track x's slot y, its
+// notes copied into the second half (Ableton's Duplicate Loop), as one
+// undo step. A playing clip plays on seamlessly. Empty slots, audio clips
+// and clips of no length are left alone.
+func (s *Session) Duplicate(x, y int, at engine.Frame) {
+	c := s.clip(x, y)
+	if c == nil || !c.IsNotes() || c.Length <= 0 {
+		return
+	}
+	d := *c
+	d.Notes = make([]Note, 0, 2*len(c.Notes))
+	d.Notes = append(d.Notes, c.Notes...)
+	for _, n := range c.Notes {
+		n.At += c.Length
+		d.Notes = append(d.Notes, n)
+	}
+	d.Length = 2 * c.Length
+	s.SetClip(x, y, &d, at)
+}
+
+// Undo takes back the latest edit at frame at (its slots get their clips
+// back, playing ones as SetClip does) and reports whether there was one.
+// A scene a recording added stays. Replace forgets every edit: a reloaded
+// set's clips (and its bank's sample indices) are new.
+func (s *Session) Undo(at engine.Frame) bool {
+	n := len(s.undo)
+	if n == 0 {
+		return false
+	}
+	e := s.undo[n-1]
+	s.undo = s.undo[:n-1]
+	for i := len(e) - 1; i >= 0; i-- {
+		s.put(e[i].x, e[i].y, e[i].before, at)
+	}
+	s.redo = append(s.redo, e)
+	s.version++
+	return true
+}
+
+// Redo does the latest undone edit again at frame at and reports whether
+// there was one. A new edit forgets what was undone.
+func (s *Session) Redo(at engine.Frame) bool {
+	n := len(s.redo)
+	if n == 0 {
+		return false
+	}
+	e := s.redo[n-1]
+	s.redo = s.redo[:n-1]
+	for _, c := range e {
+		s.put(c.x, c.y, c.after, at)
+	}
+	s.undo = append(s.undo, e)
+	s.version++
+	return true
+}
+
+// AddScene adds an empty scene row at the bottom and returns its index.
+// It is no undo step (Undo leaves the row, as Ableton does).
+func (s *Session) AddScene() int {
+	s.own()
+	s.song.Scenes = append(s.song.Scenes, Scene{})
+	for x := range s.song.Tracks {
+		s.song.Tracks[x].Clips = append(s.song.Tracks[x].Clips, nil)
+	}
+	if cap(s.filled) < len(s.song.Scenes) {
+		s.filled = make([]int, 0, 2*len(s.song.Scenes))
+	}
+	s.version++
+	return len(s.song.Scenes) - 1
+}
+
+// commit applies e at frame at as one new undo step.
+func (s *Session) commit(e edit, at engine.Frame) {
+	for _, c := range e {
+		s.put(c.x, c.y, c.after, at)
+	}
+	if len(s.undo) == undoSteps {
+		s.undo = s.undo[:copy(s.undo, s.undo[1:])]
+	}
+	s.undo = append(s.undo, e)
+	s.redo = s.redo[:0]
+	s.version++
+}
+
+// own makes the song the session's to edit: the first edit copies the
+// given Song's scenes and clip slots (copy on write), which stay as they
+// were for whoever else holds it.
+func (s *Session) own() {
+	if s.owned {
+		return
+	}
+	sg := *s.song
+	sg.Scenes = slices.Clone(sg.Scenes)
+	sg.Tracks = slices.Clone(sg.Tracks)
+	for x := range sg.Tracks {
+		cl := make([]*Clip, len(sg.Scenes), len(sg.Scenes)+8)
+		copy(cl, sg.Tracks[x].Clips)
+		sg.Tracks[x].Clips = cl
+	}
+	s.song, s.owned = &sg, true
+}
+
+// put puts c in track x's slot y at frame at; a playing slot hands over
+// to it as SetClip says.
+func (s *Session) put(x, y int, c *Clip, at engine.Frame) {
+	s.own()
+	s.song.Tracks[x].Clips[y] = c
+	at = s.clamp(at)
+	ts := &s.tracks[x]
+	if ts.clip == nil || ts.slot != y || ts.clip == c {
+		return
+	}
+	switch {
+	case c == nil || c.Broken:
+		if !s.queued(x, actLaunch, -1) && !s.queued(x, actStop, -1) {
+			s.schedule(s.next(at, s.song.Quantize).on(actStop, x, -1))
+		}
+	case c.IsNotes() && ts.clip.IsNotes() && !ts.stale:
+		s.retarget(x, c)
+	default: // it takes over at the loop start, as a reload's changed clip does
+		ts.stale = true
+		s.remove(x, actRetime)
+		s.remove(x, actSwitch)
+		if sw, ok := s.loopStart(ts, at); ok && !s.queued(x, actLaunch, -1) && !s.queued(x, actStop, -1) && !s.queued(x, actRepeat, -1) {
+			s.schedule(sw.on(actSwitch, x, y).of(ts.tag))
+		}
+	}
+}
+
+// retarget makes note clip c what track x's launch plays from Committed
+// on: the notes scheduled so far stay (and end as planned), the next one
+// is c's first note at or after Committed on the launch's grid.
+func (s *Session) retarget(x int, c *Clip) {
+	ts := &s.tracks[x]
+	ts.clip = c
+	ts.iter, ts.ni = 0, 0
+	if c.Loop && c.Length > 0 {
+		k := int((s.clock.Beat(s.committed) - ts.origin) / c.Length)
+		ts.iter = max(0, k-1)
+	}
+	if len(c.Notes) > 0 && c.Length > 0 {
+		for {
+			if ts.ni >= len(c.Notes) {
+				if !c.Loop {
+					break
+				}
+				ts.iter++
+				ts.ni = 0
+			}
+			if s.clock.Frame(ts.origin+Beats(ts.iter)*c.Length+c.Notes[ts.ni].At) >= s.committed {
+				break
+			}
+			ts.ni++
+		}
+	}
+	s.remove(x, actEnd)
+	if !c.Loop {
+		end := s.onBeat(ts.origin + c.Length)
+		if end.at < s.committed {
+			end = action{at: s.committed, beat: s.clock.Beat(s.committed), now: true}
+		}
+		s.schedule(end.on(actEnd, x, -1).of(ts.tag))
+	}
+}

@@ -1,0 +1,118 @@
+package sequencer
+
+import (
+	"testing"
+
+	"gridbox/engine"
+)
+
+// TestLiveNotesSoundAtOnceOrOnTheirFrame: a note played at a frame at or
+// after Committed (a script) sounds exactly there; one stamped with the
+// player's position (a live pad, behind Committed) sounds at the first
+// frame of the next block rendered, not after the commit horizon, and is
+// not late. A track with no instrument plays nothing.
+func TestLiveNotesSoundAtOnceOrOnTheirFrame(t *testing.T) {
+	for _, block := range blocks {
+		g := newBusRig(t, keySong(), keyBank(), rate, block)
+		var live engine.Frame
+		g.at(10007, func(s *Session, at engine.Frame) {
+			s.NoteOn(1, 50, 127, at)
+			s.NoteOn(2, 51, 127, at) // no instrument
+		})
+		g.at(10500, func(s *Session, at engine.Frame) { s.NoteOff(1, 50, at) })
+		g.at(30000, func(s *Session, _ engine.Frame) {
+			live = g.p.Position()
+			if live >= s.Committed() {
+				t.Errorf("block %d: the player's position %d is not behind Committed %d", block, live, s.Committed())
+			}
+			s.NoteOn(1, 52, 127, live)
+		})
+		got := hits(g.run(40000))
+		checkHits(t, "live notes", block, got, []hit{{10007, 50}, {live, 52}})
+		if l := g.p.Stats().Late; l != 0 {
+			t.Fatalf("block %d: %d late commands", block, l)
+		}
+	}
+}
+
+// TestLiveNoteBookkeeping: a note-off for a key not held sends nothing, a
+// key pressed again is released first, all 128 keys can be held at once,
+// and StopNow releases every held live note.
+func TestLiveNoteBookkeeping(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(keySong(), r, rate)
+	s.Advance(1000)
+	s.NoteOff(1, 60, 1000)
+	s.NoteOn(1, 60, 100, 1000)
+	s.NoteOn(1, 60, 90, 1100)
+	s.NoteOff(1, 60, 1200)
+	s.NoteOff(1, 60, 1300)
+	s.NoteOn(1, 200, 100, 1300) // not a key
+	want := []engine.Op{engine.NoteOn, engine.NoteOff, engine.NoteOn, engine.NoteOff}
+	var got []engine.Op
+	for _, c := range r.cmds {
+		if c.Op == engine.NoteOn || c.Op == engine.NoteOff {
+			got = append(got, c.Op)
+			if c.Now {
+				t.Fatalf("a note at or after Committed was sent live: %+v", c)
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("ops %v, want %v", got, want)
+	}
+	for k := range 128 {
+		s.NoteOn(1, uint8(k), 100, 2000)
+	}
+	if !s.Sounding(1, 0, 2000) || !s.Sounding(1, 127, 2000) || s.Sounding(1, 127, 1999) {
+		t.Fatal("held keys not sounding")
+	}
+	n := len(r.cmds)
+	s.StopNow(3000)
+	offs := 0
+	for _, c := range r.cmds[n:] {
+		if c.Op == engine.NoteOff && c.At == 3000 && c.Track == 1 {
+			offs++
+		}
+	}
+	if offs != 128 {
+		t.Fatalf("StopNow sent %d note-offs for 128 held keys", offs)
+	}
+	if s.Sounding(1, 5, 3000) || !s.Sounding(1, 5, 2999) {
+		t.Fatal("a released key still sounds, or stopped sounding before its release")
+	}
+}
+
+// TestSoundingAndClipPosition: what a track's pads light and where its
+// playhead is, as heard at a frame behind Committed.
+func TestSoundingAndClipPosition(t *testing.T) {
+	s := NewSession(keySong(), &recorder{}, rate)
+	s.Press(0, 0, beats(0.5)) // starts at bar 2
+	s.Advance(beats(5))
+	s.StopTrack(0, beats(5)) // stops at bar 3
+	s.Advance(beats(9))
+	cases := []struct {
+		at    float64
+		key   uint8
+		sound bool
+		slot  int
+		pos   Beats
+	}{
+		{3.9, 60, false, -1, 0},
+		{4, 60, true, 0, 0},
+		{4.2, 60, true, 0, 0.2},
+		{4.3, 60, false, 0, 0.3},
+		{5.1, 62, true, 0, 1.1},
+		{7.9, 65, false, 0, 3.9},
+		{8, 60, false, -1, 0},
+	}
+	for _, c := range cases {
+		if got := s.Sounding(0, c.key, beats(c.at)); got != c.sound {
+			t.Errorf("beat %v: key %d sounding %v, want %v", c.at, c.key, got, c.sound)
+		}
+		slot, pos, ok := s.ClipPosition(0, beats(c.at))
+		if slot != c.slot || ok != (c.slot >= 0) || (ok && (pos-c.pos > 1e-4 || c.pos-pos > 1e-4)) {
+			t.Errorf("beat %v: position %d %v %v, want %d %v", c.at, slot, pos, ok, c.slot, c.pos)
+		}
+	}
+}
