@@ -19,6 +19,11 @@
 //	<time> midi <model> <hex bytes...>    # raw bytes from a MIDI controller, e.g. "midi launchpad-mini-mk3 90 0b 7f"
 //	<time> serial <model> <hex bytes...>  # raw bytes from a serial controller, e.g. "serial monome-128 21 03 04"
 //	<time> load <set file>    # the set in that file replaces the running one, as when its file is saved (hot reload)
+//	<time> pad <col> <row> [velocity]  # a pad of the virtual controller pressed, as the surface shows it now
+//	<time> padup <col> <row>  # that pad let go
+//	<time> button <name>      # a named button of the virtual controller pressed and released, e.g. "button record"
+//	<time> buttondown <name>  # a named button pressed and held (a modifier: shift, clear, duplicate…)
+//	<time> buttonup <name>    # the held button let go
 //
 // A time is seconds or beats from the start of the transport, which runs from
 // time 0 at the set's tempo: "1.5s", "0s", "6b", "6.25b" (digits with an
@@ -31,6 +36,19 @@
 // set it names is checked when it is loaded, as a reload is: a set with
 // errors is reported and the running one plays on. Events after a load
 // play the set it loaded.
+//
+// The pad and button lines play the virtual controller (package
+// grid/virtual), one 8×8 controller with named buttons that acts on the
+// surface exactly as a real one would, whatever its mode: it is plugged in
+// at time 0 when a script has any such line. A pad's col and row count on
+// its 8×8 pads, 0 to 7, col 0 on the left and row 0 at the top, whatever
+// they show in the surface's current mode (clips, notes, drums, steps); its
+// velocity is 1 to 127, 100 when not given. A button is named by its
+// function (ButtonNames): up down left right session mixer volume stopall
+// note drum step record undo redo metronome shift clear duplicate quantize
+// length. A "button" line presses and releases it on the same frame; hold
+// one with buttondown, let it go with buttonup. A pad or button pressed
+// again while held is let go first (a second hit).
 //
 // Numbers (x, y, row, track) are whole decimal numbers from 0 to 4095. They
 // count in the set, not on a controller: x is the track (0 = the leftmost),

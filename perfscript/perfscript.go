@@ -19,6 +19,10 @@ const (
 	MaxNumber  = 4095    // largest x, y, row or track
 	MaxSeconds = 86400   // largest time in seconds (24 hours)
 	MaxBeats   = 100000  // largest time in beats (almost 14 hours at 120 BPM)
+	PadCols    = 8       // pad and padup: col 0 to PadCols-1
+	PadRows    = 8       // pad and padup: row 0 to PadRows-1
+	// DefaultVelocity is a pad line's velocity when it gives none.
+	DefaultVelocity = 100
 )
 
 // maxErrors is how many bad lines Parse lists before it only counts them.
@@ -65,28 +69,53 @@ type Kind int
 
 // The event kinds, one per command word.
 const (
-	Press   Kind = iota // a grid pad pressed: X = track column, Y = scene row
-	Release             // a grid pad let go: X, Y as for Press
-	Scene               // a scene-launch button: Y = scene row
-	Stop                // a track's stop button: X = track column
-	StopAll             // the stop-all button
-	End                 // the render (or playback) ends here
-	MIDI                // raw MIDI bytes from the controller Model
-	Serial              // raw serial bytes from the controller Model
-	Load                // the set at Path replaces the running one, as a reload does
+	Press      Kind = iota // a grid pad pressed: X = track column, Y = scene row
+	Release                // a grid pad let go: X, Y as for Press
+	Scene                  // a scene-launch button: Y = scene row
+	Stop                   // a track's stop button: X = track column
+	StopAll                // the stop-all button
+	End                    // the render (or playback) ends here
+	MIDI                   // raw MIDI bytes from the controller Model
+	Serial                 // raw serial bytes from the controller Model
+	Load                   // the set at Path replaces the running one, as a reload does
+	Pad                    // a pad of the virtual controller pressed: X = col, Y = row, Velocity
+	PadUp                  // a pad of the virtual controller let go: X = col, Y = row
+	Button                 // a named button of the virtual controller pressed and released: Name
+	ButtonDown             // a named button pressed and held: Name
+	ButtonUp               // a held named button let go: Name
 )
 
 var kindWords = [...]string{
-	Press:   "press",
-	Release: "release",
-	Scene:   "scene",
-	Stop:    "stop",
-	StopAll: "stopall",
-	End:     "end",
-	MIDI:    "midi",
-	Serial:  "serial",
-	Load:    "load",
+	Press:      "press",
+	Release:    "release",
+	Scene:      "scene",
+	Stop:       "stop",
+	StopAll:    "stopall",
+	End:        "end",
+	MIDI:       "midi",
+	Serial:     "serial",
+	Load:       "load",
+	Pad:        "pad",
+	PadUp:      "padup",
+	Button:     "button",
+	ButtonDown: "buttondown",
+	ButtonUp:   "buttonup",
 }
+
+// buttonNames are the named buttons of the virtual controller, which the
+// button lines press: its top row from the left, its left column from the
+// top, its bottom row from the left (grid/virtual lays them out; its tests
+// check that the two lists agree).
+var buttonNames = []string{
+	"up", "down", "left", "right", "session", "mixer", "volume", "stopall",
+	"note", "drum", "step", "record", "undo", "redo", "metronome", "shift",
+	"clear", "duplicate", "quantize", "length",
+}
+
+// ButtonNames returns the names a button, buttondown or buttonup line may
+// give, in the virtual controller's layout order. The slice is the
+// caller's.
+func ButtonNames() []string { return slices.Clone(buttonNames) }
 
 // String returns the command word of the kind, as a script writes it.
 func (k Kind) String() string {
@@ -100,15 +129,19 @@ func (k Kind) String() string {
 //
 // Which fields mean something depends on Kind: X and Y for Press and Release;
 // Y (the row) for Scene; X (the track) for Stop; Model and Bytes for MIDI and
-// Serial; Path for Load. The other fields are zero.
+// Serial; Path for Load; X (the col), Y (the row) and Velocity for Pad, X and
+// Y for PadUp; Name for Button, ButtonDown and ButtonUp. The other fields are
+// zero.
 type Event struct {
-	Line  int // 1-based line in the file
-	At    Time
-	Kind  Kind
-	X, Y  int
-	Model string // controller model, e.g. "launchpad-mini-mk3" (MIDI, Serial)
-	Bytes []byte // raw bytes, at least one (MIDI, Serial)
-	Path  string // a set file, as written: relative to the script's folder (Load)
+	Line     int // 1-based line in the file
+	At       Time
+	Kind     Kind
+	X, Y     int
+	Model    string // controller model, e.g. "launchpad-mini-mk3" (MIDI, Serial)
+	Bytes    []byte // raw bytes, at least one (MIDI, Serial)
+	Path     string // a set file, as written: relative to the script's folder (Load)
+	Velocity uint8  // 1 to 127 (Pad)
+	Name     string // one of ButtonNames (Button, ButtonDown, ButtonUp)
 }
 
 // String returns the event as a script line (without a comment), which Parse
@@ -119,8 +152,16 @@ func (e Event) String() string {
 	b.WriteByte(' ')
 	b.WriteString(e.Kind.String())
 	switch e.Kind {
-	case Press, Release:
+	case Press, Release, PadUp:
 		fmt.Fprintf(&b, " %d %d", e.X, e.Y)
+	case Pad:
+		fmt.Fprintf(&b, " %d %d", e.X, e.Y)
+		if e.Velocity != DefaultVelocity {
+			fmt.Fprintf(&b, " %d", e.Velocity)
+		}
+	case Button, ButtonDown, ButtonUp:
+		b.WriteByte(' ')
+		b.WriteString(e.Name)
 	case Scene:
 		fmt.Fprintf(&b, " %d", e.Y)
 	case Stop:
@@ -370,6 +411,37 @@ func parseLine(line []byte) (e Event, ok bool, msg string) {
 		if len(args) != 0 {
 			return e, false, fmt.Sprintf("%s takes no arguments, got %d", kind, len(args))
 		}
+	case Pad, PadUp:
+		if n := len(args); n != 2 && (kind == PadUp || n != 3) {
+			if kind == Pad {
+				return e, false, fmt.Sprintf("pad needs 2 numbers (col row) and an optional velocity, got %d", n)
+			}
+			return e, false, fmt.Sprintf("padup needs 2 numbers (col row), got %d", n)
+		}
+		if e.X, msg = parseInRange(kind, "col", args[0], 0, PadCols-1); msg != "" {
+			return e, false, msg
+		}
+		if e.Y, msg = parseInRange(kind, "row", args[1], 0, PadRows-1); msg != "" {
+			return e, false, msg
+		}
+		if kind == Pad {
+			e.Velocity = DefaultVelocity
+			if len(args) == 3 {
+				v, msg := parseInRange(kind, "velocity", args[2], 1, 127)
+				if msg != "" {
+					return e, false, msg
+				}
+				e.Velocity = uint8(v)
+			}
+		}
+	case Button, ButtonDown, ButtonUp:
+		if len(args) != 1 {
+			return e, false, fmt.Sprintf("%s needs 1 button name (e.g. %q), got %d words", kind, kind.String()+" shift", len(args))
+		}
+		if !slices.Contains(buttonNames, args[0]) {
+			return e, false, fmt.Sprintf("%s: no button %s%s", kind, spell.Quote(args[0]), spell.DidYouMean(args[0], buttonNames, true))
+		}
+		e.Name = args[0]
 	case MIDI, Serial:
 		if len(args) < 2 {
 			return e, false, fmt.Sprintf("%s needs a controller model and at least one hex byte, e.g. %q", kind, rawExample(kind))
@@ -473,6 +545,15 @@ func parseNumber(k Kind, name, s string) (int, string) {
 	v, err := strconv.Atoi(s)
 	if err != nil || v > MaxNumber {
 		return 0, fmt.Sprintf("%s: %s %q: over the limit of %d", k, name, s, MaxNumber)
+	}
+	return v, ""
+}
+
+// parseInRange parses a whole number lo..hi named name (col, row, velocity).
+func parseInRange(k Kind, name, s string, lo, hi int) (int, string) {
+	v, err := strconv.Atoi(s)
+	if !digits(strings.TrimPrefix(s, "-")) || err != nil || v < lo || v > hi {
+		return 0, fmt.Sprintf("%s: %s %s: expected a whole number from %d to %d", k, name, spell.Quote(s), lo, hi)
 	}
 	return v, ""
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +37,14 @@ func TestParseEvents(t *testing.T) {
 		{"100000b end", perfscript.Event{At: perfscript.Time{100000, perfscript.Beats}, Kind: perfscript.End}},
 		{"007b scene 007", perfscript.Event{At: perfscript.Time{7, perfscript.Beats}, Kind: perfscript.Scene, Y: 7}},
 		{"8b load edits/v2.toml # a reload", perfscript.Event{At: perfscript.Time{8, perfscript.Beats}, Kind: perfscript.Load, Path: "edits/v2.toml"}},
+		{"1b pad 0 7", perfscript.Event{At: perfscript.Time{1, perfscript.Beats}, Kind: perfscript.Pad, X: 0, Y: 7, Velocity: 100}},
+		{"1b pad 7 0 1", perfscript.Event{At: perfscript.Time{1, perfscript.Beats}, Kind: perfscript.Pad, X: 7, Y: 0, Velocity: 1}},
+		{"1b pad 3 4 127", perfscript.Event{At: perfscript.Time{1, perfscript.Beats}, Kind: perfscript.Pad, X: 3, Y: 4, Velocity: 127}},
+		{"1.25b padup 3 4", perfscript.Event{At: perfscript.Time{1.25, perfscript.Beats}, Kind: perfscript.PadUp, X: 3, Y: 4}},
+		{"2b button record", perfscript.Event{At: perfscript.Time{2, perfscript.Beats}, Kind: perfscript.Button, Name: "record"}},
+		{"2b button stopall", perfscript.Event{At: perfscript.Time{2, perfscript.Beats}, Kind: perfscript.Button, Name: "stopall"}},
+		{"2b buttondown shift", perfscript.Event{At: perfscript.Time{2, perfscript.Beats}, Kind: perfscript.ButtonDown, Name: "shift"}},
+		{"3s buttonup shift # let go", perfscript.Event{At: perfscript.Time{3, perfscript.Seconds}, Kind: perfscript.ButtonUp, Name: "shift"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -73,14 +82,14 @@ func TestParseErrors(t *testing.T) {
 		{"100001b end", `t.perf:1: time "100001b": over the limit of 100000b`},
 		{strings.Repeat("9", 400) + "b end", `t.perf:1: time "` + strings.Repeat("9", 400) + `b": over the limit of 100000b`},
 		{"press 0 0", `t.perf:1: line starts with "press", not a time: write e.g. "4b press 0 0"`},
-		{"4b", `t.perf:1: time "4b" without a command (press, release, scene, stop, stopall, end, midi, serial, load)`},
+		{"4b", `t.perf:1: time "4b" without a command (press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup)`},
 		{"4b pres 0 0", `t.perf:1: unknown command "pres" (did you mean "press"?)`},
 		{"4b Press 0 0", `t.perf:1: unknown command "Press" (did you mean "press"?)`},
 		{"4b stop_all", `t.perf:1: unknown command "stop_all" (did you mean "stopall"?)`},
 		{"4b scenes 1", `t.perf:1: unknown command "scenes" (did you mean "scene"?)`},
 		{"4b relase 0 0", `t.perf:1: unknown command "relase" (did you mean "release"?)`},
-		{"4b launch 0 0", `t.perf:1: unknown command "launch" (commands: press, release, scene, stop, stopall, end, midi, serial, load)`},
-		{"4b " + strings.Repeat("x", 40), `t.perf:1: unknown command "` + strings.Repeat("x", 40) + `" (commands: press, release, scene, stop, stopall, end, midi, serial, load)`},
+		{"4b launch 0 0", `t.perf:1: unknown command "launch" (commands: press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup)`},
+		{"4b " + strings.Repeat("x", 40), `t.perf:1: unknown command "` + strings.Repeat("x", 40) + `" (commands: press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup)`},
 		{"4b press 1", `t.perf:1: press needs 2 numbers (x y), got 1`},
 		{"4b press", `t.perf:1: press needs 2 numbers (x y), got 0`},
 		{"4b press 1 2 3", `t.perf:1: press needs 2 numbers (x y), got 3`},
@@ -113,6 +122,25 @@ func TestParseErrors(t *testing.T) {
 		{"4b midi launchpad-mini-mk3 9", `t.perf:1: midi: byte 1 "9": expected two hex digits (00 to ff)`},
 		{"4b midi launchpad-mini-mk3 0x90", `t.perf:1: midi: byte 1 "0x90": expected two hex digits (00 to ff)`},
 		{"4b serial monome-128 +1", `t.perf:1: serial: byte 1 "+1": expected two hex digits (00 to ff)`},
+		{"4b pad 0", `t.perf:1: pad needs 2 numbers (col row) and an optional velocity, got 1`},
+		{"4b pad 0 0 100 1", `t.perf:1: pad needs 2 numbers (col row) and an optional velocity, got 4`},
+		{"4b padup 0 0 100", `t.perf:1: padup needs 2 numbers (col row), got 3`},
+		{"4b pad 8 0", `t.perf:1: pad: col "8": expected a whole number from 0 to 7`},
+		{"4b pad 0 -1", `t.perf:1: pad: row "-1": expected a whole number from 0 to 7`},
+		{"4b padup 0 99999999999999999999999", `t.perf:1: padup: row "99999999999999999999999": expected a whole number from 0 to 7`},
+		{"4b pad 0 0 0", `t.perf:1: pad: velocity "0": expected a whole number from 1 to 127`},
+		{"4b pad 0 0 128", `t.perf:1: pad: velocity "128": expected a whole number from 1 to 127`},
+		{"4b pad 0 0 +5", `t.perf:1: pad: velocity "+5": expected a whole number from 1 to 127`},
+		{"4b pad a 0", `t.perf:1: pad: col "a": expected a whole number from 0 to 7`},
+		{"4b pads 0 0", `t.perf:1: unknown command "pads" (did you mean "pad"?)`},
+		{"4b pad_up 0 0", `t.perf:1: unknown command "pad_up" (did you mean "padup"?)`},
+		{"4b buton record", `t.perf:1: unknown command "buton" (did you mean "button"?)`},
+		{"4b button", `t.perf:1: button needs 1 button name (e.g. "button shift"), got 0 words`},
+		{"4b buttondown shift clear", `t.perf:1: buttondown needs 1 button name (e.g. "buttondown shift"), got 2 words`},
+		{"4b button recrod", `t.perf:1: button: no button "recrod"; did you mean "record"?`},
+		{"4b buttonup Shift", `t.perf:1: buttonup: no button "Shift"; did you mean "shift"?`},
+		{"4b buttondown duplciate", `t.perf:1: buttondown: no button "duplciate"; did you mean "duplicate"?`},
+		{"4b button scene", `t.perf:1: button: no button "scene"; expected one of up, down, left, right, session, mixer, volume, stopall, note, drum, step, record, undo, redo, metronome, shift, clear, duplicate, quantize, length`},
 		{"4b press 0 0 " + strings.Repeat(" ", perfscript.MaxLine), `t.perf:1: line is 4109 bytes, over the 4096-byte limit`},
 		{"#" + strings.Repeat("x", perfscript.MaxLine), `t.perf:1: line is 4097 bytes, over the 4096-byte limit`},
 	}
@@ -323,7 +351,9 @@ func TestSortIsStableByFrame(t *testing.T) {
 func TestStrings(t *testing.T) {
 	for k, want := range map[perfscript.Kind]string{
 		perfscript.Press: "press", perfscript.Release: "release", perfscript.Scene: "scene", perfscript.Stop: "stop",
-		perfscript.StopAll: "stopall", perfscript.End: "end", perfscript.MIDI: "midi", perfscript.Serial: "serial", perfscript.Load: "load", perfscript.Kind(42): "Kind(42)",
+		perfscript.StopAll: "stopall", perfscript.End: "end", perfscript.MIDI: "midi", perfscript.Serial: "serial", perfscript.Load: "load",
+		perfscript.Pad: "pad", perfscript.PadUp: "padup", perfscript.Button: "button", perfscript.ButtonDown: "buttondown", perfscript.ButtonUp: "buttonup",
+		perfscript.Kind(42): "Kind(42)",
 	} {
 		if got := k.String(); got != want {
 			t.Errorf("Kind %d: %q, want %q", int(k), got, want)
@@ -340,6 +370,32 @@ func TestStrings(t *testing.T) {
 	e := perfscript.Event{At: perfscript.Time{Value: 1, Unit: perfscript.Seconds}, Kind: perfscript.MIDI, Model: "launchpad-mini-mk3", Bytes: []byte{0x90, 0x0b, 0x7f}}
 	if got := e.String(); got != "1s midi launchpad-mini-mk3 90 0b 7f" {
 		t.Errorf("Event.String = %q", got)
+	}
+	for e, want := range map[*perfscript.Event]string{
+		{At: perfscript.Time{Value: 2, Unit: perfscript.Beats}, Kind: perfscript.Pad, X: 1, Y: 2, Velocity: 100}: "2b pad 1 2", // the default is not written
+		{At: perfscript.Time{Value: 2, Unit: perfscript.Beats}, Kind: perfscript.Pad, X: 1, Y: 2, Velocity: 9}:   "2b pad 1 2 9",
+		{At: perfscript.Time{Value: 2, Unit: perfscript.Beats}, Kind: perfscript.PadUp, X: 7, Y: 0}:              "2b padup 7 0",
+		{At: perfscript.Time{Value: 2, Unit: perfscript.Beats}, Kind: perfscript.Button, Name: "undo"}:           "2b button undo",
+		{At: perfscript.Time{Value: 2, Unit: perfscript.Beats}, Kind: perfscript.ButtonDown, Name: "clear"}:      "2b buttondown clear",
+		{At: perfscript.Time{Value: 2, Unit: perfscript.Beats}, Kind: perfscript.ButtonUp, Name: "clear"}:        "2b buttonup clear",
+	} {
+		if got := e.String(); got != want {
+			t.Errorf("Event.String = %q, want %q", got, want)
+		}
+	}
+}
+
+// TestButtonNames: the names are the contract's words, once each, and the
+// caller may keep the slice (grid/virtual's tests check the layout agrees).
+func TestButtonNames(t *testing.T) {
+	want := "up down left right session mixer volume stopall note drum step record undo redo metronome shift clear duplicate quantize length"
+	ns := perfscript.ButtonNames()
+	if got := strings.Join(ns, " "); got != want {
+		t.Fatalf("ButtonNames = %s\nwant          %s", got, want)
+	}
+	ns[0] = "sideways"
+	if perfscript.ButtonNames()[0] != "up" {
+		t.Fatal("changing ButtonNames' slice changed the names")
 	}
 }
 
@@ -360,6 +416,8 @@ func FuzzParse(f *testing.F) {
 		"\x00\xff#\n\t \r\n",
 		"0b press 2 1\n1b scene 2\n2b stop 3\n3b midi lp 90\n4b serial lp 21\n",
 		"2b load v2.toml\n3b load\n4b load a b\n",
+		"0b pad 0 0\n0.5b padup 0 0\n1b pad 7 7 127\n1b pad 3 3 1\n2b padup 7 7\n4b pad 8 0 0\n",
+		"0b button record\n1b buttondown shift\n2b buttonup shift\n3b button recrod\n3b button\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -395,6 +453,16 @@ func FuzzParse(f *testing.F) {
 			}
 			if e.Kind == perfscript.End {
 				ends++
+			}
+			if (e.Kind == perfscript.Pad || e.Kind == perfscript.PadUp) && (e.X >= perfscript.PadCols || e.Y >= perfscript.PadRows) {
+				t.Fatalf("line %d: pad %d %d off the 8×8", e.Line, e.X, e.Y)
+			}
+			if (e.Kind == perfscript.Pad) != (e.Velocity != 0) || e.Velocity > 127 {
+				t.Fatalf("line %d: %s with velocity %d", e.Line, e.Kind, e.Velocity)
+			}
+			named := e.Kind == perfscript.Button || e.Kind == perfscript.ButtonDown || e.Kind == perfscript.ButtonUp
+			if named != slices.Contains(perfscript.ButtonNames(), e.Name) {
+				t.Fatalf("line %d: %s with button name %q", e.Line, e.Kind, e.Name)
 			}
 			back, err := perfscript.Parse("again.perf", []byte(e.String()))
 			if err != nil {

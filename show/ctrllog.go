@@ -13,7 +13,8 @@ import (
 )
 
 // ctrlLog writes every message gridbox sends to or receives from its
-// controllers, one per line: "<frame> <model> <in|out> <hex bytes>". The
+// controllers, one per line: "<frame> <model> <in|out> <hex bytes>" (the
+// virtual controller, which has no bytes, writes text instead). The
 // frame is the engine's position when the message passed (render: the
 // virtual clock). Safe for concurrent use: the session goroutine, the LED
 // goroutine and the drivers' readers all log. A nil *ctrlLog logs nothing.
@@ -65,7 +66,19 @@ func (l *ctrlLog) log(model, dir string, b []byte) {
 	if l == nil || len(b) == 0 {
 		return
 	}
-	line := fmt.Appendf(nil, "%d %s %s % X\n", l.now(), model, dir, b)
+	l.write(fmt.Appendf(nil, "%d %s %s % X\n", l.now(), model, dir, b))
+}
+
+// logText records a message of a controller without bytes (the virtual
+// one) going dir, written as text.
+func (l *ctrlLog) logText(model, dir, text string) {
+	if l == nil || text == "" {
+		return
+	}
+	l.write(fmt.Appendf(nil, "%d %s %s %s\n", l.now(), model, dir, text))
+}
+
+func (l *ctrlLog) write(line []byte) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {

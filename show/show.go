@@ -10,6 +10,7 @@ import (
 	"gridbox/engine"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/monome"
+	"gridbox/grid/virtual"
 	"gridbox/internal/spell"
 	"gridbox/perfscript"
 	"gridbox/sequencer"
@@ -39,6 +40,9 @@ type Show struct {
 	clog    *ctrlLog
 	logAt   engine.Frame // the frame the log stamps on this goroutine's traffic
 	ctrlErr error        // the first failure feeding a scripted controller
+	// The virtual controller the script's pad and button lines press
+	// (virtual.go); nil when it has none.
+	virt *virtual.Controller
 
 	// Hot reload (reload.go): how a new version of the set is loaded, what
 	// old versions held until it is freed, the errors of the last version
@@ -253,12 +257,15 @@ func (p *Show) play(e perfscript.Event, f engine.Frame) {
 		p.input(e, f)
 	case perfscript.Load:
 		p.load(filepath.Join(p.scriptDir, e.Path))
+	case perfscript.Pad, perfscript.PadUp, perfscript.Button, perfscript.ButtonDown, perfscript.ButtonUp:
+		p.pressVirtual(e, f)
 	}
 }
 
 // plugScripted opens the controllers the script's midi and serial lines
-// play, logs their traffic to clog (may be nil), and attaches them to the
-// surface as if plugged in at frame 0. now stamps the log.
+// play, and the virtual controller its pad and button lines press, logs
+// their traffic to clog (may be nil), and attaches them to the surface as
+// if plugged in at frame 0.
 func (p *Show) plugScripted(clog *ctrlLog) error {
 	p.clog = clog
 	cs, err := openScripted(p.events, clog)
@@ -269,6 +276,7 @@ func (p *Show) plugScripted(clog *ctrlLog) error {
 	for _, c := range cs {
 		p.surface.Attach(c.id, c.c)
 	}
+	p.plugVirtual(clog)
 	return nil
 }
 
@@ -307,6 +315,7 @@ func (p *Show) unplugScripted() error {
 		c.c.Close()
 	}
 	p.ctrls = nil
+	p.unplugVirtual()
 	err := p.clog.Close()
 	if p.ctrlErr != nil {
 		err = p.ctrlErr
