@@ -206,7 +206,10 @@ func (t table) tables(k, header, plural string, limit int) []table {
 type setDecoder struct {
 	*decoder
 	set *Set
-	bpb float64 // beats per bar, 0 if the time signature is bad
+	bpb float64 // beats per bar, 0 if the time signature is bad (or unknown: a takes file)
+	// takes is set when decoding a takes file: its clips' scenes may be
+	// any row up to MaxScenes, and the set they merge into is not known.
+	takes bool
 }
 
 func (d *decoder) decodeSet(file string, raw map[string]any) *Set {
@@ -414,13 +417,28 @@ func (sd *setDecoder) unknownInstrument(name string) string {
 	return msg + "; defined: " + strings.Join(names, ", ")
 }
 
+// clipKeys are the keys of a [[track.clip]]; a takes file's clips may
+// also be empty slots.
+var (
+	clipKeys     = []string{"scene", "name", "sample", "notes", "loop", "length", "gain", "launch", "quantize", "legato", "loop_fade", "ram", "follow"}
+	takeClipKeys = append(slices.Clip(clipKeys), "empty")
+)
+
 func (sd *setDecoder) clip(t table, c *Clip) {
 	t.Where = "in [[track.clip]]"
-	t.Unknown([]string{"scene", "name", "sample", "notes", "loop", "length", "gain", "launch", "quantize", "legato", "loop_fade", "ram", "follow"}, nil)
+	keys := clipKeys
+	if sd.takes {
+		keys = takeClipKeys
+	}
+	t.Unknown(keys, nil)
 	sd.posOf(t.N, false, &c.Pos)
 	c.Scene = -1
 	nScenes := len(sd.set.Scenes)
-	if t.Require("scene", fmt.Sprintf("clip needs a scene: the row it sits in, from 0 (top) to %d", max(nScenes-1, 0))) {
+	if sd.takes {
+		if t.Require("scene", "clip needs a scene: the row it sits in, from 0 (top)") {
+			c.Scene, _ = t.Int("scene", 0, MaxScenes-1)
+		}
+	} else if t.Require("scene", fmt.Sprintf("clip needs a scene: the row it sits in, from 0 (top) to %d", max(nScenes-1, 0))) {
 		if nScenes == 0 {
 			if v, ok := t.Int("scene", 0, MaxScenes); ok {
 				sd.probs.Addf(t.Child("scene"), true, "scene %d is out of range: the set has no [[scene]] rows", v)
@@ -490,8 +508,11 @@ func (sd *setDecoder) clip(t table, c *Clip) {
 	}
 	if hasNotes {
 		end := -1.0 // unknown
-		if lengthOK && sd.bpb > 0 {
+		switch {
+		case lengthOK && sd.bpb > 0:
 			end = c.Length.Beats(sd.bpb)
+		case lengthOK && c.Length.Unit == Beats:
+			end = c.Length.N
 		}
 		c.Notes = sd.notes(t, end, c.Length)
 	}

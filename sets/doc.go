@@ -304,6 +304,40 @@
 //	                end whatever the note's length. true: the sample stops,
 //	                with a short fade, when the note ends.
 //
+// # Takes files
+//
+// gridbox never writes a set file. What is recorded and edited on the grid
+// goes to a takes file beside it, NAME.takes.toml for NAME.toml (TakesPath),
+// written atomically (SaveTakes) by gridbox itself. It has the set's schema
+// but only [[track]] tables, with name and [[track.clip]] tables; a clip's
+// scene may be any row up to 1023, and a clip may be an empty slot, the
+// musician having cleared the set's clip there:
+//
+//	[[track]]
+//	name = "Keys"
+//
+//	  [[track.clip]]
+//	  scene = 2
+//	  length = 8
+//	  notes = [
+//	    { at = 0, key = 62, len = 0.5, vel = 100 },
+//	    { at = 1.5, key = 65, len = 0.25, vel = 92 },
+//	  ]
+//
+//	  [[track.clip]]
+//	  scene = 3
+//	  empty = true
+//
+// When the set loads, its takes file's clips are laid over the set's (Merge):
+// a take replaces the clip in the same slot or fills an empty one, a scene
+// past the set's last adds rows, an empty slot removes the set's clip. The
+// k-th [[track]] called N in the takes file is the set's k-th track called N
+// (unnamed ones count as called ""), so gridbox keeps every track before the
+// last with takes. A take whose track the set no longer has is a warning and
+// is skipped, not an error: the set may have been edited since. "gridbox takes
+// merge NAME.toml" folds the takes into a copy of the set, NAME.merged.toml
+// (Format), to edit by hand; comments are not kept there.
+//
 // # Limits
 //
 // A set file is at most 1 MiB. Arrays and inline tables may nest at most 32

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -49,7 +51,27 @@ func FuzzParse(f *testing.F) {
 		if err == nil && lset == nil {
 			t.Errorf("Parse succeeded but Load failed: %v", lerr)
 		}
+		if err == nil {
+			checkFormat(t, data)
+		}
 	})
+}
+
+// checkFormat checks that Format writes the set in data so that Parse
+// reads back the same set.
+func checkFormat(t *testing.T, data []byte) {
+	t.Helper()
+	set, _ := Parse("set.toml", data)
+	out := Format(set)
+	again, err := Parse("again.toml", out)
+	if err != nil {
+		t.Fatalf("Parse(Format(set)): %v\n%s", err, out)
+	}
+	stripSet(set)
+	stripSet(again)
+	if !reflect.DeepEqual(set, again) {
+		t.Errorf("Format round trip:\n got %+v\nwant %+v\n%s", again, set, out)
+	}
 }
 
 // checkResult checks the invariants of what Parse returned for data.
@@ -114,4 +136,80 @@ func checkResult(t *testing.T, data []byte, set *Set, err error) {
 			t.Errorf("bad sample reference %+v", r)
 		}
 	}
+}
+
+// FuzzParseTakes: whatever the input, ParseTakes returns takes or Errors,
+// never both, never panics; the takes it returns keep its rules (scenes in
+// range, one clip or cleared slot per scene and track, sound notes); and
+// FormatTakes writes them so that ParseTakes reads back the same.
+func FuzzParseTakes(f *testing.F) {
+	srcs := []string{
+		string(FormatTakes(sampleTakes())),
+		"[[track]]\nclip = [ { scene = 1, empty = true }, { scene = 1, sample = \"a.wav\" } ]",
+		"[[track]]\nclip = [ { scene = 0, empty = false, length = 2, notes = [ { at = 1.5, key = 60 } ] } ]",
+		"[[track]]\nname = \"Keys\"\n[[track.clip]]\nscene = 3\nempty = true\nsample = \"a.wav\"",
+		"tempo = 120\n[[track]]",
+	}
+	for _, tt := range malformed {
+		srcs = append(srcs, tt.src)
+	}
+	tomlpostest.Seed(f, MaxFileSize, []string{"testdata/good.toml"}, srcs...)
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tk, err := tomlpostest.Parse(t, data, MaxFileSize, MaxDepth, func(data []byte) (*Takes, error) {
+			return ParseTakes("set.takes.toml", data)
+		})
+		if (tk == nil) == (err == nil) {
+			t.Fatalf("ParseTakes returned takes %v and error %v; want exactly one", tk != nil, err)
+		}
+		if err != nil {
+			var es Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Fatalf("error %v (%T) is not a non-empty Errors", err, err)
+			}
+			for _, e := range es {
+				if e.File != "set.takes.toml" || e.Msg == "" || e.Pos.Line < 0 || e.Pos.Col < 0 {
+					t.Errorf("malformed error %q", e.Error())
+				}
+			}
+			return
+		}
+		last := 0
+		for i, tt := range tk.Tracks {
+			seen := map[int]bool{}
+			for _, sc := range tt.Cleared {
+				seen[sc] = true
+			}
+			for _, c := range tt.Clips {
+				if c.Scene < 0 || c.Scene >= MaxScenes || seen[c.Scene] || c.File != "set.takes.toml" || c.Pos.Line < 1 {
+					t.Errorf("track %d: bad clip: scene %d, file %q, pos %v", i, c.Scene, c.File, c.Pos)
+				}
+				seen[c.Scene] = true
+				for _, n := range c.Notes {
+					if n.Key < 0 || n.Key > 127 || n.Vel < 1 || n.Vel > 127 || n.Len <= 0 || n.At < 0 {
+						t.Errorf("bad note %+v", n)
+					}
+				}
+			}
+			if len(tt.Clips) > 0 || len(tt.Cleared) > 0 {
+				last = i + 1
+			}
+		}
+		out := FormatTakes(tk)
+		again, err := ParseTakes("again.takes.toml", out)
+		if err != nil {
+			t.Fatalf("ParseTakes(FormatTakes(takes)): %v\n%s", err, out)
+		}
+		want := stripTakes(tk)
+		want.Tracks = want.Tracks[:last]
+		if last == 0 {
+			want.Tracks = nil
+		}
+		for i := range want.Tracks {
+			slices.Sort(want.Tracks[i].Cleared)
+		}
+		if got := stripTakes(again); !reflect.DeepEqual(got, want) {
+			t.Errorf("round trip:\n got %+v\nwant %+v\n%s", got, want, out)
+		}
+	})
 }

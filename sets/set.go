@@ -112,10 +112,14 @@ type SampleRef struct {
 	Owner string
 	// Sample is the path as written in the set file, relative to its folder.
 	Sample string
+	// File is the file Pos is in: the set's (Set.File), or for a clip
+	// merged from a takes file, that file (Clip.File).
+	File string
 }
 
-// Samples returns every sample reference in the set, in file order. The same
-// file may appear more than once.
+// Samples returns every sample reference in the set, in file order (the set
+// file's, then those of clips merged from a takes file). The same file may
+// appear more than once.
 func (s *Set) Samples() []SampleRef {
 	var refs []SampleRef
 	dir := path.Dir(s.File)
@@ -131,6 +135,7 @@ func (s *Set) Samples() []SampleRef {
 				Pos:    c.SamplePos,
 				Owner:  t.label(ti) + " " + c.label(),
 				Sample: c.Sample,
+				File:   cmp.Or(c.File, s.File),
 			})
 		}
 	}
@@ -143,11 +148,13 @@ func (s *Set) Samples() []SampleRef {
 				Pos:    z.SamplePos,
 				Owner:  in.label() + " " + z.label(),
 				Sample: z.Sample,
+				File:   s.File,
 			})
 		}
 	}
 	slices.SortStableFunc(refs, func(a, b SampleRef) int {
-		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+		return cmp.Or(cmpBool(a.File != s.File, b.File != s.File), cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
 	})
 	return refs
 }
@@ -259,6 +266,9 @@ type Clip struct {
 	// note clip.
 	Notes []Note
 	Pos   Pos // the [[track.clip]] header
+	// File is the takes file the clip was merged from (Merge), where its
+	// positions are; "" for a clip of the set file itself.
+	File string
 }
 
 // IsNotes reports whether c is a note clip rather than an audio clip: every
@@ -405,4 +415,15 @@ func (z *Zone) label() string {
 		return "zone " + strconv.Itoa(z.Low)
 	}
 	return "zone " + strconv.Itoa(z.Low) + ".." + strconv.Itoa(z.High)
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }

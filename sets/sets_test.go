@@ -182,10 +182,10 @@ func TestSet_Samples(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []SampleRef{
-		{Path: "sets/samples/beat.wav", Pos: Pos{30, 12}, Owner: `track "Drums" clip "Beat A"`, Sample: "samples/beat.wav"},
-		{Path: "sets/samples/bass.wav", Pos: Pos{53, 12}, Owner: `track "Bass" clip in scene 1`, Sample: "samples/bass.wav"},
-		{Path: "sets/samples/kick.wav", Pos: Pos{71, 12}, Owner: `instrument "kit" zone 36`, Sample: "samples/kick.wav"},
-		{Path: "sets/samples/tom.wav", Pos: Pos{78, 12}, Owner: `instrument "kit" zone 48..60`, Sample: "samples/tom.wav"},
+		{Path: "sets/samples/beat.wav", Pos: Pos{30, 12}, Owner: `track "Drums" clip "Beat A"`, Sample: "samples/beat.wav", File: "sets/good.toml"},
+		{Path: "sets/samples/bass.wav", Pos: Pos{53, 12}, Owner: `track "Bass" clip in scene 1`, Sample: "samples/bass.wav", File: "sets/good.toml"},
+		{Path: "sets/samples/kick.wav", Pos: Pos{71, 12}, Owner: `instrument "kit" zone 36`, Sample: "samples/kick.wav", File: "sets/good.toml"},
+		{Path: "sets/samples/tom.wav", Pos: Pos{78, 12}, Owner: `instrument "kit" zone 48..60`, Sample: "samples/tom.wav", File: "sets/good.toml"},
 	}
 	if got := s.Samples(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Samples() =\n%+v\nwant\n%+v", got, want)
