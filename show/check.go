@@ -28,7 +28,7 @@ func Check(e *Env, file string) error {
 	// Problems and warnings in the order of the set's text; warnings alone
 	// (a sample that plays but is misnamed) do not fail the check.
 	all := slices.Concat(l.Problems, l.Warnings)
-	slices.SortStableFunc(all, comparePos)
+	sortProblems(all, l.File)
 	for _, p := range all {
 		printProblems(e, p)
 	}

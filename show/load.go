@@ -34,6 +34,10 @@ type loaded struct {
 	Bytes    int64   // memory their samples take when the set plays: whole ones, and the preloads of streamed ones
 	Streamed int     // samples that stream from disk as they play
 	Reused   int     // samples taken from the version before (a reload) as they were
+	// Takes is where this session's takes are saved (sets.SaveTakes): the
+	// set's NAME.takes.toml, laid over the set when it loaded, or when that
+	// did not parse, a spare one (see readTakes).
+	Takes string
 
 	bank  *engine.Bank
 	song  *sequencer.Song
@@ -310,11 +314,24 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 	}
 	l := &loaded{File: file, Set: set, ring: mem.ring}
 	textOK := true
-	bad := map[sets.Pos]bool{} // places already reported: their samples are not decoded again
+	type place struct {
+		file string
+		pos  sets.Pos
+	}
+	bad := map[place]bool{} // places already reported: their samples are not decoded again
 	for _, e := range errs {
 		l.Problems = append(l.Problems, e)
-		bad[e.Pos] = true
+		bad[place{e.File, e.Pos}] = true
 		textOK = textOK && e.Sample()
+	}
+	var takesProblems []error
+	set, takesProblems, l.Warnings, l.Takes = readTakes(fsys, file, filepath.Base(file), set)
+	l.Set = set
+	for _, e := range takesProblems {
+		l.Problems = append(l.Problems, e)
+		if se, ok := e.(*sets.Error); ok {
+			bad[place{se.File, se.Pos}] = true
+		}
 	}
 
 	// Decode each distinct sample once, in parallel: decoding and resampling
@@ -323,7 +340,7 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 	index := map[string]int32{}
 	var paths []string
 	for _, r := range refs {
-		if bad[r.Pos] {
+		if bad[place{sampleFile(set, file, r), r.Pos}] {
 			continue
 		}
 		if _, ok := index[r.Path]; !ok {
@@ -399,12 +416,12 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 	reported := map[string]bool{}
 	for _, r := range refs {
 		i, ok := index[r.Path]
-		if !ok || bad[r.Pos] || reported[r.Path] {
+		if !ok || bad[place{sampleFile(set, file, r), r.Pos}] || reported[r.Path] {
 			continue
 		}
 		reported[r.Path] = true // at the first place that names the sample
 		at := func(format string, a ...any) error {
-			return &sets.Error{File: file, Pos: r.Pos, Msg: fmt.Sprintf(format, a...)}
+			return &sets.Error{File: sampleFile(set, file, r), Pos: r.Pos, Msg: fmt.Sprintf(format, a...)}
 		}
 		if err := errsByPath[i]; err != nil {
 			msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("codec: %q: ", r.Path))
@@ -461,8 +478,8 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 	if l.Streamed > 0 {
 		l.bank.Streams = streams
 	}
-	slices.SortStableFunc(l.Problems, comparePos)
-	slices.SortStableFunc(l.Warnings, comparePos)
+	sortProblems(l.Problems, file)
+	sortProblems(l.Warnings, file)
 	if !textOK {
 		return l, nil // check only: the set is not fit to play
 	}
@@ -482,6 +499,35 @@ func (l *loaded) reusable(path string, info fs.FileInfo, stream bool) *decoded {
 		return nil
 	}
 	return d
+}
+
+// sortProblems sorts set errors by file, the set at file's first then its
+// takes file's, and by position in each; others keep their order.
+func sortProblems(errs []error, file string) {
+	slices.SortStableFunc(errs, func(a, b error) int {
+		var ea, eb *sets.Error
+		if !errors.As(a, &ea) || !errors.As(b, &eb) {
+			return 0
+		}
+		if ea.File != eb.File {
+			if ea.File == file || eb.File == file {
+				return cmpBool(ea.File != file, eb.File != file)
+			}
+			return strings.Compare(ea.File, eb.File)
+		}
+		return comparePos(a, b)
+	})
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // comparePos orders set errors by position; others keep their order.
