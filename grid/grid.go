@@ -57,6 +57,10 @@ type Info struct {
 	// then lays out its controls itself. A driver returns a fresh map from
 	// every Info call, so callers may keep or change it.
 	Labels map[Button]string
+	// ShiftLabels names, in the same words, the functions printed for
+	// Shift held with a button, where a model prints them (the Pro MK3's
+	// Undo under Record Arm); nil for most. A fresh map, as Labels.
+	ShiftLabels map[Button]string
 }
 
 // LabelVocabulary lists every word Info.Labels may use, lower case:

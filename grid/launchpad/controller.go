@@ -147,12 +147,28 @@ func Open(m Model, port io.ReadWriteCloser, name string) (*Controller, error) {
 func (c *Controller) Model() Model { return c.m }
 
 // Info implements grid.Controller: the model's script name, the port, the
-// 8×8 main grid, every LED (round buttons and the logo light included) and
-// whether the pads are velocity-sensitive. Buttons is a fresh copy.
+// 8×8 main grid, every LED (round buttons and the logo light included),
+// whether the pads are velocity-sensitive, and the functions printed on the
+// buttons (Model.Labels and ShiftLabels; nil for most models). Buttons,
+// Labels and ShiftLabels are fresh copies.
 func (c *Controller) Info() grid.Info {
 	in := c.info
 	in.Buttons = append([]grid.Button(nil), in.Buttons...)
+	in.Labels = gridLabels(c.m.Labels())
+	in.ShiftLabels = gridLabels(c.m.ShiftLabels())
 	return in
+}
+
+// gridLabels converts a model's labels to grid buttons.
+func gridLabels(ls map[Button]string) map[grid.Button]string {
+	if ls == nil {
+		return nil
+	}
+	out := make(map[grid.Button]string, len(ls))
+	for b, s := range ls {
+		out[grid.Button{X: b.X, Y: b.Y}] = s
+	}
+	return out
 }
 
 // Pads implements grid.Controller. The channel holds PadsBuffer pads; when

@@ -404,3 +404,30 @@ func TestBeatSendsClock(t *testing.T) {
 		})
 	}
 }
+
+// TestInfoLabels: Info carries the model's printed labels as grid buttons,
+// a fresh map each call; models that print none have nil.
+func TestInfoLabels(t *testing.T) {
+	for _, m := range launchpad.Models {
+		c, _ := open(t, m)
+		in := c.Info()
+		want, shift := m.Labels(), m.ShiftLabels()
+		if (in.Labels == nil) != (want == nil) || len(in.Labels) != len(want) || len(in.ShiftLabels) != len(shift) {
+			t.Fatalf("%v: Info labels %v, shift %v; model %v, %v", m, in.Labels, in.ShiftLabels, want, shift)
+		}
+		for b, word := range in.Labels {
+			if want[lp(b)] != word || !in.Has(b) {
+				t.Errorf("%v: Info labels %v %q, model %q", m, b, word, want[lp(b)])
+			}
+		}
+		for b, word := range in.ShiftLabels {
+			if shift[lp(b)] != word {
+				t.Errorf("%v: Info shift labels %v %q, model %q", m, b, word, shift[lp(b)])
+			}
+		}
+		clear(in.Labels)
+		if len(c.Info().Labels) != len(want) {
+			t.Errorf("%v: clearing one Info's labels changed the next", m)
+		}
+	}
+}

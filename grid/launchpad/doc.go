@@ -88,6 +88,12 @@
 //	 8          c101  c102  ..   c108
 //	 9          c1    c2    ..    c8
 //
+// The Pro and Pro MK3 print functions on their round buttons (Shift,
+// Record, Clear, …); Model.Labels and Model.ShiftLabels give them in
+// grid.LabelVocabulary's words, and labels.go has a picture of each. On the
+// Pro MK3 the upper bottom row (Y = 8) is the eight track buttons and the
+// lower one (Y = 9) Record Arm … Stop Clip.
+//
 // # Input hygiene
 //
 // The Parser follows realtime-and-reliability.md §2.6 and §4.4: realtime
