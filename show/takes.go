@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gridbox/internal/spell"
 	"gridbox/sets"
 )
 
@@ -78,4 +79,79 @@ func sampleFile(set *sets.Set, file string, r sets.SampleRef) string {
 		return file
 	}
 	return filepath.Join(filepath.Dir(file), filepath.Base(r.File))
+}
+
+// MergedPath returns where "gridbox takes merge" writes the set at file
+// with its takes: NAME.merged.toml beside NAME.toml.
+func MergedPath(file string) string {
+	return strings.TrimSuffix(file, filepath.Ext(file)) + ".merged.toml"
+}
+
+// ErrNoTakes is MergeTakes's error when the set has no takes file.
+var ErrNoTakes = errors.New("no takes file")
+
+// MergeTakes folds the takes file of the set at file into a copy of the
+// set, written atomically to MergedPath(file), for the musician to edit by
+// hand; the set and its takes file are left as they are. The copy is the
+// set as gridbox reads it, written out (sets.Format): the set file's
+// comments and layout are not kept. Problems in either file are listed on
+// e.Stdout, one per line as FILE:LINE:COL: message, and nothing is
+// written (ErrProblems); missing samples do not matter here. Takes the set
+// has no place for any more are listed as warnings and left out. Only a
+// regular file is replaced (an error wrapping sets.ErrNotRegular
+// otherwise). It returns the merged file's path.
+func MergeTakes(e *Env, file string) (string, error) {
+	root, err := os.OpenRoot(filepath.Dir(file))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", file, err)
+	}
+	defer root.Close()
+	fsys, base := root.FS(), filepath.Base(file)
+	set, err := sets.Load(fsys, base)
+	if set == nil {
+		printProblems(e, named(err, file))
+		return "", ErrProblems
+	}
+	takes := sets.TakesPath(file)
+	tk, err := sets.LoadTakes(fsys, sets.TakesPath(base))
+	if tk == nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("%w beside %s: %s does not exist, so there is nothing to merge", ErrNoTakes, file, takes)
+		}
+		printProblems(e, named(err, takes))
+		return "", ErrProblems
+	}
+	merged, warnings := sets.Merge(set, tk)
+	for _, w := range warnings {
+		printProblems(e, named(w, takes))
+	}
+	out := MergedPath(file)
+	text := fmt.Sprintf("# %s with the takes of %s, merged by \"gridbox takes merge\".\n# The set file's comments are not kept.\n\n",
+		filepath.Base(file), filepath.Base(takes))
+	if err := sets.SaveTakes(out, append([]byte(text), sets.Format(merged)...)); err != nil {
+		return "", err
+	}
+	n := 0
+	for _, t := range tk.Tracks {
+		n += len(t.Clips) + len(t.Cleared)
+	}
+	fmt.Fprintf(e.Stdout, "wrote %s: %s with the %s of %s\n", out, filepath.Base(file), spell.Count(n, "take"), filepath.Base(takes))
+	return out, nil
+}
+
+// named renames the file of a set's errors in err to file, the path the
+// user gave.
+func named(err error, file string) error {
+	var errs sets.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			e.File = file
+		}
+		return errs
+	}
+	var one *sets.Error
+	if errors.As(err, &one) {
+		one.File = file
+	}
+	return err
 }

@@ -6,7 +6,7 @@ import (
 
 func cmdCheck(e *env, args []string) error {
 	fs := newFlags(e, "check", "SET.toml",
-		"Check reads a set file and decodes every sample it names to its end, and reports every\nproblem at once, one per line as FILE:LINE:COL: message (a sample cut short is one). It\nexits 1 if there is any problem, 0 with a one-line summary if the set is good. Warnings\n(FILE:LINE:COL: warning: ..., such as a sample named as another format) do not change\nthe exit status.")
+		"Check reads a set file and decodes every sample it names to its end, and reports every\nproblem at once, one per line as FILE:LINE:COL: message (a sample cut short is one). The\ntakes file beside the set (SET.takes.toml, the clips recorded on stage) is checked too,\nas the set loads with it. It exits 1 if there is any problem, 0 with a one-line summary\nif the set is good. Warnings (FILE:LINE:COL: warning: ..., such as a sample named as\nanother format, or a take for a track the set no longer has) do not change the exit\nstatus.")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@
 //	gridbox play SET.toml [--events PERF.txt] [--audio portaudio|oto|null] [--device NAME] [--rate 48000] [--block 128] [--seconds N]
 //	gridbox render SET.toml [--events PERF.txt] -o OUT.wav|- [--rate 48000] [--seconds N] [--format f32|s24|s16] [--keep-going]
 //	gridbox check SET.toml
+//	gridbox takes merge SET.toml
 //	gridbox reload
 //	gridbox devices
 //	gridbox new DIR
@@ -65,6 +66,7 @@ func init() {
 		{"play", "SET.toml [flags]", "play a set live on an audio device", cmdPlay},
 		{"render", "SET.toml -o OUT.wav [flags]", "render a set offline to a WAV file", cmdRender},
 		{"check", "SET.toml", "check a set file and its samples, reporting every problem", cmdCheck},
+		{"takes", "merge SET.toml", "fold the takes recorded on stage into SET.merged.toml", cmdTakes},
 		{"reload", "", "make the gridbox playing reload its set now", cmdReload},
 		{"devices", "", "list audio output devices", cmdDevices},
 		{"controllers", "", "list the Launchpads and monome grids gridbox finds, and why", cmdControllers},
