@@ -338,6 +338,13 @@
 // merge NAME.toml" folds the takes into a copy of the set, NAME.merged.toml
 // (Format), to edit by hand; comments are not kept there.
 //
+// A takes file that does not parse is reported with its line and column, as
+// a set's problems are, and the set plays without it; gridbox then leaves it
+// alone and saves new takes to the first free NAME.takes.N.toml (N = 1, 2,
+// …), which is not read back: fix NAME.takes.toml, or rename the newer file
+// over it, to have those takes again. "gridbox check" checks the takes file
+// too.
+//
 // # Limits
 //
 // A set file is at most 1 MiB. Arrays and inline tables may nest at most 32
