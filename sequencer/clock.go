@@ -206,3 +206,10 @@ func (c *Clock) BarBeat(f engine.Frame) (bar int, beat float64) {
 	bars := math.Floor(float64((b - m.beat) / m.per))
 	return m.bar + int(bars) + 1, float64(b-m.beat-Beats(bars)*m.per) + 1
 }
+
+// onBar reports whether beat b is a bar line.
+func (c *Clock) onBar(b Beats) bool {
+	m := c.meters[c.meter(b+1e-9)]
+	r := float64((b - m.beat) / m.per)
+	return math.Abs(r-math.Round(r)) < 1e-9
+}

@@ -41,14 +41,16 @@ func (h hit) String() string { return fmt.Sprintf("%d@%d", h.key, h.at) }
 func hits(out []float32) []hit {
 	var hs []hit
 	for f := range len(out) / 2 {
-		switch v := out[2*f]; {
-		case v == 0:
-		case v == 0.75:
+		if out[2*f] == 0 {
+			continue
+		}
+		switch k := int(math.Round(float64(out[2*f]) * 256)); k {
+		case 192:
 			hs = append(hs, hit{engine.Frame(f), -1})
-		case v == 0.5:
+		case 128:
 			hs = append(hs, hit{engine.Frame(f), -2})
 		default:
-			hs = append(hs, hit{engine.Frame(f), int(math.Round(float64(v) * 256))})
+			hs = append(hs, hit{engine.Frame(f), k})
 		}
 	}
 	return hs

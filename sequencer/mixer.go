@@ -8,7 +8,7 @@ type Mix struct {
 	Volume float32 // linear, times the track's set gain; 1 = as the set says
 	Mute   bool
 	Solo   bool
-	Arm    bool // armed for recording (shown; recording comes later)
+	Arm    bool // armed: records with the selected track (Session.Record)
 }
 
 // Mix returns track x's mixer strip.

@@ -77,6 +77,10 @@ var ErrNoBus = errors.New("sequencer: no free engine bus")
 //     into song), Undo and Redo forget every edit (their clips' samples
 //     index the old bank), and Version grows. Live notes held on a matched
 //     track stay held; a removed track's end at at.
+//   - A take (Record) goes on with the matched tracks, into the matched
+//     slots; a new clip whose slot is gone goes to the first empty one
+//     at or below it. An overdub whose clip is gone records a new clip
+//     from there. The metronome keeps its bus and takes song's gain.
 func (s *Session) Replace(song *Song, at engine.Frame) error {
 	at = s.clamp(at)
 	old := s.song
@@ -105,7 +109,7 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 	}
 	var spare []int16
 	for b := range busy {
-		if !busy[b] && free[b] <= at {
+		if !busy[b] && free[b] <= at && b != int(s.metroBus) {
 			spare = append(spare, int16(b))
 		}
 	}
@@ -199,6 +203,29 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 	s.song, s.tracks, s.mix, s.bus, s.live = song, ts, mix, bus, live
 	s.owned, s.undo, s.redo = false, nil, nil
 	s.version++
+	if s.metroBus >= 0 && song.Metronome.Gain != old.Metronome.Gain {
+		s.post(engine.Command{Op: engine.SetTrack, At: at, Track: s.metroBus, Gain: song.Metronome.Gain})
+	}
+	s.last = nil
+	if t := s.rec; t != nil {
+		if t.y < len(scenes) && scenes[t.y] >= 0 {
+			t.y = scenes[t.y]
+		} else {
+			t.y = min(t.y, len(song.Scenes))
+		}
+		t.tracks = slices.DeleteFunc(t.tracks, func(rt recTrack) bool { return tracks[rt.x] < 0 })
+		for i := range t.tracks {
+			rt := &t.tracks[i]
+			rt.x = tracks[rt.x]
+			if rt.slot >= 0 {
+				rt.slot = scenes[rt.slot] // a new clip's is found again at the end if gone (-1)
+			}
+			if rt.overdub && (rt.slot < 0 || s.tracks[rt.x].slot != rt.slot) {
+				rt.overdub, rt.slot = false, -1 // its clip is gone: it records a new one
+				rt.notes = rt.notes[:0]
+			}
+		}
+	}
 	s.soloed = 0
 	for _, m := range mix {
 		if m.Solo {

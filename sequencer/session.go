@@ -56,6 +56,11 @@ type Session struct {
 	undo, redo []edit
 	version    uint64
 	live       []liveTrack // per track: the live notes held (live.go)
+	// Recording (record.go): the take in progress, the last one (late
+	// notes), the metronome's engine bus (-1: none) and switch.
+	rec, last *take
+	metroBus  int16
+	metroOn   bool
 }
 
 // A reload's tempo change ramps: from the frame of the reload, the tempo
@@ -95,6 +100,10 @@ const (
 	actSwitch // a clip a reload changed hands over to its new version (Replace)
 	actLaunch
 	actRepeat
+	// A take's start, end and metronome clicks (Record); track -1.
+	actRecStart
+	actRecEnd
+	actClick
 )
 
 type action struct {
@@ -158,8 +167,10 @@ type trackState struct {
 	// committed ahead of the audio.
 	was     int
 	changed engine.Frame
-	// Note clips: the next note to schedule is iteration iter, index ni.
+	// Note clips: the next note to schedule is iteration iter, index ni;
+	// fresh are notes an overdub merged, not heard before a later pass.
 	iter, ni int
+	fresh    []fresh
 	off      [128]engine.Frame // pending note-off frame per key; 0 = none
 	sounding int               // keys with a pending note-off
 	// The clip the last release ended and its origin: what is heard
@@ -170,8 +181,11 @@ type trackState struct {
 
 // NewSession returns a session for song that sends to eng, which renders at
 // rate. It queues each track's mixer settings at frame 0. Track x plays on
-// engine bus x; eng has song.Buses of them (0: one per track). It panics
-// if song has more tracks than buses.
+// engine bus x; eng has song.Buses of them (0: one per track). If there are
+// more buses than tracks and song.Metronome.Gain > 0, the last one is the
+// metronome's (at that gain), which no track gets, even in a reload;
+// otherwise the metronome is silent for good. It panics if song has more
+// tracks than buses.
 func NewSession(song *Song, eng Engine, rate int) *Session {
 	buses := song.Buses
 	if buses == 0 {
@@ -201,6 +215,11 @@ func NewSession(song *Song, eng Engine, rate int) *Session {
 		s.bus[i] = int16(i)
 		s.mix[i].Volume = 1
 		s.sendMix(i, 0)
+	}
+	s.metroBus, s.metroOn = -1, song.Metronome.On
+	if buses > len(song.Tracks) && song.Metronome.Gain > 0 {
+		s.metroBus = int16(buses - 1)
+		s.post(engine.Command{Op: engine.SetTrack, Track: s.metroBus, Gain: song.Metronome.Gain})
 	}
 	return s
 }
@@ -355,9 +374,12 @@ func (s *Session) StopTrack(x int, at engine.Frame) {
 	}
 }
 
-// StopAll stops every track at the next global quantization boundary.
+// StopAll stops every track at the next global quantization boundary. A
+// recording ends at the next bar line, kept but not launched; a count-in
+// is cancelled (Record).
 func (s *Session) StopAll(at engine.Frame) {
 	s.clock.Unplan(s.clamp(at)) // a queued scene's tempo goes with it
+	s.stopTake(s.clamp(at), false)
 	for x := range s.tracks {
 		s.StopTrack(x, at)
 	}
@@ -365,10 +387,12 @@ func (s *Session) StopAll(at engine.Frame) {
 
 // StopNow stops every track at frame at, without waiting for a boundary,
 // and cancels everything queued: clips fade out, every sounding note gets its
-// note-off, and so does every live note (NoteOn). It is the panic button,
+// note-off, and so does every live note (NoteOn); a recording ends there,
+// kept but not launched (Record). It is the panic button,
 // and how play ends. A tempo ramp in progress (Replace) goes on.
 func (s *Session) StopNow(at engine.Frame) {
 	at = s.clamp(at)
+	s.stopTake(at, true)
 	s.filter(func(a *action) bool { return a.kind == actTempo })
 	s.clock.Unplan(at)
 	for x := range s.tracks {
@@ -544,6 +568,16 @@ func (s *Session) do(a action) {
 		if ts.tag == a.tag && ts.clip != nil && ts.slot == a.slot {
 			s.launch(a) // from the top of the new version: its slot relaunched
 		}
+	case actRecStart:
+		if s.rec != nil {
+			s.recStart(a)
+		}
+	case actRecEnd:
+		if s.rec != nil {
+			s.recEnd(a)
+		}
+	case actClick:
+		s.click(a)
 	case actRepeat:
 		ts := &s.tracks[a.track]
 		if ts.held == a.slot {
@@ -966,6 +1000,9 @@ func (s *Session) notes(x int, to engine.Frame) {
 				ts.ni++
 				if f < ts.start || (!c.Loop && ts.iter > 0) {
 					continue // before a legato start
+				}
+				if len(ts.fresh) > 0 && ts.skips(n, ts.iter) {
+					continue
 				}
 				if off := ts.off[n.Key]; off != 0 {
 					// The key still sounds (or its note-off is due now): end it first.
