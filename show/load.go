@@ -484,6 +484,7 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 		return l, nil // check only: the set is not fit to play
 	}
 	l.song = buildSong(set, l.bank, sampleOf)
+	l.song.Metronome.Instrument = addClick(l.bank, rate)
 	return l, nil
 }
 
@@ -570,6 +571,18 @@ func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32) *s
 		Quantize:    beats(set.Quantize),
 		Seed:        1,
 		Scenes:      make([]sequencer.Scene, len(set.Scenes)),
+		Record: sequencer.RecordSettings{
+			CountIn:  beats(set.Record.CountIn),
+			Quantize: beats(set.Record.Quantize),
+			Length:   beats(set.Record.Length),
+		},
+		Metronome: sequencer.Metronome{
+			Instrument: -1, // addClick
+			Accent:     clickAccentKey,
+			Beat:       clickBeatKey,
+			Gain:       engine.DBToGain(set.Record.MetronomeVolume),
+			On:         set.Record.Metronome,
+		},
 	}
 	for i, sc := range set.Scenes {
 		song.Scenes[i] = sequencer.Scene{Name: sc.Name, Tempo: sc.Tempo}

@@ -62,7 +62,7 @@ func (p *Show) swapIn(n *loaded) error {
 	n.File = old.File // the running set's file: its state, its name in the journal
 	p.loaded = n
 	p.retire = append(p.retire, leftover(old, n))
-	p.surface.Reload(trackColors(n.Set))
+	p.surface.SetTracks(trackInfo(n.Set))
 	p.surface.SetErrors(nil)
 	p.setErrors = nil
 	return nil
@@ -251,13 +251,30 @@ func sceneNames(s *sets.Set) []string {
 	return names
 }
 
-// trackColors returns the colours of set's tracks, for the surface.
-func trackColors(set *sets.Set) []grid.Color {
-	colors := make([]grid.Color, len(set.Tracks))
+// trackInfo returns what the surface shows of set's tracks: their
+// colours, keys, and the notes their instruments have zones for. A
+// track whose instrument has two zones or more, each of one key, is a
+// drum kit.
+func trackInfo(set *sets.Set) []surface.TrackInfo {
+	info := make([]surface.TrackInfo, len(set.Tracks))
 	for i, t := range set.Tracks {
-		colors[i] = grid.Color{R: t.Color.R, G: t.Color.G, B: t.Color.B}
+		ti := &info[i]
+		ti.Color = grid.Color{R: t.Color.R, G: t.Color.G, B: t.Color.B}
+		ti.Key = t.Key
+		in := set.Instrument(t.Instrument)
+		if in == nil {
+			continue
+		}
+		kit := len(in.Zones) >= 2
+		for _, z := range in.Zones {
+			kit = kit && z.Low == z.High
+			for k := max(z.Low, 0); k <= min(z.High, 127); k++ {
+				ti.Keys[k/64] |= 1 << (k % 64)
+			}
+		}
+		ti.Drum = kit
 	}
-	return colors
+	return info
 }
 
 // reloadReport says in one line what a reload swapped in, took after the

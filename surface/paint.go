@@ -8,11 +8,14 @@ import (
 
 // Colours of the lights that are not a track's.
 var (
-	red   = grid.Color{R: 255}
-	green = grid.Color{G: 255}
-	white = grid.Color{R: 255, G: 255, B: 255}
-	amber = grid.Color{R: 255, G: 160}
-	blue  = grid.Color{R: 40, G: 90, B: 255}
+	red    = grid.Color{R: 255}
+	green  = grid.Color{G: 255}
+	white  = grid.Color{R: 255, G: 255, B: 255}
+	amber  = grid.Color{R: 255, G: 160}
+	blue   = grid.Color{R: 40, G: 90, B: 255}
+	violet = grid.Color{R: 160, G: 60, B: 255}
+	yellow = grid.Color{R: 255, G: 230}
+	cyan   = grid.Color{G: 220, B: 255}
 )
 
 // dimRate: a dim light is its colour divided by this.
@@ -52,16 +55,25 @@ func (u *Surface) Paint(now engine.Frame, show func(c grid.Controller, buttons [
 			continue // detached: its place waits for a replug
 		}
 		for i, r := range p.lay.roles {
-			p.lights[i] = u.light(p, r, now)
+			p.lights[i] = u.light(p, p.lay.buttons[i], r, now)
 		}
 		show(p.c, p.lay.buttons, p.lights)
 	}
 }
 
-// light returns what a button of pane p with role r shows at frame now.
-func (u *Surface) light(p *pane, r role, now engine.Frame) grid.Light {
+// light returns what button b of pane p, with role r, shows at frame now.
+func (u *Surface) light(p *pane, b grid.Button, r role, now engine.Frame) grid.Light {
 	switch r.kind {
 	case roleClip:
+		col, row := u.padAt(p, r.x, r.y)
+		switch u.mode {
+		case Note:
+			return u.noteLight(col, row, now)
+		case Drum:
+			return u.drumLight(col, row, now)
+		case Step:
+			return u.stepModeLight(col, row, now)
+		}
 		track := u.x0 + p.offset + r.x
 		if track >= u.s.Tracks() {
 			return grid.Off
@@ -78,12 +90,24 @@ func (u *Surface) light(p *pane, r role, now engine.Frame) grid.Light {
 		}
 		return u.slotLight(track, u.y0+r.y, now)
 	case roleScene:
+		if c, ok := u.function(r.y); ok {
+			return u.controlLight(c, now)
+		}
 		if r.y >= u.clipRows(p) {
 			return grid.Off // beside the mixer strips
 		}
 		return u.sceneLight(u.y0+r.y, now)
 	case roleControl:
-		return u.controlLight(r.ctl)
+		if u.shift > 0 {
+			return u.controlLight(u.shifted(p, b, r.ctl), now)
+		}
+		return u.controlLight(r.ctl, now)
+	case roleTrack:
+		x := u.x0 + p.offset + r.x
+		if x >= u.s.Tracks() {
+			return grid.Off
+		}
+		return lit(u.color(x), x == u.sel)
 	}
 	return grid.Off
 }
@@ -102,8 +126,18 @@ func (u *Surface) slotLight(track, scene int, now engine.Frame) grid.Light {
 	if u.marked(track, scene) {
 		return flash(red)
 	}
+	if y, ok := u.s.Recording(track); ok && y == scene {
+		if u.s.RecordState(now) == sequencer.RecCountIn {
+			return flash(red)
+		}
+		return pulse(red)
+	}
 	c := u.color(track)
 	switch u.s.SlotAt(track, scene, now) {
+	case sequencer.SlotEmpty:
+		if track == u.sel && scene == u.selScene {
+			return static(dim(white)) // the empty slot Step mode and Record start in
+		}
 	case sequencer.SlotStopped:
 		return static(dim(c))
 	case sequencer.SlotQueued, sequencer.SlotStopping:
@@ -169,11 +203,14 @@ func (u *Surface) sceneLight(scene int, now engine.Frame) grid.Light {
 	return grid.Off
 }
 
-func (u *Surface) controlLight(c control) grid.Light {
+func (u *Surface) controlLight(c control, now engine.Frame) grid.Light {
 	if u.alert {
 		return flash(red)
 	}
 	cols, rows := u.size()
+	if u.playMode() && c <= ctlRight {
+		return static(white) // octaves, transposition, banks, pages: always somewhere to go
+	}
 	switch c {
 	case ctlUp:
 		return shown(white, u.y0 > 0)
@@ -184,11 +221,39 @@ func (u *Surface) controlLight(c control) grid.Light {
 	case ctlRight:
 		return shown(white, u.x0 < u.s.Tracks()-cols)
 	case ctlSession:
-		return lit(green, u.mode == Session)
+		return lit(green, u.mode == Session || u.shift > 0)
 	case ctlMixer:
 		return lit(amber, u.mode == Mixer)
 	case ctlVolume:
 		return lit(blue, u.mode == Volume)
+	case ctlNote:
+		return lit(violet, u.mode == Note)
+	case ctlDrum:
+		return lit(yellow, u.mode == Drum)
+	case ctlStep:
+		return lit(cyan, u.mode == Step)
+	case ctlRecord:
+		switch u.s.RecordState(now) {
+		case sequencer.RecCountIn:
+			return flash(red)
+		case sequencer.RecRecording:
+			return pulse(red)
+		}
+		return static(dim(red))
+	case ctlUndo:
+		return shown(dim(white), u.s.CanUndo())
+	case ctlRedo:
+		return shown(dim(white), u.s.CanRedo())
+	case ctlMetronome:
+		return lit(amber, u.s.MetronomeOn())
+	case ctlShift:
+		return lit(white, u.shift > 0)
+	case ctlClear:
+		return lit(red, u.clearing > 0)
+	case ctlDuplicate:
+		return lit(green, u.duplicating > 0)
+	case ctlQuantize, ctlLength:
+		return static(dim(white))
 	case ctlStopAll:
 		for x := range u.s.Tracks() {
 			if u.s.Playing(x) >= 0 {

@@ -5,6 +5,7 @@ import (
 
 	"gridbox/engine"
 	"gridbox/grid"
+	"gridbox/music"
 	"gridbox/sequencer"
 )
 
@@ -15,6 +16,9 @@ const (
 	Session Mode = iota // clips
 	Mixer               // clips above; stop, mute, solo, arm rows below
 	Volume              // a fader per track
+	Note                // play the selected track's instrument in a key
+	Drum                // a 4×4 drum rack, its bank and the last pad's steps
+	Step                // the selected clip as a step sequencer
 )
 
 // mixerRows is how many rows Mixer mode takes at the bottom: stop, mute,
@@ -31,7 +35,38 @@ type Surface struct {
 	mode   Mode
 	alert  bool   // something is wrong (no audio device): the controls flash red
 	errs   []Mark // where the set file's errors are: those slots flash red
+
+	info          []TrackInfo // by track; colors stays the colours of info
+	sel, selScene int         // the selected track and scene: what Note, Drum, Step and Record act on
+	keys          []music.Key // by track: the key Note and Step mode play in (the set's, changed on the grid)
+	chromatic     bool        // Note mode's layout is chromatic, not in key
+	octave        int         // Note and Step mode: octaves up from the default
+	drumBase      int         // Drum mode: the note of the 4×4 block's bottom-left pad
+	lastDrum      int         // Drum mode: the key of the drum pad last played, whose steps show
+	steps         stepView    // Step mode
+
+	// Buttons held down that change what others do: Shift (or an
+	// unlabelled controller's Session button), Clear and Duplicate.
+	shift, clearing, duplicating int
+	shiftUsed                    bool // another button was pressed while Shift was held
 }
+
+// TrackInfo is what the surface knows of a track beyond the session: how
+// its pads look and what its notes are.
+type TrackInfo struct {
+	Color grid.Color
+	Key   music.Key // the key Note and Step mode play it in; zero: C major
+	Drum  bool      // its instrument is a kit of single-key zones: Step mode's rows are its keys
+	// Keys are the notes its instrument has a zone for, a bit per MIDI
+	// note (bit k of Keys[k/64]); zero for a track with no instrument.
+	Keys [2]uint64
+}
+
+// Has reports whether the track's instrument has a zone for note n.
+func (t TrackInfo) Has(n int) bool { return n >= 0 && n < 128 && t.Keys[n/64]&(1<<(n%64)) != 0 }
+
+// Playable reports whether the track has an instrument to play notes.
+func (t TrackInfo) Playable() bool { return t.Keys != [2]uint64{} }
 
 // A Mark is a place in the set that a problem is about: track Track's slot
 // in scene Scene, or the whole track when Scene < 0.
@@ -44,17 +79,48 @@ type pane struct {
 	c      grid.Controller
 	lay    layout
 	offset int
-	held   map[grid.Button]slot // clip pads down, and the slot they pressed
-	lights []grid.Light         // Paint's buffer, by index in lay.buttons
+	held   map[grid.Button]slot    // clip pads down, and the slot they pressed
+	notes  map[grid.Button]sounded // note pads down, and the note they play
+	ctls   map[grid.Button]control // control buttons down, and the control they pressed
+	lights []grid.Light            // Paint's buffer, by index in lay.buttons
+}
+
+// sounded is a live note a pad plays until it is let go: its note-off
+// goes to the same track and key whatever changed meanwhile.
+type sounded struct {
+	track int
+	key   uint8
 }
 
 type slot struct{ x, y int }
 
 // New returns a session view of s. colors are the tracks' colours (a
-// missing one is white).
+// missing one is white); SetTracks tells it more.
 func New(s *sequencer.Session, colors []grid.Color) *Surface {
-	return &Surface{s: s, colors: colors}
+	u := &Surface{s: s, drumBase: music.DrumBase, lastDrum: music.DrumBase, steps: newStepView()}
+	u.Reload(colors)
+	return u
 }
+
+// SetTracks tells the surface its tracks' colours, keys and instruments'
+// notes, by track (as at start, or after a reload). The keys changed on
+// the grid go back to the set's.
+func (u *Surface) SetTracks(info []TrackInfo) {
+	u.info = info
+	u.colors = make([]grid.Color, len(info))
+	u.keys = make([]music.Key, len(info))
+	for i, t := range info {
+		u.colors[i] = t.Color
+		u.keys[i] = t.Key
+		if len(u.keys[i].Scale.Steps) == 0 {
+			u.keys[i] = cMajor
+		}
+	}
+	u.arrange()
+}
+
+// cMajor is the key a track without one plays in.
+var cMajor = music.Key{Scale: music.Scales[0]}
 
 // Attach adds controller c, known as id. It takes the place of a detached
 // controller of the same size (a replug, on whatever port), else goes to
@@ -65,6 +131,8 @@ func (u *Surface) Attach(id string, c grid.Controller) {
 	p := &pane{
 		id: id, c: c, lay: lay,
 		held:   make(map[grid.Button]slot),
+		notes:  make(map[grid.Button]sounded),
+		ctls:   make(map[grid.Button]control),
 		lights: make([]grid.Light, len(lay.buttons)),
 	}
 	for i, q := range u.panes {
@@ -88,6 +156,8 @@ func (u *Surface) Detach(id string) {
 		if p.id == id && p.c != nil {
 			p.id, p.c = "", nil
 			clear(p.held)
+			clear(p.notes)
+			clear(p.ctls)
 		}
 	}
 	for len(u.panes) > 0 && u.panes[len(u.panes)-1].c == nil {
@@ -121,10 +191,16 @@ func (u *Surface) SetErrors(marks []Mark) { u.errs = marks }
 
 // Reload takes a new version of the session's song: tracks and scenes
 // may have come or gone, so the window is kept inside the set, and
-// colors are the tracks' colours now (as for New).
+// colors are the tracks' colours now (as for New); SetTracks tells more.
 func (u *Surface) Reload(colors []grid.Color) {
-	u.colors = colors
-	u.arrange()
+	info := make([]TrackInfo, len(colors))
+	for i, c := range colors {
+		info[i].Color = c
+		if i < len(u.info) {
+			info[i].Key, info[i].Drum, info[i].Keys = u.info[i].Key, u.info[i].Drum, u.info[i].Keys
+		}
+	}
+	u.SetTracks(info)
 }
 
 // marked reports whether track x's slot y is marked by an error.
@@ -189,108 +265,9 @@ func (u *Surface) scroll(dx, dy int) bool {
 	y0 := max(0, min(u.y0+dy, u.s.Scenes()-rows))
 	moved := x0 != u.x0 || y0 != u.y0
 	u.x0, u.y0 = x0, y0
+	u.sel = max(0, min(u.sel, u.s.Tracks()-1))
+	u.selScene = max(0, min(u.selScene, u.s.Scenes()-1))
 	return moved
-}
-
-// Handle acts on a press or release from controller id at frame at.
-func (u *Surface) Handle(id string, pad grid.Pad, at engine.Frame) {
-	p := u.pane(id)
-	if p == nil {
-		return
-	}
-	if !pad.Down {
-		if sl, ok := p.held[pad.Button]; ok {
-			delete(p.held, pad.Button)
-			u.s.Release(sl.x, sl.y, at)
-		}
-		return
-	}
-	r := p.lay.roleOf(pad.Button)
-	switch r.kind {
-	case roleClip:
-		u.clipPad(p, pad.Button, r.x, r.y, at)
-	case roleScene:
-		if r.y < u.clipRows(p) { // beside the mixer strips a scene button does nothing
-			u.s.LaunchScene(u.y0+r.y, at)
-		}
-	case roleControl:
-		u.control(r.ctl, at)
-	}
-}
-
-func (u *Surface) pane(id string) *pane {
-	for _, p := range u.panes {
-		if p.id == id && p.c != nil {
-			return p
-		}
-	}
-	return nil
-}
-
-// clipPad handles a press of the clip pad at column x, row y of pane p.
-func (u *Surface) clipPad(p *pane, b grid.Button, x, y int, at engine.Frame) {
-	track := u.x0 + p.offset + x
-	if track >= u.s.Tracks() {
-		return
-	}
-	m := u.s.Mix(track)
-	if u.mode == Volume {
-		m.Volume = faderVolume(y, p.lay.rows)
-		u.s.SetMix(track, m, at)
-		return
-	}
-	if k, ok := u.mixerRow(p, y); ok {
-		switch k {
-		case 0:
-			u.s.StopTrack(track, at)
-			return
-		case 1:
-			m.Mute = !m.Mute
-		case 2:
-			m.Solo = !m.Solo
-		case 3:
-			m.Arm = !m.Arm
-		}
-		u.s.SetMix(track, m, at)
-		return
-	}
-	scene := u.y0 + y
-	if scene >= u.s.Scenes() {
-		return
-	}
-	p.held[b] = slot{track, scene}
-	u.s.Press(track, scene, at)
-}
-
-// control handles a press of a control button.
-func (u *Surface) control(c control, at engine.Frame) {
-	switch c {
-	case ctlUp:
-		u.scroll(0, -1)
-	case ctlDown:
-		u.scroll(0, 1)
-	case ctlLeft:
-		u.scroll(-1, 0)
-	case ctlRight:
-		u.scroll(1, 0)
-	case ctlSession:
-		u.mode = Session
-	case ctlMixer:
-		u.toggle(Mixer)
-	case ctlVolume:
-		u.toggle(Volume)
-	case ctlStopAll:
-		u.s.StopAll(at)
-	}
-	u.scroll(0, 0) // Mixer mode shows fewer clip rows: keep the window inside the set
-}
-
-func (u *Surface) toggle(m Mode) {
-	if u.mode == m {
-		u.mode = Session
-	} else {
-		u.mode = m
-	}
 }
 
 // faderDB is an 8-pad fader's scale, top pad first, down to the pad

@@ -431,7 +431,7 @@ func TestMixerModeScrollsOverItsClipRows(t *testing.T) {
 	if st := g.starts(); len(st) != 0 {
 		t.Errorf("a scene button beside the strips launched %+v", st)
 	}
-	g.press("a", 4, -1, 0) // back to session: 8 rows again, the window moves up
+	g.tap("a", 4, -1, 0) // back to session (when let go: held, it is Shift): 8 rows again, the window moves up
 	if _, y := g.u.Window(); y != 0 {
 		t.Errorf("back in session mode the window starts at scene %d, want 0", y)
 	}

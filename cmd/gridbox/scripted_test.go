@@ -115,8 +115,23 @@ func rawScript(t *testing.T, model string) string {
 		}
 		return fmt.Sprintf("%02X %02X %02X", h, x, y)
 	}
+	// A Pro and a Pro MK3 print their buttons' functions (the surface
+	// follows their labels): the row's controls are found by label, Mixer
+	// mode is a track function button (Mute) and Stop All is Shift + Stop
+	// Clip.
+	labelled := func(name string) (x, y int) {
+		for b, l := range lp.Labels() {
+			if l == name {
+				return b.X, b.Y
+			}
+		}
+		t.Fatalf("%s has no %s button", model, name)
+		return 0, 0
+	}
+	rowNames := []string{"up", "down", "left", "right", "session", "mute", "volume", "stop"}
 	for _, g := range script {
 		x, y := g.x, g.y
+		var shift []int // a button held around the gesture
 		switch g.kind {
 		case 's':
 			x = cols
@@ -125,13 +140,26 @@ func rawScript(t *testing.T, model string) string {
 			if kind == "serial" {
 				y = rows
 			}
+			if lpErr == nil && lp.Labels() != nil {
+				x, y = labelled(rowNames[g.x])
+				if rowNames[g.x] == "stop" {
+					sx, sy := labelled("shift")
+					shift = []int{sx, sy}
+				}
+			}
 		case 'm':
 			y = rows - 4 + g.y
 		}
 		var at float64
 		fmt.Sscan(g.at, &at)
+		if shift != nil {
+			fmt.Fprintf(&b, "%sb %s %s %s\n", g.at, kind, model, key(shift[0], shift[1], true))
+		}
 		fmt.Fprintf(&b, "%sb %s %s %s\n", g.at, kind, model, key(x, y, true))
 		fmt.Fprintf(&b, "%gb %s %s %s\n", at+0.1, kind, model, key(x, y, false))
+		if shift != nil {
+			fmt.Fprintf(&b, "%gb %s %s %s\n", at+0.1, kind, model, key(shift[0], shift[1], false))
+		}
 	}
 	b.WriteString("24b end\n")
 	return b.String()

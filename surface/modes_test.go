@@ -1,0 +1,332 @@
+package surface
+
+import (
+	"testing"
+
+	"gridbox/engine"
+	"gridbox/grid"
+	"gridbox/music"
+	"gridbox/sequencer"
+)
+
+// noteSong is song(tracks, scenes) whose track 0 plays notes: its slot
+// (0, 1) is empty and the others hold empty one-bar note clips.
+func noteSong(tracks, scenes int) *sequencer.Song {
+	s := song(tracks, scenes)
+	t := &s.Tracks[0]
+	t.Instrument = 0
+	for y := range t.Clips {
+		t.Clips[y] = &sequencer.Clip{Sample: -1, Loop: true, Length: 4, Gain: 1}
+	}
+	t.Clips[1] = nil
+	return s
+}
+
+// playable tells the rig's surface that track 0 has an instrument with
+// zones on every key, or on the drum keys 36–51 when drum.
+func (g *rig) playable(key music.Key, drum bool) {
+	info := make([]TrackInfo, g.s.Tracks())
+	for i := range info {
+		info[i].Color = g.u.color(i)
+	}
+	info[0].Key, info[0].Drum = key, drum
+	if drum {
+		for n := 36; n < 52; n++ {
+			info[0].Keys[n/64] |= 1 << (n % 64)
+		}
+	} else {
+		info[0].Keys = [2]uint64{^uint64(0), ^uint64(0)}
+	}
+	g.u.SetTracks(info)
+}
+
+// notes returns the keys of the NoteOns sent since the last call.
+func (g *rig) notesOn() []int {
+	var ks []int
+	for _, c := range g.r.cmds {
+		if c.Op == engine.NoteOn {
+			ks = append(ks, int(c.Key))
+		}
+	}
+	g.r.cmds = g.r.cmds[:0]
+	return ks
+}
+
+// tap presses and lets go of button (x, y) of controller id.
+func (g *rig) tap(id string, x, y int, at engine.Frame) {
+	g.press(id, x, y, at)
+	g.release(id, x, y, at)
+}
+
+// shiftTap presses (x, y) with an unlabelled controller's Shift (its
+// Session button) held.
+func (g *rig) shiftTap(id string, x, y int, at engine.Frame) {
+	g.press(id, 4, -1, at)
+	g.tap(id, x, y, at)
+	g.release(id, 4, -1, at)
+}
+
+func mustKey(t *testing.T, s string) music.Key {
+	t.Helper()
+	k, err := music.ParseKey(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// On a Launchpad without labels, Shift is the Session button held: with
+// it Mixer, Volume and Stop All are Note, Drum and Step; alone it is
+// Session mode, when let go.
+func TestShiftReachesTheNoteModes(t *testing.T) {
+	g := newRig(t, noteSong(4, 4), launchpadInfo())
+	for _, c := range []struct {
+		x    int
+		want Mode
+	}{{5, Note}, {6, Drum}, {7, Step}} {
+		g.shiftTap("a", c.x, -1, 0)
+		if g.u.Mode() != c.want {
+			t.Errorf("Shift + top button %d: mode %v, want %v", c.x, g.u.Mode(), c.want)
+		}
+		g.tap("a", 4, -1, 0)
+		if g.u.Mode() != Session {
+			t.Errorf("Session alone: mode %v, want Session", g.u.Mode())
+		}
+	}
+	g.tap("a", 5, -1, 0)
+	if g.u.Mode() != Mixer {
+		t.Errorf("Mixer: mode %v", g.u.Mode())
+	}
+}
+
+// A labelled controller reaches every mode and action by its buttons.
+func TestLabelledButtons(t *testing.T) {
+	in := launchpadInfo()
+	in.Labels = map[grid.Button]string{}
+	names := []string{"note", "drum", "step", "record", "undo", "redo", "metronome", "shift"}
+	for i, n := range names {
+		b := grid.Button{X: -1, Y: i}
+		in.Buttons = append(in.Buttons, b)
+		in.Labels[b] = n
+	}
+	for i, n := range []string{"up", "down", "left", "right", "session", "mixer", "volume", "stopall"} {
+		in.Labels[grid.Button{X: i, Y: -1}] = n
+	}
+	g := newRig(t, noteSong(4, 4), in)
+	for i, want := range []Mode{Note, Drum, Step} {
+		g.tap("a", -1, i, 0)
+		if g.u.Mode() != want {
+			t.Errorf("button %s: mode %v, want %v", names[i], g.u.Mode(), want)
+		}
+	}
+	g.tap("a", 4, -1, 0) // Session acts at once on a labelled controller
+	if g.u.Mode() != Session {
+		t.Errorf("session: mode %v", g.u.Mode())
+	}
+	on := g.s.MetronomeOn()
+	g.tap("a", -1, 6, 0)
+	if g.s.MetronomeOn() == on {
+		t.Errorf("the metronome button did not toggle the metronome")
+	}
+}
+
+// Note mode lays the selected track's key out in fourths from C3 at the
+// bottom left; every pad plays the note music.InKey gives it, in every
+// scale, from both ends of the octave range, and chromatic too.
+func TestNoteModePlaysEveryPadInKey(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo())
+	g.shiftTap("a", 5, -1, 0)
+	check := func(what string, want func(col, row int) (int, bool)) {
+		t.Helper()
+		g.notesOn()
+		for y := range 8 {
+			for x := range 8 {
+				g.tap("a", x, y, 0)
+				got := g.notesOn()
+				n, ok := want(x, 7-y)
+				switch {
+				case !ok && len(got) != 0:
+					t.Fatalf("%s: pad (%d,%d) played %v, want nothing", what, x, y, got)
+				case ok && (len(got) != 1 || got[0] != n):
+					t.Fatalf("%s: pad (%d,%d) played %v, want %d", what, x, y, got, n)
+				}
+			}
+		}
+	}
+	g.playable(cMajor, false)
+	check("C major", func(col, row int) (int, bool) {
+		return music.InKey(cMajor, 48, col, row, 3)
+	})
+	if n, _ := music.InKey(cMajor, 48, 0, 1, 3); n != 53 {
+		t.Fatalf("a row up from C3 is %d, want F3 (53)", n)
+	}
+	for _, sc := range music.Scales {
+		for _, root := range []int{0, 11} {
+			k := music.Key{Root: root, Scale: sc}
+			g.playable(k, false)
+			for _, oct := range []int{minOctave, maxOctave} {
+				g.u.octave = oct
+				check(k.String(), func(col, row int) (int, bool) {
+					return music.InKey(k, 48+root+12*oct, col, row, 3)
+				})
+			}
+		}
+	}
+	g.u.octave = 0
+	g.playable(mustKey(t, "D dorian"), false)
+	g.shiftTap("a", 0, -1, 0) // Shift + up: chromatic
+	check("chromatic from D3", func(col, row int) (int, bool) { return 50 + col + 5*row, true })
+}
+
+// The arrows move Note mode by octaves (up, down) and semitones (left,
+// right); Shift + left and right choose the scale.
+func TestNoteModeArrows(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo())
+	g.playable(cMajor, false)
+	g.shiftTap("a", 5, -1, 0)
+	bottomLeft := func() int {
+		g.notesOn()
+		g.tap("a", 0, 7, 0)
+		ks := g.notesOn()
+		if len(ks) != 1 {
+			t.Fatalf("bottom-left pad played %v", ks)
+		}
+		return ks[0]
+	}
+	g.tap("a", 0, -1, 0) // up an octave
+	if n := bottomLeft(); n != 60 {
+		t.Errorf("up: bottom-left %d, want 60", n)
+	}
+	g.tap("a", 1, -1, 0)
+	g.tap("a", 3, -1, 0) // down, then up a semitone: C# major
+	if n := bottomLeft(); n != 49 {
+		t.Errorf("right: bottom-left %d, want 49", n)
+	}
+	g.shiftTap("a", 3, -1, 0)
+	if k := g.u.key(0); k.Scale.Name != music.Scales[1].Name || k.Root != 1 {
+		t.Errorf("Shift + right: key %v, want C# %s", k, music.Scales[1].Name)
+	}
+}
+
+// Note mode lights the key: roots in the track's colour, other notes of
+// the key dim, a held pad white.
+func TestNoteModeLights(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo())
+	g.playable(cMajor, false)
+	g.shiftTap("a", 5, -1, 0)
+	c := g.u.color(0)
+	ls := g.paint("a", 0)
+	if l := ls[grid.Button{X: 0, Y: 7}]; l != static(c) {
+		t.Errorf("C3 (root) shows %+v, want the track colour", l)
+	}
+	if l := ls[grid.Button{X: 1, Y: 7}]; l != static(dim(c)) {
+		t.Errorf("D3 shows %+v, want dim", l)
+	}
+	g.press("a", 1, 7, 0)
+	if l := g.paint("a", 0)[grid.Button{X: 1, Y: 7}]; l != static(white) {
+		t.Errorf("held D3 shows %+v, want white", l)
+	}
+	g.release("a", 1, 7, 0)
+	if l := g.paint("a", 0)[grid.Button{X: 1, Y: 7}]; l != static(dim(c)) {
+		t.Errorf("let-go D3 shows %+v, want dim", l)
+	}
+	// A Launchpad with velocity passes it on; one without plays at 100.
+	in := launchpadInfo()
+	in.Velocity = true
+	for _, v := range []struct {
+		in   grid.Info
+		want uint8
+	}{{launchpadInfo(), fixedVelocity}, {in, 37}} {
+		g := newRig(t, noteSong(2, 2), v.in)
+		g.playable(cMajor, false)
+		g.shiftTap("a", 5, -1, 0)
+		g.r.cmds = nil
+		g.u.Handle("a", grid.Pad{Button: grid.Button{X: 0, Y: 7}, Down: true, Velocity: 37}, 0)
+		if len(g.r.cmds) != 1 || g.r.cmds[0].Vel != v.want {
+			t.Errorf("velocity %v: sent %+v, want velocity %d", v.in.Velocity, g.r.cmds, v.want)
+		}
+	}
+}
+
+// Drum mode: the 4×4 block at the bottom left plays 36–51, +1 to the
+// right, +4 up; the pads beside its top row move it by 16 notes.
+func TestDrumModeLayout(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo())
+	g.playable(cMajor, true)
+	g.shiftTap("a", 6, -1, 0)
+	g.notesOn()
+	for row := range 4 {
+		for col := range 4 {
+			g.tap("a", col, 7-row, 0)
+			if ks := g.notesOn(); len(ks) != 1 || ks[0] != 36+col+4*row {
+				t.Fatalf("drum pad (%d,%d) played %v, want %d", col, row, ks, 36+col+4*row)
+			}
+		}
+	}
+	c := g.u.color(0)
+	ls := g.paint("a", 0)
+	if l := ls[grid.Button{X: 0, Y: 7}]; l != static(dim(c)) {
+		t.Errorf("the kick's pad shows %+v, want the track colour dim", l)
+	}
+	g.tap("a", drumNextCol, 4, 0) // the next 16
+	g.tap("a", 0, 7, 0)
+	if ks := g.notesOn(); len(ks) != 1 || ks[0] != 52 {
+		t.Errorf("after next 16 the bottom-left pad played %v, want 52", ks)
+	}
+	if l := g.paint("a", 0)[grid.Button{X: 0, Y: 7}]; l != grid.Off && l != static(dim(white)) {
+		t.Errorf("a key without a zone shows %+v", l)
+	}
+}
+
+// Step mode: a step pad puts a note in the selected clip, the next press
+// takes it out; held, another step of its row sets its length; the
+// bottom row sets velocities; Shift + step sets the clip's length. Each
+// edit is one undo step.
+func TestStepModeEdits(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo())
+	g.playable(cMajor, false)
+	g.shiftTap("a", 7, -1, 0)
+	clip := func() *sequencer.Clip { return g.s.Clip(0, 0) }
+	g.tap("a", 2, 6, 0) // step 2 of the bottom note row: C3
+	if ns := clip().Notes; len(ns) != 1 || ns[0] != (sequencer.Note{At: 0.5, Len: 0.25, Key: 48, Vel: fixedVelocity}) {
+		t.Fatalf("after a step press the clip has %+v", ns)
+	}
+	g.press("a", 2, 6, 0)
+	g.tap("a", 5, 6, 0) // held step 2 to step 5: a note of 4 steps
+	g.release("a", 2, 6, 0)
+	if ns := clip().Notes; len(ns) != 1 || ns[0].Len != 1 {
+		t.Fatalf("after hold + press the clip has %+v, want one note of length 1", ns)
+	}
+	g.tap("a", 0, 7, 0) // the softest velocity
+	g.tap("a", 0, 5, 0) // step 0 of D3
+	if ns := clip().Notes; len(ns) != 2 || ns[0].Key != 50 || ns[0].Vel != 16 {
+		t.Fatalf("a soft D3: the clip has %+v", ns)
+	}
+	g.tap("a", 2, 6, 0) // off again
+	if ns := clip().Notes; len(ns) != 1 || ns[0].Key != 50 {
+		t.Fatalf("after taking C3 out the clip has %+v", ns)
+	}
+	g.shiftTap("a", 7, 3, 0) // Shift + step 7: two beats long
+	if l := clip().Length; l != 2 {
+		t.Errorf("after Shift + step 7 the clip is %v beats, want 2", l)
+	}
+	for range 4 {
+		g.s.Undo(0)
+	}
+	if ns := clip().Notes; len(ns) != 1 || ns[0] != (sequencer.Note{At: 0.5, Len: 0.25, Key: 48, Vel: fixedVelocity}) {
+		t.Errorf("after four undos the clip has %+v, want the first step", clip().Notes)
+	}
+}
+
+// Step mode on an empty slot makes a one-bar note clip there.
+func TestStepModeMakesAClip(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo())
+	g.playable(cMajor, true)
+	g.tap("a", 0, 1, 0) // select track 0, scene 1 (empty: it stops track 0)
+	g.shiftTap("a", 7, -1, 0)
+	g.tap("a", 0, 6, 0) // step 0 of the first kit key
+	c := g.s.Clip(0, 1)
+	if c == nil || !c.IsNotes() || c.Length != 4 || len(c.Notes) != 1 || c.Notes[0].Key != 36 {
+		t.Fatalf("the empty slot now holds %+v", c)
+	}
+}
