@@ -155,6 +155,16 @@ func (s *Session) SetMetronome(on bool) { s.metroOn = on }
 // MetronomeOn reports whether the metronome is on.
 func (s *Session) MetronomeOn() bool { return s.metroOn }
 
+// RecordSettings returns how Record records now: Song.Record, as changed
+// by SetRecordSettings.
+func (s *Session) RecordSettings() RecordSettings { return s.record }
+
+// SetRecordSettings changes how the next takes record (the grid's
+// Quantize and Length buttons); a take in progress keeps its own. A
+// reload whose song records otherwise (its set's keys changed) sets
+// them again.
+func (s *Session) SetRecordSettings(r RecordSettings) { s.record = r }
+
 // startTake starts a take for track x (and the armed tracks) with scene y
 // selected.
 func (s *Session) startTake(x, y int, at engine.Frame) {
@@ -170,7 +180,7 @@ func (s *Session) startTake(x, y int, at engine.Frame) {
 	if len(tracks) == 0 {
 		return
 	}
-	rs := s.song.Record
+	rs := s.record
 	bar := s.clock.BeatsPerBar()
 	count := s.clock.NextBeat(at, bar)
 	start := count
@@ -394,7 +404,7 @@ func (s *Session) recTrackOf(x int, at engine.Frame) (*take, *recTrack) {
 // start, or for an overdub from its clip's origin (both bar lines when
 // launches are quantized to bars).
 func (s *Session) snap(t *take, rt *recTrack, b Beats) Beats {
-	q := s.song.Record.Quantize
+	q := s.record.Quantize
 	if q <= 0 {
 		return b
 	}

@@ -421,3 +421,28 @@ func TestRandomRecording(t *testing.T) {
 		}
 	}
 }
+
+// The grid's recording settings (SetRecordSettings) hold across a reload
+// of a song that records as before; a reload whose song records otherwise
+// brings its own.
+func TestRecordSettingsThroughAReload(t *testing.T) {
+	s, _ := recSession(RecordSettings{Quantize: 0.25, Length: 4})
+	grid := RecordSettings{Quantize: 0.5, Length: 8}
+	s.SetRecordSettings(grid)
+	same := reload(s.song)
+	same.Record = RecordSettings{Quantize: 0.25, Length: 4}
+	if err := s.Replace(same, 0); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.RecordSettings(); r != grid {
+		t.Errorf("after a reload of the same keys: %+v, want the grid's %+v", r, grid)
+	}
+	changed := reload(s.song)
+	changed.Record = RecordSettings{CountIn: 4}
+	if err := s.Replace(changed, 0); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.RecordSettings(); r != changed.Record {
+		t.Errorf("after a reload of new keys: %+v, want the set's %+v", r, changed.Record)
+	}
+}

@@ -84,6 +84,9 @@ var ErrNoBus = errors.New("sequencer: no free engine bus")
 func (s *Session) Replace(song *Song, at engine.Frame) error {
 	at = s.clamp(at)
 	old := s.song
+	if song.Record != old.Record {
+		s.record = song.Record
+	}
 	tracks := match(len(old.Tracks), len(song.Tracks),
 		func(i int) string { return old.Tracks[i].Name }, func(j int) string { return song.Tracks[j].Name })
 	scenes := match(len(old.Scenes), len(song.Scenes),

@@ -61,6 +61,7 @@ type Session struct {
 	rec, last *take
 	metroBus  int16
 	metroOn   bool
+	record    RecordSettings // Song.Record, as the grid changed it (SetRecordSettings)
 }
 
 // A reload's tempo change ramps: from the frame of the reload, the tempo
@@ -216,7 +217,7 @@ func NewSession(song *Song, eng Engine, rate int) *Session {
 		s.mix[i].Volume = 1
 		s.sendMix(i, 0)
 	}
-	s.metroBus, s.metroOn = -1, song.Metronome.On
+	s.metroBus, s.metroOn, s.record = -1, song.Metronome.On, song.Record
 	if buses > len(song.Tracks) && song.Metronome.Gain > 0 {
 		s.metroBus = int16(buses - 1)
 		s.post(engine.Command{Op: engine.SetTrack, Track: s.metroBus, Gain: song.Metronome.Gain})

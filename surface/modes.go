@@ -1,8 +1,11 @@
 package surface
 
 import (
+	"slices"
+
 	"gridbox/engine"
 	"gridbox/grid"
+	"gridbox/sequencer"
 )
 
 // Handle acts on a press or release from controller id at frame at.
@@ -191,9 +194,18 @@ func (u *Surface) press(p *pane, b grid.Button, c control, at engine.Frame) {
 			u.s.Duplicate(u.sel, u.selScene, at)
 		}
 	case ctlQuantize:
-		u.steps.res = nextRes(u.steps.res)
+		if u.mode == Step {
+			u.steps.res = nextRes(u.steps.res)
+			break
+		}
+		r := u.s.RecordSettings()
+		r.Quantize = next(recordQuantizes[:], r.Quantize)
+		u.s.SetRecordSettings(r)
 	case ctlLength:
-		// Fixed length is the set's fixed_length for now.
+		r := u.s.RecordSettings()
+		bar := u.s.Clock().BeatsPerBar()
+		r.Length = next(fixedBars[:], r.Length/bar) * bar
+		u.s.SetRecordSettings(r)
 	}
 	u.scroll(0, 0) // Mixer mode shows fewer clip rows: keep the window inside the set
 }
@@ -276,6 +288,19 @@ func (u *Surface) arrow(c control) {
 	default:
 		u.scroll(dx, dy)
 	}
+}
+
+// The values Quantize goes through for recording (in beats; 0 none) and
+// Length for a fixed length (in bars; 0 free).
+var (
+	recordQuantizes = [...]sequencer.Beats{0, 1, 0.5, 0.25, 0.125}
+	fixedBars       = [...]sequencer.Beats{0, 1, 2, 4, 8}
+)
+
+// next returns the value after v in vs, round again; the first when v is
+// not among them.
+func next(vs []sequencer.Beats, v sequencer.Beats) sequencer.Beats {
+	return vs[(slices.Index(vs, v)+1)%len(vs)]
 }
 
 func (u *Surface) toggle(m Mode) {

@@ -330,3 +330,28 @@ func TestStepModeMakesAClip(t *testing.T) {
 		t.Fatalf("the empty slot now holds %+v", c)
 	}
 }
+
+// Quantize and Length change how the next take records: record quantize
+// none, 1/4, 1/8, 1/16, 1/32 and round; fixed length free, 1, 2, 4, 8
+// bars and round. In Step mode Quantize sets the step length instead.
+func TestQuantizeAndLength(t *testing.T) {
+	sg := noteSong(2, 2)
+	sg.Record = sequencer.RecordSettings{CountIn: 4, Quantize: 0.25, Length: 4}
+	g := newRig(t, sg, launchpadInfo())
+	g.shiftTap("a", 8, 6, 0) // Shift + the seventh scene button: Quantize
+	g.shiftTap("a", 8, 7, 0) // the eighth: Length
+	if r := g.s.RecordSettings(); r.Quantize != 0.125 || r.Length != 8 || r.CountIn != 4 {
+		t.Errorf("after Quantize and Length: %+v, want 1/32 and 2 bars", r)
+	}
+	for range 3 {
+		g.shiftTap("a", 8, 7, 0)
+	}
+	if r := g.s.RecordSettings(); r.Length != 0 {
+		t.Errorf("Length three more times (4 bars, 8 bars, free): %v beats, want free (0)", r.Length)
+	}
+	g.shiftTap("a", 7, -1, 0) // Step mode
+	g.tap("a", 8, 6, 0)
+	if g.u.steps.res != 0.5 || g.s.RecordSettings().Quantize != 0.125 {
+		t.Errorf("Quantize in Step mode: steps of %v, record quantize %v; want 1/8 and 1/32 unchanged", g.u.steps.res, g.s.RecordSettings().Quantize)
+	}
+}

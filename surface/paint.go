@@ -252,8 +252,10 @@ func (u *Surface) controlLight(c control, now engine.Frame) grid.Light {
 		return lit(red, u.clearing > 0)
 	case ctlDuplicate:
 		return lit(green, u.duplicating > 0)
-	case ctlQuantize, ctlLength:
-		return static(dim(white))
+	case ctlQuantize:
+		return lit(white, u.mode == Step && u.steps.res != resolutions[0] || u.mode != Step && u.s.RecordSettings().Quantize > 0)
+	case ctlLength:
+		return lit(white, u.s.RecordSettings().Length > 0)
 	case ctlStopAll:
 		for x := range u.s.Tracks() {
 			if u.s.Playing(x) >= 0 {

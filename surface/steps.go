@@ -36,10 +36,7 @@ var resolutions = [...]sequencer.Beats{0.25, 0.5, 0.125}
 func newStepView() stepView { return stepView{res: resolutions[0], vel: fixedVelocity} }
 
 // nextRes returns the step length after r.
-func nextRes(r sequencer.Beats) sequencer.Beats {
-	i := slices.Index(resolutions[:], r)
-	return resolutions[(i+1)%len(resolutions)]
-}
+func nextRes(r sequencer.Beats) sequencer.Beats { return next(resolutions[:], r) }
 
 // target returns the clip the steps edit: the selected track's clip in
 // the selected scene, if it is a note clip (nil: the slot is empty;
