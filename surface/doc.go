@@ -33,15 +33,37 @@
 //
 // # Modes
 //
-//   - Session: pads launch clips (an empty slot stops its track), scene
-//     buttons launch scenes.
+//   - Session: pads launch clips (an empty slot stops its track) and select
+//     their track and scene; scene buttons launch scenes.
 //   - Mixer: the top rows still show clips; the bottom four rows are, per
-//     track, stop, mute, solo and arm (armed tracks light red; recording
-//     comes later).
+//     track, stop, mute, solo and arm (armed tracks record with the
+//     selected one).
 //   - Volume: each column is a fader from 0 dB (top pad) down to silence
 //     (bottom pad); pads light up to the track's level.
+//   - Note: the pads play the selected track's instrument in its key, in
+//     fourths from the root in C3's octave (music.InKey), or chromatically.
+//   - Drum: a 4×4 rack from 36 at the bottom left (music.Drum), the buttons
+//     beside its top row move it by 16, and the rows above it are 16 steps
+//     of the pad last played.
+//   - Step: the selected clip as steps, rows its notes, the bottom row
+//     velocities.
 //
 // Pressing a lit mode button again returns to Session.
+//
+// # Controls
+//
+// A controller that prints its buttons' functions (grid.Info.Labels: a
+// Launchpad Pro, a Pro MK3, the virtual controller) is laid out by them,
+// with the functions it prints for Shift (grid.Info.ShiftLabels). Any
+// other keeps the row of eight above (a monome: its bottom row), and
+// holding its Session button is Shift: Shift + Mixer, Volume, Stop All are
+// Note, Drum, Step; Shift + the arrows are Undo, Redo, Metronome, Record
+// in Session, Mixer and Volume mode (in the note modes they change the
+// scale and the layout); the Session button let go with nothing pressed
+// meanwhile is Session mode. With Shift held, and in Note, Drum and Step
+// mode, the scene column is the function column: Record, Undo, Redo,
+// Metronome, Clear, Duplicate, Quantize, Length. The README draws each
+// model's layout.
 //
 // # Lights
 //
