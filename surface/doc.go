@@ -67,7 +67,8 @@
 //
 // # Lights
 //
-// Empty slot: off. A clip: its track's colour, dim. Queued to start:
+// Empty slot: off (the selected one: dim white). A clip: its track's
+// colour, dim (the selected one: full, steady). Queued to start:
 // flashing. Playing: pulsing, full colour. Queued to stop (or about to be
 // replaced): flashing. A clip whose sample is missing: red. A scene button:
 // green while a clip of its row plays, flashing green while one is queued,

@@ -68,7 +68,7 @@ func testLEDsCarryLights(t *testing.T) {
 	// The fake (a bare 8×8) shows tracks 0–6; the follower, right of it,
 	// would start at track 7.
 	waitFor(t, "the fake to show track 0's clip", func() bool {
-		return fake.Light(0, 0) == static(dim(g.u.color(0)))
+		return fake.Light(0, 0) == static(g.u.color(0)) // selected at start: full colour
 	})
 	waitFor(t, "the follower to be flushed", func() bool { return f.Flushes() > 0 })
 	waitFor(t, "beats past 10.05", func() bool {

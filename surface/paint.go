@@ -139,7 +139,7 @@ func (u *Surface) slotLight(track, scene int, now engine.Frame) grid.Light {
 			return static(dim(white)) // the empty slot Step mode and Record start in
 		}
 	case sequencer.SlotStopped:
-		return static(dim(c))
+		return lit(c, track == u.sel && scene == u.selScene) // the selected clip: full colour, steady
 	case sequencer.SlotQueued, sequencer.SlotStopping:
 		return flash(c)
 	case sequencer.SlotPlaying:
