@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"gridbox/audio"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/launchpad/launchpadtest"
 	"gridbox/show/showtest"
@@ -32,7 +33,10 @@ func notesSet(t *testing.T) string {
 
 // modesPlain is the modes performance on the virtual controller (8×8):
 // select and launch the clip, two notes in Note mode, a drum pad, a step
-// heard from the clip's third pass on. V is the pads' velocity.
+// heard from the clip's third pass on, then Record in Note mode: a bar of
+// count-in from beat 12 with the metronome, a take from 16 to 20
+// overdubbing the playing clip with a note at beat 17, heard again at 21.
+// V is the pads' velocity.
 const modesPlain = `0b pad 0 0
 0.1b padup 0 0
 1b button note
@@ -46,7 +50,11 @@ const modesPlain = `0b pad 0 0
 6b button step
 7b pad 2 6
 7.1b padup 2 6
-12b end
+8b button note
+8.5b button record
+17b pad 0 7 V
+17.5b padup 0 7
+24b end
 `
 
 // modesScript returns the modes performance as model's raw input bytes:
@@ -113,7 +121,18 @@ func modesScript(t *testing.T, model string) string {
 	tap(5, 1, rows-2, 0.5)
 	mode(6, "step", 7)
 	tap(7, 2, rows-2, 0.1)
-	b.WriteString("12b end\n")
+	mode(8, "note", 5)
+	if lpErr == nil && lp.Labels() != nil {
+		mode(8.5, "record", -1)
+	} else {
+		cols := map[string]int{"monome-64": 7, "monome-128": 15, "monome-256": 15}[model]
+		if kind == "midi" {
+			cols = 8
+		}
+		tap(8.5, cols, 0, 0.1) // the function column's first button: Record
+	}
+	tap(17, 0, rows-1, 0.5)
+	b.WriteString("24b end\n")
 	return b.String()
 }
 
@@ -124,6 +143,34 @@ func modesScript(t *testing.T, model string) string {
 func TestScriptedModesOnEveryModel(t *testing.T) {
 	set := notesSet(t)
 	dir := t.TempDir()
+	render := func(name, script string) *audio.Buffer {
+		perf, out := filepath.Join(dir, name+".perf"), filepath.Join(dir, name+".wav")
+		showtest.WriteFile(t, perf, script)
+		if code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", out); code != 0 {
+			t.Fatalf("%s: %s", name, stderr)
+		}
+		return showtest.ReadWAV(t, out)
+	}
+	// The take is heard: without Record the virtual controller's render
+	// is the same up to the count-in's first click at beat 12, and after
+	// the take (beat 20) until the overdubbed note at beat 21 (each a
+	// sine starting at 0: the first frame that differs is the next one).
+	plain := strings.ReplaceAll(modesPlain, " V\n", " 100\n")
+	with, without := render("with", plain), render("without", strings.Replace(plain, "8.5b button record\n", "", 1))
+	firstDiff := func(from, to int) int {
+		for f := from; f < to; f++ {
+			if with.Data[2*f] != without.Data[2*f] {
+				return f
+			}
+		}
+		return -1
+	}
+	if f := firstDiff(0, 20*24000); f != 12*24000+1 {
+		t.Errorf("with Record the render first differs at frame %d, want the count-in's first click at %d", f, 12*24000)
+	}
+	if f := firstDiff(20*24000, 24*24000); f != 21*24000+1 {
+		t.Errorf("after the take the render first differs at frame %d, want the overdubbed note at %d", f, 21*24000)
+	}
 	for _, model := range scriptModels {
 		t.Run(model, func(t *testing.T) {
 			vel := "100"
@@ -143,7 +190,7 @@ func TestScriptedModesOnEveryModel(t *testing.T) {
 				t.Fatalf("render: exit %d: %s", code, stderr)
 			}
 			got := showtest.ReadWAV(t, out)
-			if len(got.Data) != len(want.Data) || len(got.Data) != 2*12*24000 {
+			if len(got.Data) != len(want.Data) || len(got.Data) != 2*24*24000 {
 				t.Fatalf("%d frames, the virtual controller's %d", got.Frames(), want.Frames())
 			}
 			onsets := 0
@@ -155,8 +202,8 @@ func TestScriptedModesOnEveryModel(t *testing.T) {
 					onsets++
 				}
 			}
-			if onsets < 4 {
-				t.Errorf("%d notes heard, want the two of Note mode, the drum and the step", onsets)
+			if onsets < 6 {
+				t.Errorf("%d notes heard, want the two of Note mode, the drum, the step and the take's", onsets)
 			}
 			logged, err := os.ReadFile(log)
 			if err != nil {
