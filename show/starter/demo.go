@@ -347,6 +347,7 @@ Tracks are columns (x), scenes are rows (y):
 		name:     "Demo",
 		tempo:    120,
 		quantize: "1 bar",
+		scale:    "A minor", // the grid's Note mode plays along in key
 		scenes: []scene{
 			{name: "Intro", tempo: 120}, // launching the Intro resets the tempo
 			{name: "Groove"}, {name: "Build"}, {name: "Drop"}, {name: "Break"}, {name: "Outro"},

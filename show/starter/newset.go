@@ -43,6 +43,10 @@ name = "Starter"          # shown by the player; without it, the file name
 tempo = 120.0             # beats per minute
 time_signature = [4, 4]   # beats per bar, and which note is a beat
 quantize = "1 bar"        # launches wait for the next bar (a clip's quantize overrides it)
+scale = "C major"         # the key the grid's Note and Step modes lay out ("D dorian", "A minor", …)
+count_in = "1 bar"        # Record counts in a bar with the metronome, then records
+fixed_length = "1 bar"    # … one bar ("none": until Record is pressed again)
+record_quantize = "1/16"  # recorded notes snap to sixteenths ("none" keeps them as played)
 
 # Scenes, top to bottom: a scene's launch button starts every clip in its row.
 [[scene]]

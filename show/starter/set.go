@@ -18,6 +18,7 @@ type setFile struct {
 	name        string
 	tempo       float64
 	quantize    string
+	scale       string // the note modes' key; "" = the default (C major)
 	scenes      []scene
 	tracks      []track
 	instruments []instrument
@@ -97,6 +98,9 @@ func (s *setFile) toml() []byte {
 		}
 	}
 	w("\nname = %q\ntempo = %s\ntime_signature = [4, 4]\nquantize = %q\n", s.name, num(s.tempo), s.quantize)
+	if s.scale != "" {
+		w("scale = %q\n", s.scale)
+	}
 	for _, sc := range s.scenes {
 		w("\n[[scene]]\nname = %q\n", sc.name)
 		if sc.tempo != 0 {
