@@ -30,6 +30,11 @@ type Hooks struct {
 	// OpenAudio, when set, replaces play's audio backend (tests play on a
 	// faulty fake).
 	OpenAudio func(f audio.Format, block int) Opener
+	// Opened, when set, is told of every audio device play opens, at its
+	// start and after a loss, on the goroutine that opened it and before
+	// the device is started: tests reach a device's own probes through it
+	// (the pad-to-sound latency test arms portaudio's onset probe).
+	Opened func(audio.Device)
 	// Notify, when set, replaces signal.Notify for play's SIGINT and
 	// SIGTERM: a test in a testing/synctest bubble must not start
 	// os/signal's goroutine inside it.

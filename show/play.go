@@ -70,6 +70,16 @@ func Play(e *Env, c PlayConfig) (err error) {
 	if e.OpenAudio != nil {
 		open = e.OpenAudio(f, c.Block)
 	}
+	if e.Opened != nil {
+		inner := open
+		open = func() (audio.Device, error) {
+			d, err := inner()
+			if err == nil {
+				e.Opened(d)
+			}
+			return d, err
+		}
+	}
 	crash, safe, err := checkSafeMode(e, cfg, c.Set, fromConfig)
 	if err != nil {
 		return err

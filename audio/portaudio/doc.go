@@ -43,6 +43,11 @@
 //     SCHED_FIFO on its own OS thread only (never the whole process);
 //     refusal is reported once in Warnings.
 //   - Stats, Counters and Warnings are safe from any goroutine.
+//   - The onset probe (ArmOnset, Onset; a test seam for measuring latency)
+//     is armed and read by one control goroutine at a time; the callback
+//     scans what it hands over only while armed, records the first
+//     non-zero frame with the CLOCK_MONOTONIC time it already reads, and
+//     disarms (gbx_onset_scan: no allocation, lock or syscall).
 //
 // The C struct gbx_stream (C memory, allocated in Open, freed in Close) owns
 // the ring buffer, both ring indices and the callback counters. Close aborts

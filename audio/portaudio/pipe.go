@@ -115,6 +115,35 @@ func (p *pipe) callbackTimes() (first, latest int64, callbacks uint64) {
 	return int64(c.first_ns), int64(c.last_ns), uint64(c.callbacks)
 }
 
+// onsetArm arms the onset probe and returns the onsets found so far.
+// Control side.
+func (p *pipe) onsetArm() uint64 { return uint64(C.gbx_onset_arm(p.s)) }
+
+// onsetRead returns the latest onset and how many were found so far.
+// Control side.
+func (p *pipe) onsetRead(rate int) (Onset, uint64) {
+	var o C.gbx_onset
+	seq := uint64(C.gbx_onset_read(p.s, &o))
+	return makeOnset(int64(o.ns), int(o.frame), int(o.frames), int64(o.dac_ns), rate), seq
+}
+
+// onsetScan does the callback's part of the probe on out, as if the
+// callback had handed out over at now (CLOCK_MONOTONIC nanoseconds). Tests
+// use it to stand in for the callback; it must not run while a stream is
+// started.
+func (p *pipe) onsetScan(out []float32, now, dac int64) {
+	frames := len(out) / p.ring.Channels()
+	if frames == 0 {
+		return
+	}
+	C.gbx_onset_scan(p.s, (*C.float)(unsafe.Pointer(&out[0])), C.ulong(frames), C.int64_t(now), C.int64_t(dac))
+}
+
+// Monotonic returns CLOCK_MONOTONIC in nanoseconds: the clock the callback
+// stamps its calls and onsets with (Onset), read the same way. Safe from
+// any goroutine.
+func Monotonic() int64 { return int64(C.gbx_now()) }
+
 // paError turns a PortAudio error code into an error (nil for paNoError).
 func paError(code C.PaError) error {
 	if code == C.paNoError {

@@ -263,6 +263,7 @@ type Device struct {
 	started  bool
 	closed   bool
 	final    Counters // the counters at Close
+	onsets   uint64   // onsets the probe had found at the latest ArmOnset
 }
 
 var _ audio.Device = (*Device)(nil)
@@ -441,6 +442,60 @@ func (d *Device) Stats() audio.DeviceStats {
 		Load:        c.Fill.Load,
 		MaxLoad:     c.Fill.MaxLoad,
 	}
+}
+
+// An Onset is when the callback handed PortAudio the first non-zero frame
+// after ArmOnset: the latency probe's end point. Times are CLOCK_MONOTONIC
+// nanoseconds (Monotonic).
+type Onset struct {
+	Callback int64 // the start of the callback whose block held the frame
+	Frame    int   // the frame's index in that block
+	Frames   int   // the block's length
+	// At is Callback plus Frame frames at the stream's rate: when the frame
+	// itself went to the device, counting the block as played from the
+	// callback on in real time.
+	At int64
+	// DAC is PortAudio's estimate of how long after the callback the
+	// block's first frame reaches the converter (outputBufferDacTime −
+	// currentTime), or 0 if the host API gave none.
+	DAC time.Duration
+}
+
+func makeOnset(ns int64, frame, frames int, dac int64, rate int) Onset {
+	return Onset{
+		Callback: ns, Frame: frame, Frames: frames,
+		At:  ns + int64(frame)*int64(time.Second)/int64(rate),
+		DAC: time.Duration(dac),
+	}
+}
+
+// ArmOnset arms the onset probe, a test seam for measuring latency: from
+// the next callback on, the callback looks through the audio it hands
+// PortAudio for the first non-zero sample, records it (Onset) and disarms.
+// Unarmed, it costs the callback one atomic load; armed, a scan of the
+// block's samples, without a syscall or a lock. It returns false when the
+// stream is closed. Control side; one goroutine at a time arms and reads
+// (ArmOnset, Onset) the probe.
+func (d *Device) ArmOnset() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.p == nil {
+		return false
+	}
+	d.onsets = d.p.onsetArm()
+	return true
+}
+
+// Onset returns the onset the probe found since the latest ArmOnset, if it
+// has found one. Control side.
+func (d *Device) Onset() (Onset, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.p == nil {
+		return Onset{}, false
+	}
+	o, seq := d.p.onsetRead(d.format.SampleRate)
+	return o, seq > d.onsets
 }
 
 // Close stops the stream at once (what the host still buffers is dropped),

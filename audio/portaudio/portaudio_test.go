@@ -551,3 +551,51 @@ func checkAllocs(t *testing.T, res helperResult) {
 	}
 	t.Logf("%d heap objects allocated in %v of steady state, %d new OS threads; allocation sites from Start to Close, none on the render path: %q", res.Allocs, res.Window, res.Threads, res.AllocStacks)
 }
+
+// TestOnsetProbe drives the onset probe's C half (gbx_onset_scan, what the
+// callback runs) on a pipe without a stream: unarmed it records nothing;
+// armed, a silent block records nothing and the first non-zero sample
+// (here the right channel of frame 37) is recorded with its callback time,
+// its frame and the time that frame went out at the stream's rate, once:
+// the probe disarms itself until armed again.
+func TestOnsetProbe(t *testing.T) {
+	f := audio.Format{SampleRate: 48000, Channels: 2}
+	p, err := newPipe(ring.Config{Format: f, Block: 128, Lead: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.free()
+	block := make([]float32, 128*2)
+	sound := make([]float32, 128*2)
+	sound[2*37+1] = 0.25
+	sound[2*90] = 1
+
+	p.onsetScan(sound, 1000, 0)
+	if _, seq := p.onsetRead(f.SampleRate); seq != 0 {
+		t.Fatalf("unarmed probe found %d onsets", seq)
+	}
+	base := p.onsetArm()
+	p.onsetScan(block, 2000, 0)
+	if _, seq := p.onsetRead(f.SampleRate); seq != base {
+		t.Fatalf("a silent block made an onset")
+	}
+	p.onsetScan(sound, 3_000_000, 5_333_333)
+	o, seq := p.onsetRead(f.SampleRate)
+	want := Onset{Callback: 3_000_000, Frame: 37, Frames: 128, At: 3_000_000 + 37*1_000_000_000/48000, DAC: 5_333_333}
+	if seq != base+1 || o != want {
+		t.Fatalf("onset %+v (seq %d), want %+v (seq %d)", o, seq, want, base+1)
+	}
+	sound[2*37+1] = 0
+	p.onsetScan(sound, 4_000_000, 0) // disarmed: frame 90 is not looked at
+	if o2, seq := p.onsetRead(f.SampleRate); seq != base+1 || o2 != want {
+		t.Fatalf("after the onset the probe recorded %+v (seq %d)", o2, seq)
+	}
+	base = p.onsetArm()
+	p.onsetScan(sound, 5_000_000, 0)
+	if o, seq := p.onsetRead(f.SampleRate); seq != base+1 || o.Frame != 90 || o.Callback != 5_000_000 {
+		t.Fatalf("re-armed: onset %+v (seq %d), want frame 90 at 5000000", o, seq)
+	}
+	if now := Monotonic(); now <= 0 {
+		t.Fatalf("Monotonic() = %d", now)
+	}
+}

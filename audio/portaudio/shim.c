@@ -86,7 +86,6 @@ static int gbx_callback(const void *in, void *out, unsigned long frames,
                         const PaStreamCallbackTimeInfo *time_info,
                         PaStreamCallbackFlags flags, void *user) {
 	(void)in;
-	(void)time_info;
 	gbx_stream *s = user;
 
 	int64_t now = now_ns();
@@ -108,6 +107,13 @@ static int gbx_callback(const void *in, void *out, unsigned long frames,
 	}
 
 	gbx_consume(s, out, frames);
+	if (__atomic_load_n(&s->onset_armed, __ATOMIC_ACQUIRE)) {
+		int64_t dac = 0;
+		if (time_info && time_info->outputBufferDacTime > 0 && time_info->currentTime > 0) {
+			dac = (int64_t)((time_info->outputBufferDacTime - time_info->currentTime) * 1e9);
+		}
+		gbx_onset_scan(s, out, frames, now, dac);
+	}
 
 	BUMP(s->frames, frames);
 	BUMP(s->callbacks, 1);
@@ -175,6 +181,45 @@ void gbx_read_counters(const gbx_stream *s, gbx_counters *out) {
 	out->last_ns = GET(s->last_ns);
 	out->now_ns = now_ns();
 }
+
+// gbx_onset_scan runs on the callback thread (or a test standing in for
+// it), after the block is in out: a bounded loop over the block's samples,
+// only while the probe is armed.
+void gbx_onset_scan(gbx_stream *s, const float *out, unsigned long frames, int64_t now_ns, int64_t dac_ns) {
+	if (!__atomic_load_n(&s->onset_armed, __ATOMIC_ACQUIRE)) {
+		return;
+	}
+	unsigned long n = frames * s->channels;
+	for (unsigned long i = 0; i < n; i++) {
+		if (out[i] != 0.0f) {
+			SET(s->onset_frame, (uint32_t)(i / s->channels));
+			SET(s->onset_frames, (uint32_t)frames);
+			SET(s->onset_ns, now_ns);
+			SET(s->onset_dac_ns, dac_ns);
+			// Publish the fields before the count the reader polls.
+			__atomic_store_n(&s->onset_seq, GET(s->onset_seq) + 1, __ATOMIC_RELEASE);
+			__atomic_store_n(&s->onset_armed, 0, __ATOMIC_RELEASE);
+			return;
+		}
+	}
+}
+
+uint64_t gbx_onset_arm(gbx_stream *s) {
+	uint64_t seq = __atomic_load_n(&s->onset_seq, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&s->onset_armed, 1, __ATOMIC_RELEASE);
+	return seq;
+}
+
+uint64_t gbx_onset_read(const gbx_stream *s, gbx_onset *out) {
+	uint64_t seq = __atomic_load_n(&s->onset_seq, __ATOMIC_ACQUIRE);
+	out->frame = GET(s->onset_frame);
+	out->frames = GET(s->onset_frames);
+	out->ns = GET(s->onset_ns);
+	out->dac_ns = GET(s->onset_dac_ns);
+	return seq;
+}
+
+int64_t gbx_now(void) { return now_ns(); }
 
 // gbx_alsa_preflight counts what PortAudio's ALSA device scan will try, so
 // Go can refuse to call Pa_Initialize when that scan would abort the

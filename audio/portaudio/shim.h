@@ -41,6 +41,18 @@ struct gbx_stream {
 	int64_t first_ns;    // CLOCK_MONOTONIC of the first and the latest callback
 	int64_t last_ns;
 
+	// The onset probe, a test seam (gbx_onset_arm): while onset_armed is 1
+	// the callback looks for the first non-zero sample it hands over, and
+	// when it finds one fills the onset_ fields, then bumps onset_seq
+	// (release) and clears onset_armed. The control side arms it and reads
+	// it; the callback is the only writer of the onset_ fields and onset_seq.
+	uint32_t onset_armed;
+	uint32_t onset_frame;  // the first non-zero frame's index in its block
+	uint32_t onset_frames; // that block's length
+	int64_t onset_ns;      // CLOCK_MONOTONIC at the start of that callback
+	int64_t onset_dac_ns;  // PortAudio's outputBufferDacTime - currentTime for that block
+	uint64_t onset_seq;    // onsets found so far
+
 	PaStream *stream; // owned by the control side (gbx_open … gbx_close)
 } __attribute__((aligned(64)));
 
@@ -69,6 +81,22 @@ double gbx_output_latency(gbx_stream *s);
 void gbx_consume(gbx_stream *s, float *out, unsigned long frames);
 
 void gbx_read_counters(const gbx_stream *s, gbx_counters *out);
+
+// The onset probe (see Device.ArmOnset). gbx_onset_arm (control side) makes
+// the callback look for the next non-zero sample and returns the onsets
+// found so far; gbx_onset_read (control side) copies the latest onset and
+// returns their count. gbx_onset_scan is the callback's part: when armed, it
+// looks through the frames*channels samples of out and, at the first
+// non-zero one, records the onset with now_ns and dac_ns and disarms; tests
+// call it to stand in for the callback.
+typedef struct {
+	uint32_t frame, frames;
+	int64_t ns, dac_ns;
+} gbx_onset;
+uint64_t gbx_onset_arm(gbx_stream *s);
+uint64_t gbx_onset_read(const gbx_stream *s, gbx_onset *out);
+void gbx_onset_scan(gbx_stream *s, const float *out, unsigned long frames, int64_t now_ns, int64_t dac_ns);
+int64_t gbx_now(void);
 
 void gbx_alsa_preflight(int *cards, int *plugins, int *has_default);
 
