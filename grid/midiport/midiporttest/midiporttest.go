@@ -67,8 +67,8 @@ func (d *Device) Written() int {
 
 type driver struct{ d *Device }
 
-func (v driver) Ins() ([]drivers.In, error)   { return []drivers.In{in{v.d}}, nil }
-func (v driver) Outs() ([]drivers.Out, error) { return []drivers.Out{out{v.d}}, nil }
+func (v driver) Ins() ([]drivers.In, error)   { return []drivers.In{in(v)}, nil }
+func (v driver) Outs() ([]drivers.Out, error) { return []drivers.Out{out(v)}, nil }
 func (v driver) String() string               { return "midiporttest" }
 func (v driver) Close() error                 { return nil }
 
