@@ -54,6 +54,8 @@ func (p *Show) swapIn(n *loaded) error {
 	if err := p.player.StageBank(n.bank); err != nil {
 		return err
 	}
+	// Pads held now would release notes by their tracks' old places.
+	p.surface.ReleaseNotes(p.session.Committed())
 	if err := p.session.Replace(n.song, p.session.Committed()); err != nil {
 		p.player.Unstage()
 		return err

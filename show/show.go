@@ -71,8 +71,7 @@ func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
 	p := &Show{loaded: l, rate: rate, player: player, end: engine.Never}
 	l.song.Buses = cfg.Tracks // room for the tracks a reload brings
 	p.session = sequencer.NewSession(l.song, player, rate)
-	p.surface = surface.New(p.session, nil)
-	p.surface.SetTracks(trackInfo(l.Set))
+	p.surface = surface.New(p.session, trackInfo(l.Set))
 	if script != nil {
 		p.scripted = true
 		script.Sort(func(t perfscript.Time) int64 { return int64(p.frameOf(t)) })

@@ -103,6 +103,12 @@ func layoutOf(in grid.Info) layout {
 		l.rows = max(in.Rows-1, 0)
 		ctlRow = l.rows
 	}
+	tracks := 0 // buttons labelled "track": a row of track select buttons, or a Pro's one Track Select
+	for _, name := range in.Labels {
+		if name == "track" {
+			tracks++
+		}
+	}
 	l.roles = make([]role, len(in.Buttons))
 	for i, b := range in.Buttons {
 		switch {
@@ -112,7 +118,7 @@ func layoutOf(in grid.Info) layout {
 			l.roles[i] = role{kind: roleScene, y: b.Y}
 		case l.labelled:
 			if name, ok := in.Labels[b]; ok {
-				l.roles[i] = labelled(name, b)
+				l.roles[i] = labelled(name, b, tracks)
 			}
 		case b.Y == ctlRow && b.X >= 0 && b.X < int(numRow): // a monome 64's corner too
 			l.roles[i] = role{kind: roleControl, ctl: control(b.X)}
@@ -139,11 +145,17 @@ func layoutOf(in grid.Info) layout {
 	return l
 }
 
-// labelled returns the role of button b labelled name; labels gridbox has
-// no use for (a Pro MK3's Chord, Projects, Sends) do nothing.
-func labelled(name string, b grid.Button) role {
-	if name == "track" {
+// labelled returns the role of button b labelled name on a controller
+// with tracks buttons labelled "track": a row of them selects tracks, a
+// Pro's one Track Select opens Mixer mode as its other track function
+// buttons do. Labels gridbox has no use for (a Pro MK3's Chord,
+// Projects, Sends) do nothing.
+func labelled(name string, b grid.Button, tracks int) role {
+	if name == "track" && tracks > 1 {
 		return role{kind: roleTrack, x: b.X}
+	}
+	if name == "track" {
+		return role{kind: roleControl, ctl: ctlMixer}
 	}
 	if c, ok := labels[name]; ok {
 		return role{kind: roleControl, ctl: c}

@@ -18,12 +18,24 @@ func (u *Surface) Handle(id string, pad grid.Pad, at engine.Frame) {
 		u.release(p, pad.Button, at)
 		return
 	}
-	if u.shift > 0 {
-		u.shiftUsed = true
+	if _, ok := p.ctls[pad.Button]; ok { // pressed again without its release (a lost one): let go first
+		u.release(p, pad.Button, at)
+	}
+	u.sessionAlone = false // a press while Session is held: it was Shift
+	if u.mode == Step {
+		u.stepRows()
 	}
 	r := p.lay.roleOf(pad.Button)
 	switch r.kind {
 	case roleClip:
+		switch {
+		case u.playMode() && u.holding(ctlClear): // Clear held + a pad: the clip the pads play
+			u.s.Clear(u.sel, u.selScene, at)
+			return
+		case u.playMode() && u.holding(ctlDuplicate):
+			u.s.Duplicate(u.sel, u.selScene, at)
+			return
+		}
 		switch u.mode {
 		case Note:
 			u.notePad(p, pad, r.x, r.y, at)
@@ -37,7 +49,7 @@ func (u *Surface) Handle(id string, pad grid.Pad, at engine.Frame) {
 	case roleScene:
 		if ctl, ok := u.function(r.y); ok {
 			u.press(p, pad.Button, ctl, at)
-		} else if r.y < u.clipRows(p) { // beside the mixer strips a scene button does nothing
+		} else if r.y < u.clipRows(p) && u.y0+r.y < u.s.Scenes() { // beside the mixer strips a scene button does nothing
 			u.selScene = u.y0 + r.y
 			u.s.LaunchScene(u.y0+r.y, at)
 		}
@@ -52,12 +64,33 @@ func (u *Surface) Handle(id string, pad grid.Pad, at engine.Frame) {
 
 // function returns the control scene button row y is in the function
 // column: in Note, Drum and Step mode, and in the others while Shift is
-// held (ok false: it launches its scene).
+// held (ok false: it launches its scene). With Shift held in Note, Drum
+// and Step mode the column counts from the bottom up, so that a column of
+// seven (a monome 64 or 128) reaches Length too.
 func (u *Surface) function(y int) (control, bool) {
-	if y < 0 || y >= len(functions) || (u.shift == 0 && !u.playMode()) {
-		return ctlNone, false
+	shift := u.holding(ctlShift)
+	switch {
+	case y < 0 || y >= len(functions):
+	case u.playMode() && shift:
+		return functions[len(functions)-1-y], true
+	case u.playMode() || shift:
+		return functions[y], true
 	}
-	return functions[y], true
+	return ctlNone, false
+}
+
+// holding reports whether a button of control c is held down on an
+// attached controller: Shift (an unlabelled controller's Session button
+// held is one), Clear, Duplicate.
+func (u *Surface) holding(c control) bool {
+	for _, p := range u.panes {
+		for _, x := range p.ctls {
+			if x == c {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // playMode reports whether the pads play notes or steps (Note, Drum or
@@ -74,26 +107,41 @@ func (u *Surface) release(p *pane, b grid.Button, at engine.Frame) {
 		delete(p.held, b)
 		u.s.Release(sl.x, sl.y, at)
 	}
-	u.stepRelease(b, at)
+	u.stepRelease(p, b, at)
 	ctl, ok := p.ctls[b]
 	if !ok {
 		return
 	}
 	delete(p.ctls, b)
-	switch ctl {
-	case ctlShift:
-		u.shift--
-	case ctlSession: // an unlabelled controller's Shift: alone, it is Session
-		u.shift--
-		if !u.shiftUsed {
-			u.mode = Session
-		}
-	case ctlClear:
-		u.clearing--
-	case ctlDuplicate:
-		u.duplicating--
+	if ctl == ctlShift && !p.lay.labelled && u.sessionAlone { // the Session button, let go alone
+		u.mode = Session
+		u.scroll(0, 0)
 	}
-	u.scroll(0, 0)
+}
+
+// ReleaseNotes lets go, at frame at, of every note and clip pad held on
+// the controllers, as if released: a reload (sequencer.Session.Replace)
+// that moves tracks would otherwise have their releases reach the
+// track now in the old place. The pads' own releases then do nothing.
+func (u *Surface) ReleaseNotes(at engine.Frame) {
+	for _, p := range u.panes {
+		u.letGo(p, at)
+	}
+}
+
+// letGo releases pane p's held notes and clip pads at frame at.
+func (u *Surface) letGo(p *pane, at engine.Frame) {
+	for b, n := range p.notes {
+		u.s.NoteOff(n.track, n.key, at)
+		delete(p.notes, b)
+	}
+	for b, sl := range p.held {
+		u.s.Release(sl.x, sl.y, at)
+		delete(p.held, b)
+	}
+	if h := u.steps.hold; h != nil && h.p == p {
+		u.steps.hold = nil
+	}
 }
 
 // clipPad handles a press of the clip pad at column x, row y of pane p in
@@ -130,11 +178,11 @@ func (u *Surface) clipPad(p *pane, b grid.Button, x, y int, at engine.Frame) {
 	}
 	u.sel, u.selScene = track, scene
 	switch {
-	case u.clearing > 0:
+	case u.holding(ctlClear):
 		u.s.Clear(track, scene, at)
-	case u.duplicating > 0:
+	case u.holding(ctlDuplicate):
 		u.s.Duplicate(track, scene, at)
-	case u.shift > 0: // Shift + pad selects without launching
+	case u.holding(ctlShift): // Shift + pad selects without launching
 	default:
 		p.held[b] = slot{track, scene}
 		u.s.Press(track, scene, at)
@@ -146,23 +194,18 @@ func (u *Surface) clipPad(p *pane, b grid.Button, x, y int, at engine.Frame) {
 // controller's Session button is its Shift, which is Session mode when
 // let go without another button pressed.
 func (u *Surface) press(p *pane, b grid.Button, c control, at engine.Frame) {
-	if u.shift > 0 {
-		c = u.shifted(p, b, c)
+	if u.holding(ctlShift) {
+		c = u.shiftOf(p, b, c)
+	}
+	if c == ctlSession && !p.lay.labelled {
+		c, u.sessionAlone = ctlShift, true // Session mode when let go alone
 	}
 	p.ctls[b] = c
 	switch c {
 	case ctlUp, ctlDown, ctlLeft, ctlRight:
 		u.arrow(c)
 	case ctlSession:
-		if !p.lay.labelled {
-			u.shift++
-			u.shiftUsed = false
-			return
-		}
 		u.mode = Session
-	case ctlShift:
-		u.shift++
-		u.shiftUsed = false
 	case ctlMixer:
 		u.toggle(Mixer)
 	case ctlVolume:
@@ -183,16 +226,6 @@ func (u *Surface) press(p *pane, b grid.Button, c control, at engine.Frame) {
 		u.s.Redo(at)
 	case ctlMetronome:
 		u.s.SetMetronome(!u.s.MetronomeOn())
-	case ctlClear:
-		u.clearing++
-		if u.playMode() { // the clip the pads play
-			u.s.Clear(u.sel, u.selScene, at)
-		}
-	case ctlDuplicate:
-		u.duplicating++
-		if u.playMode() {
-			u.s.Duplicate(u.sel, u.selScene, at)
-		}
 	case ctlQuantize:
 		if u.mode == Step {
 			u.steps.res = nextRes(u.steps.res)
@@ -210,27 +243,28 @@ func (u *Surface) press(p *pane, b grid.Button, c control, at engine.Frame) {
 	u.scroll(0, 0) // Mixer mode shows fewer clip rows: keep the window inside the set
 }
 
-// noteButton handles Note on pane p: a controller without Drum or Step
-// buttons (a Pro) goes on from Note to them, pressing Note again.
+// noteButton handles Note on pane p: a labelled controller without Drum
+// or Step buttons (a Pro) goes on from Note to them, pressing Note again.
 func (u *Surface) noteButton(p *pane) {
+	cycles := p.lay.labelled
 	switch {
-	case u.mode == Note && !p.lay.has[ctlDrum]:
+	case cycles && u.mode == Note && !p.lay.has[ctlDrum]:
 		u.mode = Drum
-	case u.mode == Drum && !p.lay.has[ctlDrum] && !p.lay.has[ctlStep]:
+	case cycles && u.mode == Drum && !p.lay.has[ctlDrum] && !p.lay.has[ctlStep]:
 		u.mode = Step
 	default:
 		u.toggle(Note)
 	}
 }
 
-// shifted returns what control c (button b of pane p) does with Shift
+// shiftOf returns what control c (button b of pane p) does with Shift
 // held. On an unlabelled controller the Shift layer reaches what it has
 // no buttons for: the arrows are Undo, Redo, Metronome and Record (in
 // Session, Mixer and Volume mode), Mixer, Volume and Stop All are Note,
 // Drum and Step. A labelled one has its own buttons, and the functions
 // printed for Shift (a Pro MK3's Undo under Record Arm); Shift + Undo is
 // Redo where none is printed, Shift + Stop Clip stops all.
-func (u *Surface) shifted(p *pane, b grid.Button, c control) control {
+func (u *Surface) shiftOf(p *pane, b grid.Button, c control) control {
 	if p.lay.labelled {
 		if s, ok := p.lay.shifted[b]; ok {
 			return s

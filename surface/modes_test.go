@@ -355,3 +355,190 @@ func TestQuantizeAndLength(t *testing.T) {
 		t.Errorf("Quantize in Step mode: steps of %v, record quantize %v; want 1/8 and 1/32 unchanged", g.u.steps.res, g.s.RecordSettings().Quantize)
 	}
 }
+
+// offs returns the keys of the NoteOffs sent since the last notesOn.
+func (g *rig) offs() []int {
+	var ks []int
+	for _, c := range g.r.cmds {
+		if c.Op == engine.NoteOff {
+			ks = append(ks, int(c.Key))
+		}
+	}
+	return ks
+}
+
+// Controllers of different heights side by side: each plays from its
+// own bottom-left pad, and Step mode paints and plays on both.
+func TestModesOnMixedHeights(t *testing.T) {
+	g := newRig(t, noteSong(20, 2), launchpadInfo(), monomeInfo(16, 16))
+	g.playable(cMajor, false)
+	g.shiftTap("a", 5, -1, 0) // Note
+	g.notesOn()
+	g.tap("a", 0, 7, 0)  // the Launchpad's bottom left
+	g.tap("b", 0, 14, 0) // the monome 256's (15 pad rows)
+	// The monome is right of the Launchpad's 8 columns: its first column
+	// is the window's ninth, C3 + 8 degrees = D4, on its own bottom row.
+	if ks := g.notesOn(); len(ks) != 2 || ks[0] != 48 || ks[1] != 62 {
+		t.Errorf("bottom-left pads played %v, want C3 (48) and the ninth column's D4 (62)", ks)
+	}
+	g.tap("a", 4, -1, 0)      // Session
+	g.shiftTap("a", 7, -1, 0) // Step
+	for _, id := range []string{"a", "b"} {
+		g.paint(id, 0)
+		for y := range 15 {
+			g.tap(id, 0, y, 0)
+		}
+	}
+}
+
+// A button pressed again without its release (a release lost) is let go
+// first: Shift and Clear do not stay held for good.
+func TestModifiersDoNotStick(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo())
+	g.press("a", 4, -1, 0) // Shift
+	g.press("a", 8, 4, 0)  // + Clear (function column), held
+	g.press("a", 4, -1, 0) // Shift again, its release lost
+	g.press("a", 8, 4, 0)  // Clear again, its release lost
+	g.release("a", 8, 4, 0)
+	g.release("a", 4, -1, 0)
+	if g.u.holding(ctlShift) || g.u.holding(ctlClear) {
+		t.Fatalf("after the releases: shift %v, clear %v, want neither held", g.u.holding(ctlShift), g.u.holding(ctlClear))
+	}
+	g.tap("a", 0, 0, 0) // a plain press launches, it does not clear
+	if g.s.Clip(0, 0) == nil {
+		t.Errorf("a pad pressed after Clear was let go cleared its clip")
+	}
+}
+
+// Unplugged, or before a reload moves tracks, a controller's held notes
+// are let go: no stuck note.
+func TestHeldNotesAreLetGo(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo(), launchpadInfo())
+	g.playable(cMajor, false)
+	g.shiftTap("a", 5, -1, 0)
+	g.press("a", 0, 7, 0)
+	g.press("b", 1, 7, 0)
+	g.notesOn()
+	g.u.Detach("a")
+	if ks := g.offs(); len(ks) != 1 || ks[0] != 48 {
+		t.Errorf("detaching a controller holding C3 sent note-offs %v, want [48]", ks)
+	}
+	g.r.cmds = nil
+	g.u.ReleaseNotes(0)
+	if ks := g.offs(); len(ks) != 1 || ks[0] != 64 {
+		t.Errorf("ReleaseNotes with a pad holding E4 (the window's tenth column) sent note-offs %v, want [64]", ks)
+	}
+	g.r.cmds = nil
+	g.release("b", 1, 7, 0)
+	if ks := g.offs(); len(ks) != 0 {
+		t.Errorf("the pad's own release after ReleaseNotes sent %v, want nothing", ks)
+	}
+}
+
+// In Note, Drum and Step mode Clear and Duplicate act on the selected
+// clip when held with a pad, never alone; Shift + Mixer in Note mode is
+// back to Session on an unlabelled controller; with Shift the function
+// column counts from the bottom, so a monome's seven reach Length.
+func TestPlayModeFunctions(t *testing.T) {
+	g := newRig(t, noteSong(2, 2), launchpadInfo())
+	g.playable(cMajor, false)
+	g.shiftTap("a", 5, -1, 0)
+	g.tap("a", 8, 4, 0) // Clear alone
+	if g.s.Clip(0, 0) == nil {
+		t.Fatal("Clear alone cleared the selected clip")
+	}
+	g.press("a", 8, 4, 0)
+	g.tap("a", 3, 3, 0)
+	g.release("a", 8, 4, 0)
+	if g.s.Clip(0, 0) != nil {
+		t.Error("Clear held + a pad left the selected clip")
+	}
+	g.shiftTap("a", 5, -1, 0)
+	if g.u.Mode() != Session {
+		t.Errorf("Shift + Mixer in Note mode: %v, want Session", g.u.Mode())
+	}
+	m := newRig(t, noteSong(2, 2), monomeInfo(8, 8))
+	m.press("a", 4, 7, 0) // Shift (a monome's Session button, in its bottom row)
+	m.tap("a", 5, 7, 0)   // + Mixer: Note
+	m.release("a", 4, 7, 0)
+	if m.u.Mode() != Note {
+		t.Fatalf("monome Shift + Mixer: %v, want Note", m.u.Mode())
+	}
+	before := m.s.RecordSettings().Length
+	m.press("a", 4, 7, 0)
+	m.tap("a", 7, 0, 0) // Shift + the first function button: Length
+	m.release("a", 4, 7, 0)
+	if after := m.s.RecordSettings().Length; after == before {
+		t.Errorf("Shift + the monome 64's first function button in Note mode left the fixed length at %v", after)
+	}
+}
+
+// A Pro's one Track Select button opens Mixer mode; a Pro MK3's row of
+// them selects tracks.
+func TestTrackButtons(t *testing.T) {
+	one := launchpadInfo()
+	one.Buttons = append(one.Buttons, grid.Button{X: 1, Y: 8})
+	one.Labels = map[grid.Button]string{{X: 1, Y: 8}: "track", {X: 4, Y: -1}: "session"}
+	g := newRig(t, noteSong(4, 2), one)
+	g.tap("a", 1, 8, 0)
+	if g.u.Mode() != Mixer || g.u.sel != 0 {
+		t.Errorf("a Pro's Track Select: mode %v, track %d; want Mixer, track 0", g.u.Mode(), g.u.sel)
+	}
+	row := launchpadInfo()
+	row.Labels = map[grid.Button]string{}
+	for x := range 8 {
+		b := grid.Button{X: x, Y: 8}
+		row.Buttons = append(row.Buttons, b)
+		row.Labels[b] = "track"
+	}
+	g = newRig(t, noteSong(4, 2), row)
+	g.tap("a", 2, 8, 0)
+	if g.u.sel != 2 {
+		t.Errorf("the third track button selected track %d", g.u.sel)
+	}
+}
+
+// Note mode's layouts written out by hand (not from package music): rows
+// from the bottom, pads from the left; -1 plays nothing.
+func TestNoteModeLayoutsByHand(t *testing.T) {
+	for _, c := range []struct {
+		key       string
+		octave    int
+		chromatic bool
+		rows      map[int][8]int
+	}{
+		{"C major", 0, false, map[int][8]int{
+			0: {48, 50, 52, 53, 55, 57, 59, 60},
+			1: {53, 55, 57, 59, 60, 62, 64, 65},
+			7: {84, 86, 88, 89, 91, 93, 95, 96},
+		}},
+		{"D dorian", 0, false, map[int][8]int{0: {50, 52, 53, 55, 57, 59, 60, 62}}},
+		{"A minor pentatonic", 0, false, map[int][8]int{
+			0: {57, 60, 62, 64, 67, 69, 72, 74},
+			1: {64, 67, 69, 72, 74, 76, 79, 81},
+		}},
+		{"D major", 0, true, map[int][8]int{0: {50, 51, 52, 53, 54, 55, 56, 57}, 1: {55, 56, 57, 58, 59, 60, 61, 62}}},
+		{"C major", minOctave, false, map[int][8]int{0: {0, 2, 4, 5, 7, 9, 11, 12}}},
+		{"C major", maxOctave, false, map[int][8]int{
+			0: {108, 110, 112, 113, 115, 117, 119, 120},
+			1: {113, 115, 117, 119, 120, 122, 124, 125},
+			2: {119, 120, 122, 124, 125, 127, -1, -1},
+			7: {-1, -1, -1, -1, -1, -1, -1, -1},
+		}},
+	} {
+		g := newRig(t, noteSong(2, 2), launchpadInfo())
+		g.playable(mustKey(t, c.key), false)
+		g.shiftTap("a", 5, -1, 0)
+		g.u.octave, g.u.chromatic = c.octave, c.chromatic
+		g.notesOn()
+		for row, want := range c.rows {
+			for col, n := range want {
+				g.tap("a", col, 7-row, 0)
+				got := g.notesOn()
+				if (n < 0 && len(got) != 0) || (n >= 0 && (len(got) != 1 || got[0] != n)) {
+					t.Errorf("%s octave %d chromatic %v: pad (%d, row %d from the bottom) played %v, want %d", c.key, c.octave, c.chromatic, col, row, got, n)
+				}
+			}
+		}
+	}
+}

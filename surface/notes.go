@@ -16,12 +16,12 @@ const fixedVelocity = 100
 // down to C−1's (MIDI 0), up to C8's.
 const minOctave, maxOctave = -4, 5
 
-// padAt returns where pad (x, y) of pane p sits in the window, counted as
-// Note, Drum and Step mode count: col from the window's left, row from
-// its bottom.
-func (u *Surface) padAt(p *pane, x, y int) (col, row int) {
-	_, rows := u.size()
-	return p.offset + x, rows - 1 - y
+// padAt returns where pad (x, y) of pane p sits, counted as Note, Drum
+// and Step mode count: col from the window's left, row from the pane's
+// bottom (controllers of different heights side by side each start at
+// their bottom row).
+func padAt(p *pane, x, y int) (col, row int) {
+	return p.offset + x, p.lay.rows - 1 - y
 }
 
 // velocity returns the velocity a press plays at.
@@ -66,7 +66,7 @@ func (u *Surface) noteOf(col, row int) (int, bool) {
 // notePad plays the note of the pad at column x, row y of pane p until
 // it is let go.
 func (u *Surface) notePad(p *pane, pad grid.Pad, x, y int, at engine.Frame) {
-	if n, ok := u.noteOf(u.padAt(p, x, y)); ok {
+	if n, ok := u.noteOf(padAt(p, x, y)); ok {
 		u.play(p, pad, n, at)
 	}
 }
@@ -92,9 +92,9 @@ func (u *Surface) noteArrow(dx, dy int) {
 	}
 	k := &u.keys[x]
 	switch {
-	case u.shift > 0 && dy != 0:
+	case u.holding(ctlShift) && dy != 0:
 		u.chromatic = !u.chromatic
-	case u.shift > 0 && dx != 0:
+	case u.holding(ctlShift) && dx != 0:
 		i := slices.IndexFunc(music.Scales, func(s music.Scale) bool { return s.Name == k.Scale.Name })
 		k.Scale = music.Scales[(i+dx+len(music.Scales))%len(music.Scales)]
 	case dy != 0:
@@ -156,7 +156,7 @@ const (
 
 // drumPad handles Drum mode's pad at column x, row y of pane p.
 func (u *Surface) drumPad(p *pane, pad grid.Pad, x, y int, at engine.Frame) {
-	col, row := u.padAt(p, x, y)
+	col, row := padAt(p, x, y)
 	if n, ok := music.Drum(u.drumBase, col, row); ok {
 		u.lastDrum = n
 		u.play(p, pad, n, at)
@@ -171,24 +171,24 @@ func (u *Surface) drumPad(p *pane, pad grid.Pad, x, y int, at engine.Frame) {
 		}
 		return
 	}
-	if i, ok := u.drumStep(col, row); ok {
-		u.toggleStep(pad.Button, u.lastDrum, i, at)
+	if i, ok := u.drumStep(p, col, row); ok {
+		u.toggleStep(p, pad.Button, u.lastDrum, i, at)
 	}
 }
 
-// drumStep returns which step of the clip Drum mode's pad (col, row)
-// shows: the rows above the drum block, from the top left.
-func (u *Surface) drumStep(col, row int) (int, bool) {
-	cols, rows := u.size()
-	if row < drumSide {
+// drumStep returns which step of the clip Drum mode's pad (col, row) of
+// pane p shows: the rows above the drum block, from the top left.
+func (u *Surface) drumStep(p *pane, col, row int) (int, bool) {
+	cols, _ := u.size()
+	if row < drumSide || row >= p.lay.rows {
 		return 0, false
 	}
-	i := (rows-1-row)*cols + col
+	i := (p.lay.rows-1-row)*cols + col
 	return i, i < drumMaxSteps
 }
 
-// drumLight is what Drum mode's pad (col, row) shows at frame now.
-func (u *Surface) drumLight(col, row int, now engine.Frame) grid.Light {
+// drumLight is what Drum mode's pad (col, row) of pane p shows at frame now.
+func (u *Surface) drumLight(p *pane, col, row int, now engine.Frame) grid.Light {
 	if n, ok := music.Drum(u.drumBase, col, row); ok {
 		t := u.track(u.sel)
 		switch {
@@ -212,7 +212,7 @@ func (u *Surface) drumLight(col, row int, now engine.Frame) grid.Light {
 		}
 		return grid.Off
 	}
-	if i, ok := u.drumStep(col, row); ok {
+	if i, ok := u.drumStep(p, col, row); ok {
 		return u.stepLight(u.lastDrum, i, now)
 	}
 	return grid.Off

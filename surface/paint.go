@@ -50,6 +50,9 @@ func lit(c grid.Color, on bool) grid.Light {
 // attach order, with all its buttons and their lights. The slices belong
 // to the Surface and are valid during the call only.
 func (u *Surface) Paint(now engine.Frame, show func(c grid.Controller, buttons []grid.Button, lights []grid.Light)) {
+	if u.mode == Step {
+		u.stepRows()
+	}
 	for _, p := range u.panes {
 		if p.c == nil {
 			continue // detached: its place waits for a replug
@@ -65,12 +68,12 @@ func (u *Surface) Paint(now engine.Frame, show func(c grid.Controller, buttons [
 func (u *Surface) light(p *pane, b grid.Button, r role, now engine.Frame) grid.Light {
 	switch r.kind {
 	case roleClip:
-		col, row := u.padAt(p, r.x, r.y)
+		col, row := padAt(p, r.x, r.y)
 		switch u.mode {
 		case Note:
 			return u.noteLight(col, row, now)
 		case Drum:
-			return u.drumLight(col, row, now)
+			return u.drumLight(p, col, row, now)
 		case Step:
 			return u.stepModeLight(col, row, now)
 		}
@@ -98,8 +101,8 @@ func (u *Surface) light(p *pane, b grid.Button, r role, now engine.Frame) grid.L
 		}
 		return u.sceneLight(u.y0+r.y, now)
 	case roleControl:
-		if u.shift > 0 {
-			return u.controlLight(u.shifted(p, b, r.ctl), now)
+		if u.holding(ctlShift) {
+			return u.controlLight(u.shiftOf(p, b, r.ctl), now)
 		}
 		return u.controlLight(r.ctl, now)
 	case roleTrack:
@@ -221,7 +224,7 @@ func (u *Surface) controlLight(c control, now engine.Frame) grid.Light {
 	case ctlRight:
 		return shown(white, u.x0 < u.s.Tracks()-cols)
 	case ctlSession:
-		return lit(green, u.mode == Session || u.shift > 0)
+		return lit(green, u.mode == Session || u.holding(ctlShift)) // held, it is the Shift
 	case ctlMixer:
 		return lit(amber, u.mode == Mixer)
 	case ctlVolume:
@@ -247,11 +250,11 @@ func (u *Surface) controlLight(c control, now engine.Frame) grid.Light {
 	case ctlMetronome:
 		return lit(amber, u.s.MetronomeOn())
 	case ctlShift:
-		return lit(white, u.shift > 0)
+		return lit(white, u.holding(ctlShift))
 	case ctlClear:
-		return lit(red, u.clearing > 0)
+		return lit(red, u.holding(ctlClear))
 	case ctlDuplicate:
-		return lit(green, u.duplicating > 0)
+		return lit(green, u.holding(ctlDuplicate))
 	case ctlQuantize:
 		return lit(white, u.mode == Step && u.steps.res != resolutions[0] || u.mode != Step && u.s.RecordSettings().Quantize > 0)
 	case ctlLength:

@@ -22,6 +22,7 @@ type stepView struct {
 // its note's length, a velocity pad its velocity; let go without either,
 // a step that was on goes off.
 type stepHold struct {
+	p     *pane
 	b     grid.Button
 	key   int
 	step  int
@@ -86,7 +87,7 @@ func (u *Surface) stepNote(c *sequencer.Clip, key, i int) int {
 // of the same key before it sets that note's length up to this step;
 // otherwise an empty step gets a note at once, and a full one goes off
 // when let go (unless it was held to change it).
-func (u *Surface) toggleStep(b grid.Button, key, i int, at engine.Frame) {
+func (u *Surface) toggleStep(p *pane, b grid.Button, key, i int, at engine.Frame) {
 	c, ok := u.target()
 	if !ok || key < 0 || key > 127 {
 		return
@@ -104,7 +105,7 @@ func (u *Surface) toggleStep(b grid.Button, key, i int, at engine.Frame) {
 		}
 		return
 	}
-	u.steps.hold = &stepHold{b: b, key: key, step: i}
+	u.steps.hold = &stepHold{p: p, b: b, key: key, step: i}
 	if c == nil || u.stepNote(c, key, i) < 0 {
 		u.steps.hold.added = true
 		u.edit(at, 0, func(ns []sequencer.Note) []sequencer.Note {
@@ -113,10 +114,11 @@ func (u *Surface) toggleStep(b grid.Button, key, i int, at engine.Frame) {
 	}
 }
 
-// stepRelease handles button b going up: the held step, if it is b.
-func (u *Surface) stepRelease(b grid.Button, at engine.Frame) {
+// stepRelease handles button b of pane p going up: the held step, if it
+// is b.
+func (u *Surface) stepRelease(p *pane, b grid.Button, at engine.Frame) {
 	h := u.steps.hold
-	if h == nil || h.b != b {
+	if h == nil || h.p != p || h.b != b {
 		return
 	}
 	u.steps.hold = nil
@@ -131,49 +133,50 @@ func (u *Surface) stepRelease(b grid.Button, at engine.Frame) {
 	})
 }
 
-// stepRows returns the notes of Step mode's note rows, bottom first: a
-// kit's keys on a drum track, else the notes of the track's key from
-// Note mode's bottom note up.
-func (u *Surface) stepRows() []int {
+// stepRows sets u.rows to the notes of Step mode's note rows, bottom
+// first: a kit's keys on a drum track, else the notes of the track's key
+// from Note mode's bottom note up. Handle and Paint call it, so that the
+// rows are worked out once for all the pads.
+func (u *Surface) stepRows() {
 	t := u.track(u.sel)
-	var ns []int
+	u.rows = u.rows[:0]
 	if t.Drum {
 		for n := range 128 {
 			if t.Has(n) {
-				ns = append(ns, n)
+				u.rows = append(u.rows, n)
 			}
 		}
-		return ns
+		return
 	}
 	k, b := u.key(u.sel), u.bottom()
 	for d := 0; ; d++ {
 		n := k.Degree(b, d)
 		if n > 127 {
-			return ns
+			return
 		}
-		ns = append(ns, n)
+		u.rows = append(u.rows, n)
 	}
 }
 
 // stepAt returns what Step mode's pad (col, row) is: the bottom row sets
-// velocities (vel > 0), the others are step i of note key.
+// velocities (vel > 0), the others are step i of note key (u.rows holds
+// the rows' notes).
 func (u *Surface) stepAt(col, row int) (key, i int, vel uint8) {
 	cols, _ := u.size()
 	if row == 0 {
 		return -1, -1, uint8(max(1, (127*(col+1)+cols-1)/cols))
 	}
-	rows := u.stepRows()
 	r := u.steps.row + row - 1
-	if r >= len(rows) {
+	if r >= len(u.rows) {
 		return -1, -1, 0
 	}
-	return rows[r], u.steps.page*cols + col, 0
+	return u.rows[r], u.steps.page*cols + col, 0
 }
 
 // stepPad handles Step mode's pad at column x, row y of pane p: with
 // Shift, a step sets the clip's length to end with it.
 func (u *Surface) stepPad(p *pane, b grid.Button, x, y int, at engine.Frame) {
-	key, i, vel := u.stepAt(u.padAt(p, x, y))
+	key, i, vel := u.stepAt(padAt(p, x, y))
 	switch {
 	case vel > 0:
 		if h := u.steps.hold; h != nil {
@@ -188,10 +191,10 @@ func (u *Surface) stepPad(p *pane, b grid.Button, x, y int, at engine.Frame) {
 			u.steps.vel = vel
 		}
 	case key < 0:
-	case u.shift > 0:
+	case u.holding(ctlShift):
 		u.edit(at, sequencer.Beats(i+1)*u.steps.res, func(ns []sequencer.Note) []sequencer.Note { return ns })
 	default:
-		u.toggleStep(b, key, i, at)
+		u.toggleStep(p, b, key, i, at)
 	}
 }
 
@@ -205,7 +208,7 @@ func (u *Surface) stepArrow(dx, dy int) {
 		pages = max(1, (steps+cols-1)/cols)
 	}
 	u.steps.page = max(0, min(u.steps.page+dx, pages-1))
-	u.steps.row = max(0, min(u.steps.row-dy, len(u.stepRows())-(rows-1)))
+	u.steps.row = max(0, min(u.steps.row-dy, len(u.rows)-(rows-1)))
 }
 
 // stepLight is how step i of key shows at frame now: the note starting

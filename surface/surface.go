@@ -45,10 +45,12 @@ type Surface struct {
 	lastDrum      int         // Drum mode: the key of the drum pad last played, whose steps show
 	steps         stepView    // Step mode
 
-	// Buttons held down that change what others do: Shift (or an
-	// unlabelled controller's Session button), Clear and Duplicate.
-	shift, clearing, duplicating int
-	shiftUsed                    bool // another button was pressed while Shift was held
+	// sessionAlone: an unlabelled controller's Session button is held
+	// (its Shift) and nothing else was pressed since: let go, it is
+	// Session mode. Shift, Clear and Duplicate held are in the panes'
+	// ctls (holding).
+	sessionAlone bool
+	rows         []int // Step mode's note rows (stepRows), as of this Handle or Paint
 }
 
 // TrackInfo is what the surface knows of a track beyond the session: how
@@ -94,17 +96,19 @@ type sounded struct {
 
 type slot struct{ x, y int }
 
-// New returns a session view of s. colors are the tracks' colours (a
-// missing one is white); SetTracks tells it more.
-func New(s *sequencer.Session, colors []grid.Color) *Surface {
+// New returns a session view of s, whose tracks are as info says (see
+// SetTracks).
+func New(s *sequencer.Session, info []TrackInfo) *Surface {
 	u := &Surface{s: s, drumBase: music.DrumBase, lastDrum: music.DrumBase, steps: newStepView()}
-	u.Reload(colors)
+	u.SetTracks(info)
 	return u
 }
 
-// SetTracks tells the surface its tracks' colours, keys and instruments'
-// notes, by track (as at start, or after a reload). The keys changed on
-// the grid go back to the set's.
+// SetTracks tells the surface its tracks' colours (a missing one is
+// white), keys and instruments' notes, by track: at start, and after a
+// reload, whose tracks and scenes may have come or gone (the window is
+// kept inside the set). The keys changed on the grid go back to the
+// set's.
 func (u *Surface) SetTracks(info []TrackInfo) {
 	u.info = info
 	u.colors = make([]grid.Color, len(info))
@@ -148,15 +152,15 @@ func (u *Surface) Attach(id string, c grid.Controller) {
 
 // Detach removes controller id. Its place stays while controllers to its
 // right are attached, so they keep showing the same tracks while a cable
-// is out, and a controller of its size plugged in later takes it back. Its
-// held pads should have been released first (grid's rule 2 does that
-// before a Pads channel closes).
+// is out, and a controller of its size plugged in later takes it back.
+// Notes and clip pads it still holds are let go at once (grid's rule 2
+// releases them before a Pads channel closes, but a controller the show
+// judges gone is detached first).
 func (u *Surface) Detach(id string) {
 	for _, p := range u.panes {
 		if p.id == id && p.c != nil {
+			u.letGo(p, 0) // at once: a driver's releases may never come (a device judged gone)
 			p.id, p.c = "", nil
-			clear(p.held)
-			clear(p.notes)
 			clear(p.ctls)
 		}
 	}
@@ -188,20 +192,6 @@ func (u *Surface) Alert(on bool) { u.alert = on }
 // reload that finds errors in the edited set marks them; one that
 // succeeds clears them.
 func (u *Surface) SetErrors(marks []Mark) { u.errs = marks }
-
-// Reload takes a new version of the session's song: tracks and scenes
-// may have come or gone, so the window is kept inside the set, and
-// colors are the tracks' colours now (as for New); SetTracks tells more.
-func (u *Surface) Reload(colors []grid.Color) {
-	info := make([]TrackInfo, len(colors))
-	for i, c := range colors {
-		info[i].Color = c
-		if i < len(u.info) {
-			info[i].Key, info[i].Drum, info[i].Keys = u.info[i].Key, u.info[i].Drum, u.info[i].Keys
-		}
-	}
-	u.SetTracks(info)
-}
 
 // marked reports whether track x's slot y is marked by an error.
 func (u *Surface) marked(x, y int) bool {

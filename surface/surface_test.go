@@ -72,11 +72,11 @@ type rig struct {
 func newRig(t *testing.T, sg *sequencer.Song, ctrls ...grid.Info) *rig {
 	r := &recorder{}
 	s := sequencer.NewSession(sg, r, 48000)
-	colors := make([]grid.Color, len(sg.Tracks))
-	for i := range colors {
-		colors[i] = grid.Color{R: uint8(40 * i), G: 200, B: 100}
+	info := make([]TrackInfo, len(sg.Tracks))
+	for i := range info {
+		info[i].Color = grid.Color{R: uint8(40 * i), G: 200, B: 100}
 	}
-	g := &rig{t: t, s: s, u: New(s, colors), r: r, cs: map[string]grid.Controller{}}
+	g := &rig{t: t, s: s, u: New(s, info), r: r, cs: map[string]grid.Controller{}}
 	for i, in := range ctrls {
 		id := string(rune('a' + i))
 		c := &stub{in: in}
@@ -502,7 +502,7 @@ func TestReloadKeepsTheWindowInsideTheSet(t *testing.T) {
 	if err := g.s.Replace(song(9, 10), g.s.Committed()); err != nil {
 		t.Fatal(err)
 	}
-	g.u.Reload(make([]grid.Color, 9))
+	g.u.SetTracks(make([]TrackInfo, 9))
 	if x, y := g.u.Window(); x != 1 || y != 2 {
 		t.Errorf("window at %d,%d after the reload, want 1,2 (the last 8 tracks and scenes)", x, y)
 	}
