@@ -1,6 +1,7 @@
 package surface
 
 import (
+	"slices"
 	"testing"
 
 	"gridbox/engine"
@@ -539,6 +540,22 @@ func TestNoteModeLayoutsByHand(t *testing.T) {
 					t.Errorf("%s octave %d chromatic %v: pad (%d, row %d from the bottom) played %v, want %d", c.key, c.octave, c.chromatic, col, row, got, n)
 				}
 			}
+		}
+	}
+}
+
+// Every word a controller may label a button with does something here,
+// but "play" (gridbox's transport always runs) and "track" (track
+// select, not a control).
+func TestEveryLabelIsKnown(t *testing.T) {
+	for _, w := range grid.LabelVocabulary {
+		if _, ok := labels[w]; !ok && w != "play" && w != "track" {
+			t.Errorf("label %q does nothing on the surface", w)
+		}
+	}
+	for w := range labels {
+		if !slices.Contains(grid.LabelVocabulary, w) {
+			t.Errorf("the surface knows label %q, which grid.LabelVocabulary lacks", w)
 		}
 	}
 }

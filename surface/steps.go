@@ -213,7 +213,7 @@ func (u *Surface) stepArrow(dx, dy int) {
 
 // stepLight is how step i of key shows at frame now: the note starting
 // there in the track's colour (dim below velocity 64), its length held
-// on dim, the playhead white, steps past the clip's end off.
+// on dim, the playhead dim white, steps past the clip's end off.
 func (u *Surface) stepLight(key, i int, now engine.Frame) grid.Light {
 	c, ok := u.target()
 	if !ok {
