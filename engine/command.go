@@ -18,7 +18,8 @@ const (
 	// over to it with a crossfade of LegatoTime from At. Gain is linear.
 	PlayClip
 	// Stop silences Track's voices of clip Clip (Clip < 0: every clip voice
-	// and every gated note voice on the track) at At: their fade-out ends at
+	// and every gated note voice on the track but live ones, which end by
+	// their own NoteOff) at At: their fade-out ends at
 	// At, so nothing of them sounds from At on (send it at least FadeTime
 	// ahead; a voice that falls silent at At anyway, such as a loop whose
 	// sample ends at its loop end, ends there without a fade). With Now the
@@ -26,12 +27,15 @@ const (
 	// quantization, the panic button).
 	Stop
 	// NoteOn plays Key at velocity Vel on Track with instrument Instrument.
-	// With Now it is a live note: it plays as soon as the engine takes it
-	// in, at the start of the block it renders next, and is never counted
-	// late; At is then the frame it was played at, for the record only.
+	// With Now it plays as soon as the engine takes it in, at the start of
+	// the block it renders next, and is never counted late; At is then the
+	// frame it was played at, for the record only. Live marks a note the
+	// musician plays (a pad), not a clip's.
 	NoteOn
-	// NoteOff releases Key on Track (gated zones fade out; one-shots ring
-	// on). Now means live, as for NoteOn.
+	// NoteOff releases Key on Track: the gated voices of NoteOns of its
+	// own kind (Live or not) fade out, so that a clip's note-off never
+	// cuts a pad held on the same key nor a pad's release a clip's note;
+	// one-shots ring on. Now as for NoteOn.
 	NoteOff
 	// SetTrack ramps Track to linear gain Gain, pan Pan (-1..1), Mute.
 	SetTrack
@@ -61,8 +65,11 @@ type Command struct {
 	Loop, Mute bool
 	Legato     bool // PlayClip: take over from the track's clip with a crossfade
 	// Now: for Stop, fade from At, not up to it; for NoteOn and NoteOff,
-	// live (apply when taken in, never late).
+	// apply when taken in, never late.
 	Now bool
+	// Live: NoteOn and NoteOff of a note the musician plays, not a clip's
+	// (NoteOff).
+	Live bool
 }
 
 // MaxLoopFrames is the longest loop a Command can carry (about 12 hours at

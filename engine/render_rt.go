@@ -192,7 +192,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 			if c.Key < z.Low || c.Key > z.High {
 				continue
 			}
-			end, cut := p.stopped(c.Track, -1, z.Gate, seq, at)
+			end, cut := p.stopped(c.Track, -1, z.Gate && !c.Live, seq, at)
 			if cut {
 				continue
 			}
@@ -201,7 +201,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 			v.data, v.pcm, v.ch, v.frames, v.pre = b.Data, b.PCM16, uint8(b.Channels), uint64(b.Frames()), uint64(b.Frames())
 			v.step = pitchStep(int(c.Key) - int(z.Root))
 			v.gain = z.Gain * float32(c.Vel) * (1.0 / 127)
-			v.clip, v.track, v.key, v.gate = -1, c.Track, c.Key, z.Gate
+			v.clip, v.track, v.key, v.gate, v.live = -1, c.Track, c.Key, z.Gate, c.Live
 			v.use(&bank.refs.voices[z.Sample])
 			p.tracks[c.Track].voices++
 			if end > 0 {
@@ -211,7 +211,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 	case NoteOff:
 		for _, i := range p.act {
 			v := &p.voices[i]
-			if v.clip < 0 && v.gate && v.track == c.Track && v.key == c.Key && int(i) < p.pool {
+			if v.clip < 0 && v.gate && v.live == c.Live && v.track == c.Track && v.key == c.Key && int(i) < p.pool {
 				v.startFade(p.fadeFrames)
 			}
 		}
@@ -219,7 +219,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 		d := int32(min(max(c.At-at, 0), Frame(p.fadeFrames)))
 		for _, i := range p.act {
 			v := &p.voices[i]
-			if v.track != c.Track || !stops(c.Clip, v.clip, v.gate) {
+			if v.track != c.Track || !stops(c.Clip, v.clip, v.gate && !v.live) {
 				continue
 			}
 			if c.Now || d == 0 {
@@ -266,8 +266,8 @@ func loopFade(c *Command) int32 {
 }
 
 // stops reports whether a Stop for clip stop (< 0: all) applies to a voice
-// of clip (< 0 for notes, gated or not): clip voices, and gated notes when
-// the whole track stops.
+// of clip (< 0 for notes, gated or not; a live note counts as not gated):
+// clip voices, and gated notes when the whole track stops.
 func stops(stop, clip int32, gate bool) bool {
 	return (clip >= 0 && (stop < 0 || clip == stop)) || (stop < 0 && clip < 0 && gate)
 }

@@ -38,6 +38,7 @@ type voice struct {
 	ch      uint8
 	key     uint8
 	gate    bool // note voices: fades at note-off
+	live    bool // note voices: a live NoteOn's, released only by a live NoteOff
 
 	// uses is its bank's count of voices of its sample (Player.Uses).
 	uses *atomic.Int32

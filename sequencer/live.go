@@ -37,7 +37,7 @@ func (s *Session) NoteOn(x int, key, vel uint8, at engine.Frame) {
 	if lt.held[key] {
 		s.NoteOff(x, key, at)
 	}
-	s.send(engine.Command{Op: engine.NoteOn, At: at, Now: at < s.committed, Track: int16(x), Instrument: instr, Key: key, Vel: vel})
+	s.send(engine.Command{Op: engine.NoteOn, At: at, Now: at < s.committed, Live: true, Track: int16(x), Instrument: instr, Key: key, Vel: vel})
 	lt.held[key], lt.on[key] = true, at
 	s.recordOn(x, key, vel, at)
 }
@@ -49,7 +49,7 @@ func (s *Session) NoteOff(x int, key uint8, at engine.Frame) {
 		return
 	}
 	lt := &s.live[x]
-	s.send(engine.Command{Op: engine.NoteOff, At: at, Now: at < s.committed, Track: int16(x), Key: key})
+	s.send(engine.Command{Op: engine.NoteOff, At: at, Now: at < s.committed, Live: true, Track: int16(x), Key: key})
 	lt.held[key], lt.off[key] = false, max(at, lt.on[key])
 	s.recordOff(x, key, at)
 }

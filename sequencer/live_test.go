@@ -3,6 +3,7 @@ package sequencer
 import (
 	"testing"
 
+	"gridbox/audio"
 	"gridbox/engine"
 )
 
@@ -113,6 +114,51 @@ func TestSoundingAndClipPosition(t *testing.T) {
 		slot, pos, ok := s.ClipPosition(0, beats(c.at))
 		if slot != c.slot || ok != (c.slot >= 0) || (ok && (pos-c.pos > 1e-4 || c.pos-pos > 1e-4)) {
 			t.Errorf("beat %v: position %d %v %v, want %d %v", c.at, slot, pos, ok, c.slot, c.pos)
+		}
+	}
+}
+
+// padSong has one track whose instrument (padBank) holds a gated 0.125
+// on every key, and a 1-bar loop holding key 60 for the bar's first beat.
+func padSong() (*Song, *engine.Bank) {
+	bank := &engine.Bank{
+		Samples:     []*audio.Buffer{constBuffer(rate, 16*24000, 0.125)},
+		Instruments: []engine.Instrument{{Zones: []engine.Zone{{Low: 0, High: 127, Root: 60, Sample: 0, Gain: 1, Gate: true}}}},
+	}
+	sg := &Song{Tempo: 120, BeatsPerBar: 4, Quantize: 4, Seed: 1, Scenes: make([]Scene, 2), Tracks: []Track{
+		{Gain: 1, Instrument: 0, Clips: []*Clip{{Sample: -1, Loop: true, Length: 4, Notes: []Note{{At: 0, Len: 1, Key: 60, Vel: 127}}}, nil}},
+	}}
+	return sg, bank
+}
+
+// TestLiveAndClipNotesOnOneKeyKeepEachOther: a pad held on the key the
+// track's clip plays: the clip's note-off (beat 1) does not cut the pad,
+// the pad's release (beat 4.5) does not cut the clip's note, and the
+// clip's stop (beat 8) does not cut a pad held through it. Heard through
+// the engine, at block sizes 64, 128 and 333.
+func TestLiveAndClipNotesOnOneKeyKeepEachOther(t *testing.T) {
+	sg, bank := padSong()
+	for _, block := range blocks {
+		g := newBusRig(t, sg, bank, rate, block)
+		g.at(0, func(s *Session, at engine.Frame) { s.Press(0, 0, at) })
+		g.play(0, 60, beats(0.5), beats(2))
+		g.play(0, 60, beats(4.25), beats(4.5))
+		g.at(beats(6), func(s *Session, at engine.Frame) { s.StopTrack(0, at) }) // at beat 8
+		g.play(0, 60, beats(7.5), beats(9))
+		out := g.run(beats(10))
+		for _, w := range []struct {
+			from, to float64
+			level    float32
+		}{
+			{0.1, 0.5, 0.125}, {0.6, 1, 0.25}, {1.1, 2, 0.125}, {2.1, 4, 0}, // the pad through the clip's note-off
+			{4.1, 4.25, 0.125}, {4.35, 4.5, 0.25}, {4.6, 5, 0.125}, {5.1, 7.5, 0}, // the clip's note through the pad's release
+			{7.6, 8, 0.125}, {8.1, 9, 0.125}, {9.1, 10, 0}, // the pad through the clip's stop
+		} {
+			for f := beats(w.from); f < beats(w.to); f += 97 {
+				if out[2*f] != w.level {
+					t.Fatalf("block %d: beat %.4f: level %v, want %v (beats %v to %v)", block, float64(f)/24000, out[2*f], w.level, w.from, w.to)
+				}
+			}
 		}
 	}
 }

@@ -156,7 +156,7 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 		}
 		for k, h := range s.live[i].held {
 			if h {
-				s.post(engine.Command{Op: engine.NoteOff, At: at, Track: b, Key: uint8(k)})
+				s.post(engine.Command{Op: engine.NoteOff, At: at, Live: true, Track: b, Key: uint8(k)})
 			}
 		}
 		s.busFree[b] = max(s.busFree[b], ts.quiet)
