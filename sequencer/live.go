@@ -6,10 +6,11 @@ import (
 	"gridbox/engine"
 )
 
-// liveTrack is a track's live notes (NoteOn, NoteOff): which keys are
-// held, since when, and when each was last released.
+// liveTrack is a track's live notes (NoteOn, NoteOff): how many pads
+// hold each key down (two pads of one note, or two controllers), since
+// when it sounds, and when it was last released.
 type liveTrack struct {
-	held    [128]bool
+	held    [128]uint8
 	on, off [128]engine.Frame
 }
 
@@ -19,8 +20,10 @@ type liveTrack struct {
 // controller: at is the player's Position) it is sent live
 // (engine.Command.Now), so it sounds in the next block, not after the
 // commit horizon. A track with no instrument ignores it, as does a
-// velocity of 0 (a note-off, as MIDI has it). A key already held is
-// released first. While track x records, the note is recorded (Record).
+// velocity of 0 (a note-off, as MIDI has it). A key already held (by
+// another pad) plays again: its note ends and a new one starts, and it
+// is released when the last pad holding it is (NoteOff). While track x
+// records, the note is recorded (Record).
 func (s *Session) NoteOn(x int, key, vel uint8, at engine.Frame) {
 	if x < 0 || x >= len(s.tracks) || key > 127 {
 		return
@@ -34,32 +37,42 @@ func (s *Session) NoteOn(x int, key, vel uint8, at engine.Frame) {
 		return
 	}
 	lt := &s.live[x]
-	if lt.held[key] {
-		s.NoteOff(x, key, at)
+	if lt.held[key] > 0 {
+		s.liveRelease(x, key, at)
 	}
 	s.send(engine.Command{Op: engine.NoteOn, At: at, Now: at < s.committed, Live: true, Track: int16(x), Instrument: instr, Key: key, Vel: vel})
-	lt.held[key], lt.on[key] = true, at
+	lt.held[key] = min(lt.held[key], 254) + 1
+	lt.on[key] = at
 	s.recordOn(x, key, vel, at)
 }
 
-// NoteOff releases key on track x at frame at, sent as NoteOn sends. A key
-// not held does nothing.
+// NoteOff lets go of key on track x at frame at: when no other pad holds
+// it down, it is released, sent as NoteOn sends. A key not held does
+// nothing.
 func (s *Session) NoteOff(x int, key uint8, at engine.Frame) {
-	if x < 0 || x >= len(s.tracks) || key > 127 || !s.live[x].held[key] {
+	if x < 0 || x >= len(s.tracks) || key > 127 || s.live[x].held[key] == 0 {
 		return
 	}
+	if s.live[x].held[key]--; s.live[x].held[key] == 0 {
+		s.liveRelease(x, key, at)
+	}
+}
+
+// liveRelease ends the live note of key on track x at frame at.
+func (s *Session) liveRelease(x int, key uint8, at engine.Frame) {
 	lt := &s.live[x]
 	s.send(engine.Command{Op: engine.NoteOff, At: at, Now: at < s.committed, Live: true, Track: int16(x), Key: key})
-	lt.held[key], lt.off[key] = false, max(at, lt.on[key])
+	lt.off[key] = max(at, lt.on[key])
 	s.recordOff(x, key, at)
 }
 
 // liveOff releases every live note held on track x at frame at (≥
-// Committed).
+// Committed), however many pads hold it.
 func (s *Session) liveOff(x int, at engine.Frame) {
-	for k, h := range s.live[x].held {
-		if h {
-			s.NoteOff(x, uint8(k), at)
+	for k, n := range s.live[x].held {
+		if n > 0 {
+			s.live[x].held[k] = 0
+			s.liveRelease(x, uint8(k), at)
 		}
 	}
 }
@@ -72,7 +85,7 @@ func (s *Session) Sounding(x int, key uint8, now engine.Frame) bool {
 		return false
 	}
 	lt := &s.live[x]
-	if lt.on[key] <= now && (lt.held[key] || now < lt.off[key]) {
+	if lt.on[key] <= now && (lt.held[key] > 0 || now < lt.off[key]) {
 		return true
 	}
 	c, origin, _, ok := s.heard(x, now)

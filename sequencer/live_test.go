@@ -1,6 +1,8 @@
 package sequencer
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"gridbox/audio"
@@ -160,5 +162,50 @@ func TestLiveAndClipNotesOnOneKeyKeepEachOther(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestTwoPadsHoldingOneKey: two pads holding the same key (a note on two
+// controllers, or twice on one grid): the second press plays it again,
+// the first release leaves it sounding, the last one releases it; StopNow
+// releases it once however many pads hold it, and forgets them.
+func TestTwoPadsHoldingOneKey(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(keySong(), r, rate)
+	notesOf := func() (ops []string) {
+		for _, c := range r.cmds {
+			switch c.Op {
+			case engine.NoteOn:
+				ops = append(ops, fmt.Sprintf("on@%d", c.At))
+			case engine.NoteOff:
+				ops = append(ops, fmt.Sprintf("off@%d", c.At))
+			}
+		}
+		r.cmds = r.cmds[:0]
+		return ops
+	}
+	s.NoteOn(1, 60, 100, 1000)
+	s.NoteOn(1, 60, 100, 1100)
+	s.NoteOff(1, 60, 1200)
+	if !s.Sounding(1, 60, 1300) {
+		t.Fatal("the key stopped sounding when the first of two pads let go")
+	}
+	s.NoteOff(1, 60, 1400)
+	if got, want := notesOf(), []string{"on@1000", "off@1100", "on@1100", "off@1400"}; !slices.Equal(got, want) {
+		t.Fatalf("two pads: %v, want %v", got, want)
+	}
+	if s.Sounding(1, 60, 1400) {
+		t.Fatal("the key sounds after both pads let go")
+	}
+	s.NoteOn(1, 61, 100, 2000)
+	s.NoteOn(1, 61, 100, 2000)
+	s.NoteOn(1, 61, 100, 2000)
+	s.StopNow(3000)
+	s.NoteOn(1, 61, 100, 4000)
+	s.NoteOff(1, 61, 4100)
+	s.NoteOff(1, 61, 4200) // a pad held through StopNow: forgotten
+	want := []string{"on@2000", "off@2000", "on@2000", "off@2000", "on@2000", "off@3000", "on@4000", "off@4100"}
+	if got := notesOf(); !slices.Equal(got, want) {
+		t.Fatalf("StopNow: %v, want %v", got, want)
 	}
 }

@@ -154,8 +154,8 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 				s.post(engine.Command{Op: engine.NoteOff, At: min(f, end.at), Track: b, Key: uint8(k)})
 			}
 		}
-		for k, h := range s.live[i].held {
-			if h {
+		for k, n := range s.live[i].held {
+			if n > 0 {
 				s.post(engine.Command{Op: engine.NoteOff, At: at, Live: true, Track: b, Key: uint8(k)})
 			}
 		}
