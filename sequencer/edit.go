@@ -43,7 +43,8 @@ func (s *Session) CanRedo() bool { return len(s.redo) > 0 }
 // worst from the clip's next pass. Any other clip replacing a playing one
 // takes over at its next loop start, as a reload's changed clip does
 // (Replace); an emptied playing slot stops at the next boundary of the
-// song's Quantize. A queued launch of the slot launches c.
+// song's Quantize, unless it gets a clip back before (an Undo of the
+// Clear: it plays on). A queued launch of the slot launches c.
 func (s *Session) SetClip(x, y int, c *Clip, at engine.Frame) {
 	if x < 0 || x >= len(s.tracks) || y < 0 || y >= len(s.song.Scenes) || s.clip(x, y) == c {
 		return
@@ -163,13 +164,21 @@ func (s *Session) put(x, y int, c *Clip, at engine.Frame) {
 	s.song.Tracks[x].Clips[y] = c
 	at = s.clamp(at)
 	ts := &s.tracks[x]
-	if ts.clip == nil || ts.slot != y || ts.clip == c {
+	if ts.clip == nil || ts.slot != y {
 		return
 	}
+	if c != nil && !c.Broken {
+		// The slot has a clip again (an undo of a Clear, a new one): the
+		// stop the edit that emptied it queued is off.
+		s.filter(func(a *action) bool { return a.track != x || a.kind != actStop || !a.edit })
+	}
 	switch {
+	case ts.clip == c:
 	case c == nil || c.Broken:
 		if !s.queued(x, actLaunch, -1) && !s.queued(x, actStop, -1) {
-			s.schedule(s.next(at, s.song.Quantize).on(actStop, x, -1))
+			st := s.next(at, s.song.Quantize).on(actStop, x, -1)
+			st.edit = true
+			s.schedule(st)
 		}
 	case c.IsNotes() && ts.clip.IsNotes() && !ts.stale:
 		s.retarget(x, c)

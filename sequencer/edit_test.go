@@ -306,3 +306,39 @@ func TestReplaceForgetsEdits(t *testing.T) {
 		t.Fatal("an edit after a reload wrote to the reloaded Song")
 	}
 }
+
+// TestUndoOfAClearKeepsTheClipPlaying: a Clear of the playing clip
+// (mid-bar 2) queues its stop at bar 3; an Undo before it (beat 6.5)
+// gives the slot its clip back, and it plays on through the bar line. A
+// clip put in the emptied slot before the stop plays on too, its own
+// notes from the next one not yet scheduled.
+func TestUndoOfAClearKeepsTheClipPlaying(t *testing.T) {
+	edited := notes(4, 70, 0, 71, 1, 72, 2, 73, 3)
+	for _, block := range blocks {
+		for _, undo := range []bool{true, false} {
+			g := newBusRig(t, keySong(), keyBank(), rate, block)
+			g.at(0, func(s *Session, at engine.Frame) { s.Press(0, 0, at) })
+			g.at(beats(5.5), func(s *Session, at engine.Frame) { s.Clear(0, 0, at) })
+			g.at(beats(6.5), func(s *Session, at engine.Frame) {
+				if undo {
+					s.Undo(at)
+				} else {
+					s.SetClip(0, 0, edited, at)
+				}
+			})
+			got := hits(g.run(4 * bar))
+			var want []hit
+			for b := range 16 {
+				key := []int{60, 62, 64, 65}[b%4]
+				if !undo && b >= 7 {
+					key = 70 + b%4
+				}
+				want = append(want, hit{beats(float64(b)), key})
+			}
+			checkHits(t, fmt.Sprintf("undo %v", undo), block, got, want)
+			if st := g.s.Slot(0, 0); st != SlotPlaying {
+				t.Fatalf("block %d, undo %v: slot %v, want playing", block, undo, st)
+			}
+		}
+	}
+}

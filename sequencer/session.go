@@ -117,6 +117,9 @@ type action struct {
 	// now marks an action not known ahead (no quantization): what it stops
 	// fades out from its frame instead of up to it.
 	now bool
+	// edit marks the stop of a playing slot an edit emptied (put): the
+	// slot getting a clip back before it calls it off.
+	edit bool
 }
 
 // next returns when the first boundary of q beats at or after frame at
