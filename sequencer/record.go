@@ -41,6 +41,9 @@ type take struct {
 	endF          engine.Frame
 	tracks        []recTrack
 	edit          edit // its undo step, once done
+	// rs are the session's settings when Record was pressed: a take
+	// keeps them (SetRecordSettings changes the next take's).
+	rs RecordSettings
 }
 
 // recTrack is a track recording in a take.
@@ -187,7 +190,7 @@ func (s *Session) startTake(x, y int, at engine.Frame) {
 	if rs.CountIn > 0 {
 		start = s.clock.NextBeat(s.clock.Frame(count+rs.CountIn), bar)
 	}
-	t := &take{y: max(0, min(y, len(s.song.Scenes))), count: count, start: start, launch: true, tracks: tracks}
+	t := &take{rs: rs, y: max(0, min(y, len(s.song.Scenes))), count: count, start: start, launch: true, tracks: tracks}
 	s.rec = t
 	s.schedule(s.onBeat(start).on(actRecStart, -1, 0))
 	if rs.Length > 0 {
@@ -404,7 +407,7 @@ func (s *Session) recTrackOf(x int, at engine.Frame) (*take, *recTrack) {
 // start, or for an overdub from its clip's origin (both bar lines when
 // launches are quantized to bars).
 func (s *Session) snap(t *take, rt *recTrack, b Beats) Beats {
-	q := s.record.Quantize
+	q := t.rs.Quantize
 	if q <= 0 {
 		return b
 	}

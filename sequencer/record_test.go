@@ -446,3 +446,25 @@ func TestRecordSettingsThroughAReload(t *testing.T) {
 		t.Errorf("after a reload of new keys: %+v, want the set's %+v", r, changed.Record)
 	}
 }
+
+// TestTakeKeepsItsSettings: settings changed while a take counts in or
+// records (the grid's Quantize and Length) are the next take's: the take
+// in progress snaps and ends by the ones it started with.
+func TestTakeKeepsItsSettings(t *testing.T) {
+	s, _ := recSession(RecordSettings{CountIn: 4, Quantize: 0.5, Length: 4})
+	s.Record(1, 0, 10) // counts in from beat 4, records beats 8 to 12
+	s.SetRecordSettings(RecordSettings{Quantize: 0.25, Length: 8})
+	s.Advance(beats(9.3))
+	s.SetRecordSettings(RecordSettings{})
+	s.NoteOn(1, 50, 100, beats(9.3))
+	s.NoteOff(1, 50, beats(9.4))
+	s.Advance(beats(13))
+	c := s.Clip(1, 0)
+	checkNotes(t, "the take", c, []Beats{1.5}, []uint8{50})
+	if c.Length != 4 || s.RecordState(beats(13)) != RecIdle {
+		t.Fatalf("length %v, %v; want 4, idle", c.Length, s.RecordState(beats(13)))
+	}
+	if r := s.RecordSettings(); r != (RecordSettings{}) {
+		t.Fatalf("settings %+v, want the last ones set", r)
+	}
+}
