@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"gridbox/audio"
+	"gridbox/engine"
 	"gridbox/grid/hotplug"
 	"gridbox/grid/scan"
+	"gridbox/sequencer"
 )
 
 // Env is what a show runs with: where it reports, and the hooks through
@@ -49,6 +51,10 @@ type Hooks struct {
 	// WrapStream, when set, wraps every streamed sample's source (to make
 	// it as slow as an SD card).
 	WrapStream func(audio.Source) audio.Source
+	// Turn, when set, is called on the session goroutine at every turn
+	// of play's and render's loop, with the frame the sound has reached:
+	// tests edit and record through the session's own API with it.
+	Turn func(s *sequencer.Session, now engine.Frame)
 }
 
 // controllerScans returns the scans play and "gridbox controllers" use:

@@ -54,6 +54,12 @@ type loadResult struct {
 	err    error
 	edited *sets.Set
 	seen   time.Time // when the change that asked for it was seen
+	// The session's takes are laid over l (cur): as they were when the
+	// session was at version, playing base. Otherwise l has its takes
+	// file's.
+	cur     bool
+	base    *loaded
+	version uint64
 }
 
 // startReload starts reloading p's set file as it changes (watch) and on
@@ -131,9 +137,18 @@ func (r *liveReload) request(seen time.Time) {
 	}
 	r.busy = true
 	prev, rate, mem, file := r.p.loaded, r.p.rate, r.p.mem, r.file
+	res := loadResult{seen: seen, base: prev, version: r.p.session.Version()}
+	// The session's takes, saved or not, go with the new version: they
+	// are laid over it rather than read from the takes file, which may
+	// not hold the latest yet (or be a spare one, never read back).
+	var cur *sets.Takes
+	if samePath(file, prev.path) {
+		cur, res.cur = prev.takesOf(r.p.session), true
+	} else {
+		r.p.takes.flush() // another set plays (a script's load line): its own are saved
+	}
 	go func() {
-		res := loadResult{seen: seen}
-		if res.l, res.err = loadSet(file, rate, mem, prev); res.err != nil {
+		if res.l, res.err = loadSet(file, rate, mem, prev, cur); res.err != nil {
 			res.edited = tried(file) // read here, not on the session goroutine
 		}
 		r.results <- res
@@ -157,6 +172,9 @@ func (r *liveReload) take(res *loadResult) {
 		return
 	}
 	var err error
+	if res.err == nil && !r.current(res) {
+		return // loaded again
+	}
 	if res.err == nil {
 		err = r.p.swapLoaded(res.l)
 		if errors.Is(err, errBusy) {
@@ -184,6 +202,29 @@ func (r *liveReload) take(res *loadResult) {
 		r.again = false
 		r.request(time.Now())
 	}
+}
+
+// current makes the good version res carry the session's takes as they
+// are now: when the session changed while it loaded, they are laid over it
+// again (relay), so that no edit is lost in the swap (Replace forgets the
+// session's clips). When another version was swapped in meanwhile (a
+// script's load line) it is dropped and the set loaded again, and current
+// returns false. Session goroutine.
+func (r *liveReload) current(res *loadResult) bool {
+	if !res.cur {
+		return true
+	}
+	if r.p.loaded != res.base {
+		unload(res.l, r.p.loaded)
+		r.ready, r.again = nil, false
+		r.request(res.seen)
+		return false
+	}
+	if v := r.p.session.Version(); v != res.version {
+		res.l.relay(r.p.loaded.takesOf(r.p.session))
+		res.version = v
+	}
+	return true
 }
 
 // tried returns the set file as far as it reads (for the samples it

@@ -39,6 +39,18 @@ type loaded struct {
 	// did not parse, a spare one (see readTakes).
 	Takes string
 
+	// What saving the takes compares the session with (takesave.go): the
+	// set file as read, without its takes (Set is own with takes laid
+	// over), the takes laid over it (nil: none), and the path as written
+	// of each bank sample index ("" for one no clip or zone names).
+	path    string // the set file as given to loadSet; swapIn does not rename it
+	own     *sets.Set
+	takes   *sets.Takes
+	samples []string
+	index   map[string]int32 // bank index by sample path (sets.SampleRef.Path), usable ones only
+	slots   *takeSlots       // where Set's clips are, once takesOf needs it
+	conv    map[convKey]sets.Clip
+
 	bank  *engine.Bank
 	song  *sequencer.Song
 	ring  int // frames of a stream's ring (0: the engine's default)
@@ -248,8 +260,13 @@ func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 // prev, when not nil, is the version of the set playing now (a reload):
 // samples whose file has not changed since prev read it are taken from
 // prev as they are (the same buffers and streams), not decoded again.
-func loadSet(file string, rate int, mem memory, prev *loaded) (*loaded, error) {
-	return load(file, rate, false, mem, prev)
+//
+// cur, when not nil, are the takes to lay over the set instead of reading
+// its takes file: those of the session playing prev (a reload of the same
+// set, whose takes the session holds, saved or not). The new version
+// saves them where prev does.
+func loadSet(file string, rate int, mem memory, prev *loaded, cur *sets.Takes) (*loaded, error) {
+	return load(file, rate, false, mem, prev, cur)
 }
 
 // memory says how samples are held: the preload of a streamed one (0: the
@@ -286,9 +303,9 @@ func (m memory) streams(frames int64, rate int) bool {
 // not stop it from decoding every sample the set names, so that all
 // problems are found in one run. Its result has no bank or song when the
 // text has problems. The caller closes it.
-func checkSet(e *Env, file string) (*loaded, error) { return load(file, 0, true, e.memory(), nil) }
+func checkSet(e *Env, file string) (*loaded, error) { return load(file, 0, true, e.memory(), nil, nil) }
 
-func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded, error) {
+func load(file string, rate int, check bool, mem memory, prev *loaded, cur *sets.Takes) (*loaded, error) {
 	root, err := os.OpenRoot(filepath.Dir(file))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -312,7 +329,7 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 		}
 		return nil, err
 	}
-	l := &loaded{File: file, Set: set, ring: mem.ring}
+	l := &loaded{File: file, Set: set, ring: mem.ring, path: file, own: set}
 	textOK := true
 	type place struct {
 		file string
@@ -325,7 +342,12 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 		textOK = textOK && e.Sample()
 	}
 	var takesProblems []error
-	set, takesProblems, l.Warnings, l.Takes = readTakes(fsys, file, filepath.Base(file), set)
+	if cur != nil && prev != nil {
+		l.takes, l.Takes = cur, prev.Takes
+		set, l.Warnings = layTakes(set, cur, l.Takes)
+	} else {
+		set, l.takes, takesProblems, l.Warnings, l.Takes = readTakes(fsys, file, filepath.Base(file), set)
+	}
 	l.Set = set
 	for _, e := range takesProblems {
 		l.Problems = append(l.Problems, e)
@@ -437,12 +459,17 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 		}
 	}
 	l.bank = &engine.Bank{}
-	sampleOf := func(sample string) int32 { // bank index, or -1 if unusable
-		i, ok := index[path.Join(path.Dir(set.File), sample)]
-		if !ok || bufs[i] == nil {
-			return -1
+	l.samples = make([]string, len(paths))
+	for _, r := range refs {
+		if i, ok := index[r.Path]; ok && l.samples[i] == "" {
+			l.samples[i] = r.Sample
 		}
-		return i
+	}
+	l.index = map[string]int32{} // usable samples only
+	for p, i := range index {
+		if bufs[i] != nil {
+			l.index[p] = i
+		}
 	}
 	for i, b := range bufs {
 		if b == nil { // keep indices stable: an unusable sample is a silent one
@@ -483,9 +510,18 @@ func load(file string, rate int, check bool, mem memory, prev *loaded) (*loaded,
 	if !textOK {
 		return l, nil // check only: the set is not fit to play
 	}
-	l.song = buildSong(set, l.bank, sampleOf)
+	l.song = buildSong(set, l.bank, l.sampleOf)
 	l.song.Metronome.Instrument = addClick(l.bank, rate)
 	return l, nil
+}
+
+// sampleOf returns the bank index of the sample a clip or zone of l's set
+// names as sample, or -1 when it is not in the bank or unusable.
+func (l *loaded) sampleOf(sample string) int32 {
+	if i, ok := l.index[path.Join(path.Dir(l.own.File), sample)]; ok {
+		return i
+	}
+	return -1
 }
 
 // reusable returns how l holds the sample at path, if a set loading after

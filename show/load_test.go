@@ -10,7 +10,7 @@ import (
 // its place in the set, and its clip plays the frames there are.
 func TestLoadKeepsWhatATruncatedSampleHolds(t *testing.T) {
 	set := showtest.LyingSet(t, "samples/cut.flac")
-	l, err := loadSet(set, 0, memory{}, nil)
+	l, err := loadSet(set, 0, memory{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

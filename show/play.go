@@ -109,6 +109,8 @@ func Play(e *Env, c PlayConfig) (err error) {
 		rememberSet(e, cfg, c.Set)
 		sv = openState(e, c.Set, cfg.State.Dir, p)
 		defer sv.finish(p.session) // on a failure to start; done already after a show
+		p.startTakes(e)
+		defer p.takes.finish() // likewise
 	}
 	dev, err := supervise.New(supervise.Config{Format: f, Block: c.Block, Open: open, Hung: e.Hung})
 	if err != nil {
@@ -214,6 +216,10 @@ func Play(e *Env, c PlayConfig) (err error) {
 		<-tick.C
 		p.Advance(p.player.Position() + lookahead)
 	}
+	// The takes after StopNow: a recording it ended is kept.
+	if saved := p.takes.finish(); saved != "" {
+		fmt.Fprintf(e.Stderr, "gridbox: this session's takes are saved in %s\n", saved)
+	}
 	time.Sleep(f.Duration(int64((c.Lead+2)*c.Block)) + 20*time.Millisecond)
 	close(done)
 	<-st.stopped
@@ -288,7 +294,14 @@ func (c *liveClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	c.watchdog.check(now, c.health.State != supervise.Hung && c.health.State != supervise.Failed)
 	c.reload.take(nil) // a version waiting for the engine to take the one before
 	c.p.collect()
-	alert := c.safe || c.health.State != supervise.Playing || len(c.p.setErrors) > 0
+	if h := c.e.Turn; h != nil {
+		h(c.p.session, now)
+	}
+	c.p.takes.turn(time.Now())
+	if msg, ok := c.p.takes.failure(); ok {
+		c.ctl.leds.Announce(msg, errorRed, time.Now().Add(5*time.Second))
+	}
+	alert := c.safe || c.health.State != supervise.Playing || len(c.p.setErrors) > 0 || c.p.takes.failed()
 	c.p.surface.Alert(alert)
 	c.pins.beat(float64(c.p.session.Clock().Beat(now)), alert)
 	c.saver.snapshot(c.p.session)

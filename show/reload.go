@@ -302,9 +302,17 @@ func streamSlots(streamed int) int { return min(2*streamed+8, 256) }
 
 // load swaps in the set at file now, as a script's load line asks: loaded
 // on the show's goroutine (render does not play in real time), reported
-// and swapped in as a reload of the running set's file is.
+// and swapped in as a reload of the running set's file is. The session's
+// takes go with it when file is the running set's; for another set, they
+// are handed to be saved first, and the other set's takes file is read.
 func (p *Show) load(file string) {
-	n, err := loadSet(file, p.rate, p.mem, p.loaded)
+	var cur *sets.Takes
+	if samePath(file, p.loaded.path) {
+		cur = p.loaded.takesOf(p.session)
+	} else {
+		p.takes.flush()
+	}
+	n, err := loadSet(file, p.rate, p.mem, p.loaded, cur)
 	if err == nil {
 		err = p.swapLoaded(n)
 		if errors.Is(err, errBusy) && p.drain != nil {

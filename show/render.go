@@ -127,6 +127,8 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 		clog.Close()
 		return err
 	}
+	p.startTakes(e)
+	defer p.takes.finish() // on a panic; done already otherwise
 	start := time.Now()
 	rc, err := newRenderClock(e, in, p, f, limit, ww)
 	if err == nil {
@@ -140,6 +142,9 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 		// stopped.
 		p.logAt = rc.pos
 	}
+	// The render's edits are on disk when it returns, whatever became of
+	// the WAV: they are the musician's work too.
+	saved := p.takes.finish()
 	wall := time.Since(start)
 	if cerr := p.unplugScripted(); err == nil {
 		err = cerr
@@ -155,6 +160,9 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	}
 	if rc.capped {
 		fmt.Fprintf(e.Stderr, "gridbox render: clips were still playing after %.0f minutes; stopped there (add \"end\" to the script or use --seconds)\n", renderSilenceCap.Minutes())
+	}
+	if saved != "" {
+		fmt.Fprintf(e.Stderr, "gridbox render: the takes are saved in %s\n", saved)
 	}
 	es := p.player.Stats()
 	frames := int64(rc.pos)
@@ -220,6 +228,10 @@ func (c *renderClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	// read their streams ahead, before rendering it.
 	p.player.Prepare()
 	p.collect()
+	if h := c.e.Turn; h != nil {
+		h(p.session, now)
+	}
+	p.takes.turn(time.Now())
 	p.player.Streamer().Fill(0)
 	buf := c.dev.Pull(RenderBlock)
 	stop := min(p.end, c.limit)

@@ -58,6 +58,9 @@ type Show struct {
 	// pressed is told when a script's controller bytes press a pad, as a
 	// real controller's press is (play stops a scrolling text); nil: no one.
 	pressed func()
+	// takes saves the session's takes (takesave.go); nil: not saved (safe
+	// mode, and before startTakes).
+	takes *takesSaver
 }
 
 func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
@@ -118,7 +121,7 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*loaded, *Show, 
 			return nil, nil, err
 		}
 	}
-	l, err := loadSet(set, rate, mem, nil)
+	l, err := loadSet(set, rate, mem, nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -51,6 +51,7 @@ type status struct {
 	tempo                   atomic.Uint64 // float64 bits
 	mem                     atomic.Int64  // bytes the set's samples take in memory (besides stream rings)
 	errors                  atomic.Int64  // the edited set's errors, while the last good version plays
+	unsaved                 atomic.Bool   // the takes could not be saved
 }
 
 func newStatus(e *Env, p *Show, dev *supervise.Device) *status {
@@ -68,6 +69,7 @@ func (s *status) publish(now engine.Frame) {
 	s.tempo.Store(math.Float64bits(s.p.session.Clock().Tempo(now)))
 	s.mem.Store(s.p.loaded.Bytes)
 	s.errors.Store(int64(len(s.p.setErrors)))
+	s.unsaved.Store(s.p.takes.failed())
 }
 
 func (s *status) line() string {
@@ -84,6 +86,9 @@ func (s *status) line() string {
 	set := ""
 	if n := int(s.errors.Load()); n > 0 {
 		set = "set: " + spell.Count(n, "error") + " (playing the last good version)  "
+	}
+	if s.unsaved.Load() {
+		set += "TAKES NOT SAVED  "
 	}
 	return set + fmt.Sprintf("%-7s %s  playing %d  voices %d  DSP %.0f%%  underruns %d  late %d  mem %s%s%s",
 		fmt.Sprintf("%d.%d", s.bar.Load(), s.beat.Load()), formatTempo(math.Float64frombits(s.tempo.Load())),

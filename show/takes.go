@@ -24,15 +24,16 @@ import (
 
 // readTakes reads the takes file of the set at file (a path as the user
 // gave it; base is its name in fsys, the set's folder) and lays it over
-// set. It returns the set to play, the takes file's problems (its text:
-// then the set is returned as it was; or its samples: their clips are
-// silent) and warnings (takes the set no longer has a place for), and the
-// path where this session's takes are to be saved (loaded.Takes).
-func readTakes(fsys fs.FS, file, base string, set *sets.Set) (merged *sets.Set, problems, warnings []error, saveTo string) {
+// set. It returns the set to play, the takes laid over it (nil: none), the
+// takes file's problems (its text: then the set is returned as it was; or
+// its samples: their clips are silent) and warnings (takes the set no
+// longer has a place for), and the path where this session's takes are to
+// be saved (loaded.Takes).
+func readTakes(fsys fs.FS, file, base string, set *sets.Set) (merged *sets.Set, tk *sets.Takes, problems, warnings []error, saveTo string) {
 	saveTo = sets.TakesPath(file)
 	tk, err := sets.LoadTakes(fsys, sets.TakesPath(base))
 	if tk == nil && errors.Is(err, fs.ErrNotExist) {
-		return set, nil, nil, saveTo
+		return set, nil, nil, nil, saveTo
 	}
 	var errs sets.Errors
 	if errors.As(err, &errs) {
@@ -47,16 +48,22 @@ func readTakes(fsys fs.FS, file, base string, set *sets.Set) (merged *sets.Set, 
 		spare := spareTakesPath(saveTo)
 		problems = append(problems, &sets.Error{File: saveTo, Msg: fmt.Sprintf(
 			"the set plays without these takes; gridbox leaves this file alone and saves new takes to %s until it is fixed", spare)})
-		return set, problems, nil, spare
+		return set, nil, problems, nil, spare
 	}
+	merged, warnings = layTakes(set, tk, saveTo)
+	return merged, tk, problems, warnings, saveTo
+}
+
+// layTakes lays tk over set (sets.Merge); its warnings name file, where
+// the takes are kept.
+func layTakes(set *sets.Set, tk *sets.Takes, file string) (*sets.Set, []error) {
 	merged, ws := sets.Merge(set, tk)
 	for _, w := range ws {
 		if e, ok := w.(*sets.Error); ok {
-			e.File = saveTo
+			e.File = file
 		}
-		warnings = append(warnings, w)
 	}
-	return merged, problems, warnings, saveTo
+	return merged, ws
 }
 
 // spareTakesPath returns the first NAME.takes.N.toml beside the takes

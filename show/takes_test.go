@@ -22,7 +22,7 @@ func TestLoadMergesTakes(t *testing.T) {
 name = "Click"
 clip = [ { scene = 0, empty = true }, { scene = 2, sample = "samples/click.wav", length = 2 } ]
 `)
-	l, err := loadSet(set, 0, memory{}, nil)
+	l, err := loadSet(set, 0, memory{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestLoadWithBrokenTakes(t *testing.T) {
 	showtest.WriteFile(t, takes, "[[track]]\nname = \"Click\"\nclip = [ { scene = 0, empty = yes } ]\n")
 	spare1 := strings.TrimSuffix(takes, ".toml") + ".1.toml"
 	showtest.WriteFile(t, spare1, "# an earlier session's takes\n")
-	l, err := loadSet(set, 0, memory{}, nil)
+	l, err := loadSet(set, 0, memory{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestLoadWithBrokenTakes(t *testing.T) {
 	}
 
 	showtest.WriteFile(t, takes, "[[track]]\nname = \"Click\"\nclip = [ { scene = 0, sample = \"samples/gone.wav\" } ]\n")
-	l2, err := loadSet(set, 0, memory{}, nil)
+	l2, err := loadSet(set, 0, memory{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,470 @@
+package show
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gridbox/engine"
+	"gridbox/sequencer"
+	"gridbox/sets"
+	"gridbox/show/showtest"
+)
+
+// keysExtra adds to ClickSet a second scene and a track "Keys" whose note
+// clips the instrument "kit" plays (the click, at every key).
+const keysExtra = `
+[[scene]]
+name = "B"
+
+[[track]]
+name = "Keys"
+instrument = "kit"
+  [[track.clip]]
+  scene = 0
+  name = "Riff"
+  length = "1 bar"
+  gain = -6
+  notes = [ { at = 0, key = 60 }, { at = 1.5, key = 62, len = 0.5, vel = 90 } ]
+  [[track.clip]]
+  scene = 1
+  length = 2
+  notes = [ { at = 0, key = 48 } ]
+
+[[instrument]]
+name = "kit"
+kind = "sampler"
+  [[instrument.zone]]
+  low = 0
+  high = 127
+  root = 60
+  sample = "samples/click.wav"
+`
+
+// keysTakes is a takes file for keysExtra's set: a take in the Click
+// track's second scene, the Keys track's second slot emptied.
+const keysTakes = `[[track]]
+name = "Click"
+  [[track.clip]]
+  scene = 1
+  sample = "samples/click.wav"
+  length = 2
+
+[[track]]
+name = "Keys"
+  [[track.clip]]
+  scene = 1
+  empty = true
+`
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes, as Env's
+// Stderr must be.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// takesShow prepares a show of set, its loaded version closed with it.
+func takesShow(t *testing.T, e *Env, set string) *Show {
+	t.Helper()
+	_, p, err := prepare(e, set, "", 48000, e.memory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
+
+// trackTakes is a take track in short: the scenes of its clips, and its
+// cleared scenes.
+type trackTakes struct {
+	Name           string
+	Clips, Cleared []int
+}
+
+func summary(tk *sets.Takes) []trackTakes {
+	var got []trackTakes
+	for _, tt := range tk.Tracks {
+		s := trackTakes{Name: tt.Name, Cleared: tt.Cleared}
+		for _, c := range tt.Clips {
+			s.Clips = append(s.Clips, c.Scene)
+		}
+		got = append(got, s)
+	}
+	return got
+}
+
+// sameClip reports whether clips a and b of two loads play the same.
+func sameClip(la, lb *loaded, a, b *sequencer.Clip) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	x, y := *a, *b
+	if !x.IsNotes() && !y.IsNotes() {
+		if la.samples[x.Sample] != lb.samples[y.Sample] {
+			return false
+		}
+		x.Sample, y.Sample = 0, 0
+	}
+	x.Source, y.Source = nil, nil
+	return reflect.DeepEqual(x, y)
+}
+
+// The takes of a session are what differs from the set file: as loaded,
+// the takes file's (kept, since the next save replaces the file); after
+// edits, the edited and new clips (converted back with what the session
+// does not know kept: the clip's name, a length in bars, the gain as
+// written) and the emptied slots. Saved and loaded again, the set plays
+// what the session held, clip for clip. Undone, the takes are the takes
+// file's again.
+func TestTakesOfSession(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	showtest.WriteFile(t, sets.TakesPath(set), keysTakes)
+	e := &Env{Stdout: io.Discard, Stderr: io.Discard}
+	p := takesShow(t, e, set)
+	s, l := p.session, p.loaded
+
+	asLoaded := []trackTakes{{Name: "Click", Clips: []int{1}}, {Name: "Keys", Cleared: []int{1}}}
+	if got := summary(l.takesOf(s)); !reflect.DeepEqual(got, asLoaded) {
+		t.Fatalf("as loaded: %+v, want %+v", got, asLoaded)
+	}
+	if got := summary(l.takesOf(nil)); !reflect.DeepEqual(got, asLoaded) {
+		t.Fatalf("takesOf(nil): %+v, want %+v", got, asLoaded)
+	}
+
+	riff := *s.Clip(1, 0)
+	riff.Notes = append(slices.Clone(riff.Notes), sequencer.Note{At: 3, Len: 0.25, Key: 64, Vel: 100})
+	s.SetClip(1, 0, &riff, 0)
+	s.Clear(0, 0, 0)        // the set's own clip: cleared
+	s.SetClip(0, 1, nil, 0) // the takes file's: gone from the takes
+	y := s.AddScene()
+	s.SetClip(1, y, &sequencer.Clip{Sample: -1, Loop: true, Length: 4, Gain: 1, Launch: sequencer.Toggle,
+		Notes: []sequencer.Note{{At: 0.125, Len: 1.0 / 64, Key: 36, Vel: 127}, {At: 2, Len: 8, Key: 38, Vel: 1}}}, 0)
+	s.Duplicate(1, y, 0)
+
+	tk := l.takesOf(s)
+	want := []trackTakes{{Name: "Click", Cleared: []int{0}}, {Name: "Keys", Clips: []int{0, 2}, Cleared: []int{1}}}
+	if got := summary(tk); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after edits: %+v, want %+v", got, want)
+	}
+	r := tk.Tracks[1].Clips[0]
+	if r.Name != "Riff" || r.Length != (sets.Duration{N: 1, Unit: sets.Bars}) || r.Gain != -6 || len(r.Notes) != 3 {
+		t.Errorf("the edited riff: %+v; want its name, length in bars, gain as written, and 3 notes", r)
+	}
+
+	data := sets.FormatTakes(tk)
+	if _, err := sets.ParseTakes("x.takes.toml", data); err != nil {
+		t.Fatalf("the takes do not parse: %v\n%s", err, data)
+	}
+	if err := sets.SaveTakes(l.Takes, data); err != nil {
+		t.Fatal(err)
+	}
+	l2, err := loadSet(set, 48000, memory{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	if len(l2.Problems)+len(l2.Warnings) > 0 {
+		t.Errorf("loaded again: %q %q", l2.Problems, l2.Warnings)
+	}
+	if len(l2.song.Scenes) != s.Scenes() {
+		t.Errorf("loaded again: %d scenes, the session had %d", len(l2.song.Scenes), s.Scenes())
+	}
+	for x := range s.Tracks() {
+		for y := range s.Scenes() {
+			if a, b := s.Clip(x, y), l2.song.Tracks[x].Clips[y]; !sameClip(l, l2, a, b) {
+				t.Errorf("track %d scene %d: the session held %+v, loaded again %+v", x, y, a, b)
+			}
+		}
+	}
+	// The same takes once more: the converted clips are taken as they were.
+	if again := sets.FormatTakes(l.takesOf(s)); !bytes.Equal(again, data) {
+		t.Errorf("the takes of an unchanged session changed:\n%s\nthen\n%s", data, again)
+	}
+
+	for s.Undo(0) {
+	}
+	if got := summary(l.takesOf(s)); !reflect.DeepEqual(got, asLoaded) {
+		t.Errorf("all undone: %+v, want %+v", got, asLoaded)
+	}
+}
+
+// Takes of a track the set no longer has (renamed, say) are not laid over
+// the set, but are kept in the takes file: nothing made on stage is lost
+// by editing the set.
+func TestTakesOfKeepsTracksTheSetLost(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	showtest.WriteFile(t, sets.TakesPath(set), keysTakes+`
+[[track]]
+name = "Gone"
+  [[track.clip]]
+  scene = 3
+  length = 1
+  notes = [ { at = 0.5, key = 40 } ]
+`)
+	p := takesShow(t, &Env{Stdout: io.Discard, Stderr: io.Discard}, set)
+	p.session.Clear(1, 0, 0)
+	tk := p.loaded.takesOf(p.session)
+	want := []trackTakes{{Name: "Click", Clips: []int{1}}, {Name: "Keys", Cleared: []int{0, 1}}, {Name: "Gone", Clips: []int{3}}}
+	if got := summary(tk); !reflect.DeepEqual(got, want) {
+		t.Fatalf("%+v, want %+v", got, want)
+	}
+	if n := tk.Tracks[2].Clips[0].Notes; len(n) != 1 || n[0].Key != 40 {
+		t.Errorf("the lost track's clip: %+v", tk.Tracks[2].Clips[0])
+	}
+}
+
+// The saver hands the takes over once the session has stayed put for
+// takesSettle after a change, or takesMaxWait after the first change
+// when changes go on; a turn without a change hands nothing.
+func TestTakesSaverDebounces(t *testing.T) {
+	p := takesShow(t, &Env{Stdout: io.Discard, Stderr: io.Discard}, showtest.ClickSet(t, keysExtra))
+	p.startTakes(p.env)
+	defer p.takes.finish()
+	s, ts := p.session, p.takes
+	t0 := time.Now()
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	ms := time.Millisecond
+
+	ts.turn(at(0))
+	if ts.handed != 0 {
+		t.Fatalf("handed version %d without a change", ts.handed)
+	}
+	s.Clear(0, 0, 0)
+	ts.turn(at(10 * ms))
+	ts.turn(at(10*ms + takesSettle - ms))
+	if ts.handed != 0 {
+		t.Fatalf("handed before the session stayed put for %v", takesSettle)
+	}
+	ts.turn(at(10*ms + takesSettle))
+	if ts.handed != s.Version() {
+		t.Fatalf("not handed after %v without a change", takesSettle)
+	}
+	// Edits every 100 ms, from 1 s on: handed at the first turn
+	// takesMaxWait after the first.
+	var handedAt time.Duration
+	for d := time.Second; d < 3*time.Second; d += 10 * ms {
+		if d%(100*ms) == 0 {
+			s.Undo(0)
+			s.Redo(0)
+		}
+		before := ts.handed
+		for len(ts.work) > 0 { // let the writer take the last
+			time.Sleep(ms)
+		}
+		ts.turn(at(d))
+		if ts.handed != before {
+			handedAt = d
+			break
+		}
+	}
+	if handedAt != time.Second+takesMaxWait {
+		t.Errorf("with edits going on, handed at %v; want %v", handedAt, time.Second+takesMaxWait)
+	}
+}
+
+// A save that fails (here: a folder where the takes file goes) is
+// reported once on stderr and once for the grid, the alert stays while
+// saves fail, and the takes are written at the next change once the way
+// is clear; nothing else is written meanwhile.
+func TestTakesSaveFailure(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	takes := sets.TakesPath(set)
+	var stderr syncBuffer
+	e := &Env{Stdout: io.Discard, Stderr: &stderr}
+	p := takesShow(t, e, set)
+	if err := os.Mkdir(takes, 0o755); err != nil { // after loading: the set loads without takes
+		t.Fatal(err)
+	}
+	s := p.session
+	// The writer's side alone, on this goroutine: turn and hand are
+	// TestTakesSaverDebounces's.
+	ts := &takesSaver{e: e, p: p, written: map[string][]byte{}}
+	save := func() { ts.save(takesJob{path: p.loaded.Takes, takes: p.loaded.takesOf(s)}) }
+	s.Clear(0, 0, 0)
+	save()
+	if !ts.failed() {
+		t.Fatalf("a save over a folder did not fail; stderr:\n%s", stderr.String())
+	}
+	msg, ok := ts.failure()
+	if want := "takes not saved: click.takes.toml is a folder"; !ok || msg != want {
+		t.Errorf("the grid is told %q, %v; want %q", msg, ok, want)
+	}
+	s.Clear(1, 0, 0)
+	save()
+	if _, ok := ts.failure(); ok || !ts.failed() {
+		t.Errorf("a second failure in a row: told the grid again, or the alert went")
+	}
+	if n := strings.Count(stderr.String(), "the takes are not saved"); n != 1 {
+		t.Errorf("reported %d times on stderr; want once:\n%s", n, stderr.String())
+	}
+	if err := os.Remove(takes); err != nil {
+		t.Fatal(err)
+	}
+	s.Undo(0)
+	save()
+	if ts.failed() {
+		t.Errorf("still failing with the way clear:\n%s", stderr.String())
+	}
+	tk, err := sets.LoadTakes(os.DirFS(filepath.Dir(set)), filepath.Base(takes))
+	if err != nil {
+		t.Fatalf("the takes saved at last: %v", err)
+	}
+	if got := summary(tk); !reflect.DeepEqual(got, []trackTakes{{Name: "Click", Cleared: []int{0}}}) {
+		t.Errorf("saved %+v", got)
+	}
+	if !strings.Contains(stderr.String(), "gridbox: the takes are saved again, to "+takes) {
+		t.Errorf("not told they are saved again:\n%s", stderr.String())
+	}
+	t.Logf("stderr:\n%s", stderr.String())
+}
+
+// A reload of the set lays the session's takes over the new version,
+// saved or not: an edit made before it, and one made while it loaded,
+// are in the session after the swap, with the set file's change.
+func TestReloadKeepsUnsavedTakes(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	showtest.WriteFile(t, sets.TakesPath(set), keysTakes)
+	var stderr syncBuffer
+	e := &Env{Stdout: io.Discard, Stderr: &stderr}
+	p := takesShow(t, e, set)
+	s := p.session
+	note := func(key uint8) *sequencer.Clip {
+		return &sequencer.Clip{Sample: -1, Loop: true, Length: 4, Gain: 1, Notes: []sequencer.Note{{At: 1, Len: 1, Key: key, Vel: 100}}}
+	}
+	s.SetClip(1, 1, note(70), 0) // before the reload
+	text, err := os.ReadFile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	showtest.WriteFile(t, set, strings.Replace(string(text), "tempo = 120.0", "tempo = 100.0", 1))
+
+	r := &liveReload{e: e, p: p, file: set, signals: make(chan os.Signal, 1), results: make(chan loadResult, 1)}
+	r.request(time.Now())
+	s.SetClip(1, 0, note(71), 0) // while it loads
+	res := <-r.results
+	r.take(&res)
+	if p.loaded.Set.Tempo != 100 || r.ready != nil {
+		t.Fatalf("the reload was not swapped in (tempo %v):\n%s", p.loaded.Set.Tempo, stderr.String())
+	}
+	for _, c := range []struct {
+		x, y int
+		key  uint8
+	}{{1, 1, 70}, {1, 0, 71}} {
+		if got := s.Clip(c.x, c.y); got == nil || len(got.Notes) != 1 || got.Notes[0].Key != c.key {
+			t.Errorf("track %d scene %d after the reload: %+v; want the edit with key %d", c.x, c.y, got, c.key)
+		}
+	}
+	if got := s.Clip(0, 1); got == nil || got.IsNotes() {
+		t.Errorf("the takes file's take is gone: %+v", got)
+	}
+	// Nothing differs from the new version: its takes are the session's.
+	want := []trackTakes{{Name: "Click", Clips: []int{1}}, {Name: "Keys", Clips: []int{0, 1}}}
+	if got := summary(p.loaded.takesOf(s)); !reflect.DeepEqual(got, want) {
+		t.Errorf("takes after the reload: %+v, want %+v", got, want)
+	}
+	if got := summary(p.loaded.takesOf(nil)); !reflect.DeepEqual(got, want) {
+		t.Errorf("the new version's own takes: %+v, want %+v", got, want)
+	}
+}
+
+// gridbox render saves the takes a render's edits make, by the time it
+// returns; a second render of the set plays them: what the first render's
+// session held is what the second plays, as if written in the set.
+func TestRenderSavesTakes(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	dir := filepath.Dir(set)
+	takes := sets.TakesPath(set)
+	riff := &sequencer.Clip{Sample: -1, Loop: true, Length: 2, Gain: 1, Notes: []sequencer.Note{
+		{At: 0, Len: 0.25, Key: 60, Vel: 127}, {At: 0.75, Len: 0.25, Key: 72, Vel: 64}}}
+	edited := false
+	var stderr syncBuffer
+	e := &Env{Stdout: io.Discard, Stderr: &stderr, Hooks: Hooks{Turn: func(s *sequencer.Session, now engine.Frame) {
+		if !edited && now >= 24000 { // half a second in: a new scene with a clip, the riff cleared
+			edited = true
+			y := s.AddScene()
+			s.SetClip(1, y, riff, now)
+			s.Clear(1, 0, now)
+		}
+	}}}
+	out := filepath.Join(dir, "one.wav")
+	if err := Render(e, RenderConfig{Set: set, Out: out, Rate: 48000, Seconds: 1}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if !edited {
+		t.Fatal("the hook made no edit")
+	}
+	tk, err := sets.LoadTakes(os.DirFS(dir), filepath.Base(takes))
+	if err != nil {
+		t.Fatalf("the first render's takes: %v\n%s", err, stderr.String())
+	}
+	if got, want := summary(tk), []trackTakes{{Name: "Click"}, {Name: "Keys", Clips: []int{2}, Cleared: []int{0}}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("takes %+v, want %+v", got, want)
+	}
+	if !strings.Contains(stderr.String(), "gridbox render: the takes are saved in "+takes) {
+		t.Errorf("render did not say where the takes are:\n%s", stderr.String())
+	}
+
+	// The second render presses the take's pad; a set with the same clip
+	// written in it renders the same.
+	script := filepath.Join(dir, "press.perf")
+	showtest.WriteFile(t, script, "0b press 1 2\n8b end\n")
+	e2 := &Env{Stdout: io.Discard, Stderr: &stderr}
+	two := filepath.Join(dir, "two.wav")
+	if err := Render(e2, RenderConfig{Set: set, Events: script, Out: two, Rate: 48000}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	written := showtest.ClickSet(t, strings.Replace(keysExtra, `  [[track.clip]]
+  scene = 0
+  name = "Riff"
+  length = "1 bar"
+  gain = -6
+  notes = [ { at = 0, key = 60 }, { at = 1.5, key = 62, len = 0.5, vel = 90 } ]
+`, "", 1)+`
+  [[track.clip]]
+  scene = 2
+  length = 2
+  notes = [ { at = 0, key = 60, len = 0.25, vel = 127 }, { at = 0.75, key = 72, len = 0.25, vel = 64 } ]
+[[scene]]
+`)
+	showtest.WriteFile(t, filepath.Join(filepath.Dir(written), "press.perf"), "0b press 1 2\n8b end\n")
+	ref := filepath.Join(dir, "ref.wav")
+	if err := Render(e2, RenderConfig{Set: written, Events: filepath.Join(filepath.Dir(written), "press.perf"), Out: ref, Rate: 48000}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	a, b := showtest.ReadWAV(t, two), showtest.ReadWAV(t, ref)
+	if !reflect.DeepEqual(a.Data, b.Data) || a.Frames() == 0 {
+		t.Errorf("the second render (%d frames) differs from the set with the take written in it (%d frames)", a.Frames(), b.Frames())
+	}
+	loud := 0
+	for _, v := range a.Data {
+		if v != 0 {
+			loud++
+		}
+	}
+	if loud == 0 {
+		t.Error("the second render is silent: the take did not play")
+	}
+	if _, err := os.Stat(sets.TakesPath(written)); err == nil {
+		t.Error("a render without edits wrote a takes file")
+	}
+}
