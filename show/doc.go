@@ -12,8 +12,8 @@
 // session and the script ahead of the sound, and lets the clock do its
 // turn. Play (the live command) drives it by the audio device's position,
 // rendered on the device's own thread; its turn shows the lights, the
-// status line and status LED, saves the state and pings systemd's
-// watchdog. Render drives it by a virtual clock, the frames written; its
+// status line and status LED, saves the state and the takes
+// (takesave.go) and pings systemd's watchdog. Render drives it by a virtual clock, the frames written; its
 // turn renders the next block on an offline device and writes it, so a
 // render is sample-exact and deterministic.
 //
@@ -24,5 +24,5 @@
 //
 // Messages go to Env's Stderr (the journal under systemd); Env's Hooks let
 // tests replace the controller scans, the audio backend, play's signals,
-// the sample memory budget and the disk.
+// the sample memory budget and the disk, and edit through the session.
 package show

@@ -46,9 +46,10 @@ const (
 // order, named as sets.TakeTrack says, then the tracks of l's takes that
 // the set no longer has, as they were (so that renaming a track does not
 // lose its takes). A clip is unchanged when s holds the very pointer l's
-// song has. Its clips' File is l.Takes, as if read from there: laid over
-// a set (a reload's), they are told apart from the set's own. A nil s stands for l's song as loaded: its takes are l's.
-// Session goroutine; the result shares nothing it may change.
+// song has. A nil s stands for l's song as loaded: its takes are l's. The
+// clips' File is l.Takes, as if read from there, so that laid over a set
+// (a reload's) they are told apart from the set's own. Session goroutine;
+// the result shares nothing that changes.
 func (l *loaded) takesOf(s *sequencer.Session) *sets.Takes {
 	tk := &sets.Takes{File: l.Takes}
 	if l.own == nil || l.song == nil { // safe mode's empty set
@@ -463,6 +464,9 @@ func (t *takesSaver) save(j takesJob) {
 	}
 	err := sets.SaveTakes(j.path, data)
 	if err != nil {
+		// What is there now is not known (something made the save fail):
+		// the next save writes whatever the takes are then.
+		delete(t.written, j.path)
 		t.bad.Store(true)
 		if !t.failing {
 			t.failing = true

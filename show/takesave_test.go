@@ -468,3 +468,55 @@ func TestRenderSavesTakes(t *testing.T) {
 		t.Error("a render without edits wrote a takes file")
 	}
 }
+
+// A script's load line that swaps in another set hands the takes of the
+// set before it over to be saved first, to that set's takes file; the
+// other set's edits go to its own. Loading the set playing keeps the
+// session's takes, saved or not.
+func TestLoadLineSavesEachSetsTakes(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	dir := filepath.Dir(set)
+	other := filepath.Join(dir, "other.toml")
+	text, err := os.ReadFile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	showtest.WriteFile(t, other, string(text))
+	script := filepath.Join(dir, "load.perf")
+	showtest.WriteFile(t, script, "0.5s load other.toml\n1s load other.toml\n2s end\n")
+	var stderr syncBuffer
+	step := 0
+	e := &Env{Stdout: io.Discard, Stderr: &stderr, Hooks: Hooks{Turn: func(s *sequencer.Session, now engine.Frame) {
+		switch {
+		case step == 0 && now >= 12000: // 0.25 s: in the first set
+			s.Clear(0, 0, now)
+			step++
+		case step == 1 && now >= 36000: // 0.75 s: in the other
+			s.Clear(1, 0, now)
+			step++
+		case step == 2 && now >= 60000: // 1.25 s: after loading it again, undone
+			s.Undo(now) // nothing to undo (a reload forgets): the edit stays
+			s.Clear(1, 1, now)
+			step++
+		}
+	}}}
+	if err := Render(e, RenderConfig{Set: set, Events: script, Out: filepath.Join(dir, "x.wav"), Rate: 48000}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	for _, c := range []struct {
+		file string
+		want []trackTakes
+	}{
+		{sets.TakesPath(set), []trackTakes{{Name: "Click", Cleared: []int{0}}}},
+		{sets.TakesPath(other), []trackTakes{{Name: "Click"}, {Name: "Keys", Cleared: []int{0, 1}}}},
+	} {
+		tk, err := sets.LoadTakes(os.DirFS(dir), filepath.Base(c.file))
+		if err != nil {
+			t.Errorf("%v\n%s", err, stderr.String())
+			continue
+		}
+		if got := summary(tk); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %+v, want %+v", filepath.Base(c.file), got, c.want)
+		}
+	}
+}
