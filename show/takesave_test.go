@@ -520,3 +520,68 @@ func TestLoadLineSavesEachSetsTakes(t *testing.T) {
 		}
 	}
 }
+
+// The issue's round trip, played on the grid: a render's script selects
+// an empty slot, goes to Step mode and presses two steps on two note rows
+// (the virtual controller's pad lines; the bottom row is velocities); the takes file it leaves holds the new clip,
+// and a second render of the set plays it exactly as the set with the
+// takes merged in (what "gridbox takes merge" writes) plays it.
+func TestRenderStepEditsRoundTrip(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra+"\n[[scene]]\nname = \"C\"\n")
+	dir := filepath.Dir(set)
+	var stderr syncBuffer
+	e := &Env{Stdout: io.Discard, Stderr: &stderr}
+	steps := filepath.Join(dir, "steps.perf")
+	showtest.WriteFile(t, steps, `0b pad 1 2
+0b button step
+1b pad 0 6
+1b padup 0 6
+1.5b pad 4 5
+1.5b padup 4 5
+4b end
+`)
+	if err := Render(e, RenderConfig{Set: set, Events: steps, Out: filepath.Join(dir, "one.wav"), Rate: 48000}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	takes := sets.TakesPath(set)
+	data, err := os.ReadFile(takes)
+	if err != nil {
+		t.Fatalf("no takes file: %v\n%s", err, stderr.String())
+	}
+	tk, err := sets.ParseTakes(takes, data)
+	if err != nil {
+		t.Fatalf("the takes file does not parse: %v\n%s", err, data)
+	}
+	if got, want := summary(tk), []trackTakes{{Name: "Click"}, {Name: "Keys", Clips: []int{2}}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("takes %+v, want %+v:\n%s", got, want, data)
+	}
+	c := tk.Tracks[1].Clips[0]
+	if len(c.Notes) != 2 || c.Notes[0].At != 0 || c.Notes[1].At != 1 || c.Notes[0].Key == c.Notes[1].Key || c.Length.Beats(4) != 4 {
+		t.Errorf("the stepped clip: %+v; want two notes of two keys, on steps 1 and 5 of a bar", c)
+	}
+	t.Logf("%s", data)
+
+	play := filepath.Join(dir, "play.perf")
+	showtest.WriteFile(t, play, "0b press 1 2\n8b end\n")
+	if err := Render(e, RenderConfig{Set: set, Events: play, Out: filepath.Join(dir, "two.wav"), Rate: 48000}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	s, err := sets.Load(os.DirFS(dir), filepath.Base(set))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, warnings := sets.Merge(s, tk)
+	if len(warnings) > 0 {
+		t.Fatal(warnings)
+	}
+	mergedSet := filepath.Join(dir, "merged.toml")
+	showtest.WriteFile(t, mergedSet, string(sets.Format(merged)))
+	if err := Render(e, RenderConfig{Set: mergedSet, Events: play, Out: filepath.Join(dir, "ref.wav"), Rate: 48000}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	a, b := showtest.ReadWAV(t, filepath.Join(dir, "two.wav")), showtest.ReadWAV(t, filepath.Join(dir, "ref.wav"))
+	loud := slices.IndexFunc(a.Data, func(v float32) bool { return v != 0 })
+	if !reflect.DeepEqual(a.Data, b.Data) || loud < 0 {
+		t.Errorf("the second render (%d frames, first sound at %d) differs from the merged set's (%d frames), or is silent", a.Frames(), loud/2, b.Frames())
+	}
+}
