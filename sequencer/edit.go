@@ -12,7 +12,7 @@ const undoSteps = 128
 
 // An edit is one undo step: clip slots changed together (a SetClip, a
 // Clear, a Duplicate, or a whole take of a recording, every recording
-// track's clip at once).
+// track's clip at once; an overdub's part of one, split).
 type edit []change
 
 type change struct {
@@ -49,7 +49,10 @@ func (s *Session) SetClip(x, y int, c *Clip, at engine.Frame) {
 	if x < 0 || x >= len(s.tracks) || y < 0 || y >= len(s.song.Scenes) || s.clip(x, y) == c {
 		return
 	}
-	s.commit(edit{{x: x, y: y, before: s.clip(x, y), after: c}}, at)
+	e := edit{{x: x, y: y, before: s.clip(x, y), after: c}}
+	s.split(e)
+	s.commit(e, at)
+	s.rebase(e)
 }
 
 // Clear empties track x's slot y (one undo step).
@@ -79,7 +82,14 @@ func (s *Session) Duplicate(x, y int, at engine.Frame) {
 // back, playing ones as SetClip does) and reports whether there was one.
 // A scene a recording added stays. Replace forgets every edit: a reloaded
 // set's clips (and its bank's sample indices) are new.
+//
+// While a take overdubs a slot the latest edit changed, what the take
+// merged since that edit is the latest edit (split): Undo takes back
+// those notes, and the next Undo the edit.
 func (s *Session) Undo(at engine.Frame) bool {
+	if n := len(s.undo); n > 0 {
+		s.split(s.undo[n-1])
+	}
 	n := len(s.undo)
 	if n == 0 {
 		return false
@@ -91,12 +101,17 @@ func (s *Session) Undo(at engine.Frame) bool {
 	}
 	s.redo = append(s.redo, e)
 	s.version++
+	s.rebase(e)
 	return true
 }
 
 // Redo does the latest undone edit again at frame at and reports whether
-// there was one. A new edit forgets what was undone.
+// there was one. A new edit forgets what was undone, and so do the notes
+// a take merged into a slot it changes since (there is then none).
 func (s *Session) Redo(at engine.Frame) bool {
+	if n := len(s.redo); n > 0 {
+		s.split(s.redo[n-1])
+	}
 	n := len(s.redo)
 	if n == 0 {
 		return false
@@ -108,6 +123,7 @@ func (s *Session) Redo(at engine.Frame) bool {
 	}
 	s.undo = append(s.undo, e)
 	s.version++
+	s.rebase(e)
 	return true
 }
 
@@ -131,12 +147,72 @@ func (s *Session) commit(e edit, at engine.Frame) {
 	for _, c := range e {
 		s.put(c.x, c.y, c.after, at)
 	}
+	s.push(e)
+	s.version++
+}
+
+// push adds e, already applied, to the undo steps as the latest, and
+// forgets what was undone.
+func (s *Session) push(e edit) {
 	if len(s.undo) == undoSteps {
 		s.undo = s.undo[:copy(s.undo, s.undo[1:])]
 	}
 	s.undo = append(s.undo, e)
 	s.redo = s.redo[:0]
-	s.version++
+}
+
+// touches reports whether e changes track x's slot y.
+func (e edit) touches(x, y int) bool {
+	for _, c := range e {
+		if c.x == x && c.y == y {
+			return true
+		}
+	}
+	return false
+}
+
+// split is called before e (an edit, an undo or a redo) changes slots.
+// A take overdubbing a slot e changes gets its undo step cut there: the
+// notes its overdubs merged so far become an undo step of their own (one
+// for all its tracks), so that each Undo takes back one change; the rest
+// of the take starts from the clips e leaves (rebase) and is its last
+// step. The finished take's tracks whose slots e changes take no more
+// late notes (they would change a clip e replaced).
+func (s *Session) split(e edit) {
+	if t := s.last; t != nil {
+		for i := range t.tracks {
+			if rt := &t.tracks[i]; e.touches(rt.x, rt.slot) {
+				rt.closed = true
+			}
+		}
+	}
+	t := s.rec
+	if t == nil || !slices.ContainsFunc(t.tracks, func(rt recTrack) bool { return rt.overdub && e.touches(rt.x, rt.slot) }) {
+		return
+	}
+	var seg edit
+	for i := range t.tracks {
+		if rt := &t.tracks[i]; rt.overdub && rt.clip != rt.before {
+			seg = append(seg, change{x: rt.x, y: rt.slot, before: rt.before, after: rt.clip})
+			rt.before = rt.clip
+		}
+	}
+	if len(seg) > 0 {
+		s.push(seg)
+	}
+}
+
+// rebase is called after e changed slots: the take in progress overdubs
+// the clips e left in its slots from now on, what its undo step (split)
+// starts from.
+func (s *Session) rebase(e edit) {
+	if t := s.rec; t != nil {
+		for i := range t.tracks {
+			if rt := &t.tracks[i]; rt.overdub && e.touches(rt.x, rt.slot) {
+				rt.before, rt.clip = s.clip(rt.x, rt.slot), s.clip(rt.x, rt.slot)
+			}
+		}
+	}
 }
 
 // own makes the song the session's to edit: the first edit copies the

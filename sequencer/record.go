@@ -25,7 +25,7 @@ const clickLen Beats = 1.0 / 8
 
 // A take is one press of Record: a count-in, then recording on every
 // recording track from its start to its end (both bar lines), all one
-// undo step.
+// undo step (but see split).
 type take struct {
 	y      int   // the scene selected: new clips go to the first empty slot at or below it
 	count  Beats // the count-in's first beat, a bar line
@@ -58,6 +58,9 @@ type recTrack struct {
 	before, clip   *Clip  // overdub: the clip at the start; both: the clip the take put last
 	notes          []Note // new clip: At in beats from the take's start (length maybe: wraps)
 	held           [128]heldNote
+	// closed: the take is done and an edit changed the slot since (split):
+	// no late note goes in.
+	closed bool
 }
 
 // heldNote is a key held on a recording track: played at beat on,
@@ -95,7 +98,10 @@ type heldNote struct {
 // clip's next pass (not in the pass where it was played). Pressed again
 // while counting in: cancelled. StopAll ends recording at the next bar
 // line and StopNow at once, keeping what was recorded without launching
-// it. A take is one undo step, every recording track's clip at once.
+// it. A take is one undo step, every recording track's clip at once,
+// unless an edit, an undo or a redo changes a slot it overdubs while it
+// records: that cuts it there, the notes merged before it one undo step
+// and those after it another (so that each Undo takes back one change).
 //
 // While counting in and recording the metronome clicks on every beat
 // (SetMetronome).
@@ -396,8 +402,8 @@ func (s *Session) recTrackOf(x int, at engine.Frame) (*take, *recTrack) {
 		}
 	}
 	for i := range t.tracks {
-		if t.tracks[i].x == x {
-			return t, &t.tracks[i]
+		if rt := &t.tracks[i]; rt.x == x && !rt.closed {
+			return t, rt
 		}
 	}
 	return nil, nil

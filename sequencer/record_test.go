@@ -1,6 +1,7 @@
 package sequencer
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -467,4 +468,84 @@ func TestTakeKeepsItsSettings(t *testing.T) {
 	if r := s.RecordSettings(); r != (RecordSettings{}) {
 		t.Fatalf("settings %+v, want the last ones set", r)
 	}
+}
+
+// TestEditsDuringAnOverdubAreUndoneOneByOne: a step edit of the clip a
+// take overdubs cuts the take's undo step in two, so that each Undo
+// takes back exactly one change: the note merged after the edit, the
+// edit, the note merged before it; Redo does them again in order. An
+// Undo pressed while overdubbing takes back the notes merged since the
+// latest edit of the slot first, then that edit, and the take goes on
+// from there.
+func TestEditsDuringAnOverdubAreUndoneOneByOne(t *testing.T) {
+	with := func(c *Clip, key uint8, at Beats) *Clip {
+		d := *c
+		d.Notes = append(slices.Clone(c.Notes), Note{At: at, Len: 0.25, Key: key, Vel: 100})
+		slices.SortStableFunc(d.Notes, func(a, b Note) int { return cmp.Compare(a.At, b.At) })
+		return &d
+	}
+	keys := func(c *Clip) []uint8 {
+		var ks []uint8
+		for _, n := range c.Notes {
+			ks = append(ks, n.Key)
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	tap := func(s *Session, key uint8, b float64) {
+		s.Advance(beats(b))
+		s.NoteOn(0, key, 100, beats(b))
+		s.NoteOff(0, key, beats(b+0.1))
+	}
+	t.Run("edit during the take", func(t *testing.T) {
+		s, _ := recSession(RecordSettings{Quantize: 0.25})
+		s.Press(0, 0, 0)
+		s.Record(0, 0, 10) // overdubs from beat 4
+		tap(s, 70, 5)
+		s.Advance(beats(6))
+		s.SetClip(0, 0, with(s.Clip(0, 0), 80, 2.5), beats(6)) // a step edit
+		tap(s, 71, 7)
+		s.Record(0, 0, beats(7.5)) // ends at beat 8
+		s.Advance(beats(9))
+		var got [][]uint8
+		for s.Undo(beats(9)) {
+			got = append(got, keys(s.Clip(0, 0)))
+		}
+		want := [][]uint8{{60, 62, 64, 65, 70, 80}, {60, 62, 64, 65, 70}, {60, 62, 64, 65}}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("undo by undo: %v, want %v", got, want)
+		}
+		got = nil
+		for s.Redo(beats(9)) {
+			got = append(got, keys(s.Clip(0, 0)))
+		}
+		want = [][]uint8{{60, 62, 64, 65, 70}, {60, 62, 64, 65, 70, 80}, {60, 62, 64, 65, 70, 71, 80}}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("redo by redo: %v, want %v", got, want)
+		}
+	})
+	t.Run("undo during the take", func(t *testing.T) {
+		s, _ := recSession(RecordSettings{Quantize: 0.25})
+		s.Press(0, 0, 0)
+		s.SetClip(0, 0, with(s.Clip(0, 0), 80, 2.5), 0) // a step edit before the take
+		s.Record(0, 0, 10)
+		tap(s, 70, 5)
+		s.Undo(beats(5.5))
+		if got := keys(s.Clip(0, 0)); !slices.Equal(got, []uint8{60, 62, 64, 65, 80}) {
+			t.Fatalf("first undo while overdubbing: %v, want the merged note gone", got)
+		}
+		s.Undo(beats(5.6))
+		if got := keys(s.Clip(0, 0)); !slices.Equal(got, []uint8{60, 62, 64, 65}) {
+			t.Fatalf("second undo while overdubbing: %v, want the step edit gone", got)
+		}
+		tap(s, 71, 7)
+		s.Record(0, 0, beats(7.5))
+		s.Advance(beats(9))
+		if got := keys(s.Clip(0, 0)); !slices.Equal(got, []uint8{60, 62, 64, 65, 71}) {
+			t.Fatalf("after the take: %v", got)
+		}
+		if !s.Undo(beats(9)) || !slices.Equal(keys(s.Clip(0, 0)), []uint8{60, 62, 64, 65}) || s.CanUndo() {
+			t.Fatalf("the take's last step: %v, can undo %v", keys(s.Clip(0, 0)), s.CanUndo())
+		}
+	})
 }
