@@ -549,3 +549,35 @@ func TestEditsDuringAnOverdubAreUndoneOneByOne(t *testing.T) {
 		}
 	})
 }
+
+// TestReloadBringsTheMetronomeBack: a set that starts with the metronome
+// off and silent (metronome = false, metronome_volume = "-inf") still
+// reserves the last bus; a reload turning it on and up is heard on the
+// next take, at block sizes 64, 128 and 333. A reload whose set keeps the
+// key leaves the grid's choice (SetMetronome), one that changes it wins.
+func TestReloadBringsTheMetronomeBack(t *testing.T) {
+	for _, block := range blocks {
+		sg := keySong()
+		sg.Metronome.Gain, sg.Metronome.On = 0, false
+		sg.Record.Length = 4
+		g := newBusRig(t, sg, keyBank(), rate, block)
+		loud := reload(sg)
+		loud.Metronome.Gain, loud.Metronome.On = 1, true
+		g.replace(beats(1), loud)
+		g.at(beats(2), func(s *Session, at engine.Frame) { s.Record(1, 0, at) }) // beats 4 to 8
+		got := hits(g.run(beats(9)))
+		checkHits(t, "clicks", block, got, slices.Concat(keyed(-1, 4), keyed(-2, 5, 6, 7)))
+	}
+	sg := keySong() // metronome = false
+	s := NewSession(sg, &recorder{}, rate)
+	s.SetMetronome(true)
+	if err := s.Replace(reload(sg), 0); err != nil || !s.MetronomeOn() {
+		t.Fatalf("a reload of the same key turned the grid's metronome off (%v)", err)
+	}
+	s.SetMetronome(false)
+	changed := reload(sg)
+	changed.Metronome.On = true
+	if err := s.Replace(changed, 0); err != nil || !s.MetronomeOn() {
+		t.Fatalf("a reload turning the key on left the metronome off (%v)", err)
+	}
+}

@@ -80,7 +80,10 @@ var ErrNoBus = errors.New("sequencer: no free engine bus")
 //   - A take (Record) goes on with the matched tracks, into the matched
 //     slots; a new clip whose slot is gone goes to the first empty one
 //     at or below it. An overdub whose clip is gone records a new clip
-//     from there. The metronome keeps its bus and takes song's gain.
+//     from there. The metronome keeps its bus and takes song's
+//     instrument, keys and gain; song's Metronome.On when it differs from
+//     the old song's (a set's key changed), else it stays as the grid set
+//     it (SetMetronome).
 func (s *Session) Replace(song *Song, at engine.Frame) error {
 	at = s.clamp(at)
 	old := s.song
@@ -208,6 +211,9 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 	s.version++
 	if s.metroBus >= 0 && song.Metronome.Gain != old.Metronome.Gain {
 		s.post(engine.Command{Op: engine.SetTrack, At: at, Track: s.metroBus, Gain: song.Metronome.Gain})
+	}
+	if song.Metronome.On != old.Metronome.On {
+		s.metroOn = song.Metronome.On
 	}
 	s.last = nil
 	if t := s.rec; t != nil {

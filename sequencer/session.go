@@ -186,10 +186,10 @@ type trackState struct {
 // NewSession returns a session for song that sends to eng, which renders at
 // rate. It queues each track's mixer settings at frame 0. Track x plays on
 // engine bus x; eng has song.Buses of them (0: one per track). If there are
-// more buses than tracks and song.Metronome.Gain > 0, the last one is the
-// metronome's (at that gain), which no track gets, even in a reload;
-// otherwise the metronome is silent for good. It panics if song has more
-// tracks than buses.
+// more buses than tracks, the last one is the metronome's (at
+// song.Metronome.Gain, maybe 0: a reload may turn it up), which no track
+// gets, even in a reload; otherwise the metronome is silent for good. It
+// panics if song has more tracks than buses.
 func NewSession(song *Song, eng Engine, rate int) *Session {
 	buses := song.Buses
 	if buses == 0 {
@@ -221,7 +221,7 @@ func NewSession(song *Song, eng Engine, rate int) *Session {
 		s.sendMix(i, 0)
 	}
 	s.metroBus, s.metroOn, s.record = -1, song.Metronome.On, song.Record
-	if buses > len(song.Tracks) && song.Metronome.Gain > 0 {
+	if buses > len(song.Tracks) {
 		s.metroBus = int16(buses - 1)
 		s.post(engine.Command{Op: engine.SetTrack, Track: s.metroBus, Gain: song.Metronome.Gain})
 	}

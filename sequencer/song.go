@@ -35,10 +35,11 @@ type RecordSettings struct {
 
 // Metronome is the click: Beat on every beat, Accent on a bar's first
 // beat (both at velocity 127), played by bank instrument Instrument (-1:
-// none, silent) on the session's reserved last engine bus (Song.Buses-1),
-// whose gain is Gain (linear). A Gain of 0 when the session is made
-// (NewSession) means no metronome: no bus is reserved for it. On is
-// whether it clicks at first (Session.SetMetronome toggles it).
+// none, silent) on the session's reserved last engine bus (Song.Buses-1,
+// reserved whenever there are more buses than tracks: NewSession), whose
+// gain is Gain (linear; 0: silent). On is whether it clicks at first
+// (Session.SetMetronome toggles it). A reload (Session.Replace) takes its
+// Instrument, keys and Gain, and its On if it changed.
 type Metronome struct {
 	Instrument   int32
 	Accent, Beat uint8
