@@ -532,6 +532,15 @@ type fresh struct {
 	from int
 }
 
+// prune forgets t's fresh notes whose first pass heard has begun by
+// Committed: the passes before it are behind, and no note of them is
+// scheduled again (retarget seeks from Committed on).
+func (s *Session) prune(t *trackState) {
+	t.fresh = slices.DeleteFunc(t.fresh, func(f fresh) bool {
+		return s.clock.Frame(t.origin+Beats(f.from)*t.clip.Length) <= s.committed
+	})
+}
+
 // skips reports whether note n of pass iter is one not heard yet.
 func (t *trackState) skips(n Note, iter int) bool {
 	for _, f := range t.fresh {

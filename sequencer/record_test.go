@@ -581,3 +581,25 @@ func TestReloadBringsTheMetronomeBack(t *testing.T) {
 		t.Fatalf("a reload turning the key on left the metronome off (%v)", err)
 	}
 }
+
+// TestOverdubForgetsHeardNotes: the notes an overdub merged are kept
+// aside (not heard in the pass they were played in) only until that pass
+// is behind: over 12 passes with a note each, the list stays short.
+func TestOverdubForgetsHeardNotes(t *testing.T) {
+	s, _ := recSession(RecordSettings{Quantize: 0.25})
+	s.Press(0, 0, 0)
+	s.Record(0, 0, 10) // overdubs from beat 4
+	for k := range 12 {
+		b := 4 + 4*float64(k) + 1.3
+		s.Advance(beats(b))
+		s.NoteOn(0, uint8(70+k), 100, beats(b))
+		s.NoteOff(0, uint8(70+k), beats(b+0.1))
+	}
+	s.Advance(beats(51))
+	if n := len(s.tracks[0].fresh); n > 2 {
+		t.Fatalf("%d merged notes kept aside after 12 passes, want at most 2", n)
+	}
+	if c := s.Clip(0, 0); len(c.Notes) != 16 {
+		t.Fatalf("%d notes in the overdubbed clip, want 16", len(c.Notes))
+	}
+}

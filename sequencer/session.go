@@ -994,6 +994,9 @@ func (s *Session) notes(x int, to engine.Frame) {
 					}
 					ts.iter++
 					ts.ni = 0
+					if len(ts.fresh) > 0 {
+						s.prune(ts)
+					}
 				}
 				n := c.Notes[ts.ni]
 				base := ts.origin + Beats(ts.iter)*c.Length
