@@ -46,6 +46,7 @@ func TestRecordingFromTheGrid(t *testing.T) {
 	got, _ := renderReload(t, dir, map[string]string{"set.toml": set(false), "script.perf": script})
 	checkOnsets(t, got, []int{9.05 * beat, 13 * beat, 17 * beat})
 
+	dir = reloadDir(t) // without the first render's takes file
 	renderReload(t, dir, map[string]string{"set.toml": set(true), "script.perf": script})
 	left := showtest.ReadWAV(t, filepath.Join(dir, "out.wav"))
 	var clicks []int

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"gridbox/audio"
 	"gridbox/grid/launchpad"
 	"gridbox/grid/launchpad/launchpadtest"
 	"gridbox/grid/monome"
@@ -188,32 +189,42 @@ func TestScriptedSessionOnEveryModel(t *testing.T) {
 	}
 	for _, model := range scriptModels {
 		t.Run(model, func(t *testing.T) {
-			perf := filepath.Join(dir, model+".perf")
-			showtest.WriteFile(t, perf, rawScript(t, model))
-			out, log := filepath.Join(dir, model+".wav"), filepath.Join(dir, model+".log")
-			if code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", out, "--controller-log", log); code != 0 {
-				t.Fatalf("render: exit %d: %s", code, stderr)
-			}
-			got := showtest.ReadWAV(t, out)
-			if len(got.Data) != len(want.Data) {
-				t.Fatalf("%d frames, plain script %d", got.Frames(), want.Frames())
-			}
-			for i := range got.Data {
-				if got.Data[i] != want.Data[i] {
-					t.Fatalf("audio differs from the plain script's at frame %d: %v vs %v", i/2, got.Data[i], want.Data[i])
-				}
-			}
-			logged, err := os.ReadFile(log)
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden := filepath.Join("testdata", "controllers", model+".log")
-			if goldenFile(t, golden, string(logged)) != string(logged) {
-				t.Errorf("controller log differs from %s (run with -update to accept)", golden)
-			}
+			_, logged := playModel(t, set, dir, model, rawScript(t, model), want, model+".log")
 			checkLights(t, model, logged)
 		})
 	}
+}
+
+// playModel renders set with script, model's raw bytes, in dir, and
+// checks that the audio equals want sample for sample and that the
+// controller log equals testdata/controllers/golden. It returns the
+// audio and the log.
+func playModel(t *testing.T, set, dir, model, script string, want *audio.Buffer, golden string) (*audio.Buffer, []byte) {
+	t.Helper()
+	perf := filepath.Join(dir, model+".perf")
+	showtest.WriteFile(t, perf, script)
+	out, log := filepath.Join(dir, model+".wav"), filepath.Join(dir, model+".log")
+	if code, _, stderr := gridbox(t, "render", set, "--events", perf, "-o", out, "--controller-log", log); code != 0 {
+		t.Fatalf("render: exit %d: %s", code, stderr)
+	}
+	got := showtest.ReadWAV(t, out)
+	if len(got.Data) != len(want.Data) {
+		t.Fatalf("%d frames, the reference %d", got.Frames(), want.Frames())
+	}
+	for i := range got.Data {
+		if got.Data[i] != want.Data[i] {
+			t.Fatalf("audio differs from the reference at frame %d: %v vs %v", i/2, got.Data[i], want.Data[i])
+		}
+	}
+	logged, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden = filepath.Join("testdata", "controllers", golden)
+	if goldenFile(t, golden, string(logged)) != string(logged) {
+		t.Errorf("controller log differs from %s (run with -update to accept)", golden)
+	}
+	return got, logged
 }
 
 // lightsAt replays the log's output to a simulated device of model up to
