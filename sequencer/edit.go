@@ -127,9 +127,19 @@ func (s *Session) Redo(at engine.Frame) bool {
 	return true
 }
 
-// AddScene adds an empty scene row at the bottom and returns its index.
-// It is no undo step (Undo leaves the row, as Ableton does).
+// MaxScenes is the most scenes a session has: AddScene adds none past
+// it. It is the set format's limit (sets.MaxScenes, which the sequencer
+// does not import; a test in show checks they agree), so that every
+// scene a recording adds can be saved in a takes file.
+const MaxScenes = 1024
+
+// AddScene adds an empty scene row at the bottom and returns its index,
+// or -1 when there are MaxScenes already (no room: nothing changes). It
+// is no undo step (Undo leaves the row, as Ableton does).
 func (s *Session) AddScene() int {
+	if len(s.song.Scenes) >= MaxScenes {
+		return -1
+	}
 	s.own()
 	s.song.Scenes = append(s.song.Scenes, Scene{})
 	for x := range s.song.Tracks {

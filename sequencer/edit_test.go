@@ -342,3 +342,44 @@ func TestUndoOfAClearKeepsTheClipPlaying(t *testing.T) {
 		}
 	}
 }
+
+// TestScenesStopAtMaxScenes: AddScene adds no row past MaxScenes, and
+// Record leaves out a track that would need one: with only it, no take
+// (no count-in, no row); armed with an overdubbing track, that one
+// records alone.
+func TestScenesStopAtMaxScenes(t *testing.T) {
+	sg := keySong()
+	s := NewSession(sg, &recorder{}, rate)
+	for s.Scenes() < MaxScenes {
+		if y := s.AddScene(); y != s.Scenes()-1 {
+			t.Fatalf("AddScene = %d with %d scenes", y, s.Scenes())
+		}
+	}
+	v := s.Version()
+	if y := s.AddScene(); y != -1 || s.Scenes() != MaxScenes || s.Version() != v {
+		t.Fatalf("AddScene past MaxScenes = %d, %d scenes, version %d (was %d)", y, s.Scenes(), s.Version(), v)
+	}
+	for y := range MaxScenes {
+		s.SetClip(1, y, notes(4, 40, 0), 0)
+	}
+	s.Record(1, 0, 0)
+	if st := s.RecordState(0); st != RecIdle || !s.Idle() {
+		t.Fatalf("Record with no room: %v, idle %v; want no take", st, s.Idle())
+	}
+	s.SetMix(1, Mix{Volume: 1, Arm: true}, 0)
+	s.Press(0, 0, 0)
+	s.Record(0, 0, 10) // overdubs track 0 from beat 4; track 1 has no room
+	if _, ok := s.Recording(1); ok {
+		t.Fatal("the track with no room records")
+	}
+	s.Advance(beats(5))
+	s.NoteOn(0, 70, 100, beats(5))
+	s.NoteOn(1, 71, 100, beats(5))
+	s.NoteOff(0, 70, beats(5.1))
+	s.NoteOff(1, 71, beats(5.1))
+	s.Record(0, 0, beats(5.5))
+	s.Advance(beats(9))
+	if s.Scenes() != MaxScenes || len(s.Clip(0, 0).Notes) != 5 || len(s.Clip(1, 0).Notes) != 1 {
+		t.Fatalf("%d scenes, %d notes overdubbed, %d in track 1's clip", s.Scenes(), len(s.Clip(0, 0).Notes), len(s.Clip(1, 0).Notes))
+	}
+}

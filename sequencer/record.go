@@ -81,7 +81,9 @@ type heldNote struct {
 // bar line after it (at the next bar line with no count-in). There, each
 // recording track whose playing clip is a looping note clip overdubs it;
 // each other one records a new clip into the first empty slot at or below
-// y (a new scene row if there is none), and what it plays stops. Notes
+// y (a new scene row if there is none), and what it plays stops; one with
+// no empty slot there when there are MaxScenes rows already is left out
+// (at the press and at the start: with none left, no take). Notes
 // played live (NoteOn, NoteOff) on a recording track sound live and are
 // recorded: their starts snap to the nearest multiple of
 // Song.Record.Quantize (counted from the recording's start; for an
@@ -182,7 +184,7 @@ func (s *Session) startTake(x, y int, at engine.Frame) {
 	}
 	var tracks []recTrack
 	for i := range s.tracks {
-		if (i == x || s.mix[i].Arm) && s.song.Tracks[i].Instrument >= 0 {
+		if (i == x || s.mix[i].Arm) && s.song.Tracks[i].Instrument >= 0 && s.room(i, y) {
 			tracks = append(tracks, recTrack{x: i, slot: -1})
 		}
 	}
@@ -236,9 +238,23 @@ func (s *Session) target(x, y int) int {
 	return y
 }
 
-// recStart begins recording at action a (the take's start).
+// room reports whether track x can record a take with scene y selected:
+// it overdubs, or has an empty slot at or below y, or a scene can be
+// added (MaxScenes).
+func (s *Session) room(x, y int) bool {
+	return s.overdubs(x) || s.target(x, y) < len(s.song.Scenes) || len(s.song.Scenes) < MaxScenes
+}
+
+// recStart begins recording at action a (the take's start). A track with
+// no room for a new clip (room) is left out, and the take is cancelled
+// if none is left.
 func (s *Session) recStart(a action) {
 	t := s.rec
+	t.tracks = slices.DeleteFunc(t.tracks, func(rt recTrack) bool { return !s.room(rt.x, t.y) })
+	if len(t.tracks) == 0 {
+		s.cancelTake()
+		return
+	}
 	t.started = true
 	for i := range t.tracks {
 		rt := &t.tracks[i]
@@ -259,7 +275,7 @@ func (s *Session) recStart(a action) {
 		if rt := &t.tracks[i]; !rt.overdub {
 			rt.slot = s.target(rt.x, t.y)
 			if rt.slot == len(s.song.Scenes) {
-				s.AddScene()
+				s.AddScene() // room: there is room for it
 			}
 		}
 	}
@@ -305,8 +321,9 @@ func (s *Session) finish(end Beats, at engine.Frame, launch bool) {
 			if rt.slot >= 0 {
 				from = rt.slot
 			}
-			if rt.slot = s.target(rt.x, min(from, len(s.song.Scenes))); rt.slot == len(s.song.Scenes) {
-				s.AddScene()
+			if rt.slot = s.target(rt.x, min(from, len(s.song.Scenes))); rt.slot == len(s.song.Scenes) && s.AddScene() < 0 {
+				rt.slot = -1 // no room left (MaxScenes): the take is lost on this track
+				continue
 			}
 		}
 		rt.clip = t.build(rt)
