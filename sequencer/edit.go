@@ -6,8 +6,8 @@ import (
 	"gridbox/engine"
 )
 
-// undoSteps is how many edits Undo can take back (the contract asks for
-// at least 64); older ones are forgotten.
+// undoSteps is how many edits Undo can take back (issue 11 asks for
+// at least 32); older ones are forgotten.
 const undoSteps = 128
 
 // An edit is one undo step: clip slots changed together (a SetClip, a
