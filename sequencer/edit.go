@@ -291,17 +291,9 @@ func (s *Session) retarget(x int, c *Clip) {
 	}
 	if len(c.Notes) > 0 && c.Length > 0 {
 		for {
-			if ts.ni >= len(c.Notes) {
-				if !c.Loop {
-					break
-				}
-				ts.iter++
-				ts.ni = 0
-			}
-			if s.clock.Frame(ts.origin+Beats(ts.iter)*c.Length+c.Notes[ts.ni].At) >= s.committed {
+			if _, _, _, ok := s.nextNote(ts, s.committed); !ok {
 				break
 			}
-			ts.ni++
 		}
 	}
 	s.remove(x, actEnd)

@@ -1,6 +1,7 @@
 package sequencer
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -362,15 +363,7 @@ func (t *take) build(rt *recTrack) *Clip {
 		ns = slices.DeleteFunc(ns, func(m Note) bool { return m.At == n.At && m.Key == n.Key })
 		ns = append(ns, n)
 	}
-	slices.SortStableFunc(ns, func(a, b Note) int {
-		switch {
-		case a.At < b.At:
-			return -1
-		case a.At > b.At:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(ns, func(a, b Note) int { return cmp.Compare(a.At, b.At) })
 	return &Clip{Sample: -1, Loop: true, Length: length, Gain: 1, Notes: ns}
 }
 

@@ -119,8 +119,15 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 			spare = append(spare, int16(b))
 		}
 	}
+	// Never used first, then freed longest ago, then by number.
 	slices.SortFunc(spare, func(a, b int16) int {
-		return cmp.Or(cmpBool(s.busUsed[a], s.busUsed[b]), cmp.Compare(free[a], free[b]), cmp.Compare(a, b))
+		if s.busUsed[a] != s.busUsed[b] {
+			if s.busUsed[a] {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(free[a], free[b]), cmp.Compare(a, b))
 	})
 	need := 0
 	for _, i := range from {
@@ -361,14 +368,4 @@ func match(n, m int, oldName, newName func(int) string) []int {
 		seen[name]++
 	}
 	return out
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case b:
-		return -1
-	}
-	return 1
 }

@@ -988,23 +988,10 @@ func (s *Session) notes(x int, to engine.Frame) {
 		if c.IsNotes() && len(c.Notes) > 0 && c.Length > 0 {
 			instr := s.song.Tracks[x].Instrument
 			for {
-				if ts.ni >= len(c.Notes) {
-					if !c.Loop {
-						break
-					}
-					ts.iter++
-					ts.ni = 0
-					if len(ts.fresh) > 0 {
-						s.prune(ts)
-					}
-				}
-				n := c.Notes[ts.ni]
-				base := ts.origin + Beats(ts.iter)*c.Length
-				f := s.clock.Frame(base + n.At)
-				if f >= to {
+				n, base, f, ok := s.nextNote(ts, to)
+				if !ok {
 					break
 				}
-				ts.ni++
 				if f < ts.start || (!c.Loop && ts.iter > 0) {
 					continue // before a legato start
 				}
@@ -1033,6 +1020,32 @@ func (s *Session) notes(x int, to engine.Frame) {
 			ts.sounding--
 		}
 	}
+}
+
+// nextNote moves track state t's note cursor (iteration iter, index ni
+// of its note clip, which has notes and a length) past its next note and
+// returns it, the beat its pass starts on and its frame; ok is false,
+// and the cursor stays, when that note is at or after frame to, or a
+// one-shot clip has no more.
+func (s *Session) nextNote(t *trackState, to engine.Frame) (n Note, base Beats, f engine.Frame, ok bool) {
+	c := t.clip
+	if t.ni >= len(c.Notes) {
+		if !c.Loop {
+			return Note{}, 0, 0, false
+		}
+		t.iter++
+		t.ni = 0
+		if len(t.fresh) > 0 {
+			s.prune(t)
+		}
+	}
+	n = c.Notes[t.ni]
+	base = t.origin + Beats(t.iter)*c.Length
+	if f = s.clock.Frame(base + n.At); f >= to {
+		return Note{}, 0, 0, false
+	}
+	t.ni++
+	return n, base, f, true
 }
 
 // schedule adds a to the agenda, after everything at the same frame with the
