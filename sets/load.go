@@ -34,6 +34,14 @@ func Parse(file string, data []byte) (*Set, error) {
 // parse is Parse, but when the text is valid TOML it also returns the set as
 // far as it could be decoded, next to the errors (for Check).
 func parse(file string, data []byte) (*Set, error) {
+	return decodeFile(file, data, (*decoder).decodeSet)
+}
+
+// decodeFile decodes file's text data with decode (a set's, a takes
+// file's), then finds the positions of what it reported. When the text is
+// valid TOML it returns what decode made, as far as it could, and every
+// problem as an Errors; otherwise nil and the TOML error.
+func decodeFile[T any](file string, data []byte, decode func(d *decoder, file string, raw map[string]any) *T) (*T, error) {
 	if len(data) > MaxFileSize {
 		return nil, tooLarge(file, int64(len(data)))
 	}
@@ -46,7 +54,7 @@ func parse(file string, data []byte) (*Set, error) {
 	}
 
 	d := &decoder{}
-	set := d.decodeSet(file, raw)
+	v := decode(d, file, raw)
 
 	ix := tomlpos.NewIndex(false)
 	for _, r := range d.reqs {
@@ -62,13 +70,13 @@ func parse(file string, data []byte) (*Set, error) {
 		}
 	}
 	if d.probs.Len() == 0 {
-		return set, nil
+		return v, nil
 	}
 	var errs Errors
 	for _, p := range d.probs.Resolve(ix, maxReported) {
 		errs = append(errs, &Error{File: file, Pos: Pos(p.Pos), Msg: p.Msg})
 	}
-	return set, errs
+	return v, errs
 }
 
 // syntaxHint adds advice to the TOML parser's message msg for the slips

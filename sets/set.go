@@ -152,9 +152,17 @@ func (s *Set) Samples() []SampleRef {
 			})
 		}
 	}
+	// The set's own file first, then the others by name; by position in each.
 	slices.SortStableFunc(refs, func(a, b SampleRef) int {
-		return cmp.Or(cmpBool(a.File != s.File, b.File != s.File), cmp.Compare(a.File, b.File),
-			cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+		switch {
+		case a.File == b.File:
+			return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+		case a.File == s.File:
+			return -1
+		case b.File == s.File:
+			return 1
+		}
+		return cmp.Compare(a.File, b.File)
 	})
 	return refs
 }
@@ -415,15 +423,4 @@ func (z *Zone) label() string {
 		return "zone " + strconv.Itoa(z.Low)
 	}
 	return "zone " + strconv.Itoa(z.Low) + ".." + strconv.Itoa(z.High)
-}
-
-// cmpBool orders false before true.
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }

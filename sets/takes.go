@@ -56,39 +56,11 @@ func TakesPath(setFile string) string {
 // depends on the set (which tracks exist, their instruments, the length
 // of a bar) is left to Merge. It never panics, whatever data holds.
 func ParseTakes(file string, data []byte) (*Takes, error) {
-	if len(data) > MaxFileSize {
-		return nil, tooLarge(file, int64(len(data)))
+	tk, err := decodeFile(file, data, (*decoder).decodeTakes)
+	if err != nil {
+		return nil, err
 	}
-	src := strings.TrimPrefix(string(data), "\uFEFF")
-	raw, fail := tomlpos.Decode(src, tomlpos.Rules{
-		MaxDepth: MaxDepth, Hint: syntaxHint, TooDeep: ErrTooDeep, Syntax: ErrSyntax,
-	})
-	if fail != nil {
-		return nil, Errors{{File: file, Pos: Pos(fail.Pos), Msg: fail.Msg, Err: fail.Err}}
-	}
-	d := &decoder{}
-	tk := d.decodeTakes(file, raw)
-	ix := tomlpos.NewIndex(false)
-	for _, r := range d.reqs {
-		ix.Want(r.n)
-	}
-	d.probs.Want(ix)
-	tomlpos.Scan(src, MaxDepth, ix)
-	for _, r := range d.reqs {
-		if r.val {
-			*r.dst = Pos(ix.Val(r.n))
-		} else {
-			*r.dst = Pos(ix.Key(r.n))
-		}
-	}
-	if d.probs.Len() == 0 {
-		return tk, nil
-	}
-	var errs Errors
-	for _, p := range d.probs.Resolve(ix, maxReported) {
-		errs = append(errs, &Error{File: file, Pos: Pos(p.Pos), Msg: p.Msg})
-	}
-	return nil, errs
+	return tk, nil
 }
 
 // LoadTakes reads the takes file name from fsys and parses it with
