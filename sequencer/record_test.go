@@ -348,9 +348,13 @@ func TestRecordThroughAReload(t *testing.T) {
 	}
 }
 
-// TestRandomRecording plays random presses, notes, takes, stops, undos
-// and reloads; nothing panics, and after StopNow every note is off and the
-// session idle.
+// TestRandomRecording plays random presses, notes, takes, stops, undos,
+// edits and reloads (tracks reordered, added and removed); nothing
+// panics, and after every step the notes sounding on each engine bus are
+// exactly those the session means to end (a clip's note whose note-off
+// is pending, a live key held): no note is left on without its note-off,
+// also before StopNow. After StopNow every note is off and the session
+// idle.
 func TestRandomRecording(t *testing.T) {
 	seeds := uint64(30)
 	if raceEnabled {
@@ -359,18 +363,49 @@ func TestRandomRecording(t *testing.T) {
 	for seed := range seeds {
 		rng := rand.New(rand.NewPCG(seed, 11))
 		sg := keySong()
+		for x, n := range []string{"a", "b", "c"} {
+			sg.Tracks[x].Name = n
+		}
+		sg.Buses = 8
 		sg.Record = RecordSettings{CountIn: Beats(4 * rng.IntN(2)), Quantize: []Beats{0, 0.25, 0.5}[rng.IntN(3)], Length: Beats(4 * rng.IntN(3))}
 		sg.Metronome.On = true
 		r := &recorder{}
 		s := NewSession(sg, r, rate)
+		// on[bus][key][live]: the last note command for it was a NoteOn.
+		var on [8][128][2]bool
+		seen := 0
+		check := func(step int) {
+			t.Helper()
+			for _, c := range r.cmds[seen:] {
+				if c.Op == engine.NoteOn || c.Op == engine.NoteOff {
+					on[c.Track][c.Key][b2i(c.Live)] = c.Op == engine.NoteOn
+				}
+			}
+			seen = len(r.cmds)
+			var want [8][128][2]bool
+			for x := range s.tracks {
+				for k := range 128 {
+					want[s.bus[x]][k] = [2]bool{s.tracks[x].off[k] != 0, s.live[x].held[k] > 0}
+				}
+			}
+			for b := range on {
+				for k := range on[b] {
+					if on[b][k] != want[b][k] {
+						t.Fatalf("seed %d, step %d: bus %d key %d sounds [clip live] %v, want %v", seed, step, b, k, on[b][k], want[b][k])
+					}
+				}
+			}
+		}
+		names := 0
 		at := engine.Frame(0)
-		for range 300 {
+		for step := range 300 {
 			at += engine.Frame(rng.IntN(bar / 4))
 			s.Advance(at)
-			x, y := rng.IntN(3), rng.IntN(s.Scenes()+1)
+			check(step)
+			x, y := rng.IntN(s.Tracks()), rng.IntN(s.Scenes()+1)
 			key := uint8(30 + rng.IntN(8))
 			live := at - engine.Frame(rng.IntN(2))*engine.Frame(rng.IntN(500))
-			switch rng.IntN(14) {
+			switch rng.IntN(15) {
 			case 0:
 				s.Record(x, y, at)
 			case 1, 2, 3:
@@ -389,38 +424,52 @@ func TestRandomRecording(t *testing.T) {
 				s.Duplicate(x, y, at)
 			case 12:
 				s.SetMix(x, Mix{Volume: 1, Arm: rng.IntN(2) == 0}, at)
+			case 13:
+				s.SetClip(x, y, notes(4, float64(key), float64(rng.IntN(16))/4, float64(key+1), 1), at)
 			default:
-				if rng.IntN(10) == 0 {
-					if err := s.Replace(reload(s.song), at); err != nil {
-						t.Fatal(err)
-					}
-				} else {
+				if rng.IntN(4) != 0 {
 					s.SetTempo(float64(90+rng.IntN(60)), at)
+					break
+				}
+				// A reload: the tracks shuffled, maybe one added (before
+				// any of them) and one removed.
+				next := reload(s.song)
+				rng.Shuffle(len(next.Tracks), func(i, j int) { next.Tracks[i], next.Tracks[j] = next.Tracks[j], next.Tracks[i] })
+				if len(next.Tracks) > 1 && rng.IntN(3) == 0 {
+					next.Tracks = slices.Delete(next.Tracks, 0, 1)
+				}
+				if rng.IntN(2) == 0 {
+					names++
+					nt := Track{Name: fmt.Sprint("new", names), Gain: 1, Instrument: int32(rng.IntN(2)) - 1, Clips: make([]*Clip, len(next.Scenes))}
+					next.Tracks = slices.Insert(next.Tracks, rng.IntN(len(next.Tracks)+1), nt)
+				}
+				if err := s.Replace(next, s.Committed()); err != nil && !errors.Is(err, ErrNoBus) {
+					t.Fatal(err)
 				}
 			}
+			check(step)
 		}
 		s.StopNow(at)
 		s.Advance(at + 8*bar)
 		if !s.Idle() || s.RecordState(at+8*bar) != RecIdle {
 			t.Fatalf("seed %d: not idle after StopNow", seed)
 		}
-		var on [4][128]int
-		for _, c := range r.cmds {
-			switch c.Op {
-			case engine.NoteOn:
-				on[c.Track][c.Key]++
-			case engine.NoteOff:
-				on[c.Track][c.Key] = 0
-			}
-		}
+		check(-1)
 		for b := range on {
-			for k, n := range on[b] {
-				if n != 0 {
-					t.Fatalf("seed %d: bus %d key %d left on", seed, b, k)
+			for k := range on[b] {
+				if on[b][k] != [2]bool{} {
+					t.Fatalf("seed %d: bus %d key %d left on after StopNow", seed, b, k)
 				}
 			}
 		}
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // The grid's recording settings (SetRecordSettings) hold across a reload
