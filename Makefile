@@ -55,7 +55,8 @@ staticcheck: $(STATICCHECK)
 # sequencer -> engine -> audio. show (the running set and its loop) may import
 # every layer and no layer imports it; cmd/gridbox imports show and its
 # packages (show/install, show/starter) only. sets, perfscript (performance scripts),
-# music (scales, keys, note layouts; sets reads a set's scale with it), config (config.toml, the last-set record) and state (what survives a kill -9)
+# music (scales, keys, note layouts; sets reads a set's scale with it), midifile (Standard MIDI Files into notes in beats; sets
+# reads a note clip's midi file with it), config (config.toml, the last-set record) and state (what survives a kill -9)
 # import nothing that plays; internal/ holds helpers any package may use, so
 # it imports none of the layers.
 deps:
@@ -72,6 +73,7 @@ deps:
 	check ./state/...     'audio|engine|sequencer|grid|surface|cmd|show'; \
 	check ./perfscript/... 'audio|engine|sequencer|grid|surface|sets|config|state|cmd|show'; \
 	check ./music/...     'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
+	check ./midifile/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|internal|cmd|show'; \
 	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|cmd|show'; \
 	check ./show/...      'cmd'; \
 	for tags in '' $(TAGS); do \

@@ -392,14 +392,26 @@ func (sd *setDecoder) track(t table, index int, tr *Track) {
 				slots[c.Scene] = ct.N
 			}
 		}
-		if ct.Has("notes") && !t.Has("instrument") && !noInstrumentReported {
+		if k := noteKey(ct); k != "" && !t.Has("instrument") && !noInstrumentReported {
 			noInstrumentReported = true
-			sd.probs.Addf(ct.Child("notes"), false, "a note clip needs an instrument to play it: add instrument = \"…\" to its [[track]]")
+			sd.probs.Addf(ct.Child(k), false, "a note clip needs an instrument to play it: add instrument = \"…\" to its [[track]]")
 		}
 	}
 	if len(tr.Clips) == 0 {
 		tr.Clips = nil
 	}
+}
+
+// noteKey returns the key that makes the clip t a note clip, notes or
+// midi, or "" for neither.
+func noteKey(t table) string {
+	switch {
+	case t.Has("notes"):
+		return "notes"
+	case t.Has("midi"):
+		return "midi"
+	}
+	return ""
 }
 
 func (sd *setDecoder) unknownInstrument(name string) string {
@@ -420,17 +432,33 @@ func (sd *setDecoder) unknownInstrument(name string) string {
 // clipKeys are the keys of a [[track.clip]]; a takes file's clips may
 // also be empty slots.
 var (
-	clipKeys     = []string{"scene", "name", "sample", "notes", "loop", "length", "gain", "launch", "quantize", "legato", "loop_fade", "ram", "follow"}
-	takeClipKeys = append(slices.Clip(clipKeys), "empty")
+	clipKeys     = []string{"scene", "name", "sample", "notes", "midi", "track", "channel", "loop", "length", "gain", "launch", "quantize", "legato", "loop_fade", "ram", "follow"}
+	takeClipKeys = append(slices.DeleteFunc(slices.Clone(clipKeys), isMIDIKey), "empty")
 )
+
+// isMIDIKey reports whether k is one of a clip's keys naming a MIDI file
+// and its notes to take, which a takes file does not have: it holds the
+// notes themselves.
+func isMIDIKey(k string) bool { return k == "midi" || k == "track" || k == "channel" }
+
+// MaxMIDITrack is the highest track a clip's track key may pick: an SMF
+// header counts its tracks in 16 bits.
+const MaxMIDITrack = 65535
 
 func (sd *setDecoder) clip(t table, c *Clip) {
 	t.Where = "in [[track.clip]]"
 	keys := clipKeys
+	var elsewhere func(string) string
 	if sd.takes {
 		keys = takeClipKeys
+		elsewhere = func(k string) string {
+			if isMIDIKey(k) {
+				return "; a takes file holds a note clip's notes themselves, not a MIDI file"
+			}
+			return ""
+		}
 	}
-	t.Unknown(keys, nil)
+	t.Unknown(keys, elsewhere)
 	sd.posOf(t.N, false, &c.Pos)
 	c.Scene = -1
 	nScenes := len(sd.set.Scenes)
@@ -450,20 +478,30 @@ func (sd *setDecoder) clip(t table, c *Clip) {
 	c.Name, _ = t.str("name", MaxNameLen)
 
 	hasSample, hasNotes := t.Has("sample"), t.Has("notes")
+	hasMIDI := t.Has("midi") && !sd.takes
 	switch {
 	case hasSample && hasNotes:
 		sd.probs.Addf(t.Child("notes"), false, "a clip has either sample (an audio clip) or notes (a note clip), not both")
-	case !hasSample && !hasNotes:
+	case hasSample && hasMIDI:
+		sd.probs.Addf(t.Child("midi"), false, "a clip has either sample (an audio clip) or midi (a note clip from a MIDI file), not both")
+	case hasNotes && hasMIDI:
+		sd.probs.Addf(t.Child("midi"), false, "a note clip has either notes (written here) or midi (taken from a MIDI file), not both")
+	case !hasSample && !hasNotes && !hasMIDI && sd.takes:
 		sd.probs.Addf(t.N, true, "clip needs either sample (an audio clip) or notes (a note clip)")
+	case !hasSample && !hasNotes && !hasMIDI:
+		sd.probs.Addf(t.N, true, "clip needs sample (an audio clip), or notes or midi (a note clip)")
 	}
 	if hasSample {
 		if p, ok := t.str("sample", MaxPathLen); ok {
-			if msg := checkSamplePath(p); msg != "" {
+			if msg := checkFilePath("sample", p); msg != "" {
 				sd.probs.Add(t.Child("sample"), true, msg)
 			}
 			c.Sample = p
 			sd.posOf(t.Child("sample"), true, &c.SamplePos)
 		}
+	}
+	if !sd.takes {
+		sd.midi(t, c, hasMIDI && !hasSample && !hasNotes)
 	}
 
 	c.Loop = !hasSample
@@ -473,7 +511,7 @@ func (sd *setDecoder) clip(t table, c *Clip) {
 	lengthOK := false
 	if t.Has("length") {
 		c.Length, lengthOK = t.duration("length", false)
-	} else if hasNotes && !hasSample {
+	} else if hasNotes && !hasSample && !hasMIDI {
 		sd.probs.Addf(t.N, true, `a note clip needs a length, such as length = "1 bar"`)
 	}
 	c.Gain, _ = t.gain("gain")
@@ -506,7 +544,7 @@ func (sd *setDecoder) clip(t table, c *Clip) {
 			t.TypeErr("follow", `a table like { after = "4 bars", action = "next" }`, v)
 		}
 	}
-	if hasNotes {
+	if hasNotes && !hasMIDI {
 		end := -1.0 // unknown
 		switch {
 		case lengthOK && sd.bpb > 0:
@@ -515,6 +553,42 @@ func (sd *setDecoder) clip(t table, c *Clip) {
 			end = c.Length.N
 		}
 		c.Notes = sd.notes(t, end, c.Length)
+	}
+}
+
+// midi reads a clip's midi, track and channel keys; use is whether the
+// clip is a note clip from a MIDI file (otherwise its midi key has been
+// reported already).
+func (sd *setDecoder) midi(t table, c *Clip, use bool) {
+	for _, k := range []string{"track", "channel"} {
+		if t.Has(k) && !t.Has("midi") {
+			sd.probs.Addf(t.Child(k), false, "%s is for a note clip taken from a MIDI file: it picks the file's notes, with midi = \"….mid\"", k)
+		}
+	}
+	if !t.Has("midi") {
+		return
+	}
+	m := &MIDISource{}
+	if p, ok := t.str("midi", MaxPathLen); ok {
+		if msg := checkFilePath("midi", p); msg != "" {
+			sd.probs.Add(t.Child("midi"), true, msg)
+		}
+		m.Path = p
+		sd.posOf(t.Child("midi"), true, &m.Pos)
+	}
+	if v, ok := t.Int("track", 1, MaxMIDITrack); ok {
+		m.Track = v
+		sd.posOf(t.Child("track"), true, &m.TrackPos)
+	}
+	if v, ok := t.Int("channel", 1, 16); ok {
+		m.Channel = v
+	}
+	if use && m.Path != "" {
+		c.MIDI = m
+		if !t.Has("length") {
+			m.LengthFromFile = true
+			c.Length = Duration{N: 1, Unit: Bars} // until Load reads the file
+		}
 	}
 }
 
@@ -685,7 +759,7 @@ func (sd *setDecoder) zone(t table, z *Zone) {
 	z.Key, z.Low, z.High, z.Root = key, low, high, root
 	if t.Require("sample", "zone needs a sample") {
 		if p, ok := t.str("sample", MaxPathLen); ok {
-			if msg := checkSamplePath(p); msg != "" {
+			if msg := checkFilePath("sample", p); msg != "" {
 				sd.probs.Add(t.Child("sample"), true, msg)
 			}
 			z.Sample = p
@@ -696,24 +770,25 @@ func (sd *setDecoder) zone(t table, z *Zone) {
 	z.Gate, _ = t.Bool("gate")
 }
 
-// checkSamplePath checks a sample path as written, without a file system:
-// it must be a relative slash-separated path that stays inside the set's
-// folder. It returns the problem, or "".
-func checkSamplePath(p string) string {
+// checkFilePath checks the path p of a sample or a MIDI file (key names
+// which) as written, without a file system: it must be a relative
+// slash-separated path that stays inside the set's folder. It returns the
+// problem, or "".
+func checkFilePath(key, p string) string {
 	q := spell.Quote(p)
 	switch {
 	case p == "":
-		return "sample: the path is empty"
+		return key + ": the path is empty"
 	case strings.IndexByte(p, 0) >= 0:
-		return "sample " + q + ": the path contains a NUL character"
+		return key + " " + q + ": the path contains a NUL character"
 	case strings.IndexByte(p, '\\') >= 0:
-		return "sample " + q + `: use "/" to separate folders, not "\"`
+		return key + " " + q + `: use "/" to separate folders, not "\"`
 	case path.IsAbs(p) || filepath.IsAbs(p) || len(p) >= 2 && p[1] == ':':
-		return "sample " + q + ": the path is absolute; write it relative to the set's folder"
+		return key + " " + q + ": the path is absolute; write it relative to the set's folder"
 	case !filepath.IsLocal(p):
-		return "sample " + q + ": path escapes the set's folder"
+		return key + " " + q + ": path escapes the set's folder"
 	case path.Clean(p) == ".":
-		return "sample " + q + ": not a file name"
+		return key + " " + q + ": not a file name"
 	}
 	return ""
 }

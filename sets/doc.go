@@ -178,7 +178,7 @@
 // # [[track.clip]]: a clip in a slot of the track above
 //
 // A clip is either an audio clip (it has sample) or a note clip (it has
-// notes), never both. A track has at most one clip per scene.
+// notes, or midi), never both. A track has at most one clip per scene.
 //
 //	scene     number    which row it sits in: 0 (top) .. number of
 //	                    scenes - 1. Required.
@@ -190,13 +190,24 @@
 //	                    symbolic links that lead out of it are refused.
 //	notes     list      note clip: the notes, see below. notes = [] is an
 //	                    empty note clip.
+//	midi      string    note clip: the notes of a Standard MIDI File
+//	                    instead (see "midi" below), its path confined to
+//	                    the set's folder as a sample's is. Not with notes.
+//	track     number    with midi: take the notes of this track of the
+//	                    file only, counting from 1 in file order (as
+//	                    sequencers number them; in a format 1 file, track
+//	                    1 is usually the tempo track). Default: all.
+//	channel   number    with midi: take the notes of this MIDI channel
+//	                    only, 1..16. Default: all.
 //	loop      bool      play again from the top when the end is reached,
 //	                    until stopped. Default: false for audio clips (a
 //	                    sample plays once), true for note clips (a pattern
 //	                    repeats).
 //	length    duration  the clip's length: the loop length, or where a
-//	                    one-time clip ends. Required for note clips. For
-//	                    audio clips, default: the sample's own length.
+//	                    one-time clip ends. Required for note clips with
+//	                    notes; with midi, default: the file's length
+//	                    rounded up to whole bars. For audio clips,
+//	                    default: the sample's own length.
 //	gain      number    the clip's level in dB, -144..12, or "-inf".
 //	                    Default 0.
 //	launch    string    what the clip's pad does. Default "trigger".
@@ -256,6 +267,32 @@
 //	other     a random clip of the track other than this one
 //	again     this clip, from the top
 //	stop      stop this clip
+//
+// # midi: a note clip's notes from a MIDI file
+//
+//	[[track.clip]]
+//	scene = 0
+//	midi = "riff.mid"
+//	track = 2
+//	channel = 1
+//
+// Load reads Standard MIDI Files of format 0 and 1 (package midifile): every
+// note-on (a note-on of velocity 0 is a note-off) paired with its note-off,
+// the earliest note still on ending first when notes of one key overlap, a
+// note still on at the end of its track ending there. Notes keep their
+// places in beats (ticks / ticks per quarter note): the file's tempo changes
+// do not move them, the set's tempo plays them. The clip's length, without
+// a length key, is the file's (where its last track ends) rounded up to
+// whole bars of the set; notes at or after a shorter length are left out.
+// Format 2 files and SMPTE time division are refused.
+//
+// A file's problems are reported at the midi key, naming the problem and
+// its byte offset in the file; the set still plays, that clip silent:
+//
+//	live.toml:12:10: midi "riff.mid": track 2 at byte 344: running status with no status byte before it
+//
+// A file is at most 4 MiB of at most 2,000,000 events; a clip takes at most
+// 100000 of its notes.
 //
 // # notes: the notes of a note clip
 //

@@ -45,7 +45,7 @@ type Error struct {
 	Msg  string
 	Err  error
 
-	sample bool // a problem with a sample file, not with the set's text
+	sample bool // a problem with a sample or MIDI file, not with the set's text
 }
 
 // Error formats e as "FILE:LINE:COL: msg", "FILE:LINE: msg" when the column is
@@ -66,9 +66,10 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Sample reports whether e is about a sample file (missing, unreadable,
-// outside the set's folder) rather than the set's text. Load returns the
-// set alongside errors that are all of this kind.
+// Sample reports whether e is about a file the set names rather than the
+// set's text: a sample file (missing, unreadable, outside the set's
+// folder) or a note clip's MIDI file (the same, or malformed). Load
+// returns the set alongside errors that are all of this kind.
 func (e *Error) Sample() bool { return e.sample }
 
 // Unwrap returns the underlying cause, if any.

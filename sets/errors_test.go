@@ -109,7 +109,7 @@ var malformed = []struct {
 	{"clip with sample and notes", "[[scene]]\n[[track]]\ninstrument = \"i\"\n  [[track.clip]]\n  scene = 0\n  sample = \"a.wav\"\n  notes = []\n  length = 4\n[[instrument]]\nname = \"i\"\nkind = \"sampler\"",
 		[]string{"7:3: a clip has either sample (an audio clip) or notes (a note clip), not both"}},
 	{"clip with neither", "[[scene]]\n[[track]]\n  [[track.clip]]\n  scene = 0",
-		[]string{"3:3: clip needs either sample (an audio clip) or notes (a note clip)"}},
+		[]string{"3:3: clip needs sample (an audio clip), or notes or midi (a note clip)"}},
 	{"unknown clip key", "[[scene]]\n[[track]]\n  [[track.clip]]\n  scene = 0\n  sample = \"a.wav\"\n  sampel = \"b.wav\"",
 		[]string{`6:3: unknown key "sampel" in [[track.clip]]; did you mean "sample"?`}},
 	{"launch", "[[scene]]\n[[track]]\n  [[track.clip]]\n  scene = 0\n  sample = \"a.wav\"\n  launch = \"trig\"",

@@ -9,7 +9,9 @@ import (
 )
 
 // Format writes s as a set file: canonical TOML that Parse reads back to
-// the same set (but for positions, Clip.File and Name when it was empty),
+// the same set (but for positions, Clip.File and Name when it was empty;
+// a note clip from a MIDI file is written as its midi key, not its notes,
+// so Load reads it back the same by reading the file again),
 // with every key that differs from its default and the basic ones
 // (name, tempo, time_signature, quantize, scale and the recording keys)
 // always. The set file's comments and layout are not kept. It is what
@@ -110,8 +112,9 @@ func (w *writer) line(s string) {
 func (w *writer) kv(indent, key, value string) { w.line(indent + key + " = " + value) }
 
 // clip writes the keys of c that differ from their defaults (scene,
-// sample or notes, and a note clip's length always), indented under a
-// [[track.clip]] header the caller wrote.
+// sample, notes or midi, and a note clip's length always unless it comes
+// from its MIDI file), indented under a [[track.clip]] header the caller
+// wrote.
 func (w *writer) clip(c *Clip) {
 	const in = "  "
 	w.kv(in, "scene", strconv.Itoa(c.Scene))
@@ -124,7 +127,7 @@ func (w *writer) clip(c *Clip) {
 	if c.Loop != c.IsNotes() {
 		w.kv(in, "loop", strconv.FormatBool(c.Loop))
 	}
-	if !c.Length.IsZero() {
+	if !c.Length.IsZero() && (c.MIDI == nil || !c.MIDI.LengthFromFile) {
 		w.kv(in, "length", durationText(c.Length))
 	}
 	if c.Gain != 0 {
@@ -154,6 +157,17 @@ func (w *writer) clip(c *Clip) {
 			v += ", other = " + tomlString(f.Other.String())
 		}
 		w.kv(in, "follow", v+" }")
+	}
+	if m := c.MIDI; m != nil {
+		// The file, not its notes: the merged set reads it again.
+		w.kv(in, "midi", tomlString(m.Path))
+		if m.Track != 0 {
+			w.kv(in, "track", strconv.Itoa(m.Track))
+		}
+		if m.Channel != 0 {
+			w.kv(in, "channel", strconv.Itoa(m.Channel))
+		}
+		return
 	}
 	if c.IsNotes() {
 		if len(c.Notes) == 0 {

@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"gridbox/internal/tomlpos/tomlpostest"
+	mt "gridbox/midifile/midifiletest"
 )
 
 // FuzzParse: whatever the input, Parse and Load return (never panic, never
@@ -31,7 +32,11 @@ func FuzzParse(f *testing.F) {
 	for _, tt := range malformed {
 		srcs = append(srcs, tt.src)
 	}
+	srcs = append(srcs, midiSet(), midiSet("  track = 2", "  channel = 10"), midiSet(`  length = "2 bars"`, "  notes = []"),
+		strings.Replace(midiSet(), "riff.mid", "bad.mid", 1))
 	tomlpostest.Seed(f, MaxFileSize, []string{"testdata/good.toml", "testdata/bad.toml"}, srcs...)
+	riff := mt.File(1, 96, mt.Track(mt.Tempo(0, 500000), mt.EOT(0)),
+		mt.Track(mt.Ev(0, 0x90, 60, 1), mt.Ev(96, 60, 0), mt.Ev(0, 0x99, 36, 100), mt.EOT(500)))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set, err := tomlpostest.Parse(t, data, MaxFileSize, MaxDepth, func(data []byte) (*Set, error) {
@@ -43,6 +48,8 @@ func FuzzParse(f *testing.F) {
 			"set.toml":         {Data: data},
 			"samples/a.wav":    {Data: []byte("RIFF")},
 			"samples/link.wav": {Data: []byte("../../outside.wav"), Mode: fs.ModeSymlink},
+			"riff.mid":         {Data: riff},
+			"bad.mid":          {Data: riff[:30]},
 		}
 		lset, lerr := Load(fsys, "set.toml")
 		if err != nil && (lset != nil || lerr == nil || !containsLines(lerr.Error(), err.Error())) {

@@ -104,7 +104,10 @@ func tooLarge(file string, size int64) Errors {
 
 // Load reads the set file name from fsys, parses it with Parse, and then
 // checks through fsys that every sample it names is a readable file inside
-// the set file's folder. Errors name the file as name.
+// the set file's folder, and reads the MIDI file of every note clip that
+// has one (the same way, confined to the folder), filling the clip's Notes
+// and, without a length key, its Length (see MIDISource). Errors name the
+// file as name.
 //
 // Pass an fsys that confines paths, such as (*os.Root).FS() for the folder
 // holding the set: os.Root refuses symbolic links that lead out of it. When
@@ -113,10 +116,16 @@ func tooLarge(file string, size int64) Errors {
 //
 // Like Parse, Load returns every problem at once as an Errors. If the text is
 // sound and the only problems are sample files that are missing, unreadable
-// or outside the folder, Load returns the *Set as well as the error, so that a
-// performance can go on without those clips; the Errors' positions match the
-// SampleRef positions from Set.Samples, and a missing file's error satisfies
-// errors.Is(err, fs.ErrNotExist).
+// or outside the folder, or MIDI files that are so or malformed, Load returns
+// the *Set as well as the error, so that a performance can go on without
+// those clips (a note clip whose MIDI file failed has no notes, and a length
+// of one bar unless it has a length key); the Errors' positions match the
+// SampleRef positions from Set.Samples, or the MIDISource's Pos (TrackPos
+// for a track the file does not have), the error's message naming the MIDI
+// file and its problem with the byte offset (midi "riff.mid": track 2 at
+// byte 344: running status with no status byte before it), and a missing
+// file's error satisfies errors.Is(err, fs.ErrNotExist); a malformed MIDI
+// file's wraps a midifile sentinel (midifile.ErrMalformed, …).
 //
 // Load does not decode the samples. It runs on the control side.
 func Load(fsys fs.FS, name string) (*Set, error) {
@@ -174,6 +183,7 @@ func load(fsys fs.FS, name string) (*Set, error) {
 			errs = append(errs, &Error{File: name, Pos: ref.Pos, Msg: fmt.Sprintf("sample %s: %s", spell.Quote(ref.Sample), sampleProblem(err)), Err: err, sample: true})
 		}
 	}
+	errs = append(errs, readMIDI(fsys, name, set, bad)...)
 	if len(errs) > 0 {
 		return set, sortErrors(errs)
 	}
@@ -226,23 +236,30 @@ const maxLinks = 40
 // checkSample checks that sample (relative to dir, both slash paths valid for
 // fsys) is a readable regular file inside dir.
 func checkSample(fsys fs.FS, dir, sample string) error {
-	resolved, err := resolveInside(fsys, dir, sample)
-	if err != nil {
-		return err
-	}
-	fi, err := fs.Stat(fsys, resolved)
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() {
-		// Don't open it: opening a FIFO would block.
-		return errNotFile
-	}
-	f, err := fsys.Open(resolved)
+	f, err := openInside(fsys, dir, sample)
 	if err != nil {
 		return err
 	}
 	return f.Close()
+}
+
+// openInside opens p (relative to dir, both slash paths valid for fsys),
+// which must be a regular file inside dir. It is how every file a set
+// names (samples, MIDI files) is reached.
+func openInside(fsys fs.FS, dir, p string) (fs.File, error) {
+	resolved, err := resolveInside(fsys, dir, p)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := fs.Stat(fsys, resolved)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		// Don't open it: opening a FIFO would block.
+		return nil, errNotFile
+	}
+	return fsys.Open(resolved)
 }
 
 // resolveInside follows the symbolic links along dir/sample, when fsys can
@@ -296,12 +313,16 @@ func resolveInside(fsys fs.FS, dir, sample string) (string, error) {
 }
 
 // sampleProblem words a sample-file error for a musician.
-func sampleProblem(err error) string {
+func sampleProblem(err error) string { return fileProblem(err, "a sound file") }
+
+// fileProblem words the error opening a file the set names for a
+// musician; kind is what the file should be ("a sound file").
+func fileProblem(err error, kind string) string {
 	switch {
 	case errors.Is(err, errEscapes):
 		return "path escapes the set's folder"
 	case errors.Is(err, errNotFile):
-		return "not a sound file (it is a folder or a device)"
+		return "not " + kind + " (it is a folder or a device)"
 	case errors.Is(err, fs.ErrNotExist):
 		return "file not found"
 	case errors.Is(err, fs.ErrPermission):

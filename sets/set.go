@@ -271,12 +271,43 @@ type Clip struct {
 	Follow *Follow // nil = no follow action
 	// Notes are the note clip's notes, sorted by At (notes at the same time
 	// keep their file order). Empty for an audio clip, and possibly for a
-	// note clip.
+	// note clip. A clip with MIDI has them from its file once Load has
+	// read it (Parse leaves them empty).
 	Notes []Note
-	Pos   Pos // the [[track.clip]] header
+	// MIDI is the Standard MIDI File a note clip takes its notes from
+	// (the midi key); nil for a clip whose notes are written in the set,
+	// and for an audio clip.
+	MIDI *MIDISource
+	Pos  Pos // the [[track.clip]] header
 	// File is the takes file the clip was merged from (Merge), where its
 	// positions are; "" for a clip of the set file itself.
 	File string
+}
+
+// A MIDISource is where a note clip's notes come from: a Standard MIDI
+// File in the set's folder, and which of its notes (package midifile
+// reads it). Load fills the clip's Notes from it: every note-on paired
+// with its note-off (the earliest note still on for its key ends first),
+// at its place in beats (ticks over the file's division: tempo changes
+// in the file do not move notes), notes at or after the clip's Length
+// left out.
+type MIDISource struct {
+	// Path is the file, relative to the set file's folder, as written;
+	// Pos is where it is written (the midi key's value).
+	Path string
+	Pos  Pos
+	// Track keeps one track of the file: its MTrk chunks counted from 1
+	// in file order, as sequencers number them (in a format 1 file,
+	// track 1 is usually the tempo track); 0 keeps all. TrackPos is where
+	// the track key's value is.
+	Track    int
+	TrackPos Pos
+	// Channel keeps one MIDI channel, 1..16; 0 keeps all.
+	Channel int
+	// LengthFromFile: the clip has no length key, so Load sets Length to
+	// the file's length rounded up to whole bars (at least one); Parse
+	// sets it to one bar.
+	LengthFromFile bool
 }
 
 // IsNotes reports whether c is a note clip rather than an audio clip: every

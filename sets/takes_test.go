@@ -323,6 +323,11 @@ func stripSet(s *Set) {
 		for j := range tr.Clips {
 			c := &tr.Clips[j]
 			c.Pos, c.SamplePos, c.File = Pos{}, Pos{}, ""
+			if c.MIDI != nil {
+				m := *c.MIDI
+				m.Pos, m.TrackPos = Pos{}, Pos{}
+				c.MIDI = &m
+			}
 		}
 	}
 	for i := range s.Instruments {

@@ -107,8 +107,9 @@ func (r *liveReload) loaded() <-chan loadResult {
 	return r.results
 }
 
-// watch watches the set file and the samples of set (the version playing)
-// and of the last version tried, so that a sample added to fix it is seen.
+// watch watches the set file and the samples and MIDI files of set (the
+// version playing) and of the last version tried, so that a sample added
+// to fix it is seen.
 func (r *liveReload) watch(sets ...*sets.Set) {
 	if r.w == nil {
 		return
@@ -121,6 +122,9 @@ func (r *liveReload) watch(sets ...*sets.Set) {
 		}
 		for _, ref := range s.Samples() {
 			files = append(files, filepath.Join(dir, filepath.FromSlash(ref.Path)))
+		}
+		for _, p := range s.MIDIFiles() {
+			files = append(files, filepath.Join(dir, filepath.FromSlash(p)))
 		}
 	}
 	if err := r.w.Set(files); err != nil {
