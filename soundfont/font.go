@@ -20,6 +20,9 @@ const (
 	// MaxRegions bounds the resolved regions (preset zone × instrument
 	// zone pairs): 256 Ki regions are about 75 MiB.
 	MaxRegions = 1 << 18
+	// maxModWork bounds the modulator comparisons merging takes (about
+	// 0.2 s); real fonts need a few thousand.
+	maxModWork = 1 << 27
 	// maxInfoBytes bounds the INFO list (its strings are at most 64 KiB).
 	maxInfoBytes = 1 << 20
 )
@@ -42,7 +45,7 @@ func (e *FormatError) Error() string {
 	if e.Chunk == "" {
 		return fmt.Sprintf("%s: at byte %d: %s", e.File, e.Offset, e.Msg)
 	}
-	return fmt.Sprintf("%s: %s chunk at byte %d: %s", e.File, e.Chunk, e.Offset, e.Msg)
+	return fmt.Sprintf("%s: %s at byte %d: %s", e.File, e.Chunk, e.Offset, e.Msg)
 }
 
 // Is makes errors.Is(err, ErrFormat) true.

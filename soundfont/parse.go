@@ -366,8 +366,11 @@ func (p *parser) samples(t *table) error {
 			return p.errorf(t.name, t.at(i), "%s has type %#x: want 1 (mono), 2 (right), 4 (left) or 8 (linked)", what, uint16(s.Type))
 		}
 		if s.Type&0x8000 == 0 {
-			if s.Start > s.End || int64(s.End) > points {
-				return p.errorf(t.name, t.at(i), "%s spans points %d to %d, outside smpl's %d", what, s.Start, s.End, points)
+			if int64(s.End) > points {
+				return p.errorf(t.name, t.at(i), "%s ends at point %d, past smpl's %d points", what, s.End, points)
+			}
+			if s.Start > s.End {
+				return p.errorf(t.name, t.at(i), "%s starts at point %d, after its end %d", what, s.Start, s.End)
 			}
 			if int64(s.LoopStart) > points || int64(s.LoopEnd) > points {
 				return p.errorf(t.name, t.at(i), "%s loops from %d to %d, outside smpl's %d points", what, s.LoopStart, s.LoopEnd, points)
@@ -405,7 +408,7 @@ type zone struct {
 // count only first (keyRange) or after keyRange (velRange); generators
 // after the terminal one are ignored; of two with the same number the
 // later counts; generators the level may not hold are ignored.
-func readZone(bags, gens, mods *table, z int, term Gen) zone {
+func readZone(bags, gens, mods *table, z int, term Gen, work *int64) zone {
 	zn := zone{index: -1, keyHi: 127, velHi: 127}
 	instLevel := term == SampleID
 	g0, g1 := bags.w(z, 0), bags.w(z+1, 0)
@@ -439,6 +442,7 @@ func readZone(bags, gens, mods *table, z int, term Gen) zone {
 		// §7.4: of two with the same source, destination and amount
 		// source in one zone, the first is ignored.
 		dup := false
+		*work += int64(len(zn.mods))
 		for k := range zn.mods {
 			if o := zn.mods[k]; o.Src == m.Src && o.Dest == m.Dest && o.AmtSrc == m.AmtSrc {
 				zn.mods[k], dup = m, true
@@ -454,10 +458,10 @@ func readZone(bags, gens, mods *table, z int, term Gen) zone {
 // zones reads the zones of header h (a preset or instrument): the global
 // zone (index -1) if its first zone lacks the terminal generator and more
 // follow, and the zones that end in it. Other zones are ignored (§7.3).
-func zones(hdr, bags, gens, mods *table, h, bagField int, term Gen) (global *zone, local []zone) {
+func zones(hdr, bags, gens, mods *table, h, bagField int, term Gen, work *int64) (global *zone, local []zone) {
 	b0, b1 := hdr.w(h, bagField), hdr.w(h+1, bagField)
 	for z := b0; z < b1; z++ {
-		zn := readZone(bags, gens, mods, z, term)
+		zn := readZone(bags, gens, mods, z, term, work)
 		switch {
 		case zn.index >= 0:
 			local = append(local, zn)
@@ -473,6 +477,16 @@ func zones(hdr, bags, gens, mods *table, h, bagField int, term Gen) (global *zon
 // say.
 func (p *parser) resolve(t *[9]table) error {
 	f := p.f
+	// work counts modulator comparisons: merging is quadratic in a zone's
+	// modulators, which the format does not bound, so a hostile file could
+	// otherwise keep Read busy for minutes.
+	var work int64
+	tooMuch := func() error {
+		if work > maxModWork {
+			return p.errorf("pdta", t[phdr].off-8, "modulators: more than gridbox's limit of %d comparisons to merge them", maxModWork)
+		}
+		return nil
+	}
 	nInst := t[inst].n() - 1
 	f.Instruments = make([]string, nInst)
 	type izone struct {
@@ -482,7 +496,7 @@ func (p *parser) resolve(t *[9]table) error {
 	izones := make([][]izone, nInst)
 	for i := range nInst {
 		f.Instruments[i] = zstr(t[inst].rec(i)[:20])
-		global, local := zones(&t[inst], &t[ibag], &t[igen], &t[imod], i, 20, SampleID)
+		global, local := zones(&t[inst], &t[ibag], &t[igen], &t[imod], i, 20, SampleID, &work)
 		for _, z := range local {
 			if int(z.index) >= len(f.Samples) {
 				return p.errorf("pdta/igen", t[igen].off, "instrument %d %q: sampleID %d, but the file has %d samples", i, f.Instruments[i], z.index, len(f.Samples))
@@ -495,11 +509,14 @@ func (p *parser) resolve(t *[9]table) error {
 			iz.mods = append([]Modulator(nil), defaultMods[:]...)
 			if global != nil {
 				apply(&iz.zone, global)
-				iz.mods = replaceMods(iz.mods, global.mods)
+				iz.mods = replaceMods(iz.mods, global.mods, &work)
 			}
 			apply(&iz.zone, &z)
-			iz.mods = replaceMods(iz.mods, z.mods)
+			iz.mods = replaceMods(iz.mods, z.mods, &work)
 			izones[i] = append(izones[i], iz)
+		}
+		if err := tooMuch(); err != nil {
+			return err
 		}
 	}
 
@@ -516,7 +533,7 @@ func (p *parser) resolve(t *[9]table) error {
 		r := t[phdr].rec(i)
 		pr := &f.Presets[i]
 		pr.Name, pr.Program, pr.Bank = zstr(r[:20]), le16(r[20:]), le16(r[22:])
-		global, local := zones(&t[phdr], &t[pbag], &t[pgen], &t[pmod], i, 24, Instrument)
+		global, local := zones(&t[phdr], &t[pbag], &t[pgen], &t[pmod], i, 24, Instrument, &work)
 		for _, z := range local {
 			if int(z.index) >= nInst {
 				return p.errorf("pdta/pgen", t[pgen].off, "preset %d %q: instrument %d, but the file has %d instruments", i, pr.Name, z.index, nInst)
@@ -530,9 +547,12 @@ func (p *parser) resolve(t *[9]table) error {
 				gm = global.mods
 			}
 			apply(&pz.zone, &z)
-			pz.mods = replaceMods(append([]Modulator(nil), gm...), z.mods)
+			pz.mods = replaceMods(append([]Modulator(nil), gm...), z.mods, &work)
 			pzones[i] = append(pzones[i], pz)
 			total += len(izones[z.index])
+		}
+		if err := tooMuch(); err != nil {
+			return err
 		}
 		if pr.Bank <= 128 && pr.Program <= 127 {
 			if _, dup := f.programs[uint32(pr.Bank)<<8|uint32(pr.Program)]; !dup {
@@ -569,6 +589,7 @@ func (p *parser) resolve(t *[9]table) error {
 				p.place(&r)
 				// Preset modulators add to the same instrument ones, or join them.
 				mods = append(mods[:0], iz.mods...)
+				work += int64(len(pz.mods) * len(mods))
 				for _, m := range pz.mods {
 					found := false
 					for k := range mods {
@@ -590,6 +611,9 @@ func (p *parser) resolve(t *[9]table) error {
 				}
 				r.ModFirst, r.ModEnd = span[0], span[1]
 				f.Regions = append(f.Regions, r)
+				if err := tooMuch(); err != nil {
+					return err
+				}
 			}
 		}
 		f.Presets[i].End = int32(len(f.Regions))
@@ -615,7 +639,8 @@ func apply(dst, src *zone) {
 
 // replaceMods puts each of add into list, replacing the same modulator
 // (§9.5.1: a local zone's supersedes its global zone's or a default).
-func replaceMods(list, add []Modulator) []Modulator {
+func replaceMods(list, add []Modulator, work *int64) []Modulator {
+	*work += int64(len(list) * len(add))
 	for _, m := range add {
 		found := false
 		for k := range list {

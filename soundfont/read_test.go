@@ -124,10 +124,10 @@ func TestStructuralErrors(t *testing.T) {
 		{"terminal instrument zone modulator", func() []byte { w := minimal(); set16(w.tables[ibag], 6, 2); return w.bytes() }, "pdta/ibag", "modulator index is 2"},
 		{"no such instrument", func() []byte { w := minimal(); set16(w.tables[pgen], 2, 1); return w.bytes() }, "pdta/pgen", "instrument 1, but the file has 1 instruments"},
 		{"no such sample", func() []byte { w := minimal(); set16(w.tables[igen], 2, 4); return w.bytes() }, "pdta/igen", "sampleID 4, but the file has 1 samples"},
-		{"sample past smpl", func() []byte { w := minimal(); set32(w.tables[shdr], 24, 147); return w.bytes() }, "pdta/shdr", `sample 0 "Sine" spans points 0 to 147, outside smpl's 146`},
-		{"sample ends before it starts", func() []byte { w := minimal(); set32(w.tables[shdr], 20, 101); return w.bytes() }, "pdta/shdr", "spans points 101 to 100"},
+		{"sample past smpl", func() []byte { w := minimal(); set32(w.tables[shdr], 24, 147); return w.bytes() }, "pdta/shdr", `sample 0 "Sine" ends at point 147, past smpl's 146 points`},
+		{"sample ends before it starts", func() []byte { w := minimal(); set32(w.tables[shdr], 20, 101); return w.bytes() }, "pdta/shdr", "starts at point 101, after its end 100"},
 		{"loop past smpl", func() []byte { w := minimal(); set32(w.tables[shdr], 32, 1000); return w.bytes() }, "pdta/shdr", "loops from 20 to 1000, outside smpl's 146 points"},
-		{"no smpl", func() []byte { w := minimal(); w.smpl = nil; return w.bytes() }, "pdta/shdr", "outside smpl's 0"},
+		{"no smpl", func() []byte { w := minimal(); w.smpl = nil; return w.bytes() }, "pdta/shdr", "past smpl's 0 points"},
 		{"sample type", func() []byte { w := minimal(); set16(w.tables[shdr], 44, 3); return w.bytes() }, "pdta/shdr", "has type 0x3"},
 		{"stereo link", func() []byte {
 			w := minimal()
@@ -239,5 +239,17 @@ func TestSm24(t *testing.T) {
 	w.sm24 = low[:145]
 	if f := mustRead(t, w); len(f.Data24) != 145 {
 		t.Errorf("odd points: %d low bytes, want 145", len(f.Data24))
+	}
+}
+
+// TestROMSamples: a ROM sample is refused unless the file names its ROM
+// (irom and iver, §7.10); then the zones that play it are silent (§5.4).
+func TestROMSamples(t *testing.T) {
+	w := minimal()
+	binary.LittleEndian.PutUint16(w.tables[shdr][44:], 0x8001)
+	w.info = append(w.info, ck("irom", []byte("1MGM\x00\x00")), ck("iver", w16(nil, 1, 0)))
+	f := mustRead(t, w)
+	if f.Info.ROM != "1MGM" || len(f.Regions) != 0 || len(f.Samples) != 1 {
+		t.Errorf("ROM %q, %d regions, %d samples: want 1MGM, 0 and 1", f.Info.ROM, len(f.Regions), len(f.Samples))
 	}
 }
