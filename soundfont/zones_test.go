@@ -185,7 +185,7 @@ func TestModulators(t *testing.T) {
 	cc2 := Modulator{Src: SrcCC | 2, Dest: InitialFilterFc, Amount: 100}
 	add := velAtt
 	add.Amount = 20
-	bad := Modulator{Src: SrcCC | 0, Dest: Pan, Amount: 5}                   // CC0 is bank select: ignored
+	bad := Modulator{Src: SrcCC, Dest: Pan, Amount: 5}                       // CC0 is bank select: ignored
 	link := Modulator{Src: SrcVelocity, Dest: 0x8000 | 1, Amount: 5}         // a link: ignored
 	noDest := Modulator{Src: SrcVelocity, Dest: StartAddrsOffset, Amount: 5} // not a value generator: ignored
 	first := Modulator{Src: SrcCC | 3, Dest: Pan, Amount: 1, Transform: 0}   // replaced by the next in its zone
