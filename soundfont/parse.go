@@ -400,6 +400,7 @@ type zone struct {
 	hasKey bool
 	hasVel bool
 	index  int32 // the instrument or sample; -1: no terminal generator
+	at     int   // the terminal generator's record
 	mods   []Modulator
 }
 
@@ -417,7 +418,7 @@ func readZone(bags, gens, mods *table, z int, term Gen, work *int64) zone {
 		op, amt := Gen(le16(r)), int32(int16(le16(r[2:])))
 		switch {
 		case op == term:
-			zn.index = int32(le16(r[2:]))
+			zn.index, zn.at = int32(le16(r[2:])), j
 		case op == KeyRange:
 			if j == g0 {
 				zn.keyLo, zn.keyHi, zn.hasKey = min(r[2], 127), min(r[3], 127), true
@@ -491,7 +492,7 @@ func (p *parser) resolve(t *[9]table) error {
 	f.Instruments = make([]string, nInst)
 	type izone struct {
 		zone
-		mods []Modulator // defaults, then global, then local, replacing the same
+		merged []Modulator // defaults, then global, then local, replacing the same
 	}
 	izones := make([][]izone, nInst)
 	for i := range nInst {
@@ -499,20 +500,20 @@ func (p *parser) resolve(t *[9]table) error {
 		global, local := zones(&t[inst], &t[ibag], &t[igen], &t[imod], i, 20, SampleID, &work)
 		for _, z := range local {
 			if int(z.index) >= len(f.Samples) {
-				return p.errorf("pdta/igen", t[igen].off, "instrument %d %q: sampleID %d, but the file has %d samples", i, f.Instruments[i], z.index, len(f.Samples))
+				return p.errorf("pdta/igen", t[igen].at(z.at), "instrument %d %q: sampleID %d, but the file has %d samples", i, f.Instruments[i], z.index, len(f.Samples))
 			}
 			if f.Samples[z.index].Type&0x8000 != 0 {
 				continue // a ROM sample: not played (§5.4)
 			}
 			iz := izone{zone: z}
 			iz.gen = defaultGens()
-			iz.mods = append([]Modulator(nil), defaultMods[:]...)
+			iz.merged = append([]Modulator(nil), defaultMods[:]...)
 			if global != nil {
 				apply(&iz.zone, global)
-				iz.mods = replaceMods(iz.mods, global.mods, &work)
+				iz.merged = replaceMods(iz.merged, global.mods, &work)
 			}
 			apply(&iz.zone, &z)
-			iz.mods = replaceMods(iz.mods, z.mods, &work)
+			iz.merged = replaceMods(iz.merged, z.mods, &work)
 			izones[i] = append(izones[i], iz)
 		}
 		if err := tooMuch(); err != nil {
@@ -525,7 +526,7 @@ func (p *parser) resolve(t *[9]table) error {
 	f.programs = make(map[uint32]int32)
 	type pzone struct {
 		zone
-		mods []Modulator
+		merged []Modulator // global, then local, replacing the same
 	}
 	pzones := make([][]pzone, nPre)
 	total := 0
@@ -536,7 +537,7 @@ func (p *parser) resolve(t *[9]table) error {
 		global, local := zones(&t[phdr], &t[pbag], &t[pgen], &t[pmod], i, 24, Instrument, &work)
 		for _, z := range local {
 			if int(z.index) >= nInst {
-				return p.errorf("pdta/pgen", t[pgen].off, "preset %d %q: instrument %d, but the file has %d instruments", i, pr.Name, z.index, nInst)
+				return p.errorf("pdta/pgen", t[pgen].at(z.at), "preset %d %q: instrument %d, but the file has %d instruments", i, pr.Name, z.index, nInst)
 			}
 			pz := pzone{zone: z}
 			pz.gen = [NumGens]int32{}
@@ -547,7 +548,7 @@ func (p *parser) resolve(t *[9]table) error {
 				gm = global.mods
 			}
 			apply(&pz.zone, &z)
-			pz.mods = replaceMods(append([]Modulator(nil), gm...), z.mods, &work)
+			pz.merged = replaceMods(append([]Modulator(nil), gm...), z.mods, &work)
 			pzones[i] = append(pzones[i], pz)
 			total += len(izones[z.index])
 		}
@@ -588,9 +589,9 @@ func (p *parser) resolve(t *[9]table) error {
 				}
 				p.place(&r)
 				// Preset modulators add to the same instrument ones, or join them.
-				mods = append(mods[:0], iz.mods...)
-				work += int64(len(pz.mods) * len(mods))
-				for _, m := range pz.mods {
+				mods = append(mods[:0], iz.merged...)
+				work += int64(len(pz.merged) * len(mods))
+				for _, m := range pz.merged {
 					found := false
 					for k := range mods {
 						if mods[k].same(m) {
