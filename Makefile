@@ -57,6 +57,7 @@ staticcheck: $(STATICCHECK)
 # packages (show/install, show/starter) only. sets, perfscript (performance scripts),
 # music (scales, keys, note layouts; sets reads a set's scale with it), midifile (Standard MIDI Files into notes in beats; sets
 # reads a note clip's midi file with it), soundfont (SoundFont 2 files parsed and resolved; the players read it),
+# midiclock (MIDI beat clock sent and followed, as pure logic over frames),
 # config (config.toml, the last-set record) and state (what survives a kill -9)
 # import nothing that plays; internal/ holds helpers any package may use, so
 # it imports none of the layers.
@@ -76,7 +77,8 @@ deps:
 	check ./music/...     'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|cmd|show'; \
 	check ./midifile/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|internal|cmd|show'; \
 	check ./soundfont/... 'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|cmd|show'; \
-	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|soundfont|cmd|show'; \
+	check ./midiclock/... 'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|midifile|soundfont|cmd|show'; \
+	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|soundfont|midiclock|cmd|show'; \
 	check ./show/...      'cmd'; \
 	for tags in '' $(TAGS); do \
 		bad=$$(go list -tags "$$tags" -f '{{join .Imports "\n"}}' ./cmd/gridbox | grep "^$(MOD)/" | grep -vE "^$(MOD)/show(/.*)?$$" || true); \
