@@ -89,6 +89,9 @@ func (b *Bank) playing(s int32) bool {
 				return true
 			}
 		}
+		if sf := b.Instruments[i].SoundFont; sf != nil && sf.Sample == s {
+			return true
+		}
 	}
 	return r.voices[s].Load() > 0
 }
@@ -140,9 +143,11 @@ func (b *Bank) streams() bool {
 func (b *Bank) streamed(s int32) bool { return int(s) < len(b.Streams) && b.Streams[s] != nil }
 
 // An Instrument maps keys to samples. Every zone whose Low..High range holds
-// a key plays it (zones layer, as in a drum rack or SFZ).
+// a key plays it (zones layer, as in a drum rack or SFZ). An instrument
+// with a SoundFont plays that instead of zones.
 type Instrument struct {
-	Zones []Zone
+	Zones     []Zone
+	SoundFont *SoundFont
 }
 
 // A Zone plays Sample for keys Low..High, pitched so that Root plays it at its
@@ -156,11 +161,27 @@ type Zone struct {
 }
 
 func (b *Bank) check(rate int) error {
+	// A SoundFont's sample data is at the font's rates, given per region.
+	font := map[int32]bool{}
+	for i, in := range b.Instruments {
+		sf := in.SoundFont
+		if sf == nil {
+			continue
+		}
+		if sf.Sample < 0 || int(sf.Sample) >= len(b.Samples) || b.Samples[sf.Sample] == nil {
+			return fmt.Errorf("engine: instrument %d: SoundFont sample %d out of range", i, sf.Sample)
+		}
+		s := b.Samples[sf.Sample]
+		if s.Channels != 1 || s.PCM16 == nil || len(s.PCM16) != sf.frames || b.streamed(sf.Sample) {
+			return fmt.Errorf("engine: instrument %d: SoundFont sample %d is not the font's data (mono 16-bit, %d points, in memory)", i, sf.Sample, sf.frames)
+		}
+		font[sf.Sample] = true
+	}
 	for i, s := range b.Samples {
 		switch {
 		case s == nil:
 			return fmt.Errorf("engine: sample %d is nil", i)
-		case s.Rate != rate:
+		case s.Rate != rate && !font[int32(i)]:
 			return fmt.Errorf("engine: sample %d is at %d Hz, the player runs at %d Hz", i, s.Rate, rate)
 		case s.Channels != 1 && s.Channels != 2:
 			return fmt.Errorf("engine: sample %d has %d channels, want 1 or 2", i, s.Channels)

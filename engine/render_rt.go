@@ -185,6 +185,10 @@ func (p *Player) apply(pc *pending, at Frame) {
 		if c.Instrument < 0 || int(c.Instrument) >= len(bank.Instruments) {
 			return
 		}
+		if sf := bank.Instruments[c.Instrument].SoundFont; sf != nil {
+			p.noteOnSF(c, sf, bank, seq, at)
+			return
+		}
 		// Every zone holding the key plays: zones layer.
 		zones := bank.Instruments[c.Instrument].Zones
 		for i := range zones {
@@ -212,7 +216,11 @@ func (p *Player) apply(pc *pending, at Frame) {
 		for _, i := range p.act {
 			v := &p.voices[i]
 			if v.clip < 0 && v.gate && v.live == c.Live && v.track == c.Track && v.key == c.Key && int(i) < p.pool {
-				v.startFade(p.fadeFrames)
+				if v.sf.on {
+					v.sf.noteOff() // the region's own release
+				} else {
+					v.startFade(p.fadeFrames)
+				}
 			}
 		}
 	case Stop:

@@ -84,7 +84,15 @@ func loopBankOf(voices int, pcm16 bool) *Bank {
 func busyPlayer(t testing.TB, voices int) *Player { return busyPlayerOf(t, voices, false) }
 
 func busyPlayerOf(t testing.TB, voices int, pcm16 bool) *Player {
-	p := newPlayer(t, loopBankOf(voices, pcm16), 16)
+	b := loopBankOf(voices, pcm16)
+	// Instrument 1 is a SoundFont: 8 voices at most, key 36 in exclusive class 1.
+	sf, buf := testSoundFont(int32(len(b.Samples)))
+	sf.Polyphony = 8
+	sf.keys[36] = []int32{1}
+	sf.regions[1].velHi = 127
+	b.Samples = append(b.Samples, buf)
+	b.Instruments = append(b.Instruments, Instrument{SoundFont: sf})
+	p := newPlayer(t, b, 16)
 	for i := 0; i < voices; i++ {
 		send(t, p, Command{Op: PlayClip, Sample: int32(i), Gain: 0.1, Track: int16(i % 16), Clip: int32(i), Loop: true, LoopLen: LoopFrames(float64(rate) * 1.5)})
 	}
@@ -161,6 +169,13 @@ func TestRenderDoesNotAllocate(t *testing.T) {
 			for tr := int16(0); tr < 16; tr++ {
 				p.Send(Command{Op: Stop, At: at, Track: tr, Clip: -1})
 				p.Send(Command{Op: PlayClip, At: at, Track: tr, Sample: int32(tr), Gain: 0.1, Clip: int32(tr), Loop: true, LoopLen: LoopFrames(96000)})
+			}
+		}},
+		{"SoundFont notes, polyphony and exclusive class", 64, func(p *Player) {
+			at := p.Position() + 7
+			for k := uint8(0); k < 12; k++ {
+				p.Send(Command{Op: NoteOn, At: at + Frame(k), Track: 6, Instrument: 1, Key: 36 + 2*k%5, Vel: 100})
+				p.Send(Command{Op: NoteOff, At: at + Frame(k) + 60, Track: 6, Key: 36 + 2*k%5})
 			}
 		}},
 		{"64 streamed voices", 64, nil},
@@ -289,7 +304,13 @@ func rotated(b *Bank) *Bank {
 		for j := range zs {
 			zs[j].Sample = (zs[j].Sample + 1) % int32(n)
 		}
-		r.Instruments = append(r.Instruments, Instrument{Zones: zs})
+		ri := Instrument{Zones: zs}
+		if in.SoundFont != nil {
+			sf := *in.SoundFont
+			sf.Sample = (sf.Sample + 1) % int32(n)
+			ri.SoundFont = &sf
+		}
+		r.Instruments = append(r.Instruments, ri)
 	}
 	return r
 }
@@ -318,6 +339,7 @@ func TestSwapBankDoesNotAllocate(t *testing.T) {
 			send(t, p, Command{Op: SwapBank},
 				Command{Op: PlayClip, At: at, Track: 2, Sample: int32(k % 64), Gain: 0.1, Clip: 301, Loop: true, LoopLen: LoopFrames(90000), Legato: true},
 				Command{Op: NoteOn, At: at + 5, Track: 3, Instrument: 0, Key: 60, Vel: 100},
+				Command{Op: NoteOn, At: at + 6, Track: 4, Instrument: 1, Key: 60, Vel: 100},
 				Command{Op: Stop, At: at + 300, Track: 1, Clip: -1})
 			if streamed {
 				p.Streamer().Fill(0) // streams claimed before the swap start

@@ -42,6 +42,8 @@ type voice struct {
 
 	// uses is its bank's count of voices of its sample (Player.Uses).
 	uses *atomic.Int32
+
+	sf sfVoice // a SoundFont note's state; sf.on marks one
 }
 
 // use counts v in n, its bank's count of voices of its sample, until
@@ -109,6 +111,9 @@ func (e *envelope) level() float32 {
 // its end frame or ran off its sample's end), or -1 if it goes on. Loop
 // restarts are reported as events, except while the voice fades out.
 func (v *voice) mix(bus []float32, p *Player, at Frame) (ended int) {
+	if v.sf.on {
+		return v.mixSF(bus)
+	}
 	n := len(bus) / 2
 	o := 0
 	for o < n {

@@ -1,0 +1,88 @@
+package engine
+
+import (
+	"math"
+	"testing"
+
+	"gridbox/audio"
+	"gridbox/soundfont"
+)
+
+// testSoundFont returns a SoundFont of one looping sine region over every
+// key (root 69, at 44.1 kHz: a foreign rate), with a short envelope, and
+// its sample data, to be put at bank index sample.
+func testSoundFont(sample int32) (*SoundFont, *audio.Buffer) {
+	const n, period = 4410, 100 // 441 Hz at 44.1 kHz: 44 whole periods in the loop
+	data := make([]int16, n+8)
+	for i := range data {
+		data[i] = int16(16000 * math.Cos(2*math.Pi*float64(i)/period))
+	}
+	r := sfRegion{
+		velLo: 0, velHi: 127, root: 69, key: -1, vel: -1, loop: soundfont.LoopContinuous,
+		start: 0, end: n, loopStart: 100, loopEnd: 4500 - 100, scale: 100, rate: 44100,
+		delay: -12000, attack: -12000, hold: -12000, decay: -12000, release: 0, // 1 s release
+		keyHold: 0, keyDecay: 0,
+	}
+	for v := range r.fc {
+		r.fc[v] = 13500
+	}
+	sf := &SoundFont{Sample: sample, frames: len(data)}
+	sf.regions = []sfRegion{r, r}
+	sf.regions[1].excl = 1
+	sf.regions[1].velLo, sf.regions[1].velHi = 0, 0 // never at a real velocity: exclusive class below
+	for k := range sf.keys {
+		sf.keys[k] = []int32{0}
+	}
+	return sf, &audio.Buffer{Rate: 44100, Channels: 1, PCM16: data}
+}
+
+// TestSoundFontNoteStartsAtItsFrame: a SoundFont note sounds from its
+// frame exactly, at the sample's pitch, and falls silent after its release.
+func TestSoundFontNoteStartsAtItsFrame(t *testing.T) {
+	for _, block := range []int{64, 128, 333} {
+		b := &Bank{}
+		sf, buf := testSoundFont(0)
+		b.Samples = []*audio.Buffer{buf}
+		b.Instruments = []Instrument{{SoundFont: sf}}
+		p := newPlayer(t, b, 2)
+		const at = 1000
+		send(t, p, Command{Op: NoteOn, At: at, Key: 69, Vel: 127})
+		send(t, p, Command{Op: NoteOff, At: at + rate, Key: 69})
+		total := 3 * rate
+		out := make([]float32, 2*total)
+		for o := 0; o < total; o += block {
+			p.Render(out[2*o : 2*min(o+block, total)])
+		}
+		first := -1
+		for i := 0; i < total; i++ {
+			if out[2*i] != 0 {
+				first = i
+				break
+			}
+		}
+		if first != at {
+			t.Errorf("block %d: first sound at frame %d, want %d", block, first, at)
+		}
+		// Zero crossings upward over the held second give the pitch: 441 Hz
+		// at 44.1 kHz, played at key 69 (root 69): 441 Hz.
+		ups := 0
+		for i := at + rate/2; i < at+rate-1; i++ {
+			if out[2*i] <= 0 && out[2*i+2] > 0 {
+				ups++
+			}
+		}
+		if f := float64(ups) * 2; math.Abs(f-441) > 2 {
+			t.Errorf("block %d: %v Hz, want 441", block, f)
+		}
+		// The release lasts 1 s (100 dB): nothing is left after it.
+		for i := at + 2*rate + 100; i < total; i++ {
+			if out[2*i] != 0 {
+				t.Errorf("block %d: sound at frame %d after the release", block, i)
+				break
+			}
+		}
+		if st := p.Stats(); st.Voices != 0 {
+			t.Errorf("block %d: %d voices left", block, st.Voices)
+		}
+	}
+}
