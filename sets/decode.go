@@ -11,6 +11,7 @@ import (
 
 	"gridbox/internal/spell"
 	"gridbox/internal/tomlpos"
+	"gridbox/soundfont"
 	"gridbox/music"
 )
 
@@ -678,7 +679,7 @@ func (sd *setDecoder) notes(t table, end float64, length Duration) []Note {
 
 func (sd *setDecoder) instrument(t table, in *Instrument) {
 	t.Where = "in [[instrument]]"
-	t.Unknown([]string{"name", "kind", "zone"}, nil)
+	t.Unknown([]string{"name", "kind", "zone", "file", "preset", "bank", "program"}, nil)
 	sd.posOf(t.N, false, &in.Pos)
 	if t.Require("name", "instrument needs a name, which tracks use to refer to it") {
 		if v, ok := t.str("name", MaxNameLen); ok {
@@ -688,19 +689,65 @@ func (sd *setDecoder) instrument(t table, in *Instrument) {
 			in.Name = v
 		}
 	}
-	kinds := []string{"sampler"}
+	kinds := []string{"sampler", "soundfont"}
 	if t.Require("kind", "instrument needs a kind: one of "+strings.Join(kinds, ", ")) {
 		if v, ok := t.Enum("kind", kinds); ok {
 			in.Kind = kinds[v]
 		}
 	}
+	if in.Kind == "soundfont" {
+		sd.soundfont(t, in)
+	} else if in.Kind != "" {
+		for _, k := range []string{"file", "preset", "bank", "program"} {
+			if t.Has(k) {
+				sd.probs.Addf(t.Child(k), false, "%s is for soundfont instruments; a %s plays its zones", k, in.Kind)
+			}
+		}
+	}
 	zones := t.tables("zone", "[[instrument.zone]]", "zones in one instrument", MaxZones)
+	if in.Kind == "soundfont" && len(zones) > 0 {
+		sd.probs.Addf(zones[0].N, false, "a soundfont instrument plays its file's preset; zones are for samplers")
+		zones = nil
+	}
 	in.Zones = make([]Zone, len(zones))
 	for i, zt := range zones {
 		sd.zone(zt, &in.Zones[i])
 	}
 	if len(in.Zones) == 0 {
 		in.Zones = nil
+	}
+}
+
+// soundfont reads a soundfont instrument's file and preset: preset and
+// bank numbers, or a General MIDI program name.
+func (sd *setDecoder) soundfont(t table, in *Instrument) {
+	if t.Require("file", "a soundfont instrument needs a file: the .sf2 SoundFont to play") {
+		if p, ok := t.str("file", MaxPathLen); ok {
+			if msg := checkFilePath("file", p); msg != "" {
+				sd.probs.Add(t.Child("file"), true, msg)
+			}
+			in.File = p
+			sd.posOf(t.Child("file"), true, &in.FilePos)
+		}
+	}
+	in.Bank, _ = t.Int("bank", 0, 128)
+	in.Preset, _ = t.Int("preset", 0, 127)
+	sd.posOf(t.N, false, &in.PresetPos)
+	if t.Has("preset") {
+		sd.posOf(t.Child("preset"), true, &in.PresetPos)
+	}
+	if t.Has("program") {
+		if t.Has("preset") {
+			sd.probs.Addf(t.Child("program"), false, "give either preset (a number) or program (a General MIDI name), not both")
+		}
+		if name, ok := t.str("program", MaxNameLen); ok {
+			p, err := soundfont.Program(name)
+			if err != nil {
+				sd.probs.Addf(t.Child("program"), true, "program %s", err)
+			}
+			in.Preset = p
+			sd.posOf(t.Child("program"), true, &in.PresetPos)
+		}
 	}
 }
 

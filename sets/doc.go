@@ -316,8 +316,23 @@
 // At most 256. Tracks refer to instruments by name.
 //
 //	name  string  unique among the set's instruments. Required.
-//	kind  string  "sampler", the built-in sampler (the only kind so far).
-//	              Required.
+//	kind  string  "sampler", the built-in sampler (its zones follow), or
+//	              "soundfont", a preset of an SF2 SoundFont. Required.
+//
+// A soundfont instrument takes these keys (and no zones):
+//
+//	file     string  the .sf2 file: a path in the set's folder, confined to
+//	                 it as samples are, else a file of that name in
+//	                 /usr/share/sounds/sf2, /usr/share/soundfonts or
+//	                 ~/.local/share/soundfonts. Required.
+//	preset   number  the preset (MIDI program) 0..127. Default 0.
+//	bank     number  the MIDI bank 0..128 (128: General MIDI drum kits).
+//	                 Default 0.
+//	program  string  instead of preset: a General MIDI program name, such as
+//	                 "Acoustic Grand Piano" (case does not matter).
+//
+// One instrument sounds at most 64 voices at once; a note past that
+// releases its oldest with a short fade.
 //
 // # [[instrument.zone]]: a sampler's samples
 //

@@ -88,6 +88,14 @@ var malformed = []struct {
 		[]string{"2:7: pan -2 is out of range -1..1"}},
 	{"unknown instrument", "[[track]]\ninstrument = \"kitt\"\n[[instrument]]\nname = \"kit\"\nkind = \"sampler\"",
 		[]string{`2:14: instrument "kitt" is not defined; did you mean "kit"?`}},
+	{"soundfont program misspelt", "[[instrument]]\nname = \"p\"\nkind = \"soundfont\"\nfile = \"gm.sf2\"\nprogram = \"Acoustic Grand Pianno\"",
+		[]string{`5:11: program "Acoustic Grand Pianno": not a General MIDI program name; did you mean "Acoustic Grand Piano"?`}},
+	{"soundfont without file", "[[instrument]]\nname = \"p\"\nkind = \"soundfont\"\npreset = 128",
+		[]string{`1:1: a soundfont instrument needs a file`, `4:10: preset 128 is out of range 0..127`}},
+	{"soundfont file escapes", "[[instrument]]\nname = \"p\"\nkind = \"soundfont\"\nfile = \"../gm.sf2\"",
+		[]string{`4:8: file "../gm.sf2": path escapes the set's folder`}},
+	{"sampler with a file", "[[instrument]]\nname = \"p\"\nkind = \"sampler\"\nfile = \"gm.sf2\"",
+		[]string{`4:1: file is for soundfont instruments`}},
 	{"instrument without instruments", "[[track]]\ninstrument = \"kit\"",
 		[]string{`2:14: instrument "kit" is not defined; the set has no [[instrument]]`}},
 	{"misspelt clip table", "[[scene]]\n[[track]]\n  [[track.clips]]\n  scene = 0",
@@ -202,7 +210,7 @@ var malformed = []struct {
 
 	// Instruments.
 	{"instrument kind", "[[instrument]]\nname = \"i\"\nkind = \"synth\"",
-		[]string{`3:8: kind "synth": expected one of sampler`}},
+		[]string{`3:8: kind "synth": expected one of sampler, soundfont`}},
 	{"instrument without name or kind", "[[instrument]]\nzone = []",
 		[]string{
 			"1:1: instrument needs a name, which tracks use to refer to it",

@@ -405,9 +405,20 @@ type Note struct {
 // An Instrument plays a track's note clips.
 type Instrument struct {
 	Name  string
-	Kind  string // "sampler" (the only kind so far)
+	Kind  string // "sampler" or "soundfont"
 	Zones []Zone // sampler zones, in file order
 	Pos   Pos    // the [[instrument]] header
+
+	// A soundfont instrument plays preset Preset of bank Bank (a program
+	// given by its General MIDI name is its number, bank 0) of the SF2
+	// file File: the path as written, looked for in the set's folder, then
+	// in the system's SoundFont folders (the player's part: see show).
+	// FilePos and PresetPos are where file and preset (or program) are
+	// written, for the player's messages.
+	File         string
+	FilePos      Pos
+	Bank, Preset int
+	PresetPos    Pos
 }
 
 // label names an instrument in messages.

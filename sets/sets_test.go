@@ -542,3 +542,18 @@ func TestDefaultColor(t *testing.T) {
 		t.Errorf("DefaultColor(0) = %s", got)
 	}
 }
+
+func TestParse_SoundFontInstrument(t *testing.T) {
+	s, err := Parse("s.toml", []byte("[[instrument]]\nname = \"piano\"\nkind = \"soundfont\"\nfile = \"fonts/gm.sf2\"\nprogram = \"rock organ\"\n"+
+		"[[instrument]]\nname = \"drums\"\nkind = \"soundfont\"\nfile = \"gm.sf2\"\nbank = 128\npreset = 0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, d := s.Instruments[0], s.Instruments[1]
+	if p.Kind != "soundfont" || p.File != "fonts/gm.sf2" || p.Bank != 0 || p.Preset != 18 || p.FilePos != (Pos{4, 8}) || p.PresetPos != (Pos{5, 11}) {
+		t.Errorf("piano: %+v", p)
+	}
+	if d.Bank != 128 || d.Preset != 0 || d.PresetPos != (Pos{11, 10}) {
+		t.Errorf("drums: %+v", d)
+	}
+}
