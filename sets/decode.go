@@ -11,8 +11,8 @@ import (
 
 	"gridbox/internal/spell"
 	"gridbox/internal/tomlpos"
-	"gridbox/soundfont"
 	"gridbox/music"
+	"gridbox/soundfont"
 )
 
 // Limits on what a set may contain. A real set is far smaller; the limits
