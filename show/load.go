@@ -52,6 +52,7 @@ type loaded struct {
 	conv    map[convKey]sets.Clip
 
 	bank  *engine.Bank
+	fonts []*engine.SoundFont // per instrument of Set: its SoundFont, nil for samplers and unusable ones
 	song  *sequencer.Song
 	ring  int // frames of a stream's ring (0: the engine's default)
 	files []io.Closer
@@ -488,6 +489,10 @@ func load(file string, rate int, check bool, mem memory, prev *loaded, cur *sets
 		bufs[i] = b
 	}
 	l.bank.Samples = bufs
+	fontProblems, fontBytes := []error(nil), int64(0)
+	l.fonts, fontProblems, fontBytes = loadSoundFonts(set, file, fsys, l.bank)
+	l.Problems = append(l.Problems, fontProblems...)
+	l.Bytes += fontBytes
 	budget := mem.budget
 	if budget == 0 {
 		budget = machineBudget()
@@ -510,7 +515,7 @@ func load(file string, rate int, check bool, mem memory, prev *loaded, cur *sets
 	if !textOK {
 		return l, nil // check only: the set is not fit to play
 	}
-	l.song = buildSong(set, l.bank, l.sampleOf)
+	l.song = buildSong(set, l.bank, l.sampleOf, l.fonts)
 	l.song.Metronome.Instrument = addClick(l.bank, rate)
 	return l, nil
 }
@@ -581,13 +586,16 @@ func comparePos(a, b error) int {
 
 // buildSong resolves set into the sequencer's terms: gains in linear units,
 // durations in beats, samples and instruments as bank indices (it also fills
-// bank.Instruments).
-func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32) *sequencer.Song {
+// bank.Instruments); fonts are the soundfont instruments' (loadSoundFonts).
+func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32, fonts []*engine.SoundFont) *sequencer.Song {
 	bpb := set.BeatsPerBar()
 	beats := func(d sets.Duration) sequencer.Beats { return sequencer.Beats(d.Beats(bpb)) }
 	instrIndex := map[string]int32{}
-	for _, in := range set.Instruments {
+	for ii, in := range set.Instruments {
 		var ei engine.Instrument
+		if ii < len(fonts) {
+			ei.SoundFont = fonts[ii]
+		}
 		for _, z := range in.Zones {
 			s := sampleOf(z.Sample)
 			if s < 0 {
