@@ -189,8 +189,8 @@ func (v *voice) mixSF(bus []float32) int {
 		k := ph >> 32
 		k1 := k + 1
 		if s.looping() {
-			for k >= s.loopHi {
-				ph -= (s.loopHi - s.loopLo) << 32
+			if k >= s.loopHi { // back into the loop (by as many passes as a fast step made)
+				ph = s.loopLo<<32 + (ph-s.loopLo<<32)%((s.loopHi-s.loopLo)<<32)
 				k = ph >> 32
 			}
 			k1 = k + 1
@@ -250,7 +250,9 @@ func (p *Player) noteOnSF(c *Command, sf *SoundFont, bank *Bank, seq uint64, at 
 		v.frames, v.pre = uint64(r.end), uint64(r.end)
 		v.phase = uint64(r.start) << 32
 		cents := float64(int(k)-int(r.root))*float64(r.scale) + float64(r.tune)
-		v.step = uint64(math.Exp2(cents/1200)*r.rate/float64(p.rate)*one + 0.5)
+		// At most 2^20 times the natural speed: scaleTuning and keys can ask
+		// for more than 32.32 holds.
+		v.step = uint64(min(math.Exp2(cents/1200)*r.rate/float64(p.rate), 1<<20)*one + 0.5)
 		v.gain = 1
 		v.clip, v.track, v.key, v.gate, v.live = -1, c.Track, c.Key, true, c.Live
 		v.sf.start(r, c.Instrument, k, vl, p.rate)

@@ -86,3 +86,44 @@ func TestSoundFontNoteStartsAtItsFrame(t *testing.T) {
 		}
 	}
 }
+
+// TestSoundFontLoopModes: a loop played until release plays on to the
+// sample's end at note-off, where the voice ends though its release has
+// not; a continuous loop sounds through the release. A step far past what
+// 32.32 holds (scaleTuning 1200 at key 127) still plays and ends.
+func TestSoundFontLoopModes(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		mode  soundfont.LoopMode
+		scale float32
+		key   uint8
+		// sounding 0.2 s after the note-off
+		want bool
+	}{
+		{"until release", soundfont.LoopRelease, 100, 69, false},
+		{"continuous", soundfont.LoopContinuous, 100, 69, true},
+		{"fast step", soundfont.LoopContinuous, 1200, 127, true},
+	} {
+		b := &Bank{}
+		sf, buf := testSoundFont(0)
+		sf.regions[0].loop, sf.regions[0].scale = c.mode, c.scale
+		b.Samples = []*audio.Buffer{buf}
+		b.Instruments = []Instrument{{SoundFont: sf}}
+		p := newPlayer(t, b, 2)
+		send(t, p, Command{Op: NoteOn, At: 0, Key: c.key, Vel: 100})
+		send(t, p, Command{Op: NoteOff, At: rate / 2, Key: c.key})
+		out := make([]float32, 2*128)
+		for p.Position() < Frame(rate/2+rate/5) {
+			p.Render(out)
+		}
+		if got := p.Stats().Voices == 1; got != c.want {
+			t.Errorf("%s: sounding 0.2 s after the note-off: %v, want %v", c.name, got, c.want)
+		}
+		for p.Position() < Frame(2*rate) {
+			p.Render(out)
+		}
+		if n := p.Stats().Voices; n != 0 {
+			t.Errorf("%s: %d voices after the release", c.name, n)
+		}
+	}
+}

@@ -515,6 +515,10 @@ func (v *voice) endIn(d, fade int32) {
 	if v.endN >= 0 && v.endN <= d {
 		return
 	}
+	if v.sf.on { // its loop is its own: it does not fall silent by itself
+		v.startFade(min(d, fade))
+		return
+	}
 	pos := v.phase + uint64(d)*v.step
 	wrapsFirst := v.loopLen != 0 && v.untilWrap() < int(d)
 	if pos>>32 >= v.frames && !wrapsFirst && v.tail.n <= d {
