@@ -13,6 +13,21 @@
 // Threads: an Out or a Follower belongs to one goroutine (the session's);
 // nothing here locks.
 //
+// Sending: each turn the session asks Out.Due for the frames it commits
+// and writes the messages to the clock-out ports at their frames; it calls
+// Start, Stop and Continue when its transport does.
+//
+// Following: the session feeds every byte from the clock-in port to
+// Follower.Feed with its frame, and calls Poll each turn. On Started and
+// Continued it starts its transport at the event's frame from the event's
+// beat, on Stopped it stops, on Lost it keeps playing at the last tempo
+// (and may say so). While running it sets the tempo of its own grid, from
+// the frame it commits next, to Steer(frame, grid beat at frame): the
+// estimated tempo, corrected so the grid meets the source's beat (Beat)
+// within a beat. Launches quantized on that grid stay sample-accurate
+// against it, and the grid stays within the follower's phase error of the
+// source.
+//
 // Messages (protocols.md, section 4): F8 Timing Clock 24 per quarter note;
 // FA Start (position 0 at the next F8); FB Continue (from the song position
 // at the next F8); FC Stop (at once, the position kept); F2 lsb msb Song
