@@ -39,11 +39,112 @@ type sfVoice struct {
 	sus      float32 // the sustain level
 	gl, gr   float32 // per-channel gains: attenuation and pan, per unit of an int16
 	filt     bool
+	fc, q    float32 // the filter's cutoff (cents, before the modulation envelope) and resonance (cB)
+	pitch    float64 // the step before the modulation envelope, in frames per frame
+	mod      modEnv
+	rate     int32   // the player's
+	upd      int32   // frames until the filter and step follow the modulation envelope again
 	b0, b1   float32 // the low-pass biquad (direct form I)
 	b2       float32
 	a1, a2   float32
 	x1, x2   float32
 	y1, y2   float32
+}
+
+// sfUpdate is how often, in frames, the modulation envelope moves the
+// filter's cutoff and the pitch: 0.7 ms at 48 kHz.
+const sfUpdate = 32
+
+// modEnv is the modulation envelope (§8.1.2 25-32): linear segments from 0
+// to 1 and down to the sustain level, each "100 % change" taking its
+// time; it shapes the pitch and the filter's cutoff.
+type modEnv struct {
+	stage   uint8
+	n       int32 // frames left in a timed stage
+	attackN int32
+	holdN   int32
+	lvl     float32
+	dDecay  float32 // fall per frame in decay
+	dRel    float32 // and in release
+	sus     float32
+	toPitch float32 // cents at level 1
+	toFc    float32
+}
+
+func (m *modEnv) settle() {
+	for m.n <= 0 && m.stage < sfDecay {
+		m.stage++
+		switch m.stage {
+		case sfAttack:
+			m.n = m.attackN
+		case sfHold:
+			m.lvl = 1
+			m.n = m.holdN
+		}
+	}
+}
+
+// advance moves the envelope on by n frames.
+func (m *modEnv) advance(n int32) {
+	for n > 0 {
+		switch m.stage {
+		case sfDelay, sfHold:
+			k := min(n, m.n)
+			m.n -= k
+			n -= k
+		case sfAttack:
+			k := min(n, m.n)
+			m.n -= k
+			n -= k
+			m.lvl = 1 - float32(m.n)/float32(max(m.attackN, 1))
+		case sfDecay:
+			m.lvl -= m.dDecay * float32(n)
+			if m.lvl <= m.sus {
+				m.lvl, m.stage = m.sus, sfSustain
+			}
+			return
+		case sfRelease:
+			m.lvl = max(0, m.lvl-m.dRel*float32(n))
+			return
+		default:
+			return
+		}
+		if m.n <= 0 && m.stage < sfDecay {
+			m.settle()
+		}
+	}
+}
+
+// setFilter computes the low-pass biquad for cutoff fc (absolute cents,
+// kept within §8.1.3's 1500..13500) and resonance q (cB above the DC gain
+// at the cutoff; 0 is Butterworth) at rate.
+func (s *sfVoice) setFilter(fc, q float32, rate int) {
+	fc = max(1500, min(13500, fc))
+	hz := min(8.176*math.Exp2(float64(fc)/1200), 0.45*float64(rate))
+	ql := math.Pow(10, (float64(q)/10-3.01)/20)
+	w := 2 * math.Pi * hz / float64(rate)
+	sn, cs := math.Sincos(w)
+	alpha := sn / (2 * ql)
+	a0 := 1 + alpha
+	s.b0 = float32((1 - cs) / 2 / a0)
+	s.b1 = float32((1 - cs) / a0)
+	s.b2 = s.b0
+	s.a1 = float32(-2 * cs / a0)
+	s.a2 = float32((1 - alpha) / a0)
+}
+
+// modulate makes the filter and the step (in 32.32) follow the modulation
+// envelope, and moves it on by sfUpdate frames.
+func (s *sfVoice) modulate(step *uint64, rate int) {
+	m := &s.mod
+	if m.toFc != 0 && s.filt {
+		s.setFilter(s.fc+m.lvl*m.toFc, s.q, rate)
+	}
+	if m.toPitch != 0 {
+		*step = uint64(min(s.pitch*math.Exp2(float64(m.lvl*m.toPitch)/1200), 1<<20)*one + 0.5)
+	}
+	m.advance(sfUpdate)
+	s.upd = sfUpdate
 }
 
 // seconds converts timecents to seconds (§8.1.1: 1200 per octave of time).
@@ -63,7 +164,7 @@ func slope(tc float32, rate int) float32 {
 
 // start sets s up for region r played with key and vel at rate.
 func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int) {
-	*s = sfVoice{on: true, inst: inst, excl: r.excl, loop: uint8(r.loop), loopLo: uint64(r.loopStart), loopHi: uint64(r.loopEnd)}
+	*s = sfVoice{on: true, rate: int32(rate), inst: inst, excl: r.excl, loop: uint8(r.loop), loopLo: uint64(r.loopStart), loopHi: uint64(r.loopEnd)}
 	kd := float32(60 - int(key))
 	if r.delay > -12000 { // the minimum, the default, is no delay: notes start on their frame
 		s.n = tcFrames(r.delay, rate)
@@ -79,23 +180,24 @@ func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int) {
 	th := float64(r.pan+500) / 1000 * (math.Pi / 2)
 	s.gl, s.gr = float32(amp*math.Cos(th)), float32(amp*math.Sin(th))
 
-	// The 2-pole low-pass (§8.1.2 8, 9): cutoff in absolute cents, the
-	// resonance peak in cB above the DC gain (0: no peak, Butterworth).
-	fc := r.fc[vel]
-	if fc < 13500 || r.q > 0 {
-		hz := min(8.176*math.Exp2(float64(fc)/1200), 0.45*float64(rate))
-		q := math.Pow(10, (float64(r.q)/10-3.01)/20)
-		w := 2 * math.Pi * hz / float64(rate)
-		sn, cs := math.Sincos(w)
-		alpha := sn / (2 * q)
-		a0 := 1 + alpha
-		s.b0 = float32((1 - cs) / 2 / a0)
-		s.b1 = float32((1 - cs) / a0)
-		s.b2 = s.b0
-		s.a1 = float32(-2 * cs / a0)
-		s.a2 = float32((1 - alpha) / a0)
+	// The 2-pole low-pass (§8.1.2 8, 9), its cutoff moved by the
+	// modulation envelope.
+	s.fc, s.q = r.fc[vel], r.q
+	if s.fc < 13500 || s.q > 0 || r.toFc != 0 {
 		s.filt = true
+		s.setFilter(s.fc, s.q, rate)
 	}
+	m := &s.mod
+	m.toPitch, m.toFc = r.toPitch, r.toFc
+	if r.mDelay > -12000 {
+		m.n = tcFrames(r.mDelay, rate)
+	}
+	m.attackN = tcFrames(r.mAttack, rate)
+	m.holdN = tcFrames(r.mHold+r.mKeyHold*kd, rate)
+	m.dDecay = float32(1 / max(seconds(r.mDecay+r.mKeyDecay*kd)*float64(rate), 1))
+	m.dRel = float32(1 / max(seconds(r.mRelease)*float64(rate), 1))
+	m.sus = 1 - max(0, min(1000, r.mSustain))/1000
+	m.settle()
 }
 
 // settle moves past timed stages that are over.
@@ -147,6 +249,9 @@ func (s *sfVoice) noteOff() {
 	if s.stage < sfRelease {
 		s.stage = sfRelease
 	}
+	if s.mod.stage < sfRelease {
+		s.mod.stage = sfRelease
+	}
 }
 
 // looping reports whether the voice still plays its loop.
@@ -162,6 +267,10 @@ func (v *voice) mixSF(bus []float32) int {
 	ph, step := v.phase, v.step
 	n := len(bus) / 2
 	for i := 0; i < n; i++ {
+		if s.upd--; s.upd <= 0 && (s.mod.toFc != 0 || s.mod.toPitch != 0) {
+			s.modulate(&step, int(s.rate))
+			v.step = step
+		}
 		g := s.next()
 		if s.stage == sfDone {
 			v.phase = ph
@@ -256,6 +365,7 @@ func (p *Player) noteOnSF(c *Command, sf *SoundFont, bank *Bank, seq uint64, at 
 		v.gain = 1
 		v.clip, v.track, v.key, v.gate, v.live = -1, c.Track, c.Key, true, c.Live
 		v.sf.start(r, c.Instrument, k, vl, p.rate)
+		v.sf.pitch = float64(v.step) / one
 		v.use(&bank.refs.voices[sf.Sample])
 		p.tracks[c.Track].voices++
 		if end > 0 {

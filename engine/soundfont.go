@@ -12,7 +12,14 @@ import (
 const DefaultPolyphony = 64
 
 // A SoundFont is an instrument that plays one preset of a SoundFont 2 bank
-// (issue 12). NewSoundFont builds it on the control side; like the rest of
+// (issue 12). Applied: sample offsets and loop modes, root key, scale
+// tuning, coarse and fine tune and the sample's correction, the volume
+// envelope with key scaling, initial attenuation, pan, the low-pass filter
+// with resonance, the modulation envelope to pitch and cutoff, exclusive
+// class, and the default modulators (velocity to attenuation and cutoff,
+// CC7/CC10/CC11 at their reset values). Not yet: the LFOs, live
+// controllers and pitch bend, 24-bit data, stereo links (each side plays
+// as a mono region at its pan). NewSoundFont builds it on the control side; like the rest of
 // a Bank it is immutable once handed to the player. Every generator and
 // modulator value a note needs is resolved here, per region and per
 // velocity, so that a NoteOn on the audio thread only reads tables.
@@ -47,6 +54,12 @@ type sfRegion struct {
 	release                        float32
 	keyHold, keyDecay              float32 // timecents per key below 60
 	q                              float32 // initialFilterQ, cB
+	// The modulation envelope (§8.1.2 25-32): times in timecents, sustain
+	// in 0.1 % below full, and its depths to pitch and cutoff in cents.
+	mDelay, mAttack, mHold, mDecay float32
+	mSustain, mRelease             float32
+	mKeyHold, mKeyDecay            float32
+	toPitch, toFc                  float32
 	// att and fc are initialAttenuation (cB) and initialFilterFc (cents)
 	// with the modulators at each note-on velocity.
 	att, fc [128]float32
@@ -91,19 +104,29 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 		er := sfRegion{
 			velLo: r.VelLo, velHi: r.VelHi, root: r.RootKey, key: r.Key, vel: r.Velocity, excl: r.ExclusiveClass,
 			loop: r.Loop, start: r.Start, end: r.End, loopStart: r.LoopStart, loopEnd: r.LoopEnd,
-			scale:    g(soundfont.ScaleTuning),
-			tune:     100*g(soundfont.CoarseTune) + g(soundfont.FineTune) + float32(s.Correction) + pitch[127],
-			rate:     float64(s.Rate),
-			pan:      g(soundfont.Pan),
-			delay:    g(soundfont.DelayVolEnv),
-			attack:   g(soundfont.AttackVolEnv),
-			hold:     g(soundfont.HoldVolEnv),
-			decay:    g(soundfont.DecayVolEnv),
-			sustain:  g(soundfont.SustainVolEnv),
-			release:  g(soundfont.ReleaseVolEnv),
-			keyHold:  g(soundfont.KeynumToVolEnvHold),
-			keyDecay: g(soundfont.KeynumToVolEnvDecay),
-			q:        g(soundfont.InitialFilterQ),
+			scale:     g(soundfont.ScaleTuning),
+			tune:      100*g(soundfont.CoarseTune) + g(soundfont.FineTune) + float32(s.Correction) + pitch[127],
+			rate:      float64(s.Rate),
+			pan:       g(soundfont.Pan),
+			delay:     g(soundfont.DelayVolEnv),
+			attack:    g(soundfont.AttackVolEnv),
+			hold:      g(soundfont.HoldVolEnv),
+			decay:     g(soundfont.DecayVolEnv),
+			sustain:   g(soundfont.SustainVolEnv),
+			release:   g(soundfont.ReleaseVolEnv),
+			keyHold:   g(soundfont.KeynumToVolEnvHold),
+			keyDecay:  g(soundfont.KeynumToVolEnvDecay),
+			q:         g(soundfont.InitialFilterQ),
+			mDelay:    g(soundfont.DelayModEnv),
+			mAttack:   g(soundfont.AttackModEnv),
+			mHold:     g(soundfont.HoldModEnv),
+			mDecay:    g(soundfont.DecayModEnv),
+			mSustain:  g(soundfont.SustainModEnv),
+			mRelease:  g(soundfont.ReleaseModEnv),
+			mKeyHold:  g(soundfont.KeynumToModEnvHold),
+			mKeyDecay: g(soundfont.KeynumToModEnvDecay),
+			toPitch:   g(soundfont.ModEnvToPitch),
+			toFc:      g(soundfont.ModEnvToFilterFc),
 		}
 		if er.loop != soundfont.NoLoop && (er.loopEnd >= uint32(len(f.Data)) || er.loopEnd < er.loopStart+2) {
 			er.loop = soundfont.NoLoop // too short to loop, or no point past it to interpolate

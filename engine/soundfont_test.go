@@ -127,3 +127,35 @@ func TestSoundFontLoopModes(t *testing.T) {
 		}
 	}
 }
+
+// TestSoundFontModEnvOpensFilter: a cutoff at 1500 cents (19 Hz) all but
+// silences a 441 Hz sine; the modulation envelope at full level with a
+// depth of 12000 cents to the cutoff opens the filter (§8.1.2 11), and its
+// sustain at 0 (1000: 100 % below full) closes it again after its decay.
+func TestSoundFontModEnvOpensFilter(t *testing.T) {
+	peak := func(toFc float32, from, to int) float64 {
+		b := &Bank{}
+		sf, buf := testSoundFont(0)
+		r := &sf.regions[0]
+		for v := range r.fc {
+			r.fc[v] = 1500
+		}
+		r.toFc, r.mDelay, r.mAttack, r.mHold, r.mDecay, r.mSustain, r.mRelease = toFc, -12000, -12000, -1200, -1200, 1000, -12000
+		b.Samples = []*audio.Buffer{buf}
+		b.Instruments = []Instrument{{SoundFont: sf}}
+		p := newPlayer(t, b, 2)
+		send(t, p, Command{Op: NoteOn, At: 0, Key: 69, Vel: 127})
+		out := make([]float32, 2*to)
+		p.Render(out)
+		var pk float64
+		for i := from; i < to; i++ {
+			pk = max(pk, math.Abs(float64(out[2*i])))
+		}
+		return pk
+	}
+	closed, open, after := peak(0, 4800, 14400), peak(12000, 4800, 14400), peak(12000, 3*rate/2, 2*rate)
+	t.Logf("peak at 441 Hz: closed %.4f, opened by the envelope %.4f, after its decay %.4f", closed, open, after)
+	if closed > 0.01 || open < 0.2 || after > 0.01 {
+		t.Errorf("peak at 441 Hz: closed %.4f (want < 0.01), opened %.4f (want > 0.2), after the decay %.4f (want < 0.01)", closed, open, after)
+	}
+}
