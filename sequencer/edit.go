@@ -60,11 +60,13 @@ func (s *Session) Clear(x, y int, at engine.Frame) { s.SetClip(x, y, nil, at) }
 
 // Duplicate doubles the length of the note clip in track x's slot y, its
 // notes copied into the second half (Ableton's Duplicate Loop), as one
-// undo step. A playing clip plays on seamlessly. Empty slots, audio clips
-// and clips of no length are left alone.
+// undo step. A playing clip plays on seamlessly. Empty slots, audio clips,
+// clips of no length and clips that would outgrow the set format
+// (MaxClipBeats, MaxClipNotes: the takes file could not hold them) are
+// left alone.
 func (s *Session) Duplicate(x, y int, at engine.Frame) {
 	c := s.clip(x, y)
-	if c == nil || !c.IsNotes() || c.Length <= 0 {
+	if c == nil || !c.IsNotes() || c.Length <= 0 || 2*c.Length > MaxClipBeats || 2*len(c.Notes) > MaxClipNotes {
 		return
 	}
 	d := *c
@@ -132,6 +134,14 @@ func (s *Session) Redo(at engine.Frame) bool {
 // does not import; a test in show checks they agree), so that every
 // scene a recording adds can be saved in a takes file.
 const MaxScenes = 1024
+
+// MaxClipBeats and MaxClipNotes are the longest note clip and the most
+// notes in one that Duplicate makes: the set format's limits (sets.MaxBeats,
+// sets.MaxNotes; show checks they agree), so that a takes file holds them.
+const (
+	MaxClipBeats = 40000
+	MaxClipNotes = 100_000
+)
 
 // AddScene adds an empty scene row at the bottom and returns its index,
 // or -1 when there are MaxScenes already (no room: nothing changes). It

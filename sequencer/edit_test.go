@@ -383,3 +383,31 @@ func TestScenesStopAtMaxScenes(t *testing.T) {
 		t.Fatalf("%d scenes, %d notes overdubbed, %d in track 1's clip", s.Scenes(), len(s.Clip(0, 0).Notes), len(s.Clip(1, 0).Notes))
 	}
 }
+
+// TestDuplicateStaysWithinTheSetFormat: Duplicate makes no clip longer
+// than MaxClipBeats or with more than MaxClipNotes notes, which a takes
+// file could not hold.
+func TestDuplicateStaysWithinTheSetFormat(t *testing.T) {
+	s, _ := recSession(RecordSettings{})
+	note := []Note{{At: 0, Len: 1, Key: 60, Vel: 100}}
+	long := &Clip{Sample: -1, Loop: true, Length: MaxClipBeats/2 + 1, Gain: 1, Notes: note}
+	s.SetClip(0, 0, long, 0)
+	v := s.Version()
+	s.Duplicate(0, 0, 0)
+	if s.Version() != v || s.Clip(0, 0) != long {
+		t.Errorf("a clip of %v beats was duplicated past %v", long.Length, MaxClipBeats)
+	}
+	dense := &Clip{Sample: -1, Loop: true, Length: 4, Gain: 1, Notes: make([]Note, MaxClipNotes/2+1)}
+	s.SetClip(0, 0, dense, 0)
+	v = s.Version()
+	s.Duplicate(0, 0, 0)
+	if s.Version() != v {
+		t.Errorf("a clip of %d notes was duplicated past %d", len(dense.Notes), MaxClipNotes)
+	}
+	fits := &Clip{Sample: -1, Loop: true, Length: MaxClipBeats / 2, Gain: 1, Notes: note}
+	s.SetClip(0, 0, fits, 0)
+	s.Duplicate(0, 0, 0)
+	if c := s.Clip(0, 0); c.Length != MaxClipBeats || len(c.Notes) != 2 {
+		t.Errorf("a clip of %v beats duplicated to %v beats, %d notes; want %v, 2", fits.Length, c.Length, len(c.Notes), MaxClipBeats)
+	}
+}
