@@ -19,7 +19,8 @@ const (
 	PlayClip
 	// Stop silences Track's voices of clip Clip (Clip < 0: every clip voice
 	// and every gated note voice on the track but live ones, which end by
-	// their own NoteOff) at At: their fade-out ends at
+	// their own NoteOff; with Live, those too: the panic button's stop,
+	// should a note-off have gone missing) at At: their fade-out ends at
 	// At, so nothing of them sounds from At on (send it at least FadeTime
 	// ahead; a voice that falls silent at At anyway, such as a loop whose
 	// sample ends at its loop end, ends there without a fade). With Now the
@@ -68,7 +69,7 @@ type Command struct {
 	// apply when taken in, never late.
 	Now bool
 	// Live: NoteOn and NoteOff of a note the musician plays, not a clip's
-	// (NoteOff).
+	// (NoteOff); Stop of live notes too.
 	Live bool
 }
 

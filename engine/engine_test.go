@@ -496,3 +496,28 @@ func TestLiveNotesPlayWhenTakenIn(t *testing.T) {
 		}
 	}
 }
+
+// TestStopLiveIsThePanicButton: a Stop of every voice (Clip −1) leaves a
+// live note alone, which ends by its own NoteOff; with Live it fades the
+// live note too, so a note whose note-off went missing still ends at the
+// panic button. Block sizes 64, 128 and 333.
+func TestStopLiveIsThePanicButton(t *testing.T) {
+	bank := &Bank{
+		Samples:     []*audio.Buffer{constant(rate, 0.25)},
+		Instruments: []Instrument{{Zones: []Zone{{Low: 0, High: 127, Root: 60, Sample: 0, Gain: 1, Gate: true}}}},
+	}
+	fade := int(framesOf(rate, FadeTime))
+	for _, block := range []int{64, 128, 333} {
+		p := newPlayer(t, bank, 1)
+		send(t, p, Command{Op: NoteOn, Now: true, Live: true, Track: 0, Key: 60, Vel: 127})
+		render(p, block, block)
+		send(t, p, Command{Op: Stop, Now: true, At: p.Position(), Track: 0, Clip: -1})
+		if out := render(p, 2*block+fade, block); out[len(out)-2] != 0.25 {
+			t.Fatalf("block %d: a Stop without Live left the live note at %v a fade later, want 0.25", block, out[len(out)-2])
+		}
+		send(t, p, Command{Op: Stop, Now: true, Live: true, At: p.Position(), Track: 0, Clip: -1})
+		if out := render(p, 2*block+fade, block); out[len(out)-2] != 0 {
+			t.Fatalf("block %d: a Stop with Live left the live note at %v a fade later, want 0", block, out[len(out)-2])
+		}
+	}
+}

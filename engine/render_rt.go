@@ -227,7 +227,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 		d := int32(min(max(c.At-at, 0), Frame(p.fadeFrames)))
 		for _, i := range p.act {
 			v := &p.voices[i]
-			if v.track != c.Track || !stops(c.Clip, v.clip, v.gate && !v.live) {
+			if v.track != c.Track || !stops(c.Clip, v.clip, v.gate && (!v.live || c.Live)) {
 				continue
 			}
 			if c.Now || d == 0 {

@@ -404,6 +404,9 @@ func (s *Session) StopNow(at engine.Frame) {
 		s.stop(x, at, true)
 		s.tracks[x].held = -1
 		s.liveOff(x, at)
+		// Whatever a pad still sounds, should its note-off have gone
+		// missing (a controller lost mid-reload), ends too.
+		s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1, Now: true, Live: true})
 	}
 }
 
