@@ -29,7 +29,8 @@ import (
 // A kill -9 or a power cut loses at most what changed in the last second:
 // the recording in progress. A save that fails is reported once (stderr,
 // the grid's alert, a text scrolled), and the takes are written again at
-// the next change; the music never stops for it.
+// the next change, every 2 s while saves fail, and at exit; the music
+// never stops for it.
 //
 // A reload of the set lays the session's takes, saved or not, over the new
 // version (loadSet's cur) instead of reading the takes file; edits made
@@ -37,6 +38,7 @@ import (
 const (
 	takesSettle  = 250 * time.Millisecond
 	takesMaxWait = 750 * time.Millisecond
+	takesRetry   = 2 * time.Second // while saves fail
 )
 
 // takesOf returns the takes of session s, which plays l: every slot whose
@@ -441,11 +443,31 @@ func (t *takesSaver) failure() (string, bool) {
 
 // run is the writer: it removes what a crash left of an earlier save of
 // path (temporary files), then writes each job.
+// While saves fail it writes the last job again every takesRetry, and
+// once more when the work is closed (finish), so that takes a save failed
+// to write are not given up while the session holds no newer ones.
 func (t *takesSaver) run(path string) {
 	defer close(t.done)
 	sweepTemps(path)
-	for j := range t.work {
-		t.save(j)
+	retry := time.NewTicker(takesRetry)
+	defer retry.Stop()
+	var last takesJob
+	for {
+		select {
+		case j, ok := <-t.work:
+			if !ok {
+				if t.failing {
+					t.save(last)
+				}
+				return
+			}
+			last = j
+			t.save(j)
+		case <-retry.C:
+			if t.failing {
+				t.save(last)
+			}
+		}
 	}
 }
 
@@ -474,7 +496,7 @@ func (t *takesSaver) save(j takesJob) {
 			if !errors.Is(err, sets.ErrNotRegular) {
 				why = j.path + ": " + why
 			}
-			fmt.Fprintf(t.e.Stderr, "gridbox: the takes are not saved: %s; gridbox keeps them and saves them at the next change\n", why)
+			fmt.Fprintf(t.e.Stderr, "gridbox: the takes are not saved: %s; gridbox keeps them and tries again every %v\n", why, takesRetry)
 			short := why[strings.LastIndex(why, ": ")+1:] // the reason alone
 			var nr *atomicfile.NotRegularError
 			if errors.As(err, &nr) {

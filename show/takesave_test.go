@@ -585,3 +585,36 @@ func TestRenderStepEditsRoundTrip(t *testing.T) {
 		t.Errorf("the second render (%d frames, first sound at %d) differs from the merged set's (%d frames), or is silent", a.Frames(), loud/2, b.Frames())
 	}
 }
+
+// A save that failed is tried again at exit, though nothing changed
+// since: an edit handed over while a folder stands where the takes file
+// goes, the folder removed, then finish writes the file.
+func TestTakesFinishRetriesFailedSave(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	takes := sets.TakesPath(set)
+	var stderr syncBuffer
+	e := &Env{Stdout: io.Discard, Stderr: &stderr}
+	p := takesShow(t, e, set)
+	if err := os.Mkdir(takes, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p.startTakes(e)
+	p.session.Clear(0, 0, 0)
+	p.takes.flush()
+	for !p.takes.failed() {
+		time.Sleep(time.Millisecond)
+	}
+	if err := os.Remove(takes); err != nil {
+		t.Fatal(err)
+	}
+	if saved := p.takes.finish(); saved != takes {
+		t.Errorf("finish saved %q; want %q\n%s", saved, takes, stderr.String())
+	}
+	tk, err := sets.LoadTakes(os.DirFS(filepath.Dir(set)), filepath.Base(takes))
+	if err != nil {
+		t.Fatalf("the takes at exit: %v\n%s", err, stderr.String())
+	}
+	if got := summary(tk); !reflect.DeepEqual(got, []trackTakes{{Name: "Click", Cleared: []int{0}}}) {
+		t.Errorf("saved %+v", got)
+	}
+}

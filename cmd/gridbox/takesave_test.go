@@ -154,7 +154,7 @@ func testPlaySavesTakes(t *testing.T) {
 	out := stderr.String()
 	t.Log(out)
 	for _, want := range []string{
-		"gridbox: the takes are not saved: " + takes + " is a folder, not a regular file; gridbox keeps them and saves them at the next change\n",
+		"gridbox: the takes are not saved: " + takes + " is a folder, not a regular file; gridbox keeps them and tries again every 2s\n",
 		"gridbox: the takes are saved again, to " + takes + "\n",
 		"gridbox: this session's takes are saved in " + takes + "\n",
 	} {
