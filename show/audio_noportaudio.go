@@ -15,7 +15,7 @@ import (
 const DefaultBackend = "oto"
 
 // DevicesAbout is what "gridbox devices --help" says it does.
-const DevicesAbout = "Devices lists the audio output devices PortAudio can open."
+const DevicesAbout = "Devices lists the audio output devices PortAudio can open, and the MIDI ports."
 
 func backendsWithPortAudio() []string { return nil }
 
@@ -31,6 +31,7 @@ func Devices(e *Env, verbose bool) error {
 	if verbose {
 		fmt.Fprintln(e.Stdout, "(without PortAudio nothing looked for devices, so ALSA and JACK said nothing; build with \"make\" for the device list)")
 	}
+	printMIDIPorts(e)
 	return nil
 }
 

@@ -14,7 +14,7 @@ import (
 const DefaultBackend = "portaudio"
 
 // DevicesAbout is what "gridbox devices --help" says it does.
-const DevicesAbout = "Devices lists the audio output devices PortAudio can open; pass an index or a\nname substring to \"gridbox play --device\"."
+const DevicesAbout = "Devices lists the audio output devices PortAudio can open (pass an index or a\nname substring to \"gridbox play --device\"), and the MIDI inputs and outputs."
 
 func backendsWithPortAudio() []string { return []string{"portaudio"} }
 
@@ -44,7 +44,6 @@ func Devices(e *Env, verbose bool) error {
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(e.Stdout, "no audio output devices; gridbox play --audio null runs without sound")
-		return nil
 	}
 	for _, d := range list {
 		def := " "
@@ -53,6 +52,7 @@ func Devices(e *Env, verbose bool) error {
 		}
 		fmt.Fprintf(e.Stdout, "%s %2d  %-40s %-8s %d ch  %.0f Hz\n", def, d.Index, d.Name, d.HostAPI, d.MaxOutputChannels, d.DefaultRate)
 	}
+	printMIDIPorts(e)
 	return nil
 }
 

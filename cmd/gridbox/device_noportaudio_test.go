@@ -19,5 +19,9 @@ func TestDevicesWithoutPortAudio(t *testing.T) {
 		if verbose := len(args) == 2; verbose != strings.Contains(stdout, "ALSA and JACK said nothing") {
 			t.Errorf("%q: %s", args, stdout)
 		}
+		// MIDI ports are listed after the audio, or why there are none.
+		if !strings.Contains(stdout, "\nno MIDI ports: ") && !strings.Contains(stdout, "\nMIDI ports:\n") {
+			t.Errorf("%q: no word on MIDI ports:\n%s", args, stdout)
+		}
 	}
 }

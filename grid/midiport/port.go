@@ -20,6 +20,27 @@ type Port struct {
 	Out  drivers.Out
 }
 
+// Names returns the names of drv's MIDI inputs and outputs, in the
+// driver's order, for a person to read (gridbox devices). Like List it
+// opens nothing and belongs to the goroutine that opens ports.
+func Names(drv drivers.Driver) (ins, outs []string, err error) {
+	in, err := drv.Ins()
+	if err != nil {
+		return nil, nil, fmt.Errorf("midiport: %s: list inputs: %w", drv, err)
+	}
+	out, err := drv.Outs()
+	if err != nil {
+		return nil, nil, fmt.Errorf("midiport: %s: list outputs: %w", drv, err)
+	}
+	for _, p := range in {
+		ins = append(ins, p.String())
+	}
+	for _, p := range out {
+		outs = append(outs, p.String())
+	}
+	return ins, outs, nil
+}
+
 // List returns drv's ports that exist both as an input and as an output,
 // paired by name, in the order of drv's inputs. Ports with the same name
 // (two identical devices on a driver that does not number them) pair in

@@ -42,6 +42,19 @@ func System(wrap Wrap) (scans []hotplug.Scan, notes []string) {
 	return append(scans, Monomes(wrap)), notes
 }
 
+// MIDIPorts returns the names of this machine's MIDI inputs and outputs
+// (every port, a Launchpad's or a synthesizer's), or why there are none
+// (no ALSA sequencer, a build without rtmidi: an error wrapping
+// midiport.ErrNoMIDI).
+func MIDIPorts() (ins, outs []string, err error) {
+	drv, err := midiport.System()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer drv.Close()
+	return midiport.Names(drv)
+}
+
 // Launchpads lists the Launchpads among drv's MIDI ports, by port name,
 // each on the port its model is driven through.
 func Launchpads(drv drivers.Driver, wrap Wrap) hotplug.Scan {
