@@ -55,6 +55,9 @@ type Hooks struct {
 	// of play's and render's loop, with the frame the sound has reached:
 	// tests edit and record through the session's own API with it.
 	Turn func(s *sequencer.Session, now engine.Frame)
+	// SaveTakes, when set, replaces sets.SaveTakes for the takes saver's
+	// writes (tests make the disk slow, or hang it). Writer goroutine.
+	SaveTakes func(name string, data []byte) error
 }
 
 // controllerScans returns the scans play and "gridbox controllers" use:

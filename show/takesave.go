@@ -39,6 +39,7 @@ const (
 	takesSettle  = 250 * time.Millisecond
 	takesMaxWait = 750 * time.Millisecond
 	takesRetry   = 2 * time.Second // while saves fail
+	takesExit    = 5 * time.Second // finish's limit on the last write (a hung disk)
 )
 
 // takesOf returns the takes of session s, which plays l: every slot whose
@@ -321,6 +322,7 @@ type takesSaver struct {
 	first, last time.Time // when the first change not handed over, and the latest change, were seen
 	shown       int64     // failures shown on the grid
 	finished    bool
+	exit        time.Duration // finish's wait for the writer (takesExit)
 
 	// The writer's.
 	written map[string][]byte // what each takes file holds, as far as the writer knows
@@ -346,7 +348,7 @@ func (p *Show) startTakes(e *Env) {
 	// events, played before the loop starts) is saved at the first turns.
 	// The takes file holds the takes as loaded already (or there is none):
 	// it is not written again until they differ.
-	t := &takesSaver{e: e, p: p, work: make(chan takesJob, 1), done: make(chan struct{}), written: map[string][]byte{}}
+	t := &takesSaver{e: e, p: p, work: make(chan takesJob, 1), done: make(chan struct{}), written: map[string][]byte{}, exit: takesExit}
 	t.written[p.loaded.Takes] = sets.FormatTakes(p.loaded.takesOf(nil))
 	p.takes = t
 	go t.run(p.loaded.Takes)
@@ -408,7 +410,11 @@ func (t *takesSaver) flush() {
 
 // finish writes the takes as they are now, after whatever was being
 // written, and stops the writer; it returns the takes file written last,
-// "" if none was. Calls after the first do nothing. Session goroutine.
+// "" if none was or the last save failed. It waits for the writer at
+// most t.exit: a disk that hangs must not keep gridbox from exiting;
+// then it says on stderr which takes file is not saved, and the writer
+// is left to the process's end. Calls after the first do nothing.
+// Session goroutine.
 func (t *takesSaver) finish() string {
 	if t == nil || t.finished {
 		return ""
@@ -416,8 +422,15 @@ func (t *takesSaver) finish() string {
 	t.flush()
 	t.finished = true
 	close(t.work)
-	<-t.done
-	if s := t.saved.Load(); s != nil {
+	wait := time.NewTimer(t.exit)
+	defer wait.Stop()
+	select {
+	case <-t.done:
+	case <-wait.C:
+		fmt.Fprintf(t.e.Stderr, "gridbox: the takes are not saved: writing %s did not end within %v\n", t.p.loaded.Takes, t.exit)
+		return ""
+	}
+	if s := t.saved.Load(); s != nil && !t.bad.Load() {
 		return *s
 	}
 	return ""
@@ -484,7 +497,11 @@ func (t *takesSaver) save(j takesJob) {
 			return
 		}
 	}
-	err := sets.SaveTakes(j.path, data)
+	save := sets.SaveTakes
+	if t.e.Hooks.SaveTakes != nil {
+		save = t.e.Hooks.SaveTakes
+	}
+	err := save(j.path, data)
 	if err != nil {
 		// What is there now is not known (something made the save fail):
 		// the next save writes whatever the takes are then.

@@ -618,3 +618,36 @@ func TestTakesFinishRetriesFailedSave(t *testing.T) {
 		t.Errorf("saved %+v", got)
 	}
 }
+
+// A disk that hangs does not keep gridbox from exiting: finish waits for
+// the last write at most its limit, then says which takes are not saved.
+func TestTakesFinishHungDisk(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	hang := make(chan struct{})
+	t.Cleanup(func() { close(hang) })
+	var stderr syncBuffer
+	e := &Env{Stdout: io.Discard, Stderr: &stderr, Hooks: Hooks{SaveTakes: func(string, []byte) error {
+		<-hang
+		return nil
+	}}}
+	p := takesShow(t, e, set)
+	p.startTakes(e)
+	p.takes.exit = 100 * time.Millisecond
+	p.session.Clear(0, 0, 0)
+	start := time.Now()
+	done := make(chan string)
+	go func() { done <- p.takes.finish() }()
+	select {
+	case saved := <-done:
+		if saved != "" {
+			t.Errorf("finish says the takes are saved in %q", saved)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("finish blocked on a hung disk")
+	}
+	t.Logf("finish returned after %v", time.Since(start))
+	want := "gridbox: the takes are not saved: writing " + sets.TakesPath(set) + " did not end within 100ms\n"
+	if got := stderr.String(); got != want {
+		t.Errorf("stderr %q; want %q", got, want)
+	}
+}
