@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -313,8 +314,16 @@ func samePath(a, b string) bool {
 type takesSaver struct {
 	e    *Env
 	p    *Show
-	work chan takesJob
+	wake chan struct{} // (1) next or closed changed
 	done chan struct{}
+
+	// Handing over: a slot the session goroutine fills (replacing takes
+	// the writer has not taken yet, so it always writes the newest) and
+	// the writer empties; neither waits for the other but for mu.
+	mu     sync.Mutex
+	next   *takesJob // the newest takes not taken yet
+	busy   bool      // the writer is writing
+	closed bool      // finish: write next, if any, and stop
 
 	// The session goroutine's.
 	handed      uint64    // the session's Version the takes last handed over are of
@@ -348,7 +357,7 @@ func (p *Show) startTakes(e *Env) {
 	// events, played before the loop starts) is saved at the first turns.
 	// The takes file holds the takes as loaded already (or there is none):
 	// it is not written again until they differ.
-	t := &takesSaver{e: e, p: p, work: make(chan takesJob, 1), done: make(chan struct{}), written: map[string][]byte{}, exit: takesExit}
+	t := &takesSaver{e: e, p: p, wake: make(chan struct{}, 1), done: make(chan struct{}), written: map[string][]byte{}, exit: takesExit}
 	t.written[p.loaded.Takes] = sets.FormatTakes(p.loaded.takesOf(nil))
 	p.takes = t
 	go t.run(p.loaded.Takes)
@@ -356,7 +365,8 @@ func (p *Show) startTakes(e *Env) {
 
 // turn hands the takes over to be written when the session changed and
 // has since stayed put for takesSettle, or takesMaxWait after the first
-// change not handed over; when the writer is busy, at a later turn. now
+// change not handed over; when the writer is busy, at a later turn (the
+// takes are not even built meanwhile). now
 // is the wall clock (render's too: a render makes its edits faster than
 // real time, and needs no more saves for that). Session goroutine.
 func (t *takesSaver) turn(now time.Time) {
@@ -373,39 +383,48 @@ func (t *takesSaver) turn(now time.Time) {
 			t.first = now
 		}
 	}
-	if now.Sub(t.last) < takesSettle && now.Sub(t.first) < takesMaxWait {
+	if now.Sub(t.last) < takesSettle && now.Sub(t.first) < takesMaxWait || !t.free() {
 		return
 	}
-	t.hand(false)
+	t.hand()
 }
 
-// hand hands the session's takes over to the writer; with wait, waiting
-// for it to take them (while it writes the ones before), else only if it
-// can take them now. Session goroutine.
-func (t *takesSaver) hand(wait bool) bool {
+// free reports whether the writer is idle with nothing handed over left
+// to write. Session goroutine.
+func (t *takesSaver) free() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.busy && t.next == nil
+}
+
+// hand hands the session's takes over to the writer, in place of any it
+// has not taken yet; it never waits for a write. Session goroutine.
+func (t *takesSaver) hand() {
 	v := t.p.session.Version()
-	job := takesJob{path: t.p.loaded.Takes, takes: t.p.loaded.takesOf(t.p.session)}
-	if wait {
-		t.work <- job
-	} else {
-		select {
-		case t.work <- job:
-		default:
-			return false
-		}
-	}
+	job := &takesJob{path: t.p.loaded.Takes, takes: t.p.loaded.takesOf(t.p.session)}
+	t.mu.Lock()
+	t.next = job
+	t.mu.Unlock()
+	t.poke()
 	t.handed, t.seen, t.first = v, v, time.Time{}
-	return true
 }
 
-// flush hands the takes over now if they changed, waiting while the
-// writer writes the ones before (not for their own write): before the
-// version they belong to is replaced by another set's. Session goroutine.
+// poke wakes the writer. Any goroutine.
+func (t *takesSaver) poke() {
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+}
+
+// flush hands the takes over now if they changed, without waiting for
+// any write: before the version they belong to is replaced by another
+// set's. Session goroutine.
 func (t *takesSaver) flush() {
 	if t == nil || t.finished || t.p.session.Version() == t.handed {
 		return
 	}
-	t.hand(true)
+	t.hand()
 }
 
 // finish writes the takes as they are now, after whatever was being
@@ -421,7 +440,10 @@ func (t *takesSaver) finish() string {
 	}
 	t.flush()
 	t.finished = true
-	close(t.work)
+	t.mu.Lock()
+	t.closed = true
+	t.mu.Unlock()
+	t.poke()
 	wait := time.NewTimer(t.exit)
 	defer wait.Stop()
 	select {
@@ -455,7 +477,8 @@ func (t *takesSaver) failure() (string, bool) {
 }
 
 // run is the writer: it removes what a crash left of an earlier save of
-// path (temporary files), then writes each job.
+// path (temporary files), then writes the takes handed over, the newest
+// each time (takes replaced before it took them are never written).
 // While saves fail it writes the last job again every takesRetry, and
 // once more when the work is closed (finish), so that takes a save failed
 // to write are not given up while the session holds no newer ones.
@@ -464,22 +487,36 @@ func (t *takesSaver) run(path string) {
 	sweepTemps(path)
 	retry := time.NewTicker(takesRetry)
 	defer retry.Stop()
-	var last takesJob
+	var last *takesJob
 	for {
+		again := false
 		select {
-		case j, ok := <-t.work:
-			if !ok {
-				if t.failing {
-					t.save(last)
+		case <-t.wake:
+		case <-retry.C:
+			again = t.failing
+		}
+		for {
+			t.mu.Lock()
+			j, closed := t.next, t.closed
+			if j == nil && again {
+				j, again = last, false
+			}
+			t.next, t.busy = nil, j != nil
+			t.mu.Unlock()
+			if j == nil {
+				if closed {
+					if t.failing {
+						t.save(*last)
+					}
+					return
 				}
-				return
+				break
 			}
 			last = j
-			t.save(j)
-		case <-retry.C:
-			if t.failing {
-				t.save(last)
-			}
+			t.save(*j)
+			t.mu.Lock()
+			t.busy = false
+			t.mu.Unlock()
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -268,7 +269,7 @@ func TestTakesSaverDebounces(t *testing.T) {
 			s.Redo(0)
 		}
 		before := ts.handed
-		for len(ts.work) > 0 { // let the writer take the last
+		for !ts.free() { // let the writer write the last
 			time.Sleep(ms)
 		}
 		ts.turn(at(d))
@@ -649,5 +650,60 @@ func TestTakesFinishHungDisk(t *testing.T) {
 	want := "gridbox: the takes are not saved: writing " + sets.TakesPath(set) + " did not end within 100ms\n"
 	if got := stderr.String(); got != want {
 		t.Errorf("stderr %q; want %q", got, want)
+	}
+}
+
+// Handing the takes over never waits for the disk: while the writer is
+// stuck in a write, flush returns at once however often it is called,
+// and the writer then writes only the newest takes.
+func TestTakesHandOverDoesNotWait(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	release := make(chan struct{})
+	var writes atomic.Int32
+	e := &Env{Stdout: io.Discard, Stderr: io.Discard, Hooks: Hooks{SaveTakes: func(name string, data []byte) error {
+		if writes.Add(1) == 1 {
+			<-release
+		}
+		return sets.SaveTakes(name, data)
+	}}}
+	p := takesShow(t, e, set)
+	p.startTakes(e)
+	defer p.takes.finish()
+	s := p.session
+	s.Clear(0, 0, 0)
+	p.takes.flush()
+	for writes.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan struct{})
+	go func() {
+		for _, y := range []int{0, 1} {
+			s.Clear(1, y, 0)
+			p.takes.flush()
+		}
+		if p.takes.free() {
+			t.Error("the writer is free while stuck in a write")
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		close(release)
+		t.Fatal("flush waited for the disk")
+	}
+	close(release)
+	if saved := p.takes.finish(); saved == "" {
+		t.Fatal("not saved")
+	}
+	if n := writes.Load(); n != 2 {
+		t.Errorf("%d writes; want 2 (the stuck one, then the newest)", n)
+	}
+	tk, err := sets.LoadTakes(os.DirFS(filepath.Dir(set)), filepath.Base(sets.TakesPath(set)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := summary(tk), []trackTakes{{Name: "Click", Cleared: []int{0}}, {Name: "Keys", Cleared: []int{0, 1}}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("saved %+v; want %+v", got, want)
 	}
 }
