@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -317,13 +318,14 @@ type takesSaver struct {
 	wake chan struct{} // (1) next or closed changed
 	done chan struct{}
 
-	// Handing over: a slot the session goroutine fills (replacing takes
-	// the writer has not taken yet, so it always writes the newest) and
-	// the writer empties; neither waits for the other but for mu.
+	// Handing over: a slot per takes file that the session goroutine
+	// fills (replacing takes the writer has not taken yet, so it always
+	// writes the newest) and the writer empties, in the order handed
+	// over; neither waits for the other but for mu.
 	mu     sync.Mutex
-	next   *takesJob // the newest takes not taken yet
-	busy   bool      // the writer is writing
-	closed bool      // finish: write next, if any, and stop
+	next   []*takesJob // the newest takes not taken yet, one per path
+	busy   bool        // the writer is writing
+	closed bool        // finish: write next, if any, and stop
 
 	// The session goroutine's.
 	handed      uint64    // the session's Version the takes last handed over are of
@@ -394,7 +396,7 @@ func (t *takesSaver) turn(now time.Time) {
 func (t *takesSaver) free() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return !t.busy && t.next == nil
+	return !t.busy && len(t.next) == 0
 }
 
 // hand hands the session's takes over to the writer, in place of any it
@@ -403,7 +405,12 @@ func (t *takesSaver) hand() {
 	v := t.p.session.Version()
 	job := &takesJob{path: t.p.loaded.Takes, takes: t.p.loaded.takesOf(t.p.session)}
 	t.mu.Lock()
-	t.next = job
+	i := slices.IndexFunc(t.next, func(j *takesJob) bool { return j.path == job.path })
+	if i >= 0 {
+		t.next[i] = job
+	} else {
+		t.next = append(t.next, job)
+	}
 	t.mu.Unlock()
 	t.poke()
 	t.handed, t.seen, t.first = v, v, time.Time{}
@@ -497,11 +504,15 @@ func (t *takesSaver) run(path string) {
 		}
 		for {
 			t.mu.Lock()
-			j, closed := t.next, t.closed
+			var j *takesJob
+			if len(t.next) > 0 {
+				j, t.next = t.next[0], t.next[1:]
+			}
+			closed := t.closed
 			if j == nil && again {
 				j, again = last, false
 			}
-			t.next, t.busy = nil, j != nil
+			t.busy = j != nil
 			t.mu.Unlock()
 			if j == nil {
 				if closed {

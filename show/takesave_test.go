@@ -707,3 +707,52 @@ func TestTakesHandOverDoesNotWait(t *testing.T) {
 		t.Errorf("saved %+v; want %+v", got, want)
 	}
 }
+
+// Takes handed over for two takes files while the writer is stuck in a
+// write are both written: handing over one file's takes replaces only
+// that file's not yet written (a script's load line of another set).
+func TestTakesHandOverKeepsEachFile(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	release := make(chan struct{})
+	var writes atomic.Int32
+	e := &Env{Stdout: io.Discard, Stderr: io.Discard, Hooks: Hooks{SaveTakes: func(name string, data []byte) error {
+		if writes.Add(1) == 1 {
+			<-release
+		}
+		return sets.SaveTakes(name, data)
+	}}}
+	p := takesShow(t, e, set)
+	p.startTakes(e)
+	defer p.takes.finish()
+	s := p.session
+	s.Clear(0, 0, 0)
+	p.takes.flush()
+	for writes.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	s.Clear(1, 0, 0)
+	p.takes.flush()
+	first := p.loaded.Takes
+	other := filepath.Join(filepath.Dir(set), "other.takes.toml")
+	p.loaded.Takes = other
+	s.Clear(1, 1, 0)
+	p.takes.flush()
+	close(release)
+	p.takes.finish()
+	for _, c := range []struct {
+		file string
+		want []trackTakes
+	}{
+		{first, []trackTakes{{Name: "Click", Cleared: []int{0}}, {Name: "Keys", Cleared: []int{0}}}},
+		{other, []trackTakes{{Name: "Click", Cleared: []int{0}}, {Name: "Keys", Cleared: []int{0, 1}}}},
+	} {
+		tk, err := sets.LoadTakes(os.DirFS(filepath.Dir(c.file)), filepath.Base(c.file))
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if got := summary(tk); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %+v, want %+v", filepath.Base(c.file), got, c.want)
+		}
+	}
+}
