@@ -150,6 +150,7 @@ func (r *liveReload) request(seen time.Time) {
 		cur, res.cur = prev.takesOf(r.p.session), true
 	} else {
 		r.p.takes.flush() // another set plays (a script's load line): its own are saved
+		cur = r.p.takes.of(file)
 	}
 	go func() {
 		if res.l, res.err = loadSet(file, rate, mem, prev, cur); res.err != nil {

@@ -264,8 +264,10 @@ func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 //
 // cur, when not nil, are the takes to lay over the set instead of reading
 // its takes file: those of the session playing prev (a reload of the same
-// set, whose takes the session holds, saved or not). The new version
-// saves them where prev does.
+// set, whose takes the session holds, saved or not), or the takes last
+// handed over to be saved for file (a set played before, whose takes
+// file may not hold them yet). The new version saves them in cur.File
+// (prev's takes file when empty).
 func loadSet(file string, rate int, mem memory, prev *loaded, cur *sets.Takes) (*loaded, error) {
 	return load(file, rate, false, mem, prev, cur)
 }
@@ -344,7 +346,10 @@ func load(file string, rate int, check bool, mem memory, prev *loaded, cur *sets
 	}
 	var takesProblems []error
 	if cur != nil && prev != nil {
-		l.takes, l.Takes = cur, prev.Takes
+		l.takes, l.Takes = cur, cur.File
+		if l.Takes == "" {
+			l.Takes = prev.Takes
+		}
 		set, l.Warnings = layTakes(set, cur, l.Takes)
 	} else {
 		set, l.takes, takesProblems, l.Warnings, l.Takes = readTakes(fsys, file, filepath.Base(file), set)

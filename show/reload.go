@@ -311,6 +311,7 @@ func (p *Show) load(file string) {
 		cur = p.loaded.takesOf(p.session)
 	} else {
 		p.takes.flush()
+		cur = p.takes.of(file) // a set played before: its takes, saved or not
 	}
 	n, err := loadSet(file, p.rate, p.mem, p.loaded, cur)
 	if err == nil {

@@ -37,6 +37,9 @@ import (
 // A reload of the set lays the session's takes, saved or not, over the new
 // version (loadSet's cur) instead of reading the takes file; edits made
 // while it loaded are laid over it again before it is swapped in (relay).
+// A set played before and loaded again (a script's load lines, A → B → A)
+// likewise gets the takes last handed over for it (takesSaver.of), which
+// a slow disk may not have written yet.
 const (
 	takesSettle  = 250 * time.Millisecond
 	takesMaxWait = 750 * time.Millisecond
@@ -333,7 +336,8 @@ type takesSaver struct {
 	first, last time.Time // when the first change not handed over, and the latest change, were seen
 	shown       int64     // failures shown on the grid
 	finished    bool
-	exit        time.Duration // finish's wait for the writer (takesExit)
+	exit        time.Duration          // finish's wait for the writer (takesExit)
+	latest      map[string]*sets.Takes // by set file (absolute): the takes last handed over
 
 	// The writer's.
 	written map[string][]byte // what each takes file holds, as far as the writer knows
@@ -359,7 +363,7 @@ func (p *Show) startTakes(e *Env) {
 	// events, played before the loop starts) is saved at the first turns.
 	// The takes file holds the takes as loaded already (or there is none):
 	// it is not written again until they differ.
-	t := &takesSaver{e: e, p: p, wake: make(chan struct{}, 1), done: make(chan struct{}), written: map[string][]byte{}, exit: takesExit}
+	t := &takesSaver{e: e, p: p, wake: make(chan struct{}, 1), done: make(chan struct{}), written: map[string][]byte{}, exit: takesExit, latest: map[string]*sets.Takes{}}
 	t.written[p.loaded.Takes] = sets.FormatTakes(p.loaded.takesOf(nil))
 	p.takes = t
 	go t.run(p.loaded.Takes)
@@ -412,8 +416,26 @@ func (t *takesSaver) hand() {
 		t.next = append(t.next, job)
 	}
 	t.mu.Unlock()
+	if abs, err := filepath.Abs(t.p.loaded.path); err == nil {
+		t.latest[abs] = job.takes
+	}
 	t.poke()
 	t.handed, t.seen, t.first = v, v, time.Time{}
+}
+
+// of returns the takes last handed over for the set file file, saved or
+// not (nil: none): loading that set again, they are laid over it rather
+// than read from its takes file, which a slow disk may not have written
+// yet. Session goroutine.
+func (t *takesSaver) of(file string) *sets.Takes {
+	if t == nil {
+		return nil
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil
+	}
+	return t.latest[abs]
 }
 
 // poke wakes the writer. Any goroutine.

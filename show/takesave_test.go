@@ -756,3 +756,49 @@ func TestTakesHandOverKeepsEachFile(t *testing.T) {
 		}
 	}
 }
+
+// A → B → A on a slow disk: a script's load lines go to another set and
+// back while A's takes are still being written; A, loaded again, plays
+// its takes as the session left them (not its takes file's older ones),
+// and they are saved at the end.
+func TestLoadBackSlowDisk(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	dir := filepath.Dir(set)
+	other := filepath.Join(dir, "other.toml")
+	text, err := os.ReadFile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	showtest.WriteFile(t, other, string(text))
+	script := filepath.Join(dir, "load.perf")
+	showtest.WriteFile(t, script, "0.5s load other.toml\n1s load "+filepath.Base(set)+"\n2s end\n")
+	var stderr syncBuffer
+	step := 0
+	e := &Env{Stdout: io.Discard, Stderr: &stderr, Hooks: Hooks{
+		SaveTakes: func(name string, data []byte) error {
+			time.Sleep(50 * time.Millisecond)
+			return sets.SaveTakes(name, data)
+		},
+		Turn: func(s *sequencer.Session, now engine.Frame) {
+			switch {
+			case step == 0 && now >= 12000: // 0.25 s: in A
+				s.Clear(0, 0, now)
+				step++
+			case step == 1 && now >= 60000: // 1.25 s: in A again
+				if s.Clip(0, 0) != nil {
+					t.Error("A loaded again without its take")
+				}
+				step++
+			}
+		}}}
+	if err := Render(e, RenderConfig{Set: set, Events: script, Out: filepath.Join(dir, "x.wav"), Rate: 48000}); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	tk, err := sets.LoadTakes(os.DirFS(dir), filepath.Base(sets.TakesPath(set)))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if got, want := summary(tk), []trackTakes{{Name: "Click", Cleared: []int{0}}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("A's takes %+v, want %+v", got, want)
+	}
+}
