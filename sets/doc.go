@@ -399,7 +399,8 @@
 //
 // # Limits
 //
-// A set file is at most 1 MiB. Arrays and inline tables may nest at most 32
+// A set file is at most 1 MiB, a takes file (which gridbox writes) 16 MiB.
+// Arrays and inline tables may nest at most 32
 // deep, and dotted keys have at most 32 parts. At most 256 tracks, 1024
 // scenes, 256 instruments, 1024 zones per instrument and 100000 notes per
 // clip; names are at most 256 characters and sample paths 1024 bytes. Only

@@ -103,7 +103,8 @@ func (es Errors) Unwrap() []error {
 
 // Sentinel causes, found with errors.Is on what Parse and Load return.
 var (
-	// ErrTooLarge: the set file is bigger than MaxFileSize.
+	// ErrTooLarge: the set file is bigger than MaxFileSize (a takes file:
+	// MaxTakesSize).
 	ErrTooLarge = errors.New("set file too large")
 	// ErrTooDeep: arrays, inline tables or dotted keys nest deeper than
 	// MaxDepth.

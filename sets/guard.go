@@ -8,6 +8,10 @@ package sets
 const (
 	// MaxFileSize is the largest set file accepted; a real set is a few KiB.
 	MaxFileSize = 1 << 20
+	// MaxTakesSize is the largest takes file accepted: gridbox writes
+	// them, and a stage's recordings (up to MaxNotes notes per clip in
+	// up to MaxScenes scenes) outgrow a set's limit.
+	MaxTakesSize = 16 << 20
 	// MaxDepth is the deepest nesting of arrays and inline tables accepted,
 	// and the most parts a dotted key may have.
 	MaxDepth = 32

@@ -34,16 +34,16 @@ func Parse(file string, data []byte) (*Set, error) {
 // parse is Parse, but when the text is valid TOML it also returns the set as
 // far as it could be decoded, next to the errors (for Check).
 func parse(file string, data []byte) (*Set, error) {
-	return decodeFile(file, data, (*decoder).decodeSet)
+	return decodeFile(file, data, MaxFileSize, (*decoder).decodeSet)
 }
 
 // decodeFile decodes file's text data with decode (a set's, a takes
 // file's), then finds the positions of what it reported. When the text is
 // valid TOML it returns what decode made, as far as it could, and every
 // problem as an Errors; otherwise nil and the TOML error.
-func decodeFile[T any](file string, data []byte, decode func(d *decoder, file string, raw map[string]any) *T) (*T, error) {
-	if len(data) > MaxFileSize {
-		return nil, tooLarge(file, int64(len(data)))
+func decodeFile[T any](file string, data []byte, limit int, decode func(d *decoder, file string, raw map[string]any) *T) (*T, error) {
+	if len(data) > limit {
+		return nil, tooLarge(file, int64(len(data)), limit)
 	}
 	src := strings.TrimPrefix(string(data), "\uFEFF") // a byte-order mark
 	raw, fail := tomlpos.Decode(src, tomlpos.Rules{
@@ -93,13 +93,17 @@ func syntaxHint(lastKey, msg string) string {
 	return tomlpos.QuotesHint(key, msg)
 }
 
-func tooLarge(file string, size int64) Errors {
+func tooLarge(file string, size int64, limit int) Errors {
 	mib := float64(size) / (1 << 20)
 	s := fmt.Sprintf("%.1f MiB", mib)
-	if s == "1.0 MiB" {
+	if s == fmt.Sprintf("%.1f MiB", float64(limit)/(1<<20)) {
 		s = fmt.Sprintf("%d bytes", size)
 	}
-	return Errors{{File: file, Msg: fmt.Sprintf("file is %s; sets are limited to 1 MiB", s), Err: ErrTooLarge}}
+	what := "sets"
+	if limit == MaxTakesSize {
+		what = "takes files"
+	}
+	return Errors{{File: file, Msg: fmt.Sprintf("file is %s; %s are limited to %d MiB", s, what, limit>>20), Err: ErrTooLarge}}
 }
 
 // Load reads the set file name from fsys, parses it with Parse, and then
@@ -156,7 +160,7 @@ func samplesOnly(errs Errors) bool {
 }
 
 func load(fsys fs.FS, name string) (*Set, error) {
-	data, err := readLimited(fsys, name)
+	data, err := readLimited(fsys, name, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -190,9 +194,10 @@ func load(fsys fs.FS, name string) (*Set, error) {
 	return set, nil
 }
 
-// readLimited reads name from fsys, refusing files over MaxFileSize before
-// reading them (and if they grow while being read).
-func readLimited(fsys fs.FS, name string) ([]byte, error) {
+// readLimited reads name from fsys, refusing files over limit bytes
+// (MaxFileSize, MaxTakesSize) before reading them (and if they grow while
+// being read).
+func readLimited(fsys fs.FS, name string, limit int) ([]byte, error) {
 	fail := func(msg string, err error) ([]byte, error) {
 		return nil, Errors{{File: name, Msg: msg, Err: err}}
 	}
@@ -211,15 +216,15 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	if fi.IsDir() {
 		return fail("is a folder, not a set file", nil)
 	}
-	if fi.Size() > MaxFileSize {
-		return nil, tooLarge(name, fi.Size())
+	if fi.Size() > int64(limit) {
+		return nil, tooLarge(name, fi.Size(), limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return fail("cannot read the set: "+spell.Error(err), err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, tooLarge(name, int64(len(data)))
+	if len(data) > limit {
+		return nil, tooLarge(name, int64(len(data)), limit)
 	}
 	return data, nil
 }

@@ -56,7 +56,7 @@ func TakesPath(setFile string) string {
 // depends on the set (which tracks exist, their instruments, the length
 // of a bar) is left to Merge. It never panics, whatever data holds.
 func ParseTakes(file string, data []byte) (*Takes, error) {
-	tk, err := decodeFile(file, data, (*decoder).decodeTakes)
+	tk, err := decodeFile(file, data, MaxTakesSize, (*decoder).decodeTakes)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func ParseTakes(file string, data []byte) (*Takes, error) {
 // silent. A missing file's error satisfies errors.Is(err, fs.ErrNotExist).
 // It runs on the control side.
 func LoadTakes(fsys fs.FS, name string) (*Takes, error) {
-	data, err := readLimited(fsys, name)
+	data, err := readLimited(fsys, name, MaxTakesSize)
 	if err != nil {
 		return nil, err
 	}

@@ -392,3 +392,31 @@ func TestSaveTakes(t *testing.T) {
 		t.Errorf("the FIFO was replaced: %v %v", fi, err)
 	}
 }
+
+// A takes file may be bigger than a set file (a stage's recordings):
+// one of 2 MiB loads; a set of that size does not; past MaxTakesSize,
+// a takes file is refused too.
+func TestTakesSizeLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[[track]]\nname = \"Keys\"\n  [[track.clip]]\n  scene = 0\n  length = 4\n  notes = [\n")
+	for b.Len() < 2<<20 {
+		b.WriteString("    { at = 0, key = 60 },\n")
+	}
+	b.WriteString("  ]\n")
+	fsys := fstest.MapFS{"set.takes.toml": {Data: []byte(b.String())}, "set.toml": {Data: []byte(b.String())}}
+	tk, err := LoadTakes(fsys, "set.takes.toml")
+	if err != nil {
+		t.Fatalf("a 2 MiB takes file: %v", err)
+	}
+	if n := len(tk.Tracks[0].Clips[0].Notes); n < 50000 {
+		t.Errorf("%d notes", n)
+	}
+	if _, err := Load(fsys, "set.toml"); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a 2 MiB set: %v; want ErrTooLarge", err)
+	}
+	big := fstest.MapFS{"big.takes.toml": {Data: make([]byte, MaxTakesSize+1)}}
+	_, err = LoadTakes(big, "big.takes.toml")
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "takes files are limited to 16 MiB") {
+		t.Errorf("a takes file past the limit: %v", err)
+	}
+}

@@ -571,7 +571,10 @@ func (t *takesSaver) save(j takesJob) {
 	if t.e.Hooks.SaveTakes != nil {
 		save = t.e.Hooks.SaveTakes
 	}
-	err := save(j.path, data)
+	err := loadable(j.takes, data)
+	if err == nil {
+		err = save(j.path, data)
+	}
 	if err != nil {
 		// What is there now is not known (something made the save fail):
 		// the next save writes whatever the takes are then.
@@ -602,6 +605,22 @@ func (t *takesSaver) save(j takesJob) {
 	t.bad.Store(false)
 	t.written[j.path] = data
 	t.saved.Store(&j.path)
+}
+
+// loadable returns why gridbox could not load data, tk formatted, as a
+// takes file (too big, a clip of too many notes), or nil.
+func loadable(tk *sets.Takes, data []byte) error {
+	if len(data) > sets.MaxTakesSize {
+		return fmt.Errorf("the takes take %.1f MiB; a takes file holds at most %d MiB", float64(len(data))/(1<<20), sets.MaxTakesSize>>20)
+	}
+	for _, tt := range tk.Tracks {
+		for _, c := range tt.Clips {
+			if len(c.Notes) > sets.MaxNotes {
+				return fmt.Errorf("track %s's clip in scene %d has %d notes; a clip holds at most %d", tt.Name, c.Scene, len(c.Notes), sets.MaxNotes)
+			}
+		}
+	}
+	return nil
 }
 
 // empty reports whether tk holds no take.

@@ -802,3 +802,31 @@ func TestLoadBackSlowDisk(t *testing.T) {
 		t.Errorf("A's takes %+v, want %+v", got, want)
 	}
 }
+
+// Takes gridbox could not load again (a clip past sets.MaxNotes) are not
+// written: the save fails, and is reported as a failed save is.
+func TestTakesSaveRefusesUnloadable(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	var stderr syncBuffer
+	e := &Env{Stdout: io.Discard, Stderr: &stderr}
+	p := takesShow(t, e, set)
+	ts := &takesSaver{e: e, p: p, written: map[string][]byte{}}
+	c := sets.Clip{Scene: 1, Length: sets.Duration{N: 4, Unit: sets.Beats}, Notes: make([]sets.Note, sets.MaxNotes+1)}
+	for i := range c.Notes {
+		c.Notes[i] = sets.Note{Len: 1, Key: 60, Vel: 100}
+	}
+	ts.save(takesJob{path: p.loaded.Takes, takes: &sets.Takes{Tracks: []sets.TakeTrack{{Name: "Keys", Clips: []sets.Clip{c}}}}})
+	if !ts.failed() {
+		t.Fatal("takes gridbox cannot load were saved")
+	}
+	if _, err := os.Stat(p.loaded.Takes); err == nil {
+		t.Error("the takes file was written")
+	}
+	msg, _ := ts.failure()
+	if want := "takes not saved: track Keys's clip in scene 1 has 100001 notes; a clip holds at most 100000"; msg != want {
+		t.Errorf("the grid is told %q; want %q", msg, want)
+	}
+	if !strings.Contains(stderr.String(), "track Keys's clip in scene 1 has 100001 notes") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
