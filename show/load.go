@@ -50,6 +50,8 @@ type loaded struct {
 	index   map[string]int32 // bank index by sample path (sets.SampleRef.Path), usable ones only
 	slots   *takeSlots       // where Set's clips are, once takesOf needs it
 	conv    map[convKey]sets.Clip
+	lost    map[convKey]bool // clips takesOf could not convert (written as emptied slots)
+	untold  []string         // of those, what the saver has not reported yet
 
 	bank  *engine.Bank
 	fonts []*engine.SoundFont // per instrument of Set: its SoundFont, nil for samplers and unusable ones

@@ -65,6 +65,7 @@ func (l *loaded) takesOf(s *sequencer.Session) *sets.Takes {
 	}
 	slots := l.clipSlots()
 	conv := make(map[convKey]sets.Clip, len(l.conv))
+	lost := map[convKey]bool{}
 	tracks, scenes := len(l.song.Tracks), len(l.song.Scenes)
 	if s != nil {
 		tracks, scenes = s.Tracks(), s.Scenes()
@@ -103,12 +104,20 @@ func (l *loaded) takesOf(s *sequencer.Session) *sets.Takes {
 				if ok {
 					conv[k] = c
 					tt.Clips = append(tt.Clips, c)
+					break
+				}
+				// Dropped, the set's clip there would come back: the
+				// slot is emptied instead, and the saver says so once.
+				tt.Cleared = append(tt.Cleared, y)
+				lost[k] = true
+				if !l.lost[k] {
+					l.untold = append(l.untold, fmt.Sprintf("track %s's clip in scene %d (a takes file cannot hold it: longer than %d beats, or its sample unknown) is saved as an empty slot", tt.Name, y, sets.MaxBeats))
 				}
 			}
 		}
 		tk.Tracks = append(tk.Tracks, tt)
 	}
-	l.conv = conv
+	l.conv, l.lost = conv, lost
 	if l.takes != nil {
 		have := map[string]int{}
 		for _, t := range l.own.Tracks {
@@ -291,7 +300,7 @@ func followName(a sequencer.FollowAction) sets.FollowAction {
 func (l *loaded) relay(tk *sets.Takes) {
 	l.takes = tk
 	l.Set, _ = layTakes(l.own, tk, l.Takes)
-	l.slots, l.conv = nil, nil
+	l.slots, l.conv, l.lost = nil, nil, nil
 	// buildSong appends the set's instruments to the bank, which has them
 	// (the takes bring none) and the metronome's click after them.
 	ins := l.bank.Instruments
@@ -408,6 +417,10 @@ func (t *takesSaver) free() bool {
 func (t *takesSaver) hand() {
 	v := t.p.session.Version()
 	job := &takesJob{path: t.p.loaded.Takes, takes: t.p.loaded.takesOf(t.p.session)}
+	for _, m := range t.p.loaded.untold {
+		fmt.Fprintf(t.e.Stderr, "gridbox: %s\n", m)
+	}
+	t.p.loaded.untold = nil
 	t.mu.Lock()
 	i := slices.IndexFunc(t.next, func(j *takesJob) bool { return j.path == job.path })
 	if i >= 0 {

@@ -830,3 +830,32 @@ func TestTakesSaveRefusesUnloadable(t *testing.T) {
 		t.Errorf("stderr:\n%s", stderr.String())
 	}
 }
+
+// A clip a takes file cannot hold (longer than sets.MaxBeats) is saved as
+// an emptied slot, not left out (the set's clip there would come back),
+// and said once on stderr, however often the takes are saved.
+func TestTakesClipTooLong(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	var stderr syncBuffer
+	e := &Env{Stdout: io.Discard, Stderr: &stderr}
+	p := takesShow(t, e, set)
+	p.startTakes(e)
+	s := p.session
+	s.SetClip(1, 0, &sequencer.Clip{Sample: -1, Length: sets.MaxBeats + 4, Gain: 1, Notes: []sequencer.Note{{Len: 1, Key: 60, Vel: 100}}}, 0)
+	p.takes.flush()
+	s.Clear(0, 0, 0)
+	p.takes.flush()
+	if p.takes.finish() == "" {
+		t.Fatalf("not saved:\n%s", stderr.String())
+	}
+	tk, err := sets.LoadTakes(os.DirFS(filepath.Dir(set)), filepath.Base(sets.TakesPath(set)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := summary(tk), []trackTakes{{Name: "Click", Cleared: []int{0}}, {Name: "Keys", Cleared: []int{0}}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("saved %+v; want %+v", got, want)
+	}
+	if n := strings.Count(stderr.String(), "track Keys's clip in scene 0 (a takes file cannot hold it"); n != 1 {
+		t.Errorf("said %d times; want once:\n%s", n, stderr.String())
+	}
+}
