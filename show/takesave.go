@@ -22,17 +22,20 @@ import (
 
 // Saving the takes (issue 11: nothing made on stage is lost, and it is
 // TOML). What the session holds that the set file does not, the takes,
-// is written to the takes file (loaded.Takes) within a second after each
-// edit or recording ends: once the session's Version has stayed put for
-// takesSettle, or takesMaxWait after the first change not saved when edits
-// go on. The session goroutine notices changes and builds the takes (cheap:
-// clips are compared by pointer); a goroutine of its own formats and
-// writes them atomically, so an SD card's fsync never holds up the music.
-// A kill -9 or a power cut loses at most what changed in the last second:
-// the recording in progress. A save that fails is reported once (stderr,
-// the grid's alert, a text scrolled), and the takes are written again at
-// the next change, every 2 s while saves fail, and at exit; the music
-// never stops for it.
+// is handed to a writer after each edit or recording ends: once the
+// session's Version has stayed put for takesSettle, or takesMaxWait after
+// the first change not handed over when edits go on, and the writer is
+// done with the save before. The session goroutine notices changes and
+// builds the takes (cheap: clips are compared by pointer); the writer, a
+// goroutine of its own, formats and writes them atomically, so an SD
+// card's fsync never holds up the music. A kill -9 or a power cut loses
+// the recording in progress and what changed since the last save that
+// reached the disk: the last second or so, plus the time a write or two
+// take on the disk (an SD card's fsync: seconds); while saves fail, all
+// since the last that worked. A save that fails is reported once
+// (stderr, the grid's alert, a text scrolled), and the takes are written
+// again at the next change, every takesRetry while saves fail, and at
+// exit (finish waits at most takesExit); the music never stops for it.
 //
 // A reload of the set lays the session's takes, saved or not, over the new
 // version (loadSet's cur) instead of reading the takes file; edits made

@@ -219,7 +219,7 @@ kind = "sampler"
 }
 
 // recorder records take after take on track 0 through the session's API
-// (the surface's Record button is not wired to it yet): it stops what
+// (what the surface's Record button calls, without a controller): it stops what
 // plays, presses Record, plays one note from the recording's start, whose
 // key tells the slot the take goes to (takeKey), presses Record again (the
 // take ends at the next bar line), and once the new clip is in its slot
