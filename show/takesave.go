@@ -48,6 +48,7 @@ const (
 	takesMaxWait = 750 * time.Millisecond
 	takesRetry   = 2 * time.Second // while saves fail
 	takesExit    = 5 * time.Second // finish's limit on the last write (a hung disk)
+	takesTempAge = time.Minute     // sweepTemps leaves younger temporary files
 )
 
 // takesOf returns the takes of session s, which plays l: every slot whose
@@ -651,7 +652,9 @@ func empty(tk *sets.Takes) bool {
 
 // sweepTemps removes the temporary files that a save of the takes file
 // path left when the process was killed during it (atomicfile's
-// ".NAME.*.tmp" beside the file its links lead to).
+// ".NAME.*.tmp" beside the file its links lead to), if older than
+// takesTempAge: a younger one may be another gridbox's save under way
+// (one playing the same set, or a render of it).
 func sweepTemps(path string) {
 	target, err := atomicfile.Resolve(path)
 	if err != nil {
@@ -663,7 +666,11 @@ func sweepTemps(path string) {
 		return
 	}
 	for _, e := range ents {
-		if n := e.Name(); strings.HasPrefix(n, "."+base+".") && strings.HasSuffix(n, ".tmp") && e.Type().IsRegular() {
+		n := e.Name()
+		if !strings.HasPrefix(n, "."+base+".") || !strings.HasSuffix(n, ".tmp") || !e.Type().IsRegular() {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > takesTempAge {
 			os.Remove(filepath.Join(dir, n))
 		}
 	}

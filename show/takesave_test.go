@@ -859,3 +859,25 @@ func TestTakesClipTooLong(t *testing.T) {
 		t.Errorf("said %d times; want once:\n%s", n, stderr.String())
 	}
 }
+
+// sweepTemps removes a save's temporary file a crash left (older than a
+// minute), not one another gridbox is writing now.
+func TestSweepTempsLeavesYoungOnes(t *testing.T) {
+	dir := t.TempDir()
+	takes := filepath.Join(dir, "set.takes.toml")
+	old := filepath.Join(dir, ".set.takes.toml.123.tmp")
+	young := filepath.Join(dir, ".set.takes.toml.456.tmp")
+	showtest.WriteFile(t, old, "x")
+	showtest.WriteFile(t, young, "x")
+	then := time.Now().Add(-2 * time.Minute)
+	if err := os.Chtimes(old, then, then); err != nil {
+		t.Fatal(err)
+	}
+	sweepTemps(takes)
+	if _, err := os.Stat(old); err == nil {
+		t.Error("a crash's temporary file is left")
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("another save's temporary file is gone: %v", err)
+	}
+}
