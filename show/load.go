@@ -51,7 +51,11 @@ type loaded struct {
 	slots   *takeSlots       // where Set's clips are, once takesOf needs it
 	conv    map[convKey]sets.Clip
 	lost    map[convKey]bool // clips takesOf could not convert (written as emptied slots)
-	untold  []string         // of those, what the saver has not reported yet
+	// takesBroken are the problems of a takes file that could not be
+	// read (not a sample's): a reload that lays the session's takes
+	// instead of reading it keeps reporting them.
+	takesBroken []error
+	untold      []string // of those, what the saver has not reported yet
 
 	bank  *engine.Bank
 	fonts []*engine.SoundFont // per instrument of Set: its SoundFont, nil for samplers and unusable ones
@@ -352,11 +356,19 @@ func load(file string, rate int, check bool, mem memory, prev *loaded, cur *sets
 		if l.Takes == "" {
 			l.Takes = prev.Takes
 		}
+		if l.Takes == prev.Takes {
+			takesProblems = prev.takesBroken
+		}
 		set, l.Warnings = layTakes(set, cur, l.Takes)
 	} else {
 		set, l.takes, takesProblems, l.Warnings, l.Takes = readTakes(fsys, file, filepath.Base(file), set)
 	}
 	l.Set = set
+	for _, e := range takesProblems {
+		if se, ok := e.(*sets.Error); !ok || !se.Sample() {
+			l.takesBroken = append(l.takesBroken, e)
+		}
+	}
 	for _, e := range takesProblems {
 		l.Problems = append(l.Problems, e)
 		if se, ok := e.(*sets.Error); ok {

@@ -3,6 +3,7 @@ package show
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,6 +68,16 @@ func TestLoadWithBrokenTakes(t *testing.T) {
 	}
 	if l.song == nil || l.song.Tracks[0].Clips[0] == nil || l.Takes != spare2 {
 		t.Errorf("song %v, takes saved to %q; want the set's own clip playing, and %q", l.song != nil, l.Takes, spare2)
+	}
+	// A reload lays the session's takes instead of reading the file: the
+	// file is still broken, and still said to be.
+	lr, err := loadSet(set, 0, memory{}, l, l.takesOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lr.Close()
+	if got := fmt.Sprintf("%q", lr.Problems); got != fmt.Sprintf("%q", want) || lr.Takes != spare2 {
+		t.Errorf("after a reload, problems:\n%s\nwant\n%q\ntakes saved to %q, want %q", got, want, lr.Takes, spare2)
 	}
 
 	showtest.WriteFile(t, takes, "[[track]]\nname = \"Click\"\nclip = [ { scene = 0, sample = \"samples/gone.wav\" } ]\n")
