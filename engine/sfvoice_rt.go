@@ -25,15 +25,11 @@ type sfVoice struct {
 	on       bool
 	released bool
 	loop     uint8 // soundfont.LoopMode: 0 none, 1 continuous, 3 until release
-	stage    uint8
 	excl     uint8
 	inst     int32
 	loopLo   uint64 // loop start and end, sample indexes
 	loopHi   uint64
-	n        int32   // frames left in a timed stage (delay, attack, hold)
-	attackN  int32   // the attack's length in frames
-	holdN    int32   // the hold's
-	lvl      float32 // the envelope's linear level
+	stages           // the volume envelope's
 	kDecay   float32 // level factor per frame in decay (a constant dB slope)
 	kRel     float32 // and in release
 	sus      float32 // the sustain level
@@ -59,11 +55,7 @@ const sfUpdate = 32
 // to 1 and down to the sustain level, each "100 % change" taking its
 // time; it shapes the pitch and the filter's cutoff.
 type modEnv struct {
-	stage   uint8
-	n       int32 // frames left in a timed stage
-	attackN int32
-	holdN   int32
-	lvl     float32
+	stages
 	dDecay  float32 // fall per frame in decay
 	dRel    float32 // and in release
 	sus     float32
@@ -71,15 +63,26 @@ type modEnv struct {
 	toFc    float32
 }
 
-func (m *modEnv) settle() {
-	for m.n <= 0 && m.stage < sfDecay {
-		m.stage++
-		switch m.stage {
+// stages is where an envelope is: the volume envelope's and the
+// modulation envelope's timed stages (delay, attack, hold) step alike.
+type stages struct {
+	stage   uint8
+	n       int32   // frames left in a timed stage (delay, attack, hold)
+	attackN int32   // the attack's length in frames
+	holdN   int32   // the hold's
+	lvl     float32 // the envelope's level
+}
+
+// settle moves past timed stages that are over.
+func (e *stages) settle() {
+	for e.n <= 0 && e.stage < sfDecay {
+		e.stage++
+		switch e.stage {
 		case sfAttack:
-			m.n = m.attackN
+			e.n = e.attackN
 		case sfHold:
-			m.lvl = 1
-			m.n = m.holdN
+			e.lvl = 1
+			e.n = e.holdN
 		}
 	}
 }
@@ -198,20 +201,6 @@ func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int) {
 	m.dRel = float32(1 / max(seconds(r.mRelease)*float64(rate), 1))
 	m.sus = 1 - max(0, min(1000, r.mSustain))/1000
 	m.settle()
-}
-
-// settle moves past timed stages that are over.
-func (s *sfVoice) settle() {
-	for s.n <= 0 && s.stage < sfDecay {
-		s.stage++
-		switch s.stage {
-		case sfAttack:
-			s.n = s.attackN
-		case sfHold:
-			s.lvl = 1
-			s.n = s.holdN
-		}
-	}
 }
 
 // next returns the envelope's level for this frame and moves it on.
