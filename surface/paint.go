@@ -116,8 +116,8 @@ func (u *Surface) light(p *pane, b grid.Button, r role, now engine.Frame) grid.L
 }
 
 func (u *Surface) color(track int) grid.Color {
-	if track < len(u.colors) {
-		return u.colors[track]
+	if track < len(u.info) {
+		return u.info[track].Color
 	}
 	return white
 }

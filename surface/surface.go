@@ -29,14 +29,13 @@ const mixerRows = 4
 // to the session's goroutine (package documentation).
 type Surface struct {
 	s      *sequencer.Session
-	colors []grid.Color
 	panes  []*pane
 	x0, y0 int // the window's first track and scene
 	mode   Mode
 	alert  bool   // something is wrong (no audio device): the controls flash red
 	errs   []Mark // where the set file's errors are: those slots flash red
 
-	info          []TrackInfo // by track; colors stays the colours of info
+	info          []TrackInfo // by track
 	sel, selScene int         // the selected track and scene: what Note, Drum, Step and Record act on
 	keys          []music.Key // by track: the key Note and Step mode play in (the set's, changed on the grid)
 	chromatic     bool        // Note mode's layout is chromatic, not in key
@@ -111,10 +110,8 @@ func New(s *sequencer.Session, info []TrackInfo) *Surface {
 // set's.
 func (u *Surface) SetTracks(info []TrackInfo) {
 	u.info = info
-	u.colors = make([]grid.Color, len(info))
 	u.keys = make([]music.Key, len(info))
 	for i, t := range info {
-		u.colors[i] = t.Color
 		u.keys[i] = t.Key
 		if len(u.keys[i].Scale.Steps) == 0 {
 			u.keys[i] = cMajor
