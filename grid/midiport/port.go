@@ -24,19 +24,25 @@ type Port struct {
 // driver's order, for a person to read (gridbox devices). Like List it
 // opens nothing and belongs to the goroutine that opens ports.
 func Names(drv drivers.Driver) (ins, outs []string, err error) {
-	in, err := drv.Ins()
-	if err != nil {
-		return nil, nil, fmt.Errorf("midiport: %s: list inputs: %w", drv, err)
-	}
-	out, err := drv.Outs()
-	if err != nil {
-		return nil, nil, fmt.Errorf("midiport: %s: list outputs: %w", drv, err)
-	}
+	in, out, err := ports(drv)
 	for _, p := range in {
 		ins = append(ins, p.String())
 	}
 	for _, p := range out {
 		outs = append(outs, p.String())
+	}
+	return ins, outs, err
+}
+
+// ports returns drv's inputs and outputs.
+func ports(drv drivers.Driver) ([]drivers.In, []drivers.Out, error) {
+	ins, err := drv.Ins()
+	if err != nil {
+		return nil, nil, fmt.Errorf("midiport: %s: list inputs: %w", drv, err)
+	}
+	outs, err := drv.Outs()
+	if err != nil {
+		return nil, nil, fmt.Errorf("midiport: %s: list outputs: %w", drv, err)
 	}
 	return ins, outs, nil
 }
@@ -48,13 +54,9 @@ func Names(drv drivers.Driver) (ins, outs []string, err error) {
 // and outputs are left out. List opens nothing; call it from the goroutine
 // that opens ports, since gomidi drivers are not safe for concurrent use.
 func List(drv drivers.Driver) ([]Port, error) {
-	ins, err := drv.Ins()
+	ins, outs, err := ports(drv)
 	if err != nil {
-		return nil, fmt.Errorf("midiport: %s: list inputs: %w", drv, err)
-	}
-	outs, err := drv.Outs()
-	if err != nil {
-		return nil, fmt.Errorf("midiport: %s: list outputs: %w", drv, err)
+		return nil, err
 	}
 	used := make([]bool, len(outs))
 	var ports []Port
