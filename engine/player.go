@@ -239,3 +239,11 @@ func DBToGain(db float64) float32 {
 	}
 	return float32(math.Pow(10, db/20))
 }
+
+// GainToDB converts a linear gain to decibels (0, or less, is -Inf dB).
+func GainToDB(g float32) float64 {
+	if !(g > 0) {
+		return math.Inf(-1)
+	}
+	return 20 * math.Log10(float64(g))
+}

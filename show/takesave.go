@@ -192,7 +192,7 @@ func (l *loaded) takeClip(c *sequencer.Clip, scene int, was *sets.Clip) (tc sets
 		}
 		return sets.Duration{N: float64(b), Unit: sets.Beats}
 	}
-	tc = sets.Clip{Scene: scene, Loop: c.Loop, Legato: c.Legato, Launch: launchName(c.Launch), Gain: gainDB(c.Gain), File: l.Takes}
+	tc = sets.Clip{Scene: scene, Loop: c.Loop, Legato: c.Legato, Launch: keyOf(launchModes, c.Launch, sets.Trigger), Gain: gainDB(c.Gain), File: l.Takes}
 	sample := "" // an audio clip's
 	switch {
 	case !c.IsNotes():
@@ -243,7 +243,7 @@ func (l *loaded) takeClip(c *sequencer.Clip, scene int, was *sets.Clip) (tc sets
 		if old != nil && old.Follow != nil {
 			oa = &old.Follow.After
 		}
-		tc.Follow = &sets.Follow{After: beats(f.After, oa), Action: followName(f.Action), Other: followName(f.Other), Chance: min(max(f.Chance, 0), 1)}
+		tc.Follow = &sets.Follow{After: beats(f.After, oa), Action: keyOf(followActions, f.Action, sets.FollowNone), Other: keyOf(followActions, f.Other, sets.FollowNone), Chance: min(max(f.Chance, 0), 1)}
 	}
 	if audio {
 		tc.Sample = sample
@@ -268,32 +268,22 @@ func (l *loaded) takeClip(c *sequencer.Clip, scene int, was *sets.Clip) (tc sets
 // gainDB converts a linear gain to dB as a set writes it: 0 is silence
 // (-inf), and levels are kept within what a set file takes.
 func gainDB(g float32) float64 {
-	if !(g > 0) {
-		return math.Inf(-1)
-	}
-	db := 20 * math.Log10(float64(g))
+	db := engine.GainToDB(g)
 	if db < sets.MinGain {
 		return math.Inf(-1)
 	}
 	return min(db, sets.MaxGain)
 }
 
-func launchName(m sequencer.LaunchMode) sets.LaunchMode {
-	for k, v := range launchModes {
-		if v == m {
+// keyOf returns the key m maps to v (the set's word for a sequencer
+// value), or def.
+func keyOf[K, V comparable](m map[K]V, v V, def K) K {
+	for k, x := range m {
+		if x == v {
 			return k
 		}
 	}
-	return sets.Trigger
-}
-
-func followName(a sequencer.FollowAction) sets.FollowAction {
-	for k, v := range followActions {
-		if v == a {
-			return k
-		}
-	}
-	return sets.FollowNone
+	return def
 }
 
 // relay lays tk over l's set file anew, in place of the takes l was loaded

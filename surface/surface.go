@@ -287,9 +287,6 @@ func faderRow(v float32, n int) int {
 	return best
 }
 
-func db(v float32) float64 {
-	if v <= 0 {
-		return -120
-	}
-	return 20 * math.Log10(float64(v))
-}
+// db is v in decibels, silence counted as -120 dB so that faders can
+// measure distances to it.
+func db(v float32) float64 { return max(engine.GainToDB(v), -120) }
