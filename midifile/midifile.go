@@ -7,7 +7,8 @@
 // at beat t/division, whatever the file's tempo map says, so notes keep
 // their places in the bar when the tempo changes mid-file; the tempo map
 // and time signatures are returned beside them for callers that want the
-// file's own tempo.
+// file's own tempo, with the program changes and the tracks' names for
+// callers that choose the sounds (gridbox import).
 //
 // Notes are paired as a sequencer plays them: a note-on with velocity 0 is
 // a note-off; a note-off ends the earliest note still on for its channel
@@ -39,6 +40,9 @@ const (
 	MaxSize   = 4 << 20   // bytes of file
 	MaxEvents = 2_000_000 // events in all tracks together
 	MaxNotes  = 500_000   // notes kept (after the filter)
+	// MaxPrograms bounds the program changes kept (after the filter): a
+	// song has a handful per channel.
+	MaxPrograms = 100_000
 )
 
 // A Filter picks the notes to keep. Tracks and channels filtered out are
@@ -70,6 +74,14 @@ type File struct {
 	Tempos []Tempo
 	// Meters are the time signatures of every track, sorted by At.
 	Meters []Meter
+	// Programs are the program changes the filter kept, sorted by At;
+	// program changes at the same time keep their file order.
+	Programs []Program
+	// Names has, for each track (Names[0] is track 1), its name: the
+	// text of its first sequence/track name meta event (0x03), as
+	// written (the specification sets no character set: usually ASCII,
+	// sometimes Latin-1 or UTF-8); "" for a track without one.
+	Names []string
 	// Channels has, for each track (Channels[0] is track 1), a bit set
 	// for each channel that has a note in it (bit 0 = channel 1),
 	// whatever the filter: for saying where the notes are when a filter
@@ -83,6 +95,15 @@ type Note struct {
 	Key     uint8   // 0..127
 	Vel     uint8   // 1..127
 	Channel uint8   // 1..16
+	Track   int     // from 1
+}
+
+// A Program is a program change (0xCn): from At on, Channel plays
+// Program.
+type Program struct {
+	At      float64 // beats
+	Channel uint8   // 1..16
+	Program uint8   // 0..127, as sent (General MIDI names them 1..128)
 	Track   int     // from 1
 }
 
@@ -182,6 +203,8 @@ type parser struct {
 	notes  []pending
 	tempos []timed[Tempo]
 	meters []timed[Meter]
+	progs  []timed[Program]
+	names  []string
 	chans  []uint16
 	end    int64 // latest end of track, in ticks
 	// open holds, per channel and key, the indexes in notes of the notes
@@ -245,6 +268,7 @@ func (p *parser) parse() (*File, error) {
 		return nil, &Error{Offset: -1, Msg: fmt.Sprintf("track %d: the file has %s", p.filter.Track, plural(ntrks, "track")), Err: ErrNoTrack}
 	}
 	p.chans = make([]uint16, ntrks)
+	p.names = make([]string, ntrks)
 
 	pos := 8 + int(hlen)
 	for found := 0; found < ntrks; {
@@ -319,9 +343,14 @@ func (p *parser) readTrack(pos, end int) *Error {
 					return p.fail(pos+i, ErrMalformed, "status byte 0x%02x where a %s message has a data byte", b, channelMsg(status))
 				}
 			}
-			if kind := status & 0xf0; kind == 0x80 || kind == 0x90 {
+			switch kind := status & 0xf0; kind {
+			case 0x80, 0x90:
 				on := kind == 0x90 && p.data[pos+1] > 0
 				if err := p.note(at, tick, status&0x0f, p.data[pos], p.data[pos+1], on); err != nil {
+					return err
+				}
+			case 0xc0:
+				if err := p.program(at, tick, status&0x0f, p.data[pos]); err != nil {
 					return err
 				}
 			}
@@ -355,6 +384,10 @@ func (p *parser) readTrack(pos, end int) *Error {
 			switch typ {
 			case 0x2f: // end of track: what follows in the chunk is ignored
 				return nil
+			case 0x03:
+				if p.names[p.track-1] == "" {
+					p.names[p.track-1] = string(body)
+				}
 			case 0x51:
 				if len(body) != 3 {
 					return p.fail(at, ErrMalformed, "a tempo meta event has %d data bytes; it must have 3", len(body))
@@ -420,6 +453,19 @@ func (p *parser) note(at int, tick int64, ch, key, vel byte, on bool) *Error {
 	return nil
 }
 
+// program handles a program change of channel ch (0..15) to prog at
+// tick; at is the event's offset.
+func (p *parser) program(at int, tick int64, ch, prog byte) *Error {
+	if p.filter.Track != 0 && p.filter.Track != p.track || p.filter.Channel != 0 && p.filter.Channel != int(ch)+1 {
+		return nil
+	}
+	if len(p.progs) >= MaxPrograms {
+		return p.fail(at, ErrTooLarge, "more than %d program changes; the limit for a MIDI file", MaxPrograms)
+	}
+	p.progs = append(p.progs, timed[Program]{tick, Program{Channel: ch + 1, Program: prog, Track: p.track}})
+	return nil
+}
+
 // vlq reads a variable-length quantity (at most 4 bytes: 0..0x0fffffff)
 // at *pos, before end; what names it in errors.
 func (p *parser) vlq(pos *int, end int, what string) (uint32, *Error) {
@@ -444,7 +490,7 @@ func (p *parser) vlq(pos *int, end int, what string) (uint32, *Error) {
 // file builds the result; ticks become beats only here.
 func (p *parser) file(format, division, ntrks int) *File {
 	beats := func(t int64) float64 { return float64(t) / float64(division) }
-	f := &File{Format: format, Division: division, Tracks: ntrks, Length: beats(p.end), Channels: p.chans}
+	f := &File{Format: format, Division: division, Tracks: ntrks, Length: beats(p.end), Channels: p.chans, Names: p.names}
 	slices.SortStableFunc(p.notes, func(a, b pending) int { return cmpTick(a.start, b.start) })
 	if len(p.notes) > 0 {
 		f.Notes = make([]Note, len(p.notes))
@@ -461,6 +507,11 @@ func (p *parser) file(format, division, ntrks int) *File {
 	for _, m := range p.meters {
 		m.v.At = beats(m.tick)
 		f.Meters = append(f.Meters, m.v)
+	}
+	slices.SortStableFunc(p.progs, func(a, b timed[Program]) int { return cmpTick(a.tick, b.tick) })
+	for _, pr := range p.progs {
+		pr.v.At = beats(pr.tick)
+		f.Programs = append(f.Programs, pr.v)
 	}
 	return f
 }

@@ -265,14 +265,75 @@ func TestLimits(t *testing.T) {
 	if _, err := Parse(smf(0, 96, track(notes)), Filter{Channel: 2}); err != nil {
 		t.Errorf("notes filtered out: %v", err)
 	}
-	// MaxEvents+1 program changes of 2 bytes each.
-	ctl := ev(0, 0xc0, 1)
+	// MaxEvents+1 channel pressure messages of 2 bytes each.
+	ctl := ev(0, 0xd0, 1)
 	for range MaxEvents {
 		ctl = append(ctl, 0, 1)
 	}
 	_, err = Parse(smf(0, 96, track(ctl)), Filter{})
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "more than 2000000 events") {
 		t.Errorf("too many events: %v", err)
+	}
+}
+
+// programs is a format 1 file at 96 ticks per beat with named tracks and
+// program changes: a conductor track named "Song", a track on channel 1
+// that changes program mid-file under running status, and an unnamed one
+// on channel 10 whose program change comes after its first note, in a
+// second track chunk, sharing a tick with one of the first track's.
+func programs() []byte {
+	return smf(1, 96,
+		track(ev(0, 0xff, 0x03, 4, 'S', 'o', 'n', 'g'), tempo(0, 400000), eot(0)),
+		track(
+			ev(0, 0xff, 0x03, 5, 'P', 'i', 'a', 'n', 'o'),
+			ev(0, 0xc0, 4),            // Electric Piano 1 at beat 0
+			ev(0, 0x90, 60, 100),      // a note
+			ev(96, 0x80, 60, 0),       //
+			ev(0, 0xc0, 0),            // Acoustic Grand Piano at beat 1 (status given)
+			ev(96, 1),                 // running status: Bright Acoustic Piano at beat 2
+			ev(0, 0xff, 0x03, 1, 'X'), // a second name: ignored
+			eot(0)),
+		track(
+			ev(0, 0x99, 36, 100), ev(48, 0x89, 36, 0),
+			ev(48, 0xc9, 25), // at beat 1, after the first track's at beat 1
+			eot(0)),
+	)
+}
+
+// Program changes are kept, sorted by time (file order at equal times),
+// with the filter applied as to notes; each track's name is its first
+// name meta event.
+func TestProgramsAndNames(t *testing.T) {
+	data := programs()
+	f := parse(t, data, Filter{})
+	want := []Program{
+		{At: 0, Channel: 1, Program: 4, Track: 2},
+		{At: 1, Channel: 1, Program: 0, Track: 2},
+		{At: 1, Channel: 10, Program: 25, Track: 3},
+		{At: 2, Channel: 1, Program: 1, Track: 2},
+	}
+	if !reflect.DeepEqual(f.Programs, want) {
+		t.Errorf("programs\n%+v\nwant\n%+v", f.Programs, want)
+	}
+	if want := []string{"Song", "Piano", ""}; !slices.Equal(f.Names, want) {
+		t.Errorf("names %q, want %q", f.Names, want)
+	}
+	if got := parse(t, data, Filter{Channel: 10}).Programs; !reflect.DeepEqual(got, want[2:3]) {
+		t.Errorf("channel 10: %+v", got)
+	}
+	if got := parse(t, data, Filter{Track: 2}).Programs; len(got) != 3 {
+		t.Errorf("track 2: %+v", got)
+	}
+	// The limit: MaxPrograms+1 program changes are an error, not memory.
+	ctl := ev(0, 0xc0, 1)
+	for range MaxPrograms {
+		ctl = append(ctl, 0, 1)
+	}
+	if _, err := Parse(smf(0, 96, track(ctl)), Filter{}); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "more than 100000 program changes") {
+		t.Errorf("too many program changes: %v", err)
+	}
+	if _, err := Parse(smf(0, 96, track(ctl)), Filter{Channel: 2}); err != nil {
+		t.Errorf("program changes filtered out: %v", err)
 	}
 }
 
@@ -295,6 +356,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(twoTracks(), 2, 2)
 	f.Add(smf(0, 96, track(tempo(0, 500000), ev(0, 0x90, 60, 100), ev(48, 64, 90), ev(48, 60, 0), ev(0, 0xf0, 1, 0xf7), eot(0))), 0, 1)
 	f.Add(smf(1, 4, track(ev(0, 0x90, 60, 1), ev(4, 60, 2), ev(4, 0x80, 60, 0), eot(4)), track(eot(1))), 1, 0)
+	f.Add(programs(), 0, 10)
 	f.Add([]byte("MThd\x00\x00\x00\x06\x00\x01\x00\x01\x00\x60MTrk\x00\x00\x00\x04\x00\xff\x2f\x00"), 0, 0)
 	f.Fuzz(func(t *testing.T, data []byte, track, channel int) {
 		file, err := Parse(data, Filter{Track: track, Channel: channel})
@@ -313,6 +375,15 @@ func FuzzParse(f *testing.F) {
 		}
 		if len(file.Notes) > MaxNotes || file.Tracks != len(file.Channels) || file.Division <= 0 {
 			t.Fatalf("%d notes, %d tracks, %d channel masks, division %d", len(file.Notes), file.Tracks, len(file.Channels), file.Division)
+		}
+		if len(file.Programs) > MaxPrograms || len(file.Names) != file.Tracks {
+			t.Fatalf("%d programs, %d names of %d tracks", len(file.Programs), len(file.Names), file.Tracks)
+		}
+		for i, p := range file.Programs {
+			if !(p.At >= 0 && p.At <= file.Length) || p.Program > 127 || p.Channel < 1 || p.Channel > 16 || p.Track < 1 || p.Track > file.Tracks ||
+				track != 0 && p.Track != track || channel != 0 && int(p.Channel) != channel || i > 0 && p.At < file.Programs[i-1].At {
+				t.Fatalf("program %d %+v, length %v", i, p, file.Length)
+			}
 		}
 		tick := 1 / float64(file.Division)
 		for i, n := range file.Notes {
