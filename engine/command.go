@@ -40,6 +40,15 @@ const (
 	NoteOff
 	// SetTrack ramps Track to linear gain Gain, pan Pan (-1..1), Mute.
 	SetTrack
+	// Controller sets a controller of Track, as a MIDI channel's: Control
+	// is a CC number (0..127, Value 0..127), PitchBend (Value 0..16383,
+	// 8192 centred) or ResetAll. The track's SoundFont voices, sounding
+	// and to come, follow it through their modulators (the SF2 defaults:
+	// pitch wheel ±2 semitones, CC1 vibrato, CC7 volume, CC10 pan, CC11
+	// expression). A Stop of the whole track (Clip < 0) centres the pitch
+	// wheel and sets CC1 to 0, as a DAW does when a clip stops. Now as for
+	// NoteOn.
+	Controller
 	// SwapBank makes the commands sent after it play the bank staged with
 	// Player.StageBank (a reloaded set's), and those sent before it the
 	// bank before. It takes effect in send order as the command is taken
@@ -63,10 +72,12 @@ type Command struct {
 	Track      int16
 	Op         Op
 	Key, Vel   uint8
+	Control    uint8  // Controller: a CC number, PitchBend or ResetAll
+	Value      uint16 // Controller: its value
 	Loop, Mute bool
 	Legato     bool // PlayClip: take over from the track's clip with a crossfade
-	// Now: for Stop, fade from At, not up to it; for NoteOn and NoteOff,
-	// apply when taken in, never late.
+	// Now: for Stop, fade from At, not up to it; for NoteOn, NoteOff and
+	// Controller, apply when taken in, never late.
 	Now bool
 	// Live: NoteOn and NoteOff of a note the musician plays, not a clip's
 	// (NoteOff); Stop of live notes too.

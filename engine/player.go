@@ -88,7 +88,8 @@ type Player struct {
 	tailFree   []int32 // free tail slots (stack)
 	act        []int32 // active voice slots
 	tracks     []track
-	bus        []float32 // Tracks × MaxBlock stereo frames
+	ctl        []controllers // each track's, as a MIDI channel's
+	bus        []float32     // Tracks × MaxBlock stereo frames
 	nextID     uint64
 	seq        uint64 // commands drained
 	now        Frame
@@ -150,6 +151,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 		tailFree:   make([]int32, 0, tails),
 		act:        make([]int32, 0, cfg.Voices+tails),
 		tracks:     make([]track, cfg.Tracks),
+		ctl:        make([]controllers, cfg.Tracks),
 		bus:        make([]float32, cfg.Tracks*cfg.MaxBlock*2),
 		limGain:    1,
 		limCoef:    float32(math.Exp(-1 / (limitRel.Seconds() * float64(cfg.Rate)))),
@@ -169,6 +171,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 	}
 	for i := range p.tracks {
 		p.tracks[i].setTarget(1, 0, false, 1)
+		p.ctl[i] = resetControllers()
 	}
 	p.newStreams(cfg)
 	return p, nil

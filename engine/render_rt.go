@@ -96,7 +96,7 @@ func (p *Player) drain() {
 		switch {
 		case c.Op == Stop && !c.Now:
 			due -= Frame(p.fadeFrames)
-		case c.Now && (c.Op == NoteOn || c.Op == NoteOff):
+		case c.Now && (c.Op == NoteOn || c.Op == NoteOff || c.Op == Controller):
 			// A live note: due at the start of the block rendered next,
 			// after what is already due there (send order). It takes that
 			// frame as its own, so it is never late.
@@ -241,6 +241,15 @@ func (p *Player) apply(pc *pending, at Frame) {
 			tr := &p.tracks[c.Track]
 			tr.endAt, tr.endClip, tr.endSeq = c.At, c.Clip, seq
 		}
+		if c.Clip < 0 { // the track stops: no pitch bend or vibrato left stuck
+			ctl := &p.ctl[c.Track]
+			if ctl.bend != 8192 || ctl.cc[1] != 0 {
+				ctl.bend, ctl.cc[1] = 8192, 0
+				p.followControllers(c.Track)
+			}
+		}
+	case Controller:
+		p.controller(c)
 	case SetTrack:
 		p.tracks[c.Track].setTarget(c.Gain, c.Pan, c.Mute, p.rampFrames)
 	}
@@ -356,6 +365,7 @@ func (p *Player) alloc(at Frame) *voice {
 			p.voices[t] = *old
 			p.voices[t].startFade(p.stealFrms)
 			p.act = append(p.act, t)
+			p.stealPartner(old)
 		} else {
 			p.tracks[old.track].voices--
 			p.releaseStream(old.slot)

@@ -171,12 +171,15 @@ func TestRenderDoesNotAllocate(t *testing.T) {
 				p.Send(Command{Op: PlayClip, At: at, Track: tr, Sample: int32(tr), Gain: 0.1, Clip: int32(tr), Loop: true, LoopLen: LoopFrames(96000)})
 			}
 		}},
-		{"SoundFont notes, polyphony and exclusive class", 64, func(p *Player) {
+		{"SoundFont notes, polyphony, exclusive class and controllers", 64, func(p *Player) {
 			at := p.Position() + 7
 			for k := uint8(0); k < 12; k++ {
 				p.Send(Command{Op: NoteOn, At: at + Frame(k), Track: 6, Instrument: 1, Key: 36 + 2*k%5, Vel: 100})
 				p.Send(Command{Op: NoteOff, At: at + Frame(k) + 60, Track: 6, Key: 36 + 2*k%5})
 			}
+			p.Send(Command{Op: Controller, At: at + 30, Track: 6, Control: PitchBend, Value: uint16(at) % 16384})
+			p.Send(Command{Op: Controller, At: at + 40, Track: 6, Control: 1, Value: uint16(at) % 128})
+			p.Send(Command{Op: Controller, Now: true, Track: 6, Control: 7, Value: uint16(at) % 128})
 		}},
 		{"64 streamed voices", 64, nil},
 		{"command ring full", 64, func(p *Player) {

@@ -8,21 +8,29 @@ import (
 
 // DefaultPolyphony is how many voices one SoundFont instrument sounds at
 // once (all tracks together) when SoundFont.Polyphony is 0. A note past it
-// releases the instrument's oldest voice with the steal fade (issue 12).
+// steals a voice of the instrument (the quietest in its release, else the
+// oldest) with the steal fade (issue 12).
 const DefaultPolyphony = 64
 
 // A SoundFont is an instrument that plays one preset of a SoundFont 2 bank
 // (issue 12). Applied: sample offsets and loop modes, root key, scale
-// tuning, coarse and fine tune and the sample's correction, the volume
-// envelope with key scaling, initial attenuation, pan, the low-pass filter
-// with resonance, the modulation envelope to pitch and cutoff, exclusive
-// class, and the default modulators (velocity to attenuation and cutoff,
-// CC7/CC10/CC11 at their reset values). Not yet: the LFOs, live
-// controllers and pitch bend, 24-bit data, stereo links (each side plays
-// as a mono region at its pan). NewSoundFont builds it on the control side; like the rest of
-// a Bank it is immutable once handed to the player. Every generator and
-// modulator value a note needs is resolved here, per region and per
-// velocity, so that a NoteOn on the audio thread only reads tables.
+// tuning, coarse and fine tune and the sample's correction, 16- and 24-bit
+// (sm24) data, the volume envelope with key scaling, initial attenuation,
+// pan, the low-pass filter with resonance, the modulation envelope to
+// pitch and cutoff, the modulation LFO to pitch, cutoff and volume, the
+// vibrato LFO to pitch, exclusive class, and the modulators: those of
+// velocity and key once per note, those of the track's controllers (the
+// default ones: pitch wheel ±2 semitones, CC1 to vibrato, CC7, CC10, CC11;
+// and a font's own) live, as Controller commands move them. Both sides of
+// a stereo pair play, each as its own voice at its zone's pan, as
+// FluidSynth plays them; stealing one steals the other. The reverb and
+// chorus sends (generators 15 and 16, and CC91/CC93) are read and kept
+// per region but not applied: gridbox has no effects bus. Channel
+// pressure and poly pressure read as 0. NewSoundFont builds it on the
+// control side; like the rest of a Bank it is immutable once handed to the
+// player. Every generator and modulator value a note needs is resolved
+// here, per region and per velocity, so that a NoteOn on the audio thread
+// only reads tables.
 type SoundFont struct {
 	// Sample is the Bank.Samples index of the font's sample data: one mono
 	// buffer holding soundfont.Font.Data as PCM16. Its Rate is not the
@@ -33,20 +41,27 @@ type SoundFont struct {
 	regions []sfRegion
 	keys    [128][]int32 // regions sounding on each key (any velocity), in file order
 	frames  int          // the sample data's length, checked against the bank
+	// data24 is the font's sm24 data (the low byte of each point), or nil:
+	// a point is Data[i] + data24[i]/256 in units of an int16.
+	data24 []uint8
 }
 
 // sfRegion is a soundfont.Region resolved for the player's rate. Times are
 // timecents, levels centibels, pitches cents, as the specification gives
-// them; the voice converts them when a note starts.
+// them; the voice converts them when a note starts. Values a controller
+// modulator may move (att, fc, pan, the LFO depths, the sends) are the
+// generators plus the static modulators, unclamped: the voice adds the
+// live modulators' outputs and then clamps, as §9.5 says.
 type sfRegion struct {
 	velLo, velHi                   uint8
 	root                           uint8
 	key, vel                       int8 // forced keynum/velocity, -1 if not
 	excl                           uint8
+	side                           uint8 // sfMono, sfLeft or sfRight: a stereo pair's side
 	loop                           soundfont.LoopMode
 	start, end, loopStart, loopEnd uint32
 	scale                          float32 // scaleTuning, cents per key
-	tune                           float32 // coarse, fine, the sample's correction and pitch modulators, cents
+	tune                           float32 // coarse, fine, the sample's correction and static pitch modulators, cents
 	rate                           float64 // the sample's rate, Hz
 	pan                            float32 // -500..500 (0.1 % units)
 	delay, attack, hold, decay     float32 // volume envelope, timecents
@@ -60,22 +75,86 @@ type sfRegion struct {
 	mSustain, mRelease             float32
 	mKeyHold, mKeyDecay            float32
 	toPitch, toFc                  float32
+	// The LFOs (§8.1.2 5, 6, 10, 13, 21-24): delays in timecents,
+	// frequencies in absolute cents (0: 8.176 Hz), depths in cents (pitch,
+	// cutoff) and cB (volume).
+	lDelay, lFreq, vDelay, vFreq float32
+	lPitch, lFc, lVol, vPitch    float32
+	// The effect sends, 0.1 % (read, not applied).
+	reverb, chorus float32
 	// att and fc are initialAttenuation (cB) and initialFilterFc (cents)
-	// with the modulators at each note-on velocity.
+	// with the static modulators at each note-on velocity.
 	att, fc [128]float32
+	// mods are the modulators with a controller (a CC or the pitch wheel)
+	// among their sources, which the voice evaluates as they move.
+	mods []sfMod
+}
+
+// Stereo sides of a region (its sample's type).
+const (
+	sfMono uint8 = iota
+	sfLeft
+	sfRight
+)
+
+// liveDest maps a generator a controller modulator moves to the voice's
+// live destination, and the factor to the destination's unit.
+func liveDest(g soundfont.Gen) (d uint8, k float32, ok bool) {
+	switch g {
+	case soundfont.InitialPitch, soundfont.FineTune:
+		return ldPitch, 1, true
+	case soundfont.CoarseTune:
+		return ldPitch, 100, true
+	case soundfont.InitialAttenuation:
+		return ldAtt, 1, true
+	case soundfont.Pan:
+		return ldPan, 1, true
+	case soundfont.InitialFilterFc:
+		return ldFc, 1, true
+	case soundfont.VibLfoToPitch:
+		return ldVibPitch, 1, true
+	case soundfont.ModLfoToPitch:
+		return ldLfoPitch, 1, true
+	case soundfont.ModLfoToFilterFc:
+		return ldLfoFc, 1, true
+	case soundfont.ModLfoToVolume:
+		return ldLfoVol, 1, true
+	case soundfont.ModEnvToPitch:
+		return ldEnvPitch, 1, true
+	case soundfont.ModEnvToFilterFc:
+		return ldEnvFc, 1, true
+	case soundfont.ReverbEffectsSend:
+		return ldReverb, 1, true
+	case soundfont.ChorusEffectsSend:
+		return ldChorus, 1, true
+	}
+	return 0, 0, false
+}
+
+// controlled reports whether source s is a controller that moves while a
+// note sounds: a CC or the pitch wheel (its sensitivity is fixed).
+func controlled(s soundfont.Source) bool {
+	return s.CC() || soundfont.Source(s.Index()) == soundfont.SrcPitchWheel
 }
 
 // NewSoundFont resolves preset p of f (an index in f.Presets), with the
-// font's sample data at bank index sample. Continuous controllers are
-// at their General MIDI reset values (CC7 100, CC10 64, CC11 127, pitch
-// wheel centred) and stay there: modulators are evaluated once, per
-// region and velocity. A modulator whose source is the key is evaluated at
-// the middle of the region's key range.
+// font's sample data at bank index sample. Modulators of velocity and key
+// alone are evaluated here, per region and velocity (a modulator whose
+// source is the key at the middle of the region's key range); those with
+// a controller among their sources are kept for the voice, which follows
+// the track's controllers. Those of a controller to a generator the voice
+// cannot move while it sounds (an envelope time, say) are evaluated here
+// at the controller's General MIDI reset value (CC7 100, CC10 64, CC11
+// 127, others 0, pitch wheel centred).
 func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 	sf := &SoundFont{Sample: sample, frames: len(f.Data)}
+	if len(f.Data24) >= len(f.Data) {
+		sf.data24 = f.Data24[:len(f.Data)]
+	}
 	if p < 0 || p >= len(f.Presets) {
 		return sf
 	}
+	reset := resetControllers()
 	pr := f.Presets[p]
 	for ri := pr.First; ri < pr.End; ri++ {
 		r := &f.Regions[ri]
@@ -88,9 +167,16 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 		key := int((int(r.KeyLo) + int(r.KeyHi)) / 2)
 		var mods [128][soundfont.NumGens]float32 // per velocity
 		var pitch [128]float32
+		var live []sfMod
 		for _, m := range f.Mods(r) {
+			if controlled(m.Src) || controlled(m.AmtSrc) {
+				if d, k, ok := liveDest(m.Dest); ok {
+					live = append(live, sfMod{src: uint16(m.Src), amtSrc: uint16(m.AmtSrc), dest: d, abs: m.Transform == soundfont.TransformAbsolute, amount: k * float32(m.Amount)})
+					continue
+				}
+			}
 			for v := range 128 {
-				out := modOutput(m, v, key)
+				out := modOutput(m, &reset, v, key)
 				if m.Dest == soundfont.InitialPitch {
 					pitch[v] += out
 				} else if int(m.Dest) < soundfont.NumGens {
@@ -101,13 +187,15 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 		g := func(gen soundfont.Gen) float32 {
 			return float32(gen.Clamp(r.Gen[gen] + int32(math.Round(float64(mods[127][gen])))))
 		}
+		// raw is a generator a live modulator may move: clamped by the voice.
+		raw := func(gen soundfont.Gen) float32 { return float32(r.Gen[gen]) + mods[127][gen] }
 		er := sfRegion{
 			velLo: r.VelLo, velHi: r.VelHi, root: r.RootKey, key: r.Key, vel: r.Velocity, excl: r.ExclusiveClass,
 			loop: r.Loop, start: r.Start, end: r.End, loopStart: r.LoopStart, loopEnd: r.LoopEnd,
 			scale:     g(soundfont.ScaleTuning),
 			tune:      100*g(soundfont.CoarseTune) + g(soundfont.FineTune) + float32(s.Correction) + pitch[127],
 			rate:      float64(s.Rate),
-			pan:       g(soundfont.Pan),
+			pan:       raw(soundfont.Pan),
 			delay:     g(soundfont.DelayVolEnv),
 			attack:    g(soundfont.AttackVolEnv),
 			hold:      g(soundfont.HoldVolEnv),
@@ -125,15 +213,32 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 			mRelease:  g(soundfont.ReleaseModEnv),
 			mKeyHold:  g(soundfont.KeynumToModEnvHold),
 			mKeyDecay: g(soundfont.KeynumToModEnvDecay),
-			toPitch:   g(soundfont.ModEnvToPitch),
-			toFc:      g(soundfont.ModEnvToFilterFc),
+			toPitch:   raw(soundfont.ModEnvToPitch),
+			toFc:      raw(soundfont.ModEnvToFilterFc),
+			lDelay:    g(soundfont.DelayModLFO),
+			lFreq:     g(soundfont.FreqModLFO),
+			vDelay:    g(soundfont.DelayVibLFO),
+			vFreq:     g(soundfont.FreqVibLFO),
+			lPitch:    raw(soundfont.ModLfoToPitch),
+			lFc:       raw(soundfont.ModLfoToFilterFc),
+			lVol:      raw(soundfont.ModLfoToVolume),
+			vPitch:    raw(soundfont.VibLfoToPitch),
+			reverb:    raw(soundfont.ReverbEffectsSend),
+			chorus:    raw(soundfont.ChorusEffectsSend),
+			mods:      live,
+		}
+		switch s.Type {
+		case soundfont.Left:
+			er.side = sfLeft
+		case soundfont.Right:
+			er.side = sfRight
 		}
 		if er.loop != soundfont.NoLoop && (er.loopEnd >= uint32(len(f.Data)) || er.loopEnd < er.loopStart+2) {
 			er.loop = soundfont.NoLoop // too short to loop, or no point past it to interpolate
 		}
 		for v := range 128 {
-			er.att[v] = float32(soundfont.InitialAttenuation.Clamp(r.Gen[soundfont.InitialAttenuation] + int32(math.Round(float64(mods[v][soundfont.InitialAttenuation])))))
-			er.fc[v] = float32(soundfont.InitialFilterFc.Clamp(r.Gen[soundfont.InitialFilterFc] + int32(math.Round(float64(mods[v][soundfont.InitialFilterFc])))))
+			er.att[v] = float32(r.Gen[soundfont.InitialAttenuation]) + mods[v][soundfont.InitialAttenuation]
+			er.fc[v] = float32(r.Gen[soundfont.InitialFilterFc]) + mods[v][soundfont.InitialFilterFc]
 		}
 		i := int32(len(sf.regions))
 		sf.regions = append(sf.regions, er)
@@ -144,79 +249,8 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 	return sf
 }
 
-// ccReset is a controller's value after a General MIDI reset.
-func ccReset(cc uint8) int {
-	switch cc {
-	case 7:
-		return 100
-	case 10:
-		return 64
-	case 11:
-		return 127
-	}
-	return 0
-}
-
 // modOutput is what modulator m adds to its destination for a note of
-// velocity vel and key key, controllers at rest (§9.5.2).
-func modOutput(m soundfont.Modulator, vel, key int) float32 {
-	out := float64(m.Amount) * sourceValue(m.Src, vel, key) * sourceValue(m.AmtSrc, vel, key)
-	if m.Transform == soundfont.TransformAbsolute {
-		out = math.Abs(out)
-	}
-	return float32(out)
-}
-
-// sourceValue maps a modulator source to 0..1 (or -1..1 when bipolar)
-// through its direction and curve (§8.2.1).
-func sourceValue(s soundfont.Source, vel, key int) float64 {
-	var x, span float64 = 0, 127
-	switch {
-	case s.CC():
-		x = float64(ccReset(s.Index()))
-	case soundfont.Source(s.Index()) == soundfont.SrcNone:
-		return 1 // no controller: the source reads as 1
-	case soundfont.Source(s.Index()) == soundfont.SrcVelocity:
-		x = float64(vel)
-	case soundfont.Source(s.Index()) == soundfont.SrcKey:
-		x = float64(key)
-	case soundfont.Source(s.Index()) == soundfont.SrcPitchWheel:
-		x, span = 8192, 16383
-	case soundfont.Source(s.Index()) == soundfont.SrcPitchWheelSens:
-		x = 2 // semitones
-	}
-	u := x / span
-	if s.Negative() {
-		u = 1 - u
-	}
-	if s.Bipolar() {
-		return 2*curve(s.Curve(), u) - 1
-	}
-	return curve(s.Curve(), u)
-}
-
-// curve applies a source curve to u in 0..1. Concave is the attenuation a
-// squared amplitude gives, as §8.2.1 defines it over 96 dB; convex its
-// mirror.
-func curve(c soundfont.Source, u float64) float64 {
-	u = max(0, min(1, u))
-	switch c {
-	case soundfont.CurveConcave:
-		return concave(u)
-	case soundfont.CurveConvex:
-		return 1 - concave(1-u)
-	case soundfont.CurveSwitch:
-		if u >= 0.5 {
-			return 1
-		}
-		return 0
-	}
-	return u
-}
-
-func concave(u float64) float64 {
-	if u >= 1 {
-		return 1
-	}
-	return max(0, min(1, -(400.0/960)*math.Log10(1-u)))
+// velocity vel and key key with controllers c (§9.5.2).
+func modOutput(m soundfont.Modulator, c *controllers, vel, key int) float32 {
+	return modValue(uint16(m.Src), uint16(m.AmtSrc), float32(m.Amount), m.Transform == soundfont.TransformAbsolute, c, vel, key)
 }
