@@ -209,3 +209,25 @@ func TestTwoPadsHoldingOneKey(t *testing.T) {
 		t.Fatalf("StopNow: %v, want %v", got, want)
 	}
 }
+
+// TestControllerOnItsFrameOrLive: a controller change at or after
+// Committed is sent for its frame exactly; one stamped behind it (a live
+// controller) is sent live; a track that does not exist sends nothing.
+func TestControllerOnItsFrameOrLive(t *testing.T) {
+	r := &recorder{}
+	s := NewSession(keySong(), r, rate)
+	s.Advance(1000)
+	c0 := s.Committed()
+	s.Controller(1, engine.PitchBend, 12000, c0+5)
+	s.Controller(1, 7, 90, c0-10)
+	s.Controller(3, 7, 90, c0+5)
+	s.Controller(-1, 7, 90, c0+5)
+	got := r.ops(engine.Controller)
+	want := []engine.Command{
+		{Op: engine.Controller, At: c0 + 5, Track: 1, Control: engine.PitchBend, Value: 12000},
+		{Op: engine.Controller, At: c0 - 10, Now: true, Track: 1, Control: 7, Value: 90},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("sent %+v, want %+v", got, want)
+	}
+}
