@@ -217,6 +217,10 @@ func durationText(d Duration) string {
 	return number(d.N)
 }
 
+// QuoteString quotes s as a TOML basic string, as Format writes strings:
+// for other writers of set files (gridbox import).
+func QuoteString(s string) string { return tomlString(s) }
+
 // tomlString quotes s as a TOML basic string: only ", \ and control
 // characters are escaped (TOML has no \x), the rest is written as is.
 func tomlString(s string) string {

@@ -11,6 +11,7 @@
 //	gridbox reload
 //	gridbox devices
 //	gridbox new DIR
+//	gridbox import SONG.mid -o DIR [--font FILE.sf2] [--force]
 //
 // Run "gridbox CMD --help" for each command's flags.
 //
@@ -71,6 +72,7 @@ func init() {
 		{"devices", "", "list audio output devices", cmdDevices},
 		{"controllers", "", "list the Launchpads and monome grids gridbox finds, and why", cmdControllers},
 		{"new", "DIR", "write a starter set with its samples into DIR", cmdNew},
+		{"import", "SONG.mid -o DIR", "write a set that plays a MIDI file into DIR", cmdImport},
 		{"install", "[--user NAME] [--set PATH]", "make this machine an instrument: a service that plays at boot", cmdInstall},
 		{"uninstall", "", "remove the service (keeps config, state and sets)", cmdUninstall},
 	}
