@@ -1,18 +1,22 @@
 #!/bin/sh
 # setup.sh installs the Debian packages gridbox needs, only those missing.
-#   scripts/setup.sh          build and run: PortAudio and ALSA headers, g++ (RtMidi)
+#   scripts/setup.sh          build and run: PortAudio and ALSA headers, g++ (RtMidi),
+#                             a General MIDI SoundFont
 #   scripts/setup.sh --test   also what "make test" and "make bench" use
 # Runs apt-get as root, or through sudo.
 set -eu
 
 pkgs="pkg-config g++ portaudio19-dev libasound2-dev"
+# The General MIDI SoundFont "gridbox import" names by default (6 MB, in
+# /usr/share/sounds/sf2), so that an imported song plays out of the box.
+pkgs="$pkgs timgm6mb-soundfont"
 if [ "${1:-}" = "--test" ]; then
 	# systemd: systemd-analyze checks the unit gridbox install writes (a
 	# bare container has none, and the test would skip).
 	pkgs="$pkgs jackd2 sox alsa-utils pulseaudio pulseaudio-utils systemd"
-	# make bench's side-by-side: FluidSynth and the small General MIDI
-	# SoundFont it plays (6 MB; not fluid-soundfont-gm's 145 MB).
-	pkgs="$pkgs fluidsynth timgm6mb-soundfont"
+	# make bench's side-by-side and the import test: FluidSynth, playing
+	# timgm6mb-soundfont (above; not fluid-soundfont-gm's 145 MB).
+	pkgs="$pkgs fluidsynth"
 	# Real drum kits in WAV, FLAC and AIFF (TestHydrogenKits in audio/codec
 	# decodes every file); hydrogen-drumkits and hydrogen-drumkits-effects
 	# are some 140 MB to download each.
