@@ -679,7 +679,7 @@ func (sd *setDecoder) notes(t table, end float64, length Duration) []Note {
 
 func (sd *setDecoder) instrument(t table, in *Instrument) {
 	t.Where = "in [[instrument]]"
-	t.Unknown([]string{"name", "kind", "zone", "file", "preset", "bank", "program"}, nil)
+	t.Unknown([]string{"name", "kind", "zone", "file", "preset", "bank", "program", "port", "channel"}, nil)
 	sd.posOf(t.N, false, &in.Pos)
 	if t.Require("name", "instrument needs a name, which tracks use to refer to it") {
 		if v, ok := t.str("name", MaxNameLen); ok {
@@ -689,7 +689,7 @@ func (sd *setDecoder) instrument(t table, in *Instrument) {
 			in.Name = v
 		}
 	}
-	kinds := []string{"sampler", "soundfont"}
+	kinds := []string{"sampler", "soundfont", "midi"}
 	if t.Require("kind", "instrument needs a kind: one of "+strings.Join(kinds, ", ")) {
 		if v, ok := t.Enum("kind", kinds); ok {
 			in.Kind = kinds[v]
@@ -700,13 +700,22 @@ func (sd *setDecoder) instrument(t table, in *Instrument) {
 	} else if in.Kind != "" {
 		for _, k := range []string{"file", "preset", "bank", "program"} {
 			if t.Has(k) {
-				sd.probs.Addf(t.Child(k), false, "%s is for soundfont instruments; a %s plays its zones", k, in.Kind)
+				sd.probs.Addf(t.Child(k), false, "%s is for soundfont instruments; a %s %s", k, in.Kind, kindPlays[in.Kind])
+			}
+		}
+	}
+	if in.Kind == "midi" {
+		sd.midiOut(t, in)
+	} else if in.Kind != "" {
+		for _, k := range []string{"port", "channel"} {
+			if t.Has(k) {
+				sd.probs.Addf(t.Child(k), false, "%s is for midi instruments; a %s %s", k, in.Kind, kindPlays[in.Kind])
 			}
 		}
 	}
 	zones := t.tables("zone", "[[instrument.zone]]", "zones in one instrument", MaxZones)
-	if in.Kind == "soundfont" && len(zones) > 0 {
-		sd.probs.Addf(zones[0].N, false, "a soundfont instrument plays its file's preset; zones are for samplers")
+	if in.Kind != "sampler" && in.Kind != "" && len(zones) > 0 {
+		sd.probs.Addf(zones[0].N, false, "a %s instrument %s; zones are for samplers", in.Kind, kindPlays[in.Kind])
 		zones = nil
 	}
 	in.Zones = make([]Zone, len(zones))
@@ -715,6 +724,32 @@ func (sd *setDecoder) instrument(t table, in *Instrument) {
 	}
 	if len(in.Zones) == 0 {
 		in.Zones = nil
+	}
+}
+
+// kindPlays says what each kind of instrument plays, for messages.
+var kindPlays = map[string]string{
+	"sampler":   "plays its zones",
+	"soundfont": "plays its file's preset",
+	"midi":      "sends its notes to a MIDI port",
+}
+
+// midiOut reads a midi instrument's port (a name substring) and channel.
+func (sd *setDecoder) midiOut(t table, in *Instrument) {
+	if t.Require("port", "a midi instrument needs a port: part of the MIDI output's name (gridbox devices lists them)") {
+		if p, ok := t.str("port", MaxNameLen); ok {
+			switch {
+			case strings.TrimSpace(p) == "":
+				sd.probs.Addf(t.Child("port"), true, "port must not be empty: give part of the MIDI output's name")
+			case strings.ContainsAny(p, "\n\r\t"):
+				sd.probs.Addf(t.Child("port"), true, "port must be on one line, without tabs")
+			}
+			in.Port = p
+		}
+	}
+	in.Channel = 1
+	if c, ok := t.Int("channel", 1, 16); ok {
+		in.Channel = c
 	}
 }
 

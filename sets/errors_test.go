@@ -96,6 +96,14 @@ var malformed = []struct {
 		[]string{`4:8: file "../gm.sf2": path escapes the set's folder`}},
 	{"sampler with a file", "[[instrument]]\nname = \"p\"\nkind = \"sampler\"\nfile = \"gm.sf2\"",
 		[]string{`4:1: file is for soundfont instruments`}},
+	{"midi without port", "[[instrument]]\nname = \"s\"\nkind = \"midi\"\nchannel = 17",
+		[]string{`1:1: a midi instrument needs a port`, `4:11: channel 17 is out of range 1..16`}},
+	{"midi port empty", "[[instrument]]\nname = \"s\"\nkind = \"midi\"\nport = \" \"\nchannel = 0",
+		[]string{`4:8: port must not be empty`, `5:11: channel 0 is out of range 1..16`}},
+	{"midi with zones and a file", "[[instrument]]\nname = \"s\"\nkind = \"midi\"\nport = \"Micro\"\nfile = \"gm.sf2\"\n[[instrument.zone]]\nkey = 1\nsample = \"a.wav\"",
+		[]string{`5:1: file is for soundfont instruments; a midi sends its notes to a MIDI port`, `6:1: a midi instrument sends its notes to a MIDI port; zones are for samplers`}},
+	{"sampler with a port", "[[instrument]]\nname = \"p\"\nkind = \"sampler\"\nport = \"x\"\nchannel = 2",
+		[]string{`4:1: port is for midi instruments`, `5:1: channel is for midi instruments`}},
 	{"instrument without instruments", "[[track]]\ninstrument = \"kit\"",
 		[]string{`2:14: instrument "kit" is not defined; the set has no [[instrument]]`}},
 	{"misspelt clip table", "[[scene]]\n[[track]]\n  [[track.clips]]\n  scene = 0",
@@ -210,7 +218,7 @@ var malformed = []struct {
 
 	// Instruments.
 	{"instrument kind", "[[instrument]]\nname = \"i\"\nkind = \"synth\"",
-		[]string{`3:8: kind "synth": expected one of sampler, soundfont`}},
+		[]string{`3:8: kind "synth": expected one of sampler, soundfont, midi`}},
 	{"instrument without name or kind", "[[instrument]]\nzone = []",
 		[]string{
 			"1:1: instrument needs a name, which tracks use to refer to it",

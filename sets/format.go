@@ -71,6 +71,10 @@ func Format(s *Set) []byte {
 		w.line("[[instrument]]")
 		w.kv("", "name", tomlString(in.Name))
 		w.kv("", "kind", tomlString(in.Kind))
+		if in.Kind == "midi" {
+			w.kv("", "port", tomlString(in.Port))
+			w.kv("", "channel", strconv.Itoa(in.Channel))
+		}
 		for _, z := range in.Zones {
 			w.line("")
 			w.line("  [[instrument.zone]]")

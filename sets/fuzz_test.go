@@ -28,6 +28,7 @@ func FuzzParse(f *testing.F) {
 		"\uFEFF[[scene]]", "\x00", "a = 1\r\nb = 2\r\n", "[a]\n[a.b]\n[[a.c]]\n[[a.c]]",
 		"'quoted key'.\"x\\u00e9\" = 1", "[[track]]\n[track.clip]\nscene = 0",
 		"[[scene]]\n[[track]]\nclip = [ { scene = 0, sample = \"samples/link.wav\" } ]",
+		"[[track]]\ninstrument = \"s\"\n[[instrument]]\nname = \"s\"\nkind = \"midi\"\nport = \"Micro Freak\"\nchannel = 16",
 	}
 	for _, tt := range malformed {
 		srcs = append(srcs, tt.src)

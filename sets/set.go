@@ -405,7 +405,7 @@ type Note struct {
 // An Instrument plays a track's note clips.
 type Instrument struct {
 	Name  string
-	Kind  string // "sampler" or "soundfont"
+	Kind  string // "sampler", "soundfont" or "midi"
 	Zones []Zone // sampler zones, in file order
 	Pos   Pos    // the [[instrument]] header
 
@@ -419,6 +419,12 @@ type Instrument struct {
 	FilePos      Pos
 	Bank, Preset int
 	PresetPos    Pos
+
+	// A midi instrument sends its notes to the MIDI output whose name
+	// holds Port (as written; the player finds it) on Channel, 1..16
+	// (default 1).
+	Port    string
+	Channel int
 }
 
 // label names an instrument in messages.

@@ -543,6 +543,28 @@ func TestDefaultColor(t *testing.T) {
 	}
 }
 
+// A midi instrument names its port by a substring, as written, and its
+// channel (1 when not given); Format writes both back.
+func TestParse_MIDIInstrument(t *testing.T) {
+	src := "[[instrument]]\nname = \"synth\"\nkind = \"midi\"\nport = \"MicroFreak\"\nchannel = 10\n" +
+		"[[instrument]]\nname = \"bass\"\nkind = \"midi\"\nport = \"USB MIDI\"\n"
+	s, err := Parse("s.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := s.Instruments[0], s.Instruments[1]
+	if a.Kind != "midi" || a.Port != "MicroFreak" || a.Channel != 10 || b.Port != "USB MIDI" || b.Channel != 1 {
+		t.Errorf("got %+v and %+v", a, b)
+	}
+	again, err := Parse("s.toml", Format(s))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, Format(s))
+	}
+	if x, y := again.Instruments[0], again.Instruments[1]; x.Port != a.Port || x.Channel != a.Channel || y.Port != b.Port || y.Channel != b.Channel {
+		t.Errorf("Format: read back %+v and %+v\n%s", x, y, Format(s))
+	}
+}
+
 func TestParse_SoundFontInstrument(t *testing.T) {
 	s, err := Parse("s.toml", []byte("[[instrument]]\nname = \"piano\"\nkind = \"soundfont\"\nfile = \"fonts/gm.sf2\"\nprogram = \"rock organ\"\n"+
 		"[[instrument]]\nname = \"drums\"\nkind = \"soundfont\"\nfile = \"gm.sf2\"\nbank = 128\npreset = 0\n"))

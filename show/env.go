@@ -8,6 +8,7 @@ import (
 	"gridbox/audio"
 	"gridbox/engine"
 	"gridbox/grid/hotplug"
+	"gridbox/grid/midiport"
 	"gridbox/grid/scan"
 	"gridbox/sequencer"
 )
@@ -58,6 +59,23 @@ type Hooks struct {
 	// SaveTakes, when set, replaces sets.SaveTakes for the takes saver's
 	// writes (tests make the disk slow, or hang it). Writer goroutine.
 	SaveTakes func(name string, data []byte) error
+	// MIDI, when set, replaces the system's MIDI driver for play's MIDI
+	// ports (midiports.go; tests plug a midiporttest device), and
+	// MIDIPeriod how often its ports are looked for (0: 250 ms).
+	MIDI       func() (midiport.Driver, error)
+	MIDIPeriod time.Duration
+	// RenderBlock, when set, replaces the frames render renders at a time
+	// (RenderBlock): tests check that nothing depends on it.
+	RenderBlock int
+}
+
+// midiDriver returns the MIDI driver play's ports are found on: the
+// system's, or a test's.
+func (e *Env) midiDriver() (midiport.Driver, error) {
+	if e.MIDI != nil {
+		return e.MIDI()
+	}
+	return midiport.System()
 }
 
 // controllerScans returns the scans play and "gridbox controllers" use:

@@ -288,6 +288,9 @@ type memory struct {
 	ram     bool
 	budget  int64
 	wrap    func(audio.Source) audio.Source
+	// ports numbers the MIDI outputs MIDI instruments play on, for the
+	// whole run (nil: a check, which plays nothing).
+	ports *portNames
 }
 
 // memory returns e's part of a memory.

@@ -2,7 +2,16 @@ package show
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
+	"gridbox/engine"
+	"gridbox/grid/launchpad"
+	"gridbox/grid/midiport"
 	"gridbox/grid/scan"
 )
 
@@ -26,4 +35,590 @@ func printMIDIPorts(e *Env) {
 	for _, n := range outs {
 		fmt.Fprintf(e.Stdout, "  out  %s\n", n)
 	}
+}
+
+// portNames numbers the MIDI output ports a show's sets name (a midi
+// instrument's port, by its name substring as written), for the engine's
+// MIDI instruments (engine.MIDIOut.Port): a number once given stays that
+// name's for the whole run, whatever sets a reload brings, so that the
+// note-offs of notes a version before started go where their note-ons
+// went. Safe from any goroutine (a reload loads on a goroutine of its own).
+type portNames struct {
+	mu    sync.Mutex
+	names []string
+}
+
+// number returns name's port number, giving it the next one the first
+// time. Past 32767 names (never in practice) it returns -1: no port.
+func (n *portNames) number(name string) int16 {
+	if n == nil {
+		return -1
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, s := range n.names {
+		if s == name {
+			return int16(i)
+		}
+	}
+	if len(n.names) >= 1<<15-1 {
+		return -1
+	}
+	n.names = append(n.names, name)
+	return int16(len(n.names) - 1)
+}
+
+// name returns port number i's name ("" for none).
+func (n *portNames) name(i int16) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if i < 0 || int(i) >= len(n.names) {
+		return ""
+	}
+	return n.names[i]
+}
+
+// midiPorts is the show's MIDI port manager: the outputs its MIDI
+// instruments (and the clock) send to, and the inputs it listens to, each
+// known by the name substring the set gives it.
+//
+// The session goroutine owns it: it calls send for every message (the
+// engine's notes, drained each turn; the clock's), input for a
+// performance script's midi-in lines, and receive every turn, which hands
+// what the input ports received to the handlers (onInput), each message
+// logged. In a render nothing is opened: messages are only logged (and
+// their notes kept, for the note-offs at the end).
+//
+// In play (live):
+//
+//	session goroutine ──send: frame → wall time heard──▶ per output: queue ──sender goroutine: waits, writes──▶ port
+//	port watcher goroutine (every 250 ms): finds each name's port, re-finds it after an unplug
+//	input port ──driver's goroutine──▶ arrived (stamped with the player's position) ──receive──▶ handlers
+//
+// A message is written when its frame reaches the listener: the audio
+// clock (outClock) says when the frame is heard, output latency included,
+// so MIDI and audio sound together. Each output has its own queue and
+// sender, so a slow port holds up only itself; a full queue, or a port
+// that is absent, drops the message and counts it (never blocking the
+// session). Ports are opened by the first name, in the driver's order,
+// that holds the substring (case-insensitively), leaving out Launchpads
+// (the controller scan's).
+type midiPorts struct {
+	log   *midiLog
+	names *portNames
+	outs  map[string]*midiOut // by name substring
+	order []*midiOut          // in the order they were first named
+	ins   map[string]*midiIn
+	// chans is, per output, the channels (bit c: channel c+1) a MIDI
+	// instrument plays on: All Notes Off goes to each at start and exit.
+	chans map[string]uint16
+	// sounding counts the notes on per output, channel and key, as sent:
+	// the note-offs the end sends.
+	sounding map[noteKey]int
+	handlers []func(port string, frame engine.Frame, msg []byte)
+	last     engine.Frame // the latest frame sent
+
+	live    bool
+	drv     midiport.Driver // live: nil when this machine has no MIDI
+	clock   *outClock
+	pos     func() engine.Frame
+	arrived chan arrival
+	logf    func(format string, args ...any)
+	lost    atomic.Uint64 // inputs dropped: the session did not keep up
+	stop    chan struct{}
+	kick    chan struct{} // a port was named: scan now
+	done    chan struct{}
+	period  time.Duration
+	started bool // the watcher runs
+	closed  bool
+	// watching is what the watcher goroutine watches (publish).
+	watching atomic.Pointer[watched]
+}
+
+type noteKey struct {
+	port         string
+	channel, key uint8
+}
+
+// An arrival is one message an input port received.
+type arrival struct {
+	port  string
+	frame engine.Frame
+	msg   []byte
+}
+
+// newMIDIPorts returns a render's port manager: it logs to log (may be
+// nil) and opens nothing.
+func newMIDIPorts(log *midiLog, names *portNames) *midiPorts {
+	return &midiPorts{
+		log: log, names: names, outs: map[string]*midiOut{}, ins: map[string]*midiIn{},
+		chans: map[string]uint16{}, sounding: map[noteKey]int{},
+	}
+}
+
+// startMIDIPorts returns play's port manager: drv (nil: no MIDI here) is
+// watched for the ports named, every period (0: 250 ms), from start on;
+// clock says when a frame is heard, pos the player's position (inputs'
+// frames). It reports ports found and lost with logf.
+func startMIDIPorts(log *midiLog, names *portNames, drv midiport.Driver, clock *outClock, pos func() engine.Frame, period time.Duration, logf func(string, ...any)) *midiPorts {
+	m := newMIDIPorts(log, names)
+	if period <= 0 {
+		period = 250 * time.Millisecond
+	}
+	m.live, m.drv, m.clock, m.pos, m.logf, m.period = true, drv, clock, pos, logf, period
+	m.arrived = make(chan arrival, 1024)
+	m.stop, m.done, m.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
+	return m
+}
+
+// start looks for the ports named so far, on the calling goroutine (so
+// that the All Notes Off sent at the start finds them), says which are
+// missing, then starts the watcher. Session goroutine, once.
+func (m *midiPorts) start() {
+	m.publish()
+	m.scan()
+	for _, o := range m.order {
+		if _, ok := o.connected(); !ok {
+			m.logf("MIDI out %q: no such port now; its messages are dropped until it appears (gridbox devices lists the ports)", o.name)
+		}
+	}
+	m.started = true
+	go m.watch()
+}
+
+// output returns the output named name, made on first use (its sender
+// started, live). Session goroutine.
+func (m *midiPorts) output(name string) *midiOut {
+	o := m.outs[name]
+	if o == nil {
+		o = &midiOut{name: name}
+		if m.live {
+			o.q = make(chan outMsg, outQueue)
+			o.done = make(chan struct{})
+			go o.run()
+		}
+		m.outs[name] = o
+		m.order = append(m.order, o)
+		m.changed()
+	}
+	return o
+}
+
+// listen makes the port named name an input whose messages reach the
+// handlers. Session goroutine.
+func (m *midiPorts) listen(name string) {
+	if m.ins[name] == nil {
+		m.ins[name] = &midiIn{name: name}
+		m.changed()
+	}
+}
+
+// changed tells the watcher of a port named. Session goroutine.
+func (m *midiPorts) changed() {
+	if !m.live {
+		return
+	}
+	m.publish()
+	select {
+	case m.kick <- struct{}{}:
+	default:
+	}
+}
+
+// onInput adds a handler for every message received. Session goroutine.
+func (m *midiPorts) onInput(h func(port string, frame engine.Frame, msg []byte)) {
+	m.handlers = append(m.handlers, h)
+}
+
+// playOn records that a MIDI instrument plays on port's channel (1..16):
+// All Notes Off goes there at start and at the end. Session goroutine.
+func (m *midiPorts) playOn(port string, channel int) {
+	m.output(port)
+	m.chans[port] |= 1 << (channel - 1)
+}
+
+// allNotesOff sends All Notes Off (CC 123) on every channel a MIDI
+// instrument plays on, at frame: at the start, since a gridbox that
+// crashed may have left notes on. Session goroutine.
+func (m *midiPorts) allNotesOff(frame engine.Frame) {
+	for _, o := range m.order {
+		for c := range 16 {
+			if m.chans[o.name]&(1<<c) != 0 {
+				m.send(o.name, frame, []byte{0xB0 | byte(c), 123, 0})
+			}
+		}
+	}
+}
+
+// end sends a note-off for every note still on, then All Notes Off on
+// every channel played (a synthesizer that ignores CC 123 still gets its
+// note-offs), at frame or after the last message sent, whichever is
+// later. Session goroutine.
+func (m *midiPorts) end(frame engine.Frame) {
+	frame = max(frame, m.last)
+	for _, o := range m.order {
+		for c := range uint8(16) {
+			for k := range uint8(128) {
+				key := noteKey{port: o.name, channel: c, key: k}
+				if m.sounding[key] > 0 {
+					m.send(o.name, frame, []byte{0x80 | c, k, 0})
+					delete(m.sounding, key)
+				}
+			}
+		}
+	}
+	m.allNotesOff(frame)
+}
+
+// send logs msg (one complete MIDI message) for port at frame and, live,
+// hands it to the port's sender, to be written when frame is heard. It
+// never blocks: a message that finds the port absent or its queue full is
+// dropped and counted. Session goroutine; msg is not retained.
+func (m *midiPorts) send(port string, frame engine.Frame, msg []byte) {
+	if len(msg) == 0 {
+		return
+	}
+	m.log.add(frame, port, true, msg)
+	m.last = max(m.last, frame)
+	if st := msg[0] & 0xF0; (st == 0x80 || st == 0x90) && len(msg) == 3 {
+		k := noteKey{port: port, channel: msg[0] & 0x0F, key: msg[1]}
+		if st == 0x90 && msg[2] > 0 {
+			m.sounding[k]++
+		} else if m.sounding[k] > 0 {
+			if m.sounding[k]--; m.sounding[k] == 0 {
+				delete(m.sounding, k)
+			}
+		}
+	}
+	o := m.output(port)
+	if !m.live {
+		return
+	}
+	var om outMsg
+	om.due = m.clock.heard(frame)
+	om.n = uint8(copy(om.b[:], msg))
+	if len(msg) > len(om.b) {
+		om.long = append([]byte(nil), msg...)
+	}
+	select {
+	case o.q <- om:
+	default:
+		o.full.Add(1)
+	}
+}
+
+// input logs msg as received from port at frame and hands it to the
+// handlers: a performance script's midi-in line, or (receive) a message
+// an input port received. Session goroutine.
+func (m *midiPorts) input(port string, frame engine.Frame, msg []byte) {
+	if len(msg) == 0 {
+		return
+	}
+	m.log.add(frame, port, false, msg)
+	for _, h := range m.handlers {
+		h(port, frame, msg)
+	}
+}
+
+// receive hands what the input ports received since the last call to
+// the handlers (input). Session goroutine, every turn.
+func (m *midiPorts) receive() {
+	if !m.live {
+		return
+	}
+	for {
+		select {
+		case a := <-m.arrived:
+			m.input(a.port, a.frame, a.msg)
+		default:
+			return
+		}
+	}
+}
+
+// Stats are what a port manager dropped.
+type midiStats struct {
+	Absent uint64 // messages for an output that was not there
+	Full   uint64 // messages that found an output's queue full
+	Late   uint64 // messages written more than 5 ms after their time
+	Lost   uint64 // inputs the session did not take in time
+}
+
+func (m *midiPorts) stats() midiStats {
+	s := midiStats{Lost: m.lost.Load()}
+	for _, o := range m.order {
+		s.Absent += o.absent.Load()
+		s.Full += o.full.Load()
+		s.Late += o.late.Load()
+	}
+	return s
+}
+
+// Close ends the show's MIDI: the senders write what is queued (waiting
+// at most wait for it), the watcher stops, every port closes, and the log
+// is written. Session goroutine, after end; a second Close does nothing.
+func (m *midiPorts) Close(wait time.Duration) error {
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	if m.live {
+		close(m.stop)
+		if m.started {
+			<-m.done
+		}
+		deadline := time.After(wait)
+		for _, o := range m.order {
+			close(o.q)
+		}
+		for _, o := range m.order {
+			select {
+			case <-o.done:
+			case <-deadline:
+			}
+		}
+		for _, o := range m.order {
+			o.setPort(nil)
+		}
+		for _, in := range m.inList() {
+			in.setPort(nil)
+		}
+	}
+	return m.log.Close()
+}
+
+// outQueue is how many messages an output's sender holds: a few seconds
+// of dense playing.
+const outQueue = 4096
+
+// lateBound is how late a written message may be before it counts as late.
+const lateBound = 5 * time.Millisecond
+
+// An outMsg is one message for a sender, due at a wall time.
+type outMsg struct {
+	due  time.Time
+	n    uint8
+	b    [3]byte
+	long []byte // a message longer than b
+}
+
+func (om *outMsg) bytes() []byte {
+	if om.long != nil {
+		return om.long
+	}
+	return om.b[:om.n]
+}
+
+// midiOut is one output port by its name substring: its sender goroutine
+// writes the queue to the port the watcher found (nil: absent).
+type midiOut struct {
+	name string
+	q    chan outMsg
+	done chan struct{}
+
+	mu   sync.Mutex
+	port *midiport.Output
+
+	absent, full, late atomic.Uint64
+}
+
+// run is the sender goroutine: each message written at its time, in the
+// order sent.
+func (o *midiOut) run() {
+	defer close(o.done)
+	for om := range o.q {
+		waitUntil(om.due)
+		if time.Since(om.due) > lateBound {
+			o.late.Add(1)
+		}
+		o.write(om.bytes())
+	}
+}
+
+// waitUntil returns at t: it sleeps until shortly before, then yields
+// until t (a sleep alone wakes up to a millisecond late).
+func waitUntil(t time.Time) {
+	const spin = 300 * time.Microsecond
+	if d := time.Until(t); d > spin {
+		time.Sleep(d - spin)
+	}
+	for time.Now().Before(t) {
+		runtime.Gosched()
+	}
+}
+
+func (o *midiOut) write(msg []byte) {
+	o.mu.Lock()
+	p := o.port
+	o.mu.Unlock()
+	if p == nil {
+		o.absent.Add(1)
+		return
+	}
+	if err := p.Write(msg); err != nil {
+		o.absent.Add(1)
+	}
+}
+
+// setPort makes p the port written to (nil: none), closing the one before.
+func (o *midiOut) setPort(p *midiport.Output) {
+	o.mu.Lock()
+	old := o.port
+	o.port = p
+	o.mu.Unlock()
+	if old != nil && old != p {
+		old.Close()
+	}
+}
+
+func (o *midiOut) connected() (string, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.port == nil {
+		return "", false
+	}
+	return o.port.Name(), true
+}
+
+// midiIn is one input port by its name substring.
+type midiIn struct {
+	name string
+	mu   sync.Mutex
+	port *midiport.Input
+}
+
+func (i *midiIn) setPort(p *midiport.Input) {
+	i.mu.Lock()
+	old := i.port
+	i.port = p
+	i.mu.Unlock()
+	if old != nil && old != p {
+		old.Close()
+	}
+}
+
+func (i *midiIn) connected() (string, bool) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.port == nil {
+		return "", false
+	}
+	return i.port.Name(), true
+}
+
+// watched is what the watcher goroutine watches: the ports named so far,
+// published by the session goroutine as sets name them.
+type watched struct {
+	outs []*midiOut
+	ins  []*midiIn
+}
+
+// publish hands the ports named so far to the watcher. Session goroutine.
+func (m *midiPorts) publish() {
+	w := &watched{outs: append([]*midiOut(nil), m.order...)}
+	for _, in := range m.ins {
+		w.ins = append(w.ins, in)
+	}
+	m.watching.Store(w)
+}
+
+// inList returns the inputs named so far.
+func (m *midiPorts) inList() []*midiIn {
+	if w := m.watching.Load(); w != nil {
+		return w.ins
+	}
+	return nil
+}
+
+// watch is the watcher goroutine: it opens each named port that is not
+// open (the first port, in the driver's order, whose name holds the
+// substring, case-insensitively, and is not a Launchpad's), and closes
+// those whose port has gone from the driver's list, so that they are
+// found again when they come back.
+func (m *midiPorts) watch() {
+	defer close(m.done)
+	tick := time.NewTicker(m.period)
+	defer tick.Stop()
+	for {
+		m.scan()
+		select {
+		case <-m.stop:
+			return
+		case <-tick.C:
+		case <-m.kick:
+		}
+	}
+}
+
+// scan is one pass of the watcher.
+func (m *midiPorts) scan() {
+	w := m.watching.Load()
+	if w == nil || m.drv == nil {
+		return
+	}
+	ins, outs, err := midiport.Names(m.drv)
+	if err != nil {
+		return
+	}
+	for _, o := range w.outs {
+		if name, ok := o.connected(); ok {
+			if !slices.Contains(outs, name) {
+				o.setPort(nil)
+				m.logf("MIDI out %q disconnected (%s)", o.name, name)
+			}
+			continue
+		}
+		name, ok := findPort(outs, o.name)
+		if !ok {
+			continue
+		}
+		p, err := midiport.OpenOutput(m.drv, name)
+		if err != nil {
+			continue
+		}
+		o.setPort(p)
+		m.logf("MIDI out %q connected on %s", o.name, name)
+	}
+	for _, in := range w.ins {
+		if name, ok := in.connected(); ok {
+			if !slices.Contains(ins, name) {
+				in.setPort(nil)
+				m.logf("MIDI in %q disconnected (%s)", in.name, name)
+			}
+			continue
+		}
+		name, ok := findPort(ins, in.name)
+		if !ok {
+			continue
+		}
+		port := in.name
+		p, err := midiport.OpenInput(m.drv, name, func(msg []byte) {
+			a := arrival{port: port, frame: m.pos(), msg: append([]byte(nil), msg...)}
+			select {
+			case m.arrived <- a:
+			default:
+				m.lost.Add(1)
+			}
+		})
+		if err != nil {
+			continue
+		}
+		in.setPort(p)
+		m.logf("MIDI in %q connected on %s", in.name, name)
+	}
+}
+
+// findPort returns the first of names that holds sub, case-insensitively,
+// and is not a Launchpad's port (the controller scan drives those).
+func findPort(names []string, sub string) (string, bool) {
+	sub = strings.ToLower(sub)
+	for _, n := range names {
+		if _, lp := launchpad.Detect(n); lp {
+			continue
+		}
+		if strings.Contains(strings.ToLower(n), sub) {
+			return n, true
+		}
+	}
+	return "", false
 }

@@ -36,6 +36,7 @@ type PlayConfig struct {
 	Seconds float64 // stop after this long; 0: no limit
 	Limit   string  // Seconds as the user wrote it, for the last line ("": Seconds)
 	CtrlLog string  // --controller-log, "" = none
+	MIDILog string  // --midi-log, "" = none
 	NoWatch bool    // do not reload the set when its files change (ReloadSignal still does)
 }
 
@@ -80,23 +81,51 @@ func Play(e *Env, c PlayConfig) (err error) {
 			return d, err
 		}
 	}
+	// MIDI out is written when its frame is heard: after the device's
+	// latency (PortAudio says it; other backends: the blocks rendered
+	// ahead).
+	mclock := newOutClock(c.Rate, f.Duration(int64(c.Lead*c.Block)))
+	inner := open
+	open = func() (audio.Device, error) {
+		d, err := inner()
+		if l, ok := d.(interface{ Latency() time.Duration }); ok && err == nil {
+			mclock.setLatency(l.Latency())
+		}
+		return d, err
+	}
 	crash, safe, err := checkSafeMode(e, cfg, c.Set, fromConfig)
 	if err != nil {
 		return err
 	}
 	var l *loaded
 	var p *Show
+	ports := &portNames{}
 	if safe {
 		l, p, err = prepareEmpty(c.Rate)
 	} else {
 		mem := e.memory()
-		mem.preload, mem.ram = cfg.Samples.Preload, cfg.Samples.RAM
+		mem.preload, mem.ram, mem.ports = cfg.Samples.Preload, cfg.Samples.RAM, ports
 		l, p, err = prepare(e, c.Set, c.Events, c.Rate, mem)
 	}
 	if err != nil {
 		return err
 	}
 	defer p.Close()
+	mlog, err := openMIDILog(c.MIDILog)
+	if err != nil {
+		return err
+	}
+	defer mlog.abort() // after Close it does nothing
+	drv, merr := e.midiDriver()
+	p.midi = startMIDIPorts(mlog, ports, drv, mclock, p.player.Position, e.MIDIPeriod, func(format string, args ...any) {
+		fmt.Fprintf(e.Stderr, "gridbox: "+format+"\n", args...)
+	})
+	defer p.midi.Close(0) // on a failure to start; done already after a show
+	p.nameMIDI()
+	if merr != nil && len(p.midi.order) > 0 {
+		fmt.Fprintf(e.Stderr, "gridbox: the set's MIDI instruments are silent: %v\n", merr)
+	}
+	p.midi.start()
 	// From here on a failure is not the set's doing (no sound card yet at
 	// boot, a missing pin): it must not count towards safe mode.
 	defer func() {
@@ -127,6 +156,8 @@ func Play(e *Env, c PlayConfig) (err error) {
 	}
 	lookahead := engine.Frame(f.Frames(2*sessionTick+margin+engine.FadeTime) + int64((c.Lead+1)*c.Block))
 	p.Advance(lookahead)
+	// A gridbox that crashed (or was killed) may have left notes on.
+	p.midi.allNotesOff(0)
 	// The streamer reads long samples from disk ahead of their voices, on
 	// goroutines of its own: the audio thread never waits for the disk. It
 	// runs at the process's priority, not below: background work (a build
@@ -220,12 +251,19 @@ func Play(e *Env, c PlayConfig) (err error) {
 	if saved := p.takes.finish(); saved != "" {
 		fmt.Fprintf(e.Stderr, "gridbox: this session's takes are saved in %s\n", saved)
 	}
+	// The notes still on end, and All Notes Off, as the fades end.
+	p.endMIDI(p.player.Position() + lookahead)
 	time.Sleep(f.Duration(int64((c.Lead+2)*c.Block)) + 20*time.Millisecond)
+	midiErr := p.midi.Close(time.Second)
+	if ms := p.midi.stats(); ms != (midiStats{}) {
+		fmt.Fprintf(e.Stderr, "gridbox: MIDI: %s for ports not there, %s on full queues, %s late, %s not taken in\n",
+			spell.Count(ms.Absent, "message"), spell.Count(ms.Full, "message"), spell.Count(ms.Late, "message"), spell.Count(ms.Lost, "input"))
+	}
 	close(done)
 	<-st.stopped
 	ctl.stop() // controllers back in their normal mode
 	err = dev.Close()
-	for _, e := range []error{lc.failed, runErr} {
+	for _, e := range []error{lc.failed, runErr, midiErr} {
 		if err == nil {
 			err = e
 		}
@@ -289,6 +327,11 @@ func (c *liveClock) next() (engine.Frame, error) {
 func (c *liveClock) commit(now engine.Frame) { c.p.Advance(now + c.lookahead) }
 
 func (c *liveClock) turn(now engine.Frame) (engine.Frame, string, error) {
+	// The audio clock for MIDI out: the time first, then the position.
+	t := time.Now()
+	c.p.midi.clock.sample(t, c.p.player.Position())
+	c.p.pumpMIDI()
+	c.p.midi.receive()
 	c.ctl.publish(now)
 	c.status.publish(now)
 	c.watchdog.check(now, c.health.State != supervise.Hung && c.health.State != supervise.Failed)

@@ -65,6 +65,7 @@ func (p *Show) swapIn(n *loaded) error {
 	p.loaded = n
 	p.retire = append(p.retire, leftover(old, n))
 	p.surface.SetTracks(trackInfo(n.Set))
+	p.nameMIDI()
 	p.surface.SetErrors(nil)
 	p.setErrors = nil
 	return nil

@@ -45,6 +45,7 @@ type RenderConfig struct {
 	Format      SampleFormat // of the WAV written
 	KeepGoing   bool         // render a set with problems, their clips silent
 	CtrlLog     string       // --controller-log, "" = none
+	MIDILog     string       // --midi-log, "" = none
 }
 
 // Render renders a set offline, on a virtual clock, to the WAV output
@@ -87,6 +88,7 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	}()
 	mem := e.memory()
 	mem.ring = renderRing
+	mem.ports = &portNames{}
 	l, p, err := prepare(e, job.Set, job.Events, job.Rate, mem)
 	if err != nil {
 		return err
@@ -119,6 +121,13 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	if err != nil {
 		return writeError(o, err)
 	}
+	mlog, err := openMIDILog(job.MIDILog)
+	if err != nil {
+		return err
+	}
+	p.midi = newMIDIPorts(mlog, mem.ports)
+	defer mlog.abort() // after Close it does nothing
+	p.startMIDI(0)
 	clog, err := openCtrlLog(job.CtrlLog, func() engine.Frame { return p.logAt }, false)
 	if err != nil {
 		return err
@@ -141,6 +150,12 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 		// The controllers' closing messages are logged where the render
 		// stopped.
 		p.logAt = rc.pos
+		// The notes still on end where the render stopped; a failed
+		// render leaves no log (the deferred abort).
+		p.endMIDI(rc.pos)
+		if err == nil {
+			err = p.midi.Close(0)
+		}
 	}
 	// The render's edits are on disk when it returns, whatever became of
 	// the WAV: they are the musician's work too.
@@ -184,6 +199,7 @@ type renderClock struct {
 	ww     *wav.Writer
 	bar    *progress
 	rate   int
+	block  int // frames rendered at a time
 	limit  engine.Frame
 	cap    engine.Frame // a script without an end stops here, still playing
 	pos    engine.Frame // frames written
@@ -192,11 +208,15 @@ type renderClock struct {
 }
 
 func newRenderClock(e *Env, in *interrupt, p *Show, f audio.Format, limit engine.Frame, ww *wav.Writer) (*renderClock, error) {
-	dev := offline.New(f, RenderBlock)
+	block := RenderBlock
+	if e.RenderBlock > 0 {
+		block = e.RenderBlock
+	}
+	dev := offline.New(f, block)
 	if err := dev.Start(p.player); err != nil {
 		return nil, err
 	}
-	return &renderClock{e: e, in: in, p: p, dev: dev, ww: ww, bar: newProgress(e, f.SampleRate), rate: f.SampleRate,
+	return &renderClock{e: e, in: in, p: p, dev: dev, ww: ww, bar: newProgress(e, f.SampleRate), rate: f.SampleRate, block: block,
 		limit: limit, cap: engine.Frame(renderSilenceCap.Seconds() * float64(f.SampleRate))}, nil
 }
 
@@ -209,7 +229,7 @@ func (c *renderClock) next() (engine.Frame, error) { return c.pos, c.in.err() }
 // after the render's end.
 func (c *renderClock) commit(now engine.Frame) {
 	p := c.p
-	ahead := now + RenderBlock + p.player.StopLead()
+	ahead := now + engine.Frame(c.block) + p.player.StopLead()
 	for {
 		at := engine.Frame(c.paints * int64(c.rate) / surface.FrameRate)
 		if at >= min(ahead, p.end, c.limit) {
@@ -228,14 +248,16 @@ func (c *renderClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	// read their streams ahead, before rendering it.
 	p.player.Prepare()
 	p.collect()
+	p.pumpMIDI()
+	p.midi.receive()
 	if h := c.e.Turn; h != nil {
 		h(p.session, now)
 	}
 	p.takes.turn(time.Now())
 	p.player.Streamer().Fill(0)
-	buf := c.dev.Pull(RenderBlock)
+	buf := c.dev.Pull(c.block)
 	stop := min(p.end, c.limit)
-	n := min(engine.Frame(RenderBlock), max(stop-now, 0))
+	n := min(engine.Frame(c.block), max(stop-now, 0))
 	if err := c.ww.Write(buf[:2*n]); err != nil {
 		return now, "", err
 	}

@@ -61,6 +61,9 @@ type Show struct {
 	// takes saves the session's takes (takesave.go); nil: not saved (safe
 	// mode, and before startTakes).
 	takes *takesSaver
+	// midi is the MIDI port manager (midiports.go): the MIDI instruments'
+	// and the clock's outputs, the inputs, the --midi-log.
+	midi *midiPorts
 }
 
 func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {

@@ -22,6 +22,7 @@ func cmdPlay(e *env, args []string) error {
 	noWatch := fs.Bool("no-watch", false, "do not reload the set when its files change (gridbox reload still does)")
 	verbose := fs.Bool("verbose", false, "on an audio error, also print what ALSA, JACK or PulseAudio said")
 	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
+	midiLogFile := fs.String("midi-log", "", midiLogUsage)
 	configFile := fs.String("config", "", "read the audio settings, the set (a path or \"last\"), controllers to ignore and pins from `config.toml` (default: ~/.config/gridbox/config.toml, if there is one); flags given override it")
 	pos, err := parseRange(fs, args, 0, 1)
 	if err != nil {
@@ -59,7 +60,7 @@ func cmdPlay(e *env, args []string) error {
 	}
 	// The config gives what the command line does not.
 	c := show.PlayConfig{Set: set, ConfigFile: *configFile, Events: *events, Backend: *backend,
-		Verbose: *verbose, NoWatch: *noWatch, Seconds: seconds.v, Limit: seconds.String(), CtrlLog: *ctrlLogFile}
+		Verbose: *verbose, NoWatch: *noWatch, Seconds: seconds.v, Limit: seconds.String(), CtrlLog: *ctrlLogFile, MIDILog: *midiLogFile}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "device":

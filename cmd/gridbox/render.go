@@ -21,6 +21,7 @@ const (
 		"SIGINT or SIGTERM stops the render, leaving no partial file (exit status 130 or 143)."
 	renderFormatUsage  = "sample format of the WAV: f32 (32-bit float), s24 or s16 (PCM)"
 	controllerLogUsage = "write every controller message to `LOG.txt`, one per line: <frame> <model> <in|out> <hex bytes>"
+	midiLogUsage       = "write every message sent to or received from a MIDI port to `LOG.txt`, one per line: <frame> <port> <in|out> <hex bytes> (frame: where it takes effect; port: the name as the set gives it)"
 )
 
 func cmdRender(e *env, args []string) error {
@@ -34,6 +35,7 @@ func cmdRender(e *env, args []string) error {
 	keepGoing := fs.Bool("keep-going", false, "render even when the set has problems (a missing or undecodable sample: its clips stay silent)")
 	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile of the whole render to `FILE` (for performance work)")
 	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
+	midiLogFile := fs.String("midi-log", "", midiLogUsage)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -65,7 +67,7 @@ func cmdRender(e *env, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	err = show.Render(e.show(), show.RenderConfig{Set: pos[0], Events: *events, Out: *out, Rate: *rate, Seconds: seconds.v,
-		Format: sf, KeepGoing: *keepGoing, CtrlLog: *ctrlLogFile})
+		Format: sf, KeepGoing: *keepGoing, CtrlLog: *ctrlLogFile, MIDILog: *midiLogFile})
 	var x *show.Interrupted
 	if errors.As(err, &x) {
 		fmt.Fprintf(e.stderr, "gridbox render: %v; %s\n", x, x.What)

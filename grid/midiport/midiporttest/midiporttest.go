@@ -26,6 +26,9 @@ type Device struct {
 	outOpen  bool
 	listener func(msg []byte, ms int32) // the host's, while it listens
 	written  int                        // messages the host wrote
+	msgs     [][]byte                   // and their bytes
+	onWrite  func(msg []byte)
+	gone     bool // unplugged: the driver lists no port
 }
 
 // New returns a device whose input and output are both called name, as
@@ -44,7 +47,7 @@ func (d *Device) Driver() drivers.Driver { return driver{d} }
 func (d *Device) Send(msg []byte) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.listener == nil || !d.inOpen {
+	if d.listener == nil || !d.inOpen || d.gone {
 		return false
 	}
 	d.listener(msg, 0)
@@ -65,16 +68,75 @@ func (d *Device) Written() int {
 	return d.written
 }
 
+// Messages returns copies of the messages the host has written, oldest
+// first.
+func (d *Device) Messages() [][]byte {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([][]byte, len(d.msgs))
+	for i, m := range d.msgs {
+		out[i] = append([]byte(nil), m...)
+	}
+	return out
+}
+
+// OnWrite makes f see every message the host writes from now on, as it
+// arrives, on the writing goroutine and under the device's lock (f must
+// not call the device); f must not retain msg. nil stops it.
+func (d *Device) OnWrite(f func(msg []byte)) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.onWrite = f
+}
+
+// Unplug takes the device away: the driver lists no port, and the host's
+// writes and opens fail, until Plug. The host's open ports stay open (as
+// rtmidi's do: the host finds out by listing).
+func (d *Device) Unplug() { d.plug(true) }
+
+// Plug brings the device back after Unplug.
+func (d *Device) Plug() { d.plug(false) }
+
+func (d *Device) plug(gone bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.gone = gone
+}
+
+func (d *Device) present() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return !d.gone
+}
+
 type driver struct{ d *Device }
 
-func (v driver) Ins() ([]drivers.In, error)   { return []drivers.In{in(v)}, nil }
-func (v driver) Outs() ([]drivers.Out, error) { return []drivers.Out{out(v)}, nil }
-func (v driver) String() string               { return "midiporttest" }
-func (v driver) Close() error                 { return nil }
+func (v driver) Ins() ([]drivers.In, error) {
+	if !v.d.present() {
+		return nil, nil
+	}
+	return []drivers.In{in(v)}, nil
+}
+
+func (v driver) Outs() ([]drivers.Out, error) {
+	if !v.d.present() {
+		return nil, nil
+	}
+	return []drivers.Out{out(v)}, nil
+}
+func (v driver) String() string { return "midiporttest" }
+func (v driver) Close() error   { return nil }
 
 type in struct{ d *Device }
 
-func (p in) Open() error             { p.set(&p.d.inOpen, true); return nil }
+func (p in) Open() error {
+	if !p.d.present() {
+		return drivers.ErrPortClosed
+	}
+	p.set(&p.d.inOpen, true)
+	return nil
+}
+
 func (p in) Close() error            { p.set(&p.d.inOpen, false); return nil }
 func (p in) IsOpen() bool            { return p.get(&p.d.inOpen) }
 func (p in) Number() int             { return 0 }
@@ -111,7 +173,14 @@ func (p in) Listen(onMsg func(msg []byte, ms int32), _ drivers.ListenConfig) (fu
 
 type out struct{ d *Device }
 
-func (p out) Open() error             { in(p).set(&p.d.outOpen, true); return nil }
+func (p out) Open() error {
+	if !p.d.present() {
+		return drivers.ErrPortClosed
+	}
+	in(p).set(&p.d.outOpen, true)
+	return nil
+}
+
 func (p out) Close() error            { in(p).set(&p.d.outOpen, false); return nil }
 func (p out) IsOpen() bool            { return in(p).get(&p.d.outOpen) }
 func (p out) Number() int             { return 0 }
@@ -122,9 +191,13 @@ func (p out) Underlying() interface{} { return nil }
 func (p out) Send(msg []byte) error {
 	p.d.mu.Lock()
 	defer p.d.mu.Unlock()
-	if !p.d.outOpen {
+	if !p.d.outOpen || p.d.gone {
 		return drivers.ErrPortClosed
 	}
 	p.d.written++
+	p.d.msgs = append(p.d.msgs, append([]byte(nil), msg...))
+	if p.d.onWrite != nil {
+		p.d.onWrite(msg)
+	}
 	return nil
 }

@@ -1,0 +1,83 @@
+package show
+
+import (
+	"bufio"
+	"fmt"
+
+	"gridbox/engine"
+	"gridbox/internal/atomicfile"
+)
+
+// midiLog writes every message gridbox sends to or receives from a MIDI
+// port (--midi-log), one per line: "<frame> <port> <in|out> <hex bytes>",
+// e.g. "96000 MicroFreak out 90 3C 64". The frame is the engine position
+// at which the message takes effect (a note: the frame it sounds at; an
+// input: the player's position when it arrived, or the script line's
+// frame), the port the name substring as the set writes it, so that a
+// render's log is the same on every machine. Only the session goroutine
+// adds lines; a nil *midiLog logs nothing.
+//
+// The file is written as renders are (internal/atomicfile): into a
+// temporary file beside it that becomes the log when the show ends, so a
+// log is whole or absent, never half-written; a FIFO, a device or a
+// folder at the name is refused before the show starts.
+type midiLog struct {
+	f   *atomicfile.File
+	w   *bufio.Writer
+	buf []byte
+}
+
+// openMIDILog creates the log at file ("" = no log).
+func openMIDILog(file string) (*midiLog, error) {
+	if file == "" {
+		return nil, nil
+	}
+	f, err := atomicfile.Create(file, atomicfile.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("--midi-log: %w", err)
+	}
+	return &midiLog{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// add logs msg, sent to (out) or received from port, taking effect at
+// frame. Session goroutine. A write error sticks in the writer and is
+// returned by Close.
+func (l *midiLog) add(frame engine.Frame, port string, out bool, msg []byte) {
+	if l == nil || len(msg) == 0 {
+		return
+	}
+	dir := "in"
+	if out {
+		dir = "out"
+	}
+	l.buf = fmt.Appendf(l.buf[:0], "%d %s %s % X\n", frame, port, dir, msg)
+	l.w.Write(l.buf)
+}
+
+// Close writes out what is buffered and makes the log its file. A second
+// Close does nothing.
+func (l *midiLog) Close() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	f := l.f
+	l.f = nil
+	if err := l.w.Flush(); err != nil {
+		f.Abort()
+		return fmt.Errorf("--midi-log: %w", err)
+	}
+	if err := f.Commit(); err != nil {
+		return fmt.Errorf("--midi-log: %w", err)
+	}
+	return nil
+}
+
+// abort removes the log's temporary file, writing nothing: the show
+// failed. After Close it does nothing.
+func (l *midiLog) abort() {
+	if l == nil || l.f == nil {
+		return
+	}
+	l.f.Abort()
+	l.f = nil
+}
