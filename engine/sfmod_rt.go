@@ -80,7 +80,9 @@ func modValue(src, amtSrc uint16, amount float32, abs bool, c *controllers, vel,
 }
 
 // sourceValue maps a modulator source (a soundfont.Source) to 0..1 (or
-// -1..1 when bipolar) through its direction and curve (§8.2.1).
+// -1..1 when bipolar) through its direction and curve (§8.2.1); a
+// bipolar source's halves each follow the curve from the middle out, as
+// §8.2.1's figures (and FluidSynth) have them.
 func sourceValue(s uint16, c *controllers, vel, key int) float64 {
 	var x, span float64 = 0, 127
 	i := s & 0x7f
@@ -103,7 +105,15 @@ func sourceValue(s uint16, c *controllers, vel, key int) float64 {
 		u = 1 - u
 	}
 	if s&0x200 != 0 {
-		return 2*curve(s>>10, u) - 1
+		switch {
+		case s>>10 == 3 && u >= 0.5:
+			return 1
+		case s>>10 == 3:
+			return -1
+		case u > 0.5:
+			return curve(s>>10, 2*(u-0.5))
+		}
+		return -curve(s>>10, 2*(0.5-u))
 	}
 	return curve(s>>10, u)
 }

@@ -250,7 +250,10 @@ func (s *sfVoice) control(c *controllers) {
 	}
 	att := max(0, min(1440, r.att[s.vel]+s.live[ldAtt]))
 	pan := max(-500, min(500, r.pan+s.live[ldPan]))
-	amp := math.Pow(10, -float64(att)/200) / 32768
+	// A resonant filter's peak is paid for in level, 1/sqrt(Q) as
+	// FluidSynth does (0 dB at Q 0), so that a resonant layer keeps its
+	// balance with the others.
+	amp := math.Pow(10, -float64(att)/200-float64(max(0, min(960, s.q)))/400) / 32768
 	th := float64(pan+500) / 1000 * (math.Pi / 2)
 	s.gl0, s.gr0 = float32(amp*math.Cos(th)), float32(amp*math.Sin(th))
 	s.fc = max(1500, min(13500, r.fc[s.vel]+s.live[ldFc]))

@@ -26,7 +26,10 @@ const DefaultPolyphony = 64
 // FluidSynth plays them; stealing one steals the other. The reverb and
 // chorus sends (generators 15 and 16, and CC91/CC93) are read and kept
 // per region but not applied: gridbox has no effects bus. Channel
-// pressure and poly pressure read as 0. NewSoundFont builds it on the
+// pressure and poly pressure read as 0. As FluidSynth plays fonts (they
+// are voiced for it), initialAttenuation generators count at 0.4 and the
+// default velocity-to-cutoff modulator is left out (see emuAttenuation and
+// fluidIgnores). NewSoundFont builds it on the
 // control side; like the rest of a Bank it is immutable once handed to the
 // player. Every generator and modulator value a note needs is resolved
 // here, per region and per velocity, so that a NoteOn on the audio thread
@@ -169,6 +172,9 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 		var pitch [128]float32
 		var live []sfMod
 		for _, m := range f.Mods(r) {
+			if fluidIgnores(m) {
+				continue
+			}
 			if controlled(m.Src) || controlled(m.AmtSrc) {
 				if d, k, ok := liveDest(m.Dest); ok {
 					live = append(live, sfMod{src: uint16(m.Src), amtSrc: uint16(m.AmtSrc), dest: d, abs: m.Transform == soundfont.TransformAbsolute, amount: k * float32(m.Amount)})
@@ -201,7 +207,7 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 			hold:      g(soundfont.HoldVolEnv),
 			decay:     g(soundfont.DecayVolEnv),
 			sustain:   g(soundfont.SustainVolEnv),
-			release:   g(soundfont.ReleaseVolEnv),
+			release:   max(g(soundfont.ReleaseVolEnv), minRelease),
 			keyHold:   g(soundfont.KeynumToVolEnvHold),
 			keyDecay:  g(soundfont.KeynumToVolEnvDecay),
 			q:         g(soundfont.InitialFilterQ),
@@ -237,7 +243,10 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 			er.loop = soundfont.NoLoop // too short to loop, or no point past it to interpolate
 		}
 		for v := range 128 {
-			er.att[v] = float32(r.Gen[soundfont.InitialAttenuation]) + mods[v][soundfont.InitialAttenuation]
+			// The generator at 0.4 of its value, as EMU's synthesizers and
+			// FluidSynth play it (fonts are voiced for it); the modulators'
+			// outputs in full.
+			er.att[v] = emuAttenuation*float32(r.Gen[soundfont.InitialAttenuation]) + mods[v][soundfont.InitialAttenuation]
 			er.fc[v] = float32(r.Gen[soundfont.InitialFilterFc]) + mods[v][soundfont.InitialFilterFc]
 		}
 		i := int32(len(sf.regions))
@@ -247,6 +256,30 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 		}
 	}
 	return sf
+}
+
+// minRelease is the shortest volume release, in timecents (16 ms for 100
+// dB): FluidSynth's, so that a note-off never clicks, whatever the font.
+const minRelease = -7200
+
+// emuAttenuation is what EMU's SoundFont synthesizers, and FluidSynth
+// after them, scale an initialAttenuation generator by: fonts balance their
+// layers for it (TimGM6mb's accordion and electric piano layer two samples
+// attenuated 79 and 338 cB apart, which sound 32 and 135 cB apart there).
+const emuAttenuation = 0.4
+
+// fluidIgnores reports whether FluidSynth (2.x) leaves modulator m out:
+// §8.4.2's velocity to filter cutoff, as the default list has it (amount
+// -2400, no amount source) or in FluidSynth's own form (the amount source
+// a velocity switch). FluidSynth computes it as 0 so that a note's
+// brightness does not jump with velocity; fonts are voiced without it.
+// A font's own velocity-to-cutoff modulator with another amount plays.
+func fluidIgnores(m soundfont.Modulator) bool {
+	velToFc := soundfont.SrcVelocity | soundfont.SrcNegative
+	if m.Src != velToFc || m.Dest != soundfont.InitialFilterFc || m.Transform != 0 {
+		return false
+	}
+	return (m.AmtSrc == soundfont.SrcNone && m.Amount == -2400) || m.AmtSrc == soundfont.SrcVelocity|soundfont.CurveSwitch
 }
 
 // modOutput is what modulator m adds to its destination for a note of
