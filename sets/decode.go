@@ -230,7 +230,7 @@ func (d *decoder) decodeSet(file string, raw map[string]any) *Set {
 	root := d.table(raw, nil, "at the top level", "")
 	root.Unknown([]string{"name", "tempo", "time_signature", "quantize", "scale",
 		"count_in", "record_quantize", "fixed_length", "metronome", "metronome_volume",
-		"scene", "track", "instrument"}, nil)
+		"scene", "track", "instrument", "midi"}, nil)
 	if v, ok := root.str("name", MaxNameLen); ok {
 		s.Name = v
 	}
@@ -251,6 +251,7 @@ func (d *decoder) decodeSet(file string, raw map[string]any) *Set {
 		s.Key = v
 	}
 	sd.record(root, &s.Record)
+	sd.midiTable(root, &s.MIDI)
 
 	instruments := root.tables("instrument", "[[instrument]]", "instruments", MaxInstruments)
 	if len(instruments) > 0 {

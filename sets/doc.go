@@ -147,6 +147,21 @@
 //	metronome_volume  number  the click's level in dB, -144..12, or "-inf".
 //	                          Default -6.
 //
+// # [midi]: MIDI beat clock (optional)
+//
+//	[midi]
+//	clock_out = ["TR-8", "Launchpad"]
+//	clock_in = "MPC"
+//
+//	clock_out  list    the MIDI outputs gridbox sends its clock to (24 per
+//	                   beat, Start, Stop, Song Position and Continue), each
+//	                   a part of the port's name as `gridbox devices` lists
+//	                   it; at most 16, no two alike. Default: none.
+//	clock_in   string  the MIDI input whose clock the transport follows
+//	                   (tempo, phase, Start, Stop, Continue, Song Position),
+//	                   a part of the port's name. Default: none (the set's
+//	                   tempo and scenes' tempos rule).
+//
 // # [[scene]]: the rows, top to bottom
 //
 // Scenes are numbered from 0 at the top; a clip's scene key uses that number.

@@ -101,6 +101,20 @@ func Format(s *Set) []byte {
 			}
 		}
 	}
+	if m := s.MIDI; len(m.ClockOut) > 0 || m.ClockIn != "" {
+		w.line("")
+		w.line("[midi]")
+		if len(m.ClockOut) > 0 {
+			q := make([]string, len(m.ClockOut))
+			for i, p := range m.ClockOut {
+				q[i] = tomlString(p)
+			}
+			w.kv("", "clock_out", "["+strings.Join(q, ", ")+"]")
+		}
+		if m.ClockIn != "" {
+			w.kv("", "clock_in", tomlString(m.ClockIn))
+		}
+	}
 	return w.b
 }
 

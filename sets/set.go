@@ -27,6 +27,8 @@ type Set struct {
 	Key music.Key
 	// Record is how the grid records what is played on it.
 	Record Record
+	// MIDI is the [midi] table: clock in and out.
+	MIDI MIDI
 
 	Scenes      []Scene      // top to bottom; a clip's Scene indexes this
 	Tracks      []Track      // left to right

@@ -29,6 +29,8 @@ func TestParse_CompleteSet(t *testing.T) {
 		Quantize:      Duration{1, Bars},
 		Key:           mustKey(t, "D dorian"),
 		Record:        Record{CountIn: Duration{2, Bars}, Quantize: Duration{0.5, Beats}, MetronomeVolume: -12},
+		MIDI: MIDI{ClockOut: []string{"TR-8", "Launchpad"}, ClockIn: "MPC", Pos: Pos{82, 1},
+			ClockOutPos: []Pos{{83, 14}, {83, 22}}, ClockInPos: Pos{84, 12}},
 		Scenes: []Scene{
 			{Name: "Intro", Tempo: 124, Pos: Pos{13, 1}},
 			{Name: "Verse", Pos: Pos{17, 1}},

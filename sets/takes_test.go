@@ -314,6 +314,7 @@ name = "Gone"
 // stripSet clears what Format does not write: positions and files.
 func stripSet(s *Set) {
 	s.File = ""
+	s.MIDI.Pos, s.MIDI.ClockInPos, s.MIDI.ClockOutPos = Pos{}, Pos{}, nil
 	for i := range s.Scenes {
 		s.Scenes[i].Pos = Pos{}
 	}
