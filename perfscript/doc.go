@@ -24,6 +24,7 @@
 //	<time> button <name>      # a named button of the virtual controller pressed and released, e.g. "button record"
 //	<time> buttondown <name>  # a named button pressed and held (a modifier: shift, clear, duplicate…)
 //	<time> buttonup <name>    # the held button let go
+//	<time> midi-in <port> <hex bytes...>  # bytes arriving on a MIDI input of the set, e.g. "midi-in MPC f8" (a clock tick)
 //
 // A time is seconds or beats from the start of the transport, which runs from
 // time 0 at the set's tempo: "1.5s", "0s", "6b", "6.25b" (digits with an
@@ -58,6 +59,13 @@
 // Parse alone checks only the syntax. A model
 // name starts with a letter and holds lower-case letters, digits, '-', '_' and
 // '.'. Bytes are two hex digits each (00 to ff, either case), at least one.
+//
+// A midi-in line's port is a MIDI input as the set names it ([midi]
+// clock_in, a part of the port's name), or a full port name holding it: a
+// word, or a name in double quotes when it holds spaces ("Akai MPC One").
+// Its bytes arrive on that port at the line's time, as from a device: a
+// MIDI clock source is scripted as F8 every 1/24 beat, FA, FC, FB and F2
+// (Song Position Pointer) lines. A port name holds no '"' or '#'.
 //
 // # Order
 //

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gridbox/internal/spell"
 )
@@ -83,6 +85,7 @@ const (
 	Button                 // a named button of the virtual controller pressed and released: Name
 	ButtonDown             // a named button pressed and held: Name
 	ButtonUp               // a held named button let go: Name
+	MIDIIn                 // raw MIDI bytes arriving on the set's input Port (midi-in)
 )
 
 var kindWords = [...]string{
@@ -100,6 +103,7 @@ var kindWords = [...]string{
 	Button:     "button",
 	ButtonDown: "buttondown",
 	ButtonUp:   "buttonup",
+	MIDIIn:     "midi-in",
 }
 
 // buttonNames are the named buttons of the virtual controller, which the
@@ -130,15 +134,16 @@ func (k Kind) String() string {
 // Which fields mean something depends on Kind: X and Y for Press and Release;
 // Y (the row) for Scene; X (the track) for Stop; Model and Bytes for MIDI and
 // Serial; Path for Load; X (the col), Y (the row) and Velocity for Pad, X and
-// Y for PadUp; Name for Button, ButtonDown and ButtonUp. The other fields are
-// zero.
+// Y for PadUp; Name for Button, ButtonDown and ButtonUp; Port and Bytes for
+// MIDIIn. The other fields are zero.
 type Event struct {
 	Line     int // 1-based line in the file
 	At       Time
 	Kind     Kind
 	X, Y     int
 	Model    string // controller model, e.g. "launchpad-mini-mk3" (MIDI, Serial)
-	Bytes    []byte // raw bytes, at least one (MIDI, Serial)
+	Bytes    []byte // raw bytes, at least one (MIDI, Serial, MIDIIn)
+	Port     string // a MIDI input port's name, as the set names it or containing that (MIDIIn)
 	Path     string // a set file, as written: relative to the script's folder (Load)
 	Velocity uint8  // 1 to 127 (Pad)
 	Name     string // one of ButtonNames (Button, ButtonDown, ButtonUp)
@@ -169,9 +174,13 @@ func (e Event) String() string {
 	case Load:
 		b.WriteByte(' ')
 		b.WriteString(e.Path)
-	case MIDI, Serial:
+	case MIDI, Serial, MIDIIn:
 		b.WriteByte(' ')
-		b.WriteString(e.Model)
+		if e.Kind == MIDIIn {
+			b.WriteString(portText(e.Port))
+		} else {
+			b.WriteString(e.Model)
+		}
 		for _, c := range e.Bytes {
 			fmt.Fprintf(&b, " %02x", c)
 		}
@@ -442,6 +451,14 @@ func parseLine(line []byte) (e Event, ok bool, msg string) {
 			return e, false, fmt.Sprintf("%s: no button %s%s", kind, spell.Quote(args[0]), spell.DidYouMean(args[0], buttonNames, true))
 		}
 		e.Name = args[0]
+	case MIDIIn:
+		rest := afterWords(string(line), 2)
+		if e.Port, rest, msg = parsePort(rest); msg != "" {
+			return e, false, msg
+		}
+		if e.Bytes, msg = hexBytes(kind, strings.Fields(rest)); msg != "" {
+			return e, false, msg
+		}
 	case MIDI, Serial:
 		if len(args) < 2 {
 			return e, false, fmt.Sprintf("%s needs a controller model and at least one hex byte, e.g. %q", kind, rawExample(kind))
@@ -450,19 +467,96 @@ func parseLine(line []byte) (e Event, ok bool, msg string) {
 			return e, false, fmt.Sprintf("%s: model %q: must start with a lower-case letter and hold only a-z, 0-9, '-', '_' and '.' (e.g. %q)", kind, args[0], rawExample(kind))
 		}
 		e.Model = args[0]
-		e.Bytes = make([]byte, len(args)-1)
-		for i, a := range args[1:] {
-			v, err := strconv.ParseUint(a, 16, 8)
-			if len(a) != 2 || err != nil {
-				return e, false, fmt.Sprintf("%s: byte %d %q: expected two hex digits (00 to ff)", kind, i+1, a)
-			}
-			e.Bytes[i] = byte(v)
+		if e.Bytes, msg = hexBytes(kind, args[1:]); msg != "" {
+			return e, false, msg
 		}
 	}
 	return e, true, ""
 }
 
+// hexBytes parses a raw line's bytes: two hex digits each.
+func hexBytes(k Kind, args []string) ([]byte, string) {
+	if len(args) == 0 {
+		return nil, fmt.Sprintf("%s: no bytes: give at least one, two hex digits each, e.g. %q", k, rawExample(k))
+	}
+	out := make([]byte, len(args))
+	for i, a := range args {
+		v, err := strconv.ParseUint(a, 16, 8)
+		if len(a) != 2 || err != nil {
+			return nil, fmt.Sprintf("%s: byte %d %q: expected two hex digits (00 to ff)", k, i+1, a)
+		}
+		out[i] = byte(v)
+	}
+	return out, ""
+}
+
+// afterWords returns s after its first n whitespace-separated words and
+// the space after them.
+func afterWords(s string, n int) string {
+	for range n {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+			s = s[i:]
+		} else {
+			s = ""
+		}
+	}
+	return strings.TrimLeftFunc(s, unicode.IsSpace)
+}
+
+// MaxPortLen is the longest port name a midi-in line may give, in bytes.
+const MaxPortLen = 256
+
+// parsePort reads a midi-in line's port from the start of s: a word, or a
+// name in double quotes (which may hold spaces), and returns the rest.
+func parsePort(s string) (port, rest, msg string) {
+	const example = `e.g. "0b midi-in MPC f8" or "0b midi-in \"Akai MPC\" f8"`
+	switch {
+	case s == "":
+		return "", "", "midi-in needs a port name and at least one hex byte, " + example
+	case s[0] == '"':
+		end := strings.IndexByte(s[1:], '"')
+		if end < 0 {
+			return "", "", "midi-in: the port name's closing quote is missing, " + example
+		}
+		port, rest = s[1:1+end], s[2+end:]
+		if rest != "" && !unicode.IsSpace(rune(rest[0])) {
+			return "", "", "midi-in: a space must follow the quoted port name, " + example
+		}
+	default:
+		i := strings.IndexFunc(s, unicode.IsSpace)
+		if i < 0 {
+			i = len(s)
+		}
+		port, rest = s[:i], s[i:]
+		if strings.ContainsRune(port, '"') {
+			return "", "", "midi-in: port " + strconv.Quote(port) + ": a quote may only enclose the whole name, " + example
+		}
+	}
+	switch {
+	case strings.TrimSpace(port) == "":
+		return "", "", "midi-in: the port name is empty, " + example
+	case len(port) > MaxPortLen:
+		return "", "", fmt.Sprintf("midi-in: the port name is %d bytes long; the limit is %d", len(port), MaxPortLen)
+	case !utf8.ValidString(port) || strings.ContainsFunc(port, unicode.IsControl):
+		return "", "", "midi-in: port " + strconv.Quote(port) + ": not printable text"
+	}
+	return port, rest, ""
+}
+
+// portText writes a port name as a midi-in line gives it: quoted when it
+// is not a single word.
+func portText(p string) string {
+	if p != "" && !strings.ContainsFunc(p, unicode.IsSpace) {
+		return p
+	}
+	return `"` + p + `"`
+}
+
 func rawExample(k Kind) string {
+	if k == MIDIIn {
+		return "midi-in MPC f8"
+	}
 	if k == Serial {
 		return "serial monome-128 21 03 04"
 	}

@@ -82,14 +82,14 @@ func TestParseErrors(t *testing.T) {
 		{"100001b end", `t.perf:1: time "100001b": over the limit of 100000b`},
 		{strings.Repeat("9", 400) + "b end", `t.perf:1: time "` + strings.Repeat("9", 400) + `b": over the limit of 100000b`},
 		{"press 0 0", `t.perf:1: line starts with "press", not a time: write e.g. "4b press 0 0"`},
-		{"4b", `t.perf:1: time "4b" without a command (press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup)`},
+		{"4b", `t.perf:1: time "4b" without a command (press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup, midi-in)`},
 		{"4b pres 0 0", `t.perf:1: unknown command "pres" (did you mean "press"?)`},
 		{"4b Press 0 0", `t.perf:1: unknown command "Press" (did you mean "press"?)`},
 		{"4b stop_all", `t.perf:1: unknown command "stop_all" (did you mean "stopall"?)`},
 		{"4b scenes 1", `t.perf:1: unknown command "scenes" (did you mean "scene"?)`},
 		{"4b relase 0 0", `t.perf:1: unknown command "relase" (did you mean "release"?)`},
-		{"4b launch 0 0", `t.perf:1: unknown command "launch" (commands: press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup)`},
-		{"4b " + strings.Repeat("x", 40), `t.perf:1: unknown command "` + strings.Repeat("x", 40) + `" (commands: press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup)`},
+		{"4b launch 0 0", `t.perf:1: unknown command "launch" (commands: press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup, midi-in)`},
+		{"4b " + strings.Repeat("x", 40), `t.perf:1: unknown command "` + strings.Repeat("x", 40) + `" (commands: press, release, scene, stop, stopall, end, midi, serial, load, pad, padup, button, buttondown, buttonup, midi-in)`},
 		{"4b press 1", `t.perf:1: press needs 2 numbers (x y), got 1`},
 		{"4b press", `t.perf:1: press needs 2 numbers (x y), got 0`},
 		{"4b press 1 2 3", `t.perf:1: press needs 2 numbers (x y), got 3`},
@@ -418,6 +418,8 @@ func FuzzParse(f *testing.F) {
 		"2b load v2.toml\n3b load\n4b load a b\n",
 		"0b pad 0 0\n0.5b padup 0 0\n1b pad 7 7 127\n1b pad 3 3 1\n2b padup 7 7\n4b pad 8 0 0\n",
 		"0b button record\n1b buttondown shift\n2b buttonup shift\n3b button recrod\n3b button\n",
+		"0s midi-in MPC fa f8\n0.02s midi-in \"Akai  MPC\" f8 # tick\n1b midi-in x f2 10 00 fb\n",
+		"0b midi-in\n0b midi-in \"MPC f8\n0b midi-in \"\" f8\n0b midi-in a\"b f8\n0b midi-in \"a\"f8\n0b midi-in MPC\n0b midi-in MPC f\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -450,6 +452,9 @@ func FuzzParse(f *testing.F) {
 			}
 			if (e.Kind == perfscript.MIDI || e.Kind == perfscript.Serial) && (len(e.Bytes) == 0 || e.Model == "") {
 				t.Fatalf("line %d: raw event without model or bytes", e.Line)
+			}
+			if (e.Kind == perfscript.MIDIIn) != (e.Port != "") || e.Kind == perfscript.MIDIIn && len(e.Bytes) == 0 {
+				t.Fatalf("line %d: %s with port %q and %d bytes", e.Line, e.Kind, e.Port, len(e.Bytes))
 			}
 			if e.Kind == perfscript.End {
 				ends++
