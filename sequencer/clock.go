@@ -16,11 +16,20 @@ type Beats float64
 // The meter can change too (SetMeter), on a bar line: bars count on from
 // there, and so do quantization grids (NextBeat).
 //
+// The grid can also jump (Locate): an external clock's Start, Continue or
+// Song Position Pointer says where the music is, and from that frame the
+// beats count from there. Frames before the jump keep their beats; a beat
+// asks for a frame on the grid after the latest jump.
+//
 // Clock is owned by the session goroutine.
 type Clock struct {
-	rate   float64
-	segs   []segment // in frame order; segs[0] starts at frame 0, beat 0
-	meters []meter   // in beat order; meters[0] starts at beat 0
+	rate float64
+	// segs are in frame order; segs[0] starts at frame 0, beat 0 (or
+	// later, once Forget dropped older ones). Beats rise from one to the
+	// next, except at segs[epoch], the latest jump (Locate; 0: none).
+	segs   []segment
+	epoch  int
+	meters []meter // in beat order; meters[0] starts at beat 0
 }
 
 // meter is a time signature from a bar line on.
@@ -51,13 +60,15 @@ func (c *Clock) seg(f float64) *segment {
 	return &c.segs[0]
 }
 
+// segAtBeat returns the segment of the grid since the latest jump that
+// holds beat b (the jump's, for a beat before it: extrapolated back).
 func (c *Clock) segAtBeat(b Beats) *segment {
-	for i := len(c.segs) - 1; i > 0; i-- {
+	for i := len(c.segs) - 1; i > c.epoch; i-- {
 		if b >= c.segs[i].beat {
 			return &c.segs[i]
 		}
 	}
-	return &c.segs[0]
+	return &c.segs[c.epoch]
 }
 
 // Beat returns the musical position of frame f.
@@ -67,7 +78,7 @@ func (c *Clock) Beat(f engine.Frame) Beats {
 }
 
 // Frame returns the frame at which beat b falls, rounded to the nearest
-// frame.
+// frame: on the grid since the latest jump (Locate), if any.
 func (c *Clock) Frame(b Beats) engine.Frame {
 	return engine.Frame(math.Round(c.frameF(b)))
 }
@@ -81,17 +92,54 @@ func (c *Clock) frameF(b Beats) float64 {
 func (c *Clock) Tempo(f engine.Frame) float64 { return c.seg(float64(f)).bpm }
 
 // SetTempo changes the tempo from frame at on. Tempo changes planned at or
-// after at are forgotten (they were planned under the old tempo).
+// after at are forgotten (they were planned under the old tempo). A jump
+// (Locate) is not a planned change: a tempo set at or before the latest
+// jump's frame is the tempo from the jump on.
 func (c *Clock) SetTempo(at engine.Frame, bpm float64) {
-	if at <= 0 {
-		c.segs = c.segs[:1]
-		c.segs[0].bpm = bpm
+	for len(c.segs) > c.epoch+1 && c.segs[len(c.segs)-1].frame >= float64(at) {
+		c.segs = c.segs[:len(c.segs)-1]
+	}
+	if last := &c.segs[len(c.segs)-1]; last.frame >= float64(at) {
+		last.bpm = bpm // the start, or the jump
 		return
 	}
+	c.segs = append(c.segs, segment{frame: float64(at), beat: c.Beat(at), bpm: bpm})
+}
+
+// Locate makes the grid jump: from frame at on, it is at beat (quarter
+// notes from the song's start) with tempo bpm. Frames before at keep their
+// beats; Frame answers on the new grid from now on (a beat before beat
+// falls before at, at bpm). Tempo changes planned at or after at are
+// forgotten, and bars count again from beat 0 of the new grid, in the
+// current meter: the song's start is bar 1 (a Song Position Pointer of 16
+// beats in 4/4 is bar 5).
+func (c *Clock) Locate(at engine.Frame, beat Beats, bpm float64) {
 	for len(c.segs) > 1 && c.segs[len(c.segs)-1].frame >= float64(at) {
 		c.segs = c.segs[:len(c.segs)-1]
 	}
-	c.segs = append(c.segs, segment{frame: float64(at), beat: c.Beat(at), bpm: bpm})
+	c.epoch = min(c.epoch, len(c.segs)-1)
+	if l := &c.segs[len(c.segs)-1]; len(c.segs) == 1 && l.frame >= float64(at) {
+		*l = segment{frame: l.frame, beat: beat - Beats(bpm*(l.frame-float64(at))/(60*c.rate)), bpm: bpm}
+	} else {
+		c.segs = append(c.segs, segment{frame: float64(at), beat: beat, bpm: bpm})
+		c.epoch = len(c.segs) - 1
+	}
+	c.meters = []meter{{per: c.BeatsPerBar()}}
+}
+
+// Forget drops the tempo map before frame before: Beat of an earlier frame
+// is then extrapolated from the oldest segment kept. A clock whose tempo
+// changes all the time (Session.Steer) keeps only what someone still asks
+// about (the frames being heard, behind the commit horizon).
+func (c *Clock) Forget(before engine.Frame) {
+	n := 0
+	for n+1 < len(c.segs) && c.segs[n+1].frame <= float64(before) {
+		n++
+	}
+	if n > 0 {
+		c.segs = c.segs[:copy(c.segs, c.segs[n:])]
+		c.epoch = max(0, c.epoch-n)
+	}
 }
 
 // Change changes the tempo from frame at on, like SetTempo, but keeps the
@@ -99,7 +147,7 @@ func (c *Clock) SetTempo(at engine.Frame, bpm float64) {
 // the new tempo gives those beats).
 func (c *Clock) Change(at engine.Frame, bpm float64) {
 	var later []segment
-	for _, sg := range c.segs[1:] {
+	for _, sg := range c.segs[c.epoch+1:] {
 		if sg.frame > float64(at) {
 			later = append(later, sg)
 		}
@@ -110,9 +158,10 @@ func (c *Clock) Change(at engine.Frame, bpm float64) {
 	}
 }
 
-// Unplan forgets the tempo changes planned at frames after from.
+// Unplan forgets the tempo changes planned at frames after from (not a
+// jump: Locate).
 func (c *Clock) Unplan(from engine.Frame) {
-	for len(c.segs) > 1 && c.segs[len(c.segs)-1].frame > float64(from) {
+	for len(c.segs) > c.epoch+1 && c.segs[len(c.segs)-1].frame > float64(from) {
 		c.segs = c.segs[:len(c.segs)-1]
 	}
 }

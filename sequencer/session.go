@@ -120,6 +120,9 @@ type action struct {
 	// edit marks the stop of a playing slot an edit emptied (put): the
 	// slot getting a clip back before it calls it off.
 	edit bool
+	// resume marks a launch at a jump of the grid (Locate): a loop plays
+	// from where the new grid puts it, as if launched at beat 0.
+	resume bool
 }
 
 // next returns when the first boundary of q beats at or after frame at
@@ -181,6 +184,10 @@ type trackState struct {
 	// before frame changed when was is its slot (Sounding, ClipPosition).
 	prevClip   *Clip
 	prevOrigin Beats
+	// paused is the slot an external clock's Stop (Pause) stopped, which
+	// the next Locate starts again, when hasPaused.
+	paused    int
+	hasPaused bool
 }
 
 // NewSession returns a session for song that sends to eng, which renders at
@@ -373,6 +380,7 @@ func (s *Session) StopTrack(x int, at engine.Frame) {
 	at = s.clamp(at)
 	s.unqueue(x)
 	s.tracks[x].held = -1
+	s.tracks[x].hasPaused = false
 	if s.tracks[x].clip != nil {
 		s.schedule(s.next(at, s.song.Quantize).on(actStop, x, -1))
 	}
@@ -403,6 +411,7 @@ func (s *Session) StopNow(at engine.Frame) {
 		s.notes(x, at)
 		s.stop(x, at, true)
 		s.tracks[x].held = -1
+		s.tracks[x].hasPaused = false
 		s.liveOff(x, at)
 		// Whatever a pad still sounds, should its note-off have gone
 		// missing (a controller lost mid-reload), ends too.
@@ -832,6 +841,12 @@ func (s *Session) launch(a action) {
 	legato := c.Legato && ts.clip != nil && ts.slot != y
 	if legato {
 		elapsed = beat - ts.origin
+	}
+	if a.resume {
+		legato, elapsed = false, 0
+		if c.Loop && c.Length > 0 {
+			elapsed = beat // the song's loops all started at beat 0
+		}
 	}
 	if legato && !c.IsNotes() {
 		s.release(x, at) // the engine crossfades the old clip into the new one
