@@ -89,6 +89,18 @@ func sourceValue(s uint16, c *controllers, vel, key int) float64 {
 	switch {
 	case s&0x80 != 0: // a MIDI CC
 		x = float64(c.cc[i])
+		if s>>10 == 0 {
+			// Linear, as FluidSynth maps it: over 128 steps, so that 64
+			// is the exact centre of a bipolar one (CC10 64: pan centred,
+			// MIDI RP-036).
+			if s&0x100 != 0 {
+				x = 127 - x
+			}
+			if s&0x200 != 0 {
+				return 2*x/128 - 1
+			}
+			return x / 128
+		}
 	case i == 0: // no controller: the source reads as 1
 		return 1
 	case i == 2:
