@@ -55,7 +55,8 @@ var ErrExists = errors.New("exists")
 //
 // The font is looked for as a soundfont instrument's file is (in c.Dir,
 // then the system's SoundFont folders), then as a path from the current
-// folder, which is copied into c.Dir. Nothing is written unless the MIDI
+// folder: into a system folder, it is named as there; elsewhere, the file
+// is copied into c.Dir. Nothing is written unless the MIDI
 // file parses and the font has the presets. Files are written atomically,
 // the set last, only over regular files, and an existing set, or another
 // file where a copy goes, is replaced only with c.Force (ErrExists
@@ -140,9 +141,18 @@ func Import(e *Env, c ImportConfig) (string, error) {
 	for _, w := range im.warnings {
 		fmt.Fprintf(e.Stderr, "gridbox import: warning: %s\n", w)
 	}
-	fmt.Fprintf(e.Stdout, "wrote %s: %s from %s at %s, %s\nplay it:   gridbox play %s\nrender it: gridbox render %s -o %s.wav\n",
-		setPath, spell.Count(len(im.tracks), "track"), midiName, formatTempo(im.tempo), fontName, setPath, setPath, stem)
+	fmt.Fprintf(e.Stdout, "wrote %s: %s from %s at %s, %s\nplay it:   gridbox play %s\nrender it: gridbox render %s -o %s\n",
+		setPath, spell.Count(len(im.tracks), "track"), midiName, formatTempo(im.tempo), fontName, shellWord(setPath), shellWord(setPath), shellWord(stem+".wav"))
 	return setPath, nil
+}
+
+// shellWord quotes s for a shell command line when it needs it, so that
+// the commands Import suggests can be pasted as they are.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+,:=@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // readMIDIFile reads the MIDI file name, refusing what is not a regular
@@ -229,6 +239,17 @@ func findImportFont(dir, font string) (f *soundfont.Font, name, src string, err 
 			return nil, "", "", fmt.Errorf("--font %s: %v%s", font, err, fontHint(font))
 		}
 	}
+	// A path into a system folder is named as a set names it there,
+	// rather than copied: the set then finds it as any set does.
+	if abs, err := filepath.Abs(font); err == nil {
+		for _, d := range soundFontDirs() {
+			if filepath.Dir(abs) == filepath.Clean(d) {
+				if f, err := openFont(emptyFS{}, ".", filepath.Base(abs)); err == nil {
+					return f, filepath.Base(abs), "", nil
+				}
+			}
+		}
+	}
 	f, err = soundfont.Open(font)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("--font %s: %w", font, unwrapPath(err))
@@ -311,8 +332,13 @@ func planImport(file *midifile.File, font *soundfont.Font, midiName, fontName, s
 			im.warnings = append(im.warnings, fmt.Sprintf("time signature %d/%d is more than a set holds: the set is in 4/4", m.Num, m.Den))
 		}
 	}
-	if len(file.Names) > 0 && file.Names[0] != "" {
-		im.name = textName(file.Names[0])
+	// The song's title is the sequence name: the first track's name in
+	// format 0, or in format 1 when it is the conductor track (no notes);
+	// else the name is a part's.
+	if len(file.Names) > 0 && (file.Format == 0 || file.Channels[0] == 0) {
+		if n := textName(file.Names[0]); n != "" {
+			im.name = n
+		}
 	}
 	instruments := map[string]bool{}
 	for _, ch := range midifile.ChannelList(used) {

@@ -13,6 +13,7 @@ import (
 
 	"gridbox/audio/wav"
 	"gridbox/midifile/midifiletest"
+	"gridbox/show/showtest"
 )
 
 // A songNote is one note of the import fixture, on its own: nothing else
@@ -364,4 +365,46 @@ func bestLag(x, y []float64, at, n, most int) (lag int, corr float64) {
 		}
 	}
 	return lag, corr
+}
+
+// TestImportFont: --font takes a file in the system's SoundFont folders
+// by name or by path (named, not copied), or a path to one elsewhere,
+// which is copied into the set's folder; importing a MIDI file already in
+// the set's folder leaves it in place.
+func TestImportFont(t *testing.T) {
+	const system = "/usr/share/sounds/sf2/TimGM6mb.sf2"
+	data, err := os.ReadFile(system)
+	if err != nil {
+		t.Skipf("%s is absent (scripts/setup.sh installs timgm6mb-soundfont): %v", system, err)
+	}
+	dir := importSong(t)
+	set := filepath.Join(dir, "set")
+	fileKey := func(name string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(set, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, _ := strings.Cut(string(b), "\nfile = ")
+		v, _, _ := strings.Cut(rest, "\n")
+		return v
+	}
+	mid := filepath.Join(set, "song.mid")
+	if code, stdout, stderr := gridbox(t, "import", mid, "-o", set, "--force", "--font", system); code != 0 || fileKey("song.toml") != `"TimGM6mb.sf2"` {
+		t.Errorf("--font %s: exit %d, file = %s\n%s%s", system, code, fileKey("song.toml"), stdout, stderr)
+	}
+	mine := filepath.Join(dir, "fonts", "Mine.sf2")
+	showtest.WriteFile(t, mine, string(data))
+	if code, stdout, stderr := gridbox(t, "import", mid, "-o", set, "--force", "--font", mine); code != 0 || fileKey("song.toml") != `"Mine.sf2"` {
+		t.Errorf("--font %s: exit %d, file = %s\n%s%s", mine, code, fileKey("song.toml"), stdout, stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(set, "Mine.sf2")); err != nil || !bytes.Equal(b, data) {
+		t.Errorf("Mine.sf2 was not copied into the set's folder: %v", err)
+	}
+	if b, err := os.ReadFile(mid); err != nil || !bytes.Equal(b, songFile()) {
+		t.Errorf("importing %s into its own folder changed it: %v", mid, err)
+	}
+	if code, stdout, stderr := gridbox(t, "check", filepath.Join(set, "song.toml")); code != 0 {
+		t.Errorf("check: exit %d\n%s%s", code, stdout, stderr)
+	}
 }
