@@ -42,7 +42,7 @@ const (
 	SetTrack
 	// Controller sets a controller of Track, as a MIDI channel's: Control
 	// is a CC number (0..127, Value 0..127), PitchBend (Value 0..16383,
-	// 8192 centred) or ResetAll. The track's SoundFont voices, sounding
+	// 8192 centred), Pressure (channel pressure, 0..127) or ResetAll. The track's SoundFont voices, sounding
 	// and to come, follow it through their modulators (the SF2 defaults:
 	// pitch wheel ±2 semitones, CC1 vibrato, CC7 volume, CC10 pan, CC11
 	// expression). A Stop of the whole track (Clip < 0) centres the pitch
@@ -72,7 +72,7 @@ type Command struct {
 	Track      int16
 	Op         Op
 	Key, Vel   uint8
-	Control    uint8  // Controller: a CC number, PitchBend or ResetAll
+	Control    uint8  // Controller: a CC number, PitchBend, Pressure or ResetAll
 	Value      uint16 // Controller: its value
 	Loop, Mute bool
 	Legato     bool // PlayClip: take over from the track's clip with a crossfade

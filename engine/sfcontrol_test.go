@@ -307,3 +307,28 @@ func TestSoundFontControllers(t *testing.T) {
 		t.Errorf("track 1: %.3f cents, want 0", pt)
 	}
 }
+
+// TestSoundFontVibratoRunsWithoutDepth: the vibrato LFO runs from the
+// note's start, through its delay (0.5 s), whether or not anything gives
+// it depth: the mod wheel raised 2 s into a note finds it running (full
+// depth within a period of the LFO, at 8.176 Hz), and so does channel
+// pressure (the SF2 default: 50 cents at full, 49.6 at 127).
+func TestSoundFontVibratoRunsWithoutDepth(t *testing.T) {
+	for _, ctl := range []uint8{1, Pressure} {
+		_, b := sineFont(t, map[soundfont.Gen]int32{soundfont.DelayVibLFO: -1200})
+		p := newPlayer(t, b, 1)
+		send(t, p,
+			Command{Op: NoteOn, At: 0, Key: 69, Vel: 127},
+			Command{Op: Controller, At: 2 * rate, Control: ctl, Value: 127},
+		)
+		out := renderFrames(p, 3*rate, 128)
+		at, cents, _ := pitchTrack(out, rate, 2*rate, 441)
+		before, _ := modulation(at, cents)
+		at, cents, _ = pitchTrack(out, 2*rate, 2*rate+rate/8, 441)
+		first, _ := modulation(at, cents)
+		t.Logf("control %d: %.2f cents before, %.2f in the first 1/8 s after", ctl, before, first)
+		if before > 0.5 || math.Abs(first-49.6) > 3 {
+			t.Errorf("control %d raised 2 s in: %.2f cents of vibrato before (want 0), %.2f in the first 1/8 s (want 49.6)", ctl, before, first)
+		}
+	}
+}

@@ -6,16 +6,21 @@ import "math"
 // centred.
 const PitchBend uint8 = 255
 
+// Pressure is Command.Control for channel pressure (aftertouch): Value
+// 0..127 (the SF2 default modulator: 50 cents of vibrato at full).
+const Pressure uint8 = 254
+
 // ResetAll is Command.Control for MIDI's Reset All Controllers (CC121):
-// the pitch wheel centred, CC1 (modulation) to 0, CC11 (expression) to
-// 127; CC7 (volume) and CC10 (pan) keep their values (MIDI RP-015).
+// the pitch wheel centred, CC1 (modulation) and channel pressure to 0,
+// CC11 (expression) to 127; CC7 (volume) and CC10 (pan) keep their values (MIDI RP-015).
 const ResetAll uint8 = 121
 
 // controllers is a track's controller state, as a MIDI channel's: what the
 // SoundFont modulators read. Each track has one, preallocated.
 type controllers struct {
-	cc   [128]uint8
-	bend uint16 // 0..16383, 8192 centred
+	cc       [128]uint8
+	bend     uint16 // 0..16383, 8192 centred
+	pressure uint8  // channel pressure
 }
 
 // resetControllers returns the General MIDI reset state: CC7 100, CC10
@@ -32,8 +37,10 @@ func (c *controllers) set(ctl uint8, value uint16) bool {
 	switch {
 	case ctl == PitchBend:
 		c.bend = min(value, 16383)
+	case ctl == Pressure:
+		c.pressure = uint8(min(value, 127))
 	case ctl == ResetAll:
-		c.bend, c.cc[1], c.cc[11] = 8192, 0, 127
+		c.bend, c.cc[1], c.cc[11], c.pressure = 8192, 0, 127, 0
 	case ctl < 128:
 		c.cc[ctl] = uint8(min(value, 127))
 	default:
@@ -107,6 +114,8 @@ func sourceValue(s uint16, c *controllers, vel, key int) float64 {
 		x = float64(vel)
 	case i == 3:
 		x = float64(key)
+	case i == 13:
+		x = float64(c.pressure)
 	case i == 14: // the pitch wheel: centred at 0.5 exactly
 		x, span = float64(c.bend), 16384
 	case i == 16: // the wheel's sensitivity: 2 semitones

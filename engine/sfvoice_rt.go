@@ -210,11 +210,16 @@ func (s *sfVoice) setFilter(fc float32, rate int) {
 func (s *sfVoice) tick(step *uint64) {
 	s.upd = sfUpdate
 	s.gl, s.gr, s.dgl, s.dgr = s.tl, s.tr, 0, 0
+	m := &s.mod
 	if !s.dyn && !s.dirty {
+		// Nothing to move, but the envelope and LFOs run on: a
+		// controller may give them a depth later (the mod wheel).
+		m.advance(sfUpdate)
+		s.modLFO.advance(sfUpdate)
+		s.vibLFO.advance(sfUpdate)
 		return
 	}
 	s.dirty = false
-	m := &s.mod
 	lv, vv := s.modLFO.value(), s.vibLFO.value()
 	cents := s.bend + m.lvl*m.toPitch + lv*s.lPitch + vv*s.vPitch
 	*step = uint64(min(s.pitch*math.Exp2(float64(cents)*(1.0/1200)), 1<<20)*one + 0.5)

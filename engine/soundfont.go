@@ -135,9 +135,11 @@ func liveDest(g soundfont.Gen) (d uint8, k float32, ok bool) {
 }
 
 // controlled reports whether source s is a controller that moves while a
-// note sounds: a CC or the pitch wheel (its sensitivity is fixed).
+// note sounds: a CC, the pitch wheel (its sensitivity is fixed) or
+// channel pressure.
 func controlled(s soundfont.Source) bool {
-	return s.CC() || soundfont.Source(s.Index()) == soundfont.SrcPitchWheel
+	i := soundfont.Source(s.Index())
+	return s.CC() || i == soundfont.SrcPitchWheel || i == soundfont.SrcChannelPress
 }
 
 // NewSoundFont resolves preset p of f (an index in f.Presets), with the
