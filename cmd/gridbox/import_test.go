@@ -244,13 +244,15 @@ func TestImportErrors(t *testing.T) {
 // waveforms of the note's first 30 ms correlate best. FluidSynth applies
 // MIDI events only at its 64-frame block boundaries, a block after the
 // event's time: its note starts at ceil(F/64)*64 + 64. The test wants
-// every lag to be that, within 6 frames (the two synths' low-pass filters
-// differ in phase delay by a few frames: up to 5 on the piano), which
+// every lag to be that, within 6 frames (it is exact now; the two synths'
+// low-pass filters once differed in phase delay by up to 5), which
 // holds only if gridbox starts each note at F itself (an error of a block
 // of its own, 128 frames, or a tempo off by 0.1%, 48 frames at beat 24,
 // fails it), and checks that both renders have the note there at all.
 // The differences are logged: max and median in ms, and what is left of
-// them after FluidSynth's block.
+// them after FluidSynth's block. Each note's level (its first 100 ms)
+// against FluidSynth's must be within 3 dB of the notes' median: the
+// same notes at the same velocities, not others on top.
 func TestImportMatchesFluidSynth(t *testing.T) {
 	fluid, err := exec.LookPath("fluidsynth")
 	if err != nil {
@@ -272,7 +274,7 @@ func TestImportMatchesFluidSynth(t *testing.T) {
 		t.Fatalf("fluidsynth: %v\n%s", err, b)
 	}
 	g, f := readMono(t, ours), readMono(t, theirs)
-	var diffs, residues []float64
+	var diffs, residues, levels []float64
 	for i, n := range songNotes {
 		at := int(math.Round(n.beat * songTempo * 1e-6 * rate))
 		want := (at+block-1)/block*block + block - at // FluidSynth's lag
@@ -281,13 +283,27 @@ func TestImportMatchesFluidSynth(t *testing.T) {
 			continue
 		}
 		lag, corr := bestLag(g, f, at, 30*rate/1000, 4*block)
+		levels = append(levels, 10*math.Log10(energy(g, at, 100*rate/1000)/energy(f, at+lag, 100*rate/1000)))
 		d := float64(-lag) * 1000 / rate
 		diffs = append(diffs, d)
 		residues = append(residues, float64(want-lag))
-		t.Logf("note %2d ch %2d key %2d at frame %6d: FluidSynth %+4d frames later (block: %+4d), correlation %.3f; gridbox - FluidSynth %+.2f ms", i, n.channel, n.key, at, lag, want, corr, d)
+		t.Logf("note %2d ch %2d key %2d at frame %6d: FluidSynth %+4d frames later (block: %+4d), correlation %.3f; gridbox - FluidSynth %+.2f ms; level %+.1f dB", i, n.channel, n.key, at, lag, want, corr, d, levels[len(levels)-1])
 		if lag < want-6 || lag > want+6 || corr < 0.75 {
 			t.Errorf("note %d (channel %d, key %d, beat %v, frame %d): FluidSynth's render lags gridbox's by %d frames (correlation %.3f); want %d (its block): gridbox does not start it at frame %d", i, n.channel, n.key, n.beat, at, lag, corr, want, at)
 		}
+	}
+	// The same notes: each at the level FluidSynth gives it, but for the
+	// two synths' overall gains (a clip playing another channel's notes
+	// too, or the wrong velocity, would stand out).
+	if len(levels) > 0 {
+		sorted := slices.Sorted(slices.Values(levels))
+		median := sorted[len(sorted)/2]
+		for i, l := range levels {
+			if math.Abs(l-median) > 3 {
+				t.Errorf("note %d: %+.1f dB against FluidSynth's, the other notes %+.1f dB (median): more than 3 dB apart", i, l, median)
+			}
+		}
+		t.Logf("levels against FluidSynth's (first 100 ms of each note): median %+.1f dB, from %+.1f to %+.1f", median, sorted[0], sorted[len(sorted)-1])
 	}
 	if len(diffs) > 0 {
 		dmax, dmed := maxMedianAbs(diffs)
@@ -407,4 +423,13 @@ func TestImportFont(t *testing.T) {
 	if code, stdout, stderr := gridbox(t, "check", filepath.Join(set, "song.toml")); code != 0 {
 		t.Errorf("check: exit %d\n%s%s", code, stdout, stderr)
 	}
+}
+
+// energy is the sum of squares of x's n frames from at.
+func energy(x []float64, at, n int) float64 {
+	e := 0.0
+	for i := at; i < at+n && i < len(x); i++ {
+		e += x[i] * x[i]
+	}
+	return e
 }
