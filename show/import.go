@@ -332,6 +332,18 @@ func planImport(file *midifile.File, font *soundfont.Font, midiName, fontName, s
 			im.warnings = append(im.warnings, fmt.Sprintf("time signature %d/%d is more than a set holds: the set is in 4/4", m.Num, m.Den))
 		}
 	}
+	// What a clip cannot hold is refused here rather than written into a
+	// set that cannot play it.
+	bpb := float64(im.meter[0]) * 4 / float64(im.meter[1])
+	if beats := max(1, math.Ceil(file.Length/bpb)) * bpb; beats > sets.MaxBeats {
+		return nil, fmt.Errorf("the song is %s beats long (whole bars); a clip is at most %d", spell.Number(beats), sets.MaxBeats)
+	}
+	var perChannel [17]int
+	for _, n := range file.Notes {
+		if perChannel[n.Channel]++; perChannel[n.Channel] > sets.MaxNotes {
+			return nil, fmt.Errorf("channel %d has more than %d notes, the most a clip holds", n.Channel, sets.MaxNotes)
+		}
+	}
 	// The song's title is the sequence name: the first track's name in
 	// format 0, or in format 1 when it is the conductor track (no notes);
 	// else the name is a part's.

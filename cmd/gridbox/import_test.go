@@ -187,6 +187,11 @@ func TestImportErrors(t *testing.T) {
 	check([]string{dir, "-o", out}, 1, "gridbox import: "+dir+" is a folder, not a MIDI file")
 	check([]string{mid, "-o", out, "--font", "NoSuchFont.sf2"}, 1, "gridbox import: --font NoSuchFont.sf2: not in the set's folder nor in /usr/share/sounds/sf2")
 	check([]string{mid}, 2, "gridbox import: -o DIR is required")
+	long := filepath.Join(dir, "long.mid")
+	if err := os.WriteFile(long, midifiletest.File(0, 1, midifiletest.Track(midifiletest.Ev(0, 0x90, 60, 1), midifiletest.EOT(40001))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check([]string{long, "-o", out}, 1, "gridbox import: "+long+": the song is 40004 beats long (whole bars); a clip is at most 40000")
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed import left %s: %v", out, err)
 	}
