@@ -144,10 +144,12 @@ func (b *Bank) streamed(s int32) bool { return int(s) < len(b.Streams) && b.Stre
 
 // An Instrument maps keys to samples. Every zone whose Low..High range holds
 // a key plays it (zones layer, as in a drum rack or SFZ). An instrument
-// with a SoundFont plays that instead of zones.
+// with a SoundFont plays that instead of zones; one with MIDI sends its
+// notes to a MIDI port (MIDIOut).
 type Instrument struct {
 	Zones     []Zone
 	SoundFont *SoundFont
+	MIDI      *MIDIOut // a MIDI instrument: its notes go to a MIDI port, not to voices
 }
 
 // A Zone plays Sample for keys Low..High, pitched so that Root plays it at its

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sync/atomic"
@@ -25,6 +26,10 @@ type Config struct {
 	Commands int // command ring capacity (rounded up to a power of two)
 	Events   int // event ring capacity (rounded up to a power of two)
 	Pending  int // commands waiting for their frame
+	// MIDI is the MIDI message ring's capacity (rounded up to a power of
+	// two; 0: 4096), MIDINotes how many MIDI notes may be on at once (0:
+	// 1024).
+	MIDI, MIDINotes int
 	// Streams is how many voices can play streamed samples at once (0: a
 	// default from the bank: twice its streamed samples, and 8 more; none
 	// when it streams nothing, so a player that may be reloaded with a
@@ -54,6 +59,7 @@ type Stats struct {
 	Dropped    uint64 // commands lost because the pending array was full
 	SendFull   uint64 // Send calls refused because the command ring was full
 	EventsLost uint64 // events lost because the event ring was full
+	MIDILost   uint64 // MIDI messages lost: the ring was full, or too many notes were on
 	Limited    uint64 // frames the master limiter turned down
 	// Disk streaming: blocks in which a voice found its stream had not
 	// got there yet and played silence (an underrun), and streamed voices
@@ -79,6 +85,10 @@ type Player struct {
 
 	cmds   ring[Command]
 	events ring[Event]
+	midi   ring[MIDIEvent]
+
+	midiNotes []midiNote // MIDI notes on, in the order sent; fixed capacity
+	midiLost  atomic.Uint64
 
 	pending    []pending // sorted by due, stable; live part is pending[ph:pn]
 	ph, pn     int
@@ -163,6 +173,8 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 	p.banks.Store(&[]*Bank{bank})
 	p.cmds.init(max(cfg.Commands, 16))
 	p.events.init(max(cfg.Events, 16))
+	p.midi.init(cmp.Or(cfg.MIDI, 4096))
+	p.midiNotes = make([]midiNote, 0, cmp.Or(cfg.MIDINotes, 1024))
 	for i := cfg.Voices - 1; i >= 0; i-- {
 		p.free = append(p.free, int32(i))
 	}
@@ -227,6 +239,7 @@ func (p *Player) Stats() Stats {
 		Dropped:    p.dropped.Load(),
 		SendFull:   p.sendFull.Load(),
 		EventsLost: p.eventsLost.Load(),
+		MIDILost:   p.midiLost.Load(),
 		Limited:    p.limited.Load(),
 
 		StreamUnderruns: p.underruns.Load(),

@@ -103,11 +103,7 @@ func (p *Player) drain() {
 			due = p.now
 			c.At = due
 		}
-		i := p.pn
-		for i > p.ph && p.pending[i-1].due > due {
-			p.pending[i] = p.pending[i-1]
-			i--
-		}
+		i := p.insert(due)
 		p.seq++
 		p.pending[i] = pending{Command: c, bank: p.bank, due: due, seq: p.seq, stream: -1}
 		if c.Op == PlayClip && c.Sample >= 0 && p.bank.streamed(c.Sample) {
@@ -122,7 +118,42 @@ func (p *Player) drain() {
 		if c.Op == PlayClip {
 			p.emit(Event{Kind: EvQueued, Track: c.Track, Clip: c.Clip, Frame: c.At})
 		}
+		if c.Op == Stop && !c.Now && c.Clip < 0 {
+			// Its MIDI notes end at its frame, not when its fade begins.
+			p.queueMIDIStop(c)
+		}
 	}
+}
+
+// insert makes room in the pending array for a command due at due, after
+// those due then already (send order), and returns its index; the caller
+// fills it and counts it in pn. The array has room (drain made it).
+func (p *Player) insert(due Frame) int {
+	i := p.pn
+	for i > p.ph && p.pending[i-1].due > due {
+		p.pending[i] = p.pending[i-1]
+		i--
+	}
+	return i
+}
+
+// queueMIDIStop queues the MIDI half of Stop c, due at its frame; it is
+// counted as dropped when the pending array is full.
+func (p *Player) queueMIDIStop(c Command) {
+	if p.pn == len(p.pending) {
+		if p.ph == 0 {
+			p.dropped.Add(1)
+			return
+		}
+		copy(p.pending, p.pending[p.ph:p.pn])
+		p.pn -= p.ph
+		p.ph = 0
+	}
+	c.Op = opMIDIStop
+	i := p.insert(c.At)
+	p.seq++
+	p.pending[i] = pending{Command: c, bank: p.bank, due: c.At, seq: p.seq, stream: -1}
+	p.pn++
 }
 
 // swapBank makes the staged bank, if any, the one the commands taken in
@@ -140,6 +171,10 @@ func (p *Player) apply(pc *pending, at Frame) {
 	c, seq, slot, bank := &pc.Command, pc.seq, pc.stream, pc.bank
 	if int(c.Track) < 0 || int(c.Track) >= len(p.tracks) {
 		p.releaseStream(slot)
+		return
+	}
+	if c.Op == opMIDIStop {
+		p.stopMIDI(c, at)
 		return
 	}
 	// A Stop known ahead is late when its frame has come; others when it
@@ -189,6 +224,10 @@ func (p *Player) apply(pc *pending, at Frame) {
 			p.noteOnSF(c, sf, bank, seq, at)
 			return
 		}
+		if m := bank.Instruments[c.Instrument].MIDI; m != nil {
+			p.noteOnMIDI(c, m, seq, at)
+			return
+		}
 		// Every zone holding the key plays: zones layer.
 		zones := bank.Instruments[c.Instrument].Zones
 		for i := range zones {
@@ -213,6 +252,9 @@ func (p *Player) apply(pc *pending, at Frame) {
 			}
 		}
 	case NoteOff:
+		if len(p.midiNotes) > 0 {
+			p.noteOffMIDI(c, at)
+		}
 		for _, i := range p.act {
 			v := &p.voices[i]
 			if v.clip < 0 && v.gate && v.live == c.Live && v.track == c.Track && v.key == c.Key && int(i) < p.pool {
@@ -224,6 +266,9 @@ func (p *Player) apply(pc *pending, at Frame) {
 			}
 		}
 	case Stop:
+		if c.Now {
+			p.stopMIDI(c, at) // a Stop known ahead has its own (queueMIDIStop)
+		}
 		d := int32(min(max(c.At-at, 0), Frame(p.fadeFrames)))
 		for _, i := range p.act {
 			v := &p.voices[i]
@@ -252,6 +297,9 @@ func (p *Player) apply(pc *pending, at Frame) {
 		p.controller(c)
 	case SetTrack:
 		p.tracks[c.Track].setTarget(c.Gain, c.Pan, c.Mute, p.rampFrames)
+		if p.tracks[c.Track].mute = c.Mute; c.Mute {
+			p.muteMIDI(c.Track, at)
+		}
 	}
 }
 

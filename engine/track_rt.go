@@ -9,6 +9,7 @@ type track struct {
 	left       int32 // ramp frames still to go
 	voices     int32 // voices sounding on this track
 	busy       bool  // the bus holds audio for the segment being mixed
+	mute       bool  // muted: its MIDI instruments send nothing
 	direct     bool  // at unity and steady: its voices mix straight into the output
 	// The latest Stop known ahead, the endSeq'th command: voices of clip
 	// endClip (< 0: all) starting before endAt (or at it, sent before the

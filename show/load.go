@@ -59,6 +59,7 @@ type loaded struct {
 
 	bank  *engine.Bank
 	fonts []*engine.SoundFont // per instrument of Set: its SoundFont, nil for samplers and unusable ones
+	ports *portNames          // numbers the MIDI instruments' ports (nil: none, a check)
 	song  *sequencer.Song
 	ring  int // frames of a stream's ring (0: the engine's default)
 	files []io.Closer
@@ -537,7 +538,8 @@ func load(file string, rate int, check bool, mem memory, prev *loaded, cur *sets
 	if !textOK {
 		return l, nil // check only: the set is not fit to play
 	}
-	l.song = buildSong(set, l.bank, l.sampleOf, l.fonts)
+	l.ports = mem.ports
+	l.song = buildSong(set, l.bank, l.sampleOf, l.fonts, l.ports.number)
 	l.song.Metronome.Instrument = addClick(l.bank, rate)
 	return l, nil
 }
@@ -608,8 +610,9 @@ func comparePos(a, b error) int {
 
 // buildSong resolves set into the sequencer's terms: gains in linear units,
 // durations in beats, samples and instruments as bank indices (it also fills
-// bank.Instruments); fonts are the soundfont instruments' (loadSoundFonts).
-func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32, fonts []*engine.SoundFont) *sequencer.Song {
+// bank.Instruments); fonts are the soundfont instruments' (loadSoundFonts),
+// port the number of a midi instrument's port (portNames.number).
+func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32, fonts []*engine.SoundFont, port func(string) int16) *sequencer.Song {
 	bpb := set.BeatsPerBar()
 	beats := func(d sets.Duration) sequencer.Beats { return sequencer.Beats(d.Beats(bpb)) }
 	instrIndex := map[string]int32{}
@@ -617,6 +620,9 @@ func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32, fo
 		var ei engine.Instrument
 		if ii < len(fonts) {
 			ei.SoundFont = fonts[ii]
+		}
+		if in.Kind == "midi" {
+			ei.MIDI = &engine.MIDIOut{Port: port(in.Port), Channel: uint8(max(in.Channel, 1) - 1)}
 		}
 		for _, z := range in.Zones {
 			s := sampleOf(z.Sample)

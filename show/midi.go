@@ -26,7 +26,19 @@ func (p *Show) nameMIDI() {
 
 // pumpMIDI hands the MIDI messages the engine has played since the last
 // call to their ports. Session goroutine, every turn.
-func (p *Show) pumpMIDI() {}
+func (p *Show) pumpMIDI() {
+	for {
+		ev, ok := p.player.PollMIDI()
+		if !ok {
+			return
+		}
+		if name := p.midi.names.name(ev.Port); name != "" {
+			// Through the show's own buffer: ev stays on the stack.
+			p.midiMsg = ev.Data
+			p.midi.send(name, ev.Frame, p.midiMsg[:ev.Len])
+		}
+	}
+}
 
 // endMIDI ends the show's MIDI at frame at: what the engine still played
 // goes out, then a note-off for every note still on and All Notes Off on

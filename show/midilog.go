@@ -3,6 +3,7 @@ package show
 import (
 	"bufio"
 	"fmt"
+	"strconv"
 
 	"gridbox/engine"
 	"gridbox/internal/atomicfile"
@@ -27,6 +28,8 @@ type midiLog struct {
 	buf []byte
 }
 
+const hexDigits = "0123456789ABCDEF"
+
 // openMIDILog creates the log at file ("" = no log).
 func openMIDILog(file string) (*midiLog, error) {
 	if file == "" {
@@ -50,7 +53,13 @@ func (l *midiLog) add(frame engine.Frame, port string, out bool, msg []byte) {
 	if out {
 		dir = "out"
 	}
-	l.buf = fmt.Appendf(l.buf[:0], "%d %s %s % X\n", frame, port, dir, msg)
+	// By hand, not fmt: a show logging allocates nothing.
+	b := strconv.AppendInt(l.buf[:0], int64(frame), 10)
+	b = append(append(append(append(b, ' '), port...), ' '), dir...)
+	for _, x := range msg {
+		b = append(b, ' ', hexDigits[x>>4], hexDigits[x&15])
+	}
+	l.buf = append(b, '\n')
 	l.w.Write(l.buf)
 }
 

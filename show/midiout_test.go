@@ -2,6 +2,7 @@ package show
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"gridbox/engine"
+	"gridbox/sequencer"
 	"gridbox/show/showtest"
 )
 
@@ -24,8 +26,8 @@ func midiSet(notes string, extra ...string) string {
 
 // renderMIDI renders set.toml with script.perf (files: name → text) in
 // dir, at block frames a block (0: render's own), and returns the
-// --midi-log.
-func renderMIDI(t *testing.T, dir string, block int, files map[string]string) string {
+// --midi-log. turn, when not nil, is the Turn hook.
+func renderMIDI(t *testing.T, dir string, block int, files map[string]string, turn ...func(*sequencer.Session, engine.Frame)) string {
 	t.Helper()
 	for name, text := range files {
 		showtest.WriteFile(t, filepath.Join(dir, name), text)
@@ -33,6 +35,9 @@ func renderMIDI(t *testing.T, dir string, block int, files map[string]string) st
 	var errb bytes.Buffer
 	e := &Env{Stdout: &errb, Stderr: &errb}
 	e.RenderBlock = block
+	if len(turn) > 0 {
+		e.Turn = turn[0]
+	}
 	log := filepath.Join(dir, "midi.txt")
 	sf, _ := ParseSampleFormat("f32")
 	err := Render(e, RenderConfig{Set: filepath.Join(dir, "set.toml"), Events: filepath.Join(dir, "script.perf"),
@@ -111,5 +116,110 @@ func TestMIDIInput(t *testing.T) {
 	a, b2, a2 := names.number("A"), names.number("B"), names.number("A")
 	if a != 0 || b2 != 1 || a2 != 0 || names.name(1) != "B" || names.name(5) != "" {
 		t.Errorf("port numbers %d %d %d, names %q %q", a, b2, a2, names.name(1), names.name(5))
+	}
+}
+
+// playSet has two midi tracks: "Lead" (port "Freak", channel 3) with a
+// looping 2-bar clip in scene 0, and "Bass" (port "Bass Station",
+// channel 1) with a looping 1-bar clip in scene 0 and one in scene 1.
+const playSet = `name = "MIDI"
+tempo = 120
+quantize = "1 bar"
+[[scene]]
+name = "A"
+[[scene]]
+name = "B"
+[[track]]
+name = "Lead"
+instrument = "synth"
+  [[track.clip]]
+  scene = 0
+  length = "2 bars"
+  loop = true
+  notes = [ { at = 0.0, len = 0.5, key = 60, vel = 100 }, { at = 1.5, len = 3.0, key = 64, vel = 90 } ]
+[[track]]
+name = "Bass"
+instrument = "bass"
+  [[track.clip]]
+  scene = 0
+  length = "1 bar"
+  loop = true
+  notes = [ { at = 0.0, len = 3.9, key = 36, vel = 127 } ]
+  [[track.clip]]
+  scene = 1
+  length = "1 bar"
+  loop = true
+  notes = [ { at = 0.0, len = 1.0, key = 38, vel = 127 } ]
+[[instrument]]
+name = "synth"
+kind = "midi"
+port = "Freak"
+channel = 3
+[[instrument]]
+name = "bass"
+kind = "midi"
+port = "Bass Station"
+channel = 1
+`
+
+// playScript: scene 0 launched at 0; a live pad on Lead in Note mode
+// (beats 0.5 to 1); Lead stopped at 2.5 (at the bar line, 4: its held 64
+// ends there); scene 0 again at 5 (from 8); Lead muted at 8.25 (ends its
+// 60, and its 64 at 9.5 is never sent) and unmuted at 10; Bass's scene-1
+// clip launched at 10 (from 12, ending its held 36 there); a stop-all at
+// 13 (at 16); a pad held over the end, at 17.5 with the end at 18 (the
+// end's note-off).
+const playScript = "0b scene 0\n" +
+	"0.1b button note\n0.5b pad 0 7 110\n1b padup 0 7\n" +
+	"2.5b stop 0\n5b scene 0\n10b press 1 1\n13b stopall\n" +
+	"17.5b pad 0 7 90\n18b end\n"
+
+// muteLead mutes Lead at beat 8.25 and unmutes it at beat 10.
+func muteLead(s *sequencer.Session, now engine.Frame) {
+	for _, m := range []struct {
+		at   engine.Frame
+		mute bool
+	}{{8.25 * beat, true}, {10 * beat, false}} {
+		if now <= m.at && m.at < now+2*beat && s.Mix(0).Mute != m.mute && s.Committed() <= m.at {
+			s.SetMix(0, sequencer.Mix{Volume: 1, Mute: m.mute}, m.at)
+		}
+	}
+}
+
+// A render of MIDI instruments: notes at their exact frames, the same at
+// every block size; a live pad; a track's stop, a mute, a clip replaced
+// and a stop-all ending the notes they cut; All Notes Off on both ports'
+// channels at the start and, with the note-off of the pad still held,
+// at the end. The log is testdata/midiout.golden.
+func TestMIDIOutRender(t *testing.T) {
+	var first string
+	for _, block := range []int{64, 128, 333} {
+		dir := reloadDir(t)
+		got := renderMIDI(t, dir, block, map[string]string{"set.toml": playSet, "script.perf": playScript}, muteLead)
+		if first == "" {
+			first = got
+			golden(t, "testdata/midiout.golden", got)
+		} else if got != first {
+			t.Errorf("block %d: the log differs from block 64's:\n%s", block, got)
+		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// golden compares got with the file's text (with -update: writes it).
+func golden(t *testing.T, file, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("got\n%s\nwant (%s)\n%s", got, file, want)
 	}
 }

@@ -70,6 +70,9 @@ func (n *portNames) number(name string) int16 {
 
 // name returns port number i's name ("" for none).
 func (n *portNames) name(i int16) string {
+	if n == nil {
+		return ""
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if i < 0 || int(i) >= len(n.names) {

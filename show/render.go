@@ -125,7 +125,7 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	if err != nil {
 		return err
 	}
-	p.midi = newMIDIPorts(mlog, mem.ports)
+	p.midi.log = mlog
 	defer mlog.abort() // after Close it does nothing
 	p.startMIDI(0)
 	clog, err := openCtrlLog(job.CtrlLog, func() engine.Frame { return p.logAt }, false)

@@ -63,7 +63,8 @@ type Show struct {
 	takes *takesSaver
 	// midi is the MIDI port manager (midiports.go): the MIDI instruments'
 	// and the clock's outputs, the inputs, the --midi-log.
-	midi *midiPorts
+	midi    *midiPorts
+	midiMsg [3]byte // pumpMIDI's message
 }
 
 func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
@@ -75,7 +76,8 @@ func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
 		return nil, err
 	}
 	p := &Show{loaded: l, rate: rate, player: player, end: engine.Never}
-	l.song.Buses = cfg.Tracks // room for the tracks a reload brings
+	p.midi = newMIDIPorts(nil, l.ports) // render and play give it a log, play its ports
+	l.song.Buses = cfg.Tracks           // room for the tracks a reload brings
 	p.session = sequencer.NewSession(l.song, player, rate)
 	p.surface = surface.New(p.session, trackInfo(l.Set))
 	if script != nil {

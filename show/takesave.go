@@ -299,7 +299,7 @@ func (l *loaded) relay(tk *sets.Takes) {
 	// (the takes bring none) and the metronome's click after them.
 	ins := l.bank.Instruments
 	l.bank.Instruments = nil
-	song := buildSong(l.Set, l.bank, l.sampleOf, l.fonts)
+	song := buildSong(l.Set, l.bank, l.sampleOf, l.fonts, l.ports.number)
 	l.bank.Instruments = ins
 	song.Metronome.Instrument = l.song.Metronome.Instrument
 	l.song = song

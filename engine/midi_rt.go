@@ -1,0 +1,102 @@
+package engine
+
+// midiNote is a note a MIDI instrument has sent on and not yet off.
+type midiNote struct {
+	track, port  int16
+	channel, key uint8
+	live         bool
+}
+
+// opMIDIStop is the engine's own command that ends the MIDI notes a Stop
+// known ahead ends: its fade starts a fade's length before its frame,
+// but a MIDI note ends exactly at the frame (drain queues both).
+const opMIDIStop Op = 255
+
+// emitMIDI reports a three-byte message to port at frame at, counting it
+// when the ring is full.
+func (p *Player) emitMIDI(at Frame, port int16, status, d1, d2 uint8) {
+	if !p.midi.push(MIDIEvent{Frame: at, Port: port, Len: 3, Data: [3]byte{status, d1, d2}}) {
+		p.midiLost.Add(1)
+	}
+}
+
+// noteOnMIDI sends c's note on m at frame at (c the seq'th command),
+// unless its track is muted or a Stop known ahead cuts it there.
+func (p *Player) noteOnMIDI(c *Command, m *MIDIOut, seq uint64, at Frame) {
+	if m.Port < 0 || p.tracks[c.Track].mute {
+		return
+	}
+	if _, cut := p.stopped(c.Track, -1, !c.Live, seq, at); cut {
+		return
+	}
+	ch, key := m.Channel&0x0F, c.Key&0x7F
+	// The same note again (a retrigger) ends the one before, so that one
+	// note-off ends it.
+	for i := range p.midiNotes {
+		n := &p.midiNotes[i]
+		if n.track == c.Track && n.live == c.Live && n.port == m.Port && n.channel == ch && n.key == key {
+			p.endMIDINote(i, at)
+			break
+		}
+	}
+	if len(p.midiNotes) == cap(p.midiNotes) {
+		p.midiLost.Add(1) // never sent: no note-off owed
+		return
+	}
+	p.midiNotes = append(p.midiNotes, midiNote{track: c.Track, port: m.Port, channel: ch, key: key, live: c.Live})
+	p.emitMIDI(at, m.Port, 0x90|ch, key, max(c.Vel&0x7F, 1))
+}
+
+// endMIDINote forgets note i and sends its note-off at frame at, unless
+// another note still holds its port, channel and key.
+func (p *Player) endMIDINote(i int, at Frame) {
+	n := p.midiNotes[i]
+	copy(p.midiNotes[i:], p.midiNotes[i+1:])
+	p.midiNotes = p.midiNotes[:len(p.midiNotes)-1]
+	for j := range p.midiNotes {
+		o := &p.midiNotes[j]
+		if o.port == n.port && o.channel == n.channel && o.key == n.key {
+			return
+		}
+	}
+	p.emitMIDI(at, n.port, 0x80|n.channel, n.key, 0)
+}
+
+// noteOffMIDI ends c's key on its track, notes of its own kind.
+func (p *Player) noteOffMIDI(c *Command, at Frame) {
+	for i := 0; i < len(p.midiNotes); {
+		if n := &p.midiNotes[i]; n.track == c.Track && n.key == c.Key&0x7F && n.live == c.Live {
+			p.endMIDINote(i, at)
+			continue
+		}
+		i++
+	}
+}
+
+// stopMIDI ends the notes a Stop of c.Clip on c.Track ends, at frame at:
+// a whole track's stop (Clip < 0) ends its clip notes, and with Live its
+// live ones too; a clip's own stop leaves notes to their note-offs, as
+// for voices.
+func (p *Player) stopMIDI(c *Command, at Frame) {
+	if c.Clip >= 0 || len(p.midiNotes) == 0 {
+		return
+	}
+	for i := 0; i < len(p.midiNotes); {
+		if n := &p.midiNotes[i]; n.track == c.Track && (!n.live || c.Live) {
+			p.endMIDINote(i, at)
+			continue
+		}
+		i++
+	}
+}
+
+// muteMIDI ends every note on track at frame at: a muted track is silent.
+func (p *Player) muteMIDI(track int16, at Frame) {
+	for i := 0; i < len(p.midiNotes); {
+		if p.midiNotes[i].track == track {
+			p.endMIDINote(i, at)
+			continue
+		}
+		i++
+	}
+}
