@@ -107,7 +107,7 @@ func (l *lfo) advance(n int32) {
 	l.ph -= float32(int32(l.ph))
 }
 
-// setLFO starts l with a delay and a frequency (§8.1.2 21-24: timecents
+// set starts l with a delay and a frequency (§8.1.2 21-24: timecents
 // and absolute cents from 8.176 Hz) at rate.
 func (l *lfo) set(delay, freq float32, rate int) {
 	*l = lfo{inc: float32(8.176 * math.Exp2(float64(freq)/1200) / float64(rate))}
