@@ -168,7 +168,9 @@ func (m *modEnv) advance(n int32) {
 			k := min(n, m.n)
 			m.n -= k
 			n -= k
-			m.lvl = 1 - float32(m.n)/float32(max(m.attackN, 1))
+			// Convex (§8.1.2 26: linear in Hz where it moves a pitch),
+			// as FluidSynth's is.
+			m.lvl = float32(curve(2, 1-float64(m.n)/float64(max(m.attackN, 1))))
 		case sfDecay:
 			m.lvl -= m.dDecay * float32(n)
 			if m.lvl <= m.sus {
