@@ -138,3 +138,21 @@ func (s *Session) Steer(bpm float64, at engine.Frame) {
 // steerMemory is how much of the tempo map Steer keeps, in seconds: far
 // more than the heard frames lag behind the committed ones.
 const steerMemory = 10
+
+// Active reports whether a clip plays as committed (up to Committed), and
+// since when: the earliest start of the clips playing, or, when none
+// plays, the frame the last one stopped (0 if none ever played). The
+// MIDI clock's master calls it every turn: gridbox has no play button,
+// so its transport runs while clips play.
+func (s *Session) Active() (playing bool, since engine.Frame) {
+	for i := range s.tracks {
+		ts := &s.tracks[i]
+		switch {
+		case ts.clip != nil && (!playing || ts.start < since):
+			playing, since = true, ts.start
+		case !playing && ts.clip == nil:
+			since = max(since, ts.changed)
+		}
+	}
+	return playing, since
+}

@@ -64,6 +64,11 @@ type Hooks struct {
 	// MIDIPeriod how often its ports are looked for (0: 250 ms).
 	MIDI       func() (midiport.Driver, error)
 	MIDIPeriod time.Duration
+	// ClockIn, when set, is told the follower's tempo estimate (BPM)
+	// every time a clock_in source's tempo steers the grid, with the
+	// frame it steers from: tests measure the following against the
+	// source. Session goroutine.
+	ClockIn func(at engine.Frame, bpm float64)
 	// RenderBlock, when set, replaces the frames render renders at a time
 	// (RenderBlock): tests check that nothing depends on it.
 	RenderBlock int

@@ -22,6 +22,7 @@ func (p *Show) nameMIDI() {
 			p.midi.playOn(in.Port, in.Channel)
 		}
 	}
+	p.nameClock()
 }
 
 // pumpMIDI hands the MIDI messages the engine has played since the last
@@ -45,5 +46,6 @@ func (p *Show) pumpMIDI() {
 // every channel played. Session goroutine.
 func (p *Show) endMIDI(at engine.Frame) {
 	p.pumpMIDI()
+	p.clock.end(at)
 	p.midi.end(at)
 }

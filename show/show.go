@@ -65,6 +65,9 @@ type Show struct {
 	// and the clock's outputs, the inputs, the --midi-log.
 	midi    *midiPorts
 	midiMsg [3]byte // pumpMIDI's message
+	// clock is the [midi] clock in and out (clocksync.go); nil until the
+	// port manager is there.
+	clock *clockSync
 }
 
 func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
@@ -243,7 +246,13 @@ func (p *Show) Advance(to engine.Frame) {
 		p.next++
 		p.play(e, f)
 	}
+	if p.clock != nil {
+		p.clock.steer()
+	}
 	p.session.Advance(to)
+	if p.clock != nil {
+		p.clock.flush()
+	}
 }
 
 func (p *Show) play(e perfscript.Event, f engine.Frame) {
@@ -267,6 +276,8 @@ func (p *Show) play(e perfscript.Event, f engine.Frame) {
 		p.load(filepath.Join(p.scriptDir, e.Path))
 	case perfscript.Pad, perfscript.PadUp, perfscript.Button, perfscript.ButtonDown, perfscript.ButtonUp:
 		p.pressVirtual(e, f)
+	case perfscript.MIDIIn:
+		p.scriptInput(e.Port, f, e.Bytes)
 	}
 }
 
