@@ -46,8 +46,13 @@ type clockSync struct {
 	msgs []midiclock.Message // scratch for Due
 	sent engine.Frame        // Due has covered the frames before it
 	// follow follows the clock_in port; nil: none.
-	follow  *midiclock.Follower
-	handled bool // the input handler is in the port manager
+	follow *midiclock.Follower
+	// handled is the port manager whose handlers include the input's
+	// (render and play replace the show's first one).
+	handled *midiPorts
+	// ports maps a script's midi-in port names to the set's input names
+	// (scriptInput), once worked out.
+	ports map[string]string
 	// The master's transport: whether clips played at the last look,
 	// whether an FA went out, and the grid beat of that FA's tick.
 	playing, started bool
@@ -79,14 +84,14 @@ func (p *Show) nameClock() {
 		c.sent = p.session.Committed()
 	}
 	if m.ClockIn != c.in {
-		c.in, c.follow = m.ClockIn, nil
+		c.in, c.follow, c.ports = m.ClockIn, nil, nil
 		if c.in != "" {
 			c.follow = midiclock.NewFollower(p.rate)
 			p.midi.listen(c.in)
 		}
 	}
-	if !c.handled {
-		c.handled = true
+	if c.handled != p.midi {
+		c.handled = p.midi
 		p.midi.onInput(c.input)
 	}
 }
@@ -99,8 +104,19 @@ func (p *Show) scriptInput(port string, f engine.Frame, msg []byte) {
 	if p.midi == nil {
 		return
 	}
-	if c := p.clock; c != nil && c.in != "" && strings.Contains(strings.ToLower(port), strings.ToLower(c.in)) {
-		port = c.in
+	if c := p.clock; c != nil && c.in != "" {
+		to, ok := c.ports[port]
+		if !ok {
+			to = port
+			if strings.Contains(strings.ToLower(port), strings.ToLower(c.in)) {
+				to = c.in
+			}
+			if c.ports == nil {
+				c.ports = map[string]string{}
+			}
+			c.ports[port] = to
+		}
+		port = to
 	}
 	p.midi.input(port, f, msg)
 }
@@ -204,9 +220,10 @@ func (c *clockSync) flush() {
 
 // send hands the messages in c.msgs to every clock_out port.
 func (c *clockSync) send() {
-	for _, m := range c.msgs {
+	for i := range c.msgs {
+		m := &c.msgs[i] // its bytes in place: nothing escapes per message
 		for _, port := range c.outs {
-			c.p.midi.send(port, engine.Frame(m.Frame), m.Bytes())
+			c.p.midi.send(port, engine.Frame(m.Frame), m.Data[:m.Len])
 		}
 	}
 }

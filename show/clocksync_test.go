@@ -3,14 +3,23 @@ package show
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"gridbox/audio"
+	"gridbox/audio/wav"
 	"gridbox/engine"
 	"gridbox/sequencer"
 	"gridbox/show/showtest"
@@ -143,6 +152,7 @@ type source struct {
 	rate  float64
 	frame []float64
 	pos   []float64
+	at    []int64 // the frames the lines play at (jittered)
 	lines []string
 	t     float64 // the next tick's true time
 	rng   *rand.Rand
@@ -159,7 +169,10 @@ func (s *source) ticks(n int, bpm float64, pos0 float64, first string) {
 		if i == 0 && first != "" {
 			b = first + " f8"
 		}
-		s.lines = append(s.lines, fmt.Sprintf("%.7fs midi-in \"MPC Studio\" %s", t, b))
+		ts := fmt.Sprintf("%.7f", t)
+		v, _ := strconv.ParseFloat(ts, 64)
+		s.at = append(s.at, int64(math.Round(v*s.rate)))
+		s.lines = append(s.lines, fmt.Sprintf("%ss midi-in \"MPC Studio\" %s", ts, b))
 		s.frame = append(s.frame, s.t*s.rate)
 		p := -1.0
 		if pos0 >= 0 {
@@ -213,7 +226,7 @@ func TestClockInFollows(t *testing.T) {
 		fmt.Sprintf("%.3fs end\n", end)
 
 	dir := reloadDir(t)
-	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), clockSet(0, `clock_in = "MPC"`))
+	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), clockSet(0, `clock_in = "MPC"`+"\n"+`clock_out = ["Pad"]`))
 	showtest.WriteFile(t, filepath.Join(dir, "script.perf"), script)
 	var errb bytes.Buffer
 	e := &Env{Stdout: &errb, Stderr: &errb}
@@ -224,11 +237,16 @@ func TestClockInFollows(t *testing.T) {
 	e.Turn = func(s *sequencer.Session, now engine.Frame) {
 		samples = append(samples, sample{float64(now), float64(s.Clock().Beat(now)), est})
 	}
-	out := filepath.Join(dir, "out.wav")
+	out, logFile := filepath.Join(dir, "out.wav"), filepath.Join(dir, "midi.txt")
 	sf, _ := ParseSampleFormat("f32")
-	if err := Render(e, RenderConfig{Set: filepath.Join(dir, "set.toml"), Events: filepath.Join(dir, "script.perf"), Out: out, Rate: rate, Format: sf}); err != nil {
+	if err := Render(e, RenderConfig{Set: filepath.Join(dir, "set.toml"), Events: filepath.Join(dir, "script.perf"), Out: out, Rate: rate, Format: sf, MIDILog: logFile}); err != nil {
 		t.Fatalf("render: %v\n%s", err, errb.String())
 	}
+	logText, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRelay(t, parseMIDILog(t, string(logText)), src, stepTick, stopTick, contTick)
 	if !strings.Contains(errb.String(), `MIDI clock from "MPC" lost at`) {
 		t.Errorf("the loss was not said:\n%s", errb.String())
 	}
@@ -331,6 +349,127 @@ func TestClockInFollows(t *testing.T) {
 	for i := 1; i < len(after); i++ {
 		if bpm := 4 * 60 * rate / (after[i] - after[i-1]); math.Abs(bpm-128) > 0.1 {
 			t.Errorf("after the loss, a bar of %.0f frames: %.3f BPM, want 128 ± 0.1", after[i]-after[i-1], bpm)
+		}
+	}
+}
+
+// TestClockAllocatesNothing: following a clock and sending one (ticks,
+// steering, the follower, the ports' log) allocates nothing per turn once
+// running, as the rest of the performing path (TestPerformingAllocatesNothing).
+func TestClockAllocatesNothing(t *testing.T) {
+	const rate = 48000
+	src := &source{rate: rate, t: 0.05, rng: rand.New(rand.NewPCG(3, 1)), jit: 0.001}
+	src.ticks(24, 120, -1, "")
+	src.ticks(60*48, 120, 0, "fa") // a minute
+	dir := reloadDir(t)
+	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), clockSet(0, `clock_in = "MPC"`+"\n"+`clock_out = ["TR-8"]`))
+	showtest.WriteFile(t, filepath.Join(dir, "script.perf"), strings.Join(src.lines, "\n")+"\n0s press 0 0\n")
+	e := &Env{Stdout: io.Discard, Stderr: io.Discard}
+	mem := e.memory()
+	mem.ring = renderRing
+	l, p, err := prepare(e, filepath.Join(dir, "set.toml"), filepath.Join(dir, "script.perf"), rate, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	log, err := openMIDILog(filepath.Join(dir, "midi.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.midi.log = log
+	defer log.abort()
+	p.startMIDI(0)
+	f := audio.Format{SampleRate: rate, Channels: 2}
+	ww, err := wav.NewWriter(&discard{}, f, wav.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newRenderClock(e, nil, p, f, engine.Never, ww)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.dev.Close()
+	play := func(seconds int) {
+		for end := c.pos + engine.Frame(seconds*rate); c.pos < end; {
+			now, _ := c.next()
+			c.commit(now)
+			if _, _, err := c.turn(now); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	play(15) // the tempo map's memory (10 s) fills up
+	defer func(r int) { runtime.MemProfileRate = r }(runtime.MemProfileRate)
+	runtime.MemProfileRate = 1
+	runtime.GC()
+	runtime.GC()
+	time.Sleep(50 * time.Millisecond)
+	before := allocRecords()
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
+	metrics.Read(sample)
+	start := sample[0].Value.Uint64()
+	play(30)
+	metrics.Read(sample)
+	if n := sample[0].Value.Uint64() - start; n != 0 {
+		t.Fatalf("%d heap allocations while following and sending a clock for 30 s, want 0; where:\n%s", n, newAllocs(before))
+	}
+	if !p.clock.follow.Running() || p.clock.out == nil || len(p.clock.msgs) == 0 && p.clock.sent == 0 {
+		t.Fatalf("the clock did not run: following %v", p.clock.follow.Running())
+	}
+}
+
+// checkRelay checks the --midi-log of a slave that sends its clock on to
+// "Pad": every byte the source sent is logged as "in" at its line's frame,
+// and "Pad" gets the source's transport at the same frames (FA before the
+// Start's tick, FC at the Stop, SPP and FB before the Continue's tick)
+// and ticks on the followed grid: 24 a beat, 1/24 beat apart to within the
+// grid's steering (±0.2%) before the tempo step and from a bar after it.
+func checkRelay(t *testing.T, log []logLine, src *source, stepTick, stopTick, contTick int) {
+	t.Helper()
+	ins := 0
+	var ticks []int64
+	transport := map[string][]int64{}
+	for _, l := range log {
+		switch {
+		case !l.out && l.port == "MPC":
+			ins++
+		case l.out && l.port == "Pad" && l.bytes == "F8":
+			ticks = append(ticks, l.frame)
+		case l.out && l.port == "Pad":
+			transport[l.bytes] = append(transport[l.bytes], l.frame)
+		default:
+			t.Errorf("log line %+v", l)
+		}
+	}
+	if ins != len(src.lines) {
+		t.Errorf("%d inputs logged, want the script's %d", ins, len(src.lines))
+	}
+	want := map[string][]int64{"FA": {src.at[48]}, "FC": {src.at[stopTick], -1}, "F2 20 00": {src.at[contTick]}, "FB": {src.at[contTick]}}
+	for m, w := range want {
+		got := transport[m]
+		if len(got) != len(w) || got[0] != w[0] {
+			t.Errorf("%s sent at %v, want at %v", m, got, w)
+		}
+	}
+	if fc := transport["FC"]; len(fc) == 2 && fc[1] < src.at[len(src.at)-1] {
+		t.Errorf("the FC at the end is at %d, before the source's last tick %d", fc[1], src.at[len(src.at)-1])
+	}
+	// The ticks while the source runs, from its Start to its Stop.
+	k0 := slices.Index(ticks, src.at[48])
+	if k0 < 0 {
+		t.Fatalf("no tick at the Start's frame %d", src.at[48])
+	}
+	for k := k0 + 1; k < len(ticks) && ticks[k] < src.at[stopTick]; k++ {
+		bpm := 120.0
+		if float64(ticks[k]) > src.tickFrame(stepTick)+4*src.rate*60/128 { // a bar after the step
+			bpm = 128
+		} else if float64(ticks[k]) > src.tickFrame(stepTick) {
+			continue
+		}
+		p := src.rate * 60 / bpm / 24
+		if d := float64(ticks[k]-ticks[k-1]) / p; d < 0.998-1/p || d > 1.002+1/p {
+			t.Errorf("ticks %d and %d sent %d frames apart, want %.1f ± 0.2%%", k-1, k, ticks[k]-ticks[k-1], p)
 		}
 	}
 }
