@@ -223,3 +223,24 @@ func golden(t *testing.T, file, got string) {
 		t.Errorf("got\n%s\nwant (%s)\n%s", got, file, want)
 	}
 }
+
+// A reload that moves a midi instrument to another port and channel
+// while a note sounds: the note's note-off goes where its note-on went,
+// the notes after the reload to the new port and channel; the end sends
+// All Notes Off on both.
+func TestMIDIOutReloadMovesThePort(t *testing.T) {
+	dir := reloadDir(t)
+	v1 := midiSet("{ at = 0.0, len = 3.5, key = 60, vel = 100 }")
+	v2 := strings.Replace(strings.Replace(v1, `port = "Freak"`, `port = "Other"`, 1), "channel = 3", "channel = 5", 1)
+	got := renderMIDI(t, dir, 0, map[string]string{"set.toml": v1, "v2.toml": v2, "script.perf": "0b scene 0\n1b load v2.toml\n6b end\n"})
+	want := "0 Freak out B2 7B 00\n" +
+		"0 Freak out 92 3C 64\n" +
+		"84000 Freak out 82 3C 00\n" + // 3.5 beats: the note begun before the reload
+		"96000 Other out 94 3C 64\n" + // the next pass, on the new port and channel
+		"144000 Other out 84 3C 00\n" + // held at the end
+		"144000 Freak out B2 7B 00\n" +
+		"144000 Other out B4 7B 00\n"
+	if got != want {
+		t.Errorf("log:\n%s\nwant\n%s", got, want)
+	}
+}

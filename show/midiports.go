@@ -439,14 +439,19 @@ func (o *midiOut) run() {
 }
 
 // waitUntil returns at t: it sleeps until shortly before, then yields
-// until t (a sleep alone wakes up to a millisecond late).
+// until t (a sleep alone wakes up to a millisecond late), a bounded
+// number of times: a clock that does not move while it yields (a test's
+// synctest bubble) ends in a sleep.
 func waitUntil(t time.Time) {
 	const spin = 300 * time.Microsecond
 	if d := time.Until(t); d > spin {
 		time.Sleep(d - spin)
 	}
-	for time.Now().Before(t) {
+	for i := 0; i < 10000 && time.Now().Before(t); i++ {
 		runtime.Gosched()
+	}
+	if d := time.Until(t); d > 0 {
+		time.Sleep(d)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -256,8 +257,19 @@ func Play(e *Env, c PlayConfig) (err error) {
 	time.Sleep(f.Duration(int64((c.Lead+2)*c.Block)) + 20*time.Millisecond)
 	midiErr := p.midi.Close(time.Second)
 	if ms := p.midi.stats(); ms != (midiStats{}) {
-		fmt.Fprintf(e.Stderr, "gridbox: MIDI: %s for ports not there, %s on full queues, %s late, %s not taken in\n",
-			spell.Count(ms.Absent, "message"), spell.Count(ms.Full, "message"), spell.Count(ms.Late, "message"), spell.Count(ms.Lost, "input"))
+		var parts []string
+		for _, c := range []struct {
+			n    uint64
+			what string
+		}{{ms.Absent, "for ports not there"}, {ms.Full, "on full queues"}, {ms.Late, "written late"}} {
+			if c.n > 0 {
+				parts = append(parts, spell.Count(c.n, "message")+" "+c.what)
+			}
+		}
+		if ms.Lost > 0 {
+			parts = append(parts, spell.Count(ms.Lost, "input")+" not taken in")
+		}
+		fmt.Fprintf(e.Stderr, "gridbox: MIDI: %s dropped or late\n", strings.Join(parts, ", "))
 	}
 	close(done)
 	<-st.stopped
