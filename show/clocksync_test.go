@@ -473,3 +473,56 @@ func checkRelay(t *testing.T, log []logLine, src *source, stepTick, stopTick, co
 		}
 	}
 }
+
+// TestClockInLate: in play a clock's bytes arrive stamped with the
+// player's position, behind the frames the session has committed: a
+// Start found there makes the grid jump at the commit horizon to where
+// the source is by then (its beat 0 stays on the Start's tick), and a
+// Stop pauses the clips there.
+func TestClockInLate(t *testing.T) {
+	const rate = 48000
+	dir := reloadDir(t)
+	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), clockSet(0, `clock_in = "MPC"`))
+	e := &Env{Stdout: io.Discard, Stderr: io.Discard}
+	_, p, err := prepare(e, filepath.Join(dir, "set.toml"), "", rate, e.memory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	p.startMIDI(0)
+	s := p.session
+	s.Press(0, 0, 0)
+	// The source ticks at 100 BPM (1200 frames a tick), the session
+	// committed 5000 frames ahead of each byte's arrival.
+	const tick = 1200
+	feed := func(k int, msg ...byte) {
+		at := engine.Frame(10000 + k*tick)
+		p.Advance(at + 5000)
+		p.midi.input("MPC", at, append(msg, 0xF8))
+	}
+	for k := range 48 {
+		feed(k)
+	}
+	feed(48, 0xFA) // the Start's tick at frame 67600
+	horizon := s.Committed()
+	startF := engine.Frame(10000 + 48*tick)
+	if got, want := float64(s.Clock().Beat(horizon)), float64(horizon-startF)/(24*tick); math.Abs(got-want) > 1e-3 {
+		t.Errorf("at the horizon %d the grid is at beat %.4f, want %.4f (the source's)", horizon, got, want)
+	}
+	if f := s.Clock().Frame(0); math.Abs(float64(f-startF)) > 5 {
+		t.Errorf("beat 0 at frame %d, want the Start's tick, %d", f, startF)
+	}
+	if s.Playing(0) != 0 {
+		t.Fatalf("the clip does not play after the Start")
+	}
+	for k := 49; k < 24*8; k++ {
+		feed(k)
+	}
+	feed(24*8, 0xFC) // Stop
+	if s.Playing(0) != -1 {
+		t.Errorf("the clip plays on after the Stop")
+	}
+	if got := s.Clock().Tempo(s.Committed()); math.Abs(got-100) > 0.05 {
+		t.Errorf("the grid's tempo is %.3f, want the source's 100", got)
+	}
+}
