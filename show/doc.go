@@ -22,6 +22,12 @@
 // at the next block; a script's load line does the same, sample-exactly,
 // in render.
 //
+// MIDI (midiports.go, midi.go, clocksync.go) runs on the show's goroutine
+// too: the engine's MIDI messages and the MIDI clock's ticks go to the
+// ports' senders as the session commits them; the clock-in port's bytes
+// steer the session's grid (a jump at a Start or Continue, a pause at a
+// Stop, the tempo every Advance).
+//
 // Messages go to Env's Stderr (the journal under systemd); Env's Hooks let
 // tests replace the controller scans, the audio backend, play's signals,
 // the sample memory budget and the disk, and edit through the session.
