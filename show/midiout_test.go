@@ -244,3 +244,28 @@ func TestMIDIOutReloadMovesThePort(t *testing.T) {
 		t.Errorf("log:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// A port is found by a case-insensitive part of its name, the first in
+// the driver's order, never a Launchpad's (the controller scan's), even
+// when the part matches it.
+func TestFindPort(t *testing.T) {
+	names := []string{
+		"Launchpad X:Launchpad X LPX MIDI 28:1",
+		"Midi Through:Midi Through Port-0 14:0",
+		"Arturia MicroFreak:MicroFreak MIDI 1 24:0",
+		"USB MIDI Interface:USB MIDI Interface MIDI 1 32:0",
+	}
+	for _, c := range []struct{ sub, want string }{
+		{"microfreak", names[2]},
+		{"MIDI 1", names[2]},
+		{"lpx", ""},
+		{"usb midi", names[3]},
+		{"through", names[1]},
+		{"MPC", ""},
+	} {
+		got, ok := findPort(names, c.sub)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("findPort(%q) = %q, %v; want %q", c.sub, got, ok, c.want)
+		}
+	}
+}

@@ -47,8 +47,8 @@ const midiTimingChildEnv = "GRIDBOX_CMD_MIDI_TIMING"
 func init() { children = append(children, childMain{midiTimingChildEnv, midiTimingChild}) }
 
 type midiTimingJob struct {
-	Set, Script, Out string
-	Clicks           int
+	Set, Script, Out, Log string
+	Clicks                int
 }
 
 type midiTimingResult struct {
@@ -58,6 +58,7 @@ type midiTimingResult struct {
 	Arrivals []int64       // note-ons, CLOCK_MONOTONIC ns
 	Onsets   []portaudio.Onset
 	Counters portaudio.Counters
+	Got      string // every message the synthesizer got, in hex, a line each
 }
 
 func midiTimingChild(spec string) int {
@@ -94,7 +95,7 @@ func midiTimingChild(spec string) int {
 	}
 	played := make(chan int, 1)
 	go func() {
-		played <- run([]string{"play", job.Set, "--events", job.Script, "--audio", "portaudio", "--block", "128", "--lead", "2", "--seconds", "600", "--no-watch"}, e)
+		played <- run([]string{"play", job.Set, "--events", job.Script, "--audio", "portaudio", "--block", "128", "--lead", "2", "--seconds", "600", "--no-watch", "--midi-log", job.Log}, e)
 	}()
 	var err error
 	var pd *portaudio.Device
@@ -132,6 +133,7 @@ func midiTimingChild(spec string) int {
 		res.Err = err.Error()
 	}
 	res.Said = said.String()
+	res.Got = hexes(dev.Messages())
 	mu.Lock()
 	b, _ := json.Marshal(res)
 	mu.Unlock()
@@ -160,7 +162,7 @@ func TestMIDIOutInTimeWithAudio(t *testing.T) {
 	dir := t.TempDir()
 	script := filepath.Join(dir, "play.perf")
 	showtest.WriteFile(t, script, "0b scene 0\n")
-	job := midiTimingJob{Set: set, Script: script, Out: filepath.Join(dir, "result.json"), Clicks: 40}
+	job := midiTimingJob{Set: set, Script: script, Out: filepath.Join(dir, "result.json"), Log: filepath.Join(dir, "midi.txt"), Clicks: 40}
 	name := fmt.Sprintf("gbx-midi-%d", os.Getpid())
 	jackd := startJackd(t, name)
 	defer stopJackd(jackd)
@@ -179,6 +181,21 @@ func TestMIDIOutInTimeWithAudio(t *testing.T) {
 	}
 	if res.Err != "" {
 		t.Fatalf("%s\ngridbox play said:\n%s\n%s", res.Err, res.Said, out)
+	}
+	// Every message the log says went out reached the synthesizer, in
+	// that order, and nothing else did.
+	var sent strings.Builder
+	log, err := os.ReadFile(job.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+		if _, hex, ok := strings.Cut(l, " microfreak out "); ok {
+			sent.WriteString(hex + "\n")
+		}
+	}
+	if res.Got != sent.String() || !strings.HasPrefix(res.Got, "B1 7B 00\n91 3C 64\n") || !strings.HasSuffix(res.Got, "B1 7B 00\n") {
+		t.Errorf("the synthesizer got\n%s\nthe log says gridbox sent\n%s", res.Got, sent.String())
 	}
 	const block = 128.0 / 48 // ms
 	var diffs, toCallback []float64
