@@ -190,7 +190,7 @@ func unwrapPath(err error) error {
 // checkImportTarget says whether dst already is what Import would write
 // there (src itself, or the same bytes: no need to write it), or fails
 // when dst is something else: not a regular file (never replaced), or
-// another file without force.
+// another file, or a symbolic link leading nowhere, without force.
 func checkImportTarget(dst, src string, data []byte, force bool) (same bool, err error) {
 	target, err := atomicfile.Resolve(dst)
 	if err != nil {
@@ -198,6 +198,11 @@ func checkImportTarget(dst, src string, data []byte, force bool) (same bool, err
 	}
 	fi, err := os.Lstat(target)
 	if errors.Is(err, fs.ErrNotExist) {
+		if target != dst && !force {
+			// A dangling link: writing through it would make a file
+			// wherever it points, outside the folder maybe.
+			return false, fmt.Errorf("%s %w (a symbolic link to %s, which does not exist): give -o another folder, or --force to write there", dst, ErrExists, target)
+		}
 		return false, nil
 	}
 	if err != nil {
@@ -273,14 +278,20 @@ func (emptyFS) Open(name string) (fs.File, error) {
 }
 
 // localName makes a file's base name one a set can name (sets'
-// CheckFilePath): a backslash is not a folder separator there.
+// checkFilePath): a backslash is not a folder separator there, and a
+// name whose second character is a colon reads as a Windows drive
+// ("C:x.mid" is refused as absolute), so it becomes an underscore.
 func localName(base string) string {
-	return strings.Map(func(r rune) rune {
+	s := strings.Map(func(r rune) rune {
 		if r == '\\' || r == 0 {
 			return '_'
 		}
 		return r
 	}, base)
+	if len(s) >= 2 && s[1] == ':' {
+		s = s[:1] + "_" + s[2:]
+	}
+	return s
 }
 
 // An imported set, before it is written.

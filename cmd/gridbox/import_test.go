@@ -438,3 +438,48 @@ func energy(x []float64, at, n int) float64 {
 	}
 	return e
 }
+
+// TestImportColonName: a MIDI file whose name has a colon second ("C:"
+// reads as a Windows drive in a set) is copied and named with an
+// underscore there, and the set loads.
+func TestImportColonName(t *testing.T) {
+	dir := t.TempDir()
+	mid := filepath.Join(dir, "1:intro.mid")
+	if err := os.WriteFile(mid, songFile(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, stdout, stderr := gridbox(t, "import", mid, "-o", out); code != 0 {
+		t.Fatalf("import %s: exit %d\n%s%s", mid, code, stdout, stderr)
+	}
+	if code, stdout, stderr := gridbox(t, "check", filepath.Join(out, "1_intro.toml")); code != 0 {
+		t.Errorf("check 1_intro.toml: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "1_intro.mid")); err != nil || !bytes.Equal(b, songFile()) {
+		t.Errorf("1_intro.mid in the set's folder: %v; want the file's bytes", err)
+	}
+}
+
+// TestImportDanglingLink: a symbolic link leading nowhere where the set
+// goes is refused without --force, writing nothing where it points.
+func TestImportDanglingLink(t *testing.T) {
+	dir := t.TempDir()
+	song, out := filepath.Join(dir, "song.mid"), filepath.Join(dir, "out")
+	if err := os.WriteFile(song, songFile(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	victim := filepath.Join(dir, "elsewhere.toml")
+	if err := os.Symlink("../elsewhere.toml", filepath.Join(out, "song.toml")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := gridbox(t, "import", song, "-o", out)
+	if want := filepath.Join(out, "song.toml") + " exists (a symbolic link to "; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("a dangling link where the set goes: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	}
+	if _, err := os.Lstat(victim); !os.IsNotExist(err) {
+		t.Errorf("import without --force wrote through the link to %s: %v", victim, err)
+	}
+}
