@@ -19,14 +19,16 @@ const DefaultPolyphony = 64
 // pan, the low-pass filter with resonance, the modulation envelope to
 // pitch and cutoff, the modulation LFO to pitch, cutoff and volume, the
 // vibrato LFO to pitch, exclusive class, and the modulators: those of
-// velocity and key once per note, those of the track's controllers (the
-// default ones: pitch wheel ±2 semitones, CC1 to vibrato, CC7, CC10, CC11;
-// and a font's own) live, as Controller commands move them. Both sides of
+// velocity and key once, per region (to attenuation and cutoff at the
+// note's velocity, to other generators at velocity 127; see
+// NewSoundFont), those of the track's controllers (the default ones:
+// pitch wheel ±2 semitones, CC1 and channel pressure to vibrato, CC7,
+// CC10, CC11; and a font's own) live, as Controller commands move them. Both sides of
 // a stereo pair play, each as its own voice at its zone's pan, as
 // FluidSynth plays them; stealing one steals the other. The reverb and
 // chorus sends (generators 15 and 16, and CC91/CC93) are read and kept
-// per region but not applied: gridbox has no effects bus. Channel
-// pressure and poly pressure read as 0. As FluidSynth plays fonts (they
+// per region but not applied: gridbox has no effects bus. Poly
+// pressure reads as 0. As FluidSynth plays fonts (they
 // are voiced for it), initialAttenuation generators count at 0.4 and the
 // default velocity-to-cutoff modulator is left out (see emuAttenuation and
 // fluidIgnores). NewSoundFont builds it on the
@@ -88,8 +90,9 @@ type sfRegion struct {
 	// att and fc are initialAttenuation (cB) and initialFilterFc (cents)
 	// with the static modulators at each note-on velocity.
 	att, fc [128]float32
-	// mods are the modulators with a controller (a CC or the pitch wheel)
-	// among their sources, which the voice evaluates as they move.
+	// mods are the modulators with a controller (a CC, the pitch wheel or
+	// channel pressure) among their sources, which the voice evaluates as
+	// they move.
 	mods []sfMod
 }
 
@@ -144,8 +147,10 @@ func controlled(s soundfont.Source) bool {
 
 // NewSoundFont resolves preset p of f (an index in f.Presets), with the
 // font's sample data at bank index sample. Modulators of velocity and key
-// alone are evaluated here, per region and velocity (a modulator whose
-// source is the key at the middle of the region's key range); those with
+// alone are evaluated here, per region (a modulator whose source is the
+// key at the middle of the region's key range): to initialAttenuation and
+// initialFilterFc per velocity, to every other generator at velocity 127
+// whatever the note's (a font's velocity to attack time, say); those with
 // a controller among their sources are kept for the voice, which follows
 // the track's controllers. Those of a controller to a generator the voice
 // cannot move while it sounds (an envelope time, say) are evaluated here

@@ -60,7 +60,8 @@ func (s *Session) NoteOff(x int, key uint8, at engine.Frame) {
 
 // Controller sets controller ctl of track x to value at frame at, as a
 // MIDI channel's: ctl is a CC number (0..127, value 0..127),
-// engine.PitchBend (value 0..16383, 8192 centred) or engine.ResetAll.
+// engine.PitchBend (value 0..16383, 8192 centred), engine.Pressure
+// (channel pressure, 0..127) or engine.ResetAll.
 // The track's SoundFont notes, sounding and to come, follow it. Sent as
 // NoteOn sends: exactly at at when at ≥ Committed() (a script, a MIDI
 // file's events), else live (engine.Command.Now). A track's stop centres
