@@ -65,7 +65,8 @@
 // word, or a name in double quotes when it holds spaces ("Akai MPC One").
 // Its bytes arrive on that port at the line's time, as from a device: a
 // MIDI clock source is scripted as F8 every 1/24 beat, FA, FC, FB and F2
-// (Song Position Pointer) lines. A port name holds no '"' or '#'.
+// (Song Position Pointer) lines. A port name holds no '"' or '#'. Whether
+// the set has such an input is checked by ParseFor (Bounds.Port).
 //
 // # Order
 //

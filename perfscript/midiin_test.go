@@ -52,3 +52,18 @@ func TestParseMIDIInErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestParseForMIDIInPort: a midi-in line naming a port the set has no
+// input for is an error, with what Bounds.Port says.
+func TestParseForMIDIInPort(t *testing.T) {
+	b := perfscript.Bounds{Tracks: 1, Scenes: 1, Port: func(p string) string {
+		if strings.Contains(p, "MPC") {
+			return ""
+		}
+		return "no such input"
+	}}
+	_, err := perfscript.ParseFor("clock.perf", []byte("0s midi-in \"Akai MPC\" f8\n1s midi-in TR-8 f8\n"), b)
+	if err == nil || err.Error() != `clock.perf:2: midi-in TR-8: no such input` {
+		t.Errorf("got %v", err)
+	}
+}

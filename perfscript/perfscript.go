@@ -239,6 +239,9 @@ type Bounds struct {
 	// Model returns what is wrong with the controller model of a midi or
 	// serial line, or "" when there is such a model; nil accepts any.
 	Model func(k Kind, model string) string
+	// Port returns what is wrong with the port of a midi-in line (the
+	// set has no such input), or ""; nil accepts any.
+	Port func(port string) string
 }
 
 // Validate checks every event of s against b and reports those outside the
@@ -283,6 +286,12 @@ func (b Bounds) check(e Event) string {
 		if b.Model != nil {
 			if msg := b.Model(e.Kind, e.Model); msg != "" {
 				return fmt.Sprintf("%s %s: %s", e.Kind, e.Model, msg)
+			}
+		}
+	case MIDIIn:
+		if b.Port != nil {
+			if msg := b.Port(e.Port); msg != "" {
+				return fmt.Sprintf("%s %s: %s", e.Kind, portText(e.Port), msg)
 			}
 		}
 	}

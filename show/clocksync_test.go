@@ -22,6 +22,7 @@ import (
 	"gridbox/audio/wav"
 	"gridbox/engine"
 	"gridbox/sequencer"
+	"gridbox/sets"
 	"gridbox/show/showtest"
 )
 
@@ -524,5 +525,32 @@ func TestClockInLate(t *testing.T) {
 	}
 	if got := s.Clock().Tempo(s.Committed()); math.Abs(got-100) > 0.05 {
 		t.Errorf("the grid's tempo is %.3f, want the source's 100", got)
+	}
+}
+
+// TestScriptMIDIInPort: a script's midi-in line must name a MIDI input of
+// the set (or of a set its load lines bring); the error says which.
+func TestScriptMIDIInPort(t *testing.T) {
+	dir := reloadDir(t)
+	set := filepath.Join(dir, "set.toml")
+	showtest.WriteFile(t, set, clockSet(0, `clock_in = "MPC"`))
+	showtest.WriteFile(t, filepath.Join(dir, "v2.toml"), clockSet(0, `clock_in = "TR-8"`))
+	s, err := sets.Load(os.DirFS(dir), "set.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ script, want string }{
+		{"0s midi-in \"Akai MPC\" f8\n", ""},
+		{"0s midi-in mpc f8\n1s midi-in TR-8 f8\n", `s.perf:2: midi-in TR-8: the set has no MIDI input of that name: its name must hold "MPC"`},
+		{"0s midi-in mpc f8\n1s load v2.toml\n2s midi-in TR-8 f8\n", ""},
+	} {
+		_, err := parseScript(filepath.Join(dir, "s.perf"), []byte(tt.script), s)
+		if got := fmt.Sprint(err); tt.want == "" && err != nil || tt.want != "" && !strings.HasSuffix(got, tt.want) {
+			t.Errorf("%q: %v, want %q", tt.script, err, tt.want)
+		}
+	}
+	empty, _ := sets.Parse("e.toml", []byte("tempo = 120\n"))
+	if _, err := parseScript("s.perf", []byte("0s midi-in MPC f8\n"), empty); err == nil || !strings.Contains(err.Error(), "the set has no MIDI input: give it one with [midi] clock_in") {
+		t.Errorf("a set without inputs: %v", err)
 	}
 }

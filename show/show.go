@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gridbox/engine"
 	"gridbox/grid/launchpad"
@@ -170,7 +171,30 @@ func prepareEmpty(rate int) (*loaded, *Show, error) {
 // of the whole set, not of a controller's window), and the controller
 // models gridbox has drivers for.
 func scriptBounds(s *sets.Set) perfscript.Bounds {
-	return perfscript.Bounds{Tracks: len(s.Tracks), Scenes: len(s.Scenes), Model: checkModel}
+	return perfscript.Bounds{Tracks: len(s.Tracks), Scenes: len(s.Scenes), Model: checkModel, Port: inputsOf(s)}
+}
+
+// inputsOf returns what a script's midi-in line may name in the sets
+// given: a port name holding (case-insensitively) one of their MIDI
+// inputs ([midi] clock_in).
+func inputsOf(all ...*sets.Set) func(port string) string {
+	var ins []string
+	for _, s := range all {
+		if in := s.MIDI.ClockIn; in != "" && !slices.Contains(ins, in) {
+			ins = append(ins, in)
+		}
+	}
+	return func(port string) string {
+		for _, in := range ins {
+			if strings.Contains(strings.ToLower(port), strings.ToLower(in)) {
+				return ""
+			}
+		}
+		if len(ins) == 0 {
+			return "the set has no MIDI input: give it one with [midi] clock_in = \"…\""
+		}
+		return fmt.Sprintf("the set has no MIDI input of that name: its name must hold %s", spell.Quote(ins[0]))
+	}
 }
 
 // parseScript parses the performance script file (its text) for set.
@@ -183,14 +207,17 @@ func parseScript(file string, text []byte, set *sets.Set) (*perfscript.Script, e
 	if err != nil {
 		return perfscript.ParseFor(file, text, b) // its syntax errors and those outside the set, in line order
 	}
+	all := []*sets.Set{set}
 	for _, e := range sc.Events {
 		if e.Kind != perfscript.Load {
 			continue
 		}
 		if s := tried(filepath.Join(filepath.Dir(file), e.Path)); s != nil {
 			b.Tracks, b.Scenes = max(b.Tracks, len(s.Tracks)), max(b.Scenes, len(s.Scenes))
+			all = append(all, s)
 		}
 	}
+	b.Port = inputsOf(all...)
 	if err := sc.Validate(b); err != nil {
 		return nil, err
 	}
