@@ -121,8 +121,13 @@ type midiPorts struct {
 	handlers []func(port string, frame engine.Frame, msg []byte)
 	last     engine.Frame // the latest frame sent
 
-	live    bool
-	drv     midiport.Driver // live: nil when this machine has no MIDI
+	live bool
+	// driver gives the MIDI driver, asked for the first time a port is
+	// looked for (a set without MIDI opens no ALSA sequencer client); the
+	// watcher owns drv and drvErr (start, then the watcher goroutine).
+	driver  func() (midiport.Driver, error)
+	drv     midiport.Driver
+	drvErr  error // the driver's last failure, said once
 	clock   *outClock
 	pos     func() engine.Frame
 	arrived chan arrival
@@ -159,16 +164,16 @@ func newMIDIPorts(log *midiLog, names *portNames) *midiPorts {
 	}
 }
 
-// startMIDIPorts returns play's port manager: drv (nil: no MIDI here) is
-// watched for the ports named, every period (0: 250 ms), from start on;
+// startMIDIPorts returns play's port manager: driver's driver is watched
+// for the ports named, every period (0: 250 ms), from start on;
 // clock says when a frame is heard, pos the player's position (inputs'
 // frames). It reports ports found and lost with logf.
-func startMIDIPorts(log *midiLog, names *portNames, drv midiport.Driver, clock *outClock, pos func() engine.Frame, period time.Duration, logf func(string, ...any)) *midiPorts {
+func startMIDIPorts(log *midiLog, names *portNames, driver func() (midiport.Driver, error), clock *outClock, pos func() engine.Frame, period time.Duration, logf func(string, ...any)) *midiPorts {
 	m := newMIDIPorts(log, names)
 	if period <= 0 {
 		period = 250 * time.Millisecond
 	}
-	m.live, m.drv, m.clock, m.pos, m.logf, m.period = true, drv, clock, pos, logf, period
+	m.live, m.driver, m.clock, m.pos, m.logf, m.period = true, driver, clock, pos, logf, period
 	m.arrived = make(chan arrival, 1024)
 	m.stop, m.done, m.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
 	return m
@@ -386,6 +391,9 @@ func (m *midiPorts) Close(wait time.Duration) error {
 		for _, in := range m.inList() {
 			in.setPort(nil)
 		}
+		if m.drv != nil {
+			m.drv.Close()
+		}
 	}
 	return m.log.Close()
 }
@@ -561,8 +569,21 @@ func (m *midiPorts) watch() {
 // scan is one pass of the watcher.
 func (m *midiPorts) scan() {
 	w := m.watching.Load()
-	if w == nil || m.drv == nil {
+	if w == nil || len(w.outs)+len(w.ins) == 0 {
 		return
+	}
+	if m.drv == nil {
+		// Asked again at every scan (the sequencer may come up after
+		// gridbox at boot), said once.
+		drv, err := m.driver()
+		if err != nil {
+			if m.drvErr == nil {
+				m.logf("no MIDI ports: %v; the set's MIDI ports stay silent until there are", err)
+			}
+			m.drvErr = err
+			return
+		}
+		m.drv = drv
 	}
 	ins, outs, err := midiport.Names(m.drv)
 	if err != nil {

@@ -117,15 +117,11 @@ func Play(e *Env, c PlayConfig) (err error) {
 		return err
 	}
 	defer mlog.abort() // after Close it does nothing
-	drv, merr := e.midiDriver()
-	p.midi = startMIDIPorts(mlog, ports, drv, mclock, p.player.Position, e.MIDIPeriod, func(format string, args ...any) {
+	p.midi = startMIDIPorts(mlog, ports, e.midiDriver, mclock, p.player.Position, e.MIDIPeriod, func(format string, args ...any) {
 		fmt.Fprintf(e.Stderr, "gridbox: "+format+"\n", args...)
 	})
 	defer p.midi.Close(0) // on a failure to start; done already after a show
 	p.nameMIDI()
-	if merr != nil && len(p.midi.order) > 0 {
-		fmt.Fprintf(e.Stderr, "gridbox: the set's MIDI instruments are silent: %v\n", merr)
-	}
 	p.midi.start()
 	// From here on a failure is not the set's doing (no sound card yet at
 	// boot, a missing pin): it must not count towards safe mode.

@@ -208,3 +208,31 @@ func TestMIDIOutAfterACrash(t *testing.T) {
 	}
 	t.Logf("the killed gridbox sent:\n%sthe next one:\n%s", first, second)
 }
+
+// A set without MIDI ports never asks for the MIDI driver (on a Pi, that
+// would open an ALSA sequencer client for nothing); one whose driver
+// cannot work says so once, plays on and asks again at every scan.
+func TestPlayAsksForMIDIOnlyWhenUsed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, c := range []struct {
+			set  string
+			want int
+		}{{"", 0}, {synthTrack, 1}} {
+			asked := 0
+			var stderr syncBuffer
+			e := &env{stdout: &bytes.Buffer{}, stderr: &stderr,
+				hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return nil },
+					MIDI: func() (midiport.Driver, error) {
+						asked++
+						return nil, fmt.Errorf("%w: not here", midiport.ErrNoMIDI)
+					},
+					Notify: func(chan<- os.Signal, ...os.Signal) {}}}
+			if code := run([]string{"play", showtest.ClickSet(t, c.set), "--audio", "null", "--seconds", "0.6", "--no-watch"}, e); code != 0 {
+				t.Fatalf("play exited %d:\n%s", code, stderr.String())
+			}
+			if (asked == 0) != (c.want == 0) || asked < c.want || strings.Count(stderr.String(), "no MIDI ports") != c.want {
+				t.Errorf("asked for the driver %d times, want %d:\n%s", asked, c.want, stderr.String())
+			}
+		}
+	})
+}
