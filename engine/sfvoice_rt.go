@@ -17,6 +17,13 @@ const (
 // -100 dB, where §8.1.2 ends the release.
 const sfSilent = 1e-5
 
+// sfFloor is the output level below which a decaying or releasing voice
+// is silent whatever its envelope's level: -100 dB of full scale (a voice
+// attenuated 30 dB is done 30 dB earlier in its release). FluidSynth ends
+// its voices at its noise floor alike; a font's long releases otherwise
+// keep many inaudible voices playing.
+const sfFloor = 1e-5
+
 // sfVoice is what a voice playing a SoundFont region keeps beyond a
 // sample voice's state: the loop, the envelopes and LFOs, the channel
 // gains and the low-pass filter. The sample position is the voice's phase,
@@ -42,7 +49,10 @@ type sfVoice struct {
 	stages           // the volume envelope's
 	kDecay   float32 // level factor per frame in decay (a constant dB slope)
 	kRel     float32 // and in release
+	kDecayU  float32 // the same per tick
+	kRelU    float32
 	sus      float32 // the sustain level
+	floor    float32 // the envelope level times channel gain at which the voice is below sfFloor
 	gl0, gr0 float32 // per-channel gains of attenuation and pan, per unit of an int16
 	gl, gr   float32 // the gains now (gl0, gr0 with the LFO's tremolo), ramping
 	dgl, dgr float32 // by this much per frame
@@ -53,6 +63,8 @@ type sfVoice struct {
 	fcNow    float32 // the cutoff the biquad is set to
 	pitch    float64 // the step without modulation, in frames per frame
 	bend     float32 // cents from the controllers (the pitch wheel)
+	cents    float32 // the pitch's modulation the step was last set for
+	fresh    bool    // the step is not set for it yet (a new note)
 	lPitch   float32 // modulation LFO depths: cents, cents, cB
 	lFc      float32
 	lVol     float32
@@ -117,8 +129,9 @@ func (l *lfo) set(delay, freq float32, rate int) {
 }
 
 // sfUpdate is how often, in frames, the envelopes, LFOs and controllers
-// move the pitch, the filter's cutoff and the gains: 0.7 ms at 48 kHz.
-const sfUpdate = 32
+// move the pitch, the filter's cutoff and the gains: 1.3 ms at 48 kHz,
+// FluidSynth's block.
+const sfUpdate = 64
 
 // modEnv is the modulation envelope (§8.1.2 25-32): linear segments from 0
 // to 1 and down to the sustain level, each "100 % change" taking its
@@ -223,8 +236,10 @@ func (s *sfVoice) tick(step *uint64) {
 	}
 	s.dirty = false
 	lv, vv := s.modLFO.value(), s.vibLFO.value()
-	cents := s.bend + m.lvl*m.toPitch + lv*s.lPitch + vv*s.vPitch
-	*step = uint64(min(s.pitch*math.Exp2(float64(cents)*(1.0/1200)), 1<<20)*one + 0.5)
+	if cents := s.bend + m.lvl*m.toPitch + lv*s.lPitch + vv*s.vPitch; cents != s.cents || s.fresh {
+		s.cents, s.fresh = cents, false
+		*step = uint64(min(s.pitch*math.Exp2(float64(cents)*(1.0/1200)), 1<<20)*one + 0.5)
+	}
 	if s.filt {
 		if fc := s.fc + m.lvl*m.toFc + lv*s.lFc; fc != s.fcNow {
 			s.setFilter(fc, int(s.rate))
@@ -302,7 +317,7 @@ func slope(tc float32, rate int) float32 {
 // returns the step the voice starts at (32.32).
 func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int, pitch float64, c *controllers, lo []uint8) uint64 {
 	*s = sfVoice{on: true, rate: int32(rate), inst: inst, excl: r.excl, loop: uint8(r.loop), loopLo: uint64(r.loopStart), loopHi: uint64(r.loopEnd),
-		reg: r, key: key, vel: vel, pitch: pitch, lo: lo, q: r.q}
+		reg: r, key: key, vel: vel, pitch: pitch, lo: lo, q: r.q, fresh: true}
 	kd := float32(60 - int(key))
 	if r.delay > -12000 { // the minimum, the default, is no delay: notes start on their frame
 		s.n = tcFrames(r.delay, rate)
@@ -311,12 +326,17 @@ func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int, pitch
 	s.holdN = tcFrames(r.hold+r.keyHold*kd, rate)
 	s.kDecay = slope(r.decay+r.keyDecay*kd, rate)
 	s.kRel = slope(r.release, rate)
+	s.kDecayU = float32(math.Pow(float64(s.kDecay), sfUpdate))
+	s.kRelU = float32(math.Pow(float64(s.kRel), sfUpdate))
 	s.sus = float32(math.Pow(10, -float64(r.sustain)/200))
 	s.settle()
 
 	// The 2-pole low-pass (§8.1.2 8, 9), its cutoff moved by the
 	// modulation envelope and LFO.
 	s.ql = math.Pow(10, (float64(s.q)/10-3.01)/20)
+	// The loudest a point of the sample can come out at gains of 1, the
+	// filter's resonance peak (about its quality factor) included.
+	s.floor = float32(sfFloor / 32768 / max(1, s.ql))
 	m := &s.mod
 	if r.mDelay > -12000 {
 		m.n = tcFrames(r.mDelay, rate)
@@ -337,16 +357,26 @@ func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int, pitch
 	return step
 }
 
-// next returns the envelope's level for this frame and moves it on.
-func (s *sfVoice) next() float32 {
+// span is how many of the next n frames the volume envelope moves along
+// one line: at most the rest of a timed stage (delay, attack, hold).
+func (s *sfVoice) span(n int32) int32 {
+	if s.stage < sfDecay {
+		return max(1, min(n, s.n))
+	}
+	return n
+}
+
+// advance moves the volume envelope on by n frames (at most a span) and
+// returns its level there.
+func (s *sfVoice) advance(n int32) float32 {
 	switch s.stage {
 	case sfDelay, sfHold:
-		s.n--
+		s.n -= n
 	case sfAttack:
-		s.n--
+		s.n -= n
 		s.lvl = 1 - float32(s.n)/float32(s.attackN)
 	case sfDecay:
-		s.lvl *= s.kDecay
+		s.lvl *= pow(s.kDecay, s.kDecayU, n)
 		if s.lvl <= s.sus {
 			s.lvl, s.stage = s.sus, sfSustain
 			if s.sus < sfSilent {
@@ -354,7 +384,7 @@ func (s *sfVoice) next() float32 {
 			}
 		}
 	case sfRelease:
-		s.lvl *= s.kRel
+		s.lvl *= pow(s.kRel, s.kRelU, n)
 		if s.lvl < sfSilent {
 			s.stage = sfDone
 		}
@@ -363,6 +393,14 @@ func (s *sfVoice) next() float32 {
 		s.settle()
 	}
 	return s.lvl
+}
+
+// pow is k to the n, ku being k to the sfUpdate (the usual n).
+func pow(k, ku float32, n int32) float32 {
+	if n == sfUpdate {
+		return ku
+	}
+	return float32(math.Pow(float64(k), float64(n)))
 }
 
 // noteOff enters the release from wherever the envelope is; a loop that
@@ -382,79 +420,189 @@ func (s *sfVoice) looping() bool { return s.loop == 1 || (s.loop == 3 && !s.rele
 
 // mixSF adds len(bus)/2 frames of a SoundFont voice to bus, and returns
 // the frame at which it ended (its envelope or sample ended, a fade out
-// or end frame was reached), or -1 if it goes on. It works frame by
-// frame: the volume envelope, loop, gains and filter change every frame,
-// what tick computes every sfUpdate frames.
+// or end frame was reached), or -1 if it goes on. It works in spans of at
+// most a tick (sfUpdate frames) over which the pitch, filter and gains
+// hold or ramp: the volume envelope's level and the channel gains ramp
+// linearly from one span's end to the next's, as FluidSynth's do over its
+// 64-frame blocks; the loop, interpolation and filter run frame by frame.
 func (v *voice) mixSF(bus []float32) int {
+	s := &v.sf
+	n := int32(len(bus) / 2)
+	for i := int32(0); i < n; {
+		if s.upd <= 0 {
+			s.tick(&v.step)
+		}
+		if s.stage == sfDone || v.endN == 0 {
+			return int(i)
+		}
+		l := s.span(min(n-i, s.upd))
+		if v.endN > 0 {
+			l = min(l, v.endN)
+			v.endN -= l
+		}
+		g0 := s.lvl
+		g1 := s.advance(l)
+		// The gains, the envelope folded in, from the span's start to its
+		// end: its first frame already a step on (a note's first frame
+		// sounds), its last at the end's.
+		gl1, gr1 := s.gl+s.dgl*float32(l), s.gr+s.dgr*float32(l)
+		inv := 1 / float32(l)
+		dcl, dcr := (g1*gl1-g0*s.gl)*inv, (g1*gr1-g0*s.gr)*inv
+		cl, cr := g0*s.gl+dcl, g0*s.gr+dcr
+		s.gl, s.gr = gl1, gr1
+		s.upd -= l
+		if s.stage >= sfDecay && g1*max(gl1, gr1) < s.floor {
+			s.stage = sfDone // this span is its last
+		}
+		out := bus[2*i : 2*(i+l)]
+		var end int32
+		if v.env.n >= 0 {
+			end = v.mixSFFade(out, cl, cr, dcl, dcr)
+		} else {
+			end = v.mixSFSpan(out, cl, cr, dcl, dcr)
+		}
+		if end >= 0 {
+			return int(i + end)
+		}
+		i += l
+	}
+	return -1
+}
+
+// mixSFSpan adds len(out)/2 frames (at most sfUpdate) at gains ramping
+// from cl, cr by dcl, dcr a frame, and returns the frame at which the
+// sample ended, or -1. It works in passes over the span, as FluidSynth
+// does over its blocks: the sample interpolated into a mono buffer (the
+// loop's end checked once per stretch that cannot reach it), then the
+// filter, then the mix into out.
+func (v *voice) mixSFSpan(out []float32, cl, cr, dcl, dcr float32) int32 {
+	s := &v.sf
+	var buf [sfUpdate]float32
+	n := min(len(out)/2, sfUpdate)
+	x, end := v.interpolate(buf[:n])
+	if s.filt {
+		b0, b1, b2, a1, a2 := s.b0, s.b1, s.b2, s.a1, s.a2
+		x1, x2, y1, y2 := s.x1, s.x2, s.y1, s.y2
+		for j, in := range x {
+			// The last output's term last: the recursion's critical path
+			// is then one multiply and one add a frame.
+			y := b0*in + b1*x1 + b2*x2 - a2*y2 - a1*y1
+			x2, x1 = x1, in
+			y2, y1 = y1, y
+			x[j] = y
+		}
+		s.x1, s.x2, s.y1, s.y2 = x1, x2, y1, y2
+	}
+	out = out[:2*len(x)]
+	for j, in := range x {
+		out[2*j] += in * cl
+		out[2*j+1] += in * cr
+		cl += dcl
+		cr += dcr
+	}
+	return end
+}
+
+// interpolate fills buf with the voice's next frames of its sample, and
+// returns the part of buf filled: all of it, or up to the frame at which
+// a sample without a loop ended (then also that frame, else -1).
+func (v *voice) interpolate(buf []float32) ([]float32, int32) {
 	s := &v.sf
 	pcm := v.pcm
 	ph, step := v.phase, v.step
-	n := len(bus) / 2
-	for i := 0; i < n; i++ {
-		if s.upd--; s.upd <= 0 {
-			s.tick(&step)
-			v.step = step
-		}
-		g := s.next()
-		if s.stage == sfDone {
-			v.phase = ph
-			return i
-		}
-		if v.endN >= 0 {
-			if v.endN == 0 {
-				v.phase = ph
-				return i
+	lim := v.frames // the first point the interpolation may not read
+	loop := s.looping()
+	if loop {
+		lim = s.loopHi
+	}
+	last := (lim - 1) << 32 // a phase at or past it reads lim
+	for j := 0; j < len(buf); {
+		if ph < last {
+			// As many frames as cannot reach the loop's end or the sample's.
+			m := min(len(buf)-j, int((last-ph+step-1)/max(step, 1)))
+			for e := j + m; j < e; j++ {
+				k := ph >> 32
+				t := float32(ph&(one-1)) * (1.0 / one)
+				x0 := float32(pcm[k])
+				buf[j] = x0 + (float32(pcm[k+1])-x0)*t
+				ph += step
 			}
-			v.endN--
+			continue
 		}
-		if v.env.n >= 0 { // a steal's or Stop's fade out
+		if !loop {
+			if s.lo != nil {
+				v.addLow(buf[:j])
+			}
+			v.phase = ph
+			return buf[:j], int32(j)
+		}
+		k := ph >> 32
+		if k >= s.loopHi { // back into the loop (by as many passes as a fast step made)
+			ph = s.loopLo<<32 + (ph-s.loopLo<<32)%((s.loopHi-s.loopLo)<<32)
+			continue
+		}
+		k1 := k + 1
+		if k1 >= s.loopHi {
+			k1 -= s.loopHi - s.loopLo // the loop's start follows its end
+		}
+		t := float32(ph&(one-1)) * (1.0 / one)
+		x0 := float32(pcm[k])
+		buf[j] = x0 + (float32(pcm[k1])-x0)*t
+		ph += step
+		j++
+	}
+	if s.lo != nil { // 24-bit: the low bytes below the int16s, the same steps again
+		v.addLow(buf)
+	}
+	v.phase = ph
+	return buf, -1
+}
+
+// addLow adds to buf (interpolated from v.phase on) the sm24 low bytes'
+// part, interpolated alike.
+func (v *voice) addLow(buf []float32) {
+	s := &v.sf
+	ph := v.phase
+	for j := range buf {
+		k := ph >> 32
+		if s.looping() && k >= s.loopHi {
+			ph = s.loopLo<<32 + (ph-s.loopLo<<32)%((s.loopHi-s.loopLo)<<32)
+			k = ph >> 32
+		}
+		k1 := k + 1
+		if s.looping() && k1 >= s.loopHi {
+			k1 -= s.loopHi - s.loopLo
+		}
+		t := float32(ph&(one-1)) * (1.0 / one)
+		x0 := float32(s.lo[k]) * (1.0 / 256)
+		buf[j] += x0 + (float32(s.lo[k1])*(1.0/256)-x0)*t
+		ph += v.step
+	}
+}
+
+// mixSFFade is mixSFSpan for a voice fading out (stolen or stopped): the
+// fade's level frame by frame on top; it returns where the fade or the
+// sample ended, or -1.
+func (v *voice) mixSFFade(out []float32, cl, cr, dcl, dcr float32) int32 {
+	for j := int32(0); 2*j+1 < int32(len(out)); j++ {
+		f := float32(1)
+		if v.env.n >= 0 {
 			if v.env.n == 0 {
 				if v.env.out {
-					v.phase = ph
-					return i
+					return j
 				}
 				v.env.n = -1
 			} else {
-				g *= v.env.level()
+				f = v.env.level()
 				v.env.n--
 			}
 		}
-		k := ph >> 32
-		k1 := k + 1
-		if s.looping() {
-			if k >= s.loopHi { // back into the loop (by as many passes as a fast step made)
-				ph = s.loopLo<<32 + (ph-s.loopLo<<32)%((s.loopHi-s.loopLo)<<32)
-				k = ph >> 32
-			}
-			k1 = k + 1
-			if k1 >= s.loopHi {
-				k1 -= s.loopHi - s.loopLo // the loop's start follows its end
-			}
-		} else if k1 >= v.frames {
-			v.phase = ph
-			return i
+		if v.mixSFSpan(out[2*j:2*j+2], cl*f, cr*f, 0, 0) >= 0 {
+			return j
 		}
-		t := float32(ph&(one-1)) * (1.0 / one)
-		x0, x1 := float32(pcm[k]), float32(pcm[k1])
-		if s.lo != nil { // 24-bit: the low byte below the int16
-			x0 += float32(s.lo[k]) * (1.0 / 256)
-			x1 += float32(s.lo[k1]) * (1.0 / 256)
-		}
-		x := x0 + (x1-x0)*t
-		ph += step
-		if s.filt {
-			y := s.b0*x + s.b1*s.x1 + s.b2*s.x2 - s.a1*s.y1 - s.a2*s.y2
-			s.x2, s.x1 = s.x1, x
-			s.y2, s.y1 = s.y1, y
-			x = y
-		}
-		x *= g
-		bus[2*i] += x * s.gl
-		bus[2*i+1] += x * s.gr
-		s.gl += s.dgl
-		s.gr += s.dgr
+		cl += dcl
+		cr += dcr
 	}
-	v.phase = ph
 	return -1
 }
 
