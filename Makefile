@@ -126,6 +126,12 @@ fuzz:
 #     each case checking its output first) for plain, pitched (+-7 semitones)
 #     and fading voices at 64 and 256 voices, beside FluidSynth's -F render of
 #     as many held notes (skipped, saying so, without fluidsynth).
+#   - a dense General MIDI song (9 channels, 1536 notes, 16 bars) rendered
+#     by fluidsynth -F and by gridbox render of the set gridbox import makes
+#     of it, on TimGM6mb (issue 12): the renders checked alike (length,
+#     first sound, 10 ms envelopes on the same frames), then both CPU times,
+#     their ratio (target <= 0.5) and both CPU ns per voice-frame at the
+#     song's peak voices.
 #   - targets, each printed PASS or FAIL: gridbox's peak RSS <= 96 MiB on the
 #     20 s files and at most 32 MiB more on the 5-minute ones; its CPU time and
 #     wall time each <= 0.35x sox -m's. A missed one fails make bench
