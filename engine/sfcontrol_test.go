@@ -332,3 +332,21 @@ func TestSoundFontVibratoRunsWithoutDepth(t *testing.T) {
 		}
 	}
 }
+
+// TestControllersResetAll: Reset All Controllers sets what MIDI RP-015
+// lists (the wheel centred, CC1, the pedals CC64-67 and channel pressure
+// to 0, CC11 to 127) and keeps the rest (CC7, CC10, CC91 here).
+func TestControllersResetAll(t *testing.T) {
+	c := resetControllers()
+	for _, cv := range [][2]uint16{{1, 100}, {7, 90}, {10, 20}, {11, 30}, {64, 127}, {65, 127}, {66, 127}, {67, 127}, {91, 50}, {uint16(PitchBend), 0}, {uint16(Pressure), 100}} {
+		c.set(uint8(cv[0]), cv[1])
+	}
+	if !c.set(ResetAll, 0) {
+		t.Fatal("ResetAll: set reports nothing changed")
+	}
+	want := resetControllers()
+	want.cc[7], want.cc[10], want.cc[91] = 90, 20, 50
+	if c != want {
+		t.Errorf("after ResetAll:\n%+v\nwant\n%+v", c, want)
+	}
+}

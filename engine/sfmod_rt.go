@@ -10,9 +10,10 @@ const PitchBend uint8 = 255
 // 0..127 (the SF2 default modulator: 50 cents of vibrato at full).
 const Pressure uint8 = 254
 
-// ResetAll is Command.Control for MIDI's Reset All Controllers (CC121):
-// the pitch wheel centred, CC1 (modulation) and channel pressure to 0,
-// CC11 (expression) to 127; CC7 (volume) and CC10 (pan) keep their values (MIDI RP-015).
+// ResetAll is Command.Control for MIDI's Reset All Controllers (CC121),
+// as MIDI RP-015 lists it: the pitch wheel centred, CC1 (modulation), the
+// pedals (CC64-67) and channel pressure to 0, CC11 (expression) to 127;
+// the others, CC7 (volume) and CC10 (pan) among them, keep their values.
 const ResetAll uint8 = 121
 
 // controllers is a track's controller state, as a MIDI channel's: what the
@@ -41,6 +42,7 @@ func (c *controllers) set(ctl uint8, value uint16) bool {
 		c.pressure = uint8(min(value, 127))
 	case ctl == ResetAll:
 		c.bend, c.cc[1], c.cc[11], c.pressure = 8192, 0, 127, 0
+		c.cc[64], c.cc[65], c.cc[66], c.cc[67] = 0, 0, 0, 0
 	case ctl < 128:
 		c.cc[ctl] = uint8(min(value, 127))
 	default:
