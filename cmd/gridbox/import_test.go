@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"gridbox/audio/wav"
 	"gridbox/midifile/midifiletest"
 	"gridbox/show/showtest"
 )
@@ -331,15 +330,7 @@ func maxMedianAbs(xs []float64) (hi, median float64) {
 // readMono reads a WAV file as one channel: the channels' sum.
 func readMono(t *testing.T, name string) []float64 {
 	t.Helper()
-	file, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	b, err := wav.Decode(file)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
+	b := showtest.ReadWAV(t, name)
 	x := b.Floats()
 	out := make([]float64, b.Frames())
 	for i := range out {
