@@ -350,3 +350,27 @@ func TestControllersResetAll(t *testing.T) {
 		t.Errorf("after ResetAll:\n%+v\nwant\n%+v", c, want)
 	}
 }
+
+// TestSoundFontFilterSweepStaysFinite: a modulation LFO at its fastest
+// (freqModLFO 4500, 110 Hz) sweeping the cutoff by ±12000 cents at the
+// highest resonance (initialFilterQ 960), legal values all, pumped the
+// biquad's state up to Inf and NaN within 0.3 s, and a NaN silences the
+// whole mix (the limiter zeroes it), an Inf reached the output as NaN.
+// The note must go on sounding, finite, at blocks 64, 128 and 333.
+func TestSoundFontFilterSweepStaysFinite(t *testing.T) {
+	_, b := sineFont(t, map[soundfont.Gen]int32{soundfont.InitialFilterQ: 960, soundfont.InitialFilterFc: 9000,
+		soundfont.ModLfoToFilterFc: 12000, soundfont.FreqModLFO: 4500})
+	for _, block := range []int{64, 128, 333} {
+		p := newPlayer(t, b, 1)
+		send(t, p, Command{Op: NoteOn, At: 0, Key: 60, Vel: 127})
+		out := renderFrames(p, rate, block)
+		for i, x := range out {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				t.Fatalf("block %d: frame %d is %v", block, i/2, x)
+			}
+		}
+		if r := rms(out, 0, rate/2, rate); r == 0 {
+			t.Errorf("block %d: silent from 0.5 s on (a NaN in the mix)", block)
+		}
+	}
+}

@@ -205,6 +205,13 @@ func (m *modEnv) advance(n int32) {
 // setFilter computes the low-pass biquad for cutoff fc (absolute cents,
 // kept within §8.1.3's 1500..13500) and the voice's resonance at rate.
 func (s *sfVoice) setFilter(fc float32, rate int) {
+	// A cutoff swept fast at a high Q (a modulation LFO's, 20 Hz and up,
+	// at 40 dB) pumps the biquad's state up without bound, to Inf and
+	// NaN, which silence the whole mix: past what any input rings it up
+	// to, the state starts again from rest. A fixed cutoff is stable.
+	if lim := float32(4 * 32768 * max(1, s.ql)); !(max(s.y1, -s.y1) <= lim && max(s.y2, -s.y2) <= lim) {
+		s.x1, s.x2, s.y1, s.y2 = 0, 0, 0, 0
+	}
 	fc = max(1500, min(13500, fc))
 	s.fcNow = fc
 	hz := min(8.176*math.Exp2(float64(fc)/1200), 0.45*float64(rate))
