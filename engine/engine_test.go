@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gridbox/audio"
@@ -249,6 +250,19 @@ func TestLimiterNeverExceedsFullScale(t *testing.T) {
 	}
 	if p.Stats().Limited == 0 {
 		t.Fatal("limiter never engaged")
+	}
+}
+
+// TestLimiterPassesNoInfOrNaN: NaN and ±Inf in the mix (a voice gone
+// wrong) come out as 0, and the frames around them as they were: an Inf
+// came out as NaN and turned the limiter's gain to 0.
+func TestLimiterPassesNoInfOrNaN(t *testing.T) {
+	p := newPlayer(t, &Bank{}, 1)
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	out := []float32{0.5, -0.5, inf, 0.25, -inf, nan, 0.5, -0.5}
+	p.limit(out)
+	if want := []float32{0.5, -0.5, 0, 0.25, 0, 0, 0.5, -0.5}; !slices.Equal(out, want) {
+		t.Errorf("limited %v, want %v", out, want)
 	}
 }
 

@@ -520,10 +520,12 @@ func (p *Player) limit(out []float32) {
 	var limited uint64
 	for i := 0; i+1 < len(out); i += 2 {
 		l, r := out[i], out[i+1]
-		if l != l {
+		// NaN and ±Inf (x-x is NaN for both) play as 0: an Inf would
+		// set g to 0, and Inf*0 is NaN.
+		if l-l != 0 {
 			l = 0
 		}
-		if r != r {
+		if r-r != 0 {
 			r = 0
 		}
 		pk := max(l, -l, r, -r)
