@@ -623,11 +623,13 @@ func (s *Session) SetTempo(bpm float64, at engine.Frame) {
 		return
 	}
 	s.endRamp()
-	s.setTempo(bpm, at)
+	s.setTempo(bpm, at, 0)
 }
 
 // setTempo is SetTempo without ending a ramp: what a ramp's step does.
-func (s *Session) setTempo(bpm float64, at engine.Frame) {
+// drift > 0 (Steer) leaves audio loops close enough to the grid alone
+// (regrid).
+func (s *Session) setTempo(bpm float64, at engine.Frame, drift engine.Frame) {
 	at = s.clamp(at)
 	s.clock.Change(at, bpm)
 	for i := range s.agenda {
@@ -643,18 +645,47 @@ func (s *Session) setTempo(bpm float64, at engine.Frame) {
 		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.kind, b.kind))
 	})
 	for x := range s.tracks {
-		ts := &s.tracks[x]
-		c := ts.clip
-		if c == nil || c.IsNotes() || !c.Loop {
-			continue
-		}
-		if !ts.stale && c.Length > 0 {
+		s.regrid(x, at, drift)
+	}
+}
+
+// regrid plans the restart on the grid of track x's audio loop after a
+// tempo change at frame at (SetTempo's retime, and its cut). With drift >
+// 0 (Steer) it plans none while the loop's own restarts, from half a loop
+// ahead on, are within drift frames of the grid's and none is planned
+// already: the loop goes on by itself.
+func (s *Session) regrid(x int, at, drift engine.Frame) {
+	ts := &s.tracks[x]
+	c := ts.clip
+	if c == nil || c.IsNotes() || !c.Loop {
+		return
+	}
+	if !ts.stale && c.Length > 0 {
+		ahead := at + engine.Frame(ts.loop>>33) // half a loop
+		if drift <= 0 || ts.loop == 0 || s.queued(x, actRetime, -1) || abs(ts.offGrid(s.gridStart(ts, ahead).at, ahead)) > drift {
 			s.remove(x, actRetime)
 			s.schedule(s.gridStart(ts, at).on(actRetime, x, -1).of(ts.tag))
 		}
-		s.cut(x, at)
 	}
+	s.cut(x, at)
 }
+
+// offGrid returns how many frames after the nearest of its own restarts
+// (from at on, t.loop > 0) the restart on the grid at frame w comes:
+// within half a loop either way.
+func (t *trackState) offGrid(w, at engine.Frame) engine.Frame {
+	l := engine.Frame(t.loop >> 32)
+	d := w - t.restart(at)
+	switch {
+	case d > l/2:
+		d -= l
+	case d < -l/2:
+		d += l
+	}
+	return d
+}
+
+func abs(f engine.Frame) engine.Frame { return max(f, -f) }
 
 // gridStart returns the first start of track state t's loop (of Length
 // beats from its origin) whose frame is at or after at.
@@ -754,7 +785,7 @@ func (s *Session) rampStep(a action) {
 	} else {
 		s.ramp = ramp{}
 	}
-	s.setTempo(bpm, a.at)
+	s.setTempo(bpm, a.at, 0)
 }
 
 // ramping reports whether the tempo at frame at is a ramp's that goes on.

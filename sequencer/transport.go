@@ -117,8 +117,13 @@ func (s *Session) Pause(at engine.Frame) {
 // as a follower of an external clock does every turn: as SetTempo does
 // (what is planned in beats keeps its beat), except that the tempo
 // changes planned after at (a queued scene's tempo) are dropped and a
-// tempo ramp (Replace) ends: the source rules the tempo. A tempo equal to
-// the one at at changes nothing. The tempo map more than steerMemory
+// tempo ramp (Replace) ends: the source rules the tempo; and that an audio
+// loop whose own restarts are still within steerDrift of its restarts on
+// the grid loops on by itself: restarted on the grid (SetTempo's retime),
+// it would fade out and start again at every pass, as the follower moves
+// the tempo by a hair every turn. Once it drifts further, it is restarted
+// on the grid at its next pass, with the loop length of the tempo there
+// (checked at every call, the tempo changed or not). The tempo map more than steerMemory
 // before at is forgotten (Clock.Forget), so that a clock steered every
 // turn stays small; nothing asks about frames that old.
 func (s *Session) Steer(bpm float64, at engine.Frame) {
@@ -129,11 +134,20 @@ func (s *Session) Steer(bpm float64, at engine.Frame) {
 	at = s.clamp(at)
 	s.clock.Unplan(at)
 	s.clock.Forget(at - engine.Frame(steerMemory*s.clock.rate))
-	if s.clock.Tempo(at) == bpm {
+	drift := engine.Frame(steerDrift * s.clock.rate)
+	if s.clock.Tempo(at) != bpm {
+		s.setTempo(bpm, at, drift)
 		return
 	}
-	s.setTempo(bpm, at)
+	for x := range s.tracks { // the loops drift on at a steady tempo too
+		s.regrid(x, at, drift)
+	}
 }
+
+// steerDrift is how far, in seconds, an audio loop's own restarts may be
+// from the grid's before Steer restarts it on the grid: half a
+// millisecond, the follower's phase error.
+const steerDrift = 0.0005
 
 // steerMemory is how much of the tempo map Steer keeps, in seconds: far
 // more than the heard frames lag behind the committed ones.

@@ -1,6 +1,7 @@
 package sequencer
 
 import (
+	"math"
 	"testing"
 
 	"gridbox/engine"
@@ -183,5 +184,54 @@ func TestSession_Steer(t *testing.T) {
 	}
 	if n := len(s.Clock().segs); n > steerMemory*48000/240+2 {
 		t.Errorf("%d tempo segments kept after 30 s of steering, want at most %d", n, steerMemory*48000/240+2)
+	}
+}
+
+// TestSession_SteerLeavesLoopsAlone: a follower's steering moves the
+// tempo by a hair every turn; an audio loop is not restarted on the grid
+// for that (it would fade out and start again at every pass), only once
+// its own restarts drift more than steerDrift from the grid's bars, and
+// then once, with the new loop length. Every bar line, its voice restarts
+// within steerDrift of it, at blocks 64, 128 and 333.
+func TestSession_SteerLeavesLoopsAlone(t *testing.T) {
+	for _, block := range []engine.Frame{64, 128, 333} {
+		r := &recorder{}
+		s := NewSession(song(), r, rate)
+		s.Press(0, 0, 0)
+		var bars []engine.Frame // the grid's bar lines, as committed
+		next := Beats(0)
+		run := func(to engine.Frame, bpm func(f engine.Frame) float64) {
+			for f := s.Committed() + block; f <= to; f += block {
+				s.Steer(bpm(f), s.Committed())
+				s.Advance(f)
+				for s.Clock().Frame(next) < s.Committed() {
+					bars = append(bars, s.Clock().Frame(next))
+					next += 4
+				}
+			}
+		}
+		// 16 bars wobbling by ±0.004 BPM, then 16 at 120.5.
+		run(16*bar, func(f engine.Frame) float64 { return 120 + 0.004*math.Sin(float64(f)/5000) })
+		if n := len(r.ops(engine.PlayClip)); n != 1 {
+			t.Errorf("block %d: %d starts while the tempo wobbled by a hair, want the launch alone", block, n)
+		}
+		run(32*bar, func(engine.Frame) float64 { return 120.5 })
+		plays := r.ops(engine.PlayClip)
+		if len(plays) != 2 {
+			t.Fatalf("block %d: %d starts after a change to 120.5 BPM, want the launch and one restart on the grid", block, len(plays))
+		}
+		tol := engine.Frame(steerDrift * rate)
+		for _, b := range bars[1:] {
+			// the voice playing at b: the last started at or before it
+			var v trackState
+			for _, p := range plays {
+				if p.At <= b {
+					v.looping(p.At, p.Start, p.LoopLen)
+				}
+			}
+			if d := abs(v.offGrid(b, b-tol)); d > tol && v.vat != b {
+				t.Errorf("block %d: at the bar line %d the loop restarts %d frames off it, want at most %d", block, b, d, tol)
+			}
+		}
 	}
 }
