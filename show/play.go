@@ -153,7 +153,9 @@ func Play(e *Env, c PlayConfig) (err error) {
 	}
 	lookahead := engine.Frame(f.Frames(2*sessionTick+margin+engine.FadeTime) + int64((c.Lead+1)*c.Block))
 	p.Advance(lookahead)
-	// A gridbox that crashed (or was killed) may have left notes on.
+	// A gridbox that crashed (or was killed) may have left notes on. The
+	// clock's first sample: frame 0 is heard a latency from now.
+	p.midi.clock.sample(time.Now(), 0)
 	p.midi.allNotesOff(0)
 	// The streamer reads long samples from disk ahead of their voices, on
 	// goroutines of its own: the audio thread never waits for the disk. It
@@ -255,17 +257,19 @@ func Play(e *Env, c PlayConfig) (err error) {
 	if ms := p.midi.stats(); ms != (midiStats{}) {
 		var parts []string
 		for _, c := range []struct {
-			n    uint64
-			what string
-		}{{ms.Absent, "for ports not there"}, {ms.Full, "on full queues"}, {ms.Late, "written late"}} {
+			n         uint64
+			what, why string
+		}{
+			{ms.Absent, "message", "dropped (port not there)"},
+			{ms.Full, "message", "dropped (queue full)"},
+			{ms.Late, "message", "written over 5 ms late"},
+			{ms.Lost, "input", "dropped (not taken in in time)"},
+		} {
 			if c.n > 0 {
-				parts = append(parts, spell.Count(c.n, "message")+" "+c.what)
+				parts = append(parts, spell.Count(c.n, c.what)+" "+c.why)
 			}
 		}
-		if ms.Lost > 0 {
-			parts = append(parts, spell.Count(ms.Lost, "input")+" not taken in")
-		}
-		fmt.Fprintf(e.Stderr, "gridbox: MIDI: %s dropped or late\n", strings.Join(parts, ", "))
+		fmt.Fprintf(e.Stderr, "gridbox: MIDI: %s\n", strings.Join(parts, "; "))
 	}
 	close(done)
 	<-st.stopped

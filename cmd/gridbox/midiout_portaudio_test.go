@@ -146,8 +146,11 @@ func midiTimingChild(spec string) int {
 // TestMIDIOutInTimeWithAudio measures how far a note-on's arrival at the
 // synthesizer is from its click being heard (see above) and logs the
 // distribution. It fails when the median is off by more than 2 blocks or
-// a note comes more than 10 blocks off: on a shared 2-core machine the
-// JACK server's xruns move single callbacks by milliseconds.
+// one note in ten by more than 4: a message is handed to its sender when
+// the engine renders its block, a device latency (8 ms here) before it is
+// heard, so on a shared 2-core machine a session goroutine or a JACK
+// server held up for longer makes single notes late (tens of ms, seen).
+// The JACK server's xruns move single callbacks by milliseconds too.
 func TestMIDIOutInTimeWithAudio(t *testing.T) {
 	if _, err := exec.LookPath("jackd"); err != nil {
 		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
@@ -224,13 +227,20 @@ func TestMIDIOutInTimeWithAudio(t *testing.T) {
 		len(diffs), block, float64(res.Latency)/1e6, float64(res.Onsets[0].DAC)/1e6)
 	fmt.Fprintf(&r, "  note-on arrival − click heard (ms): min %.2f median %.2f p90 %.2f max %.2f; |error| median %.2f p90 %.2f max %.2f\n", s.Min, s.Median, s.P90, s.Max, a.Median, a.P90, a.Max)
 	fmt.Fprintf(&r, "  note-on arrival − the callback handing the click to PortAudio (ms): median %.2f (min %.2f max %.2f)\n", c.Median, c.Min, c.Max)
+	off := 0
+	for _, d := range abs {
+		if d > 5 {
+			off++
+		}
+	}
+	fmt.Fprintf(&r, "  notes more than 5 ms off: %d of %d\n", off, len(abs))
 	fmt.Fprintf(&r, "  run: %d callbacks, %d ring underruns, %d PortAudio underflows, %d late callbacks\n",
 		res.Counters.Callbacks, res.Counters.RingUnderruns, res.Counters.Underflows, res.Counters.LateCallbacks)
 	t.Log(r.String())
 	if len(diffs) < job.Clicks || len(res.Arrivals) < job.Clicks {
 		t.Fatalf("%d clicks and %d note-ons, want %d of each\n%s", len(diffs), len(res.Arrivals), job.Clicks, r.String())
 	}
-	if math.Abs(s.Median) > 2*block || a.Max > 10*block {
+	if math.Abs(s.Median) > 2*block || a.P90 > 4*block {
 		t.Errorf("MIDI out is not in time with the audio\n%s", r.String())
 	}
 }
