@@ -326,6 +326,13 @@ func planImport(file *midifile.File, font *soundfont.Font, midiName, fontName, s
 	im := &imported{name: stem, midi: midiName, font: fontName, tempo: 120, meter: [2]int{4, 4}}
 	if len(file.Tempos) > 0 {
 		im.tempo = math.Round(file.Tempos[0].BPM()*1e4) / 1e4
+		if t := file.Tempos[0]; t.At > 0 && t.MicrosPerBeat != 500000 {
+			// Before its first tempo event a file plays at 120 BPM (SMF
+			// 1.0), FluidSynth too: every note after it comes at
+			// another time than the set plays it.
+			im.warnings = append(im.warnings, fmt.Sprintf("the file plays at 120 BPM (MIDI's default) until its first tempo, %s at beat %s; the set plays at %s from the start (the notes keep their beats)",
+				formatTempo(im.tempo), strconv.FormatFloat(t.At, 'f', -1, 64), formatTempo(im.tempo)))
+		}
 		if n := distinctTempos(file.Tempos); n > 1 {
 			im.warnings = append(im.warnings, fmt.Sprintf("the file has %d tempos; the set plays at its first, %s, throughout (the notes keep their beats)", n, formatTempo(im.tempo)))
 		}

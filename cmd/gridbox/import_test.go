@@ -474,3 +474,24 @@ func TestImportDanglingLink(t *testing.T) {
 		t.Errorf("import without --force wrote through the link to %s: %v", victim, err)
 	}
 }
+
+// TestImportLateTempo: a file whose first tempo comes after its start
+// plays at 120 BPM until then (SMF 1.0, and FluidSynth): the set, at the
+// later tempo throughout, is warned about.
+func TestImportLateTempo(t *testing.T) {
+	dir := t.TempDir()
+	mid := filepath.Join(dir, "late.mid")
+	data := midifiletest.File(0, 96, midifiletest.Track(
+		midifiletest.Ev(0, 0x90, 60, 100), midifiletest.Ev(96, 0x80, 60, 0),
+		midifiletest.Tempo(288, 600000),
+		midifiletest.Ev(0, 0x90, 62, 100), midifiletest.Ev(96, 0x80, 62, 0),
+		midifiletest.EOT(0)))
+	if err := os.WriteFile(mid, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := gridbox(t, "import", mid, "-o", dir)
+	want := "gridbox import: warning: the file plays at 120 BPM (MIDI's default) until its first tempo, 100 BPM at beat 4; the set plays at 100 BPM from the start (the notes keep their beats)\n"
+	if code != 0 || stderr != want {
+		t.Errorf("exit %d, stderr\n%s\nwant\n%s", code, stderr, want)
+	}
+}
