@@ -13,12 +13,18 @@
 //	                                                                         ▼
 //	[realtime] device thread / render goroutine ──────────────────▶ Player.Render(out)
 //	                                                                         │
-//	[control]  the same session goroutine ◀──PollEvent()── event ring ◀─────┘
+//	[control]  the same session goroutine ◀──PollEvent()── event ring ◀─────┤
+//	[control]  the same session goroutine ◀──PollMIDI()─── MIDI ring ◀──────┘
 //
-// Send and PollEvent have a single caller each (the session goroutine);
-// Render has a single caller (the device). Position and Stats are safe from
-// any goroutine. Both rings are preallocated single-producer/single-consumer
-// queues of pointer-free values.
+// Send, PollEvent and PollMIDI have a single caller each (the session
+// goroutine); Render has a single caller (the device). Position and Stats
+// are safe from any goroutine. The rings are preallocated
+// single-producer/single-consumer queues of pointer-free values.
+//
+// A MIDI instrument (MIDIOut) has no voices: its notes leave the engine as
+// MIDIEvents stamped with the frame they take effect at, and the engine
+// keeps the notes it has sent on (a fixed array), so that stops and mutes
+// send their note-offs (midi_rt.go).
 //
 // Long samples stream from disk (see stream_rt.go): the Streamer, on a
 // goroutine of its own (or the offline render loop, between blocks), fills

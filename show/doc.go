@@ -23,8 +23,11 @@
 // in render.
 //
 // MIDI (midiports.go, midi.go, clocksync.go) runs on the show's goroutine
-// too: the engine's MIDI messages and the MIDI clock's ticks go to the
-// ports' senders as the session commits them; the clock-in port's bytes
+// too: the engine's MIDI messages (drained every turn) and the MIDI
+// clock's ticks (as the session commits them) go to the port manager,
+// which logs them (--midi-log) and, in play, hands each to its port's
+// sender goroutine, which writes it when its frame is heard (outclock.go);
+// a watcher goroutine finds the ports by name and again after an unplug; the clock-in port's bytes
 // steer the session's grid (a jump at a Start or Continue, a pause at a
 // Stop, the tempo every Advance).
 //
