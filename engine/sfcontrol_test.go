@@ -374,3 +374,31 @@ func TestSoundFontFilterSweepStaysFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestLinearCCSources: a linear CC source maps over 128 steps as
+// FluidSynth's does, in either direction: 64 is the centre of a bipolar
+// one, negative too (a font's reversed pan), and a negative unipolar one
+// reads 1 at 0.
+func TestLinearCCSources(t *testing.T) {
+	c := resetControllers()
+	cc := func(n uint8, v uint8, flags soundfont.Source) float64 {
+		c.cc[n] = v
+		return sourceValue(uint16(soundfont.SrcCC|soundfont.Source(n)|flags), &c, 100, 60)
+	}
+	for _, x := range []struct {
+		name string
+		got  float64
+		want float64
+	}{
+		{"CC10 64, bipolar", cc(10, 64, soundfont.SrcBipolar), 0},
+		{"CC10 64, bipolar negative", cc(10, 64, soundfont.SrcBipolar|soundfont.SrcNegative), 0},
+		{"CC10 0, bipolar negative", cc(10, 0, soundfont.SrcBipolar|soundfont.SrcNegative), 1},
+		{"CC1 0, negative", cc(1, 0, soundfont.SrcNegative), 1},
+		{"CC1 127, negative", cc(1, 127, soundfont.SrcNegative), 1.0 / 128},
+		{"CC1 127", cc(1, 127, 0), 127.0 / 128},
+	} {
+		if x.got != x.want {
+			t.Errorf("%s: %v, want %v", x.name, x.got, x.want)
+		}
+	}
+}

@@ -101,14 +101,16 @@ func sourceValue(s uint16, c *controllers, vel, key int) float64 {
 		if s>>10 == 0 {
 			// Linear, as FluidSynth maps it: over 128 steps, so that 64
 			// is the exact centre of a bipolar one (CC10 64: pan centred,
-			// MIDI RP-036).
+			// MIDI RP-036), whichever its direction; a negative one runs
+			// from 1 at 0 down.
+			u := x / 128
 			if s&0x100 != 0 {
-				x = 127 - x
+				u = 1 - u
 			}
 			if s&0x200 != 0 {
-				return 2*x/128 - 1
+				return 2*u - 1
 			}
-			return x / 128
+			return u
 		}
 	case i == 0: // no controller: the source reads as 1
 		return 1
