@@ -229,7 +229,7 @@ func rms(out []float32, ch, a, b int) float64 {
 // TestSoundFontControllers: Controller commands move the SF2 default
 // modulators of the track's sounding notes at their frame, and of notes
 // to come: the pitch wheel bends ±2 semitones, CC1 adds 50 cents of
-// vibrato (49.6 at 127: linear CCs map over 128 steps, as FluidSynth's), CC7 and CC11 set the level (concave: 100 → 127 is +4.15 dB),
+// vibrato (50 at 127), CC7 and CC11 set the level (concave: 100 → 127 is +4.15 dB),
 // CC10 pans; a track's Stop centres the wheel.
 func TestSoundFontControllers(t *testing.T) {
 	const sec = rate
@@ -282,8 +282,8 @@ func TestSoundFontControllers(t *testing.T) {
 	if math.Abs(rest) > 0.1 || math.Abs(bendUp-200) > 0.2 || math.Abs(bendDown+200) > 0.2 {
 		t.Errorf("pitch wheel: rest %.3f, up %.3f, down %.3f cents, want 0, +200, -200", rest, bendUp, bendDown)
 	}
-	if math.Abs(vib-49.6) > 3 || math.Abs(vibHz-8.176) > 0.05 {
-		t.Errorf("CC1 127: vibrato %.2f cents at %.3f Hz, want 49.6 at 8.176", vib, vibHz)
+	if math.Abs(vib-50) > 3 || math.Abs(vibHz-8.176) > 0.05 {
+		t.Errorf("CC1 127: vibrato %.2f cents at %.3f Hz, want 50 at 8.176", vib, vibHz)
 	}
 	if d := 20 * math.Log10(vol127/vol100); math.Abs(d-4.15) > 0.1 {
 		t.Errorf("CC7 100→127: %+.2f dB, want +4.15", d)
@@ -312,7 +312,7 @@ func TestSoundFontControllers(t *testing.T) {
 // note's start, through its delay (0.5 s), whether or not anything gives
 // it depth: the mod wheel raised 2 s into a note finds it running (full
 // depth within a period of the LFO, at 8.176 Hz), and so does channel
-// pressure (the SF2 default: 50 cents at full, 49.6 at 127).
+// pressure (the SF2 default: 50 cents at 127).
 func TestSoundFontVibratoRunsWithoutDepth(t *testing.T) {
 	for _, ctl := range []uint8{1, Pressure} {
 		_, b := sineFont(t, map[soundfont.Gen]int32{soundfont.DelayVibLFO: -1200})
@@ -327,8 +327,8 @@ func TestSoundFontVibratoRunsWithoutDepth(t *testing.T) {
 		at, cents, _ = pitchTrack(out, 2*rate, 2*rate+rate/8, 441)
 		first, _ := modulation(at, cents)
 		t.Logf("control %d: %.2f cents before, %.2f in the first 1/8 s after", ctl, before, first)
-		if before > 0.5 || math.Abs(first-49.6) > 3 {
-			t.Errorf("control %d raised 2 s in: %.2f cents of vibrato before (want 0), %.2f in the first 1/8 s (want 49.6)", ctl, before, first)
+		if before > 0.5 || math.Abs(first-50) > 3 {
+			t.Errorf("control %d raised 2 s in: %.2f cents of vibrato before (want 0), %.2f in the first 1/8 s (want 50)", ctl, before, first)
 		}
 	}
 }
@@ -375,10 +375,10 @@ func TestSoundFontFilterSweepStaysFinite(t *testing.T) {
 	}
 }
 
-// TestLinearCCSources: a linear CC source maps over 128 steps as
-// FluidSynth's does, in either direction: 64 is the centre of a bipolar
-// one, negative too (a font's reversed pan), and a negative unipolar one
-// reads 1 at 0.
+// TestLinearCCSources: a linear CC source maps as FluidSynth 2's does:
+// over 0..127, but for pan and balance (CC10, CC8), which MIDI RP-036
+// maps over 1..127 so that 64 is their exact centre, reversed too (a
+// font's inverted pan); a negative one reads 1 at 0.
 func TestLinearCCSources(t *testing.T) {
 	c := resetControllers()
 	cc := func(n uint8, v uint8, flags soundfont.Source) float64 {
@@ -391,13 +391,17 @@ func TestLinearCCSources(t *testing.T) {
 		want float64
 	}{
 		{"CC10 64, bipolar", cc(10, 64, soundfont.SrcBipolar), 0},
+		{"CC10 127, bipolar", cc(10, 127, soundfont.SrcBipolar), 1},
+		{"CC10 1, bipolar", cc(10, 1, soundfont.SrcBipolar), -1},
 		{"CC10 64, bipolar negative", cc(10, 64, soundfont.SrcBipolar|soundfont.SrcNegative), 0},
 		{"CC10 0, bipolar negative", cc(10, 0, soundfont.SrcBipolar|soundfont.SrcNegative), 1},
+		{"CC8 64, bipolar", cc(8, 64, soundfont.SrcBipolar), 0},
 		{"CC1 0, negative", cc(1, 0, soundfont.SrcNegative), 1},
-		{"CC1 127, negative", cc(1, 127, soundfont.SrcNegative), 1.0 / 128},
-		{"CC1 127", cc(1, 127, 0), 127.0 / 128},
+		{"CC1 127, negative", cc(1, 127, soundfont.SrcNegative), 0},
+		{"CC1 127", cc(1, 127, 0), 1},
+		{"CC91 64", cc(91, 64, 0), 64.0 / 127},
 	} {
-		if x.got != x.want {
+		if math.Abs(x.got-x.want) > 1e-12 {
 			t.Errorf("%s: %v, want %v", x.name, x.got, x.want)
 		}
 	}

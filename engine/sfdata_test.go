@@ -109,7 +109,7 @@ func TestSoundFontStereoPair(t *testing.T) {
 
 // TestSoundFontEffectSends: reverbEffectsSend and chorusEffectsSend (15,
 // 16) are read into the region and, with CC91/CC93's default modulators
-// (200 × 127/128 at 127, linear over 128 steps as FluidSynth maps CCs),
+// (200 at 127),
 // into the voice; no effect plays them.
 func TestSoundFontEffectSends(t *testing.T) {
 	_, b := sineFont(t, map[soundfont.Gen]int32{soundfont.ReverbEffectsSend: 300, soundfont.ChorusEffectsSend: 150})
@@ -120,8 +120,8 @@ func TestSoundFontEffectSends(t *testing.T) {
 	send(t, p, Command{Op: Controller, Control: 91, Value: 127}, Command{Op: NoteOn, At: 10, Key: 60, Vel: 100})
 	renderFrames(p, 128, 128)
 	for _, i := range p.act {
-		if s := &p.voices[i].sf; s.reverb != 300+200*127.0/128 || s.chorus != 150 {
-			t.Errorf("voice sends: reverb %v, chorus %v, want 498.4375 (300 + CC91 127), 150", s.reverb, s.chorus)
+		if s := &p.voices[i].sf; s.reverb != 300+200 || s.chorus != 150 {
+			t.Errorf("voice sends: reverb %v, chorus %v, want 500 (300 + CC91 127), 150", s.reverb, s.chorus)
 		}
 	}
 	if len(p.act) != 1 {

@@ -98,19 +98,11 @@ func sourceValue(s uint16, c *controllers, vel, key int) float64 {
 	switch {
 	case s&0x80 != 0: // a MIDI CC
 		x = float64(c.cc[i])
-		if s>>10 == 0 {
-			// Linear, as FluidSynth maps it: over 128 steps, so that 64
-			// is the exact centre of a bipolar one (CC10 64: pan centred,
-			// MIDI RP-036), whichever its direction; a negative one runs
-			// from 1 at 0 down.
-			u := x / 128
-			if s&0x100 != 0 {
-				u = 1 - u
-			}
-			if s&0x200 != 0 {
-				return 2*u - 1
-			}
-			return u
+		if i == 8 || i == 10 {
+			// Balance and pan as MIDI RP-036 has them, and FluidSynth
+			// 2: 0 and 1 both hard left, so that 64 is the exact centre
+			// (127 steps cannot centre).
+			x, span = max(x-1, 0), 126
 		}
 	case i == 0: // no controller: the source reads as 1
 		return 1
