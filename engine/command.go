@@ -46,8 +46,8 @@ const (
 	// and to come, follow it through their modulators (the SF2 defaults:
 	// pitch wheel ±2 semitones, CC1 vibrato, CC7 volume, CC10 pan, CC11
 	// expression). A Stop of the whole track (Clip < 0) centres the pitch
-	// wheel and sets CC1 to 0, as a DAW does when a clip stops. Now as for
-	// NoteOn.
+	// wheel and sets CC1 and channel pressure to 0 (no vibrato left on),
+	// as a DAW does when a clip stops. Now as for NoteOn.
 	Controller
 	// SwapBank makes the commands sent after it play the bank staged with
 	// Player.StageBank (a reloaded set's), and those sent before it the

@@ -288,8 +288,8 @@ func (p *Player) apply(pc *pending, at Frame) {
 		}
 		if c.Clip < 0 { // the track stops: no pitch bend or vibrato left stuck
 			ctl := &p.ctl[c.Track]
-			if ctl.bend != 8192 || ctl.cc[1] != 0 {
-				ctl.bend, ctl.cc[1] = 8192, 0
+			if ctl.bend != 8192 || ctl.cc[1] != 0 || ctl.pressure != 0 {
+				ctl.bend, ctl.cc[1], ctl.pressure = 8192, 0, 0
 				p.followControllers(c.Track)
 			}
 		}

@@ -308,6 +308,26 @@ func TestSoundFontControllers(t *testing.T) {
 	}
 }
 
+// TestSoundFontStopEndsPressureVibrato: a track's Stop leaves no vibrato
+// on, from the mod wheel or from channel pressure: a note after it has a
+// steady pitch.
+func TestSoundFontStopEndsPressureVibrato(t *testing.T) {
+	for _, ctl := range []uint8{1, Pressure} {
+		_, b := sineFont(t, nil)
+		p := newPlayer(t, b, 1)
+		send(t, p,
+			Command{Op: Controller, At: 0, Control: ctl, Value: 127},
+			Command{Op: Stop, At: 100, Clip: -1, Now: true},
+			Command{Op: NoteOn, At: 1000, Key: 69, Vel: 127},
+		)
+		out := renderFrames(p, rate, 128)
+		at, cents, _ := pitchTrack(out, rate/4, rate, 441)
+		if d, _ := modulation(at, cents); d > 0.5 {
+			t.Errorf("control %d at 127, then the track's Stop: %.2f cents of vibrato, want none", ctl, d)
+		}
+	}
+}
+
 // TestSoundFontVibratoRunsWithoutDepth: the vibrato LFO runs from the
 // note's start, through its delay (0.5 s), whether or not anything gives
 // it depth: the mod wheel raised 2 s into a note finds it running (full

@@ -65,7 +65,8 @@ func (s *Session) NoteOff(x int, key uint8, at engine.Frame) {
 // The track's SoundFont notes, sounding and to come, follow it. Sent as
 // NoteOn sends: exactly at at when at ≥ Committed() (a script, a MIDI
 // file's events), else live (engine.Command.Now). A track's stop centres
-// the pitch wheel and sets CC1 to 0 (the engine does it with the Stop).
+// the pitch wheel and sets CC1 and channel pressure to 0 (the engine does
+// it with the Stop).
 func (s *Session) Controller(x int, ctl uint8, value uint16, at engine.Frame) {
 	if x < 0 || x >= len(s.tracks) {
 		return
