@@ -476,46 +476,100 @@ func (v *voice) mixSF(bus []float32) int {
 	return -1
 }
 
-// mixSFSpan adds len(out)/2 frames (at most sfUpdate) at gains ramping
-// from cl, cr by dcl, dcr a frame, and returns the frame at which the
-// sample ended, or -1. It works in passes over the span, as FluidSynth
-// does over its blocks: the sample interpolated into a mono buffer (the
-// loop's end checked once per stretch that cannot reach it), then the
-// filter, then the mix into out.
+// mixSFSpan adds len(out)/2 frames at gains ramping from cl, cr by dcl,
+// dcr a frame, and returns the frame at which the sample ended, or -1.
+// Stretches that cannot reach the loop's end or the sample's go through
+// tight loops (filtered or not) whose state fits in registers; the frames
+// at the loop's end, and 24-bit voices, through mixSFFrames.
 func (v *voice) mixSFSpan(out []float32, cl, cr, dcl, dcr float32) int32 {
 	s := &v.sf
-	var buf [sfUpdate]float32
-	n := min(len(out)/2, sfUpdate)
-	x, end := v.interpolate(buf[:n])
-	if s.filt {
-		b0, b1, b2, a1, a2 := s.b0, s.b1, s.b2, s.a1, s.a2
-		x1, x2, y1, y2 := s.x1, s.x2, s.y1, s.y2
-		for j, in := range x {
-			// The last output's term last: the recursion's critical path
-			// is then one multiply and one add a frame.
-			y := b0*in + b1*x1 + b2*x2 - a2*y2 - a1*y1
-			x2, x1 = x1, in
-			y2, y1 = y1, y
-			x[j] = y
-		}
-		s.x1, s.x2, s.y1, s.y2 = x1, x2, y1, y2
+	if s.lo != nil {
+		return v.mixSFFrames(out, cl, cr, dcl, dcr)
 	}
-	out = out[:2*len(x)]
-	for j, in := range x {
-		out[2*j] += in * cl
-		out[2*j+1] += in * cr
+	lim := v.frames // the first point the interpolation may not read
+	if s.looping() {
+		lim = s.loopHi
+	}
+	last := (lim - 1) << 32 // a phase at or past it reads lim
+	n := len(out) / 2
+	for j := 0; j < n; {
+		if ph := v.phase; ph < last {
+			m := min(n-j, int((last-ph+v.step-1)/max(v.step, 1)))
+			o := out[2*j : 2*(j+m)]
+			if s.filt {
+				v.mixFiltered(o, cl, cr, dcl, dcr)
+			} else {
+				v.mixPlain(o, cl, cr, dcl, dcr)
+			}
+			cl += dcl * float32(m)
+			cr += dcr * float32(m)
+			j += m
+			continue
+		}
+		if v.mixSFFrames(out[2*j:2*j+2], cl, cr, 0, 0) >= 0 {
+			return int32(j)
+		}
+		cl += dcl
+		cr += dcr
+		j++
+	}
+	return -1
+}
+
+// mixFiltered adds len(out)/2 frames through the filter, none of them
+// reading past the voice's loop or sample.
+func (v *voice) mixFiltered(out []float32, cl, cr, dcl, dcr float32) {
+	s := &v.sf
+	pcm := v.pcm
+	ph, step := v.phase, v.step
+	// A low-pass biquad's b0 and b2 are half its b1; the last output's
+	// term last, the recursion's critical path is one multiply and one add.
+	b1, a1, a2 := s.b1, s.a1, s.a2
+	x1, x2, y1, y2 := s.x1, s.x2, s.y1, s.y2
+	for len(out) >= 2 {
+		k := ph >> 32
+		t := float32(int64(ph&(one-1))) * (1.0 / one)
+		x0 := float32(pcm[k])
+		x := x0 + (float32(pcm[k+1])-x0)*t
+		ph += step
+		y := b1*(0.5*(x+x2)+x1) - a2*y2 - a1*y1
+		x2, x1 = x1, x
+		y2, y1 = y1, y
+		out[0] += y * cl
+		out[1] += y * cr
+		out = out[2:]
 		cl += dcl
 		cr += dcr
 	}
-	return end
+	s.x1, s.x2, s.y1, s.y2 = x1, x2, y1, y2
+	v.phase = ph
 }
 
-// interpolate fills buf with the voice's next frames of its sample, and
-// returns the part of buf filled: all of it, or up to the frame at which
-// a sample without a loop ended (then also that frame, else -1).
-func (v *voice) interpolate(buf []float32) ([]float32, int32) {
-	s := &v.sf
+// mixPlain is mixFiltered without the filter.
+func (v *voice) mixPlain(out []float32, cl, cr, dcl, dcr float32) {
 	pcm := v.pcm
+	ph, step := v.phase, v.step
+	for len(out) >= 2 {
+		k := ph >> 32
+		t := float32(int64(ph&(one-1))) * (1.0 / one)
+		x0 := float32(pcm[k])
+		x := x0 + (float32(pcm[k+1])-x0)*t
+		ph += step
+		out[0] += x * cl
+		out[1] += x * cr
+		out = out[2:]
+		cl += dcl
+		cr += dcr
+	}
+	v.phase = ph
+}
+
+// mixSFFrames is mixSFSpan frame by frame: the loop's end checked at each
+// (wrapping back into the loop, or ending a voice without one), and the
+// 24-bit low bytes added.
+func (v *voice) mixSFFrames(out []float32, cl, cr, dcl, dcr float32) int32 {
+	s := &v.sf
+	pcm, lo := v.pcm, s.lo
 	ph, step := v.phase, v.step
 	lim := v.frames // the first point the interpolation may not read
 	loop := s.looping()
@@ -523,68 +577,50 @@ func (v *voice) interpolate(buf []float32) ([]float32, int32) {
 		lim = s.loopHi
 	}
 	last := (lim - 1) << 32 // a phase at or past it reads lim
-	for j := 0; j < len(buf); {
-		if ph < last {
-			// As many frames as cannot reach the loop's end or the sample's.
-			m := min(len(buf)-j, int((last-ph+step-1)/max(step, 1)))
-			for e := j + m; j < e; j++ {
-				k := ph >> 32
-				t := float32(ph&(one-1)) * (1.0 / one)
-				x0 := float32(pcm[k])
-				buf[j] = x0 + (float32(pcm[k+1])-x0)*t
-				ph += step
-			}
-			continue
-		}
-		if !loop {
-			if s.lo != nil {
-				v.addLow(buf[:j])
-			}
-			v.phase = ph
-			return buf[:j], int32(j)
-		}
+	filt := s.filt
+	// A low-pass biquad's b0 and b2 are half its b1.
+	b1, a1, a2 := s.b1, s.a1, s.a2
+	x1, x2, y1, y2 := s.x1, s.x2, s.y1, s.y2
+	end := int32(-1)
+	for j := 0; j+1 < len(out); j += 2 {
 		k := ph >> 32
-		if k >= s.loopHi { // back into the loop (by as many passes as a fast step made)
-			ph = s.loopLo<<32 + (ph-s.loopLo<<32)%((s.loopHi-s.loopLo)<<32)
-			continue
-		}
 		k1 := k + 1
-		if k1 >= s.loopHi {
-			k1 -= s.loopHi - s.loopLo // the loop's start follows its end
+		if ph >= last {
+			if !loop {
+				end = int32(j / 2)
+				break
+			}
+			if k >= s.loopHi { // back into the loop (by as many passes as a fast step made)
+				ph = s.loopLo<<32 + (ph-s.loopLo<<32)%((s.loopHi-s.loopLo)<<32)
+				k = ph >> 32
+				k1 = k + 1
+			}
+			if k1 >= s.loopHi {
+				k1 -= s.loopHi - s.loopLo // the loop's start follows its end
+			}
 		}
-		t := float32(ph&(one-1)) * (1.0 / one)
-		x0 := float32(pcm[k])
-		buf[j] = x0 + (float32(pcm[k1])-x0)*t
+		t := float32(int64(ph&(one-1))) * (1.0 / one) // from int64: one instruction
+		x0, xk := float32(pcm[k]), float32(pcm[k1])
+		if lo != nil { // 24-bit: the low byte below the int16
+			x0 += float32(lo[k]) * (1.0 / 256)
+			xk += float32(lo[k1]) * (1.0 / 256)
+		}
+		x := x0 + (xk-x0)*t
 		ph += step
-		j++
+		if filt {
+			y := b1*(0.5*(x+x2)+x1) - a2*y2 - a1*y1
+			x2, x1 = x1, x
+			y2, y1 = y1, y
+			x = y
+		}
+		out[j] += x * cl
+		out[j+1] += x * cr
+		cl += dcl
+		cr += dcr
 	}
-	if s.lo != nil { // 24-bit: the low bytes below the int16s, the same steps again
-		v.addLow(buf)
-	}
+	s.x1, s.x2, s.y1, s.y2 = x1, x2, y1, y2
 	v.phase = ph
-	return buf, -1
-}
-
-// addLow adds to buf (interpolated from v.phase on) the sm24 low bytes'
-// part, interpolated alike.
-func (v *voice) addLow(buf []float32) {
-	s := &v.sf
-	ph := v.phase
-	for j := range buf {
-		k := ph >> 32
-		if s.looping() && k >= s.loopHi {
-			ph = s.loopLo<<32 + (ph-s.loopLo<<32)%((s.loopHi-s.loopLo)<<32)
-			k = ph >> 32
-		}
-		k1 := k + 1
-		if s.looping() && k1 >= s.loopHi {
-			k1 -= s.loopHi - s.loopLo
-		}
-		t := float32(ph&(one-1)) * (1.0 / one)
-		x0 := float32(s.lo[k]) * (1.0 / 256)
-		buf[j] += x0 + (float32(s.lo[k1])*(1.0/256)-x0)*t
-		ph += v.step
-	}
+	return end
 }
 
 // mixSFFade is mixSFSpan for a voice fading out (stolen or stopped): the
