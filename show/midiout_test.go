@@ -10,8 +10,12 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"gridbox/engine"
+	"gridbox/grid/midiport"
+	"gridbox/grid/midiport/midiporttest"
 	"gridbox/sequencer"
 	"gridbox/show/showtest"
 )
@@ -268,4 +272,50 @@ func TestFindPort(t *testing.T) {
 			t.Errorf("findPort(%q) = %q, %v; want %q", c.sub, got, ok, c.want)
 		}
 	}
+}
+
+// A sender writes each message at its time, the earliest first whatever
+// the order they came in (a clock tick sent ahead of a note for an
+// earlier frame does not hold the note up), messages with the same time
+// in the order sent, and, closed, what it still holds at its time. In a
+// synctest bubble, so the times are exact.
+func TestSenderWritesAtTheirTimes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dev := midiporttest.New("Synth:Synth MIDI 1 20:0")
+		type write struct {
+			at  time.Duration
+			msg string
+		}
+		var got []write
+		start := time.Now()
+		dev.OnWrite(func(msg []byte) { got = append(got, write{time.Since(start), fmt.Sprintf("% X", msg)}) })
+		port, err := midiport.OpenOutput(dev.Driver(), "Synth:Synth MIDI 1 20:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := &midiOut{name: "Synth", q: make(chan outMsg, 8), done: make(chan struct{})}
+		o.setPort(port)
+		go o.run()
+		msg := func(ms int, b ...byte) outMsg {
+			m := outMsg{due: start.Add(time.Duration(ms) * time.Millisecond), n: uint8(len(b))}
+			copy(m.b[:], b)
+			return m
+		}
+		o.q <- msg(30, 0xF8)
+		o.q <- msg(10, 0x90, 60, 100)
+		o.q <- msg(10, 0x80, 61, 0) // the same time: after the note-on, as sent
+		time.Sleep(20 * time.Millisecond)
+		o.q <- msg(25, 0x90, 62, 100) // comes later, due before the tick
+		o.q <- msg(5, 0xFC)           // already late: at once
+		close(o.q)
+		<-o.done
+		want := []write{{10 * time.Millisecond, "90 3C 64"}, {10 * time.Millisecond, "80 3D 00"}, {20 * time.Millisecond, "FC"},
+			{25 * time.Millisecond, "90 3E 64"}, {30 * time.Millisecond, "F8"}}
+		if !slices.Equal(got, want) {
+			t.Errorf("written %v, want %v", got, want)
+		}
+		if o.late.Load() != 1 {
+			t.Errorf("%d late, want 1 (the FC)", o.late.Load())
+		}
+	})
 }

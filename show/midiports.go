@@ -408,6 +408,7 @@ const lateBound = 5 * time.Millisecond
 // An outMsg is one message for a sender, due at a wall time.
 type outMsg struct {
 	due  time.Time
+	seq  uint64 // send order, for messages with the same time
 	n    uint8
 	b    [3]byte
 	long []byte // a message longer than b
@@ -433,17 +434,114 @@ type midiOut struct {
 	absent, full, late atomic.Uint64
 }
 
-// run is the sender goroutine: each message written at its time, in the
-// order sent.
+// run is the sender goroutine: each message written at its time, the
+// earliest first (messages with the same time in the order sent). The
+// queue is not in time order: the clock's ticks are sent as the session
+// commits them, ahead of the engine's notes for earlier frames, which
+// come as their blocks are rendered; a note must not wait behind a tick.
+// Once the queue is closed, what is held is written at its time.
 func (o *midiOut) run() {
 	defer close(o.done)
-	for om := range o.q {
+	const spin = 300 * time.Microsecond
+	var h outHeap
+	var seq uint64
+	open := true
+	take := func(om outMsg) {
+		seq++
+		om.seq = seq
+		h.push(om)
+	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for open || len(h) > 0 {
+		if len(h) == 0 {
+			om, ok := <-o.q
+			if open = ok; ok {
+				take(om)
+			}
+			continue
+		}
+		if d := time.Until(h[0].due); d > spin && open {
+			timer.Reset(d - spin)
+			select {
+			case om, ok := <-o.q:
+				timer.Stop()
+				if open = ok; ok {
+					take(om)
+				}
+				continue // an earlier one may have come
+			case <-timer.C:
+			}
+		}
+		for more := open; more; { // what came meanwhile may be due first
+			select {
+			case om, ok := <-o.q:
+				if open = ok; ok {
+					take(om)
+				}
+				more = ok
+			default:
+				more = false
+			}
+		}
+		if d := time.Until(h[0].due); d > spin && open {
+			continue
+		}
+		om := h.pop()
 		waitUntil(om.due)
 		if time.Since(om.due) > lateBound {
 			o.late.Add(1)
 		}
 		o.write(om.bytes())
 	}
+}
+
+// outHeap is a sender's messages, a binary min-heap by time, then by
+// send order (typed, so that it allocates only as it grows).
+type outHeap []outMsg
+
+func (h outHeap) less(i, j int) bool {
+	if !h[i].due.Equal(h[j].due) {
+		return h[i].due.Before(h[j].due)
+	}
+	return h[i].seq < h[j].seq
+}
+
+func (h *outHeap) push(m outMsg) {
+	*h = append(*h, m)
+	a := *h
+	for i := len(a) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !a.less(i, p) {
+			break
+		}
+		a[i], a[p] = a[p], a[i]
+		i = p
+	}
+}
+
+func (h *outHeap) pop() outMsg {
+	a := *h
+	top := a[0]
+	last := len(a) - 1
+	a[0] = a[last]
+	a = a[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(a) && a.less(l, m) {
+			m = l
+		}
+		if r < len(a) && a.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		a[i], a[m] = a[m], a[i]
+		i = m
+	}
+	*h = a
+	return top
 }
 
 // waitUntil returns at t: it sleeps until shortly before, then yields
