@@ -64,7 +64,7 @@ type Command struct {
 	LoopLen    uint64 // PlayClip: loop length in frames, 32.32 fixed point
 	Start      int64  // PlayClip: position in the clip at At, 32.32 frames (see Position)
 	Sample     int32  // PlayClip: index into Bank.Samples
-	Instrument int32  // NoteOn: index into Bank.Instruments
+	Instrument int32  // NoteOn, Controller: index into Bank.Instruments (Controller: a MIDI instrument sends it on)
 	Clip       int32  // the caller's tag for the clip, echoed in events
 	LoopFade   int32  // PlayClip: crossfade frames at a restart that is not seamless; 0 = none
 	Gain       float32

@@ -15,9 +15,52 @@ const opMIDIStop Op = 255
 // emitMIDI reports a three-byte message to port at frame at, counting it
 // when the ring is full.
 func (p *Player) emitMIDI(at Frame, port int16, status, d1, d2 uint8) {
-	if !p.midi.push(MIDIEvent{Frame: at, Port: port, Len: 3, Data: [3]byte{status, d1, d2}}) {
+	p.emitMIDIn(at, port, 3, status, d1, d2)
+}
+
+// emitMIDIn reports the first n bytes of status, d1, d2.
+func (p *Player) emitMIDIn(at Frame, port int16, n uint8, status, d1, d2 uint8) {
+	if !p.midi.push(MIDIEvent{Frame: at, Port: port, Len: n, Data: [3]byte{status, d1, d2}}) {
 		p.midiLost.Add(1)
 	}
+}
+
+// controlMIDI sends Controller c to m at frame at (a muted track sends
+// nothing): a CC (ResetAll is CC 121), the pitch wheel or channel
+// pressure. The track remembers where it sent them, so that its stop
+// centres the wheel and zeroes CC1 and pressure there, as it does for
+// its SoundFont voices.
+func (p *Player) controlMIDI(c *Command, m *MIDIOut, at Frame) {
+	tr := &p.tracks[c.Track]
+	if m.Port < 0 || tr.mute {
+		return
+	}
+	ch := m.Channel & 0x0F
+	switch {
+	case c.Control == PitchBend:
+		v := min(c.Value, 16383)
+		p.emitMIDI(at, m.Port, 0xE0|ch, uint8(v&0x7F), uint8(v>>7))
+	case c.Control == Pressure:
+		p.emitMIDIn(at, m.Port, 2, 0xD0|ch, uint8(min(c.Value, 127)), 0)
+	case c.Control < 128:
+		p.emitMIDI(at, m.Port, 0xB0|ch, c.Control, uint8(min(c.Value, 127)))
+	default:
+		return
+	}
+	tr.midiCtl, tr.midiPort, tr.midiCh = true, m.Port, ch
+}
+
+// resetMIDI centres the pitch wheel and zeroes CC1 and channel pressure
+// where track's controllers went, at frame at: its stop.
+func (p *Player) resetMIDI(track int16, at Frame) {
+	tr := &p.tracks[track]
+	if !tr.midiCtl {
+		return
+	}
+	tr.midiCtl = false
+	p.emitMIDI(at, tr.midiPort, 0xE0|tr.midiCh, 0, 0x40)
+	p.emitMIDI(at, tr.midiPort, 0xB0|tr.midiCh, 1, 0)
+	p.emitMIDIn(at, tr.midiPort, 2, 0xD0|tr.midiCh, 0, 0)
 }
 
 // noteOnMIDI sends c's note on m at frame at (c the seq'th command),
@@ -78,9 +121,10 @@ func (p *Player) noteOffMIDI(c *Command, at Frame) {
 // live ones too; a clip's own stop leaves notes to their note-offs, as
 // for voices.
 func (p *Player) stopMIDI(c *Command, at Frame) {
-	if c.Clip >= 0 || len(p.midiNotes) == 0 {
+	if c.Clip >= 0 {
 		return
 	}
+	p.resetMIDI(c.Track, at)
 	for i := 0; i < len(p.midiNotes); {
 		if n := &p.midiNotes[i]; n.track == c.Track && (!n.live || c.Live) {
 			p.endMIDINote(i, at)

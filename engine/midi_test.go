@@ -154,3 +154,29 @@ func TestMIDIRenderDoesNotAllocate(t *testing.T) {
 		t.Fatalf("Render with MIDI notes allocated %v times per call, want 0", n)
 	}
 }
+
+// Controllers on a MIDI instrument's track go to its port and channel at
+// their frames (a CC, the pitch wheel as LSB and MSB, channel pressure in
+// two bytes; a muted track sends none), and the track's stop centres the
+// wheel and zeroes CC1 and pressure there, as for SoundFont voices.
+func TestMIDIControllers(t *testing.T) {
+	for _, block := range []int{64, 128, 333} {
+		p := newPlayer(t, midiBank(), 2)
+		send(t, p,
+			Command{Op: Controller, At: 10, Track: 0, Instrument: 0, Control: 7, Value: 100},
+			Command{Op: Controller, At: 20, Track: 0, Instrument: 0, Control: PitchBend, Value: 16383},
+			Command{Op: Controller, At: 30, Track: 0, Instrument: 0, Control: Pressure, Value: 64},
+			Command{Op: Controller, At: 40, Track: 1, Instrument: -1, Control: 1, Value: 64}, // no instrument: nothing sent
+			Command{Op: SetTrack, At: 50, Track: 0, Gain: 1, Mute: true},
+			Command{Op: Controller, At: 60, Track: 0, Instrument: 0, Control: 1, Value: 5}, // muted
+			Command{Op: SetTrack, At: 70, Track: 0, Gain: 1},
+			Command{Op: Stop, At: 500, Track: 0, Clip: -1},
+			Command{Op: Stop, At: 600, Track: 0, Clip: -1}, // nothing sent since: no reset
+		)
+		got := midiLog(p, 1000, block)
+		want := []string{"10 2 B2 07 64", "20 2 E2 7F 7F", "30 2 D2 40", "500 2 E2 00 40", "500 2 B2 01 00", "500 2 D2 00"}
+		if !slices.Equal(got, want) {
+			t.Errorf("block %d: got\n%s\nwant\n%s", block, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

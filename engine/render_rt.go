@@ -295,6 +295,11 @@ func (p *Player) apply(pc *pending, at Frame) {
 		}
 	case Controller:
 		p.controller(c)
+		if c.Instrument >= 0 && int(c.Instrument) < len(bank.Instruments) {
+			if m := bank.Instruments[c.Instrument].MIDI; m != nil {
+				p.controlMIDI(c, m, at)
+			}
+		}
 	case SetTrack:
 		p.tracks[c.Track].setTarget(c.Gain, c.Pan, c.Mute, p.rampFrames)
 		if p.tracks[c.Track].mute = c.Mute; c.Mute {

@@ -10,7 +10,12 @@ type track struct {
 	voices     int32 // voices sounding on this track
 	busy       bool  // the bus holds audio for the segment being mixed
 	mute       bool  // muted: its MIDI instruments send nothing
-	direct     bool  // at unity and steady: its voices mix straight into the output
+	// Where the track's MIDI controllers went (midiCtl: some were sent
+	// since its last stop), for the stop's reset.
+	midiCtl  bool
+	midiCh   uint8
+	midiPort int16
+	direct   bool // at unity and steady: its voices mix straight into the output
 	// The latest Stop known ahead, the endSeq'th command: voices of clip
 	// endClip (< 0: all) starting before endAt (or at it, sent before the
 	// Stop) end there too.

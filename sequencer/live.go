@@ -62,7 +62,8 @@ func (s *Session) NoteOff(x int, key uint8, at engine.Frame) {
 // MIDI channel's: ctl is a CC number (0..127, value 0..127),
 // engine.PitchBend (value 0..16383, 8192 centred), engine.Pressure
 // (channel pressure, 0..127) or engine.ResetAll.
-// The track's SoundFont notes, sounding and to come, follow it. Sent as
+// The track's SoundFont notes, sounding and to come, follow it; a MIDI
+// instrument sends it to its port. Sent as
 // NoteOn sends: exactly at at when at ≥ Committed() (a script, a MIDI
 // file's events), else live (engine.Command.Now). A track's stop centres
 // the pitch wheel and sets CC1 and channel pressure to 0 (the engine does
@@ -71,7 +72,7 @@ func (s *Session) Controller(x int, ctl uint8, value uint16, at engine.Frame) {
 	if x < 0 || x >= len(s.tracks) {
 		return
 	}
-	s.send(engine.Command{Op: engine.Controller, At: at, Now: at < s.committed, Track: int16(x), Control: ctl, Value: value})
+	s.send(engine.Command{Op: engine.Controller, At: at, Now: at < s.committed, Track: int16(x), Instrument: s.song.Tracks[x].Instrument, Control: ctl, Value: value})
 }
 
 // liveRelease ends the live note of key on track x at frame at.
