@@ -367,9 +367,14 @@ func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int, pitch
 	// The 2-pole low-pass (§8.1.2 8, 9), its cutoff moved by the
 	// modulation envelope and LFO.
 	s.ql = math.Pow(10, (float64(s.q)/10-3.01)/20)
-	// The loudest a point of the sample can come out at gains of 1, the
-	// filter's resonance peak (about its quality factor) included.
-	s.floor = float32(sfFloor / 32768 / max(1, s.ql))
+	// The loudest the region's sample can come out at gains of 1 (its
+	// peak), the filter's resonance peak (about its quality factor)
+	// included.
+	pk := float64(r.peak)
+	if pk <= 0 {
+		pk = 32768 // not known: full scale
+	}
+	s.floor = float32(sfFloor / pk / max(1, s.ql))
 	m := &s.mod
 	if r.mDelay > -12000 {
 		m.n = tcFrames(r.mDelay, rate)
@@ -433,7 +438,7 @@ func pow(k, ku float32, n int32) float32 {
 	if n == sfUpdate {
 		return ku
 	}
-	return float32(math.Pow(float64(k), float64(n)))
+	return float32(exp2(float64(n) * math.Log2(float64(k))))
 }
 
 // noteOff enters the release from wherever the envelope is; a loop that

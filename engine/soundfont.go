@@ -90,6 +90,9 @@ type sfRegion struct {
 	// att and fc are initialAttenuation (cB) and initialFilterFc (cents)
 	// with the static modulators at each note-on velocity.
 	att, fc [128]float32
+	// peak is the largest magnitude of the region's sample points (int16
+	// units): the voice is silent once its level times this is below sfFloor.
+	peak float32
 	// mods are the modulators with a controller (a CC, the pitch wheel or
 	// channel pressure) among their sources, which the voice evaluates as
 	// they move.
@@ -239,6 +242,7 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 			reverb:    raw(soundfont.ReverbEffectsSend),
 			chorus:    raw(soundfont.ChorusEffectsSend),
 			mods:      live,
+			peak:      samplePeak(f.Data[r.Start:r.End]),
 		}
 		switch s.Type {
 		case soundfont.Left:
@@ -263,6 +267,15 @@ func NewSoundFont(f *soundfont.Font, p int, sample int32) *SoundFont {
 		}
 	}
 	return sf
+}
+
+// samplePeak is the largest magnitude among x's points, at least 1.
+func samplePeak(x []int16) float32 {
+	p := int32(1)
+	for _, v := range x {
+		p = max(p, int32(v), -int32(v))
+	}
+	return float32(p)
 }
 
 // minRelease is the shortest volume release, in timecents (16 ms for 100
