@@ -157,6 +157,15 @@ func Play(e *Env, c PlayConfig) (err error) {
 	// clock's first sample: frame 0 is heard a latency from now.
 	p.midi.clock.sample(time.Now(), 0)
 	p.midi.allNotesOff(0)
+	// A panic on this goroutine still ends the notes on (then goes on
+	// panicking): a synthesizer must not drone on after a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			p.endMIDI(p.player.Position() + lookahead)
+			p.midi.Close(time.Second)
+			panic(r)
+		}
+	}()
 	// The streamer reads long samples from disk ahead of their voices, on
 	// goroutines of its own: the audio thread never waits for the disk. It
 	// runs at the process's priority, not below: background work (a build

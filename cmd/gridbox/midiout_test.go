@@ -7,15 +7,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"gridbox/engine"
 	"gridbox/grid/hotplug"
 	"gridbox/grid/midiport"
 	"gridbox/grid/midiport/midiporttest"
 	"gridbox/grid/scan"
+	"gridbox/sequencer"
 	"gridbox/show"
 	"gridbox/show/showtest"
 )
@@ -154,7 +157,40 @@ func midiChild(spec string) int {
 	e := processEnv()
 	e.hooks.MIDI = func() (midiport.Driver, error) { return dev.Driver(), nil }
 	e.hooks.Scans = func(scan.Wrap) []hotplug.Scan { return nil }
+	if at, err := strconv.ParseFloat(os.Getenv(midiPanicEnv), 64); err == nil {
+		e.hooks.Turn = func(_ *sequencer.Session, now engine.Frame) {
+			if float64(now) >= at*48000 {
+				panic("a test's panic on the session goroutine")
+			}
+		}
+	}
 	return run(args[1:], e)
+}
+
+// midiPanicEnv makes midiChild's play panic on the session goroutine
+// once the sound reaches that many seconds.
+const midiPanicEnv = "GRIDBOX_CMD_MIDI_PANIC"
+
+// A gridbox that panics on its session goroutine while a note sounds
+// still sends that note's note-off and All Notes Off before it dies.
+func TestMIDIOutAfterAPanic(t *testing.T) {
+	isolate(t)
+	set := showtest.ClickSet(t, synthTrack)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "play.perf")
+	showtest.WriteFile(t, script, "0b scene 0\n")
+	got := filepath.Join(dir, "got.txt")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), midiPanicEnv+"=0.6", // beat 1.2: C4 on from beat 1 to 1.5
+		midiChildEnv+"="+strings.Join([]string{got, "play", set, "--events", script, "--audio", "null", "--no-watch", "--seconds", "20"}, "|"))
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "a test's panic") {
+		t.Fatalf("the child did not panic: %v\n%s", err, out)
+	}
+	b, _ := os.ReadFile(got)
+	if want := "B1 7B 00\n91 3C 64\n81 3C 00\n91 3C 64\n81 3C 00\nB1 7B 00\n"; string(b) != want {
+		t.Errorf("the synthesizer got\n%swant\n%s", b, want)
+	}
 }
 
 // TestMIDIOutAfterACrash: a gridbox killed with SIGKILL while its notes
