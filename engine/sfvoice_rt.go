@@ -51,6 +51,8 @@ type sfVoice struct {
 	kRel     float32 // and in release
 	kDecayU  float32 // the same per tick
 	kRelU    float32
+	kDecayL  float64 // their base-2 logarithms
+	kRelL    float64
 	sus      float32 // the sustain level
 	floor    float32 // the envelope level times channel gain at which the voice is below sfFloor
 	gl0, gr0 float32 // per-channel gains of attenuation and pan, per unit of an int16
@@ -77,6 +79,7 @@ type sfVoice struct {
 	vibLFO   lfo
 	rate     int32   // the player's
 	upd      int32   // frames until the next tick
+	grid     int32   // frames past the last multiple of sfUpdate of the player's clock
 	b0, b1   float32 // the low-pass biquad (direct form I)
 	b2       float32
 	a1, a2   float32
@@ -226,19 +229,24 @@ func (s *sfVoice) setFilter(fc float32, rate int) {
 	s.a2 = float32((1 - alpha) / a0)
 }
 
-// tick moves the envelopes and LFOs on by sfUpdate frames and sets what
+// tick moves the envelopes and LFOs on to the next tick and sets what
 // they and the controllers move: the step (in 32.32), the filter's
-// cutoff, and the gains' ramp to their value at the next tick.
+// cutoff, and the gains' ramp to their value at the next tick. Ticks fall
+// on the player's frames that are multiples of sfUpdate, as FluidSynth's
+// blocks: a note's first tick comes sooner, and the render's blocks (128
+// frames in gridbox render) hold whole ticks, so spans are mostly whole
+// ticks too.
 func (s *sfVoice) tick(step *uint64) {
-	s.upd = sfUpdate
+	period := sfUpdate - s.grid
+	s.upd = period
 	s.gl, s.gr, s.dgl, s.dgr = s.tl, s.tr, 0, 0
 	m := &s.mod
 	if !s.dyn && !s.dirty {
 		// Nothing to move, but the envelope and LFOs run on: a
 		// controller may give them a depth later (the mod wheel).
-		m.advance(sfUpdate)
-		s.modLFO.advance(sfUpdate)
-		s.vibLFO.advance(sfUpdate)
+		m.advance(period)
+		s.modLFO.advance(period)
+		s.vibLFO.advance(period)
 		return
 	}
 	s.dirty = false
@@ -248,13 +256,15 @@ func (s *sfVoice) tick(step *uint64) {
 		*step = uint64(min(s.pitch*exp2(float64(cents)*(1.0/1200)), 1<<20)*one + 0.5)
 	}
 	if s.filt {
-		if fc := s.fc + m.lvl*m.toFc + lv*s.lFc; fc != s.fcNow {
+		// To the cent, as FluidSynth sets its cutoffs (in whole cents):
+		// an envelope's slow sweep moves less than that in most ticks.
+		if fc := s.fc + m.lvl*m.toFc + lv*s.lFc; fc >= s.fcNow+1 || fc <= s.fcNow-1 {
 			s.setFilter(fc, int(s.rate))
 		}
 	}
-	m.advance(sfUpdate)
-	s.modLFO.advance(sfUpdate)
-	s.vibLFO.advance(sfUpdate)
+	m.advance(period)
+	s.modLFO.advance(period)
+	s.vibLFO.advance(period)
 	// The gains ramp to where the tremolo is at the next tick.
 	tl, tr := s.gl0, s.gr0
 	if s.lVol != 0 {
@@ -262,7 +272,8 @@ func (s *sfVoice) tick(step *uint64) {
 		tl, tr = tl*f, tr*f
 	}
 	s.tl, s.tr = tl, tr
-	s.dgl, s.dgr = (tl-s.gl)*(1.0/sfUpdate), (tr-s.gr)*(1.0/sfUpdate)
+	inv := 1 / float32(period)
+	s.dgl, s.dgr = (tl-s.gl)*inv, (tr-s.gr)*inv
 }
 
 // control recomputes what the controllers move from their state c: the
@@ -361,6 +372,8 @@ func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int, pitch
 	s.kRel = slope(r.release, rate)
 	s.kDecayU = float32(math.Pow(float64(s.kDecay), sfUpdate))
 	s.kRelU = float32(math.Pow(float64(s.kRel), sfUpdate))
+	s.kDecayL = math.Log2(float64(s.kDecay))
+	s.kRelL = math.Log2(float64(s.kRel))
 	s.sus = float32(math.Pow(10, -float64(r.sustain)/200))
 	s.settle()
 
@@ -414,7 +427,7 @@ func (s *sfVoice) advance(n int32) float32 {
 		s.n -= n
 		s.lvl = 1 - float32(s.n)/float32(s.attackN)
 	case sfDecay:
-		s.lvl *= pow(s.kDecay, s.kDecayU, n)
+		s.lvl *= pow(s.kDecayL, s.kDecayU, n)
 		if s.lvl <= s.sus {
 			s.lvl, s.stage = s.sus, sfSustain
 			if s.sus < sfSilent {
@@ -422,7 +435,7 @@ func (s *sfVoice) advance(n int32) float32 {
 			}
 		}
 	case sfRelease:
-		s.lvl *= pow(s.kRel, s.kRelU, n)
+		s.lvl *= pow(s.kRelL, s.kRelU, n)
 		if s.lvl < sfSilent {
 			s.stage = sfDone
 		}
@@ -433,12 +446,13 @@ func (s *sfVoice) advance(n int32) float32 {
 	return s.lvl
 }
 
-// pow is k to the n, ku being k to the sfUpdate (the usual n).
-func pow(k, ku float32, n int32) float32 {
+// pow is k to the n, for kl the base-2 logarithm of k and ku k to the
+// sfUpdate (the usual n).
+func pow(kl float64, ku float32, n int32) float32 {
 	if n == sfUpdate {
 		return ku
 	}
-	return float32(exp2(float64(n) * math.Log2(float64(k))))
+	return float32(exp2(float64(n) * kl))
 }
 
 // noteOff enters the release from wherever the envelope is; a loop that
@@ -489,6 +503,7 @@ func (v *voice) mixSF(bus []float32) int {
 		cl, cr := g0*s.gl+dcl, g0*s.gr+dcr
 		s.gl, s.gr = gl1, gr1
 		s.upd -= l
+		s.grid = (s.grid + l) & (sfUpdate - 1)
 		if s.stage >= sfDecay && g1*max(gl1, gr1) < s.floor {
 			s.stage = sfDone // this span is its last
 		}
@@ -721,6 +736,7 @@ func (p *Player) noteOnSF(c *Command, sf *SoundFont, bank *Bank, seq uint64, at 
 		v.gain = 1
 		v.clip, v.track, v.key, v.gate, v.live = -1, c.Track, c.Key, true, c.Live
 		v.step = v.sf.start(r, c.Instrument, k, vl, p.rate, pitch, ctl, sf.data24)
+		v.sf.grid = int32(at & (sfUpdate - 1))
 		v.use(&bank.refs.voices[sf.Sample])
 		p.tracks[c.Track].voices++
 		if end > 0 {

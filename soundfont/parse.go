@@ -186,8 +186,10 @@ func (p *parser) sdta(list chunk) error {
 		if err != nil {
 			return err
 		}
-		for i := range k {
-			data[done+i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
+		d := data[done : done+k]
+		b = b[:2*len(d)] // one bounds check for the loop
+		for i := range d {
+			d[i] = int16(uint16(b[2*i]) | uint16(b[2*i+1])<<8)
 		}
 		done += k
 	}
