@@ -57,8 +57,12 @@ func (c *outClock) sample(now time.Time, pos engine.Frame) {
 	c.cur = max(c.cur, off)
 }
 
+// frameNS returns frame f's time since frame 0 in nanoseconds, in whole
+// seconds and the rest: f·1e9 overflows an int64 after 53 hours at
+// 48 kHz, and a show may run for days (an installation).
 func (c *outClock) frameNS(f engine.Frame) int64 {
-	return int64(f) * int64(time.Second) / int64(c.rate)
+	r := int64(c.rate)
+	return int64(f)/r*int64(time.Second) + int64(f)%r*int64(time.Second)/r
 }
 
 // heard returns when frame f is heard.

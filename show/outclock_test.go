@@ -58,3 +58,19 @@ func TestOutClockTellsWhenAFrameIsHeard(t *testing.T) {
 	tick(2*offsetWindow + 10*time.Millisecond)
 	check("earlier", outLat)
 }
+
+// A frame days into a show is heard as far after frame 0 as its time:
+// frame·1e9 overflowed 64 bits after 53 hours at 48 kHz, and MIDI out
+// was then written at nonsense times.
+func TestOutClockAfterDays(t *testing.T) {
+	c := newOutClock(48000, 0)
+	for _, h := range []int64{1, 60, 24 * 30} {
+		f := engine.Frame(48000 * 3600 * h)
+		if d := c.heard(f).Sub(c.heard(0)); d != time.Duration(h)*time.Hour {
+			t.Errorf("frame %d (%d h) heard %v after frame 0", f, h, d)
+		}
+		if d := c.heard(f + 1).Sub(c.heard(f)); d != 20833*time.Nanosecond {
+			t.Errorf("after %d h, a frame later is heard %v later, want 20.833µs", h, d)
+		}
+	}
+}
