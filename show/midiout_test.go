@@ -319,3 +319,44 @@ func TestSenderWritesAtTheirTimes(t *testing.T) {
 		}
 	})
 }
+
+// Close returns in bounded time when a port's write never returns (a
+// synthesizer's USB stalled): the sender is stuck in the write, the port's
+// Close waits for it, and the watcher, listing the driver's ports, waits
+// for the device; an exit, or a panic's note-offs, must not hang on them.
+func TestMIDIPortsCloseWithAStuckPort(t *testing.T) {
+	const name = "Synth:Synth MIDI 1 20:0"
+	dev := midiporttest.New(name)
+	stuck, writing := make(chan struct{}), make(chan struct{}, 1)
+	dev.OnWrite(func([]byte) {
+		select {
+		case writing <- struct{}{}:
+		default:
+		}
+		<-stuck
+	})
+	defer close(stuck)
+	var said bytes.Buffer
+	m := startMIDIPorts(nil, &portNames{}, func() (midiport.Driver, error) { return dev.Driver(), nil },
+		newOutClock(48000, 0), func() engine.Frame { return 0 }, 5*time.Millisecond,
+		func(format string, args ...any) { fmt.Fprintf(&said, format+"\n", args...) })
+	m.playOn("Synth", 1)
+	m.start()
+	m.send("Synth", 0, []byte{0x90, 60, 100})
+	<-writing
+	time.Sleep(20 * time.Millisecond) // the watcher lists the ports again, and waits
+	closed := make(chan error, 1)
+	start := time.Now()
+	go func() { closed <- m.Close(50 * time.Millisecond) }()
+	select {
+	case <-closed:
+		if d := time.Since(start); d > closeWait+time.Second {
+			t.Errorf("Close took %v", d)
+		}
+	case <-time.After(closeWait + 5*time.Second):
+		t.Fatalf("Close did not return with a port stuck in a write")
+	}
+	if !strings.Contains(said.String(), "did not close") {
+		t.Errorf("Close did not say a port was left open:\n%s", said.String())
+	}
+}

@@ -363,8 +363,15 @@ func (m *midiPorts) stats() midiStats {
 }
 
 // Close ends the show's MIDI: the senders write what is queued (waiting
-// at most wait for it), the watcher stops, every port closes, and the log
-// is written. Session goroutine, after end; a second Close does nothing.
+// at most wait for it), the watcher stops, every port closes (waiting at
+// most closeWait more), and the log is written. Session goroutine, after
+// end; a second Close does nothing.
+//
+// A port whose write never returns (a synthesizer's USB stalled) holds
+// its sender, its port's Close (which waits for the write) and possibly
+// the watcher (listing ports in the same driver): those are left to the
+// process's end, so that an exit, or a crash's note-offs on other ports,
+// never waits on them.
 func (m *midiPorts) Close(wait time.Duration) error {
 	if m.closed {
 		return nil
@@ -372,31 +379,46 @@ func (m *midiPorts) Close(wait time.Duration) error {
 	m.closed = true
 	if m.live {
 		close(m.stop)
-		if m.started {
-			<-m.done
-		}
 		deadline := time.After(wait)
-		for _, o := range m.order {
+		outs := slices.Clone(m.order)
+		for _, o := range outs {
 			close(o.q)
 		}
-		for _, o := range m.order {
+		for _, o := range outs {
 			select {
 			case <-o.done:
 			case <-deadline:
 			}
 		}
-		for _, o := range m.order {
-			o.setPort(nil)
-		}
-		for _, in := range m.inList() {
-			in.setPort(nil)
-		}
-		if m.drv != nil {
-			m.drv.Close()
+		ins, drv, started := m.inList(), m.drv, m.started
+		closed := make(chan struct{})
+		go func() {
+			defer close(closed)
+			if started {
+				<-m.done // the driver is the watcher's until then
+				drv = m.drv
+			}
+			for _, o := range outs {
+				o.setPort(nil)
+			}
+			for _, in := range ins {
+				in.setPort(nil)
+			}
+			if drv != nil {
+				drv.Close()
+			}
+		}()
+		select {
+		case <-closed:
+		case <-time.After(closeWait):
+			m.logf("MIDI: a port did not close within %v (a write that does not return); left open", closeWait)
 		}
 	}
 	return m.log.Close()
 }
+
+// closeWait is how long Close waits for the ports to close.
+const closeWait = time.Second
 
 // outQueue is how many messages an output's sender holds: a few seconds
 // of dense playing.
