@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"testing/synctest"
@@ -359,4 +360,51 @@ func TestMIDIPortsCloseWithAStuckPort(t *testing.T) {
 	if !strings.Contains(said.String(), "did not close") {
 		t.Errorf("Close did not say a port was left open:\n%s", said.String())
 	}
+}
+
+// An output found again after an unplug (or first found after the start)
+// gets All Notes Off on the channels played there before anything else:
+// the note-offs sent while it was away were dropped, and a synthesizer
+// that stayed on (only its cable pulled) would drone on.
+func TestMIDIOutReplugAllNotesOff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const name = "Synth:Synth MIDI 1 20:0"
+		dev := midiporttest.New(name)
+		var said bytes.Buffer
+		var mu sync.Mutex
+		m := startMIDIPorts(nil, &portNames{}, func() (midiport.Driver, error) { return dev.Driver(), nil },
+			newOutClock(48000, 0), func() engine.Frame { return 0 }, 10*time.Millisecond,
+			func(format string, args ...any) { mu.Lock(); fmt.Fprintf(&said, format+"\n", args...); mu.Unlock() })
+		m.playOn("Synth", 2)
+		m.playOn("Synth", 10)
+		m.start()
+		m.send("Synth", 0, []byte{0x91, 60, 100})
+		time.Sleep(50 * time.Millisecond)
+		dev.Unplug()
+		time.Sleep(50 * time.Millisecond)
+		m.send("Synth", 4800, []byte{0x81, 60, 0}) // dropped: unplugged
+		time.Sleep(150 * time.Millisecond)
+		dev.Plug()
+		time.Sleep(50 * time.Millisecond)
+		if err := m.Close(0); err != nil {
+			t.Fatal(err)
+		}
+		got := hexLines(dev.Messages())
+		if want := "91 3C 64\nB1 7B 00\nB9 7B 00\n"; got != want {
+			t.Errorf("the synthesizer got\n%swant\n%s", got, want)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if n := strings.Count(said.String(), "connected on "); n != 2 {
+			t.Errorf("connected %d times, want 2:\n%s", n, said.String())
+		}
+	})
+}
+
+func hexLines(msgs [][]byte) string {
+	var b strings.Builder
+	for _, m := range msgs {
+		fmt.Fprintf(&b, "% X\n", m)
+	}
+	return b.String()
 }

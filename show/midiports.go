@@ -241,8 +241,9 @@ func (m *midiPorts) onInput(h func(port string, frame engine.Frame, msg []byte))
 // playOn records that a MIDI instrument plays on port's channel (1..16):
 // All Notes Off goes there at start and at the end. Session goroutine.
 func (m *midiPorts) playOn(port string, channel int) {
-	m.output(port)
+	o := m.output(port)
 	m.chans[port] |= 1 << (channel - 1)
+	o.chans.Store(uint32(m.chans[port]))
 }
 
 // allNotesOff sends All Notes Off (CC 123) on every channel a MIDI
@@ -454,6 +455,9 @@ type midiOut struct {
 	port *midiport.Output
 
 	absent, full, late atomic.Uint64
+	// chans is playOn's channels for the port (bit c: channel c+1), for
+	// the watcher's All Notes Off when it finds the port.
+	chans atomic.Uint32
 }
 
 // run is the sender goroutine: each message written at its time, the
@@ -724,6 +728,18 @@ func (m *midiPorts) scan() {
 		p, err := midiport.OpenOutput(m.drv, name)
 		if err != nil {
 			continue
+		}
+		if m.started {
+			// Found after the start's All Notes Off, or again after an
+			// unplug: the note-offs sent meanwhile were dropped, and a
+			// synthesizer that stayed on (its USB cable pulled) would
+			// drone on. Before any message of the sender's.
+			ch := o.chans.Load()
+			for c := range byte(16) {
+				if ch&(1<<c) != 0 {
+					p.Write([]byte{0xB0 | c, 123, 0})
+				}
+			}
 		}
 		o.setPort(p)
 		m.logf("MIDI out %q connected on %s", o.name, name)
