@@ -150,7 +150,7 @@
 // # [midi]: MIDI beat clock (optional)
 //
 //	[midi]
-//	clock_out = ["TR-8", "Launchpad"]
+//	clock_out = ["TR-8", "Volca"]
 //	clock_in = "MPC"
 //
 //	clock_out  list    the MIDI outputs gridbox sends its clock to (24 per
