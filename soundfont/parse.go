@@ -180,9 +180,10 @@ func (p *parser) sdta(list chunk) error {
 	n := smpl.size / 2
 	data := make([]int16, n)
 	const block = 1 << 20
+	var buf []byte // one block, read into again and again (fresh memory costs page faults)
 	for done := int64(0); done < n; {
 		k := min(n-done, block/2)
-		b, err := p.read(smpl.data+2*done, 2*k)
+		b, err := p.readInto(&buf, smpl.data+2*done, 2*k)
 		if err != nil {
 			return err
 		}

@@ -47,6 +47,25 @@ func (p *parser) read(off, n int64) ([]byte, error) {
 	return b, nil
 }
 
+// readInto is read into *buf, grown to n bytes if shorter: the same
+// errors, the bytes valid until the next call.
+func (p *parser) readInto(buf *[]byte, off, n int64) ([]byte, error) {
+	if int64(cap(*buf)) < n {
+		*buf = make([]byte, n)
+	}
+	b := (*buf)[:n]
+	if n == 0 {
+		return b, nil
+	}
+	if _, err := p.r.ReadAt(b, off); err != nil {
+		if err == io.EOF {
+			return nil, p.errorf("", off, "file ends early (%d bytes wanted)", n)
+		}
+		return nil, fmt.Errorf("%s: %w", p.name, err)
+	}
+	return b, nil
+}
+
 // header reads the chunk header at off inside a parent chunk ending at end.
 func (p *parser) header(off, end int64, parent string) (chunk, error) {
 	if end-off < 8 {
