@@ -3,6 +3,8 @@ package show
 import (
 	"bufio"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"gridbox/engine"
@@ -30,10 +32,24 @@ type midiLog struct {
 
 const hexDigits = "0123456789ABCDEF"
 
-// openMIDILog creates the log at file ("" = no log).
-func openMIDILog(file string) (*midiLog, error) {
+// openMIDILog creates the log at file ("" = no log). own are the show's
+// other files (the set, the script, the WAV, the controller log): the
+// log replaces its file when the show ends, so it must be none of them.
+func openMIDILog(file string, own ...string) (*midiLog, error) {
 	if file == "" {
 		return nil, nil
+	}
+	fi, ferr := os.Stat(file)
+	for _, o := range own {
+		if o == "" {
+			continue
+		}
+		if filepath.Clean(o) == filepath.Clean(file) {
+			return nil, fmt.Errorf("--midi-log %s is %s itself: give the log another name", file, o)
+		}
+		if oi, err := os.Stat(o); err == nil && ferr == nil && os.SameFile(fi, oi) {
+			return nil, fmt.Errorf("--midi-log %s is %s itself: give the log another name", file, o)
+		}
 	}
 	f, err := atomicfile.Create(file, atomicfile.Options{})
 	if err != nil {

@@ -408,3 +408,29 @@ func hexLines(msgs [][]byte) string {
 	}
 	return b.String()
 }
+
+// --midi-log naming one of the show's own files (the script, the set, the
+// WAV, through another path too) is refused before anything is rendered:
+// the log replaced it at the end, a performance script lost to a slip of
+// tab completion.
+func TestMIDILogNotTheShowsFiles(t *testing.T) {
+	dir := reloadDir(t)
+	script := filepath.Join(dir, "script.perf")
+	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), midiSet(""))
+	showtest.WriteFile(t, script, "1b end\n")
+	sf, _ := ParseSampleFormat("f32")
+	for _, log := range []string{script, filepath.Join(dir, ".", "set.toml"), filepath.Join(dir, "out.wav")} {
+		var errb bytes.Buffer
+		err := Render(&Env{Stdout: &errb, Stderr: &errb}, RenderConfig{Set: filepath.Join(dir, "set.toml"), Events: script,
+			Out: filepath.Join(dir, "out.wav"), Rate: 48000, Format: sf, MIDILog: log})
+		if err == nil || !strings.Contains(err.Error(), "--midi-log") || !strings.Contains(err.Error(), "itself") {
+			t.Errorf("render with --midi-log %s: %v", log, err)
+		}
+	}
+	if b, _ := os.ReadFile(script); string(b) != "1b end\n" {
+		t.Errorf("the script is now %q", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.wav")); err == nil {
+		t.Error("the render was written")
+	}
+}

@@ -112,7 +112,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 		return err
 	}
 	defer p.Close()
-	mlog, err := openMIDILog(c.MIDILog)
+	mlog, err := openMIDILog(c.MIDILog, c.Set, c.Events, c.CtrlLog)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	if err != nil {
 		return writeError(o, err)
 	}
-	mlog, err := openMIDILog(job.MIDILog)
+	mlog, err := openMIDILog(job.MIDILog, job.Set, job.Events, job.Out, job.CtrlLog)
 	if err != nil {
 		return err
 	}
