@@ -1,6 +1,10 @@
 package show
 
-import "gridbox/engine"
+import (
+	"strings"
+
+	"gridbox/engine"
+)
 
 // startMIDI names the MIDI outputs the set's MIDI instruments play on and
 // sends All Notes Off on each of their channels at frame at: a gridbox
@@ -48,4 +52,23 @@ func (p *Show) endMIDI(at engine.Frame) {
 	p.pumpMIDI()
 	p.clock.end(at)
 	p.midi.end(at)
+}
+
+// silenceMIDI names the MIDI instruments' ports and channels of the set
+// in file (the one safe mode does not play) for the start's and the
+// end's All Notes Off: a set that crashed gridbox may have left notes on
+// its synthesizers, and the crashes' restarts in normal mode sent All
+// Notes Off, but safe mode's empty set has no MIDI instrument to send it
+// to. Only the set's text is read (sets.Check, as a script's load lines
+// are): no sample, no font. Session goroutine.
+func (p *Show) silenceMIDI(file string) {
+	s := tried(file)
+	if s == nil || p.midi == nil {
+		return
+	}
+	for _, in := range s.Instruments {
+		if in.Kind == "midi" && strings.TrimSpace(in.Port) != "" && in.Channel >= 1 && in.Channel <= 16 {
+			p.midi.playOn(in.Port, in.Channel)
+		}
+	}
 }

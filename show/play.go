@@ -122,6 +122,9 @@ func Play(e *Env, c PlayConfig) (err error) {
 	})
 	defer p.midi.Close(0) // on a failure to start; done already after a show
 	p.nameMIDI()
+	if safe {
+		p.silenceMIDI(c.Set)
+	}
 	p.midi.start()
 	// From here on a failure is not the set's doing (no sound card yet at
 	// boot, a missing pin): it must not count towards safe mode.

@@ -13,11 +13,13 @@ import (
 	"testing/synctest"
 	"time"
 
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/grid/hotplug"
 	"gridbox/grid/midiport"
 	"gridbox/grid/midiport/midiporttest"
 	"gridbox/grid/scan"
+	"gridbox/internal/safemode"
 	"gridbox/sequencer"
 	"gridbox/show"
 	"gridbox/show/showtest"
@@ -273,4 +275,35 @@ func TestPlayAsksForMIDIOnlyWhenUsed(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A gridbox in safe mode (its set crashed it three times in a row, each
+// crash maybe leaving notes on) does not play the set, but still sends
+// All Notes Off on the channels the set's midi instruments play, at its
+// start and at its end: safe mode's empty set has none of its own.
+func TestMIDIOutSafeModeAllNotesOff(t *testing.T) {
+	isolate(t)
+	set := showtest.ClickSet(t, synthTrack)
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	showtest.WriteFile(t, cfg, "set = "+strconv.Quote(set)+"\n")
+	for range safemode.Crashes {
+		if _, _, err := safemode.Begin(config.LastDir(false), set, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dev := midiporttest.New(synthPort)
+	var stderr syncBuffer
+	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr,
+		hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return nil },
+			MIDI:   func() (midiport.Driver, error) { return dev.Driver(), nil },
+			Notify: func(chan<- os.Signal, ...os.Signal) {}}}
+	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.2"}, e); c != 0 {
+		t.Fatalf("play exited %d:\n%s", c, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "SAFE MODE") {
+		t.Fatalf("not in safe mode:\n%s", stderr.String())
+	}
+	if got := hexes(dev.Messages()); got != "B1 7B 00\nB1 7B 00\n" {
+		t.Errorf("the synthesizer got\n%swant All Notes Off on channel 2 at the start and at the end", got)
+	}
 }
