@@ -492,6 +492,16 @@ func (v *voice) mixSF(bus []float32) int {
 			l = min(l, v.endN)
 			v.endN -= l
 		}
+		if s.stage == sfDelay && v.env.n < 0 {
+			// Nothing sounds yet and the sample waits for the envelope
+			// (§8.1.2 33), as in FluidSynth: it starts at its first point.
+			s.advance(l)
+			s.gl, s.gr = s.gl+s.dgl*float32(l), s.gr+s.dgr*float32(l)
+			s.upd -= l
+			s.grid = (s.grid + l) & (sfUpdate - 1)
+			i += l
+			continue
+		}
 		g0 := s.lvl
 		g1 := s.advance(l)
 		// The gains, the envelope folded in, from the span's start to its

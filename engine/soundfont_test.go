@@ -159,3 +159,31 @@ func TestSoundFontModEnvOpensFilter(t *testing.T) {
 		t.Errorf("peak at 441 Hz: closed %.4f (want < 0.01), opened %.4f (want > 0.2), after the decay %.4f (want < 0.01)", closed, open, after)
 	}
 }
+
+// TestSoundFontDelayWaits: a note whose volume envelope has a delay
+// (§8.1.2 33) starts its sample when the delay ends, from its first point:
+// it sounds as the same note without the delay started that much later.
+func TestSoundFontDelayWaits(t *testing.T) {
+	play := func(delay float32, at Frame) []float32 {
+		b := &Bank{}
+		sf, buf := testSoundFont(0)
+		sf.regions[0].delay = delay
+		b.Samples = []*audio.Buffer{buf}
+		b.Instruments = []Instrument{{SoundFont: sf}}
+		p := newPlayer(t, b, 2)
+		send(t, p, Command{Op: NoteOn, At: at, Key: 69, Vel: 127})
+		return render(p, 9600, 128)
+	}
+	d := int(tcFrames(-3986, rate)) // 0.1 s
+	delayed, later := play(-3986, 0), play(-12000, Frame(d))
+	if first := firstNonZero(delayed); first != d {
+		t.Errorf("the delayed note sounds from frame %d, want %d", first, d)
+	}
+	worst := 0.0
+	for i := 2 * d; i < len(later); i++ {
+		worst = max(worst, math.Abs(float64(delayed[i]-later[i])))
+	}
+	if worst > 1e-6 {
+		t.Errorf("the delayed note differs from the same note started %d frames later by up to %g", d, worst)
+	}
+}
