@@ -83,14 +83,8 @@ func (p *Player) drain() {
 			p.swapBank()
 			continue
 		}
-		if p.pn == len(p.pending) {
-			if p.ph == 0 {
-				p.dropped.Add(1)
-				continue
-			}
-			copy(p.pending, p.pending[p.ph:p.pn])
-			p.pn -= p.ph
-			p.ph = 0
+		if !p.room() {
+			continue
 		}
 		due := c.At
 		switch {
@@ -125,6 +119,22 @@ func (p *Player) drain() {
 	}
 }
 
+// room makes room at the end of the pending array for one more command,
+// moving its live part to the front if it must; false: the array is full
+// (the command is counted as dropped).
+func (p *Player) room() bool {
+	if p.pn == len(p.pending) {
+		if p.ph == 0 {
+			p.dropped.Add(1)
+			return false
+		}
+		copy(p.pending, p.pending[p.ph:p.pn])
+		p.pn -= p.ph
+		p.ph = 0
+	}
+	return true
+}
+
 // insert makes room in the pending array for a command due at due, after
 // those due then already (send order), and returns its index; the caller
 // fills it and counts it in pn. The array has room (drain made it).
@@ -140,14 +150,8 @@ func (p *Player) insert(due Frame) int {
 // queueMIDIStop queues the MIDI half of Stop c, due at its frame; it is
 // counted as dropped when the pending array is full.
 func (p *Player) queueMIDIStop(c Command) {
-	if p.pn == len(p.pending) {
-		if p.ph == 0 {
-			p.dropped.Add(1)
-			return
-		}
-		copy(p.pending, p.pending[p.ph:p.pn])
-		p.pn -= p.ph
-		p.ph = 0
+	if !p.room() {
+		return
 	}
 	c.Op = opMIDIStop
 	i := p.insert(c.At)
