@@ -62,7 +62,8 @@ type clockSync struct {
 // nameClock reads the set's [midi] table (at start and after a reload):
 // the ports are named to the port manager, a clock_in port that changed
 // gets a new follower, and clock_out's ticks go on uninterrupted across a
-// reload. Session goroutine.
+// reload (a port dropped from it gets FC while the transport runs).
+// Session goroutine.
 func (p *Show) nameClock() {
 	if p.midi == nil {
 		return
@@ -73,6 +74,17 @@ func (p *Show) nameClock() {
 		p.clock = c
 	}
 	m := p.loaded.Set.MIDI
+	if c.out != nil && c.out.Running() && !slices.Equal(c.outs, m.ClockOut) {
+		// A port the reloaded set no longer names gets FC after its last
+		// tick: a follower left running would wait for ticks that never
+		// come (and start mid-song at the next clock anyone sends it).
+		c.flush()
+		for _, o := range c.outs {
+			if !slices.Contains(m.ClockOut, o) {
+				p.midi.send(o, c.sent, []byte{midiclock.Stop})
+			}
+		}
+	}
 	c.outs = slices.Clone(m.ClockOut)
 	for _, o := range c.outs {
 		p.midi.output(o)

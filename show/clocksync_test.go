@@ -560,3 +560,37 @@ func TestScriptMIDIInPort(t *testing.T) {
 		t.Errorf("a set without inputs: %v", err)
 	}
 }
+
+// A reload whose set no longer sends its clock to a port, while the
+// transport runs, sends that port FC after its last tick; the ports kept
+// go on ticking.
+func TestClockOutReloadDropsAPort(t *testing.T) {
+	dir := reloadDir(t)
+	got := parseMIDILog(t, renderMIDI(t, dir, 0, map[string]string{
+		"set.toml":    clockSet(0, `clock_out = ["TR-8", "Pad"]`),
+		"other.toml":  clockSet(0, `clock_out = ["TR-8"]`),
+		"script.perf": "0b press 0 0\n2b load other.toml\n4b end\n",
+	}))
+	var pad []logLine
+	tr8 := 0
+	for _, l := range got {
+		switch l.port {
+		case "Pad":
+			pad = append(pad, l)
+		case "TR-8":
+			if l.bytes == "F8" && l.frame >= 3*24000 {
+				tr8++
+			}
+		}
+	}
+	if len(pad) == 0 {
+		t.Fatal("nothing sent to Pad")
+	}
+	last := pad[len(pad)-1]
+	if last.bytes != "FC" || pad[len(pad)-2].bytes != "F8" || last.frame <= pad[len(pad)-2].frame || last.frame > 3*24000 {
+		t.Errorf("Pad's last messages: %+v, want a tick, then FC after it, by the reload", pad[max(len(pad)-3, 0):])
+	}
+	if tr8 < 24 {
+		t.Errorf("TR-8 got %d ticks from beat 3 on, want its clock to go on", tr8)
+	}
+}
