@@ -434,3 +434,15 @@ func TestMIDILogNotTheShowsFiles(t *testing.T) {
 		t.Error("the render was written")
 	}
 }
+
+// play's MIDI line names what the engine lost (a lost note-off is a hung
+// note) with the port manager's drops, and is empty when nothing was.
+func TestMIDIStatsLine(t *testing.T) {
+	if s := (midiStats{}).String(); s != "" {
+		t.Errorf("nothing dropped: %q", s)
+	}
+	got := midiStats{Engine: 2, Absent: 1}.String()
+	if want := "2 messages lost in the engine (its MIDI ring full, or too many notes on); 1 message dropped (port not there)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

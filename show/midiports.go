@@ -13,6 +13,7 @@ import (
 	"gridbox/grid/launchpad"
 	"gridbox/grid/midiport"
 	"gridbox/grid/scan"
+	"gridbox/internal/spell"
 )
 
 // printMIDIPorts lists this machine's MIDI inputs and outputs on
@@ -351,6 +352,30 @@ type midiStats struct {
 	Full   uint64 // messages that found an output's queue full
 	Late   uint64 // messages written more than 5 ms after their time
 	Lost   uint64 // inputs the session did not take in time
+	// Engine is the engine's Stats.MIDILost: messages its MIDI ring had
+	// no room for, or notes past its limit of notes on (a lost note-off
+	// is a hung note).
+	Engine uint64
+}
+
+// String says what was dropped and why, "" for nothing.
+func (s midiStats) String() string {
+	var parts []string
+	for _, c := range []struct {
+		n         uint64
+		what, why string
+	}{
+		{s.Engine, "message", "lost in the engine (its MIDI ring full, or too many notes on)"},
+		{s.Absent, "message", "dropped (port not there)"},
+		{s.Full, "message", "dropped (queue full)"},
+		{s.Late, "message", "written over 5 ms late"},
+		{s.Lost, "input", "dropped (not taken in in time)"},
+	} {
+		if c.n > 0 {
+			parts = append(parts, spell.Count(c.n, c.what)+" "+c.why)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func (m *midiPorts) stats() midiStats {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -266,22 +265,10 @@ func Play(e *Env, c PlayConfig) (err error) {
 	p.endMIDI(p.player.Position() + lookahead)
 	time.Sleep(f.Duration(int64((c.Lead+2)*c.Block)) + 20*time.Millisecond)
 	midiErr := p.midi.Close(time.Second)
-	if ms := p.midi.stats(); ms != (midiStats{}) {
-		var parts []string
-		for _, c := range []struct {
-			n         uint64
-			what, why string
-		}{
-			{ms.Absent, "message", "dropped (port not there)"},
-			{ms.Full, "message", "dropped (queue full)"},
-			{ms.Late, "message", "written over 5 ms late"},
-			{ms.Lost, "input", "dropped (not taken in in time)"},
-		} {
-			if c.n > 0 {
-				parts = append(parts, spell.Count(c.n, c.what)+" "+c.why)
-			}
-		}
-		fmt.Fprintf(e.Stderr, "gridbox: MIDI: %s\n", strings.Join(parts, "; "))
+	ms := p.midi.stats()
+	ms.Engine = p.player.Stats().MIDILost
+	if line := ms.String(); line != "" {
+		fmt.Fprintf(e.Stderr, "gridbox: MIDI: %s\n", line)
 	}
 	close(done)
 	<-st.stopped
