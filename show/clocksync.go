@@ -18,7 +18,7 @@ import (
 // naming it) goes to the Follower with the frame it arrived at. The
 // source's Start and Continue make the session's grid jump (Locate) to
 // its song position, at the tick's frame, or at the commit horizon when
-// the tick arrived behind it (play: the player's position at arrival); its
+// the tick arrived behind it (play: the frame heard at arrival); its
 // Stop pauses the session (Pause: clips stop at once and come back at the
 // next Start or Continue); at every Advance the grid's tempo is steered
 // from the commit horizon on (Session.Steer with Follower.Steer), so that

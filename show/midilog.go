@@ -15,7 +15,7 @@ import (
 // port (--midi-log), one per line: "<frame> <port> <in|out> <hex bytes>",
 // e.g. "96000 MicroFreak out 90 3C 64". The frame is the engine position
 // at which the message takes effect (a note: the frame it sounds at; an
-// input: the player's position when it arrived, or the script line's
+// input: the frame heard when it arrived, or the script line's
 // frame), the port the name substring as the set writes it, so that a
 // render's log is the same on every machine. Only the session goroutine
 // adds lines; a nil *midiLog logs nothing.

@@ -339,7 +339,7 @@ func TestMIDIPortsCloseWithAStuckPort(t *testing.T) {
 	defer close(stuck)
 	var said bytes.Buffer
 	m := startMIDIPorts(nil, &portNames{}, func() (midiport.Driver, error) { return dev.Driver(), nil },
-		newOutClock(48000, 0), func() engine.Frame { return 0 }, 5*time.Millisecond,
+		newOutClock(48000, 0), 5*time.Millisecond,
 		func(format string, args ...any) { fmt.Fprintf(&said, format+"\n", args...) })
 	m.playOn("Synth", 1)
 	m.start()
@@ -373,7 +373,7 @@ func TestMIDIOutReplugAllNotesOff(t *testing.T) {
 		var said bytes.Buffer
 		var mu sync.Mutex
 		m := startMIDIPorts(nil, &portNames{}, func() (midiport.Driver, error) { return dev.Driver(), nil },
-			newOutClock(48000, 0), func() engine.Frame { return 0 }, 10*time.Millisecond,
+			newOutClock(48000, 0), 10*time.Millisecond,
 			func(format string, args ...any) { mu.Lock(); fmt.Fprintf(&said, format+"\n", args...); mu.Unlock() })
 		m.playOn("Synth", 2)
 		m.playOn("Synth", 10)
@@ -445,4 +445,34 @@ func TestMIDIStatsLine(t *testing.T) {
 	if want := "2 messages lost in the engine (its MIDI ring full, or too many notes on); 1 message dropped (port not there)"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+// A message an input port receives is stamped with the frame heard as it
+// arrived, not the player's position (the frames rendered, heard the
+// output's latency later): a followed clock's beats sound with the
+// source's ticks instead of a latency behind them. In a synctest bubble,
+// so the time stands still: with 10 ms of output latency and a second
+// rendered, the frame heard is 480 frames before the position.
+func TestMIDIInputFrameIsHeard(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const name = "MPC:MPC MIDI 1 20:0"
+		dev := midiporttest.New(name)
+		clock := newOutClock(48000, 10*time.Millisecond)
+		m := startMIDIPorts(nil, &portNames{}, func() (midiport.Driver, error) { return dev.Driver(), nil },
+			clock, 10*time.Millisecond, func(string, ...any) {})
+		var got []engine.Frame
+		m.onInput(func(_ string, f engine.Frame, _ []byte) { got = append(got, f) })
+		m.listen("mpc")
+		m.start()
+		time.Sleep(time.Second)
+		clock.sample(time.Now(), 48000) // the second rendered so far
+		if !dev.Send([]byte{0xF8}) {
+			t.Fatal("the input is not open")
+		}
+		m.receive()
+		m.Close(0)
+		if want := []engine.Frame{48000 - 480}; !slices.Equal(got, want) {
+			t.Errorf("the tick came at frame %v, want %v", got, want)
+		}
+	})
 }

@@ -97,7 +97,7 @@ func (n *portNames) name(i int16) string {
 //
 //	session goroutine ──send: frame → wall time heard──▶ per output: queue ──sender goroutine: waits, writes──▶ port
 //	port watcher goroutine (every 250 ms): finds each name's port, re-finds it after an unplug
-//	input port ──driver's goroutine──▶ arrived (stamped with the player's position) ──receive──▶ handlers
+//	input port ──driver's goroutine──▶ arrived (stamped with the time) ──receive: the frame heard then──▶ handlers
 //
 // A message is written when its frame reaches the listener: the audio
 // clock (outClock) says when the frame is heard, output latency included,
@@ -130,7 +130,6 @@ type midiPorts struct {
 	drv     midiport.Driver
 	drvErr  error // the driver's last failure, said once
 	clock   *outClock
-	pos     func() engine.Frame
 	arrived chan arrival
 	logf    func(format string, args ...any)
 	lost    atomic.Uint64 // inputs dropped: the session did not keep up
@@ -149,11 +148,11 @@ type noteKey struct {
 	channel, key uint8
 }
 
-// An arrival is one message an input port received.
+// An arrival is one message an input port received, at wall time at.
 type arrival struct {
-	port  string
-	frame engine.Frame
-	msg   []byte
+	port string
+	at   time.Time
+	msg  []byte
 }
 
 // newMIDIPorts returns a render's port manager: it logs to log (may be
@@ -167,14 +166,15 @@ func newMIDIPorts(log *midiLog, names *portNames) *midiPorts {
 
 // startMIDIPorts returns play's port manager: driver's driver is watched
 // for the ports named, every period (0: 250 ms), from start on;
-// clock says when a frame is heard, pos the player's position (inputs'
-// frames). It reports ports found and lost with logf.
-func startMIDIPorts(log *midiLog, names *portNames, driver func() (midiport.Driver, error), clock *outClock, pos func() engine.Frame, period time.Duration, logf func(string, ...any)) *midiPorts {
+// clock says when a frame is heard (the frames of MIDI out, and of
+// inputs: the frame heard as each arrived). It reports ports found and
+// lost with logf.
+func startMIDIPorts(log *midiLog, names *portNames, driver func() (midiport.Driver, error), clock *outClock, period time.Duration, logf func(string, ...any)) *midiPorts {
 	m := newMIDIPorts(log, names)
 	if period <= 0 {
 		period = 250 * time.Millisecond
 	}
-	m.live, m.driver, m.clock, m.pos, m.logf, m.period = true, driver, clock, pos, logf, period
+	m.live, m.driver, m.clock, m.logf, m.period = true, driver, clock, logf, period
 	m.arrived = make(chan arrival, 1024)
 	m.stop, m.done, m.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
 	return m
@@ -339,7 +339,11 @@ func (m *midiPorts) receive() {
 	for {
 		select {
 		case a := <-m.arrived:
-			m.input(a.port, a.frame, a.msg)
+			// The frame heard as it arrived, not the player's position
+			// (the frames rendered, heard the output's latency later): a
+			// followed clock's beats then sound with the source's, not a
+			// latency behind them.
+			m.input(a.port, m.clock.frame(a.at), a.msg)
 		default:
 			return
 		}
@@ -783,7 +787,7 @@ func (m *midiPorts) scan() {
 		}
 		port := in.name
 		p, err := midiport.OpenInput(m.drv, name, func(msg []byte) {
-			a := arrival{port: port, frame: m.pos(), msg: append([]byte(nil), msg...)}
+			a := arrival{port: port, at: time.Now(), msg: append([]byte(nil), msg...)}
 			select {
 			case m.arrived <- a:
 			default:

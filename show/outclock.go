@@ -65,6 +65,17 @@ func (c *outClock) frameNS(f engine.Frame) int64 {
 	return int64(f)/r*int64(time.Second) + int64(f)%r*int64(time.Second)/r
 }
 
+// frame returns the frame heard at wall time t (heard's inverse), never
+// before 0: where a MIDI input's message falls on the engine's frames.
+func (c *outClock) frame(t time.Time) engine.Frame {
+	ns := int64(t.Sub(c.base)) - max(c.cur, c.prev)
+	if ns <= 0 {
+		return 0
+	}
+	r, s := int64(c.rate), int64(time.Second)
+	return engine.Frame(ns/s*r + ns%s*r/s)
+}
+
 // heard returns when frame f is heard.
 func (c *outClock) heard(f engine.Frame) time.Time {
 	if c == nil {

@@ -116,7 +116,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 		return err
 	}
 	defer mlog.abort() // after Close it does nothing
-	p.midi = startMIDIPorts(mlog, ports, e.midiDriver, mclock, p.player.Position, e.MIDIPeriod, func(format string, args ...any) {
+	p.midi = startMIDIPorts(mlog, ports, e.midiDriver, mclock, e.MIDIPeriod, func(format string, args ...any) {
 		fmt.Fprintf(e.Stderr, "gridbox: "+format+"\n", args...)
 	})
 	defer p.midi.Close(0) // on a failure to start; done already after a show
