@@ -2,6 +2,9 @@ package sets
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"gridbox/internal/spell"
 	"gridbox/internal/tomlpos"
@@ -97,8 +100,10 @@ func (sd *setDecoder) port(n *tomlpos.Node, v any, what string) (string, bool) {
 	switch {
 	case !ok:
 		sd.probs.Addf(n, true, "%s: expected a port name (a part of it is enough), got %s", what, spell.Describe(v))
-	case s == "":
+	case strings.TrimSpace(s) == "":
 		sd.probs.Addf(n, true, "%s: the port name is empty: write a part of the port's name, as `gridbox devices` lists it", what)
+	case strings.ContainsFunc(s, unicode.IsControl):
+		sd.probs.Addf(n, true, "%s: port %s: the port name must be on one line, without tabs or control characters", what, strconv.Quote(s))
 	case !sd.probs.MaxChars(n, what, s, MaxNameLen):
 	default:
 		return s, true

@@ -37,6 +37,10 @@ func TestParse_MIDIClockErrors(t *testing.T) {
 		{"[midi]\nclock_out = [\"a\", \"a\"]", `2:19: midi.clock_out: port "a" is already listed, at line 2 column 14`},
 		{"[midi]\nclock_in = [\"a\"]", "2:12: midi.clock_in: expected a port name (a part of it is enough), got"},
 		{"[midi]\nclock_in = \"\"", "2:12: midi.clock_in: the port name is empty"},
+		// Blank would match any port with a space; a newline would break
+		// the --midi-log's lines.
+		{"[midi]\nclock_in = \"  \"", "2:12: midi.clock_in: the port name is empty"},
+		{"[midi]\nclock_out = [\"TR\\n8\"]", `2:14: midi.clock_out: port "TR\n8": the port name must be on one line`},
 		{"[[midi]]\nclock_in = \"x\"", "1:1: midi must be a single [midi] table"},
 		{"midi = 1", "1:8: midi: expected an [midi] table"},
 	} {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gridbox/internal/spell"
 	"gridbox/internal/tomlpos"
@@ -742,8 +743,8 @@ func (sd *setDecoder) midiOut(t table, in *Instrument) {
 			switch {
 			case strings.TrimSpace(p) == "":
 				sd.probs.Addf(t.Child("port"), true, "port must not be empty: give part of the MIDI output's name")
-			case strings.ContainsAny(p, "\n\r\t"):
-				sd.probs.Addf(t.Child("port"), true, "port must be on one line, without tabs")
+			case strings.ContainsFunc(p, unicode.IsControl):
+				sd.probs.Addf(t.Child("port"), true, "port must be on one line, without tabs or control characters")
 			}
 			in.Port = p
 		}

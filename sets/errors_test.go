@@ -100,6 +100,8 @@ var malformed = []struct {
 		[]string{`1:1: a midi instrument needs a port`, `4:11: channel 17 is out of range 1..16`}},
 	{"midi port empty", "[[instrument]]\nname = \"s\"\nkind = \"midi\"\nport = \" \"\nchannel = 0",
 		[]string{`4:8: port must not be empty`, `5:11: channel 0 is out of range 1..16`}},
+	{"midi port with an escape", "[[instrument]]\nname = \"s\"\nkind = \"midi\"\nport = \"Micro\\u001b[2J\"",
+		[]string{`4:8: port must be on one line, without tabs or control characters`}},
 	{"midi with zones and a file", "[[instrument]]\nname = \"s\"\nkind = \"midi\"\nport = \"Micro\"\nfile = \"gm.sf2\"\n[[instrument.zone]]\nkey = 1\nsample = \"a.wav\"",
 		[]string{`5:1: file is for soundfont instruments; a midi sends its notes to a MIDI port`, `6:1: a midi instrument sends its notes to a MIDI port; zones are for samplers`}},
 	{"sampler with a port", "[[instrument]]\nname = \"p\"\nkind = \"sampler\"\nport = \"x\"\nchannel = 2",
