@@ -2,6 +2,7 @@ package show
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -259,8 +260,30 @@ func (c *clockSync) transport() {
 		c.startBeat = onTick(b)
 		c.out.Start(b)
 	default:
-		c.out.Continue(b, onTick(b)-c.startBeat)
+		c.out.Continue(b, songPos(onTick(b)-c.startBeat, float64(s.Clock().BeatsPerBar())))
 	}
+}
+
+// maxSongPos is the furthest a Song Position Pointer reaches, in beats:
+// 16383 sixteenths, 34 minutes at 120 BPM.
+const maxSongPos = float64(0x3FFF) / 4
+
+// songPos returns the song position the master sends for pos beats since
+// its FA, with bpb beats a bar: pos itself while the pointer holds it,
+// else pos less a whole number of periods of a power of two of bars (the
+// longest that fits), so that a follower's patterns stay on gridbox's
+// bars. Kept to the pointer's 16383, a set playing over 34 minutes sent
+// 4095.75 at every restart, and a drum machine started three sixteenths
+// off the bar.
+func songPos(pos, bpb float64) float64 {
+	if pos <= maxSongPos || !(bpb > 0) || bpb > maxSongPos {
+		return pos
+	}
+	period := bpb
+	for 2*period <= maxSongPos {
+		period *= 2
+	}
+	return math.Mod(pos, period)
 }
 
 // onTick rounds beat b to the nearest clock tick, as Out does.

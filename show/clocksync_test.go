@@ -594,3 +594,23 @@ func TestClockOutReloadDropsAPort(t *testing.T) {
 		t.Errorf("TR-8 got %d ticks from beat 3 on, want its clock to go on", tr8)
 	}
 }
+
+// The master's song position past the pointer's 16383 sixteenths (34
+// minutes at 120 BPM) goes back a whole number of bars (a power of two of
+// them), so the follower's bars stay on gridbox's, instead of sticking at
+// 4095.75 beats, three sixteenths off the bar.
+func TestSongPosWraps(t *testing.T) {
+	for _, c := range []struct{ pos, bpb, want float64 }{
+		{16, 4, 16},
+		{4095.75, 4, 4095.75},
+		{4096, 4, 0},                     // 512 bars of 4/4, twice
+		{5000, 4, 5000 - 2*2048},         // bar 1250: bar 226, on the bar
+		{4100, 3, 4100 - 3072},           // 1024 bars of 3/4
+		{10000.5, 3.5, 10000.5 - 2*3584}, // 1024 bars of 7/8
+	} {
+		got := songPos(c.pos, c.bpb)
+		if got != c.want || got > maxSongPos || math.Mod(got-c.pos, c.bpb) != 0 {
+			t.Errorf("songPos(%g, %g) = %g, want %g", c.pos, c.bpb, got, c.want)
+		}
+	}
+}
