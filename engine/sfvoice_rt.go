@@ -268,7 +268,7 @@ func (s *sfVoice) tick(step *uint64) {
 	// The gains ramp to where the tremolo is at the next tick.
 	tl, tr := s.gl0, s.gr0
 	if s.lVol != 0 {
-		f := float32(exp2(float64(s.modLFO.value()*s.lVol) * (math.Log2(10) / 200)))
+		f := float32(exp2(float64(s.modLFO.value()*s.lVol) * log2of10cB))
 		tl, tr = tl*f, tr*f
 	}
 	s.tl, s.tr = tl, tr
@@ -314,6 +314,10 @@ func (s *sfVoice) control(c *controllers) {
 	s.dirty = true
 	s.upd = 0
 }
+
+// log2of10cB is the base-2 logarithm of 10^(1/200), a gain of 1 cB, for
+// the tremolo every tick: math.Log2 is not a constant the compiler folds.
+var log2of10cB = math.Log2(10) / 200
 
 // exp2 is 2 to the x within 1e-7 of it (0.0002 cents), for |x| < 1000:
 // the voice's pitch and cutoff every tick, at a fifth of math.Exp2's cost.
@@ -582,18 +586,20 @@ func (v *voice) mixFiltered(out []float32, cl, cr, dcl, dcr float32) {
 	// term last, the recursion's critical path is one multiply and one add.
 	b1, a1, a2 := s.b1, s.a1, s.a2
 	x1, x2, y1, y2 := s.x1, s.x2, s.y1, s.y2
-	for len(out) >= 2 {
+	// Indexes, not out = out[2:], and pcm[k+1] read first (which proves
+	// pcm[k]): a tenth fewer instructions a frame, the same arithmetic.
+	for j := 1; j < len(out); j += 2 {
 		k := ph >> 32
 		t := float32(int64(ph&(one-1))) * (1.0 / one)
+		xk := float32(pcm[k+1])
 		x0 := float32(pcm[k])
-		x := x0 + (float32(pcm[k+1])-x0)*t
+		x := x0 + (xk-x0)*t
 		ph += step
 		y := b1*(0.5*(x+x2)+x1) - a2*y2 - a1*y1
 		x2, x1 = x1, x
 		y2, y1 = y1, y
-		out[0] += y * cl
-		out[1] += y * cr
-		out = out[2:]
+		out[j-1] += y * cl
+		out[j] += y * cr
 		cl += dcl
 		cr += dcr
 	}
@@ -605,15 +611,15 @@ func (v *voice) mixFiltered(out []float32, cl, cr, dcl, dcr float32) {
 func (v *voice) mixPlain(out []float32, cl, cr, dcl, dcr float32) {
 	pcm := v.pcm
 	ph, step := v.phase, v.step
-	for len(out) >= 2 {
+	for j := 1; j < len(out); j += 2 { // as in mixFiltered
 		k := ph >> 32
 		t := float32(int64(ph&(one-1))) * (1.0 / one)
+		xk := float32(pcm[k+1])
 		x0 := float32(pcm[k])
-		x := x0 + (float32(pcm[k+1])-x0)*t
+		x := x0 + (xk-x0)*t
 		ph += step
-		out[0] += x * cl
-		out[1] += x * cr
-		out = out[2:]
+		out[j-1] += x * cl
+		out[j] += x * cr
 		cl += dcl
 		cr += dcr
 	}
