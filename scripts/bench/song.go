@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gridbox/audio/wav"
 )
@@ -173,8 +174,10 @@ func songSMF() (smf []byte, notes int) {
 // block), the first sound on the same frame (FluidSynth starts a block
 // late), and their 10 ms RMS envelopes correlating at lag 0 above 0.9,
 // better than at any other lag within ±100 ms (the notes fall on the same
-// frames). Then CPU time (user+sys), best of cfg.runs each, alternating;
-// the ratio against targetSongRatio; and both programs' CPU ns per
+// frames). Then CPU time (user+sys of the child), best of cfg.runs each,
+// alternating so that the machine's load falls on both alike; the ratio of
+// the bests against targetSongRatio, with each run pair's ratio beside it
+// (their spread is the load's noise); and both programs' CPU ns per
 // voice-frame at the song's peak voices (gridbox's count: both play the
 // same regions of the same notes).
 func benchSong(cfg *config, r *report) {
@@ -260,14 +263,38 @@ func benchSong(cfg *config, r *report) {
 	f, g := best(fu), best(gu)
 	fmt.Fprintf(r.w, "  song: %d notes on 9 channels (drums on 10), %d bars at 120 BPM, rendered for %.1f s; %s\n",
 		notes, songBars, float64(frames)/rate, filepath.Base(cfg.font))
-	fmt.Fprintf(r.w, "  CPU user+sys, best of %d: fluidsynth -F %.3f s, gridbox render %.3f s (wall %.3f s and %.3f s)\n",
+	fmt.Fprintf(r.w, "  CPU user+sys of each child, best of %d runs each, alternating: fluidsynth -F %.3f s, gridbox render %.3f s (wall %.3f s and %.3f s)\n",
 		cfg.runs, f.cpu.Seconds(), g.cpu.Seconds(), f.wall.Seconds(), g.wall.Seconds())
+	fmt.Fprintf(r.w, "  run by run (each gridbox run over the fluidsynth run just before it): %s\n", pairRatios(fu, gu))
 	vf := float64(voices) * float64(frames)
 	fmt.Fprintf(r.w, "  peak voices %d (gridbox's count): CPU ns per voice-frame at the peak: fluidsynth %.1f, gridbox %.1f\n",
 		voices, f.cpu.Seconds()*1e9/vf, g.cpu.Seconds()*1e9/vf)
 	ratio := g.cpu.Seconds() / f.cpu.Seconds()
 	r.target("gridbox render CPU time / fluidsynth -F's, the same song and SoundFont", fmt.Sprintf("%.2f×", ratio),
 		fmt.Sprintf("≤ %.2f×", targetSongRatio), ratio <= targetSongRatio)
+}
+
+// pairRatios formats each gridbox run's CPU time over that of the
+// fluidsynth run just before it, and their median: a run pair shares the
+// machine's load, so the spread shows how much the load moved the best's
+// ratio, which is the one gated.
+func pairRatios(fu, gu []usage) string {
+	var rs []float64
+	var b strings.Builder
+	for i := range min(len(fu), len(gu)) {
+		rs = append(rs, gu[i].cpu.Seconds()/fu[i].cpu.Seconds())
+		fmt.Fprintf(&b, "%.2f× ", rs[len(rs)-1])
+	}
+	if len(rs) == 0 {
+		return "none"
+	}
+	slices.Sort(rs)
+	m := rs[len(rs)/2]
+	if len(rs)%2 == 0 {
+		m = (rs[len(rs)/2-1] + m) / 2
+	}
+	fmt.Fprintf(&b, "(median %.2f×)", m)
+	return b.String()
 }
 
 // songAlike checks that two renders of the song are alike (see benchSong).
