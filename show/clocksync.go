@@ -37,6 +37,8 @@ import (
 // FA, on the same bars) and FB. As a slave (clock_in set) it passes the
 // source's transport on: FA at the source's Start, SPP and FB at its
 // Continue, FC at its Stop, and FC at exit if the source still runs.
+// Either way every clock_out port gets FC at the start: a follower that a
+// crashed gridbox left running must not run on with the new ticks.
 type clockSync struct {
 	p    *Show
 	outs []string // clock_out ports, as the set names them

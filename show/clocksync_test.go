@@ -88,7 +88,8 @@ func TestClockOutMaster(t *testing.T) {
 			return 384000 + int64(math.Round(float64(k-16*24)*4000/3))
 		}
 		const end = 384000 + 4*32000
-		transport := map[int64][]string{0: {"FA"}, 192000: {"FC"}, 384000: {"F2 40 00", "FB"}}
+		// FC first at the start: a follower a crash left running stops.
+		transport := map[int64][]string{0: {"FC", "FA"}, 192000: {"FC"}, 384000: {"F2 40 00", "FB"}}
 		var want []string
 		for k := 0; tick(k) < end; k++ {
 			for _, m := range transport[tick(k)] {
@@ -451,6 +452,13 @@ func checkRelay(t *testing.T, log []logLine, src *source, stepTick, stopTick, co
 	}
 	if ins != len(src.lines) {
 		t.Errorf("%d inputs logged, want the script's %d", ins, len(src.lines))
+	}
+	// The start's FC (a follower a crash left running stops), then the
+	// source's.
+	if fc := transport["FC"]; len(fc) == 0 || fc[0] != 0 {
+		t.Errorf("FC sent at %v, want first at the start, frame 0", fc)
+	} else {
+		transport["FC"] = fc[1:]
 	}
 	want := map[string][]int64{"FA": {src.at[48]}, "FC": {src.at[stopTick], -1}, "F2 20 00": {src.at[contTick]}, "FB": {src.at[contTick]}}
 	for m, w := range want {

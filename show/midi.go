@@ -11,7 +11,21 @@ import (
 // that crashed (or a kill -9) may have left notes on. Session goroutine.
 func (p *Show) startMIDI(at engine.Frame) {
 	p.nameMIDI()
+	p.silenceAll(at)
+}
+
+// silenceAll sends All Notes Off on every channel a MIDI instrument plays
+// and FC to every clock_out port at frame at, the start: a gridbox that
+// crashed may have left notes on, and a follower running (its FC never
+// came), which the ticks sent from the start on would drive on, out of
+// step with clips that start again with their own FA. Session goroutine.
+func (p *Show) silenceAll(at engine.Frame) {
 	p.midi.allNotesOff(at)
+	if c := p.clock; c != nil {
+		for _, o := range c.outs {
+			p.midi.send(o, at, []byte{0xFC})
+		}
+	}
 }
 
 // nameMIDI tells the port manager which ports and channels the set's

@@ -158,7 +158,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	// A gridbox that crashed (or was killed) may have left notes on. The
 	// clock's first sample: frame 0 is heard a latency from now.
 	p.midi.clock.sample(time.Now(), 0)
-	p.midi.allNotesOff(0)
+	p.silenceAll(0)
 	// A panic on this goroutine still ends the notes on (then goes on
 	// panicking): a synthesizer must not drone on after a crash.
 	defer func() {
