@@ -100,6 +100,7 @@ type Player struct {
 	tracks     []track
 	ctl        []controllers // each track's, as a MIDI channel's
 	bus        []float32     // Tracks × MaxBlock stereo frames
+	lit        []int32       // the tracks mix looks at, ascending: those with voices or a ramp (see light)
 	nextID     uint64
 	seq        uint64 // commands drained
 	now        Frame
@@ -163,6 +164,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 		tracks:     make([]track, cfg.Tracks),
 		ctl:        make([]controllers, cfg.Tracks),
 		bus:        make([]float32, cfg.Tracks*cfg.MaxBlock*2),
+		lit:        make([]int32, 0, cfg.Tracks),
 		limGain:    1,
 		limCoef:    float32(math.Exp(-1 / (limitRel.Seconds() * float64(cfg.Rate)))),
 		fadeFrames: framesOf(cfg.Rate, FadeTime),

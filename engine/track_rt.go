@@ -16,6 +16,7 @@ type track struct {
 	midiCh   uint8
 	midiPort int16
 	direct   bool // at unity and steady: its voices mix straight into the output
+	lit      bool // on the Player's lit list
 	// The latest Stop known ahead, the endSeq'th command: voices of clip
 	// endClip (< 0: all) starting before endAt (or at it, sent before the
 	// Stop) end there too.
