@@ -123,12 +123,14 @@ func (l *lfo) advance(n int32) {
 }
 
 // set starts l with a delay and a frequency (§8.1.2 21-24: timecents
-// and absolute cents from 8.176 Hz) at rate.
+// and absolute cents from 8.176 Hz) at rate. It starts on the first tick
+// at or after its delay (the shortest, -12000, is 1 ms: the second tick),
+// as FluidSynth's LFOs start on its blocks: ticks read it at their end
+// (see tick), so it has moved a whole tick's phase by the end of that one.
 func (l *lfo) set(delay, freq float32, rate int) {
 	*l = lfo{inc: float32(8.176 * math.Exp2(float64(freq)/1200) / float64(rate))}
-	if delay > -12000 {
-		l.delay = tcFrames(delay, rate)
-	}
+	z := int32(seconds(max(-12000, min(5000, delay))) * float64(rate))
+	l.delay = (z + sfUpdate - 1) / sfUpdate * sfUpdate
 }
 
 // sfUpdate is how often, in frames, the envelopes, LFOs and controllers
@@ -138,7 +140,11 @@ const sfUpdate = 64
 
 // modEnv is the modulation envelope (§8.1.2 25-32): linear segments from 0
 // to 1 and down to the sustain level, each "100 % change" taking its
-// time; it shapes the pitch and the filter's cutoff.
+// time; it shapes the pitch and the filter's cutoff. Its stages last
+// whole ticks, as FluidSynth counts them in its blocks (see modTicks),
+// and ticks read it at their end: layers whose pitch it sweeps come out
+// of the sweep at FluidSynth's phase, so that they beat with the others
+// as there (TimGM6mb's string ensembles).
 type modEnv struct {
 	stages
 	dDecay  float32 // fall per frame in decay
@@ -186,7 +192,7 @@ func (m *modEnv) advance(n int32) {
 			n -= k
 			// Convex (§8.1.2 26: linear in Hz where it moves a pitch),
 			// as FluidSynth's is.
-			m.lvl = float32(curve(2, 1-float64(m.n)/float64(max(m.attackN, 1))))
+			m.lvl = float32(convexSteps(1 - float64(m.n)/float64(max(m.attackN, 1))))
 		case sfDecay:
 			m.lvl -= m.dDecay * float32(n)
 			if m.lvl <= m.sus {
@@ -203,6 +209,41 @@ func (m *modEnv) advance(n int32) {
 			m.settle()
 		}
 	}
+}
+
+// convexSteps is §8.2.1's convex curve at u in 0..1 as FluidSynth shapes
+// its modulation envelope's attack with it: the curve at 128 points
+// (0 at the first, then 1 + (400/960)·log10(i/127)), linearly between
+// them. Below 1/127 it rises in a line to 0.123 where the curve itself
+// is 0 up to 1/254.
+func convexSteps(u float64) float64 {
+	x := 127 * max(0, u)
+	i := int(x)
+	if i >= 127 {
+		return 1
+	}
+	a := convexPoint(i)
+	return a + (convexPoint(i+1)-a)*(x-float64(i))
+}
+
+// convexPoint is convexSteps' point i of 0..127.
+func convexPoint(i int) float64 {
+	if i == 0 {
+		return 0
+	}
+	return 1 + (400.0/960)*math.Log10(float64(i)/127)
+}
+
+// modTicks is a modulation envelope stage of tc timecents (kept within
+// lo..hi) in frames, a whole number of ticks as FluidSynth counts its
+// blocks: rounded down plus extra (delay 0, attack and release 1) or, if
+// near, to the nearest (hold and decay; a decay at least one).
+func modTicks(tc, lo, hi float32, extra int32, near bool, rate int) int32 {
+	t := seconds(max(lo, min(hi, tc))) * float64(rate) / sfUpdate
+	if near {
+		t += 0.5
+	}
+	return (int32(min(t, 1<<20)) + extra) * sfUpdate
 }
 
 // setFilter computes the low-pass biquad for cutoff fc (absolute cents,
@@ -241,12 +282,15 @@ func (s *sfVoice) tick(step *uint64) {
 	s.upd = period
 	s.gl, s.gr, s.dgl, s.dgr = s.tl, s.tr, 0, 0
 	m := &s.mod
+	// The envelope and LFOs move on first: the tick plays at their values
+	// at its end, as FluidSynth plays a block at its envelopes' and LFOs'
+	// values after its step.
+	m.advance(period)
+	s.modLFO.advance(period)
+	s.vibLFO.advance(period)
 	if !s.dyn && !s.dirty {
 		// Nothing to move, but the envelope and LFOs run on: a
 		// controller may give them a depth later (the mod wheel).
-		m.advance(period)
-		s.modLFO.advance(period)
-		s.vibLFO.advance(period)
 		return
 	}
 	s.dirty = false
@@ -262,13 +306,10 @@ func (s *sfVoice) tick(step *uint64) {
 			s.setFilter(fc, int(s.rate))
 		}
 	}
-	m.advance(period)
-	s.modLFO.advance(period)
-	s.vibLFO.advance(period)
 	// The gains ramp to where the tremolo is at the next tick.
 	tl, tr := s.gl0, s.gr0
 	if s.lVol != 0 {
-		f := float32(exp2(float64(s.modLFO.value()*s.lVol) * log2of10cB))
+		f := float32(exp2(float64(lv*s.lVol) * log2of10cB))
 		tl, tr = tl*f, tr*f
 	}
 	s.tl, s.tr = tl, tr
@@ -363,9 +404,9 @@ func slope(tc float32, rate int) float32 {
 // start sets s up for region r played with key and vel at rate, at base
 // step pitch (frames per frame), with the track's controllers c, and
 // returns the step the voice starts at (32.32).
-func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int, pitch float64, c *controllers, lo []uint8) uint64 {
+func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int, pitch float64, c *controllers, lo []uint8, grid int32) uint64 {
 	*s = sfVoice{on: true, rate: int32(rate), inst: inst, excl: r.excl, loop: uint8(r.loop), loopLo: uint64(r.loopStart), loopHi: uint64(r.loopEnd),
-		reg: r, key: key, vel: vel, pitch: pitch, lo: lo, q: r.q, fresh: true}
+		reg: r, key: key, vel: vel, pitch: pitch, lo: lo, q: r.q, fresh: true, grid: grid}
 	kd := float32(60 - int(key))
 	if r.delay > -12000 { // the minimum, the default, is no delay: notes start on their frame
 		s.n = tcFrames(r.delay, rate)
@@ -393,13 +434,11 @@ func (s *sfVoice) start(r *sfRegion, inst int32, key, vel uint8, rate int, pitch
 	}
 	s.floor = float32(sfFloor / pk / max(1, s.ql))
 	m := &s.mod
-	if r.mDelay > -12000 {
-		m.n = tcFrames(r.mDelay, rate)
-	}
-	m.attackN = tcFrames(r.mAttack, rate)
-	m.holdN = tcFrames(r.mHold+r.mKeyHold*kd, rate)
-	m.dDecay = float32(1 / max(seconds(r.mDecay+r.mKeyDecay*kd)*float64(rate), 1))
-	m.dRel = float32(1 / max(seconds(r.mRelease)*float64(rate), 1))
+	m.n = modTicks(r.mDelay, -12000, 5000, 0, false, rate)
+	m.attackN = modTicks(r.mAttack, -12000, 8000, 1, false, rate)
+	m.holdN = modTicks(r.mHold+r.mKeyHold*kd, -12000, 5000, 0, true, rate)
+	m.dDecay = 1 / float32(max(modTicks(r.mDecay+r.mKeyDecay*kd, -12000, 8000, 0, true, rate), 1))
+	m.dRel = 1 / float32(modTicks(r.mRelease, -12000, 8000, 1, false, rate))
 	m.sus = 1 - max(0, min(1000, r.mSustain))/1000
 	m.settle()
 	s.modLFO.set(r.lDelay, r.lFreq, rate)
@@ -777,8 +816,7 @@ func (p *Player) noteOnSF(c *Command, sf *SoundFont, bank *Bank, seq uint64, at 
 		pitch := math.Exp2(cents/1200) * r.rate / float64(p.rate)
 		v.gain = 1
 		v.clip, v.track, v.key, v.gate, v.live = -1, c.Track, c.Key, true, c.Live
-		v.step = v.sf.start(r, c.Instrument, k, vl, p.rate, pitch, ctl, sf.data24)
-		v.sf.grid = int32(at & (sfUpdate - 1))
+		v.step = v.sf.start(r, c.Instrument, k, vl, p.rate, pitch, ctl, sf.data24, int32(at&(sfUpdate-1)))
 		v.use(&bank.refs.voices[sf.Sample])
 		p.tracks[c.Track].voices++
 		if end > 0 {
