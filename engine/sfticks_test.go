@@ -3,6 +3,8 @@ package engine
 import (
 	"math"
 	"testing"
+
+	"gridbox/soundfont"
 )
 
 // TestSoundFontModulationTicksAsFluidSynth: the modulation envelope and
@@ -102,6 +104,36 @@ func TestSoundFontModulationTicksAsFluidSynth(t *testing.T) {
 			if want := 44100.0 / rate * math.Exp2(got/1200) * one; math.Abs(float64(step)/want-1) > 1e-6 {
 				t.Fatalf("%s: tick %d steps %d, want %.0f for its %.3f cents", c.name, n, step, want, got)
 			}
+		}
+	}
+}
+
+// TestSoundFontControllersKeepTheLFORate: a controller that moves while a
+// note sounds (the pitch wheel and expression, sent every 100 frames, say)
+// makes the voice tick again at once; the envelope and LFOs, already moved to the
+// end of the tick it cut short, do not move again: the vibrato keeps its
+// rate (it ran up to a third fast).
+func TestSoundFontControllersKeepTheLFORate(t *testing.T) {
+	_, b := sineFont(t, map[soundfont.Gen]int32{soundfont.VibLfoToPitch: 50, soundfont.FreqVibLFO: hzCents(5)})
+	for _, every := range []int{0, 100} {
+		p := newPlayer(t, b, 1)
+		send(t, p, Command{Op: NoteOn, At: 0, Key: 81, Vel: 127})
+		const block = 333
+		out := make([]float32, 2*3*rate)
+		for o := 0; o < 3*rate; o += block {
+			for f := o; every > 0 && f < o+block; f++ {
+				if f%every == 0 {
+					send(t, p, Command{Op: Controller, At: Frame(f), Control: PitchBend, Value: 8192},
+						Command{Op: Controller, At: Frame(f), Control: 11, Value: 127})
+				}
+			}
+			p.Render(out[2*o : 2*min(o+block, 3*rate)])
+		}
+		at, cents, _ := pitchTrack(out, rate/2, 3*rate, 882)
+		d, hz := modulation(at, cents)
+		t.Logf("pitch wheel and CC11 every %d frames (0: never): vibrato %.2f cents at %.3f Hz", every, d, hz)
+		if math.Abs(hz-5) > 0.05 || math.Abs(d-50) > 3 {
+			t.Errorf("pitch wheel and CC11 every %d frames (0: never): vibrato %.2f cents at %.3f Hz, want 50 at 5", every, d, hz)
 		}
 	}
 }

@@ -79,6 +79,7 @@ type sfVoice struct {
 	vibLFO   lfo
 	rate     int32   // the player's
 	upd      int32   // frames until the next tick
+	ahead    int32   // frames the envelope and LFOs have moved past now (a tick a controller cut short)
 	grid     int32   // frames past the last multiple of sfUpdate of the player's clock
 	b0, b1   float32 // the low-pass biquad (direct form I)
 	b2       float32
@@ -284,10 +285,14 @@ func (s *sfVoice) tick(step *uint64) {
 	m := &s.mod
 	// The envelope and LFOs move on first: the tick plays at their values
 	// at its end, as FluidSynth plays a block at its envelopes' and LFOs'
-	// values after its step.
-	m.advance(period)
-	s.modLFO.advance(period)
-	s.vibLFO.advance(period)
+	// values after its step. A tick that a controller cut short left them
+	// already moved to its end (ahead).
+	if n := period - s.ahead; n > 0 {
+		m.advance(n)
+		s.modLFO.advance(n)
+		s.vibLFO.advance(n)
+	}
+	s.ahead = 0
 	if !s.dyn && !s.dirty {
 		// Nothing to move, but the envelope and LFOs run on: a
 		// controller may give them a depth later (the mod wheel).
@@ -353,6 +358,7 @@ func (s *sfVoice) control(c *controllers) {
 		s.fcNow = -1 // set at the tick
 	}
 	s.dirty = true
+	s.ahead += max(0, s.upd) // kept if an earlier controller of this frame cut the tick
 	s.upd = 0
 }
 
