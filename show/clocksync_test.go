@@ -490,7 +490,7 @@ func checkRelay(t *testing.T, log []logLine, src *source, stepTick, stopTick, co
 }
 
 // TestClockInLate: in play a clock's bytes arrive stamped with the
-// player's position, behind the frames the session has committed: a
+// frame heard as they came, behind the frames the session has committed: a
 // Start found there makes the grid jump at the commit horizon to where
 // the source is by then (its beat 0 stays on the Start's tick), and a
 // Stop pauses the clips there.
