@@ -211,7 +211,29 @@ func TestPlayReloadsTheSetAsItIsSaved(t *testing.T) {
 		return
 	}
 	last := out[strings.LastIndex(out, "gridbox: stopped"):]
-	for _, want := range []string{" 0 underruns,", "late commands 0"} {
+	wants := []string{" 0 underruns,", "late commands 0"}
+	// A machine so loaded that the null device itself woke late (more
+	// than a period after its deadline) on over 1% of its blocks starved
+	// the child's session goroutine too: its commands may then come late
+	// whatever gridbox does, and are not judged (seen at a load average of
+	// 9 on 2 cores: 1574 late wakes in 10048 blocks, 3 late commands).
+	var blocks, wakes int
+	if i := strings.Index(last, " at "); i >= 0 {
+		if j := strings.Index(last[i:], ": "); j >= 0 {
+			fmt.Sscanf(last[i+j+2:], "%d blocks, %d underrun", &blocks, new(int))
+		}
+	}
+	if i := strings.Index(last, " late device wake"); i >= 0 {
+		k := strings.LastIndex(last[:i], " ")
+		wakes, _ = strconv.Atoi(last[k+1 : i])
+	}
+	if blocks == 0 {
+		t.Errorf("play's last line %q: no blocks counted", last)
+	} else if wakes*100 > blocks {
+		t.Logf("the machine was too loaded to judge late commands (%d late device wakes in %d blocks)", wakes, blocks)
+		wants = wants[:1]
+	}
+	for _, want := range wants {
 		if !strings.Contains(last, want) {
 			t.Errorf("play's last line %q lacks %q", last, want)
 		}
