@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gridbox/audio"
+	"gridbox/midifile/midifiletest"
 	"gridbox/soundfont"
 )
 
@@ -126,15 +127,14 @@ func cmpNotes() []cmpNote {
 // on a tick. It ends two slots after the last note-off, so that FluidSynth
 // renders its release.
 func cmpSMF(notes []cmpNote) []byte {
-	var t []byte
+	var t [][]byte
 	last := 0
 	ev := func(frame int, b ...byte) {
 		tick := frame / 50
-		t = cmpVLQ(t, uint32(tick-last))
+		t = append(t, midifiletest.Ev(uint32(tick-last), b...))
 		last = tick
-		t = append(t, b...)
 	}
-	ev(0, 0xff, 0x51, 3, 0x07, 0xa1, 0x20) // 500000 µs a beat
+	t = append(t, midifiletest.Tempo(0, 500000))
 	for _, n := range notes {
 		ev(n.at, 0xc0, n.prog)
 		ev(n.at, 0x90, n.key, n.vel)
@@ -142,25 +142,7 @@ func cmpSMF(notes []cmpNote) []byte {
 		ev(n.at+cmpKill, 0xb0, 120, 0) // all sound off
 	}
 	ev(notes[len(notes)-1].at+2*cmpSlot, 0xff, 0x2f, 0)
-	f := []byte("MThd")
-	f = binary.BigEndian.AppendUint32(f, 6)
-	f = binary.BigEndian.AppendUint16(f, 0)
-	f = binary.BigEndian.AppendUint16(f, 1)
-	f = binary.BigEndian.AppendUint16(f, 480)
-	f = append(f, "MTrk"...)
-	f = binary.BigEndian.AppendUint32(f, uint32(len(t)))
-	return append(f, t...)
-}
-
-func cmpVLQ(b []byte, v uint32) []byte {
-	var tmp [5]byte
-	i := len(tmp) - 1
-	tmp[i] = byte(v & 0x7f)
-	for v >>= 7; v > 0; v >>= 7 {
-		i--
-		tmp[i] = byte(v&0x7f) | 0x80
-	}
-	return append(b, tmp[i:]...)
+	return midifiletest.File(0, 480, midifiletest.Track(t...))
 }
 
 // cmpFluid renders the SMF with FluidSynth's fast file renderer at 48

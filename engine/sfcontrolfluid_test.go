@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gridbox/audio"
+	"gridbox/midifile/midifiletest"
 	"gridbox/soundfont"
 )
 
@@ -41,21 +42,14 @@ var ctlEvents = []ctlEvent{
 // ctlSMF writes ctlEvents as a format 0 file at 120 BPM (960 ticks a
 // second), after a program change to prog.
 func ctlSMF(prog uint8) []byte {
-	trk := []byte{0, 0xc0, prog}
+	trk := [][]byte{midifiletest.Ev(0, 0xc0, prog)}
 	last := 0
 	for _, e := range ctlEvents {
-		d := uint32(e.sec*960 - last)
+		trk = append(trk, midifiletest.Ev(uint32(e.sec*960-last), e.msg[:e.size]...))
 		last = e.sec * 960
-		var v []byte
-		for v = []byte{byte(d & 0x7f)}; d >= 0x80; {
-			d >>= 7
-			v = append([]byte{byte(d&0x7f) | 0x80}, v...)
-		}
-		trk = append(append(trk, v...), e.msg[:e.size]...)
 	}
-	trk = append(trk, 0x83, 0x60, 0xff, 0x2f, 0) // end of track 0.5 s on
-	b := []byte("MThd\x00\x00\x00\x06\x00\x00\x00\x01\x01\xe0MTrk")
-	return append(binary.BigEndian.AppendUint32(b, uint32(len(trk))), trk...)
+	trk = append(trk, midifiletest.EOT(480)) // 0.5 s on
+	return midifiletest.File(0, 480, midifiletest.Track(trk...))
 }
 
 // ctlGridbox plays ctlEvents through Controller commands.

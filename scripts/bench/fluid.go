@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"gridbox/audio/wav"
+	"gridbox/midifile/midifiletest"
 )
 
 // organ is the General MIDI program FluidSynth plays: 16, Drawbar Organ.
@@ -198,13 +198,9 @@ func fluidSustains(path string, seconds float64) (int, error) {
 // prog on every channel it uses, holds notes from time 0 for seconds seconds
 // at velocity 80, then releases them.
 func smf(notes []note, prog uint8, seconds float64) []byte {
-	const division = 480 // ticks per quarter note; 960 per second at 120 BPM
-	var t []byte
-	ev := func(delta uint32, b ...byte) {
-		t = appendVLQ(t, delta)
-		t = append(t, b...)
-	}
-	ev(0, 0xff, 0x51, 3, 0x07, 0xa1, 0x20) // tempo: 500000 µs per quarter note
+	const division = 480                         // ticks per quarter note; 960 per second at 120 BPM
+	t := [][]byte{midifiletest.Tempo(0, 500000)} // 120 BPM
+	ev := func(delta uint32, b ...byte) { t = append(t, midifiletest.Ev(delta, b...)) }
 	progs := map[uint8]bool{}
 	for _, n := range notes {
 		if !progs[n.ch] {
@@ -220,26 +216,5 @@ func smf(notes []note, prog uint8, seconds float64) []byte {
 		ev(delta, 0x80|n.ch, n.key, 64)
 		delta = 0
 	}
-	ev(0, 0xff, 0x2f, 0) // end of track
-	f := []byte("MThd")
-	f = binary.BigEndian.AppendUint32(f, 6)
-	f = binary.BigEndian.AppendUint16(f, 0) // format 0
-	f = binary.BigEndian.AppendUint16(f, 1) // one track
-	f = binary.BigEndian.AppendUint16(f, division)
-	f = append(f, "MTrk"...)
-	f = binary.BigEndian.AppendUint32(f, uint32(len(t)))
-	return append(f, t...)
-}
-
-// appendVLQ appends v as a MIDI variable-length quantity: 7 bits a byte,
-// most significant first, the high bit set on all but the last.
-func appendVLQ(b []byte, v uint32) []byte {
-	var tmp [5]byte
-	i := len(tmp) - 1
-	tmp[i] = byte(v & 0x7f)
-	for v >>= 7; v > 0; v >>= 7 {
-		i--
-		tmp[i] = byte(v&0x7f) | 0x80
-	}
-	return append(b, tmp[i:]...)
+	return midifiletest.File(0, division, midifiletest.Track(append(t, midifiletest.EOT(0))...))
 }

@@ -80,14 +80,6 @@ func TestSMF(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("smf:\n got % x\nwant % x", got, want)
 	}
-	for _, c := range []struct {
-		v    uint32
-		want string
-	}{{0, "\x00"}, {0x7f, "\x7f"}, {0x80, "\x81\x00"}, {0x3fff, "\xff\x7f"}, {0x200000, "\x81\x80\x80\x00"}} {
-		if got := appendVLQ(nil, c.v); string(got) != c.want {
-			t.Errorf("VLQ %#x: % x, want % x", c.v, got, c.want)
-		}
-	}
 }
 
 func TestHeldNotesAreDistinctAndSkipDrums(t *testing.T) {

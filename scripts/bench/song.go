@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"strings"
 
 	"gridbox/audio/wav"
+	"gridbox/midifile/midifiletest"
 )
 
 // targetSongRatio is issue 12's: gridbox render's CPU time over fluidsynth
@@ -123,12 +123,11 @@ var songChords = [][4]uint8{{48, 52, 55, 60}, {45, 48, 52, 57}, {41, 45, 48, 53}
 func songSMF() (smf []byte, notes int) {
 	const q = 480
 	end := uint32(songBars*4*q + songTail*2*q)
-	tracks := [][]byte{}
-	tempo := appendVLQ(nil, 0)
-	tempo = append(tempo, 0xff, 0x51, 3, 0x07, 0xa1, 0x20)          // 120 BPM
-	tempo = append(appendVLQ(tempo, 0), 0xff, 0x58, 4, 4, 2, 24, 8) // 4/4
-	tempo = append(appendVLQ(tempo, end), 0xff, 0x2f, 0)
-	tracks = append(tracks, tempo)
+	tracks := [][]byte{midifiletest.Track(
+		midifiletest.Tempo(0, 500000),                  // 120 BPM
+		midifiletest.Ev(0, 0xff, 0x58, 4, 4, 2, 24, 8), // 4/4
+		midifiletest.EOT(end),
+	)}
 	for _, p := range songParts {
 		type ev struct {
 			tick uint32
@@ -146,26 +145,15 @@ func songSMF() (smf []byte, notes int) {
 			}
 		}
 		slices.SortStableFunc(evs, func(a, b ev) int { return int(a.tick) - int(b.tick) })
-		var t []byte
+		var t [][]byte
 		last := uint32(0)
 		for _, e := range evs {
-			t = append(appendVLQ(t, e.tick-last), e.b...)
+			t = append(t, midifiletest.Ev(e.tick-last, e.b...))
 			last = e.tick
 		}
-		t = append(appendVLQ(t, end-last), 0xff, 0x2f, 0)
-		tracks = append(tracks, t)
+		tracks = append(tracks, midifiletest.Track(append(t, midifiletest.EOT(end-last))...))
 	}
-	smf = []byte("MThd")
-	smf = binary.BigEndian.AppendUint32(smf, 6)
-	smf = binary.BigEndian.AppendUint16(smf, 1)
-	smf = binary.BigEndian.AppendUint16(smf, uint16(len(tracks)))
-	smf = binary.BigEndian.AppendUint16(smf, q)
-	for _, t := range tracks {
-		smf = append(smf, "MTrk"...)
-		smf = binary.BigEndian.AppendUint32(smf, uint32(len(t)))
-		smf = append(smf, t...)
-	}
-	return smf, notes
+	return midifiletest.File(1, q, tracks...), notes
 }
 
 // benchSong renders the song with fluidsynth -F and with gridbox render
