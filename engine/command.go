@@ -25,7 +25,10 @@ const (
 	// ahead; a voice that falls silent at At anyway, such as a loop whose
 	// sample ends at its loop end, ends there without a fade). With Now the
 	// fade starts at At instead: for stops not known ahead (no
-	// quantization, the panic button).
+	// quantization, the panic button). A Stop of the whole track on a
+	// MIDI instrument (MIDIOut) sends All Notes Off after its note-offs
+	// where no note is left; with Live always, also on the port and
+	// channel of Instrument when it is a MIDI one.
 	Stop
 	// NoteOn plays Key at velocity Vel on Track with instrument Instrument.
 	// With Now it plays as soon as the engine takes it in, at the start of
@@ -64,7 +67,7 @@ type Command struct {
 	LoopLen    uint64 // PlayClip: loop length in frames, 32.32 fixed point
 	Start      int64  // PlayClip: position in the clip at At, 32.32 frames (see Position)
 	Sample     int32  // PlayClip: index into Bank.Samples
-	Instrument int32  // NoteOn, Controller: index into Bank.Instruments (Controller: a MIDI instrument sends it on)
+	Instrument int32  // NoteOn, Controller, Stop with Live: index into Bank.Instruments (Controller: a MIDI instrument sends it on; Stop: its All Notes Off; < 0 none)
 	Clip       int32  // the caller's tag for the clip, echoed in events
 	LoopFade   int32  // PlayClip: crossfade frames at a restart that is not seamless; 0 = none
 	Gain       float32

@@ -10,7 +10,12 @@ package engine
 // note on the key, a Stop of the whole track ends the track's clip notes
 // (with Live, its live ones too) at the Stop's frame, a muted track
 // (SetTrack with Mute) ends all its notes and sends none while muted, so
-// that no note is left hanging on the hardware. A note's note-off goes to
+// that no note is left hanging on the hardware. After a stop's or mute's
+// note-offs, at their frame, All Notes Off (CC 123) goes to each port
+// and channel the track's notes went to where no note is left on (no
+// other track's clip note, no held live pad), so it never cuts a note
+// that should go on; a Stop with Live (the panic stop) sends it always,
+// also on its Instrument's port and channel. A note's note-off goes to
 // the port and channel its note-on went to, whatever bank is current
 // then (a reload may change an instrument's port or channel). Two notes
 // on the same port, channel and key (a clip's and a pad's) send one

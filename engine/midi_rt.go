@@ -87,22 +87,67 @@ func (p *Player) noteOnMIDI(c *Command, m *MIDIOut, seq uint64, at Frame) {
 		return
 	}
 	p.midiNotes = append(p.midiNotes, midiNote{track: c.Track, port: m.Port, channel: ch, key: key, live: c.Live})
+	tr := &p.tracks[c.Track]
+	tr.midiNote, tr.notePort, tr.noteCh = true, m.Port, ch
 	p.emitMIDI(at, m.Port, 0x90|ch, key, max(c.Vel&0x7F, 1))
 }
 
 // endMIDINote forgets note i and sends its note-off at frame at, unless
-// another note still holds its port, channel and key.
-func (p *Player) endMIDINote(i int, at Frame) {
+// another note still holds its port, channel and key; it returns the note.
+func (p *Player) endMIDINote(i int, at Frame) midiNote {
 	n := p.midiNotes[i]
 	copy(p.midiNotes[i:], p.midiNotes[i+1:])
 	p.midiNotes = p.midiNotes[:len(p.midiNotes)-1]
 	for j := range p.midiNotes {
 		o := &p.midiNotes[j]
 		if o.port == n.port && o.channel == n.channel && o.key == n.key {
-			return
+			return n
 		}
 	}
 	p.emitMIDI(at, n.port, 0x80|n.channel, n.key, 0)
+	return n
+}
+
+// quietMIDI notes that port and channel ch may be left silent by the stop
+// or mute being applied; allOffMIDI then decides. It never allocates:
+// midiQuiet has room for every channel of every note on, plus one.
+func (p *Player) quietMIDI(port int16, ch uint8) {
+	if port < 0 {
+		return
+	}
+	for _, q := range p.midiQuiet {
+		if q.port == port && q.channel == ch {
+			return
+		}
+	}
+	if len(p.midiQuiet) < cap(p.midiQuiet) {
+		p.midiQuiet = append(p.midiQuiet, midiNote{port: port, channel: ch})
+	}
+}
+
+// allOffMIDI sends All Notes Off (CC 123) at frame at, after the note-offs
+// of the stop or mute just applied, on each port and channel quietMIDI
+// noted where no note is left on (no other track's clip note, no held
+// live pad), or on every one of them when always (the panic stop), so
+// that nothing the engine did not see (a note a synth holds on) hangs
+// either. It cannot cut a note that should go on.
+func (p *Player) allOffMIDI(at Frame, always bool) {
+	for _, q := range p.midiQuiet {
+		if always || !p.soundingMIDI(q.port, q.channel) {
+			p.emitMIDI(at, q.port, 0xB0|q.channel, 123, 0)
+		}
+	}
+	p.midiQuiet = p.midiQuiet[:0]
+}
+
+// soundingMIDI tells whether a note is on on port and channel ch.
+func (p *Player) soundingMIDI(port int16, ch uint8) bool {
+	for i := range p.midiNotes {
+		if n := &p.midiNotes[i]; n.port == port && n.channel == ch {
+			return true
+		}
+	}
+	return false
 }
 
 // noteOffMIDI ends c's key on its track, notes of its own kind.
@@ -119,28 +164,50 @@ func (p *Player) noteOffMIDI(c *Command, at Frame) {
 // stopMIDI ends the notes a Stop of c.Clip on c.Track ends, at frame at:
 // a whole track's stop (Clip < 0) ends its clip notes, and with Live its
 // live ones too; a clip's own stop leaves notes to their note-offs, as
-// for voices.
-func (p *Player) stopMIDI(c *Command, at Frame) {
+// for voices. After the note-offs, All Notes Off goes (allOffMIDI) where
+// the track's notes went since its last stop (also those a NoteOff just
+// before ended) and no note is left; with Live (the panic stop) always,
+// and also on the port and channel of c.Instrument when it is a MIDI one
+// of bank.
+func (p *Player) stopMIDI(c *Command, bank *Bank, at Frame) {
 	if c.Clip >= 0 {
 		return
 	}
 	p.resetMIDI(c.Track, at)
 	for i := 0; i < len(p.midiNotes); {
 		if n := &p.midiNotes[i]; n.track == c.Track && (!n.live || c.Live) {
-			p.endMIDINote(i, at)
+			n := p.endMIDINote(i, at)
+			p.quietMIDI(n.port, n.channel)
 			continue
 		}
 		i++
 	}
+	if tr := &p.tracks[c.Track]; tr.midiNote {
+		tr.midiNote = false
+		p.quietMIDI(tr.notePort, tr.noteCh)
+	}
+	if c.Live && bank != nil && c.Instrument >= 0 && int(c.Instrument) < len(bank.Instruments) {
+		if m := bank.Instruments[c.Instrument].MIDI; m != nil {
+			p.quietMIDI(m.Port, m.Channel&0x0F)
+		}
+	}
+	p.allOffMIDI(at, c.Live)
 }
 
 // muteMIDI ends every note on track at frame at: a muted track is silent.
+// All Notes Off follows where no note is left, as for a stop.
 func (p *Player) muteMIDI(track int16, at Frame) {
 	for i := 0; i < len(p.midiNotes); {
 		if p.midiNotes[i].track == track {
-			p.endMIDINote(i, at)
+			n := p.endMIDINote(i, at)
+			p.quietMIDI(n.port, n.channel)
 			continue
 		}
 		i++
 	}
+	if tr := &p.tracks[track]; tr.midiNote {
+		tr.midiNote = false
+		p.quietMIDI(tr.notePort, tr.noteCh)
+	}
+	p.allOffMIDI(at, false)
 }

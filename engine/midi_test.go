@@ -38,7 +38,8 @@ func midiLog(p *Player, frames, block int) []string {
 // ending the clip notes at its own frame (not when an audio fade would
 // begin), a note the Stop cuts at its frame never sent, a live note
 // played on past the Stop until its own note-off, a mute ending the
-// rest, nothing sent while muted, and the panic Stop ending live notes.
+// rest, nothing sent while muted, and the panic Stop ending live notes;
+// All Notes Off after the note-offs where no note is left.
 func TestMIDINotesAreSampleAccurate(t *testing.T) {
 	want := []string{
 		"100 2 92 3C 64",  // NoteOn key 60 vel 100 at 100
@@ -50,11 +51,14 @@ func TestMIDINotesAreSampleAccurate(t *testing.T) {
 		"1000 2 82 40 00", // the Stop at 1000 ends 64 and 67 and the drum, not the live note
 		"1000 2 82 43 00",
 		"1000 5 89 24 00",
+		"1000 5 B9 7B 00", // All Notes Off where no note is left (the live 48 holds port 2 channel 3)
 		"1200 2 92 3E 64", // after the Stop
 		"2000 2 82 30 00", // the mute ends the live 48 and 62, in the order they began
 		"2000 2 82 3E 00",
+		"2000 2 B2 7B 00", // nothing left on the channel
 		"3000 2 92 41 64", // unmuted
 		"3500 2 82 41 00", // panic
+		"3500 2 B2 7B 00",
 	}
 	for _, block := range []int{64, 128, 333} {
 		p := newPlayer(t, midiBank(), 4)
@@ -177,6 +181,57 @@ func TestMIDIControllers(t *testing.T) {
 		want := []string{"10 2 B2 07 64", "20 2 E2 7F 7F", "30 2 D2 40", "500 2 E2 00 40", "500 2 B2 01 00", "500 2 D2 00"}
 		if !slices.Equal(got, want) {
 			t.Errorf("block %d: got\n%s\nwant\n%s", block, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// All Notes Off follows a stop's note-offs, at their frame, only where no
+// note is left on the port and channel: a stop of all with notes of two
+// tracks on one channel sends it once, after both; a track's stop while
+// another track's clip note or a held live pad sounds there sends none;
+// the panic stop sends it always, on its instrument's channel too (here
+// with no note on).
+func TestMIDIAllNotesOffWhereNoNoteIsLeft(t *testing.T) {
+	for _, block := range []int{64, 128, 333} {
+		p := newPlayer(t, midiBank(), 4)
+		send(t, p,
+			// Stop all: two tracks, one channel.
+			Command{Op: NoteOn, At: 100, Track: 0, Instrument: 0, Key: 60, Vel: 100},
+			Command{Op: NoteOn, At: 100, Track: 1, Instrument: 0, Key: 64, Vel: 100},
+			Command{Op: Stop, At: 500, Track: 0, Clip: -1},
+			Command{Op: Stop, At: 500, Track: 1, Clip: -1},
+			// A track's stop while another track's clip note sounds.
+			Command{Op: NoteOn, At: 600, Track: 0, Instrument: 0, Key: 60, Vel: 100},
+			Command{Op: NoteOn, At: 600, Track: 1, Instrument: 0, Key: 64, Vel: 100},
+			Command{Op: Stop, At: 700, Track: 0, Clip: -1},
+			Command{Op: NoteOff, At: 800, Track: 1, Key: 64},
+			// A clip track's stop while a pad holds a live note.
+			Command{Op: NoteOn, At: 900, Track: 2, Instrument: 0, Key: 48, Vel: 100, Live: true},
+			Command{Op: NoteOn, At: 900, Track: 0, Instrument: 0, Key: 60, Vel: 100},
+			Command{Op: Stop, At: 1000, Track: 0, Clip: -1},
+			Command{Op: NoteOff, At: 1100, Track: 2, Key: 48, Live: true},
+			// Panic, on a track with no note on: its instrument's channel.
+			Command{Op: Stop, At: 1500, Track: 3, Clip: -1, Now: true, Live: true, Instrument: 1},
+		)
+		got := midiLog(p, 2000, block)
+		want := []string{
+			"100 2 92 3C 64",
+			"100 2 92 40 64",
+			"500 2 82 3C 00",
+			"500 2 82 40 00",
+			"500 2 B2 7B 00", // after both
+			"600 2 92 3C 64",
+			"600 2 92 40 64",
+			"700 2 82 3C 00", // track 1's 64 goes on: none
+			"800 2 82 40 00",
+			"900 2 92 30 64",
+			"900 2 92 3C 64",
+			"1000 2 82 3C 00", // the pad's 48 goes on: none
+			"1100 2 82 30 00",
+			"1500 5 B9 7B 00",
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("block %d: MIDI sent\n%s\nwant\n%s", block, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
 }

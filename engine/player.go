@@ -88,6 +88,7 @@ type Player struct {
 	midi   ring[MIDIEvent]
 
 	midiNotes []midiNote // MIDI notes on, in the order sent; fixed capacity
+	midiQuiet []midiNote // ports and channels a stop may leave silent; fixed capacity
 	midiLost  atomic.Uint64
 
 	pending    []pending // sorted by due, stable; live part is pending[ph:pn]
@@ -177,6 +178,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 	p.events.init(max(cfg.Events, 16))
 	p.midi.init(cmp.Or(cfg.MIDI, 4096))
 	p.midiNotes = make([]midiNote, 0, cmp.Or(cfg.MIDINotes, 1024))
+	p.midiQuiet = make([]midiNote, 0, cap(p.midiNotes)+2)
 	for i := cfg.Voices - 1; i >= 0; i-- {
 		p.free = append(p.free, int32(i))
 	}

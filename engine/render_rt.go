@@ -178,7 +178,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 		return
 	}
 	if c.Op == opMIDIStop {
-		p.stopMIDI(c, at)
+		p.stopMIDI(c, bank, at)
 		return
 	}
 	// A Stop known ahead is late when its frame has come; others when it
@@ -271,7 +271,7 @@ func (p *Player) apply(pc *pending, at Frame) {
 		}
 	case Stop:
 		if c.Now {
-			p.stopMIDI(c, at) // a Stop known ahead has its own (queueMIDIStop)
+			p.stopMIDI(c, bank, at) // a Stop known ahead has its own (queueMIDIStop)
 		}
 		d := int32(min(max(c.At-at, 0), Frame(p.fadeFrames)))
 		for _, i := range p.act {

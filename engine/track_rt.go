@@ -15,6 +15,11 @@ type track struct {
 	midiCtl  bool
 	midiCh   uint8
 	midiPort int16
+	// Where the track's latest MIDI note went (midiNote: one was sent
+	// since its last stop or mute), for the stop's All Notes Off.
+	midiNote bool
+	noteCh   uint8
+	notePort int16
 	direct   bool // at unity and steady: its voices mix straight into the output
 	lit      bool // on the Player's lit list
 	// The latest Stop known ahead, the endSeq'th command: voices of clip

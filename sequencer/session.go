@@ -415,8 +415,9 @@ func (s *Session) StopNow(at engine.Frame) {
 		s.tracks[x].hasPaused = false
 		s.liveOff(x, at)
 		// Whatever a pad still sounds, should its note-off have gone
-		// missing (a controller lost mid-reload), ends too.
-		s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1, Now: true, Live: true})
+		// missing (a controller lost mid-reload), ends too; a MIDI
+		// instrument's port and channel get All Notes Off.
+		s.send(engine.Command{Op: engine.Stop, At: at, Track: int16(x), Clip: -1, Now: true, Live: true, Instrument: s.song.Tracks[x].Instrument})
 	}
 }
 
