@@ -295,7 +295,7 @@ func TestSenderWritesAtTheirTimes(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := &midiOut{name: "Synth", q: make(chan outMsg, 8), done: make(chan struct{})}
-		o.setPort(port)
+		o.port.set(port)
 		go o.run()
 		msg := func(ms int, b ...byte) outMsg {
 			m := outMsg{due: start.Add(time.Duration(ms) * time.Millisecond), n: uint8(len(b))}

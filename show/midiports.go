@@ -187,7 +187,7 @@ func (m *midiPorts) start() {
 	m.publish()
 	m.scan()
 	for _, o := range m.order {
-		if _, ok := o.connected(); !ok {
+		if _, ok := o.port.connected(); !ok {
 			m.logf("MIDI out %q: no such port now; its messages are dropped until it appears (gridbox devices lists the ports)", o.name)
 		}
 	}
@@ -429,10 +429,10 @@ func (m *midiPorts) Close(wait time.Duration) error {
 				drv = m.drv
 			}
 			for _, o := range outs {
-				o.setPort(nil)
+				o.port.set(nil)
 			}
 			for _, in := range ins {
-				in.setPort(nil)
+				in.port.set(nil)
 			}
 			if drv != nil {
 				drv.Close()
@@ -480,8 +480,7 @@ type midiOut struct {
 	q    chan outMsg
 	done chan struct{}
 
-	mu   sync.Mutex
-	port *midiport.Output
+	port portSlot[*midiport.Output]
 
 	absent, full, late atomic.Uint64
 	// chans is playOn's channels for the port (bit c: channel c+1), for
@@ -617,9 +616,7 @@ func waitUntil(t time.Time) {
 }
 
 func (o *midiOut) write(msg []byte) {
-	o.mu.Lock()
-	p := o.port
-	o.mu.Unlock()
+	p := o.port.get()
 	if p == nil {
 		o.absent.Add(1)
 		return
@@ -629,50 +626,48 @@ func (o *midiOut) write(msg []byte) {
 	}
 }
 
-// setPort makes p the port written to (nil: none), closing the one before.
-func (o *midiOut) setPort(p *midiport.Output) {
-	o.mu.Lock()
-	old := o.port
-	o.port = p
-	o.mu.Unlock()
-	if old != nil && old != p {
+// A portSlot holds the port a name was found on (nil: none): set by the
+// watcher goroutine, read by any (a sender, the status line).
+type portSlot[P interface {
+	comparable
+	Name() string
+	Close() error
+}] struct {
+	mu   sync.Mutex
+	port P
+}
+
+func (s *portSlot[P]) get() P {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.port
+}
+
+// set makes p the port (the zero P: none), closing the one before.
+func (s *portSlot[P]) set(p P) {
+	s.mu.Lock()
+	old := s.port
+	s.port = p
+	s.mu.Unlock()
+	var none P
+	if old != none && old != p {
 		old.Close()
 	}
 }
 
-func (o *midiOut) connected() (string, bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.port == nil {
-		return "", false
+// connected returns the port's name, if there is one.
+func (s *portSlot[P]) connected() (string, bool) {
+	var none P
+	if p := s.get(); p != none {
+		return p.Name(), true
 	}
-	return o.port.Name(), true
+	return "", false
 }
 
 // midiIn is one input port by its name substring.
 type midiIn struct {
 	name string
-	mu   sync.Mutex
-	port *midiport.Input
-}
-
-func (i *midiIn) setPort(p *midiport.Input) {
-	i.mu.Lock()
-	old := i.port
-	i.port = p
-	i.mu.Unlock()
-	if old != nil && old != p {
-		old.Close()
-	}
-}
-
-func (i *midiIn) connected() (string, bool) {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	if i.port == nil {
-		return "", false
-	}
-	return i.port.Name(), true
+	port portSlot[*midiport.Input]
 }
 
 // watched is what the watcher goroutine watches: the ports named so far,
@@ -743,9 +738,9 @@ func (m *midiPorts) scan() {
 		return
 	}
 	for _, o := range w.outs {
-		if name, ok := o.connected(); ok {
+		if name, ok := o.port.connected(); ok {
 			if !slices.Contains(outs, name) {
-				o.setPort(nil)
+				o.port.set(nil)
 				m.logf("MIDI out %q disconnected (%s)", o.name, name)
 			}
 			continue
@@ -770,13 +765,13 @@ func (m *midiPorts) scan() {
 				}
 			}
 		}
-		o.setPort(p)
+		o.port.set(p)
 		m.logf("MIDI out %q connected on %s", o.name, name)
 	}
 	for _, in := range w.ins {
-		if name, ok := in.connected(); ok {
+		if name, ok := in.port.connected(); ok {
 			if !slices.Contains(ins, name) {
-				in.setPort(nil)
+				in.port.set(nil)
 				m.logf("MIDI in %q disconnected (%s)", in.name, name)
 			}
 			continue
@@ -797,7 +792,7 @@ func (m *midiPorts) scan() {
 		if err != nil {
 			continue
 		}
-		in.setPort(p)
+		in.port.set(p)
 		m.logf("MIDI in %q connected on %s", in.name, name)
 	}
 }
