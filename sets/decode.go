@@ -495,13 +495,7 @@ func (sd *setDecoder) clip(t table, c *Clip) {
 		sd.probs.Addf(t.N, true, "clip needs sample (an audio clip), or notes or midi (a note clip)")
 	}
 	if hasSample {
-		if p, ok := t.str("sample", MaxPathLen); ok {
-			if msg := checkFilePath("sample", p); msg != "" {
-				sd.probs.Add(t.Child("sample"), true, msg)
-			}
-			c.Sample = p
-			sd.posOf(t.Child("sample"), true, &c.SamplePos)
-		}
+		sd.filePath(t, "sample", &c.Sample, &c.SamplePos)
 	}
 	if !sd.takes {
 		sd.midi(t, c, hasMIDI && !hasSample && !hasNotes)
@@ -572,13 +566,7 @@ func (sd *setDecoder) midi(t table, c *Clip, use bool) {
 		return
 	}
 	m := &MIDISource{}
-	if p, ok := t.str("midi", MaxPathLen); ok {
-		if msg := checkFilePath("midi", p); msg != "" {
-			sd.probs.Add(t.Child("midi"), true, msg)
-		}
-		m.Path = p
-		sd.posOf(t.Child("midi"), true, &m.Pos)
-	}
+	sd.filePath(t, "midi", &m.Path, &m.Pos)
 	if v, ok := t.Int("track", 1, MaxMIDITrack); ok {
 		m.Track = v
 		sd.posOf(t.Child("track"), true, &m.TrackPos)
@@ -759,13 +747,7 @@ func (sd *setDecoder) midiOut(t table, in *Instrument) {
 // bank numbers, or a General MIDI program name.
 func (sd *setDecoder) soundfont(t table, in *Instrument) {
 	if t.Require("file", "a soundfont instrument needs a file: the .sf2 SoundFont to play") {
-		if p, ok := t.str("file", MaxPathLen); ok {
-			if msg := checkFilePath("file", p); msg != "" {
-				sd.probs.Add(t.Child("file"), true, msg)
-			}
-			in.File = p
-			sd.posOf(t.Child("file"), true, &in.FilePos)
-		}
+		sd.filePath(t, "file", &in.File, &in.FilePos)
 	}
 	in.Bank, _ = t.Int("bank", 0, 128)
 	in.Preset, _ = t.Int("preset", 0, 127)
@@ -842,16 +824,23 @@ func (sd *setDecoder) zone(t table, z *Zone) {
 	}
 	z.Key, z.Low, z.High, z.Root = key, low, high, root
 	if t.Require("sample", "zone needs a sample") {
-		if p, ok := t.str("sample", MaxPathLen); ok {
-			if msg := checkFilePath("sample", p); msg != "" {
-				sd.probs.Add(t.Child("sample"), true, msg)
-			}
-			z.Sample = p
-			sd.posOf(t.Child("sample"), true, &z.SamplePos)
-		}
+		sd.filePath(t, "sample", &z.Sample, &z.SamplePos)
 	}
 	z.Gain, _ = t.gain("gain")
 	z.Gate, _ = t.Bool("gate")
+}
+
+// filePath reads t's path key (a sample, a MIDI file, a SoundFont) into
+// *dst and where it is written into *pos; a path that does not stay in the
+// set's folder is a problem at its value.
+func (sd *setDecoder) filePath(t table, key string, dst *string, pos *Pos) {
+	if p, ok := t.str(key, MaxPathLen); ok {
+		if msg := checkFilePath(key, p); msg != "" {
+			sd.probs.Add(t.Child(key), true, msg)
+		}
+		*dst = p
+		sd.posOf(t.Child(key), true, pos)
+	}
 }
 
 // checkFilePath checks the path p of a sample or a MIDI file (key names
