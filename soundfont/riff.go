@@ -32,19 +32,11 @@ func (p *parser) errorf(chunk string, off int64, format string, args ...any) err
 	return &FormatError{File: p.name, Chunk: chunk, Offset: off, Msg: fmt.Sprintf(format, args...)}
 }
 
-// read returns n bytes at off, which the caller has checked lie in the file.
+// read returns n fresh bytes at off, which the caller has checked lie in
+// the file.
 func (p *parser) read(off, n int64) ([]byte, error) {
-	b := make([]byte, n)
-	if n == 0 {
-		return b, nil
-	}
-	if _, err := p.r.ReadAt(b, off); err != nil {
-		if err == io.EOF {
-			return nil, p.errorf("", off, "file ends early (%d bytes wanted)", n)
-		}
-		return nil, fmt.Errorf("%s: %w", p.name, err)
-	}
-	return b, nil
+	var b []byte
+	return p.readInto(&b, off, n)
 }
 
 // readInto is read into *buf, grown to n bytes if shorter: the same
