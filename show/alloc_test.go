@@ -33,6 +33,19 @@ func TestPerformingAllocatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	if n, where := performAllocs(t, e, p, rate, 10, 40); n != 0 {
+		t.Fatalf("%d heap allocations while performing 40 s of the demo, want 0; where:\n%s", n, where)
+	}
+	if p.player.Stats().PeakVoices < 5 {
+		t.Fatalf("the demo hardly played: %+v", p.player.Stats())
+	}
+}
+
+// performAllocs plays p through render's clock's turns for warm seconds,
+// then counts the heap allocations made process-wide while it plays
+// seconds more; where says which stacks made them.
+func performAllocs(t *testing.T, e *Env, p *Show, rate, warm, seconds int) (n uint64, where string) {
+	t.Helper()
 	f := audio.Format{SampleRate: rate, Channels: 2}
 	ww, err := wav.NewWriter(&discard{}, f, wav.Float32)
 	if err != nil {
@@ -52,7 +65,7 @@ func TestPerformingAllocatesNothing(t *testing.T) {
 			}
 		}
 	}
-	play(10)
+	play(warm)
 	// The count is process-wide: let the garbage of earlier tests (open
 	// files, child processes) be collected and finalized first, and keep
 	// the collector from running finalizers inside the window. Every
@@ -68,14 +81,12 @@ func TestPerformingAllocatesNothing(t *testing.T) {
 	sample := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
 	metrics.Read(sample)
 	start := sample[0].Value.Uint64()
-	play(40)
+	play(seconds)
 	metrics.Read(sample)
-	if n := sample[0].Value.Uint64() - start; n != 0 {
-		t.Fatalf("%d heap allocations while performing 40 s of the demo, want 0; where:\n%s", n, newAllocs(before))
+	if n = sample[0].Value.Uint64() - start; n != 0 {
+		where = newAllocs(before)
 	}
-	if p.player.Stats().PeakVoices < 5 {
-		t.Fatalf("the demo hardly played: %+v", p.player.Stats())
-	}
+	return n, where
 }
 
 // discard is an io.WriteSeeker that keeps nothing.

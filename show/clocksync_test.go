@@ -8,18 +8,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"gridbox/audio"
-	"gridbox/audio/wav"
 	"gridbox/engine"
 	"gridbox/sequencer"
 	"gridbox/sets"
@@ -387,40 +381,9 @@ func TestClockAllocatesNothing(t *testing.T) {
 	p.midi.log = log
 	defer log.abort()
 	p.startMIDI(0)
-	f := audio.Format{SampleRate: rate, Channels: 2}
-	ww, err := wav.NewWriter(&discard{}, f, wav.Float32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := newRenderClock(e, nil, p, f, engine.Never, ww)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.dev.Close()
-	play := func(seconds int) {
-		for end := c.pos + engine.Frame(seconds*rate); c.pos < end; {
-			now, _ := c.next()
-			c.commit(now)
-			if _, _, err := c.turn(now); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	play(15) // the tempo map's memory (10 s) fills up
-	defer func(r int) { runtime.MemProfileRate = r }(runtime.MemProfileRate)
-	runtime.MemProfileRate = 1
-	runtime.GC()
-	runtime.GC()
-	time.Sleep(50 * time.Millisecond)
-	before := allocRecords()
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	sample := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
-	metrics.Read(sample)
-	start := sample[0].Value.Uint64()
-	play(30)
-	metrics.Read(sample)
-	if n := sample[0].Value.Uint64() - start; n != 0 {
-		t.Fatalf("%d heap allocations while following and sending a clock for 30 s, want 0; where:\n%s", n, newAllocs(before))
+	// 15 s first: the tempo map's memory (10 s) fills up.
+	if n, where := performAllocs(t, e, p, rate, 15, 30); n != 0 {
+		t.Fatalf("%d heap allocations while following and sending a clock for 30 s, want 0; where:\n%s", n, where)
 	}
 	if !p.clock.follow.Running() || p.clock.out == nil || len(p.clock.msgs) == 0 && p.clock.sent == 0 {
 		t.Fatalf("the clock did not run: following %v", p.clock.follow.Running())
