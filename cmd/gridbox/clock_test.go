@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"math"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -11,11 +10,7 @@ import (
 	"time"
 
 	"gridbox/engine"
-	"gridbox/grid/hotplug"
-	"gridbox/grid/midiport"
 	"gridbox/grid/midiport/midiporttest"
-	"gridbox/grid/scan"
-	"gridbox/show"
 	"gridbox/show/showtest"
 )
 
@@ -33,11 +28,8 @@ func testClockPlay(t *testing.T) {
 	dev := midiporttest.New("MPC Studio:MPC Studio MIDI 1 24:0")
 	var stderr syncBuffer
 	var bpm atomic.Uint64 // the follower's tempo estimate, as float64 bits
-	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr,
-		hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return nil },
-			MIDI:    func() (midiport.Driver, error) { return dev.Driver(), nil },
-			Notify:  func(chan<- os.Signal, ...os.Signal) {},
-			ClockIn: func(_ engine.Frame, b float64) { bpm.Store(math.Float64bits(b)) }}}
+	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr, hooks: fakeMIDI(dev)}
+	e.hooks.ClockIn = func(_ engine.Frame, b float64) { bpm.Store(math.Float64bits(b)) }
 	code := make(chan int, 1)
 	go func() {
 		code <- run([]string{"play", set, "--audio", "null", "--seconds", "4", "--no-watch"}, e)

@@ -76,6 +76,14 @@ func noteOns(msgs [][]byte) int {
 // synctest bubble, so the times are gridbox's own.
 func TestMIDIOutHotPlug(t *testing.T) { synctest.Test(t, testMIDIOutHotPlug) }
 
+// fakeMIDI is play's hooks with dev as the machine's only MIDI device: no
+// controller scans, and signals left to the test.
+func fakeMIDI(dev *midiporttest.Device) show.Hooks {
+	return show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return nil },
+		MIDI:   func() (midiport.Driver, error) { return dev.Driver(), nil },
+		Notify: func(chan<- os.Signal, ...os.Signal) {}}
+}
+
 func testMIDIOutHotPlug(t *testing.T) {
 	set := showtest.ClickSet(t, synthTrack)
 	script := set + ".perf"
@@ -83,9 +91,7 @@ func testMIDIOutHotPlug(t *testing.T) {
 	dev := midiporttest.New(synthPort)
 	var stderr syncBuffer
 	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr,
-		hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return nil },
-			MIDI:   func() (midiport.Driver, error) { return dev.Driver(), nil },
-			Notify: func(chan<- os.Signal, ...os.Signal) {}}}
+		hooks: fakeMIDI(dev)}
 	code := make(chan int, 1)
 	// 3.25 s: the last note (beat 6, 3 s) is still on at the end.
 	go func() {
@@ -296,9 +302,7 @@ func TestMIDIOutSafeModeAllNotesOff(t *testing.T) {
 	dev := midiporttest.New(synthPort)
 	var stderr syncBuffer
 	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr,
-		hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return nil },
-			MIDI:   func() (midiport.Driver, error) { return dev.Driver(), nil },
-			Notify: func(chan<- os.Signal, ...os.Signal) {}}}
+		hooks: fakeMIDI(dev)}
 	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.2"}, e); c != 0 {
 		t.Fatalf("play exited %d:\n%s", c, stderr.String())
 	}
