@@ -653,28 +653,37 @@ func TestTakesFinishHungDisk(t *testing.T) {
 	}
 }
 
-// Handing the takes over never waits for the disk: while the writer is
-// stuck in a write, flush returns at once however often it is called,
-// and the writer then writes only the newest takes.
-func TestTakesHandOverDoesNotWait(t *testing.T) {
-	set := showtest.ClickSet(t, keysExtra)
-	release := make(chan struct{})
-	var writes atomic.Int32
+// stuckTakes returns a show of set whose takes writer is stuck in its
+// first write (slot 0 of track 0 cleared) until release is closed; writes
+// counts the writes begun.
+func stuckTakes(t *testing.T, set string) (p *Show, release chan struct{}, writes *atomic.Int32) {
+	t.Helper()
+	release = make(chan struct{})
+	writes = new(atomic.Int32)
 	e := &Env{Stdout: io.Discard, Stderr: io.Discard, Hooks: Hooks{SaveTakes: func(name string, data []byte) error {
 		if writes.Add(1) == 1 {
 			<-release
 		}
 		return sets.SaveTakes(name, data)
 	}}}
-	p := takesShow(t, e, set)
+	p = takesShow(t, e, set)
 	p.startTakes(e)
-	defer p.takes.finish()
-	s := p.session
-	s.Clear(0, 0, 0)
+	p.session.Clear(0, 0, 0)
 	p.takes.flush()
 	for writes.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
+	return p, release, writes
+}
+
+// Handing the takes over never waits for the disk: while the writer is
+// stuck in a write, flush returns at once however often it is called,
+// and the writer then writes only the newest takes.
+func TestTakesHandOverDoesNotWait(t *testing.T) {
+	set := showtest.ClickSet(t, keysExtra)
+	p, release, writes := stuckTakes(t, set)
+	defer p.takes.finish()
+	s := p.session
 	done := make(chan struct{})
 	go func() {
 		for _, y := range []int{0, 1} {
@@ -713,23 +722,9 @@ func TestTakesHandOverDoesNotWait(t *testing.T) {
 // that file's not yet written (a script's load line of another set).
 func TestTakesHandOverKeepsEachFile(t *testing.T) {
 	set := showtest.ClickSet(t, keysExtra)
-	release := make(chan struct{})
-	var writes atomic.Int32
-	e := &Env{Stdout: io.Discard, Stderr: io.Discard, Hooks: Hooks{SaveTakes: func(name string, data []byte) error {
-		if writes.Add(1) == 1 {
-			<-release
-		}
-		return sets.SaveTakes(name, data)
-	}}}
-	p := takesShow(t, e, set)
-	p.startTakes(e)
+	p, release, _ := stuckTakes(t, set)
 	defer p.takes.finish()
 	s := p.session
-	s.Clear(0, 0, 0)
-	p.takes.flush()
-	for writes.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
 	s.Clear(1, 0, 0)
 	p.takes.flush()
 	first := p.loaded.Takes
