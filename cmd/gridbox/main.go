@@ -69,7 +69,7 @@ func init() {
 		{"check", "SET.toml", "check a set file and its samples, reporting every problem", cmdCheck},
 		{"takes", "merge SET.toml", "fold the takes recorded on stage into SET.merged.toml", cmdTakes},
 		{"reload", "", "make the gridbox playing reload its set now", cmdReload},
-		{"devices", "", "list audio output devices", cmdDevices},
+		{"devices", "", "list audio output devices and MIDI ports", cmdDevices},
 		{"controllers", "", "list the Launchpads and monome grids gridbox finds, and why", cmdControllers},
 		{"new", "DIR", "write a starter set with its samples into DIR", cmdNew},
 		{"import", "SONG.mid -o DIR", "write a set that plays a MIDI file into DIR", cmdImport},
@@ -126,7 +126,7 @@ func run(args []string, e *env) int {
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "gridbox is a live clip launcher: it plays a TOML set through a sample-accurate engine.\n\nUsage:\n\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  gridbox %-8s %-28s %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  gridbox %-11s %-28s %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun \"gridbox COMMAND --help\" for a command's flags.\n")
 }
