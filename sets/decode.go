@@ -42,6 +42,10 @@ const (
 	DefaultMetronomeVolume = -6.0
 	// DefaultScale is the key of a set without a scale key.
 	DefaultScale = "C major"
+	// DefaultMaxTake and MaxTakeBars bound max_take: how many bars a
+	// free-length audio take may last.
+	DefaultMaxTake = 32
+	MaxTakeBars    = 1024
 )
 
 // A decoder turns the generic values from the TOML parser into a Set,
@@ -231,7 +235,7 @@ func (d *decoder) decodeSet(file string, raw map[string]any) *Set {
 	root := d.table(raw, nil, "at the top level", "")
 	root.Unknown([]string{"name", "tempo", "time_signature", "quantize", "scale",
 		"count_in", "record_quantize", "fixed_length", "metronome", "metronome_volume",
-		"scene", "track", "instrument", "midi"}, nil)
+		"max_take", "scene", "track", "instrument", "midi"}, nil)
 	if v, ok := root.str("name", MaxNameLen); ok {
 		s.Name = v
 	}
@@ -307,6 +311,13 @@ func (sd *setDecoder) record(root table, r *Record) {
 	if v, ok := root.gain("metronome_volume"); ok {
 		r.MetronomeVolume = v
 	}
+	if v, ok := root.M["max_take"]; ok {
+		if _, isNum := tomlpos.Number(v); !isNum {
+			root.TypeErr("max_take", "a whole number of bars, such as max_take = 32", v)
+		} else if n, ok := root.Int("max_take", 1, MaxTakeBars); ok {
+			r.MaxTake = n
+		}
+	}
 }
 
 func defaultKey() music.Key {
@@ -352,7 +363,7 @@ var followKeys = []string{"after", "action", "chance", "other"}
 
 func (sd *setDecoder) track(t table, index int, tr *Track) {
 	t.Where = "in [[track]]"
-	t.Unknown([]string{"name", "color", "volume", "pan", "instrument", "scale", "clip"}, nil)
+	t.Unknown([]string{"name", "color", "volume", "pan", "instrument", "scale", "input", "monitor", "overdub_level", "clip"}, nil)
 	sd.posOf(t.N, false, &tr.Pos)
 	tr.Name, _ = t.str("name", MaxNameLen)
 	tr.Key = sd.set.Key
@@ -377,6 +388,7 @@ func (sd *setDecoder) track(t table, index int, tr *Track) {
 			sd.probs.Add(t.Child("instrument"), true, sd.unknownInstrument(name))
 		}
 	}
+	sd.audioInput(t, tr)
 
 	clips := t.tables("clip", "[[track.clip]]", "clips in one track", MaxScenes)
 	tr.Clips = make([]Clip, len(clips))
@@ -402,6 +414,46 @@ func (sd *setDecoder) track(t table, index int, tr *Track) {
 	}
 	if len(tr.Clips) == 0 {
 		tr.Clips = nil
+	}
+}
+
+// audioInput reads a track's input, monitor and overdub_level: the keys
+// of an audio track, which a track with an instrument is not.
+func (sd *setDecoder) audioInput(t table, tr *Track) {
+	tr.OverdubLevel = 1
+	if v, ok := t.M["input"]; ok {
+		switch v := v.(type) {
+		case string:
+			in, err := ParseInput(v)
+			if err != nil {
+				sd.probs.Addf(t.Child("input"), true, "input %s: %v", spell.Quote(v), err)
+			}
+			tr.Input = in
+		case int64, float64:
+			if ch, ok := t.Int("input", 1, MaxInputChannel); ok {
+				tr.Input = Input{First: ch - 1, Channels: 1}
+			}
+		default:
+			t.TypeErr("input", `"none", a channel such as "1", or a stereo pair such as "1-2"`, v)
+		}
+	}
+	if v, ok := t.Enum("monitor", monitorNames); ok {
+		tr.Monitor = Monitor(v)
+	}
+	if v, ok := t.Num("overdub_level", 0, 1); ok {
+		tr.OverdubLevel = v
+	}
+	if !t.Has("instrument") {
+		return
+	}
+	if tr.Input.Channels > 0 {
+		sd.probs.Addf(t.Child("input"), false, "a track is either an audio track (input) or an instrument track (instrument), not both")
+		return
+	}
+	for _, k := range []string{"monitor", "overdub_level"} {
+		if t.Has(k) {
+			sd.probs.Addf(t.Child(k), false, "%s is for audio tracks: a track with an instrument records notes, not an input", k)
+		}
 	}
 }
 

@@ -44,6 +44,7 @@
 //	fixed_length = "1 bar"
 //	metronome = true
 //	metronome_volume = -6.0
+//	max_take = 32                  # bars a free-length audio take may last
 //
 //	[[scene]]                      # scene rows, top to bottom
 //	name = "Intro"
@@ -72,6 +73,12 @@
 //	  scene = 1
 //	  length = "1 bar"
 //	  notes = [ { at = 0.0, key = 36 }, { at = 1.0, key = 38, vel = 90 } ]
+//
+//	[[track]]                      # an audio track: records its input
+//	name = "Guitar"
+//	input = "1-2"                  # the device's input channels 1 and 2
+//	monitor = "auto"
+//	overdub_level = 1.0
 //
 //	[[instrument]]
 //	name = "kit"
@@ -146,6 +153,9 @@
 //	                          Default true.
 //	metronome_volume  number  the click's level in dB, -144..12, or "-inf".
 //	                          Default -6.
+//	max_take          number  how many bars an audio take recorded with
+//	                          fixed_length = "none" may last, 1..1024: it
+//	                          ends by itself there. Default 32.
 //
 // # [midi]: MIDI beat clock (optional)
 //
@@ -189,6 +199,23 @@
 //	                     note clips. Default: none.
 //	scale       string   the key the note mode plays this track in, as the
 //	                     top level's scale. Default: the set's.
+//	input       string   the audio input the track records from: "none",
+//	                     a channel of the audio device such as "1", or a
+//	                     stereo pair of neighbouring channels such as "1-2"
+//	                     or "3-4", counting from 1 (up to 64). At most two
+//	                     channels: "1-3" is an error. A track with an input
+//	                     is an audio track: it has no instrument (its clips
+//	                     are audio clips, and recording records audio).
+//	                     Default "none".
+//	monitor     string   when the input is heard through the track (its
+//	                     volume and pan): "auto" while the track is armed
+//	                     or recording, "in" always, "off" never (when an
+//	                     amp or a mixer lets the player hear it). Default
+//	                     "auto". Not on a track with an instrument.
+//	overdub_level number recording onto a playing audio loop keeps what
+//	                     was there at this level under the new take, 0..1
+//	                     (0 replaces it). Default 1. Not on a track with
+//	                     an instrument.
 //
 // # [[track.clip]]: a clip in a slot of the track above
 //

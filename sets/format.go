@@ -28,6 +28,7 @@ func Format(s *Set) []byte {
 	w.kv("", "fixed_length", tomlString(s.Record.Length.String()))
 	w.kv("", "metronome", strconv.FormatBool(s.Record.Metronome))
 	w.kv("", "metronome_volume", gainText(s.Record.MetronomeVolume))
+	w.kv("", "max_take", strconv.Itoa(s.Record.MaxTake))
 	for _, sc := range s.Scenes {
 		w.line("")
 		w.line("[[scene]]")
@@ -59,6 +60,15 @@ func Format(s *Set) []byte {
 		}
 		if t.Key.String() != s.Key.String() {
 			w.kv("", "scale", tomlString(t.Key.String()))
+		}
+		if t.Input.Channels > 0 {
+			w.kv("", "input", tomlString(t.Input.String()))
+		}
+		if t.Monitor != MonitorAuto {
+			w.kv("", "monitor", tomlString(t.Monitor.String()))
+		}
+		if t.OverdubLevel != 1 {
+			w.kv("", "overdub_level", number(t.OverdubLevel))
 		}
 		for ci := range t.Clips {
 			w.line("")

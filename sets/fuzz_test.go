@@ -29,7 +29,8 @@ func FuzzParse(f *testing.F) {
 		"'quoted key'.\"x\\u00e9\" = 1", "[[track]]\n[track.clip]\nscene = 0",
 		"[[scene]]\n[[track]]\nclip = [ { scene = 0, sample = \"samples/link.wav\" } ]",
 		"[[track]]\ninstrument = \"s\"\n[[instrument]]\nname = \"s\"\nkind = \"midi\"\nport = \"Micro Freak\"\nchannel = 16",
-		"[midi]\nclock_out = [\"a\", \"a\", 1, \"\"]\nclock_in = \"b\"", "[midi]\nclock_out = \"a\"\n[midi.x]",
+		"[midi]\nclock_out = [\"a\", \"a\", 1, \"\"]\nclock_in = \"b\"",
+		"max_take = 4\n[[track]]\ninput = \"1-2\"\nmonitor = \"in\"\noverdub_level = 0.5\n[[track]]\ninput = 3\n[[track]]\ninput = \" None \"", "[midi]\nclock_out = \"a\"\n[midi.x]",
 	}
 	for _, tt := range malformed {
 		srcs = append(srcs, tt.src)

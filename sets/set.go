@@ -55,6 +55,10 @@ type Record struct {
 	// MetronomeVolume is the click's level in dB, MinGain..MaxGain, or
 	// math.Inf(-1). Default DefaultMetronomeVolume.
 	MetronomeVolume float64
+	// MaxTake is how many bars a free-length audio take (Length IsZero)
+	// may last before it ends by itself, 1..MaxTakeBars: the most a take's
+	// buffer must hold. Default DefaultMaxTake.
+	MaxTake int
 }
 
 // DefaultRecord returns the recording settings of a set that has none of
@@ -66,6 +70,7 @@ func DefaultRecord() Record {
 		Length:          Duration{N: 1, Unit: Bars},
 		Metronome:       true,
 		MetronomeVolume: DefaultMetronomeVolume,
+		MaxTake:         DefaultMaxTake,
 	}
 }
 
@@ -189,6 +194,16 @@ type Track struct {
 	// Key is the track's key for the note modes: its scale key, or
 	// else the set's (Set.Key).
 	Key music.Key
+	// Input is the audio input the track records (and monitors) from;
+	// Channels 0 (the default) for none. A track with an input is an
+	// audio track: it has no Instrument.
+	Input Input
+	// Monitor says when the track's input is heard through it.
+	Monitor Monitor
+	// OverdubLevel is the feedback of an overdub onto a playing audio
+	// loop, 0..1: what was there is kept at this level under the new
+	// take (mlr's "pre"). Default 1: kept as it was.
+	OverdubLevel float64
 	// Clips are in file order, at most one per scene.
 	Clips []Clip
 	Pos   Pos // the [[track]] header
@@ -211,6 +226,46 @@ func (t *Track) label(index int) string {
 		return "track " + strconv.Quote(t.Name)
 	}
 	return "track " + strconv.Itoa(index+1)
+}
+
+// An Input is a track's audio input: Channels channels (1 mono, 2 a
+// stereo pair; 0 none) from channel First of the audio device, counting
+// from 0. A set file counts channels from 1: input = "3-4" is {First: 2,
+// Channels: 2}. Whether the device has them is the player's to check.
+type Input struct{ First, Channels int }
+
+// String returns the set-file spelling: "none", "1" or "1-2".
+func (in Input) String() string {
+	switch {
+	case in.Channels <= 0:
+		return "none"
+	case in.Channels == 1:
+		return strconv.Itoa(in.First + 1)
+	}
+	return strconv.Itoa(in.First+1) + "-" + strconv.Itoa(in.First+in.Channels)
+}
+
+// A Monitor says when a track's input is heard through the track (its
+// volume, pan and mute), as Ableton's monitoring does.
+type Monitor int
+
+const (
+	// MonitorAuto: heard while the track is armed or recording.
+	MonitorAuto Monitor = iota
+	// MonitorIn: always heard.
+	MonitorIn
+	// MonitorOff: never heard (an amp or a mixer lets the player hear it).
+	MonitorOff
+)
+
+var monitorNames = []string{"auto", "in", "off"}
+
+// String returns the set-file spelling: "auto", "in" or "off".
+func (m Monitor) String() string {
+	if m >= 0 && int(m) < len(monitorNames) {
+		return monitorNames[m]
+	}
+	return "Monitor(" + strconv.Itoa(int(m)) + ")"
 }
 
 // A Color is a 24-bit RGB colour; it drives the pad LEDs.

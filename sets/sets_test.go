@@ -28,33 +28,34 @@ func TestParse_CompleteSet(t *testing.T) {
 		TimeSignature: TimeSignature{4, 4},
 		Quantize:      Duration{1, Bars},
 		Key:           mustKey(t, "D dorian"),
-		Record:        Record{CountIn: Duration{2, Bars}, Quantize: Duration{0.5, Beats}, MetronomeVolume: -12},
-		MIDI: MIDI{ClockOut: []string{"TR-8", "Launchpad"}, ClockIn: "MPC", Pos: Pos{82, 1},
-			ClockOutPos: []Pos{{83, 14}, {83, 22}}, ClockInPos: Pos{84, 12}},
+		Record:        Record{CountIn: Duration{2, Bars}, Quantize: Duration{0.5, Beats}, MetronomeVolume: -12, MaxTake: 16},
+		MIDI: MIDI{ClockOut: []string{"TR-8", "Launchpad"}, ClockIn: "MPC", Pos: Pos{89, 1},
+			ClockOutPos: []Pos{{90, 14}, {90, 22}}, ClockInPos: Pos{91, 12}},
 		Scenes: []Scene{
-			{Name: "Intro", Tempo: 124, Pos: Pos{13, 1}},
-			{Name: "Verse", Pos: Pos{17, 1}},
+			{Name: "Intro", Tempo: 124, Pos: Pos{14, 1}},
+			{Name: "Verse", Pos: Pos{18, 1}},
 		},
 		Tracks: []Track{
 			{
-				Name:       "Drums",
-				Color:      Color{0xff, 0x40, 0x00},
-				Instrument: "kit",
-				Key:        mustKey(t, "D dorian"),
-				Pos:        Pos{20, 1},
+				Name:         "Drums",
+				Color:        Color{0xff, 0x40, 0x00},
+				Instrument:   "kit",
+				Key:          mustKey(t, "D dorian"),
+				OverdubLevel: 1,
+				Pos:          Pos{21, 1},
 				Clips: []Clip{
 					{
 						Scene:     0,
 						Name:      "Beat A",
 						Sample:    "samples/beat.wav",
-						SamplePos: Pos{30, 12},
+						SamplePos: Pos{31, 12},
 						Loop:      true,
 						Length:    Duration{1, Bars},
 						Launch:    Trigger,
 						Quantize:  &Duration{1, Beats},
 						LoopFade:  DefaultLoopFade,
 						Follow:    &Follow{After: Duration{4, Bars}, Action: Next, Other: Stop, Chance: 1},
-						Pos:       Pos{27, 3},
+						Pos:       Pos{28, 3},
 					},
 					{
 						Scene:  1,
@@ -64,21 +65,22 @@ func TestParse_CompleteSet(t *testing.T) {
 							{At: 0, Len: 0.25, Key: 36, Vel: 100},
 							{At: 1, Len: 0.25, Key: 38, Vel: 90},
 						},
-						Pos: Pos{39, 3},
+						Pos: Pos{40, 3},
 					},
 				},
 			},
 			{
-				Name:   "Bass",
-				Color:  DefaultColor(1),
-				Volume: math.Inf(-1),
-				Pan:    -0.5,
-				Key:    mustKey(t, "A minor pentatonic"),
-				Pos:    Pos{45, 1},
+				Name:         "Bass",
+				Color:        DefaultColor(1),
+				Volume:       math.Inf(-1),
+				Pan:          -0.5,
+				Key:          mustKey(t, "A minor pentatonic"),
+				OverdubLevel: 1,
+				Pos:          Pos{46, 1},
 				Clips: []Clip{{
 					Scene:     1,
 					Sample:    "samples/bass.wav",
-					SamplePos: Pos{53, 12},
+					SamplePos: Pos{54, 12},
 					Length:    Duration{6, Beats},
 					Gain:      -3,
 					Launch:    Toggle,
@@ -86,17 +88,26 @@ func TestParse_CompleteSet(t *testing.T) {
 					Legato:    true,
 					LoopFade:  DefaultLoopFade,
 					Follow:    &Follow{After: Duration{2.5, Beats}, Action: Other, Other: FollowNone, Chance: 0.25},
-					Pos:       Pos{51, 3},
+					Pos:       Pos{52, 3},
 				}},
+			},
+			{
+				Name:         "Guitar",
+				Color:        DefaultColor(2),
+				Key:          mustKey(t, "D dorian"),
+				Input:        Input{First: 2, Channels: 2},
+				Monitor:      MonitorIn,
+				OverdubLevel: 0.5,
+				Pos:          Pos{66, 1},
 			},
 		},
 		Instruments: []Instrument{{
 			Name: "kit",
 			Kind: "sampler",
-			Pos:  Pos{65, 1},
+			Pos:  Pos{72, 1},
 			Zones: []Zone{
-				{Key: 36, Low: 36, High: 36, Root: 36, Sample: "samples/kick.wav", SamplePos: Pos{71, 12}},
-				{Key: 54, Low: 48, High: 60, Root: 54, Sample: "samples/tom.wav", SamplePos: Pos{78, 12}, Gain: -6.5, Gate: true},
+				{Key: 36, Low: 36, High: 36, Root: 36, Sample: "samples/kick.wav", SamplePos: Pos{78, 12}},
+				{Key: 54, Low: 48, High: 60, Root: 54, Sample: "samples/tom.wav", SamplePos: Pos{85, 12}, Gain: -6.5, Gate: true},
 			},
 		}},
 	}
@@ -147,7 +158,7 @@ func TestParse_PlayDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Record{CountIn: Duration{1, Bars}, Quantize: Duration{0.25, Beats}, Length: Duration{1, Bars}, Metronome: true, MetronomeVolume: -6}
+	want := Record{CountIn: Duration{1, Bars}, Quantize: Duration{0.25, Beats}, Length: Duration{1, Bars}, Metronome: true, MetronomeVolume: -6, MaxTake: 32}
 	if s.Record != want || s.Record != DefaultRecord() {
 		t.Errorf("Record = %+v, want %+v", s.Record, want)
 	}
@@ -161,11 +172,11 @@ func TestParse_PlayDefaults(t *testing.T) {
 		t.Errorf("track 1 key = %v, want F# harmonic minor", got)
 	}
 
-	s, err = Parse("s.toml", []byte("scale = \"Eb\"\ncount_in = \"None\"\nrecord_quantize = \"none\"\nfixed_length = \"16 bars\"\nmetronome_volume = \"-inf\"\n[[track]]"))
+	s, err = Parse("s.toml", []byte("scale = \"Eb\"\ncount_in = \"None\"\nrecord_quantize = \"none\"\nfixed_length = \"16 bars\"\nmetronome_volume = \"-inf\"\nmax_take = 8.0\n[[track]]"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = Record{Length: Duration{16, Bars}, Metronome: true, MetronomeVolume: math.Inf(-1)}
+	want = Record{Length: Duration{16, Bars}, Metronome: true, MetronomeVolume: math.Inf(-1), MaxTake: 8}
 	if s.Record != want {
 		t.Errorf("Record = %+v, want %+v", s.Record, want)
 	}
@@ -184,10 +195,10 @@ func TestSet_Samples(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []SampleRef{
-		{Path: "sets/samples/beat.wav", Pos: Pos{30, 12}, Owner: `track "Drums" clip "Beat A"`, Sample: "samples/beat.wav", File: "sets/good.toml"},
-		{Path: "sets/samples/bass.wav", Pos: Pos{53, 12}, Owner: `track "Bass" clip in scene 1`, Sample: "samples/bass.wav", File: "sets/good.toml"},
-		{Path: "sets/samples/kick.wav", Pos: Pos{71, 12}, Owner: `instrument "kit" zone 36`, Sample: "samples/kick.wav", File: "sets/good.toml"},
-		{Path: "sets/samples/tom.wav", Pos: Pos{78, 12}, Owner: `instrument "kit" zone 48..60`, Sample: "samples/tom.wav", File: "sets/good.toml"},
+		{Path: "sets/samples/beat.wav", Pos: Pos{31, 12}, Owner: `track "Drums" clip "Beat A"`, Sample: "samples/beat.wav", File: "sets/good.toml"},
+		{Path: "sets/samples/bass.wav", Pos: Pos{54, 12}, Owner: `track "Bass" clip in scene 1`, Sample: "samples/bass.wav", File: "sets/good.toml"},
+		{Path: "sets/samples/kick.wav", Pos: Pos{78, 12}, Owner: `instrument "kit" zone 36`, Sample: "samples/kick.wav", File: "sets/good.toml"},
+		{Path: "sets/samples/tom.wav", Pos: Pos{85, 12}, Owner: `instrument "kit" zone 48..60`, Sample: "samples/tom.wav", File: "sets/good.toml"},
 	}
 	if got := s.Samples(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Samples() =\n%+v\nwant\n%+v", got, want)
@@ -506,7 +517,7 @@ func TestDocExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the documented set does not parse:\n%v\n%s", err, src.String())
 	}
-	if len(s.Tracks) != 1 || len(s.Tracks[0].Clips) != 2 || len(s.Instruments[0].Zones) != 2 {
+	if len(s.Tracks) != 2 || len(s.Tracks[0].Clips) != 2 || s.Tracks[1].Input != (Input{0, 2}) || len(s.Instruments[0].Zones) != 2 {
 		t.Errorf("the documented set parsed as %+v", s)
 	}
 }
