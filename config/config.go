@@ -44,6 +44,12 @@ const (
 	MaxDeviceIndex         = 1023 // for audio.device written as a number
 	MaxPin                 = 27   // GPIO0..GPIO27, the Pi's 40-pin header
 
+	// MaxInputChannels bounds audio.input_channels (a set's track input
+	// names channels up to sets.MaxInputChannel).
+	MaxInputChannels = sets.MaxInputChannel
+	// MaxLatencyOffset bounds audio.latency_offset either way.
+	MaxLatencyOffset = time.Second
+
 	MaxFileSize = 64 << 10 // bytes; a real config is a few hundred
 	MaxIgnore   = 256      // controllers.ignore entries
 	MaxNameLen  = 256      // characters, for device and ignore entries
@@ -81,7 +87,24 @@ type Audio struct {
 	Rate   int // sample rate in Hz, MinRate..MaxRate
 	Block  int // frames per callback, MinBlock..MaxBlock
 	Lead   int // blocks rendered ahead of the device, MinLead..MaxLead
+
+	// Input is the PortAudio input recorded from: "" for the output
+	// device's own inputs (none if it has none), InputNone for no input,
+	// or a decimal index or (part of) a device name, as Device; it goes
+	// to portaudio.Config.Input as it is.
+	Input string
+	// InputChannels is how many of the input's channels to open, from
+	// its first, 1..MaxInputChannels; 0 (the default) for all it has.
+	InputChannels int
+	// LatencyOffset is this rig's correction to the latencies the device
+	// reports, -MaxLatencyOffset..MaxLatencyOffset: a recording is
+	// aligned by input latency + output latency + LatencyOffset (what
+	// gridbox calibrate measures). Default 0.
+	LatencyOffset time.Duration
 }
+
+// InputNone is Audio.Input's value for "no audio input".
+const InputNone = "none"
 
 // DeviceIndex returns the device index, and true, when Device is a decimal
 // number (written as 2 or "2") rather than a name.

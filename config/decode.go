@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ var schema = []struct {
 	keys  []string
 }{
 	{"", []string{"set", "audio", "samples", "controllers", "gpio", "state"}},
-	{"audio", []string{"device", "rate", "block", "lead"}},
+	{"audio", []string{"device", "rate", "block", "lead", "input", "input_channels", "latency_offset"}},
 	{"samples", []string{"preload", "ram"}},
 	{"controllers", []string{"ignore"}},
 	{"gpio", []string{"footswitch", "footswitch_action", "status_led"}},
@@ -182,6 +183,37 @@ func (d *decoder) audio(t *tomlpos.Table) {
 	}
 	if v, ok := t.Int("lead", MinLead, MaxLead); ok {
 		a.Lead = v
+	}
+	if v, ok := t.M["input"]; ok {
+		n := t.Child("input")
+		switch v := v.(type) {
+		case string:
+			if strings.EqualFold(strings.TrimSpace(v), InputNone) {
+				a.Input = InputNone
+			} else if d.name(n, "audio.input", v) {
+				a.Input = v
+			}
+		case int64, float64:
+			if i, ok := d.probs.Int(n, "audio.input", v, 0, MaxDeviceIndex); ok {
+				a.Input = strconv.Itoa(i)
+			}
+		default:
+			d.probs.Addf(n, true, `audio.input: expected a device's name (or part of it) or index, "" for the output device's inputs, or "none", got %s`, spell.Describe(v))
+		}
+	}
+	if v, ok := t.Int("input_channels", 0, MaxInputChannels); ok {
+		a.InputChannels = v
+	}
+	if v, ok := t.M["latency_offset"]; ok {
+		lim := float64(MaxLatencyOffset.Milliseconds())
+		switch f, isNum := tomlpos.Number(v); {
+		case !isNum:
+			d.probs.Addf(t.Child("latency_offset"), true, "audio.latency_offset: expected a number of milliseconds, got %s", spell.Describe(v))
+		case !(f >= -lim && f <= lim):
+			d.probs.Addf(t.Child("latency_offset"), true, "audio.latency_offset %s is out of range %s..%s ms", spell.Value(v), spell.Number(-lim), spell.Number(lim))
+		default:
+			a.LatencyOffset = time.Duration(math.Round(f * float64(time.Millisecond)))
+		}
 	}
 }
 

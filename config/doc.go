@@ -68,6 +68,9 @@
 //	rate = 48000
 //	block = 128
 //	lead = 2
+//	input = ""
+//	input_channels = 0
+//	latency_offset = 0.0
 //
 //	[samples]
 //	preload = 1.0
@@ -96,7 +99,7 @@
 //	             is written "./last"). Default "last". A set given on the
 //	             command line wins.
 //
-// # [audio]: the sound output
+// # [audio]: the sound output and input
 //
 //	device  string   which PortAudio output to use, as `gridbox devices`
 //	                 lists them: its index, written as a number (2) or as
@@ -111,6 +114,18 @@
 //	lead    number   how many blocks gridbox renders ahead of the device,
 //	                 absorbing Go scheduling stalls, 1..64. Each block adds
 //	                 its length to the latency. Default 2.
+//	input   string   which PortAudio input to record from (a track's
+//	                 input key in the set picks its channels), named as
+//	                 device is: an index or (part of) a name. "none" for
+//	                 no input. Default "": the output device's own inputs,
+//	                 if it has any.
+//	input_channels  number  how many of the input's channels to open,
+//	                 from its first, 1..64. Default 0: all it has.
+//	latency_offset  number  milliseconds added to the input and output
+//	                 latencies the device reports, to line a recording up
+//	                 with what the player heard: -1000..1000, may be
+//	                 negative. `gridbox calibrate` measures it with a
+//	                 loopback cable. Default 0.
 //
 // # [samples]: how samples are held in memory
 //

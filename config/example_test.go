@@ -53,7 +53,7 @@ status_led = "GPIO28"
 	fmt.Println(err)
 	// Output:
 	// config.toml:3:8: audio.rate 4410 is out of range 8000..384000
-	// config.toml:4:1: unknown key "latency" in [audio]; valid keys are device, rate, block, lead
+	// config.toml:4:1: unknown key "latency" in [audio]; did you mean "latency_offset"?
 	// config.toml:7:1: unknown key "footswich" in [gpio]; did you mean "footswitch"?
 	// config.toml:8:14: gpio.status_led "GPIO28": the Pi's header has GPIO0..GPIO27
 }

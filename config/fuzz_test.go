@@ -28,6 +28,7 @@ func FuzzParse(f *testing.F) {
 		"[controllers]\nignore = [[], {}, [\"x\"], \"y\"]", "controllers = { ignore = [\"a\",\n\"b\",] }",
 		"[gpio]\nfootswitch = \"GPIO99999999999999999999\"", "[gpio]\nfootswitch = \"GPIO٣\"",
 		"[audio]\ndevice = 9223372036854775807\nrate = -9223372036854775808", "[audio]\nrate = 1e400",
+		"[audio]\ninput = \"NONE\"\ninput_channels = 2.0\nlatency_offset = 1e-300", "audio = { input = 0, latency_offset = -0.0 }",
 		"set = 'last'\n[state]\ndir = '/'", "[[gpio]]\n[[gpio]]\nfootswitch = 1",
 	}
 	for _, tt := range malformed {
@@ -72,6 +73,10 @@ func checkResult(t *testing.T, data []byte, c *Config, err error) {
 	a := c.Audio
 	if a.Rate < MinRate || a.Rate > MaxRate || a.Block < MinBlock || a.Block > MaxBlock || a.Lead < MinLead || a.Lead > MaxLead {
 		t.Errorf("audio out of range: %+v", a)
+	}
+	if a.InputChannels < 0 || a.InputChannels > MaxInputChannels || a.LatencyOffset < -MaxLatencyOffset || a.LatencyOffset > MaxLatencyOffset ||
+		strings.IndexByte(a.Input, 0) >= 0 {
+		t.Errorf("input out of range: %+v", a)
 	}
 	if i, ok := a.DeviceIndex(); ok && (i < 0 || i > 1<<31) || strings.IndexByte(a.Device, 0) >= 0 {
 		t.Errorf("bad device %q", a.Device)
