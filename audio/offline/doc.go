@@ -10,6 +10,12 @@
 // device. A Pull that ends in the middle of a block keeps the rest of that
 // block for the next Pull.
 //
+// Input: Feed gives the device an audio input read from a Source (a WAV
+// file, for `gridbox render --input`): before each Render it hands the
+// block's frames of the source to an audio.InputSink, so input frame k is
+// source frame k exactly, on the same virtual clock; the device is an
+// audio.Capturer with no latency.
+//
 // Threading: Start, Pull and Close belong to one goroutine (the caller is the
 // "device thread", and Render runs inside Pull on it). Stats is safe from any
 // goroutine.

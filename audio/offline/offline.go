@@ -3,7 +3,9 @@ package offline
 import (
 	"errors"
 	"fmt"
+	"io"
 	"sync/atomic"
+	"time"
 
 	"gridbox/audio"
 )
@@ -21,9 +23,22 @@ type Device struct {
 
 	blocks atomic.Uint64
 	frames atomic.Int64
+
+	// The input (Feed), all owned by the pulling goroutine but the counters.
+	src      audio.Source
+	sink     audio.InputSink
+	in       []float32 // one block of the source's frames
+	inAt     int64     // the source frame the next block starts at
+	inEnded  bool      // the source has no more frames: the input is silence
+	inErr    error     // the source's first error other than io.EOF
+	captured atomic.Uint64
+	dropped  atomic.Uint64
 }
 
-var _ audio.Device = (*Device)(nil)
+var (
+	_ audio.Device   = (*Device)(nil)
+	_ audio.Capturer = (*Device)(nil)
+)
 
 // New returns an offline device rendering f in blocks of block frames. It
 // panics if block or the format is not positive.
@@ -75,6 +90,7 @@ func (d *Device) Pull(frames int) []float32 {
 	n := 0 // frames written to out
 	for n < frames {
 		if d.surplus == 0 {
+			d.feed()
 			d.r.Render(d.blk)
 			d.blocks.Add(1)
 			d.surplus = d.block
@@ -105,4 +121,79 @@ func (d *Device) Close() error {
 	d.closed = true
 	d.r = nil
 	return nil
+}
+
+// Feed makes src the device's audio input and hands it to sink: before
+// each Render, the block's frames of src go to sink.WriteInput, so input
+// frame k (counting from the first Render) is frame k of src, exactly, and
+// is captured while frame k is rendered. Channel 1 of src is the input's
+// first channel; the input has src.Channels() channels. Past src's end, or
+// after a read error (see InputErr), the input is silence. A nil sink
+// reads src and throws it away.
+//
+// Call Feed once, before Start, on the goroutine that pulls. src is read
+// on that goroutine, inside Pull; the device allocates its input block
+// here, so Pull stays allocation-free if src.ReadFrames is.
+func (d *Device) Feed(src audio.Source, sink audio.InputSink) {
+	d.src, d.sink = src, sink
+	d.in = make([]float32, d.block*src.Channels())
+}
+
+// feed hands the next block of the source to the sink (see Feed).
+func (d *Device) feed() {
+	if d.src == nil {
+		return
+	}
+	n := 0
+	if !d.inEnded {
+		var err error
+		n, err = d.src.ReadFrames(d.in, d.inAt)
+		n = max(0, min(n, d.block))
+		d.inAt += int64(n)
+		if err != nil || n < d.block {
+			d.inEnded = true
+			if err != nil && !errors.Is(err, io.EOF) {
+				d.inErr = err
+			}
+		}
+	}
+	clear(d.in[n*d.src.Channels():])
+	if d.sink == nil {
+		return
+	}
+	took := d.sink.WriteInput(d.in)
+	took = max(0, min(took, d.block))
+	d.captured.Add(uint64(d.block))
+	d.dropped.Add(uint64(d.block - took))
+}
+
+// InputErr returns the error that ended the input early: the source's
+// first read error other than io.EOF, or nil. Call it on the goroutine
+// that pulls.
+func (d *Device) InputErr() error { return d.inErr }
+
+// InputChannels returns how many channels the input has: those of the
+// source given to Feed, or 0 for none (audio.Capturer).
+func (d *Device) InputChannels() int {
+	if d.src == nil {
+		return 0
+	}
+	return d.src.Channels()
+}
+
+// Capture hands the input to sink from now on (audio.Capturer); the
+// source is Feed's. Without one there is no input and sink gets nothing.
+// Call it before Start, on the goroutine that pulls.
+func (d *Device) Capture(sink audio.InputSink) { d.sink = sink }
+
+// Latency returns zero both ways: on a virtual clock, input frame k is
+// rendered frame k (audio.Capturer). `gridbox render` simulates a
+// latency with its own setting.
+func (d *Device) Latency() (in, out time.Duration) { return 0, 0 }
+
+// InputStats returns the frames handed to the sink and those it did not
+// take, since Start (audio.Capturer); an offline input never overruns.
+// Safe from any goroutine.
+func (d *Device) InputStats() audio.InputStats {
+	return audio.InputStats{Captured: d.captured.Load(), Dropped: d.dropped.Load()}
 }
