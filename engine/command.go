@@ -58,15 +58,43 @@ const (
 	// in, not at a frame: At is ignored. Voices already sounding keep
 	// playing what they play.
 	SwapBank
+	// Monitor sends the audio input to Track's bus from At on (with Now:
+	// from the start of the block rendered next): Key is the first input
+	// channel (0-based), Vel how many (1 or 2; 0 turns monitoring off, as
+	// do channels the input does not have). The bus gets the input's
+	// newest frames at unity, through the track's gain, pan and mute as a
+	// clip is; a mono input feeds both sides.
+	Monitor
+	// RecordAudio records the audio input into Sample (of the bank current
+	// when the command is taken in: an *audio.Buffer with Data, whose
+	// Channels is the take's) on Track as clip Clip (echoed in the take's
+	// events), from engine frame At (S) on: input frame k, which the
+	// musician played along with engine frame k-Lf (Lf: SetInputLatency, as
+	// it is when the command is taken in), goes to buffer position
+	// Start + (k-Lf-S) (plain frames), wrapped at LoopLen (plain frames; 0:
+	// no wrap), as buf = buf*Gain + in (Gain 0: a fresh take; an overdub's
+	// feedback). Key is the first input channel, Vel how many (1 or 2): a
+	// mono input into a stereo buffer feeds both sides, a stereo one into a
+	// mono buffer is averaged. The take is taken in as the command is, not
+	// at a frame: it writes input frames as they reach the input ring, and
+	// ends with one of EvRecorded, EvTakeFull or EvTakeDropped. The render
+	// side writes Sample's Data until that event; the control side leaves
+	// it alone until then. A new take on a track ends the track's takes
+	// still open at its S.
+	RecordAudio
+	// RecordStop ends Track's takes at At (E): frames from E on are not
+	// recorded. With Now, at once: the input frames not yet written are
+	// not recorded.
+	RecordStop
 )
 
 // A Command is a fixed-size, pointer-free instruction for the realtime side.
 // Commands with the same At apply in the order they were sent.
 type Command struct {
 	At         Frame
-	LoopLen    uint64 // PlayClip: loop length in frames, 32.32 fixed point
-	Start      int64  // PlayClip: position in the clip at At, 32.32 frames (see Position)
-	Sample     int32  // PlayClip: index into Bank.Samples
+	LoopLen    uint64 // PlayClip: loop length in frames, 32.32 fixed point; RecordAudio: wrap length in plain frames
+	Start      int64  // PlayClip: position in the clip at At, 32.32 frames (see Position); RecordAudio: buffer position at At, plain frames
+	Sample     int32  // PlayClip, RecordAudio: index into Bank.Samples
 	Instrument int32  // NoteOn, Controller, Stop with Live: index into Bank.Instruments (Controller: a MIDI instrument sends it on; Stop: its All Notes Off; < 0 none)
 	Clip       int32  // the caller's tag for the clip, echoed in events
 	LoopFade   int32  // PlayClip: crossfade frames at a restart that is not seamless; 0 = none
@@ -74,13 +102,14 @@ type Command struct {
 	Pan        float32
 	Track      int16
 	Op         Op
-	Key, Vel   uint8
+	Key, Vel   uint8  // notes; Monitor, RecordAudio: the first input channel and how many
 	Control    uint8  // Controller: a CC number, PitchBend, Pressure or ResetAll
 	Value      uint16 // Controller: its value
 	Loop, Mute bool
 	Legato     bool // PlayClip: take over from the track's clip with a crossfade
-	// Now: for Stop, fade from At, not up to it; for NoteOn, NoteOff and
-	// Controller, apply when taken in, never late.
+	// Now: for Stop, fade from At, not up to it; for NoteOn, NoteOff,
+	// Controller and Monitor, apply when taken in, never late; for
+	// RecordStop, stop at the input frames not yet written.
 	Now bool
 	// Live: NoteOn and NoteOff of a note the musician plays, not a clip's
 	// (NoteOff); Stop of live notes too.
@@ -117,6 +146,16 @@ const (
 	EvLooped            // clip Clip restarted its loop at Frame
 	EvStopped           // clip Clip fell silent at Frame (stopped or ended)
 	EvLate              // a command for an earlier frame was applied at Frame
+	// A take (RecordAudio) ended; Frame is the frame after the last one
+	// recorded. EvRecorded: at its E, or where RecordStop cut it, once
+	// every frame up to Frame is in the buffer and in the capture ring.
+	// EvTakeFull: the buffer ended before E (no wrap, or a wrap longer
+	// than the buffer). EvTakeDropped: the capture ring had no room for
+	// the next chunk (the buffer holds exactly what the chunks held), or
+	// the player has no input, or no take slot was free.
+	EvRecorded
+	EvTakeFull
+	EvTakeDropped
 )
 
 // An Event is what the realtime side reports back, in frame order.

@@ -40,6 +40,14 @@ type Config struct {
 	// wake-ups (1.4 s ran dry with two builds beside play).
 	Streams      int
 	StreamFrames int
+	// Inputs is how many channels the audio input has (0: none, and
+	// nothing of it is allocated); InputFrames its ring's length in frames
+	// (rounded up to a power of two; 0: 65536), which only needs to hold
+	// the frames written between two Renders; Capture the capture ring's
+	// length in float32 words (rounded up to a power of two; 0: 2 s of
+	// every input channel), which must outlast the take writer's slowest
+	// moments.
+	Inputs, InputFrames, Capture int
 }
 
 // DefaultConfig returns the configuration gridbox plays with at rate.
@@ -128,6 +136,17 @@ type Player struct {
 	underruns   atomic.Uint64
 	streamsFull atomic.Uint64
 	streamsUsed atomic.Int64 // the highest stream slot ever claimed, plus one
+
+	// The audio input (issue 13; nil without one): the ring, and the
+	// render side's view of it.
+	in      *Input
+	inTail  uint64 // the frames written as this Render found them
+	inRead  uint64 // the frames every take has taken
+	inHead  uint64 // the frames handed back to WriteInput
+	monOff  Frame  // the monitor plays input frame f+monOff at frame f
+	inLat   atomic.Int64
+	takes   []take // open takes, in the order taken in; fixed capacity
+	capture *Capture
 }
 
 // ringBytes returns the size of one stream ring.
@@ -141,7 +160,7 @@ func (p *Player) ringBytes() int64 {
 // New allocates a Player that plays bank (nil: an empty one) until a
 // reload swaps in another (see StageBank). bank must not change afterwards.
 func New(cfg Config, bank *Bank) (*Player, error) {
-	if cfg.Rate <= 0 || cfg.MaxBlock <= 0 || cfg.Voices <= 0 || cfg.Tracks <= 0 || cfg.Tracks > math.MaxInt16 {
+	if cfg.Rate <= 0 || cfg.MaxBlock <= 0 || cfg.Voices <= 0 || cfg.Tracks <= 0 || cfg.Tracks > math.MaxInt16 || cfg.Inputs < 0 || cfg.Inputs > math.MaxUint8 {
 		return nil, fmt.Errorf("engine: bad config %+v", cfg)
 	}
 	if bank == nil {
@@ -190,6 +209,7 @@ func New(cfg Config, bank *Bank) (*Player, error) {
 		p.ctl[i] = resetControllers()
 	}
 	p.newStreams(cfg)
+	p.newInput(cfg)
 	return p, nil
 }
 

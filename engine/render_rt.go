@@ -4,11 +4,17 @@ package engine
 // It runs on the audio thread and never blocks, allocates, locks, logs or
 // makes syscalls.
 func (p *Player) Render(out []float32) {
+	if p.in != nil {
+		p.inputBegin(len(out) / 2)
+	}
 	for len(out) > 2*p.maxBlock {
 		p.renderBlock(out[:2*p.maxBlock])
 		out = out[2*p.maxBlock:]
 	}
 	p.renderBlock(out)
+	if p.in != nil {
+		p.inputEnd()
+	}
 }
 
 func (p *Player) renderBlock(out []float32) {
@@ -16,8 +22,12 @@ func (p *Player) renderBlock(out []float32) {
 	start := p.now
 	end := start + Frame(n)
 
-	// 1. Drain the command ring into the pending array.
+	// 1. Drain the command ring into the pending array, then record the
+	// input frames that came since the last Render into the open takes.
 	p.drain()
+	if p.in != nil {
+		p.record()
+	}
 
 	// 2. Clear the block.
 	clear(out)
@@ -79,8 +89,15 @@ func (p *Player) drain() {
 		if !ok {
 			return
 		}
-		if c.Op == SwapBank {
+		switch c.Op {
+		case SwapBank:
 			p.swapBank()
+			continue
+		case RecordAudio: // a take is open from now on, not from a frame
+			p.recordAudio(&c)
+			continue
+		case RecordStop:
+			p.recordStop(&c)
 			continue
 		}
 		if !p.room() {
@@ -90,7 +107,7 @@ func (p *Player) drain() {
 		switch {
 		case c.Op == Stop && !c.Now:
 			due -= Frame(p.fadeFrames)
-		case c.Now && (c.Op == NoteOn || c.Op == NoteOff || c.Op == Controller):
+		case c.Now && (c.Op == NoteOn || c.Op == NoteOff || c.Op == Controller || c.Op == Monitor):
 			// A live note: due at the start of the block rendered next,
 			// after what is already due there (send order). It takes that
 			// frame as its own, so it is never late.
@@ -304,6 +321,8 @@ func (p *Player) apply(pc *pending, at Frame) {
 				p.controlMIDI(c, m, at)
 			}
 		}
+	case Monitor:
+		p.setMonitor(c)
 	case SetTrack:
 		p.tracks[c.Track].setTarget(c.Gain, c.Pan, c.Mute, p.rampFrames)
 		if p.tracks[c.Track].left > 0 {
@@ -482,7 +501,7 @@ func (p *Player) mix(out []float32, at Frame) {
 	}
 	for _, t := range p.lit {
 		tr := &p.tracks[t]
-		tr.busy = tr.voices > 0
+		tr.busy = tr.voices > 0 || tr.monCh > 0
 		tr.direct = tr.left == 0 && tr.curL == 1 && tr.curR == 1
 		if b := int(t) * p.maxBlock * 2; tr.busy && !tr.direct {
 			clear(p.bus[b : b+2*n])
@@ -513,13 +532,20 @@ func (p *Player) mix(out []float32, at Frame) {
 	k := 0
 	for _, t := range p.lit {
 		tr := &p.tracks[t]
+		if tr.monCh > 0 {
+			dst := out
+			if !tr.direct {
+				dst = p.bus[int(t)*p.maxBlock*2:][:2*n]
+			}
+			p.monitor(dst, tr, at)
+		}
 		switch {
 		case tr.busy && !tr.direct: // voices that ended during this segment still count
 			tr.mix(out, p.bus[int(t)*p.maxBlock*2:])
 		case !tr.busy:
 			tr.advance(n)
 		}
-		if tr.voices == 0 && tr.left == 0 {
+		if tr.voices == 0 && tr.left == 0 && tr.monCh == 0 {
 			tr.lit = false
 			continue
 		}

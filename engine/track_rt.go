@@ -21,7 +21,11 @@ type track struct {
 	noteCh   uint8
 	notePort int16
 	direct   bool // at unity and steady: its voices mix straight into the output
-	lit      bool // on the Player's lit list
+	// The audio input it monitors (Monitor): monCh channels (0: none)
+	// from input channel monFirst. A monitored track sounds, as one with
+	// voices does.
+	monCh, monFirst uint8
+	lit             bool // on the Player's lit list
 	// The latest Stop known ahead, the endSeq'th command: voices of clip
 	// endClip (< 0: all) starting before endAt (or at it, sent before the
 	// Stop) end there too.
@@ -41,7 +45,7 @@ func (t *track) setTarget(gain, pan float32, mute bool, frames int32) {
 	pan = max(-1, min(1, pan))
 	t.tgtL = gain * min(1, 1-pan)
 	t.tgtR = gain * min(1, 1+pan)
-	if t.voices == 0 { // nothing sounds: jump, so a clip launched next starts at full level
+	if t.voices == 0 && t.monCh == 0 { // nothing sounds: jump, so a clip launched next starts at full level
 		t.curL, t.curR, t.left = t.tgtL, t.tgtR, 0
 		return
 	}
