@@ -32,7 +32,8 @@ func (c *Capture) Drain(fn func(Chunk)) int {
 }
 
 // Input returns the player's audio input, which the device writes to
-// before each Render (nil when Config.Inputs is 0).
+// before each Render (audio.Capturer.Capture). It is nil when
+// Config.Inputs is 0; a nil *Input takes no frames.
 func (p *Player) Input() *Input { return p.in }
 
 // Capture returns the ring of recorded chunks (nil when Config.Inputs is
@@ -68,7 +69,7 @@ func (p *Player) newInput(cfg Config) {
 	}
 	words = pow2(max(words, 2))
 	c := &Capture{mask: uint64(words - 1), data: make([]float32, words)}
-	c.hdrs.init(max(256, words/32))
+	c.hdrs.init(max(256, words/16)) // room for chunks of 16 mono frames
 	p.capture = c
 	p.takes = make([]take, 0, 2*cfg.Tracks)
 }

@@ -38,6 +38,43 @@
 // The old bank's Buffers and Sources stay the session's to free once
 // Player.Uses reports that no waiting command, voice or stream reads them.
 //
+// Audio input, monitoring and recording (issue 13; Config.Inputs > 0):
+//
+//	[realtime] device: WriteInput ──▶ input ring ──▶ Render ──▶ monitored track buses
+//	                                                   │  └───▶ take buffers (RecordAudio's Sample)
+//	[control]  take writer goroutine ◀──Drain()── capture ring ◀┘
+//
+// The rules:
+//  1. The input ring has one producer, Input.WriteInput, called on the
+//     goroutine that calls Render, before each Render, and one consumer,
+//     Render. Input frame k is the k-th frame written; it was captured
+//     while engine frame k played. Both rings are preallocated in New.
+//  2. The musician heard engine frame m while playing what is input frame
+//     m+Lf (SetInputLatency: the device's latencies and the rig's
+//     offset). A take from S to E writes input frames [S+Lf, E+Lf) to
+//     buffer positions Start.. (wrapped at its LoopLen): Render writes
+//     each input frame as it arrives, in the first block after it, so a
+//     take's position p is written Lf frames plus the device's lead after
+//     the engine rendered S+p.
+//  3. A take's buffer (RecordAudio's Sample, an audio.Buffer of the
+//     current bank) belongs to the render side from the moment the command
+//     is sent until the take's end event (EvRecorded, EvTakeFull or
+//     EvTakeDropped): the render side writes it, voices may play it (as
+//     the take's loop, from E on), and the control side neither reads nor
+//     writes it; afterwards it is immutable again, as every Buffer of a
+//     Bank is. Player.Uses counts a take as a use of its sample.
+//  4. Render pushes what it writes into a take, as the buffer holds it
+//     after the write, to the capture ring, in whole chunks, in order; the
+//     take writer goroutine, its one consumer, drains it (Capture.Drain)
+//     and writes the takes' files. A chunk that does not fit ends the take
+//     (EvTakeDropped) at the last chunk pushed, so the buffer holds exactly
+//     what the chunks held. Take events come when the input has reached
+//     their frame, so they may follow events of later frames.
+//  5. A monitored track's bus gets the input's newest frames at unity,
+//     through the track's gain, pan and mute; the monitor's delay stays
+//     constant while the input arrives a block a block, and re-syncs to
+//     the newest frames when it does not.
+//
 // Only the files named *_rt.go hold code that Render can reach. They import
 // nothing but math and sync/atomic (a test parses them to enforce it), and
 // they never allocate, lock, use channels, log or make syscalls; tests prove

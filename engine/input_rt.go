@@ -28,6 +28,9 @@ type Input struct {
 // only when Render has not run for a ring's length (Dropped counts the
 // rest). It never blocks or allocates.
 func (in *Input) WriteInput(frames []float32) int {
+	if in == nil {
+		return 0
+	}
 	ch := uint64(in.ch)
 	n := uint64(len(frames)) / ch
 	size := in.mask + 1

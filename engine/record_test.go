@@ -136,7 +136,7 @@ var blocks = []int{64, 128, 333}
 // [S+Lf, E+Lf) exactly, at every block size, latency, and channel layout;
 // it ends with EvRecorded at E; the capture ring's chunks, applied in
 // order, make the same buffer; and a PlayClip of the take from E, looping,
-// plays it back exactly.
+// plays it back exactly (doc.go rules 2-4).
 func TestRecordTakesTheInputFrames(t *testing.T) {
 	const S, E = 1000, 1000 + 4817
 	const L = E - S
@@ -193,7 +193,7 @@ func TestRecordTakesTheInputFrames(t *testing.T) {
 // TestOverdubFeedsBack: an overdub over two passes of a loop, at Gain 0.5,
 // starting mid-loop, leaves buf = (old*0.5 + in1)*0.5 + in2 at each
 // position, and its chunks, applied in order to the old buffer, make the
-// same.
+// same (rules 2 and 4).
 func TestOverdubFeedsBack(t *testing.T) {
 	const L, start, S = 1500, 400, 2000
 	for _, block := range blocks {
@@ -232,7 +232,7 @@ func TestOverdubFeedsBack(t *testing.T) {
 // TestMonitorDelayIsConstant: a monitored input (the ramp) reaches the
 // output from the Monitor's frame on, at a fixed offset, every frame once:
 // no repeats, no gaps, at unity (mono to both sides), and through the
-// track's gain.
+// track's gain (rule 5).
 func TestMonitorDelayIsConstant(t *testing.T) {
 	const M = 777
 	for _, block := range blocks {
@@ -281,7 +281,7 @@ func TestMonitorDelayIsConstant(t *testing.T) {
 
 // TestMonitorResyncs: when the input comes unevenly (a device's hiccup:
 // three blocks at once, then none), the monitor re-syncs to the newest
-// frames and then holds its delay again.
+// frames and then holds its delay again (rule 5).
 func TestMonitorResyncs(t *testing.T) {
 	r := newRig(t, nil, 1, 1, nil)
 	send(t, r.p, Command{Op: Monitor, Key: 0, Vel: 1})
@@ -311,7 +311,8 @@ func TestMonitorResyncs(t *testing.T) {
 
 // TestRecordCaptureFullDropsTheTake: with no room left in the capture
 // ring (nobody drains it), the take ends with EvTakeDropped at the last
-// chunk written, and the buffer holds exactly what the chunks held.
+// chunk written, and the buffer holds exactly what the chunks held
+// (rule 4).
 func TestRecordCaptureFullDropsTheTake(t *testing.T) {
 	for _, block := range blocks {
 		take := &audio.Buffer{Rate: rate, Channels: 2, Data: make([]float32, 2*20000)}
@@ -460,7 +461,7 @@ func TestRecordRenderDoesNotAllocate(t *testing.T) {
 // TestRecordConcurrentDrain: the take writer drains the capture ring on
 // its own goroutine while the device writes input and renders, and the
 // session sets the latency; every chunk holds the input it should. Run it
-// with -race.
+// with -race (rules 1 and 4).
 func TestRecordConcurrentDrain(t *testing.T) {
 	const L = 3000
 	take := &audio.Buffer{Rate: rate, Channels: 1, Data: make([]float32, L)}
