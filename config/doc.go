@@ -12,9 +12,10 @@
 //
 // # Threads
 //
-// Everything here runs on the control side, at start-up: Parse and Load
-// allocate, and Load, Last and RememberLast do file I/O. A *Config is
-// immutable once returned; share it freely. Parse never panics, whatever
+// Everything here runs on the control side, at start-up (SetLatencyOffset:
+// when calibrating): Parse and Load allocate, and Load, Last, RememberLast
+// and SetLatencyOffset do file I/O. A *Config is immutable once returned;
+// share it freely. Parse never panics, whatever
 // the input. RememberLast expects one writer per folder at a time (one
 // gridbox); readers may run alongside it and see either the old path or the
 // new one, never a mixture.
@@ -125,7 +126,8 @@
 //	                 latencies the device reports, to line a recording up
 //	                 with what the player heard: -1000..1000, may be
 //	                 negative. `gridbox calibrate` measures it with a
-//	                 loopback cable. Default 0.
+//	                 loopback cable and writes it here (SetLatencyOffset:
+//	                 the rest of the file is kept as it is). Default 0.
 //
 // # [samples]: how samples are held in memory
 //
