@@ -1,5 +1,10 @@
 package engine
 
+import "gridbox/audio"
+
+// The player's input is what a device that records writes to.
+var _ audio.InputSink = (*Input)(nil)
+
 // A Chunk is a piece of a take as the render side wrote it into the take's
 // buffer: Frames holds the values the buffer has at positions Pos.. after
 // the write (interleaved, Channels per frame: the buffer's), so an

@@ -2,12 +2,14 @@ package engine
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"sync"
 	"testing"
 
 	"gridbox/audio"
+	"gridbox/audio/offline"
 )
 
 // inVal is the input's sample of channel c at input frame k: a counter
@@ -518,5 +520,126 @@ func TestRecordConcurrentDrain(t *testing.T) {
 	}
 	if _, ok := r.end(1); ok || frames != 2000*64 {
 		t.Fatalf("%d frames captured of %d (take ended: %v)", frames, 2000*64, ok)
+	}
+}
+
+// rampSource is the ramp input as an audio.Source of ch channels.
+type rampSource struct {
+	ch     int
+	frames int64
+}
+
+func (s rampSource) Channels() int { return s.ch }
+func (s rampSource) Frames() int64 { return s.frames }
+func (s rampSource) ReadFrames(dst []float32, at int64) (int, error) {
+	n := min(int64(len(dst)/s.ch), s.frames-at)
+	for i := range int(n) {
+		for c := range s.ch {
+			dst[i*s.ch+c] = inVal(int(at)+i, c)
+		}
+	}
+	if n < int64(len(dst)/s.ch) {
+		return int(n), io.EOF
+	}
+	return int(n), nil
+}
+
+// TestRecordThroughOfflineDevice: the offline device fed the ramp (as
+// render --input feeds a WAV) writes the player's input; a take from S to
+// E holds source frames [S, E) and plays back from E exactly (rule 1).
+func TestRecordThroughOfflineDevice(t *testing.T) {
+	const S, E = 960, 960 + 3000
+	for _, block := range blocks {
+		take := &audio.Buffer{Rate: rate, Channels: 2, Data: make([]float32, 2*(E-S))}
+		cfg := DefaultConfig(rate, 1)
+		cfg.Inputs = 2
+		p, err := New(cfg, &Bank{Samples: []*audio.Buffer{take}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := offline.New(audio.Format{SampleRate: rate, Channels: 2}, block)
+		d.Feed(rampSource{ch: 2, frames: 1 << 18}, p.Input())
+		if err := d.Start(p); err != nil {
+			t.Fatal(err)
+		}
+		send(t, p, Command{Op: RecordAudio, At: S, Clip: 1, Sample: 0, Key: 0, Vel: 2},
+			Command{Op: RecordStop, At: E},
+			Command{Op: PlayClip, At: E, Clip: 2, Sample: 0, Gain: 1, Loop: true, LoopLen: LoopFrames(E - S)})
+		out := d.Pull(E + 2*(E-S))
+		var ended Event
+		for e, ok := p.PollEvent(); ok; e, ok = p.PollEvent() {
+			if e.Clip == 1 {
+				ended = e
+			}
+		}
+		if ended.Kind != EvRecorded || ended.Frame != E {
+			t.Fatalf("block %d: take ended with %+v", block, ended)
+		}
+		for f := E; f < E+2*(E-S); f++ {
+			k := S + (f-E)%(E-S)
+			if out[2*f] != inVal(k, 0) || out[2*f+1] != inVal(k, 1) {
+				t.Fatalf("block %d: frame %d = %v,%v, want source frame %d", block, f, out[2*f], out[2*f+1], k)
+			}
+		}
+		if n := p.Capture().Drain(func(Chunk) {}); n == 0 {
+			t.Fatalf("block %d: no chunks", block)
+		}
+	}
+}
+
+// TestRecordTakesFollowOneAnother: a take that starts where the track's
+// open take is ends that one at its start (each gets its frames, none
+// twice), and a take is a use of its sample until its end event: a reload
+// in between leaves the old bank's sample in use until then (rule 3).
+func TestRecordTakesFollowOneAnother(t *testing.T) {
+	const S, M, E = 500, 2500, 4000
+	for _, block := range blocks {
+		a := &audio.Buffer{Rate: rate, Channels: 1, Data: make([]float32, 10000)}
+		b := &audio.Buffer{Rate: rate, Channels: 1, Data: make([]float32, 10000)}
+		old, reloaded := &Bank{Samples: []*audio.Buffer{a}}, &Bank{Samples: []*audio.Buffer{b}}
+		r := newRig(t, old, 1, 1, nil)
+		r.p.SetInputLatency(100)
+		send(t, r.p, Command{Op: RecordAudio, At: S, Clip: 1, Sample: 0, Key: 0, Vel: 1})
+		r.until(Frame(M+100-2*block), block) // the first take still open after the next block
+		if err := r.p.StageBank(reloaded); err != nil {
+			t.Fatal(err)
+		}
+		send(t, r.p, Command{Op: SwapBank},
+			Command{Op: RecordAudio, At: M, Clip: 2, Sample: 0, Key: 0, Vel: 1},
+			Command{Op: RecordStop, At: E})
+		r.block(block)
+		if _, ended := r.end(1); ended || !r.p.Uses(old, 0) {
+			t.Fatalf("block %d: the old bank's sample a take writes is not in use", block)
+		}
+		r.until(Frame(M+100+block), block)
+		if _, ok := r.end(1); !ok {
+			t.Fatalf("block %d: the first take has not ended", block)
+		}
+		if r.p.Uses(old, 0) {
+			t.Fatalf("block %d: the old bank's sample is in use after its take ended", block)
+		}
+		r.until(E+400, block)
+		e1, _ := r.end(1)
+		e2, ok2 := r.end(2)
+		if e1.Kind != EvRecorded || e1.Frame != M || !ok2 || e2.Kind != EvRecorded || e2.Frame != E {
+			t.Fatalf("block %d: takes ended with %+v and %+v", block, e1, e2)
+		}
+		for _, c := range []struct {
+			buf        *audio.Buffer
+			from, upto int
+		}{{a, S, M}, {b, M, E}} {
+			for p, v := range c.buf.Data {
+				w := float32(0)
+				if p < c.upto-c.from {
+					w = inVal(c.from+100+p, 0)
+				}
+				if v != w {
+					t.Fatalf("block %d: take from %d: position %d = %v, want %v", block, c.from, p, v, w)
+				}
+			}
+		}
+		if _, _, voices := refCounts(reloaded); voices != 0 {
+			t.Fatalf("block %d: %d takes still counted after they ended", block, voices)
+		}
 	}
 }
