@@ -14,7 +14,7 @@ import (
 const DefaultBackend = "portaudio"
 
 // DevicesAbout is what "gridbox devices --help" says it does.
-const DevicesAbout = "Devices lists the audio output devices PortAudio can open (pass an index or a\nname substring to \"gridbox play --device\"), and the MIDI inputs and outputs."
+const DevicesAbout = "Devices lists the audio devices PortAudio can open, with their output and input\nchannels (pass an index or a name substring to \"gridbox play --device\"), and\nthe MIDI inputs and outputs."
 
 func backendsWithPortAudio() []string { return []string{"portaudio"} }
 
@@ -32,8 +32,10 @@ func portAudioOpener(spec string, f audio.Format, block, lead int) Opener {
 	}
 }
 
-// Devices lists the audio output devices PortAudio can open on e.Stdout;
-// verbose adds what ALSA and JACK said meanwhile, on e.Stderr.
+// Devices lists the audio devices PortAudio can open on e.Stdout, with
+// their output and input channels (* marks the default output, > the
+// default input when it is another device); verbose adds what ALSA and JACK
+// said meanwhile, on e.Stderr.
 func Devices(e *Env, verbose bool) error {
 	list, err := portaudio.List()
 	if verbose {
@@ -43,14 +45,17 @@ func Devices(e *Env, verbose bool) error {
 		return err
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(e.Stdout, "no audio output devices; gridbox play --audio null runs without sound")
+		fmt.Fprintln(e.Stdout, "no audio devices; gridbox play --audio null runs without sound")
 	}
 	for _, d := range list {
 		def := " "
-		if d.Default {
+		switch {
+		case d.Default:
 			def = "*"
+		case d.DefaultInput:
+			def = ">"
 		}
-		fmt.Fprintf(e.Stdout, "%s %2d  %-40s %-8s %d ch  %.0f Hz\n", def, d.Index, d.Name, d.HostAPI, d.MaxOutputChannels, d.DefaultRate)
+		fmt.Fprintf(e.Stdout, "%s %2d  %-40s %-8s out %d ch  in %d ch  %.0f Hz\n", def, d.Index, d.Name, d.HostAPI, d.MaxOutputChannels, d.MaxInputChannels, d.DefaultRate)
 	}
 	printMIDIPorts(e)
 	return nil

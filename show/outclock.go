@@ -15,7 +15,7 @@ import (
 // The player's position is the end of what has been rendered into the
 // device's buffer, and the device plays that buffer's first frame after
 // its latency (PortAudio's output latency plus the ring's lead: what
-// portaudio.Device.Latency says). Sampled at a moment t, the frame
+// portaudio.Device.OutputDelay says). Sampled at a moment t, the frame
 // pos would be heard at t + latency: but the buffer drains between
 // renders, so a sample taken just before a render is right and one just
 // after is up to a block early. Each turn gives a sample of the offset

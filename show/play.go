@@ -88,8 +88,8 @@ func Play(e *Env, c PlayConfig) (err error) {
 	inner := open
 	open = func() (audio.Device, error) {
 		d, err := inner()
-		if l, ok := d.(interface{ Latency() time.Duration }); ok && err == nil {
-			mclock.setLatency(l.Latency())
+		if l, ok := d.(interface{ OutputDelay() time.Duration }); ok && err == nil {
+			mclock.setLatency(l.OutputDelay())
 		}
 		return d, err
 	}

@@ -135,7 +135,7 @@ func runJob(job helperJob) helperResult {
 		return fail(res, err)
 	}
 	res.Chosen = d.Info()
-	res.Latency = d.Latency()
+	res.Latency = d.OutputDelay()
 	// The allocation profile is snapshotted (with a forced GC) before Start
 	// and after Close, so the profiling never stops the world mid-stream;
 	// the count that decides is runtime/metrics over the steady-state window.

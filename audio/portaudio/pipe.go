@@ -21,31 +21,46 @@ import (
 )
 
 // A pipe is the C half of one stream: the C-allocated gbx_stream that holds
-// the ring buffer, its indices and the callback's counters, plus the Go view
-// of that ring (ring.Over), which the render goroutine writes.
+// the ring buffers, their indices and the callback's counters, plus the Go
+// views of those rings (ring.Over): the output ring, which the render
+// goroutine writes, and the input ring, which it reads.
 //
 // The control goroutine creates, opens, starts, aborts, closes and frees it;
-// the PortAudio callback thread reads the ring (gbx_consume); the render
-// goroutine writes it. Nothing in it is Go memory, so C may keep pointers to
-// it and the callback never waits for the Go runtime.
+// the PortAudio callback thread reads the output ring (gbx_consume) and
+// writes the input ring (gbx_capture); the render goroutine writes the
+// output ring and reads the input ring. Nothing in it is Go memory, so C may
+// keep pointers to it and the callback never waits for the Go runtime.
 type pipe struct {
 	s    *C.gbx_stream
 	ring *ring.Ring
+	in   *ring.Ring // nil without input
 }
 
-// newPipe allocates a stream whose ring holds cfg.Frames() frames.
-func newPipe(cfg ring.Config) (*pipe, error) {
+// newPipe allocates a stream whose output ring holds cfg.Frames() frames
+// and, when inChannels > 0, whose input ring holds inFrames frames (a power
+// of two) of inChannels samples.
+func newPipe(cfg ring.Config, inFrames, inChannels int) (*pipe, error) {
 	frames := cfg.Frames()
 	ch := cfg.Format.Channels
 	period := cfg.Format.Duration(int64(cfg.Block))
-	s := C.gbx_new(C.uint32_t(frames), C.uint32_t(ch), C.int64_t(period))
+	if inChannels <= 0 {
+		inFrames, inChannels = 0, 0
+	}
+	s := C.gbx_new(C.uint32_t(frames), C.uint32_t(ch), C.int64_t(period), C.uint32_t(inFrames), C.uint32_t(inChannels))
 	if s == nil {
-		return nil, errors.New("portaudio: out of memory for the audio ring")
+		return nil, errors.New("portaudio: out of memory for the audio rings")
 	}
 	buf := unsafe.Slice((*float32)(unsafe.Pointer(s.buf)), frames*ch)
 	read := (*atomic.Uint32)(unsafe.Pointer(&s.read))
 	write := (*atomic.Uint32)(unsafe.Pointer(&s.write))
-	return &pipe{s: s, ring: ring.Over(buf, ch, read, write)}, nil
+	p := &pipe{s: s, ring: ring.Over(buf, ch, read, write)}
+	if inChannels > 0 {
+		inBuf := unsafe.Slice((*float32)(unsafe.Pointer(s.in_buf)), inFrames*inChannels)
+		inRead := (*atomic.Uint32)(unsafe.Pointer(&s.in_read))
+		inWrite := (*atomic.Uint32)(unsafe.Pointer(&s.in_write))
+		p.in = ring.Over(inBuf, inChannels, inRead, inWrite)
+	}
+	return p, nil
 }
 
 // free releases the C memory. The stream must be closed (or never opened).
@@ -53,13 +68,20 @@ func (p *pipe) free() {
 	C.gbx_free(p.s)
 	p.s = nil
 	p.ring = nil
+	p.in = nil
 }
 
-// open opens the PortAudio stream on device index dev. It reports whether
-// PortAudio was asked to run the callback thread SCHED_FIFO (ALSA only).
-func (p *pipe) open(dev int, f audio.Format, block int, latency time.Duration) (rtSched bool, err error) {
+// open opens the PortAudio stream on output device index dev and, when
+// inDev ≥ 0 (and the pipe has an input ring), input device index inDev:
+// one duplex stream. It reports whether PortAudio was asked to run the
+// callback thread SCHED_FIFO (ALSA only).
+func (p *pipe) open(dev, inDev int, f audio.Format, block int, latency, inLatency time.Duration) (rtSched bool, err error) {
+	if p.in == nil {
+		inDev = -1
+	}
 	var rt C.int
-	perr := C.gbx_open(p.s, C.int(dev), C.double(f.SampleRate), C.ulong(block), C.double(latency.Seconds()), &rt)
+	perr := C.gbx_open(p.s, C.int(dev), C.int(inDev), C.double(f.SampleRate), C.ulong(block),
+		C.double(latency.Seconds()), C.double(inLatency.Seconds()), &rt)
 	return rt != 0, paError(perr)
 }
 
@@ -67,21 +89,42 @@ func (p *pipe) start() error { return paError(C.gbx_start(p.s)) }
 func (p *pipe) abort() error { return paError(C.gbx_abort(p.s)) }
 func (p *pipe) close() error { return paError(C.gbx_close(p.s)) }
 
-// outputLatency is PortAudio's estimate of the stream's output latency.
-func (p *pipe) outputLatency() time.Duration {
-	return time.Duration(float64(C.gbx_output_latency(p.s)) * float64(time.Second))
+// latency is PortAudio's estimate of the stream's input and output latency
+// (Pa_GetStreamInfo; in is 0 for an output stream).
+func (p *pipe) latency() (in, out time.Duration) {
+	var i, o C.double
+	C.gbx_latency(p.s, &i, &o)
+	return time.Duration(float64(i) * float64(time.Second)), time.Duration(float64(o) * float64(time.Second))
 }
 
 // consume does exactly what the callback does with the audio: it copies
 // len(out)/channels frames out of the ring and pads a shortfall with silence,
-// counting an underrun. Tests use it to stand in for the device; it must not
-// run while a stream is started.
-func (p *pipe) consume(out []float32) {
+// counting an underrun, and returns how many frames came from the ring.
+// Tests use it to stand in for the device; it must not run while a stream
+// is started.
+func (p *pipe) consume(out []float32) int {
 	frames := len(out) / p.ring.Channels()
 	if frames == 0 {
-		return
+		return 0
 	}
-	C.gbx_consume(p.s, (*C.float)(unsafe.Pointer(&out[0])), C.ulong(frames))
+	return int(C.gbx_consume(p.s, (*C.float)(unsafe.Pointer(&out[0])), C.ulong(frames)))
+}
+
+// capture does exactly what the callback does with captured frames (see
+// gbx_capture): of the frames in in (nil: frames frames of silence), the
+// first keep go into the input ring, the rest are skipped. Tests use it,
+// with consume's result as keep, to stand in for the device; it must not run
+// while a stream is started.
+func (p *pipe) capture(in []float32, frames, keep int) {
+	var ptr *C.float
+	if in != nil {
+		frames = len(in) / p.in.Channels()
+		if frames == 0 {
+			return
+		}
+		ptr = (*C.float)(unsafe.Pointer(&in[0]))
+	}
+	C.gbx_capture(p.s, ptr, C.ulong(frames), C.ulong(keep))
 }
 
 // counters reads the callback's counters. Control side.
@@ -96,6 +139,12 @@ func (p *pipe) counters() Counters {
 		LateCallbacks: uint64(c.late),
 		MaxInterval:   time.Duration(c.max_gap_ns),
 		SinceCallback: -1,
+		Input: InputCounters{
+			Frames:    uint64(c.in_frames),
+			Lost:      uint64(c.in_lost),
+			Skipped:   uint64(c.in_skipped),
+			Overflows: uint64(c.in_overflows),
+		},
 	}
 	if c.last_ns != 0 {
 		out.SinceCallback = time.Duration(c.now_ns - c.last_ns)

@@ -18,13 +18,24 @@ import (
 	"gridbox/audio/ring"
 )
 
-// Config selects and shapes a PortAudio output stream. Zero fields take the
-// defaults shown.
+// Config selects and shapes a PortAudio stream: an output, and an input in
+// the same (duplex) stream. Zero fields take the defaults shown.
 type Config struct {
 	// Device is "" for PortAudio's default output, a decimal device index,
 	// or a case-insensitive substring of a device name (an exact name wins
 	// over a substring; otherwise the lowest index that matches).
 	Device string
+
+	// Input selects the input (issue 13): "" is the output device when it
+	// has input channels (and no input when it has none, or when PortAudio
+	// refuses that duplex stream: a warning says so), "none" is no input,
+	// and anything else names an input device as Device names an output.
+	// A separate input device must be on the output's host API: PortAudio
+	// runs one stream, with one callback, for both.
+	Input string
+	// InputChannels is how many input channels to capture, from the
+	// device's first; 0 is all the device has, at most 8.
+	InputChannels int
 
 	Rate     int // frames per second; 48000
 	Block    int // frames per Render call and per PortAudio callback; 128
@@ -61,15 +72,19 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Info describes one output device as PortAudio lists it.
+// Info describes one device as PortAudio lists it: an output, an input or
+// both.
 type Info struct {
 	Index             int    // PortAudio device index (stable until devices change)
 	Name              string // e.g. "default", "hw:CARD=Device,DEV=0", "system"
 	HostAPI           string // e.g. "ALSA", "JACK Audio Connection Kit"
-	MaxOutputChannels int
+	MaxOutputChannels int    // 0: an input only
+	MaxInputChannels  int    // 0: an output only
 	DefaultRate       float64
 	Default           bool          // PortAudio's default output device
+	DefaultInput      bool          // PortAudio's default input device
 	Latency           time.Duration // the device's default low output latency
+	InputLatency      time.Duration // the device's default low input latency
 }
 
 func (i Info) String() string { return fmt.Sprintf("%d %q (%s)", i.Index, i.Name, i.HostAPI) }
@@ -86,6 +101,29 @@ type Counters struct {
 	MeanInterval  time.Duration // first to latest callback over the gaps between them
 	SinceCallback time.Duration // age of the latest callback, a heartbeat for a watchdog; -1 before the first
 	Fill          ring.Stats    // the render goroutine
+	Input         InputCounters // zero without input
+}
+
+// InputCounters are the input's detailed counters; InputStats folds them
+// into audio.InputStats.
+type InputCounters struct {
+	Frames uint64 // frames PortAudio captured (handed to the callback)
+	// Lost counts frames the callback found no room for in the input ring:
+	// recorded audio lost. The ring holds four times the output's, and the
+	// render goroutine empties it before every block it renders, so this
+	// stays 0 unless the sink's goroutine is starved for longer than the
+	// output ring lasts; each lost frame is later written as silence, so
+	// later frames keep their place.
+	Lost uint64
+	// Skipped counts frames captured while the output played underrun
+	// silence (the ring was short), dropped to keep input frame k in step
+	// with output frame k. They are not recorded audio lost as such: what
+	// was played over them was not the engine's (its frames are late by as
+	// much), so no take lines up with them anyway; but the input has a gap
+	// there.
+	Skipped   uint64
+	Overflows uint64 // callbacks PortAudio flagged paInputOverflow (input lost before it reached us)
+	Delivered uint64 // frames handed to the sink (or discarded, with no sink) by the render goroutine
 }
 
 // noDeviceError is audio.ErrNoDevice with a sentence the user can act on.
@@ -158,7 +196,8 @@ func terminate() {
 	lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { pa.Terminate() })
 }
 
-// List returns the output devices. Control side.
+// List returns the devices with outputs or inputs (MaxOutputChannels and
+// MaxInputChannels say which). Control side.
 func List() ([]Info, error) {
 	mu.Lock()
 	defer mu.Unlock()
@@ -169,23 +208,26 @@ func List() ([]Info, error) {
 		return nil, err
 	}
 	defer terminate()
-	return outputs()
+	return devices()
 }
 
-// outputs lists the devices with output channels. Callers hold mu between
-// initialize and terminate.
-func outputs() ([]Info, error) {
+// devices lists the devices with output or input channels. Callers hold mu
+// between initialize and terminate.
+func devices() ([]Info, error) {
 	devs, err := pa.Devices()
 	if err != nil {
 		return nil, fmt.Errorf("portaudio: list devices: %w", err)
 	}
-	def := -1
+	def, defIn := -1, -1
 	if d, err := pa.DefaultOutputDevice(); err == nil {
 		def = d.Index
 	}
+	if d, err := pa.DefaultInputDevice(); err == nil {
+		defIn = d.Index
+	}
 	var out []Info
 	for _, d := range devs {
-		if d.MaxOutputChannels <= 0 {
+		if d.MaxOutputChannels <= 0 && d.MaxInputChannels <= 0 {
 			continue
 		}
 		api := ""
@@ -196,16 +238,30 @@ func outputs() ([]Info, error) {
 			Index:             d.Index,
 			Name:              d.Name,
 			HostAPI:           api,
-			MaxOutputChannels: d.MaxOutputChannels,
+			MaxOutputChannels: max(d.MaxOutputChannels, 0),
+			MaxInputChannels:  max(d.MaxInputChannels, 0),
 			DefaultRate:       d.DefaultSampleRate,
 			Default:           d.Index == def,
+			DefaultInput:      d.Index == defIn,
 			Latency:           d.DefaultLowOutputLatency,
+			InputLatency:      d.DefaultLowInputLatency,
 		})
 	}
 	return out, nil
 }
 
-// choose picks the output device spec names (see Config.Device).
+// outputsOf returns the devices of all that have outputs.
+func outputsOf(all []Info) []Info {
+	var out []Info
+	for _, d := range all {
+		if d.MaxOutputChannels > 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// choose picks the output device spec names (see Config.Device) among outs.
 func choose(outs []Info, spec string) (Info, error) {
 	spec = strings.TrimSpace(spec)
 	if len(outs) == 0 {
@@ -219,24 +275,8 @@ func choose(outs []Info, spec string) (Info, error) {
 		}
 		return outs[0], nil // PortAudio named no default, but outputs exist
 	}
-	if n, err := strconv.Atoi(spec); err == nil {
-		for _, d := range outs {
-			if d.Index == n {
-				return d, nil
-			}
-		}
-	} else {
-		for _, d := range outs {
-			if strings.EqualFold(d.Name, spec) {
-				return d, nil
-			}
-		}
-		lower := strings.ToLower(spec)
-		for _, d := range outs {
-			if strings.Contains(strings.ToLower(d.Name), lower) {
-				return d, nil
-			}
-		}
+	if d, ok := match(outs, spec); ok {
+		return d, nil
 	}
 	names := make([]string, len(outs))
 	for i, d := range outs {
@@ -247,18 +287,98 @@ func choose(outs []Info, spec string) (Info, error) {
 		spec, strings.Join(names, ", "))}
 }
 
+// chooseInput picks the input Config.Input and InputChannels name among the
+// devices all, for a stream whose output is out. ok is false for no input.
+func chooseInput(all []Info, out Info, spec string, channels int) (in Info, n int, ok bool, err error) {
+	spec = strings.TrimSpace(spec)
+	switch {
+	case strings.EqualFold(spec, "none"):
+		return Info{}, 0, false, nil
+	case spec == "":
+		if out.MaxInputChannels <= 0 {
+			return Info{}, 0, false, nil
+		}
+		in = out
+	default:
+		var ins []Info
+		for _, d := range all {
+			if d.MaxInputChannels > 0 {
+				ins = append(ins, d)
+			}
+		}
+		if in, ok = match(ins, spec); !ok {
+			if len(ins) == 0 {
+				return Info{}, 0, false, &noDeviceError{fmt.Sprintf("no audio input device found (looking for %q); use --input-device none to play without one", spec)}
+			}
+			names := make([]string, len(ins))
+			for i, d := range ins {
+				names[i] = fmt.Sprintf("%s %d ch", d, d.MaxInputChannels)
+			}
+			return Info{}, 0, false, &noDeviceError{fmt.Sprintf(
+				"no audio input device matches %q; the inputs are %s; use --input-device with one of these numbers or names, or none",
+				spec, strings.Join(names, ", "))}
+		}
+		if in.HostAPI != out.HostAPI {
+			return Info{}, 0, false, fmt.Errorf("portaudio: input %s and output %s are on different host APIs; PortAudio runs one stream on one host API: pick an input on %s", in, out, out.HostAPI)
+		}
+	}
+	n = channels
+	switch {
+	case n == 0:
+		n = min(in.MaxInputChannels, maxInputChannels)
+	case n < 0 || n > in.MaxInputChannels:
+		return Info{}, 0, false, fmt.Errorf("portaudio: input %s has %d channels, not %d", in, in.MaxInputChannels, n)
+	}
+	return in, n, true, nil
+}
+
+// maxInputChannels caps the input channels taken by default.
+const maxInputChannels = 8
+
+// match finds the device spec names among devs, as choose does.
+func match(devs []Info, spec string) (Info, bool) {
+	if n, err := strconv.Atoi(spec); err == nil {
+		for _, d := range devs {
+			if d.Index == n {
+				return d, true
+			}
+		}
+		return Info{}, false
+	}
+	for _, d := range devs {
+		if strings.EqualFold(d.Name, spec) {
+			return d, true
+		}
+	}
+	lower := strings.ToLower(spec)
+	for _, d := range devs {
+		if strings.Contains(strings.ToLower(d.Name), lower) {
+			return d, true
+		}
+	}
+	return Info{}, false
+}
+
 // Device is a PortAudio output stream fed by a render goroutine through a
-// C ring. It implements audio.Device.
+// C ring, and with an input, a duplex stream whose captured frames reach the
+// render goroutine through a second C ring. It implements audio.Device and
+// audio.Capturer.
 type Device struct {
-	format  audio.Format
-	info    Info
-	rcfg    ring.Config
-	latency time.Duration // PortAudio's output latency plus the ring's lead
-	rtSched bool          // PortAudio was asked to make its ALSA callback thread SCHED_FIFO
+	format      audio.Format
+	info        Info
+	input       Info // the input device, when inChannels > 0
+	inChannels  int
+	rcfg        ring.Config
+	inLatency   time.Duration // PortAudio's input latency for the stream
+	outLatency  time.Duration // PortAudio's output latency for the stream
+	outputDelay time.Duration // outLatency plus the ring's lead
+	rtSched     bool          // PortAudio was asked to make its ALSA callback thread SCHED_FIFO
 
 	mu       sync.Mutex // guards everything below against Stats during Close
 	p        *pipe
 	filler   *ring.Filler
+	drain    *drain // the Renderer wrapper that empties the input ring; nil without input
+	sink     audio.InputSink
 	warnings []string
 	started  bool
 	closed   bool
@@ -266,15 +386,19 @@ type Device struct {
 	onsets   uint64   // onsets the probe had found at the latest ArmOnset
 }
 
-var _ audio.Device = (*Device)(nil)
+var (
+	_ audio.Device   = (*Device)(nil)
+	_ audio.Capturer = (*Device)(nil)
+)
 
-// Open opens (but does not start) an output stream on the device cfg
-// selects. When there is no output device, or none matches cfg.Device, the
-// error wraps audio.ErrNoDevice and its text is one sentence saying what to
-// do. Control side.
+// Open opens (but does not start) a stream on the output device cfg
+// selects, duplex with the input cfg selects (see Config.Input). When there
+// is no output device, or none matches cfg.Device, or no input matches a
+// named cfg.Input, the error wraps audio.ErrNoDevice and its text is one
+// sentence saying what to do. Control side.
 func Open(cfg Config) (*Device, error) {
 	cfg = cfg.withDefaults()
-	if cfg.Rate < 0 || cfg.Block < 0 || cfg.Lead < 0 || cfg.Channels < 0 || (cfg.Lead+1)*cfg.Block > 1<<24 {
+	if cfg.Rate < 0 || cfg.Block < 0 || cfg.Lead < 0 || cfg.Channels < 0 || cfg.InputChannels < 0 || (cfg.Lead+1)*cfg.Block > 1<<24 {
 		return nil, fmt.Errorf("portaudio: bad config %+v", cfg)
 	}
 	mu.Lock()
@@ -292,43 +416,81 @@ func Open(cfg Config) (*Device, error) {
 		}
 	}()
 
-	outs, err := outputs()
+	all, err := devices()
 	if err != nil {
 		return nil, err
 	}
-	info, err := choose(outs, cfg.Device)
+	info, err := choose(outputsOf(all), cfg.Device)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Channels > info.MaxOutputChannels {
 		return nil, fmt.Errorf("portaudio: device %s has %d output channels, not %d", info, info.MaxOutputChannels, cfg.Channels)
 	}
-	format := audio.Format{SampleRate: cfg.Rate, Channels: cfg.Channels}
-	prio := max(cfg.Priority, 0)
-	rcfg := ring.Config{Format: format, Block: cfg.Block, Lead: cfg.Lead, Priority: prio}
-	p, err := newPipe(rcfg)
+	in, inCh, _, err := chooseInput(all, info, cfg.Input, cfg.InputChannels)
 	if err != nil {
 		return nil, err
 	}
+	format := audio.Format{SampleRate: cfg.Rate, Channels: cfg.Channels}
+	prio := max(cfg.Priority, 0)
+	rcfg := ring.Config{Format: format, Block: cfg.Block, Lead: cfg.Lead, Priority: prio}
 	latency := cfg.Latency
 	if latency == 0 {
 		latency = info.Latency
 	}
-	var rtSched bool
-	lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() { rtSched, err = p.open(info.Index, format, cfg.Block, latency) })
+	inLatency := cfg.Latency
+	if inLatency == 0 {
+		inLatency = in.InputLatency
+	}
+	var warnings []string
+	p, rtSched, err := openPipe(rcfg, info, in, inCh, latency, inLatency)
+	if err != nil && inCh > 0 && strings.TrimSpace(cfg.Input) == "" {
+		// The input was only taken because the output device has one: play
+		// without it rather than not at all.
+		warnings = append(warnings, fmt.Sprintf("playing without input: PortAudio refused %s's %d input channels in a duplex stream (%v); --input-device none says so quietly", in, inCh, err))
+		inCh = 0
+		p, rtSched, err = openPipe(rcfg, info, Info{}, 0, latency, 0)
+	}
 	if err != nil {
-		p.free()
-		return nil, fmt.Errorf("portaudio: open %s for %d channels at %d Hz: %w", info, cfg.Channels, cfg.Rate, err)
+		what := fmt.Sprintf("%s for %d channels", info, cfg.Channels)
+		if inCh > 0 {
+			what += fmt.Sprintf(" with %d input channels of %s", inCh, in)
+		}
+		return nil, fmt.Errorf("portaudio: open %s at %d Hz: %w", what, cfg.Rate, err)
 	}
 	ok = true
-	return &Device{
-		format:  format,
-		info:    info,
-		rcfg:    rcfg,
-		rtSched: rtSched,
-		latency: p.outputLatency() + format.Duration(int64(cfg.Lead*cfg.Block)),
-		p:       p,
-	}, nil
+	inLat, outLat := p.latency()
+	d := &Device{
+		format:      format,
+		info:        info,
+		rcfg:        rcfg,
+		rtSched:     rtSched,
+		outLatency:  outLat,
+		outputDelay: outLat + format.Duration(int64(cfg.Lead*cfg.Block)),
+		p:           p,
+		warnings:    warnings,
+	}
+	if inCh > 0 {
+		d.input, d.inChannels, d.inLatency = in, inCh, inLat
+	}
+	return d, nil
+}
+
+// openPipe allocates a pipe (with an input ring when inCh > 0) and opens
+// its stream. Callers hold mu between initialize and terminate.
+func openPipe(rcfg ring.Config, out, in Info, inCh int, latency, inLatency time.Duration) (p *pipe, rtSched bool, err error) {
+	p, err = newPipe(rcfg, inputFrames(rcfg), inCh)
+	if err != nil {
+		return nil, false, err
+	}
+	lastLog += quiet.Stderr("GRIDBOX_PORTAUDIO_STDERR", func() {
+		rtSched, err = p.open(out.Index, in.Index, rcfg.Format, rcfg.Block, latency, inLatency)
+	})
+	if err != nil {
+		p.free()
+		return nil, false, err
+	}
+	return p, rtSched, nil
 }
 
 // Format returns the stream's format.
@@ -340,13 +502,23 @@ func (d *Device) Info() Info { return d.info }
 // String names the device the stream plays on.
 func (d *Device) String() string { return d.info.String() }
 
-// Latency returns the output latency: PortAudio's estimate for the stream
-// plus the ring's lead.
-func (d *Device) Latency() time.Duration { return d.latency }
+// OutputDelay returns how long after Render returns a block its first frame
+// reaches the converter: PortAudio's output latency for the stream plus the
+// ring's lead.
+func (d *Device) OutputDelay() time.Duration { return d.outputDelay }
+
+// Latency returns PortAudio's input and output latency for the stream
+// (Pa_GetStreamInfo; in is 0 without input). Neither counts the ring's lead:
+// input frame k and output frame k pass through the callback together, so
+// the musician's frame m is at input frame m + (in+out)×rate (plus the rig's
+// cable and converters). Known from Open on.
+func (d *Device) Latency() (in, out time.Duration) { return d.inLatency, d.outLatency }
 
 // Start launches the render goroutine, waits until it has filled the ring
 // Lead blocks deep, then starts the PortAudio stream. r.Render is then called
-// on the render goroutine until Close. Control side.
+// on the render goroutine until Close; with an input, each Render is
+// preceded by handing the sink (Capture) every frame captured so far.
+// Control side.
 func (d *Device) Start(r audio.Renderer) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -359,6 +531,10 @@ func (d *Device) Start(r audio.Renderer) error {
 		return errors.New("portaudio: nil Renderer")
 	}
 	d.filler = ring.NewFiller(d.p.ring, d.rcfg)
+	if d.p.in != nil {
+		d.drain = newDrain(d.p.in, d.rcfg.Block, d.sink, r)
+		r = d.drain
+	}
 	if w := d.filler.Start(r); w != "" {
 		if d.rtSched {
 			// PortAudio falls back quietly when it is refused too.
@@ -401,6 +577,9 @@ func (d *Device) countersLocked() Counters {
 	c := d.p.counters()
 	if d.filler != nil {
 		c.Fill = d.filler.Stats()
+	}
+	if d.drain != nil {
+		c.Input.Delivered = d.drain.delivered.Load()
 	}
 	return c
 }

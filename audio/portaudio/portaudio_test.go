@@ -468,7 +468,7 @@ func (c pipeConsumer) Underruns() uint64     { return c.p.counters().RingUnderru
 func TestRampThroughCRing(t *testing.T) {
 	cfg := ring.Config{Format: audio.Format{SampleRate: 48000, Channels: 2}, Block: 128, Lead: 4, Sleep: time.Sleep}
 	ringtest.RampTest(t, cfg, func(t *testing.T, cfg ring.Config) (*ring.Ring, ringtest.Consumer) {
-		p, err := newPipe(cfg)
+		p, err := newPipe(cfg, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -560,7 +560,7 @@ func checkAllocs(t *testing.T, res helperResult) {
 // the probe disarms itself until armed again.
 func TestOnsetProbe(t *testing.T) {
 	f := audio.Format{SampleRate: 48000, Channels: 2}
-	p, err := newPipe(ring.Config{Format: f, Block: 128, Lead: 2})
+	p, err := newPipe(ring.Config{Format: f, Block: 128, Lead: 2}, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,14 @@
 //go:build portaudio
 
-// The PortAudio callback and its ring, in C so that the device's realtime
+// The PortAudio callback and its rings, in C so that the device's realtime
 // thread never enters Go: a C→Go call has to acquire a P and waits out GC
 // stop-the-world pauses, which measured up to 7.8 ms on a 2.667 ms period
 // (measured in the project's performance notes).
 //
-// Rules for everything the callback reaches (gbx_callback, gbx_consume): no
-// allocation, no locks, no logging, no syscalls (clock_gettime on
-// CLOCK_MONOTONIC is served by the vDSO), no calls into Go.
+// Rules for everything the callback reaches (gbx_callback, gbx_consume,
+// gbx_capture): no allocation, no locks, no logging, no syscalls
+// (clock_gettime on CLOCK_MONOTONIC is served by the vDSO), no calls into
+// Go.
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ static int64_t now_ns(void) {
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-gbx_stream *gbx_new(uint32_t capacity_frames, uint32_t channels, int64_t period_ns) {
+gbx_stream *gbx_new(uint32_t capacity_frames, uint32_t channels, int64_t period_ns,
+                    uint32_t in_capacity, uint32_t in_channels) {
 	gbx_stream *s = NULL;
 	if (posix_memalign((void **)&s, 64, sizeof *s) != 0) {
 		return NULL;
@@ -47,17 +49,29 @@ gbx_stream *gbx_new(uint32_t capacity_frames, uint32_t channels, int64_t period_
 	s->mask = capacity_frames - 1;
 	s->channels = channels;
 	s->period_ns = period_ns;
+	if (in_channels > 0) {
+		size_t in_bytes = (size_t)in_capacity * in_channels * sizeof(float);
+		if (posix_memalign((void **)&s->in_buf, 64, in_bytes) != 0) {
+			free(s->buf);
+			free(s);
+			return NULL;
+		}
+		memset(s->in_buf, 0, in_bytes);
+		s->in_mask = in_capacity - 1;
+		s->in_channels = in_channels;
+	}
 	return s;
 }
 
 void gbx_free(gbx_stream *s) {
 	if (s) {
+		free(s->in_buf);
 		free(s->buf);
 		free(s);
 	}
 }
 
-void gbx_consume(gbx_stream *s, float *out, unsigned long frames) {
+unsigned long gbx_consume(gbx_stream *s, float *out, unsigned long frames) {
 	uint32_t r = s->read; // our own index
 	uint32_t avail = __atomic_load_n(&s->write, __ATOMIC_ACQUIRE) - r;
 	uint32_t n = frames < avail ? (uint32_t)frames : avail;
@@ -77,6 +91,65 @@ void gbx_consume(gbx_stream *s, float *out, unsigned long frames) {
 		memset(out + (size_t)n * s->channels, 0, (size_t)(frames - n) * s->channels * sizeof(float));
 		BUMP(s->underruns, 1);
 	}
+	return n;
+}
+
+// in_put copies n frames of src (NULL: silence) into the input ring at
+// write index w, wrapping, and returns the index after them. It does not
+// publish them.
+static uint32_t in_put(gbx_stream *s, uint32_t w, const float *src, uint32_t n) {
+	if (n == 0) {
+		return w;
+	}
+	uint32_t ch = s->in_channels;
+	uint32_t start = w & s->in_mask;
+	uint32_t first = s->in_mask + 1 - start;
+	if (first > n) {
+		first = n;
+	}
+	float *a = s->in_buf + (size_t)start * ch;
+	size_t a_bytes = (size_t)first * ch * sizeof(float), b_bytes = (size_t)(n - first) * ch * sizeof(float);
+	if (src) {
+		memcpy(a, src, a_bytes);
+		memcpy(s->in_buf, src + (size_t)first * ch, b_bytes);
+	} else {
+		memset(a, 0, a_bytes);
+		memset(s->in_buf, 0, b_bytes);
+	}
+	return w + n;
+}
+
+void gbx_capture(gbx_stream *s, const float *in, unsigned long frames, unsigned long keep) {
+	if (s->in_channels == 0) {
+		return;
+	}
+	if (keep > frames) {
+		keep = frames;
+	}
+	BUMP(s->in_frames, frames);
+	if (keep < frames) {
+		BUMP(s->in_skipped, frames - keep);
+	}
+	uint32_t w = s->in_write; // our own index
+	uint32_t room = s->in_mask + 1 - (w - __atomic_load_n(&s->in_read, __ATOMIC_ACQUIRE));
+	// Silence owed for lost frames first, so that later frames keep their place.
+	uint64_t owed = s->in_owed;
+	uint32_t z = owed < room ? (uint32_t)owed : room;
+	w = in_put(s, w, NULL, z);
+	room -= z;
+	owed -= z;
+	uint32_t n = 0;
+	if (owed == 0) {
+		n = keep < room ? (uint32_t)keep : room;
+		w = in_put(s, w, in, n);
+	}
+	if (n < keep) {
+		owed += keep - n;
+		BUMP(s->in_lost, keep - n);
+	}
+	s->in_owed = owed;
+	// Publish the frames to the consumer only after the copy.
+	__atomic_store_n(&s->in_write, w, __ATOMIC_RELEASE);
 }
 
 // gbx_callback runs on PortAudio's audio thread (ALSA: a pthread PortAudio
@@ -85,7 +158,6 @@ void gbx_consume(gbx_stream *s, float *out, unsigned long frames) {
 static int gbx_callback(const void *in, void *out, unsigned long frames,
                         const PaStreamCallbackTimeInfo *time_info,
                         PaStreamCallbackFlags flags, void *user) {
-	(void)in;
 	gbx_stream *s = user;
 
 	int64_t now = now_ns();
@@ -106,7 +178,13 @@ static int gbx_callback(const void *in, void *out, unsigned long frames,
 		BUMP(s->underflows, 1);
 	}
 
-	gbx_consume(s, out, frames);
+	unsigned long played = gbx_consume(s, out, frames);
+	if (s->in_channels > 0) {
+		if (flags & paInputOverflow) {
+			BUMP(s->in_overflows, 1);
+		}
+		gbx_capture(s, in, frames, played);
+	}
 	if (__atomic_load_n(&s->onset_armed, __ATOMIC_ACQUIRE)) {
 		int64_t dac = 0;
 		if (time_info && time_info->outputBufferDacTime > 0 && time_info->currentTime > 0) {
@@ -120,7 +198,8 @@ static int gbx_callback(const void *in, void *out, unsigned long frames,
 	return paContinue;
 }
 
-PaError gbx_open(gbx_stream *s, int device, double rate, unsigned long block, double latency, int *rt_sched) {
+PaError gbx_open(gbx_stream *s, int device, int in_device, double rate, unsigned long block,
+                 double latency, double in_latency, int *rt_sched) {
 	PaStreamParameters out;
 	memset(&out, 0, sizeof out);
 	out.device = device;
@@ -129,10 +208,22 @@ PaError gbx_open(gbx_stream *s, int device, double rate, unsigned long block, do
 	out.suggestedLatency = latency;
 	out.hostApiSpecificStreamInfo = NULL;
 
+	PaStreamParameters in;
+	memset(&in, 0, sizeof in);
+	in.device = in_device;
+	in.channelCount = (int)s->in_channels;
+	in.sampleFormat = paFloat32;
+	in.suggestedLatency = in_latency;
+	in.hostApiSpecificStreamInfo = NULL;
+	// One stream with one callback for both directions (full duplex), so
+	// the callback sees each output block with the input block captured
+	// alongside it.
+	const PaStreamParameters *inp = in_device >= 0 && s->in_channels > 0 ? &in : NULL;
+
 	// paDitherOff: we hand over float32 and want the samples unchanged
 	// wherever the host converts; PortAudio clips when converting to
 	// integer formats.
-	PaError err = Pa_OpenStream(&s->stream, NULL, &out, rate, block, paDitherOff, gbx_callback, s);
+	PaError err = Pa_OpenStream(&s->stream, inp, &out, rate, block, paDitherOff, gbx_callback, s);
 	if (err != paNoError) {
 		s->stream = NULL;
 		return err;
@@ -165,9 +256,10 @@ PaError gbx_close(gbx_stream *s) {
 	return err;
 }
 
-double gbx_output_latency(gbx_stream *s) {
+void gbx_latency(gbx_stream *s, double *in, double *out) {
 	const PaStreamInfo *info = Pa_GetStreamInfo(s->stream);
-	return info ? info->outputLatency : 0;
+	*in = info ? info->inputLatency : 0;
+	*out = info ? info->outputLatency : 0;
 }
 
 void gbx_read_counters(const gbx_stream *s, gbx_counters *out) {
@@ -180,6 +272,10 @@ void gbx_read_counters(const gbx_stream *s, gbx_counters *out) {
 	out->first_ns = GET(s->first_ns);
 	out->last_ns = GET(s->last_ns);
 	out->now_ns = now_ns();
+	out->in_frames = GET(s->in_frames);
+	out->in_lost = GET(s->in_lost);
+	out->in_skipped = GET(s->in_skipped);
+	out->in_overflows = GET(s->in_overflows);
 }
 
 // gbx_onset_scan runs on the callback thread (or a test standing in for

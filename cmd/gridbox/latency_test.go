@@ -97,7 +97,7 @@ type latencyResult struct {
 	Device   string
 	Block    int
 	Lead     int
-	Latency  time.Duration // Device.Latency(): PortAudio's output latency and the ring's lead
+	Latency  time.Duration // Device.OutputDelay(): PortAudio's output latency and the ring's lead
 	Presses  []press
 	Retries  int // waits for silence that found sound still playing
 	Counters portaudio.Counters
@@ -225,7 +225,7 @@ func latencyChild(spec string) int {
 	var pd *portaudio.Device
 	if err == nil {
 		pd = <-opened
-		res.Device, res.Latency = pd.String(), pd.Latency()
+		res.Device, res.Latency = pd.String(), pd.OutputDelay()
 		res.Presses, res.Retries, err = playPad(pd, dev, &read, job, noteOn, noteOff)
 		res.Counters = pd.Counters()
 	}
@@ -346,7 +346,7 @@ func jackPlaybackLatency(name string) int {
 // With -pad-to-sound-target (make bench) it also checks the issue's
 // target, "≤ 2 blocks + the device's own buffer", and prints the numbers
 // either way. The device's own buffer is what audio/portaudio's
-// Device.Latency counts: the ring's lead (blocks rendered ahead of the
+// Device.OutputDelay counts: the ring's lead (blocks rendered ahead of the
 // callback, inside the interval measured here) and PortAudio's output
 // latency (after the callback, outside it). So the check is p99 ≤ 2 + lead
 // blocks on the interval measured; the report also gives the interval

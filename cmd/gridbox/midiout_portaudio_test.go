@@ -54,7 +54,7 @@ type midiTimingJob struct {
 type midiTimingResult struct {
 	Err      string
 	Said     string
-	Latency  time.Duration // Device.Latency: PortAudio's output latency and the ring's lead
+	Latency  time.Duration // Device.OutputDelay: PortAudio's output latency and the ring's lead
 	Arrivals []int64       // note-ons, CLOCK_MONOTONIC ns
 	Onsets   []portaudio.Onset
 	Counters portaudio.Counters
@@ -107,7 +107,7 @@ func midiTimingChild(spec string) int {
 		err = errors.New("no PortAudio device within 60 s")
 	}
 	if err == nil {
-		res.Latency = pd.Latency()
+		res.Latency = pd.OutputDelay()
 		for len(res.Onsets) < job.Clicks && err == nil {
 			pd.ArmOnset()
 			deadline := time.Now().Add(2 * time.Second)
