@@ -3,11 +3,13 @@
 # card for timing tests (the team's environment notes, §5.3). PortAudio then lists a
 # JACK output device named "system".
 #
-# Usage: scripts/jackd-dummy.sh [NAME [RATE [PERIOD]]]
+# Usage: scripts/jackd-dummy.sh [NAME [RATE [PERIOD [INPUTS]]]]
 #   NAME    JACK server name (default "default"); clients pick it with
 #           JACK_DEFAULT_SERVER=NAME
 #   RATE    sample rate (default 48000)
 #   PERIOD  frames per period (default 128, i.e. 2.667 ms at 48 kHz)
+#   INPUTS  capture ports, system:capture_1… (default 2); they carry silence,
+#           and PortAudio's JACK device "system" has as many input channels
 #
 # Prints "PID LOGFILE" once the server answers, and leaves it running in the
 # background; stop it with "kill PID". It runs without realtime priority
@@ -22,6 +24,7 @@ set -eu
 NAME=${1:-default}
 RATE=${2:-48000}
 PERIOD=${3:-128}
+INPUTS=${4:-2}
 
 if ! command -v jackd >/dev/null 2>&1; then
 	echo "jackd-dummy: jackd is not installed (apt-get install --no-install-recommends jackd2)" >&2
@@ -35,7 +38,7 @@ if [ "${JACKD_REALTIME:-0}" = 1 ]; then
 	RT="-R -P 70"
 fi
 # shellcheck disable=SC2086 # $RT is one or two flags
-JACK_NO_START_SERVER=1 jackd -n "$NAME" $RT -d dummy -r "$RATE" -p "$PERIOD" >"$LOG" 2>&1 </dev/null &
+JACK_NO_START_SERVER=1 jackd -n "$NAME" $RT -d dummy -r "$RATE" -p "$PERIOD" -C "$INPUTS" >"$LOG" 2>&1 </dev/null &
 PID=$!
 
 # Wait up to 20 s for the server to answer (a busy machine starts it slowly).

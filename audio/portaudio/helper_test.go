@@ -33,13 +33,18 @@ const helperEnv = "GRIDBOX_PA_HELPER"
 type helperJob struct {
 	Mode       string // "play", "open" or "list"
 	Config     Config
-	Signal     string  // play: "clicks", "ramp" or "sine"
+	Signal     string  // play: "clicks", "clicktrain", "ramp" or "sine"
 	Frames     int     // play: clicks and ramp stop after this many frames (silence follows)
+	Period     int     // play: clicktrain clicks every Period frames, from frame 0, for ever
 	StopFrames uint64  // play: stop once the callback has handed this many frames to PortAudio
 	Seconds    float64 // play: or once this much time has passed
 	// StopOnStall (play) stops once the callbacks have stopped for nine
 	// periods, as supervise would, and then tries to Open again.
 	StopOnStall bool
+	// Capture (play) records the input into a sink that notes the frame
+	// of every click on each channel (Result.Clicks); Mark prints
+	// playingMarker once the stream calls back, as StopOnStall does.
+	Capture, Mark bool
 }
 
 // A helperResult is what the child reports on stdout.
@@ -67,7 +72,15 @@ type helperResult struct {
 	// jackprobe on the same server counts the cycles the server ran.
 	FirstCallback, LatestCallback int64
 	SpanCallbacks                 uint64
-	Restart                       bool   // the error wraps audio.ErrRestart
+	// The input (Capture): the device, its channels, Latency(), what the
+	// sink got (frames, and each channel's click frames), InputStats.
+	Input                 Info
+	InputChannels         int
+	LatencyIn, LatencyOut time.Duration
+	SinkFrames            int64
+	Clicks                [][]int64
+	InputStats            audio.InputStats
+	Restart               bool // the error wraps audio.ErrRestart
 	Reopen                        string // StopOnStall: the error of the Open after Close
 	ReopenRestart                 bool   // that error wraps audio.ErrRestart
 }
@@ -136,6 +149,13 @@ func runJob(job helperJob) helperResult {
 	}
 	res.Chosen = d.Info()
 	res.Latency = d.OutputDelay()
+	res.Input, res.InputChannels = d.Input(), d.InputChannels()
+	res.LatencyIn, res.LatencyOut = d.Latency()
+	var sink *clickSink
+	if job.Capture {
+		sink = newClickSink(d.InputChannels(), 2*int(job.Seconds*float64(d.Format().SampleRate))/max(job.Period, 1)+64)
+		d.Capture(sink)
+	}
 	// The allocation profile is snapshotted (with a forced GC) before Start
 	// and after Close, so the profiling never stops the world mid-stream;
 	// the count that decides is runtime/metrics over the steady-state window.
@@ -153,13 +173,15 @@ func runJob(job helperJob) helperResult {
 	for {
 		time.Sleep(time.Millisecond)
 		el := time.Since(start)
-		if job.StopOnStall { // Counters allocates (a cgo argument): not in the other jobs' window
+		// Counters allocates (a cgo argument): in the other jobs' window
+		// only until the stream has called back.
+		if job.StopOnStall || (job.Mark && !playing) {
 			c := d.Counters()
 			if !playing && c.Callbacks > 0 {
 				fmt.Println(playingMarker)
 				playing = true
 			}
-			if playing && c.SinceCallback > 9*d.Format().Duration(int64(d.rcfg.Block)) {
+			if job.StopOnStall && playing && c.SinceCallback > 9*d.Format().Duration(int64(d.rcfg.Block)) {
 				break
 			}
 		}
@@ -186,6 +208,10 @@ func runJob(job helperJob) helperResult {
 	res.Stats = d.Stats()
 	res.Counters = d.Counters()
 	res.Warnings = d.Warnings()
+	res.InputStats = d.InputStats()
+	if sink != nil {
+		res.SinkFrames, res.Clicks = sink.frames, sink.clicks
+	}
 	if res.Allocs > 0 {
 		res.AllocStacks = allocSites(profStart, memProfile())
 	}
@@ -280,6 +306,16 @@ func signal(job helperJob, f audio.Format) audio.Renderer {
 				n++
 			}
 		})
+	case "clicktrain":
+		return audio.RendererFunc(func(out []float32) {
+			clear(out)
+			for i := 0; i < len(out); i += f.Channels {
+				if n%job.Period == 0 {
+					out[i], out[i+1] = clickLeft, -clickLeft
+				}
+				n++
+			}
+		})
 	case "ramp":
 		return audio.RendererFunc(func(out []float32) {
 			clear(out)
@@ -302,6 +338,41 @@ func signal(job helperJob, f audio.Format) audio.Renderer {
 			}
 		})
 	}
+}
+
+// clickThreshold tells a click from silence in a capture.
+const clickThreshold = 0.05
+
+// A clickSink is the test's audio.InputSink: it counts the frames it is
+// given and notes, per channel, the frames where a click is (a sample
+// beyond clickThreshold), up to a capacity allocated beforehand, so that
+// WriteInput does not allocate. It runs on the render goroutine; read it
+// after Close.
+type clickSink struct {
+	ch     int
+	frames int64
+	clicks [][]int64
+}
+
+func newClickSink(channels, capacity int) *clickSink {
+	s := &clickSink{ch: channels, clicks: make([][]int64, channels)}
+	for c := range s.clicks {
+		s.clicks[c] = make([]int64, 0, capacity)
+	}
+	return s
+}
+
+func (s *clickSink) WriteInput(p []float32) int {
+	n := len(p) / s.ch
+	for i := range n {
+		for c := range s.ch {
+			if v := p[i*s.ch+c]; (v > clickThreshold || v < -clickThreshold) && len(s.clicks[c]) < cap(s.clicks[c]) {
+				s.clicks[c] = append(s.clicks[c], s.frames)
+			}
+		}
+		s.frames++
+	}
+	return n
 }
 
 // runHelper runs job in a child process with the given extra environment

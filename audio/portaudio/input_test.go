@@ -3,12 +3,16 @@
 package portaudio
 
 import (
+	"errors"
+	"flag"
 	"fmt"
+	"os"
 	"testing"
 
 	"gridbox/audio"
 	"gridbox/audio/ring"
 	"gridbox/audio/ring/ringtest"
+	"gridbox/internal/jackprobe"
 )
 
 // appendSink is an audio.InputSink that keeps everything (tests only: it
@@ -201,4 +205,138 @@ func TestDrainDoesNotAllocate(t *testing.T) {
 	if sink.n == 0 {
 		t.Fatal("the sink got nothing")
 	}
+}
+
+var captureSeconds = flag.Float64("capture-seconds", 4, "how long TestJACKDummyCapture records (the issue's figure: -capture-seconds 60)")
+
+// TestJACKDummyCapture records 4 inputs through PortAudio's JACK host API
+// on jackd's dummy backend (128 frames at 48 kHz, real-time pacing) for
+// -capture-seconds (4 s by default; the 60 s run is
+// -capture-seconds 60). gridbox plays a click every 4800 frames from its
+// frame 0 (the engine's clock); a JACK client (jackprobe.Clicker) copies
+// gridbox's first output back into its first input (a loopback cable) and
+// plays clicks on the server's frame clock into the other three, 16
+// frames apart. The sink must see:
+//   - on input 1, each of gridbox's own clicks at one constant offset from
+//     the output frame it was rendered at (the duplex stream keeps input
+//     frame k in step with output frame k); the offset is reported in
+//     frames and ms beside Latency(), which for JACK is the latency of the
+//     system ports, a path the in-graph loopback does not take;
+//   - on inputs 2–4, clicks exactly 4800 frames apart, each channel its 16
+//     frames after the one before: no input frame dropped, repeated or
+//     swapped between channels;
+//   - no frame dropped (InputStats), no input overflow, no ring underrun.
+//
+// Each xrun the server reports may cost a cycle (environment.md §5.6):
+// every such cycle is allowed one break in the clicks' spacing and one
+// step of the offset, and reported.
+func TestJACKDummyCapture(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time test: -short leaves it out")
+	}
+	const inputs, period, shift = 4, 4800, 16
+	name := fmt.Sprintf("gbx-in-%d", os.Getpid())
+	_, _, realtime := startJackdInputs(t, name, inputs)
+	clk, err := jackprobe.OpenClicker(name, jackprobe.ClickerConfig{Name: "gbx-clicker", Clicks: inputs - 1, Period: period, Shift: shift, Level: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer clk.Close()
+	connected := false
+	connect := func() { // once gridbox's stream calls back: its ports exist
+		errs := []error{clk.Connect("PortAudio:out_0", clk.Input())}
+		for c := range inputs {
+			errs = append(errs, clk.Connect(clk.Output(c), fmt.Sprintf("PortAudio:in_%d", c)))
+		}
+		if err := errors.Join(errs...); err != nil {
+			t.Errorf("connecting the clicker: %v", err)
+		}
+		connected = true
+	}
+	res, stderr := runHelperThen(t, helperJob{
+		Mode:    "play",
+		Config:  Config{Device: "system", InputChannels: inputs},
+		Signal:  "clicktrain",
+		Period:  period,
+		Seconds: *captureSeconds,
+		Capture: true,
+		Mark:    true,
+	}, connect, "JACK_DEFAULT_SERVER="+name, "ALSA_CONFIG_PATH="+testdataPath(t, "nocard.conf"))
+	if res.Err != "" {
+		t.Fatalf("helper: %s", res.Err)
+	}
+	checkQuiet(t, stderr)
+	if !connected {
+		t.Fatal("the stream never called back")
+	}
+	if res.InputChannels != inputs || res.Input.Name != "system" || len(res.Clicks) != inputs {
+		t.Fatalf("captured %d channels of %+v (%d click lists), want %d of JACK \"system\"", res.InputChannels, res.Input, len(res.Clicks), inputs)
+	}
+	c, in := res.Counters, res.Counters.Input
+	xruns := int(clk.Xruns())
+	rate := 48000.0
+
+	// Input 1: gridbox's clicks, back through the loopback.
+	offsets := map[int64]int{}
+	for _, k := range res.Clicks[0] {
+		offsets[k%period]++
+	}
+	var offset int64
+	for o, n := range offsets {
+		if n > offsets[offset] {
+			offset = o
+		}
+	}
+	reported := (res.LatencyIn + res.LatencyOut).Seconds() * rate
+	t.Logf("loopback: %d clicks, offset from the output frame %d frames (%.3f ms) for %d of them, all offsets %v; Latency() in %v + out %v = %.0f frames",
+		len(res.Clicks[0]), offset, float64(offset)/rate*1000, offsets[offset], offsets, res.LatencyIn, res.LatencyOut, reported)
+
+	// Inputs 2–4: the clicker's own clicks.
+	breaks := 0
+	for ch := 1; ch < inputs; ch++ {
+		ks := res.Clicks[ch]
+		for i := 1; i < len(ks); i++ {
+			if ks[i]-ks[i-1] != period {
+				breaks++
+				t.Logf("input %d: clicks %d and %d are %d frames apart, not %d", ch+1, i-1, i, ks[i]-ks[i-1], period)
+			}
+		}
+		set := map[int64]bool{}
+		for _, k := range res.Clicks[1] {
+			set[k] = true
+		}
+		for i, k := range ks {
+			if i > 0 && !set[k-int64(ch-1)*shift] {
+				t.Errorf("input %d: click %d at frame %d has no click on input 2 %d frames before it: channels out of step", ch+1, i, k, (ch-1)*shift)
+				break
+			}
+		}
+	}
+	t.Logf("%.0f s: %d input frames captured, %d to the sink (%d undrained at Close), clicks per input %d/%d/%d/%d, %d spacing breaks; input lost %d, skipped %d, overflows %d; output: %d callbacks, ring underruns %d, underflows %d; server xruns %d; realtime jackd %v; render load max %.3f; allocs %d in %v; warnings %q",
+		res.Played.Seconds(), in.Frames, res.SinkFrames, int64(in.Frames-in.Skipped)-res.SinkFrames,
+		len(res.Clicks[0]), len(res.Clicks[1]), len(res.Clicks[2]), len(res.Clicks[3]), breaks,
+		in.Lost, in.Skipped, in.Overflows, c.Callbacks, c.RingUnderruns, c.Underflows, xruns, realtime, c.Fill.MaxLoad, res.Allocs, res.Window, res.Warnings)
+
+	want := int(res.Played.Seconds()*rate/period) - 5 // the connections come after the stream started
+	for ch, ks := range res.Clicks {
+		if len(ks) < want {
+			t.Errorf("input %d: %d clicks, want ≥ %d", ch+1, len(ks), want)
+		}
+	}
+	if len(offsets) > 1+xruns {
+		t.Errorf("the loopback's clicks came back at %d different offsets %v (server xruns: %d): input and output out of step", len(offsets), offsets, xruns)
+	}
+	if breaks > (inputs-1)*xruns {
+		t.Errorf("%d breaks in the clicks' spacing with %d server xruns: input frames dropped or repeated", breaks, xruns)
+	}
+	if s := res.InputStats; s.Dropped != 0 || s.Overruns != 0 || s.Captured != in.Frames {
+		t.Errorf("InputStats %+v (counters %+v): want no frame dropped and no overrun", s, in)
+	}
+	if c.RingUnderruns != 0 {
+		t.Errorf("%d ring underruns", c.RingUnderruns)
+	}
+	if undrained := int64(in.Frames-in.Skipped) - res.SinkFrames; undrained < 0 || undrained > int64(inputFrames(ring.Config{Block: 128, Lead: 2})) || in.Delivered != uint64(res.SinkFrames) {
+		t.Errorf("the sink got %d frames (delivered %d) of %d captured and kept", res.SinkFrames, in.Delivered, in.Frames-in.Skipped)
+	}
+	checkAllocs(t, res)
 }

@@ -408,11 +408,19 @@ func TestJACKServerDeath(t *testing.T) {
 // cycles in 2 s.
 func startJackd(t *testing.T, name string) (jackd *os.Process, log string, realtime bool) {
 	t.Helper()
+	return startJackdInputs(t, name, 2)
+}
+
+// startJackdInputs is startJackd with inputs capture ports (system:capture_1…,
+// silent), so that PortAudio's JACK device "system" has inputs input
+// channels.
+func startJackdInputs(t *testing.T, name string, inputs int) (jackd *os.Process, log string, realtime bool) {
+	t.Helper()
 	if _, err := exec.LookPath("jackd"); err != nil {
 		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
 	}
 	var serr strings.Builder
-	cmd := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
+	cmd := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128", strconv.Itoa(inputs))
 	cmd.Stderr = &serr
 	realtime = os.Getenv("JACKD_REALTIME") == "1"
 	if _, set := os.LookupEnv("JACKD_REALTIME"); !set && os.Geteuid() == 0 {
