@@ -24,7 +24,9 @@ func backendsWithPortAudio() []string { return []string{"portaudio"} }
 // found and the default output is not taken for it.
 func portAudioOpener(spec string, f audio.Format, block, lead int) Opener {
 	return func() (audio.Device, error) {
-		d, err := portaudio.Open(portaudio.Config{Device: spec, Rate: f.SampleRate, Block: block, Lead: lead, Channels: f.Channels})
+		// No input until the show records one (issue 13): portaudio's
+		// default would open the output device's input too.
+		d, err := portaudio.Open(portaudio.Config{Device: spec, Input: "none", Rate: f.SampleRate, Block: block, Lead: lead, Channels: f.Channels})
 		if err == nil {
 			spec = sameCard(d.Info().Name)
 		}

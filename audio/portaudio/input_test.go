@@ -227,9 +227,10 @@ var captureSeconds = flag.Float64("capture-seconds", 4, "how long TestJACKDummyC
 //     swapped between channels;
 //   - no frame dropped (InputStats), no input overflow, no ring underrun.
 //
-// Each xrun the server reports may cost a cycle (environment.md §5.6):
-// every such cycle is allowed one break in the clicks' spacing and one
-// step of the offset, and reported.
+// Each xrun the server reports may cost a cycle (environment.md §5.6), and
+// PortAudio flags it to the callback as an input overflow: every such cycle
+// is allowed one break in the clicks' spacing, one step of the offset and
+// one overflow, and reported.
 func TestJACKDummyCapture(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-time test: -short leaves it out")
@@ -329,8 +330,11 @@ func TestJACKDummyCapture(t *testing.T) {
 	if breaks > (inputs-1)*xruns {
 		t.Errorf("%d breaks in the clicks' spacing with %d server xruns: input frames dropped or repeated", breaks, xruns)
 	}
-	if s := res.InputStats; s.Dropped != 0 || s.Overruns != 0 || s.Captured != in.Frames {
-		t.Errorf("InputStats %+v (counters %+v): want no frame dropped and no overrun", s, in)
+	// PortAudio's JACK layer flags an input overflow (with an output
+	// underflow) on every callback after the server reports an xrun: those
+	// are the server's, reported to every client.
+	if s := res.InputStats; s.Dropped != 0 || s.Overruns > uint64(xruns) || s.Captured != in.Frames {
+		t.Errorf("InputStats %+v (counters %+v; server xruns %d): want no frame dropped, and no overrun but the server's xruns", s, in, xruns)
 	}
 	if c.RingUnderruns != 0 {
 		t.Errorf("%d ring underruns", c.RingUnderruns)

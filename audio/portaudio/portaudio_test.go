@@ -72,17 +72,18 @@ func readRaw(t *testing.T, path string) []float32 {
 // made long enough for the whole signal, so the render goroutine has rendered
 // all of it into the ring before the stream starts, and the child stops once
 // the callback has passed another second of (silent) frames to PortAudio.
-// The render thread stays at normal priority (Priority −1): against a device
-// that never waits, a SCHED_FIFO render thread and PortAudio's SCHED_FIFO
-// callback thread would leave the child's main goroutine, which decides when
-// to stop, almost no CPU on a 2-core machine, and the capture would grow by
-// hundreds of megabytes.
+// The stream has no input: the file plugin writes what a capture stream
+// reads into the same file. The render thread stays at normal priority
+// (Priority −1): against a device that never waits, a SCHED_FIFO render
+// thread and PortAudio's SCHED_FIFO callback thread would leave the child's
+// main goroutine, which decides when to stop, almost no CPU on a 2-core
+// machine, and the capture would grow by hundreds of megabytes.
 func playThroughFile(t *testing.T, sig string, frames int) ([]float32, helperResult) {
 	conf, raw := writeFileConf(t)
 	const block = 128
 	res, stderr := runHelper(t, helperJob{
 		Mode:       "play",
-		Config:     Config{Device: "default", Block: block, Lead: frames/block + 2, Priority: -1},
+		Config:     Config{Device: "default", Input: "none", Block: block, Lead: frames/block + 2, Priority: -1},
 		Signal:     sig,
 		Frames:     frames,
 		StopFrames: uint64(frames + 48000),

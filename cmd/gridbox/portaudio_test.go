@@ -55,7 +55,7 @@ func paChild(args []string) error {
 	// The file plugin is not paced: its callback would drain the ring faster
 	// than any renderer fills it. A ring that holds the whole signal is
 	// filled before the stream starts, so the capture is the signal itself.
-	dev, err := portaudio.Open(portaudio.Config{Rate: rate, Block: show.RenderBlock, Lead: frames/show.RenderBlock + 2, Channels: 2, Priority: -1})
+	dev, err := portaudio.Open(portaudio.Config{Input: "none", Rate: rate, Block: show.RenderBlock, Lead: frames/show.RenderBlock + 2, Channels: 2, Priority: -1})
 	if err != nil {
 		return err
 	}
