@@ -1,5 +1,6 @@
 // Package portaudio is gridbox's live audio.Device on PortAudio (ALSA or
-// JACK on the Pi). It is the only package that imports
+// JACK on the Pi), and its audio.Capturer: with an input, one duplex stream
+// records while it plays (issue 13). It is the only package that imports
 // github.com/gordonklaus/portaudio, it needs cgo and libportaudio
 // (portaudio19-dev), and it builds only with the build tag "portaudio"; this
 // file alone is untagged so the documentation is always visible.
@@ -26,6 +27,19 @@
 //	                        ▼
 //	                  ALSA / JACK device
 //
+// With an input the same callback, in the same call, also copies the block
+// PortAudio captured into a second ring, and the render goroutine hands it
+// to the sink before it renders:
+//
+//	PortAudio callback: the captured block ─copy─┐ (frames whose output was
+//	                        ▼                      underrun silence: skipped)
+//	        input ring in C memory: float32 frames, 4 × the output ring
+//	        write index ← callback   read index ← render goroutine
+//	                        │
+//	                        ▼
+//	render goroutine, before each r.Render: sink.WriteInput(every frame
+//	  captured so far, in order)
+//
 // gordonklaus/portaudio does Pa_Initialize, Pa_Terminate and device
 // enumeration; the shim opens the stream with the same device index (both
 // link the one libportaudio, so they share its state).
@@ -34,15 +48,21 @@
 //
 //   - Control side (one goroutine at a time; a package mutex serialises
 //     PortAudio calls): List, Open, Start, Close, Log.
-//   - PortAudio's audio thread: gbx_callback only. It owns the output buffer
-//     for the call, reads the ring (consumer), and writes the callback
-//     counters. It does not allocate, lock, log, make syscalls or call Go.
-//   - The render goroutine (a ring.Filler): the only caller of
-//     Renderer.Render; it owns the render block and writes the ring
-//     (producer). It does not allocate in steady state and asks for
+//   - PortAudio's audio thread: gbx_callback only. It owns the output and
+//     input buffers for the call, reads the output ring (consumer), writes
+//     the input ring (producer), and writes the callback counters. It does
+//     not allocate, lock, log, make syscalls or call Go.
+//   - The render goroutine (a ring.Filler, through a drain when there is
+//     an input): the only caller of Renderer.Render and of the sink's
+//     WriteInput, which it calls before each Render with everything the
+//     input ring holds; it owns the render block and the input block,
+//     writes the output ring (producer) and reads the input ring
+//     (consumer). It does not allocate in steady state and asks for
 //     SCHED_FIFO on its own OS thread only (never the whole process);
 //     refusal is reported once in Warnings.
-//   - Stats, Counters and Warnings are safe from any goroutine.
+//   - Capture (the sink) is set on the control side before Start; the
+//     sink belongs to the render goroutine from Start to Close.
+//   - Stats, Counters, InputStats and Warnings are safe from any goroutine.
 //   - The onset probe (ArmOnset, Onset; a test seam for measuring latency)
 //     is armed and read by one control goroutine at a time; the callback
 //     scans what it hands over only while armed, records the first
@@ -50,7 +70,7 @@
 //     disarms (gbx_onset_scan: no allocation, lock or syscall).
 //
 // The C struct gbx_stream (C memory, allocated in Open, freed in Close) owns
-// the ring buffer, both ring indices and the callback counters. Close aborts
+// both ring buffers, their indices and the callback counters. Close aborts
 // the stream first, so the callback has stopped before the render goroutine
 // stops and before the memory is freed.
 //
@@ -67,6 +87,36 @@
 // An underrun plays silence and delays the rest: no rendered frame is ever
 // dropped to catch up, so the engine's position runs late by the silence
 // inserted (checked by ringtest.RampTest, T5).
+//
+// # Input in step with output
+//
+// Input frame k (the k-th frame the sink is given) was captured in the
+// callback that handed PortAudio output frame k (the engine's frame k):
+//
+//   - Frames captured while the callback played underrun silence are
+//     skipped (InputCounters.Skipped): the engine's frames after an
+//     underrun play late by the silence, so the input skips as much to
+//     stay in step. No recorded audio is lost to the sink's reckoning,
+//     since nothing the engine played was heard over those frames, but the
+//     input has a gap there. InputStats counts them as Dropped.
+//   - Frames that find the input ring full are lost (InputCounters.Lost,
+//     Dropped too) and written as silence as soon as there is room, so the
+//     frames after them keep their place. The ring holds four times the
+//     output ring and is emptied before every Render, so this only happens
+//     when the render goroutine is stalled past the whole output lead, and
+//     then the output underruns first.
+//   - Input PortAudio itself lost (paInputOverflow: InputStats.Overruns;
+//     with JACK, every xrun the server reports) shifts the input against
+//     the output by what was lost, which the device cannot know.
+//
+// What stays between the musician and the recording is the converters'
+// latency: Latency reports PortAudio's input and output latency for the
+// stream (without the ring's lead, which input and output share), and
+// OutputDelay the output latency plus the lead (for a clock that must
+// follow when rendered frames are heard). On jackd's dummy backend at 128
+// frames, a loopback client's clicks come back 256 frames after the output
+// frame they were rendered at, which is what Latency says (0 in + 5.333 ms
+// out): TestJACKDummyCapture.
 //
 // # No sound card
 //

@@ -80,9 +80,9 @@ type helperResult struct {
 	SinkFrames            int64
 	Clicks                [][]int64
 	InputStats            audio.InputStats
-	Restart               bool // the error wraps audio.ErrRestart
-	Reopen                        string // StopOnStall: the error of the Open after Close
-	ReopenRestart                 bool   // that error wraps audio.ErrRestart
+	Restart               bool   // the error wraps audio.ErrRestart
+	Reopen                string // StopOnStall: the error of the Open after Close
+	ReopenRestart         bool   // that error wraps audio.ErrRestart
 }
 
 // playingMarker is printed on stdout once the first callback came (in a

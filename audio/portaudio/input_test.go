@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"gridbox/audio"
@@ -343,4 +344,64 @@ func TestJACKDummyCapture(t *testing.T) {
 		t.Errorf("the sink got %d frames (delivered %d) of %d captured and kept", res.SinkFrames, in.Delivered, in.Frames-in.Skipped)
 	}
 	checkAllocs(t, res)
+}
+
+// TestChooseInput: Config.Input and InputChannels select the input: "" is
+// the output device's own input, or none; "none" is none; a name or index
+// picks among the devices with inputs, on the output's host API only; 0
+// channels is all the device has, at most 8.
+func TestChooseInput(t *testing.T) {
+	all := []Info{
+		{Index: 0, Name: "hw:CARD=Headphones,DEV=0", HostAPI: "ALSA", MaxOutputChannels: 2},
+		{Index: 1, Name: "USB Audio CODEC: Audio (hw:1,0)", HostAPI: "ALSA", MaxOutputChannels: 2, MaxInputChannels: 2},
+		{Index: 2, Name: "Scarlett 18i20 (hw:2,0)", HostAPI: "ALSA", MaxOutputChannels: 20, MaxInputChannels: 18},
+		{Index: 3, Name: "USB mic (hw:3,0)", HostAPI: "ALSA", MaxInputChannels: 1},
+		{Index: 4, Name: "system", HostAPI: "JACK Audio Connection Kit", MaxOutputChannels: 2, MaxInputChannels: 4},
+	}
+	for _, tc := range []struct {
+		out      int
+		spec     string
+		channels int
+		want     int // device index; -1: no input
+		n        int
+	}{
+		{0, "", 0, -1, 0},     // the output has no input
+		{1, "", 0, 1, 2},      // the output's own input, all of it
+		{2, "", 0, 2, 8},      // capped at 8
+		{2, "", 12, 2, 12},    // unless asked for more
+		{1, "none", 0, -1, 0}, // no input asked for
+		{1, " NONE ", 0, -1, 0},
+		{0, "mic", 0, 3, 1}, // a separate input device on the same host API
+		{0, "3", 1, 3, 1},   // by index
+		{4, "system", 2, 4, 2},
+	} {
+		in, n, ok, err := chooseInput(all, all[tc.out], tc.spec, tc.channels)
+		got := -1
+		if ok {
+			got = in.Index
+		}
+		if err != nil || got != tc.want || n != tc.n {
+			t.Errorf("chooseInput(output %d, %q, %d) = device %d, %d channels, %v; want device %d, %d channels", tc.out, tc.spec, tc.channels, got, n, err, tc.want, tc.n)
+		}
+	}
+	for _, tc := range []struct {
+		out      int
+		spec     string
+		channels int
+		want     string
+		noDevice bool
+	}{
+		{0, "nomatch", 0, `no audio input device matches "nomatch"; the inputs are 1 "USB Audio CODEC: Audio (hw:1,0)" (ALSA) 2 ch, 2 "Scarlett 18i20 (hw:2,0)" (ALSA) 18 ch, 3 "USB mic (hw:3,0)" (ALSA) 1 ch, 4 "system" (JACK Audio Connection Kit) 4 ch; use --input-device with one of these numbers or names, or none`, true},
+		{0, "0", 0, `no audio input device matches "0"`, true}, // an output only
+		{0, "system", 0, "are on different host APIs", false},
+		{1, "", 3, `input 1 "USB Audio CODEC: Audio (hw:1,0)" (ALSA) has 2 channels, not 3`, false},
+	} {
+		_, _, ok, err := chooseInput(all, all[tc.out], tc.spec, tc.channels)
+		if ok || err == nil || !strings.Contains(err.Error(), tc.want) || errors.Is(err, audio.ErrNoDevice) != tc.noDevice {
+			t.Errorf("chooseInput(output %d, %q, %d): %v (ErrNoDevice %v), want an error containing %q (ErrNoDevice %v)", tc.out, tc.spec, tc.channels, err, errors.Is(err, audio.ErrNoDevice), tc.want, tc.noDevice)
+		}
+	}
+	if _, _, _, err := chooseInput(all[:1], all[0], "mic", 0); !errors.Is(err, audio.ErrNoDevice) || !strings.Contains(err.Error(), "no audio input device found") {
+		t.Errorf("no inputs at all: %v", err)
+	}
 }
