@@ -101,10 +101,11 @@
 //     input has a gap there. InputStats counts them as Dropped.
 //   - Frames that find the input ring full are lost (InputCounters.Lost,
 //     Dropped too) and written as silence as soon as there is room, so the
-//     frames after them keep their place. The ring holds four times the
-//     output ring and is emptied before every Render, so this only happens
-//     when the render goroutine is stalled past the whole output lead, and
-//     then the output underruns first.
+//     frames after them keep their place. This is a safeguard: the ring
+//     holds four times the output ring, and between two drains (one before
+//     every Render) the callback keeps at most as many frames as it took
+//     from the output ring; a stalled render goroutine makes the output
+//     underrun, and those frames are skipped, not kept.
 //   - Input PortAudio itself lost (paInputOverflow: InputStats.Overruns;
 //     with JACK, every xrun the server reports) shifts the input against
 //     the output by what was lost, which the device cannot know.

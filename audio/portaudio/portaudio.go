@@ -109,11 +109,12 @@ type Counters struct {
 type InputCounters struct {
 	Frames uint64 // frames PortAudio captured (handed to the callback)
 	// Lost counts frames the callback found no room for in the input ring:
-	// recorded audio lost. The ring holds four times the output's, and the
-	// render goroutine empties it before every block it renders, so this
-	// stays 0 unless the sink's goroutine is starved for longer than the
-	// output ring lasts; each lost frame is later written as silence, so
-	// later frames keep their place.
+	// recorded audio lost, each later written as silence so that the
+	// frames after it keep their place. It is a safeguard: the callback
+	// keeps only frames matched by output frames taken from the output
+	// ring, and the render goroutine empties the input ring before it
+	// renders each block for that ring, so between two drains the input
+	// ring gets at most what the output ring held, a quarter of its size.
 	Lost uint64
 	// Skipped counts frames captured while the output played underrun
 	// silence (the ring was short), dropped to keep input frame k in step
