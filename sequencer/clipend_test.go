@@ -21,6 +21,9 @@ type rig struct {
 	block  int
 	out    []float32 // stereo, everything rendered so far
 	events []cue     // inputs, by frame
+	// feed, if set, writes the audio input's frames for the n frames
+	// from pos before they render.
+	feed func(pos engine.Frame, n int)
 }
 
 // tap forwards commands to the engine and keeps them.
@@ -70,6 +73,9 @@ func (g *rig) run(end engine.Frame) []float32 {
 			e.do(g.s, e.at)
 		}
 		g.s.Advance(to)
+		if g.feed != nil {
+			g.feed(pos, int(n))
+		}
 		g.p.Render(buf[:2*n])
 		g.out = append(g.out, buf[:2*n]...)
 		pos += n

@@ -33,6 +33,9 @@ func (s *Session) SetMix(x int, m Mix, at engine.Frame) {
 	at = s.clamp(at)
 	old := s.mix[x]
 	s.mix[x] = m
+	if old.Arm != m.Arm {
+		s.monitor(at)
+	}
 	if old.Solo == m.Solo {
 		s.sendMix(x, at)
 		return

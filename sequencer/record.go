@@ -62,6 +62,11 @@ type recTrack struct {
 	// closed: the take is done and an edit changed the slot since (split):
 	// no late note goes in.
 	closed bool
+	// audio: the track records audio (startAudio) into bank sample
+	// sample, its engine events tagged recTag.
+	audio  bool
+	sample int32
+	recTag int32
 }
 
 // heldNote is a key held on a recording track: played at beat on,
@@ -185,7 +190,7 @@ func (s *Session) startTake(x, y int, at engine.Frame) {
 	}
 	var tracks []recTrack
 	for i := range s.tracks {
-		if (i == x || s.mix[i].Arm) && s.song.Tracks[i].Instrument >= 0 && s.room(i, y) {
+		if (i == x || s.mix[i].Arm) && s.records(i) && s.room(i, y) {
 			tracks = append(tracks, recTrack{x: i, slot: -1})
 		}
 	}
@@ -222,10 +227,17 @@ func (s *Session) cancelTake() {
 }
 
 // overdubs reports whether track x's playing clip is one a take would
-// overdub: a looping note clip.
+// overdub: a looping note clip, or on an audio track a looping audio
+// clip.
 func (s *Session) overdubs(x int) bool {
 	ts := &s.tracks[x]
-	return ts.clip != nil && ts.slot >= 0 && ts.clip.IsNotes() && ts.clip.Loop && ts.clip.Length > 0
+	if ts.clip == nil || ts.slot < 0 || !ts.clip.Loop || ts.clip.Broken {
+		return false
+	}
+	if s.recordsAudio(x) {
+		return !ts.clip.IsNotes() && ts.loop > 0
+	}
+	return ts.clip.IsNotes() && ts.clip.Length > 0
 }
 
 // target returns the first empty slot of track x at or below scene y, or
@@ -280,6 +292,7 @@ func (s *Session) recStart(a action) {
 			}
 		}
 	}
+	s.startAudio(t, a)
 	// Keys held through the count-in that snapped to the start are in.
 }
 
@@ -304,6 +317,9 @@ func (s *Session) finish(end Beats, at engine.Frame, launch bool) {
 	var e edit
 	for i := range t.tracks {
 		rt := &t.tracks[i]
+		if rt.audio {
+			s.endAudio(rt, at, !launch && at != s.clock.Frame(end))
+		}
 		for k := range rt.held {
 			if h := &rt.held[k]; h.down {
 				h.down = false
@@ -316,7 +332,13 @@ func (s *Session) finish(end Beats, at engine.Frame, launch bool) {
 			}
 			continue
 		}
-		if rt.slot < 0 || rt.slot >= len(s.song.Scenes) || s.clip(rt.x, rt.slot) != nil {
+		if rt.audio && rt.slot >= 0 && rt.slot < len(s.song.Scenes) && s.clip(rt.x, rt.slot) == rt.clip {
+			// The clip put there at the start, to its length now.
+			rt.clip = t.audioClip(rt)
+			e = append(e, change{x: rt.x, y: rt.slot, after: rt.clip})
+			continue
+		}
+		if rt.audio || rt.slot < 0 || rt.slot >= len(s.song.Scenes) || s.clip(rt.x, rt.slot) != nil {
 			// Filled meanwhile, or its scene gone in a reload: the next empty one.
 			from := t.y
 			if rt.slot >= 0 {
@@ -327,7 +349,11 @@ func (s *Session) finish(end Beats, at engine.Frame, launch bool) {
 				continue
 			}
 		}
-		rt.clip = t.build(rt)
+		if rt.audio {
+			rt.clip = t.audioClip(rt)
+		} else {
+			rt.clip = t.build(rt)
+		}
 		e = append(e, change{x: rt.x, y: rt.slot, after: rt.clip})
 	}
 	if len(e) == 0 {

@@ -37,6 +37,13 @@ type Session struct {
 	tracks    []trackState
 	rng       *rand.Rand
 	nextTag   int32
+	// Audio takes (audiotake.go): who makes their buffers, the error of
+	// the last that could not have them, the takes the engine records,
+	// and which tracks' inputs are monitored.
+	buffers   TakeBuffers
+	takeErr   error
+	recTags   []recTag
+	monitored []bool
 	filled    []int            // scratch for follow actions
 	backlog   []engine.Command // commands the engine's ring had no room for yet
 	refused   uint64           // commands that waited in the backlog
@@ -466,9 +473,11 @@ func (s *Session) Advance(to engine.Frame) {
 	}
 	s.committed = max(s.committed, to)
 	for {
-		if _, ok := s.eng.PollEvent(); !ok {
+		e, ok := s.eng.PollEvent()
+		if !ok {
 			break
 		}
+		s.event(e)
 	}
 }
 

@@ -24,6 +24,9 @@ type Song struct {
 	// Metronome is the click heard while counting in and recording; the
 	// zero value is off and silent.
 	Metronome Metronome
+	// MaxTake is the longest an audio take of free length may record
+	// (0: 32 bars); it ends there by itself.
+	MaxTake Beats
 }
 
 // RecordSettings are a set's recording keys (issue 11), in beats.
@@ -60,7 +63,27 @@ type Track struct {
 	Pan        float32 // -1..1
 	Instrument int32   // engine bank instrument for note clips; -1 = none
 	Clips      []*Clip // len == len(Song.Scenes); nil = empty slot
+	// Input is the audio input an audio track records and monitors
+	// (Channels 0: none, the track records no audio).
+	Input   Input
+	Monitor Monitoring
+	// OverdubLevel is what an audio overdub keeps of what was there
+	// (linear, 0..1: mlr's "pre"); 1 keeps it all.
+	OverdubLevel float32
 }
+
+// Input is a track's audio input: Channels (1 or 2) channels from First
+// (0-based); Channels 0: none.
+type Input struct{ First, Channels int }
+
+// Monitoring is when a track's audio input is heard through it.
+type Monitoring int
+
+const (
+	MonitorAuto Monitoring = iota // while the track is armed or records (Ableton's Auto)
+	MonitorIn                     // always
+	MonitorOff                    // never
+)
 
 // LaunchMode is what a clip's pad does when pressed and released.
 type LaunchMode int
