@@ -151,6 +151,15 @@ type Device struct {
 	lostAt  time.Time // when the heartbeat stopped (the anchor of the fallback clock)
 	closed  bool
 	running bool // Start succeeded: the supervisor goroutine runs
+
+	// Input (input.go): the sink and its channels (Capture), silence to
+	// pad it with, the frames written to it so far (by the owner's
+	// render goroutine), the input counters of the devices before cur.
+	sink       audio.InputSink
+	inChannels int
+	zeros      []float32
+	inWritten  atomic.Uint64
+	pastIn     audio.InputStats
 }
 
 var _ audio.Device = (*Device)(nil)
@@ -193,6 +202,7 @@ func (s *Device) Start(r audio.Renderer) error {
 	}
 	s.gen = 1
 	s.owner.Store(1)
+	s.capture(dev, 1, 0)
 	if !s.call("Start", func() { err = dev.Start(gate{s, 1}) }) {
 		s.owner.Store(0)
 		return hungError(fmt.Sprintf("Start blocked for %v", s.cfg.Hung))
@@ -377,6 +387,7 @@ func (s *Device) run(dev audio.Device) {
 		}
 		s.mu.Lock()
 		s.past = add(s.past, dev.Stats())
+		s.retireInput(dev)
 		s.cur = nil
 		s.lostAt = beatAt
 		s.health = Health{State: Lost, Losses: s.health.Losses + 1, Err: why}
@@ -422,6 +433,7 @@ func (s *Device) reopen(fb *fallback, anchor time.Time, played uint64) (audio.De
 			gen := s.gen + 1
 			s.handOver(gen)
 			base := s.rendered.Load()
+			s.capture(dev, gen, base)
 			if !s.call("Start", func() { err = dev.Start(gate{s, gen}) }) {
 				s.gen = gen
 				s.park(s.startFallback(anchor, played))
