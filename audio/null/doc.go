@@ -19,6 +19,11 @@
 // runs on a testing/synctest clock inside a bubble. It does not ask for
 // SCHED_FIFO: with no device deadline to meet there is nothing to protect.
 //
+// WithInput gives the device an input that captures silence: a block of
+// it reaches the sink (Capture) on the render goroutine before each
+// Render, so that audio tracks record, in step with the output, where no
+// sound card is.
+//
 // Start and Close are called from the control side; Stats is safe from any
 // goroutine. The steady-state loop does not allocate.
 package null

@@ -28,13 +28,23 @@ type Device struct {
 	done    chan struct{}
 	started chan struct{} // closed once the render goroutine runs
 
+	// The input (WithInput): its channels, the sink it feeds (Capture)
+	// and the silence it captures, owned by the render goroutine.
+	inCh     int
+	sink     audio.InputSink
+	silence  []float32
+	captured atomic.Uint64
+
 	blocks      atomic.Uint64
 	lateWakes   atomic.Uint64
 	maxInterval atomic.Int64 // ns between two wakes
 	meter       ring.LoadMeter
 }
 
-var _ audio.Device = (*Device)(nil)
+var (
+	_ audio.Device   = (*Device)(nil)
+	_ audio.Capturer = (*Device)(nil)
+)
 
 // New returns a null device for f that renders blocks of block frames. It
 // panics if block or the format is not positive.
@@ -51,6 +61,28 @@ func New(f audio.Format, block int) *Device {
 		started: make(chan struct{}),
 	}
 }
+
+// WithInput gives d an input of channels channels that captures silence,
+// a block before each Render: a stand-in for a sound card's inputs where
+// there is none (audio tracks record silence, in step with the output).
+// Call it before Start.
+func (d *Device) WithInput(channels int) *Device {
+	d.inCh = channels
+	d.silence = make([]float32, d.block*channels)
+	return d
+}
+
+// InputChannels returns the input's channels (0: none).
+func (d *Device) InputChannels() int { return d.inCh }
+
+// Capture hands the input to sink. Call it before Start.
+func (d *Device) Capture(sink audio.InputSink) { d.sink = sink }
+
+// Latency returns zero both ways: nothing is converted.
+func (d *Device) Latency() (in, out time.Duration) { return 0, 0 }
+
+// InputStats returns the frames captured.
+func (d *Device) InputStats() audio.InputStats { return audio.InputStats{Captured: d.captured.Load()} }
 
 // Format returns the device's format.
 func (d *Device) Format() audio.Format { return d.format }
@@ -131,6 +163,10 @@ func (d *Device) run() {
 			}
 		}
 
+		if d.sink != nil && d.inCh > 0 {
+			d.sink.WriteInput(d.silence)
+			d.captured.Add(uint64(d.block))
+		}
 		d.r.Render(d.buf)
 		d.publish(float64(time.Since(now)) / float64(d.period))
 	}

@@ -148,3 +148,44 @@ func allocs() uint64 {
 	metrics.Read(s)
 	return s[0].Value.Uint64()
 }
+
+// countSink counts the frames it is given and checks they are silence.
+type countSink struct {
+	frames, nonzero int
+	behind          bool // a block came before the input of its frames
+}
+
+func (s *countSink) WriteInput(frames []float32) int {
+	for _, v := range frames {
+		if v != 0 {
+			s.nonzero++
+		}
+	}
+	s.frames += len(frames) / 2
+	return len(frames) / 2
+}
+
+// With an input, a block of silence reaches the sink before each Render:
+// the input's frame k goes with the output's frame k.
+func TestInputIsSilenceInStep(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := null.New(format, 128).WithInput(2)
+		sink := &countSink{}
+		d.Capture(sink)
+		rendered := 0
+		d.Start(audio.RendererFunc(func(out []float32) {
+			if sink.frames != rendered+128 {
+				sink.behind = true
+			}
+			rendered += len(out) / 2
+		}))
+		time.Sleep(time.Second)
+		d.Close()
+		if sink.behind || sink.frames != rendered || sink.nonzero != 0 || d.InputStats().Captured != uint64(rendered) {
+			t.Errorf("input: %+v, %d frames rendered, stats %+v; want each block's silence before it", sink, rendered, d.InputStats())
+		}
+		if in, out := d.Latency(); in != 0 || out != 0 {
+			t.Errorf("latency %v %v, want 0", in, out)
+		}
+	})
+}
