@@ -292,6 +292,11 @@ type memory struct {
 	// ports numbers the MIDI outputs MIDI instruments play on, for the
 	// whole run (nil: a check, which plays nothing).
 	ports *portNames
+	// inputs is how many audio input channels the engine takes (0: none;
+	// audio tracks then do not record); with inputsAsSet, at least as many
+	// as the set's audio tracks use (play: the device gets that many).
+	inputs      int
+	inputsAsSet bool
 }
 
 // memory returns e's part of a memory.
@@ -655,17 +660,21 @@ func buildSong(set *sets.Set, bank *engine.Bank, sampleOf func(string) int32, fo
 			Gain:       engine.DBToGain(set.Record.MetronomeVolume),
 			On:         set.Record.Metronome,
 		},
+		MaxTake: sequencer.Beats(set.Record.MaxTake) * sequencer.Beats(bpb),
 	}
 	for i, sc := range set.Scenes {
 		song.Scenes[i] = sequencer.Scene{Name: sc.Name, Tempo: sc.Tempo}
 	}
 	for _, t := range set.Tracks {
 		st := sequencer.Track{
-			Name:       t.Name,
-			Gain:       engine.DBToGain(t.Volume),
-			Pan:        float32(t.Pan),
-			Instrument: -1,
-			Clips:      make([]*sequencer.Clip, len(set.Scenes)),
+			Name:         t.Name,
+			Gain:         engine.DBToGain(t.Volume),
+			Pan:          float32(t.Pan),
+			Instrument:   -1,
+			Clips:        make([]*sequencer.Clip, len(set.Scenes)),
+			Input:        sequencer.Input{First: t.Input.First, Channels: t.Input.Channels},
+			Monitor:      monitors[t.Monitor],
+			OverdubLevel: float32(t.OverdubLevel),
 		}
 		if i, ok := instrIndex[t.Instrument]; ok {
 			st.Instrument = i
@@ -737,4 +746,22 @@ func formatTempo(bpm float64) string {
 		return fmt.Sprintf("%.0f BPM", bpm)
 	}
 	return fmt.Sprintf("%g BPM", bpm)
+}
+
+// monitors maps a set's monitor key to the sequencer's.
+var monitors = map[sets.Monitor]sequencer.Monitoring{
+	sets.MonitorAuto: sequencer.MonitorAuto,
+	sets.MonitorIn:   sequencer.MonitorIn,
+	sets.MonitorOff:  sequencer.MonitorOff,
+}
+
+// inputsOfSet returns how many input channels set's audio tracks use.
+func inputsOfSet(set *sets.Set) int {
+	n := 0
+	for _, t := range set.Tracks {
+		if t.Input.Channels > 0 {
+			n = max(n, t.Input.First+t.Input.Channels)
+		}
+	}
+	return n
 }

@@ -46,6 +46,11 @@ type RenderConfig struct {
 	KeepGoing   bool         // render a set with problems, their clips silent
 	CtrlLog     string       // --controller-log, "" = none
 	MIDILog     string       // --midi-log, "" = none
+	// Input is a sound file played into the audio input from frame 0
+	// (--input, "" = no input), InputLatency the frames a recording takes
+	// it late by (--input-latency), as play compensates a sound card's.
+	Input        string
+	InputLatency int
 }
 
 // Render renders a set offline, on a virtual clock, to the WAV output
@@ -89,11 +94,21 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	mem := e.memory()
 	mem.ring = renderRing
 	mem.ports = &portNames{}
+	var input audio.Source
+	if job.Input != "" {
+		src, f, err := openInput(job.Input, job.Rate)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		input, mem.inputs = src, src.Channels()
+	}
 	l, p, err := prepare(e, job.Set, job.Events, job.Rate, mem)
 	if err != nil {
 		return err
 	}
 	defer p.Close()
+	p.player.SetInputLatency(int64(job.InputLatency))
 	p.drain = p.player.Prepare // the show's goroutine renders: it may take commands in
 	if len(l.Problems) > 0 && !job.KeepGoing {
 		return fmt.Errorf("%s has %s (listed above); fix them, or render the rest with --keep-going", l.File, spell.Count(len(l.Problems), "problem"))
@@ -138,8 +153,13 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	}
 	p.startTakes(e)
 	defer p.takes.finish() // on a panic; done already otherwise
+	p.startRecorder(e, true)
+	defer p.recorder.finish() // likewise
 	start := time.Now()
 	rc, err := newRenderClock(e, in, p, f, limit, ww)
+	if err == nil && input != nil {
+		rc.dev.Feed(input, p.player.Input())
+	}
 	if err == nil {
 		_, err = p.run(rc, limit, "")
 		rc.bar.finish()
@@ -159,6 +179,7 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	}
 	// The render's edits are on disk when it returns, whatever became of
 	// the WAV: they are the musician's work too.
+	p.recorder.finish()
 	saved := p.takes.finish()
 	wall := time.Since(start)
 	if cerr := p.unplugScripted(); err == nil {
@@ -256,6 +277,7 @@ func (c *renderClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	p.takes.turn(time.Now())
 	p.player.Streamer().Fill(0)
 	buf := c.dev.Pull(c.block)
+	p.recorder.drain()
 	stop := min(p.end, c.limit)
 	n := min(engine.Frame(c.block), max(stop-now, 0))
 	if err := c.ww.Write(buf[:2*n]); err != nil {

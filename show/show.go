@@ -69,10 +69,14 @@ type Show struct {
 	// clock is the [midi] clock in and out (clocksync.go); nil until the
 	// port manager is there.
 	clock *clockSync
+	// recorder makes and writes the audio takes (audiotakes.go); nil when
+	// the engine has no input.
+	recorder *recorder
 }
 
-func newShow(l *loaded, rate int, script *perfscript.Script) (*Show, error) {
+func newShow(l *loaded, rate int, script *perfscript.Script, inputs int) (*Show, error) {
 	cfg := engine.DefaultConfig(rate, buses(len(l.song.Tracks)))
+	cfg.Inputs = inputs
 	cfg.StreamFrames = l.ring
 	cfg.Streams = streamSlots(l.Streamed)
 	player, err := engine.New(cfg, l.bank)
@@ -144,7 +148,10 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*loaded, *Show, 
 			return nil, nil, err
 		}
 	}
-	p, err := newShow(l, rate, sc)
+	if mem.inputsAsSet {
+		mem.inputs = max(mem.inputs, inputsOfSet(l.Set))
+	}
+	p, err := newShow(l, rate, sc, mem.inputs)
 	if err != nil {
 		l.Close()
 		return nil, nil, err
@@ -162,7 +169,7 @@ func prepareEmpty(rate int) (*loaded, *Show, error) {
 		bank: &engine.Bank{},
 		song: &sequencer.Song{Tempo: 120, BeatsPerBar: 4, Quantize: 4},
 	}
-	p, err := newShow(l, rate, nil)
+	p, err := newShow(l, rate, nil, 0)
 	return l, p, err
 }
 

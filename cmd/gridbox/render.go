@@ -36,6 +36,8 @@ func cmdRender(e *env, args []string) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile of the whole render to `FILE` (for performance work)")
 	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
 	midiLogFile := fs.String("midi-log", "", midiLogUsage)
+	input := fs.String("input", "", "play `IN.wav` into the audio input, from frame 0 (its channel 1 is input 1): audio tracks record it as they would a sound card's")
+	inputLatency := fs.Int("input-latency", 0, "the input's latency in `FRAMES` (0..96000): a recording takes frame F+FRAMES of --input for the frame F heard, as play compensates a sound card's")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -55,6 +57,9 @@ func cmdRender(e *env, args []string) error {
 	if err := checkSeconds(fs, &seconds); err != nil {
 		return err
 	}
+	if err := checkRange(fs, "input-latency", *inputLatency, 0, 96000, " frames"); err != nil {
+		return err
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -67,7 +72,7 @@ func cmdRender(e *env, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	err = show.Render(e.show(), show.RenderConfig{Set: pos[0], Events: *events, Out: *out, Rate: *rate, Seconds: seconds.v,
-		Format: sf, KeepGoing: *keepGoing, CtrlLog: *ctrlLogFile, MIDILog: *midiLogFile})
+		Format: sf, KeepGoing: *keepGoing, CtrlLog: *ctrlLogFile, MIDILog: *midiLogFile, Input: *input, InputLatency: *inputLatency})
 	var x *show.Interrupted
 	if errors.As(err, &x) {
 		fmt.Fprintf(e.stderr, "gridbox render: %v; %s\n", x, x.What)

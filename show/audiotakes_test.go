@@ -1,0 +1,95 @@
+package show
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gridbox/show/showtest"
+)
+
+// audioSet is a set whose track "Gtr" records input 1 (not monitored),
+// with a 1-bar count-in and takes of 1 bar.
+const audioSet = "name = \"Looper\"\ntempo = 120\nquantize = \"1 bar\"\ncount_in = \"1 bar\"\nfixed_length = \"1 bar\"\nmetronome = false\n" +
+	"[[scene]]\nname = \"A\"\n[[scene]]\nname = \"B\"\n" +
+	"[[track]]\nname = \"Gtr\"\ninput = \"1\"\nmonitor = \"off\"\n"
+
+// ramp is the test input: every frame a different value.
+func ramp(k int) float32 { return float32(k%1000003+1) / 1048576 }
+
+// renderInput renders set.toml in dir with script.perf and in.wav as the
+// input, at block size block and input latency lat, and returns stderr.
+func renderInput(t *testing.T, dir string, block, lat int) string {
+	t.Helper()
+	var errb bytes.Buffer
+	e := &Env{Stdout: &errb, Stderr: &errb}
+	e.RenderBlock = block
+	sf, _ := ParseSampleFormat("f32")
+	err := Render(e, RenderConfig{Set: filepath.Join(dir, "set.toml"), Events: filepath.Join(dir, "script.perf"), Out: filepath.Join(dir, "out.wav"),
+		Rate: 48000, Format: sf, Input: filepath.Join(dir, "in.wav"), InputLatency: lat})
+	if err != nil {
+		t.Fatalf("render: %v\n%s", err, errb.String())
+	}
+	return errb.String()
+}
+
+// gridbox render --input: Record with a 1-bar count-in and a fixed length
+// of 1 bar records the input from the bar line after the count-in (beat
+// 8), its frames taken lat frames late as a sound card's latency is
+// compensated; the take's WAV in set.takes/ holds exactly those frames,
+// the takes file names it, and the loop plays them from the bar line
+// where the take ends (beat 12), exactly (its second pass too, after the
+// loop's crossfade). At block sizes 64, 128 and 333, latency 0 and 100.
+func TestRecordAudioFromTheInput(t *testing.T) {
+	const beat, bar = 24000, 96000
+	in := make([]float32, 24*beat)
+	for k := range in {
+		in[k] = ramp(k)
+	}
+	for _, lat := range []int{0, 100} {
+		for _, block := range []int{64, 128, 333} {
+			what := fmt.Sprintf("latency %d, block %d", lat, block)
+			dir := t.TempDir()
+			showtest.WriteWAV(t, filepath.Join(dir, "in.wav"), 48000, in)
+			showtest.WriteFile(t, filepath.Join(dir, "set.toml"), audioSet)
+			showtest.WriteFile(t, filepath.Join(dir, "script.perf"), "0b pad 0 0\n0.1b padup 0 0\n1b button record\n20b end\n")
+			stderr := renderInput(t, dir, block, lat)
+			out := showtest.ReadWAV(t, filepath.Join(dir, "out.wav"))
+			take := showtest.ReadWAV(t, filepath.Join(dir, "set.takes", "take-0001.wav"))
+			fade := int(0.005 * 48000)
+			if take.Frames() < bar+fade {
+				t.Fatalf("%s: the take holds %d frames, want %d\n%s", what, take.Frames(), bar+fade, stderr)
+			}
+			for f := range bar + fade {
+				if want := in[8*beat+lat+f]; take.Data[f] != want {
+					t.Fatalf("%s: the take's frame %d = %v, want the input's frame %d (%v)", what, f, take.Data[f], 8*beat+lat+f, want)
+				}
+			}
+			for f := range bar {
+				want := in[8*beat+lat+f]
+				for pass := range 2 {
+					if pass == 1 && f < fade {
+						continue // the loop's crossfade
+					}
+					at := 12*beat + pass*bar + f
+					if out.Data[2*at] != want || out.Data[2*at+1] != want {
+						t.Fatalf("%s: pass %d, frame %d of the loop (output frame %d) = %v %v, want the input's frame %d (%v)",
+							what, pass, f, at, out.Data[2*at], out.Data[2*at+1], 8*beat+lat+f, want)
+					}
+				}
+			}
+			for f := range 12 * beat {
+				if out.Data[2*f] != 0 {
+					t.Fatalf("%s: output frame %d = %v before the loop, want silence (monitor off)", what, f, out.Data[2*f])
+				}
+			}
+			takes, err := os.ReadFile(filepath.Join(dir, "set.takes.toml"))
+			if err != nil || !strings.Contains(string(takes), `sample = "set.takes/take-0001.wav"`) {
+				t.Fatalf("%s: the takes file (%v) does not name the take:\n%s", what, err, takes)
+			}
+		}
+	}
+}
