@@ -266,12 +266,10 @@ type takeJob struct {
 // takeFile is a take file the writer writes.
 type takeFile struct {
 	takeJob
-	w       *wav.Writer
-	frames  int64 // frames in the file
-	dirty   bool  // written since the last sync
-	broken  bool  // a write failed: nothing more is written
-	ending  bool  // the take ended: close once drained
-	written int64
+	w      *wav.Writer
+	frames int64 // frames in the file
+	dirty  bool  // written since the last sync
+	broken bool  // a write failed: nothing more is written
 }
 
 // takeWriter drains the engine's capture ring into the takes' files.

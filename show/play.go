@@ -352,10 +352,12 @@ func (c *liveClock) turn(now engine.Frame) (engine.Frame, string, error) {
 		h(c.p.session, now)
 	}
 	c.p.takes.turn(time.Now())
-	if msg, ok := c.p.takes.failure(); ok {
-		c.ctl.leds.Announce(msg, errorRed, time.Now().Add(5*time.Second))
+	for _, f := range []func() (string, bool){c.p.takes.failure, c.p.recorder.failure} {
+		if msg, ok := f(); ok {
+			c.ctl.leds.Announce(msg, errorRed, time.Now().Add(5*time.Second))
+		}
 	}
-	alert := c.safe || c.health.State != supervise.Playing || len(c.p.setErrors) > 0 || c.p.takes.failed()
+	alert := c.safe || c.health.State != supervise.Playing || len(c.p.setErrors) > 0 || c.p.takes.failed() || c.p.recorder.failed()
 	c.p.surface.Alert(alert)
 	c.pins.beat(float64(c.p.session.Clock().Beat(now)), alert)
 	c.saver.snapshot(c.p.session)
