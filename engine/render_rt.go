@@ -22,12 +22,8 @@ func (p *Player) renderBlock(out []float32) {
 	start := p.now
 	end := start + Frame(n)
 
-	// 1. Drain the command ring into the pending array, then record the
-	// input frames that came since the last Render into the open takes.
+	// 1. Drain the command ring into the pending array.
 	p.drain()
-	if p.in != nil {
-		p.record()
-	}
 
 	// 2. Clear the block.
 	clear(out)
@@ -58,6 +54,14 @@ func (p *Player) renderBlock(out []float32) {
 	}
 	if p.ph == p.pn {
 		p.ph, p.pn = 0, 0
+	}
+
+	// Record the input frames that came since the last Render into the
+	// open takes: after the voices read the block, so that a loop being
+	// overdubbed plays what it held before, the new layer heard from its
+	// next pass even when the input is not late (render, latency 0).
+	if p.in != nil {
+		p.record()
 	}
 
 	// 4. Limit, publish.
