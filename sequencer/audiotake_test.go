@@ -74,6 +74,7 @@ func audioRig(t *testing.T, block int, lat int64, rs RecordSettings) (*rig, *tak
 		if got := p.Input().WriteInput(in); got != n {
 			t.Fatalf("WriteInput took %d of %d frames", got, n)
 		}
+		p.Capture().Drain(func(engine.Chunk) {}) // the show's writer, which writes them to disk
 	}
 	return g, store
 }
@@ -141,4 +142,46 @@ func TestRecordAudioUndo(t *testing.T) {
 		}
 	})
 	g.run(beats(16))
+}
+
+// TestRecordAudioOverdub: Record on the track while its recorded loop
+// plays overdubs it: from the bar line after the press the input is added
+// to the loop's copy (what was there times OverdubLevel) and heard from the
+// loop's next pass: the pass it is played in still plays the loop as it
+// was. The overdub ends after the fixed length (a bar); undo brings the
+// loop before it back at its next start.
+func TestRecordAudioOverdub(t *testing.T) {
+	for _, block := range blocks {
+		g, store := audioRig(t, block, 0, RecordSettings{Length: 4})
+		g.s.song.Tracks[0].OverdubLevel = 0.5
+		g.at(beats(1), func(s *Session, at engine.Frame) { s.Record(0, 0, at) }) // beats 4..8, loops from 8
+		g.at(beats(9), func(s *Session, at engine.Frame) { s.Record(0, 0, at) }) // overdubs beats 12..16
+		g.at(beats(21), func(s *Session, at engine.Frame) {
+			if !s.Undo(at) {
+				t.Errorf("block %d: nothing to undo", block)
+			}
+		})
+		out := g.run(beats(32))
+		what := fmt.Sprintf("block %d", block)
+		if len(store.reqs) != 2 || store.reqs[1].From < 0 {
+			t.Fatalf("%s: take requests %+v, want a take and an overdub of it", what, store.reqs)
+		}
+		bar, fade := int(beats(4)), int(takeFade*rate)
+		first := func(f int) float32 { return inputRamp(int64(beats(4)) + int64(f)) }
+		// Each pass from after the loop's crossfade at its start to before
+		// the fade out of a clip switching buffers at its end (the
+		// overdub's start, the undo).
+		for f := fade; f < bar-fade; f++ {
+			dub := first(f)*0.5 + inputRamp(int64(beats(12))+int64(f))
+			for _, c := range []struct {
+				pass int // the bar the loop plays in, from beat 8
+				want float32
+			}{{1, first(f)}, {2, dub}, {3, dub}, {4, first(f)}, {5, first(f)}} {
+				at := int(beats(8)) + c.pass*bar + f
+				if got := out[2*at]; got != c.want {
+					t.Fatalf("%s: pass %d frame %d = %v, want %v", what, c.pass, f, got, c.want)
+				}
+			}
+		}
+	}
 }
