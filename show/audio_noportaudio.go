@@ -21,7 +21,7 @@ func backendsWithPortAudio() []string { return nil }
 
 var errNoPortAudio = errors.New("this gridbox was built without PortAudio; use --audio oto or --audio null, or build with \"make\" (-tags portaudio)")
 
-func portAudioOpener(string, audio.Format, int, int) Opener {
+func portAudioOpener(string, *inputSpec, audio.Format, int, int) Opener {
 	return func() (audio.Device, error) { return nil, errNoPortAudio }
 }
 

@@ -22,11 +22,13 @@ func backendsWithPortAudio() []string { return []string{"portaudio"} }
 // time; after a loss it opens that same device again by name, without the
 // "(hw:1,0)" ALSA adds, so a USB card replugged as another card number is
 // found and the default output is not taken for it.
-func portAudioOpener(spec string, f audio.Format, block, lead int) Opener {
+func portAudioOpener(spec string, in *inputSpec, f audio.Format, block, lead int) Opener {
 	return func() (audio.Device, error) {
-		// No input until the show records one (issue 13): portaudio's
-		// default would open the output device's input too.
-		d, err := portaudio.Open(portaudio.Config{Device: spec, Input: "none", Rate: f.SampleRate, Block: block, Lead: lead, Channels: f.Channels})
+		input := "none" // portaudio's default would open the output device's input too
+		if in.channels() > 0 {
+			input = in.Device
+		}
+		d, err := portaudio.Open(portaudio.Config{Device: spec, Input: input, InputChannels: in.channels(), Rate: f.SampleRate, Block: block, Lead: lead, Channels: f.Channels})
 		if err == nil {
 			spec = sameCard(d.Info().Name)
 		}

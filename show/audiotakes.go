@@ -55,7 +55,12 @@ type recorder struct {
 	reason atomic.Pointer[string]
 	fails  atomic.Uint64 // takes cut short so far
 	shown  uint64        // of those, how many the grid has scrolled
-	done   bool          // finished
+
+	// The input latency (play): the rig's calibrated offset, and the
+	// frames the engine was told last (follow).
+	offset time.Duration
+	lf     int64
+	done   bool // finished
 }
 
 // takeKey names a take as the engine's capture ring does: by its tag
@@ -530,4 +535,20 @@ func openInput(name string, rate int) (src audio.Source, f io.Closer, err error)
 		return nil, nil, fmt.Errorf("--input %s: %w (give a WAV or AIFF file)", name, err)
 	}
 	return audio.NewResampler(pf, pf.Rate(), rate), file, nil
+}
+
+// follow tells the engine the input's latency, from the device's input
+// and output latencies (in, out) and the rig's offset: a recording then
+// takes the frame the musician played with what they heard (see
+// audio.InputSink). Session goroutine, every turn (a replaced device may
+// report others).
+func (r *recorder) follow(in, out time.Duration) {
+	if r == nil {
+		return
+	}
+	lf := max(0, int64(math.Round((in+out+r.offset).Seconds()*float64(r.p.rate))))
+	if lf != r.lf {
+		r.lf = lf
+		r.p.player.SetInputLatency(lf)
+	}
 }

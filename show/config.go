@@ -42,6 +42,9 @@ func applyConfig(c *PlayConfig) (*config.Config, error) {
 	if c.Rate == 0 {
 		c.Rate = cfg.Audio.Rate
 	}
+	if c.InputDevice != "" {
+		cfg.Audio.Input = c.InputDevice
+	}
 	if c.Block == 0 {
 		c.Block = cfg.Audio.Block
 	}

@@ -6,11 +6,13 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"gridbox/audio"
 	"gridbox/audio/supervise"
+	"gridbox/config"
 	"gridbox/engine"
 	"gridbox/internal/safemode"
 	"gridbox/internal/spell"
@@ -27,17 +29,20 @@ type PlayConfig struct {
 	ConfigFile string // "": the user's config, if there is one
 	Events     string // the performance script, "" = none
 
-	Backend string  // the audio backend (Backends); "": DefaultBackend
-	Device  string  // the PortAudio output: a name substring or an index; "": the config's, else the default
-	Verbose bool    // print what the audio libraries said when audio fails to start
-	Rate    int     // frames per second
-	Block   int     // frames per block
-	Lead    int     // blocks rendered ahead of the device
-	Seconds float64 // stop after this long; 0: no limit
-	Limit   string  // Seconds as the user wrote it, for the last line ("": Seconds)
-	CtrlLog string  // --controller-log, "" = none
-	MIDILog string  // --midi-log, "" = none
-	NoWatch bool    // do not reload the set when its files change (ReloadSignal still does)
+	Backend string // the audio backend (Backends); "": DefaultBackend
+	Device  string // the PortAudio output: a name substring or an index; "": the config's, else the default
+	// InputDevice is the PortAudio input audio tracks record from, as
+	// Device, or "none"; "": the config's, else the output device's own.
+	InputDevice string
+	Verbose     bool    // print what the audio libraries said when audio fails to start
+	Rate        int     // frames per second
+	Block       int     // frames per block
+	Lead        int     // blocks rendered ahead of the device
+	Seconds     float64 // stop after this long; 0: no limit
+	Limit       string  // Seconds as the user wrote it, for the last line ("": Seconds)
+	CtrlLog     string  // --controller-log, "" = none
+	MIDILog     string  // --midi-log, "" = none
+	NoWatch     bool    // do not reload the set when its files change (ReloadSignal still does)
 }
 
 // Play plays a set live until its script ends, c.Seconds pass, a script
@@ -64,9 +69,17 @@ func Play(e *Env, c PlayConfig) (err error) {
 		return fmt.Errorf("%s: audio.device picks a PortAudio output; --audio %s plays on the system's default output", cfg.File, c.Backend)
 	}
 	f := audio.Format{SampleRate: c.Rate, Channels: 2}
-	open, err := opener(c.Backend, c.Device, f, c.Block, c.Lead)
+	// The input: as many channels as the set's audio tracks use (or the
+	// config asks for), known once the set is loaded.
+	in := &inputSpec{Device: cfg.Audio.Input}
+	open, err := opener(c.Backend, c.Device, in, f, c.Block, c.Lead)
 	if err != nil {
 		return err
+	}
+	without, _ := opener(c.Backend, c.Device, nil, f, c.Block, c.Lead)
+	open = orWithoutInput(e.Stderr, in, open, without)
+	if c.Backend != "portaudio" && cfg.Audio.Input != "" && !strings.EqualFold(cfg.Audio.Input, config.InputNone) {
+		return fmt.Errorf("%s: audio.input picks a PortAudio input; --audio %s has none (null: silence)", cfg.File, c.Backend)
 	}
 	if e.OpenAudio != nil {
 		open = e.OpenAudio(f, c.Block)
@@ -105,11 +118,21 @@ func Play(e *Env, c PlayConfig) (err error) {
 	} else {
 		mem := e.memory()
 		mem.preload, mem.ram, mem.ports = cfg.Samples.Preload, cfg.Samples.RAM, ports
+		if !strings.EqualFold(cfg.Audio.Input, config.InputNone) && c.Backend != "oto" {
+			mem.inputs, mem.inputsAsSet = cfg.Audio.InputChannels, true
+		}
 		l, p, err = prepare(e, c.Set, c.Events, c.Rate, mem)
 	}
 	if err != nil {
 		return err
 	}
+	if pin := p.player.Input(); pin != nil {
+		in.Channels = pin.Channels()
+	} else if n := inputsOfSet(l.Set); n > 0 {
+		fmt.Fprintf(e.Stderr, "gridbox: the set's audio tracks record from input channels 1-%d, but %s: they will not record\n", n,
+			map[bool]string{true: "the config's audio.input is \"none\"", false: "--audio " + c.Backend + " has no input"}[c.Backend != "oto"])
+	}
+
 	defer p.Close()
 	mlog, err := openMIDILog(c.MIDILog, c.Set, c.Events, c.CtrlLog)
 	if err != nil {
@@ -139,6 +162,11 @@ func Play(e *Env, c PlayConfig) (err error) {
 		defer sv.finish(p.session) // on a failure to start; done already after a show
 		p.startTakes(e)
 		defer p.takes.finish() // likewise
+		p.startRecorder(e, false)
+		defer p.recorder.finish() // likewise
+		if p.recorder != nil {
+			p.recorder.offset = cfg.Audio.LatencyOffset
+		}
 	}
 	dev, err := supervise.New(supervise.Config{Format: f, Block: c.Block, Open: open, Hung: e.Hung})
 	if err != nil {
@@ -182,6 +210,9 @@ func Play(e *Env, c PlayConfig) (err error) {
 		close(streaming)
 		<-streamed
 	}()
+	if pin := p.player.Input(); pin != nil {
+		dev.Capture(pin, pin.Channels())
+	}
 	if err := dev.Start(p.player); err != nil {
 		if c.Verbose {
 			printAudioLog(e, c.Backend)
@@ -258,6 +289,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 		p.Advance(p.player.Position() + lookahead)
 	}
 	// The takes after StopNow: a recording it ended is kept.
+	p.recorder.finish()
 	if saved := p.takes.finish(); saved != "" {
 		fmt.Fprintf(e.Stderr, "gridbox: this session's takes are saved in %s\n", saved)
 	}
@@ -352,6 +384,7 @@ func (c *liveClock) turn(now engine.Frame) (engine.Frame, string, error) {
 		h(c.p.session, now)
 	}
 	c.p.takes.turn(time.Now())
+	c.p.recorder.follow(c.audio.dev.Latency())
 	for _, f := range []func() (string, bool){c.p.takes.failure, c.p.recorder.failure} {
 		if msg, ok := f(); ok {
 			c.ctl.leds.Announce(msg, errorRed, time.Now().Add(5*time.Second))

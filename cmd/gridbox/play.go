@@ -14,6 +14,7 @@ func cmdPlay(e *env, args []string) error {
 	events := fs.String("events", "", "performance script `PERF.txt` to play in real time")
 	backend := fs.String("audio", show.DefaultBackend, "audio `backend`: "+strings.Join(show.Backends(), ", "))
 	device := fs.String("device", "", "output device: a `NAME` substring or an index from \"gridbox devices\" (portaudio)")
+	inputDevice := fs.String("input-device", "", "audio input audio tracks record from: a `NAME` substring or an index from \"gridbox devices\", or \"none\" (default: the output device's own inputs; portaudio)")
 	rate := fs.Int("rate", defaultRate, "sample `rate` in Hz, 8000 to 384000")
 	block := fs.Int("block", defaultLiveBlock, "block size in `frames`, 16 to 8192 (latency: one block is 2.67 ms at 128/48000)")
 	lead := fs.Int("lead", 2, "`blocks` rendered ahead of the device, 1 to 64, absorbing Go scheduling stalls (portaudio, null)")
@@ -55,6 +56,8 @@ func cmdPlay(e *env, args []string) error {
 	switch {
 	case !slices.Contains(show.Backends(), *backend):
 		return usageError(fs, "--audio %q: choose one of %s", *backend, strings.Join(show.Backends(), ", "))
+	case *inputDevice != "" && *backend != "portaudio" && !strings.EqualFold(*inputDevice, "none"):
+		return usageError(fs, "--input-device picks a PortAudio input; --audio %s has none", *backend)
 	case *device != "" && *backend != "portaudio":
 		return usageError(fs, "--device picks a PortAudio output; --audio %s plays on the system's default output", *backend)
 	}
@@ -65,6 +68,8 @@ func cmdPlay(e *env, args []string) error {
 		switch f.Name {
 		case "device":
 			c.Device = *device
+		case "input-device":
+			c.InputDevice = *inputDevice
 		case "rate":
 			c.Rate = *rate
 		case "block":
