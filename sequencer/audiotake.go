@@ -189,6 +189,19 @@ func (t *take) audioClip(rt *recTrack) *Clip {
 	return &c
 }
 
+// StopTake stops recording audio take tag (TakeRequest.Tag) at once, at
+// frame at or as soon after as the engine can: its file could not be
+// written. Its clip keeps what was recorded; the take goes on as planned
+// on its other tracks.
+func (s *Session) StopTake(tag int32, at engine.Frame) {
+	for _, r := range s.recTags {
+		if r.tag == tag {
+			s.send(engine.Command{Op: engine.RecordStop, At: s.clamp(at), Track: int16(r.x), Clip: tag, Now: true})
+			return
+		}
+	}
+}
+
 // recTag is an audio take the engine records: its events' tag, track and
 // buffer.
 type recTag struct {

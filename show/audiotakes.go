@@ -60,7 +60,10 @@ type recorder struct {
 	// frames the engine was told last (follow).
 	offset time.Duration
 	lf     int64
-	done   bool // finished
+	// cuts are the takes whose files could not be written: their
+	// recording stops (turn).
+	cuts chan takeKey
+	done bool // finished
 }
 
 // takeKey names a take as the engine's capture ring does: by its tag
@@ -76,7 +79,14 @@ func (p *Show) startRecorder(e *Env, sync bool) {
 	set := p.loaded.path
 	base := strings.TrimSuffix(filepath.Base(set), filepath.Ext(set))
 	r := &recorder{p: p, dir: filepath.Join(filepath.Dir(set), base+".takes"), rel: base + ".takes"}
-	r.w = newTakeWriter(p.player.Capture(), func(msg string) { r.fail(e, msg) }, sync)
+	r.cuts = make(chan takeKey, 64)
+	r.w = newTakeWriter(p.player.Capture(), func(k takeKey, msg string) {
+		r.fail(e, msg)
+		select {
+		case r.cuts <- k:
+		default:
+		}
+	}, sync)
 	p.recorder = r
 	p.session.SetTakeBuffers(r)
 }
@@ -129,10 +139,14 @@ func (r *recorder) NewTakes(reqs []sequencer.TakeRequest) ([]sequencer.TakeSampl
 			closeJobs(jobs)
 			return nil, err
 		}
-		f, name, err := r.create()
+		file, name, err := r.create()
 		if err != nil {
 			closeJobs(jobs)
 			return nil, err
+		}
+		var f TakeFile = file
+		if wrap := r.p.env.TakeFile; wrap != nil {
+			f = wrap(file)
 		}
 		j := takeJob{key: takeKey(q.Tag), f: f, ch: buf.Channels, rate: p.rate, name: name}
 		if q.From >= 0 {
@@ -258,10 +272,19 @@ func (r *recorder) TakeEnded(tag int32, x int, _ engine.Frame, cause sequencer.T
 	r.w.end(takeKey(tag))
 }
 
+// TakeFile is an audio take's file as the take writer uses it: an
+// *os.File, or what Env.TakeFile makes of one.
+type TakeFile interface {
+	io.WriteSeeker
+	io.WriterAt
+	Sync() error
+	Close() error
+}
+
 // takeJob is a take file handed to the writer.
 type takeJob struct {
 	key     takeKey
-	f       *os.File
+	f       TakeFile
 	name    string
 	ch      int
 	rate    int
@@ -280,7 +303,7 @@ type takeFile struct {
 // takeWriter drains the engine's capture ring into the takes' files.
 type takeWriter struct {
 	capture *engine.Capture
-	report  func(string)
+	report  func(takeKey, string)
 	jobs    chan func()
 	done    chan struct{}
 	sync    bool // render: no goroutine, work happens in run
@@ -289,7 +312,7 @@ type takeWriter struct {
 	buf   []byte
 }
 
-func newTakeWriter(c *engine.Capture, report func(string), sync bool) *takeWriter {
+func newTakeWriter(c *engine.Capture, report func(takeKey, string), sync bool) *takeWriter {
 	w := &takeWriter{capture: c, report: report, jobs: make(chan func(), 64), done: make(chan struct{}), sync: sync, files: map[takeKey]*takeFile{}}
 	if !sync {
 		go w.loop()
@@ -384,7 +407,7 @@ func (w *takeWriter) broken(f *takeFile, err error) {
 		return
 	}
 	f.broken = true
-	w.report(fmt.Sprintf("writing the take %s failed (%v): it keeps what was written", f.name, err))
+	w.report(f.key, fmt.Sprintf("writing the take %s failed (%v): its recording stops there, and the clip keeps what was written", f.name, err))
 }
 
 // drain writes what the engine captured.
@@ -503,6 +526,22 @@ func (w *takeWriter) closeAll() {
 func (r *recorder) drain() {
 	if r != nil {
 		r.w.run()
+	}
+}
+
+// turn stops the recording of the takes whose files could not be
+// written, at frame at. Session goroutine.
+func (r *recorder) turn(at engine.Frame) {
+	if r == nil {
+		return
+	}
+	for {
+		select {
+		case k := <-r.cuts:
+			r.p.session.StopTake(int32(k), at)
+		default:
+			return
+		}
 	}
 }
 

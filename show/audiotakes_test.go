@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"gridbox/show/showtest"
@@ -90,6 +91,77 @@ func TestRecordAudioFromTheInput(t *testing.T) {
 			if err != nil || !strings.Contains(string(takes), `sample = "set.takes/take-0001.wav"`) {
 				t.Fatalf("%s: the takes file (%v) does not name the take:\n%s", what, err, takes)
 			}
+		}
+	}
+}
+
+// fullDisk is a take file on a disk that fills up after room bytes: a
+// write past it writes what fits and fails with ENOSPC.
+type fullDisk struct {
+	*os.File
+	room int64
+}
+
+func (d *fullDisk) Write(b []byte) (int, error) {
+	n := int(min(int64(len(b)), max(d.room, 0)))
+	n, err := d.File.Write(b[:n])
+	d.room -= int64(n)
+	if err == nil && n < len(b) {
+		err = syscall.ENOSPC
+	}
+	return n, err
+}
+
+// A take whose file cannot be written (the disk is full) stops recording
+// there: the journal says why, the file holds what was written and still
+// reads, the render (the music) goes on to its end, and the clip keeps
+// what was recorded.
+func TestRecordAudioDiskFull(t *testing.T) {
+	const beat, bar = 24000, 96000
+	in := make([]float32, 24*beat)
+	for k := range in {
+		in[k] = ramp(k)
+	}
+	dir := t.TempDir()
+	showtest.WriteWAV(t, filepath.Join(dir, "in.wav"), 48000, in)
+	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), strings.Replace(audioSet, `fixed_length = "1 bar"`, `fixed_length = "2 bars"`, 1))
+	showtest.WriteFile(t, filepath.Join(dir, "script.perf"), "0b pad 0 0\n0.1b padup 0 0\n1b button record\n24b end\n")
+	var errb bytes.Buffer
+	e := &Env{Stdout: &errb, Stderr: &errb}
+	room := int64(58 + 4*bar/2) // the header and half a bar
+	e.TakeFile = func(f *os.File) TakeFile { return &fullDisk{File: f, room: room} }
+	sf, _ := ParseSampleFormat("f32")
+	err := Render(e, RenderConfig{Set: filepath.Join(dir, "set.toml"), Events: filepath.Join(dir, "script.perf"), Out: filepath.Join(dir, "out.wav"),
+		Rate: 48000, Format: sf, Input: filepath.Join(dir, "in.wav")})
+	if err != nil {
+		t.Fatalf("render: %v\n%s", err, errb.String())
+	}
+	if !strings.Contains(errb.String(), "no space left on device): its recording stops there") {
+		t.Errorf("stderr does not say the take stopped for a full disk:\n%s", errb.String())
+	}
+	out := showtest.ReadWAV(t, filepath.Join(dir, "out.wav"))
+	if out.Frames() != 24*beat {
+		t.Errorf("rendered %d frames, want %d: the music goes on", out.Frames(), 24*beat)
+	}
+	take := showtest.ReadWAV(t, filepath.Join(dir, "set.takes", "take-0001.wav"))
+	if take.Frames() < bar/2-256 || take.Frames() > bar/2 {
+		t.Errorf("the take's file holds %d frames, want what fit: %d", take.Frames(), bar/2)
+	}
+	for f := range take.Frames() {
+		if take.Data[f] != in[8*beat+f] {
+			t.Fatalf("the take's frame %d = %v, want the input's %v", f, take.Data[f], in[8*beat+f])
+		}
+	}
+	// The loop (from beat 16) plays what was recorded, and silence from
+	// where the recording stopped (a block or so after the file's end).
+	for f := range bar / 2 {
+		if at := 16*beat + f; out.Data[2*at] != in[8*beat+f] {
+			t.Fatalf("the loop's frame %d = %v, want the input's %v", f, out.Data[2*at], in[8*beat+f])
+		}
+	}
+	for f := bar/2 + 4096; f < 2*bar; f++ {
+		if at := 16*beat + f; at < out.Frames() && out.Data[2*at] != 0 {
+			t.Fatalf("the loop's frame %d = %v, want silence: recording stopped at the full disk", f, out.Data[2*at])
 		}
 	}
 }

@@ -56,6 +56,9 @@ type Hooks struct {
 	// of play's and render's loop, with the frame the sound has reached:
 	// tests edit and record through the session's own API with it.
 	Turn func(s *sequencer.Session, now engine.Frame)
+	// TakeFile, when set, wraps each audio take's file as the take
+	// writer opens it (tests fill the disk). Writer goroutine.
+	TakeFile func(f *os.File) TakeFile
 	// SaveTakes, when set, replaces sets.SaveTakes for the takes saver's
 	// writes (tests make the disk slow, or hang it). Writer goroutine.
 	SaveTakes func(name string, data []byte) error

@@ -385,6 +385,7 @@ func (c *liveClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	}
 	c.p.takes.turn(time.Now())
 	c.p.recorder.follow(c.audio.dev.Latency())
+	c.p.recorder.turn(now)
 	for _, f := range []func() (string, bool){c.p.takes.failure, c.p.recorder.failure} {
 		if msg, ok := f(); ok {
 			c.ctl.leds.Announce(msg, errorRed, time.Now().Add(5*time.Second))

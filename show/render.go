@@ -278,6 +278,7 @@ func (c *renderClock) turn(now engine.Frame) (engine.Frame, string, error) {
 	p.player.Streamer().Fill(0)
 	buf := c.dev.Pull(c.block)
 	p.recorder.drain()
+	p.recorder.turn(p.session.Committed())
 	stop := min(p.end, c.limit)
 	n := min(engine.Frame(c.block), max(stop-now, 0))
 	if err := c.ww.Write(buf[:2*n]); err != nil {
