@@ -189,6 +189,10 @@ func (t *take) audioClip(rt *recTrack) *Clip {
 	return &c
 }
 
+// RecordingAudio reports whether the engine records an audio take (one
+// started and its end not yet reported).
+func (s *Session) RecordingAudio() bool { return len(s.recTags) > 0 }
+
 // StopTake stops recording audio take tag (TakeRequest.Tag) at once, at
 // frame at or as soon after as the engine can: its file could not be
 // written. Its clip keeps what was recorded; the take goes on as planned

@@ -310,6 +310,8 @@ type takeWriter struct {
 
 	files map[takeKey]*takeFile
 	buf   []byte
+	// opened counts the files handed over and not closed yet.
+	opened atomic.Int32
 }
 
 func newTakeWriter(c *engine.Capture, report func(takeKey, string), sync bool) *takeWriter {
@@ -320,7 +322,10 @@ func newTakeWriter(c *engine.Capture, report func(takeKey, string), sync bool) *
 	return w
 }
 
-func (w *takeWriter) open(j takeJob) { w.do(func() { w.start(j) }) }
+func (w *takeWriter) open(j takeJob) {
+	w.opened.Add(1)
+	w.do(func() { w.start(j) })
+}
 
 func (w *takeWriter) end(k takeKey) {
 	w.do(func() {
@@ -388,6 +393,8 @@ func (w *takeWriter) start(j takeJob) {
 	ww, err := wav.NewWriter(j.f, audio.Format{SampleRate: j.rate, Channels: j.ch}, wav.Float32)
 	if err != nil {
 		w.broken(f, err)
+		j.f.Close()
+		w.opened.Add(-1)
 		return
 	}
 	f.w = ww
@@ -503,6 +510,7 @@ func (w *takeWriter) syncAll() {
 // close finishes take k's file: its sizes in the header, synced, closed.
 func (w *takeWriter) close(k takeKey, f *takeFile) {
 	delete(w.files, k)
+	defer w.opened.Add(-1)
 	err := f.w.Close()
 	if err == nil {
 		err = f.f.Sync()
@@ -527,6 +535,12 @@ func (r *recorder) drain() {
 	if r != nil {
 		r.w.run()
 	}
+}
+
+// busy reports whether an audio take records, or its file is not
+// complete yet. Session goroutine.
+func (r *recorder) busy() bool {
+	return r != nil && (r.p.session.RecordingAudio() || r.w.opened.Load() > 0)
 }
 
 // turn stops the recording of the takes whose files could not be

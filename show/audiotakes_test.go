@@ -165,3 +165,28 @@ func TestRecordAudioDiskFull(t *testing.T) {
 		}
 	}
 }
+
+// A script's load line while an audio take records is refused (the take's
+// clip is the session's until its file is whole), and the take is kept;
+// after the take it loads, the take's file read back as the set's.
+func TestLoadWhileRecordingAudio(t *testing.T) {
+	const beat, bar = 24000, 96000
+	in := make([]float32, 24*beat)
+	for k := range in {
+		in[k] = ramp(k)
+	}
+	dir := t.TempDir()
+	showtest.WriteWAV(t, filepath.Join(dir, "in.wav"), 48000, in)
+	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), audioSet)
+	showtest.WriteFile(t, filepath.Join(dir, "script.perf"), "0b pad 0 0\n0.1b padup 0 0\n1b button record\n10b load set.toml\n14b load set.toml\n20b end\n")
+	stderr := renderInput(t, dir, 128, 0)
+	if n := strings.Count(stderr, "not loaded: an audio take is recording"); n != 1 {
+		t.Errorf("the load during the take: refused %d times, want once:\n%s", n, stderr)
+	}
+	out := showtest.ReadWAV(t, filepath.Join(dir, "out.wav"))
+	for f := range bar {
+		if at := 16*beat + f; f >= 240 && out.Data[2*at] != in[8*beat+f] {
+			t.Fatalf("after the reload, the loop's frame %d = %v, want the input's %v\n%s", f, out.Data[2*at], in[8*beat+f], stderr)
+		}
+	}
+}

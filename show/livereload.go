@@ -60,6 +60,8 @@ type loadResult struct {
 	cur     bool
 	base    *loaded
 	version uint64
+	// partial: an audio take recorded while it loaded or waited (take).
+	partial bool
 }
 
 // startReload starts reloading p's set file as it changes (watch) and on
@@ -141,7 +143,7 @@ func (r *liveReload) request(seen time.Time) {
 	}
 	r.busy = true
 	prev, rate, mem, file := r.p.loaded, r.p.rate, r.p.mem, r.file
-	res := loadResult{seen: seen, base: prev, version: r.p.session.Version()}
+	res := loadResult{seen: seen, base: prev, version: r.p.session.Version(), partial: r.p.recorder.busy()}
 	// The session's takes, saved or not, go with the new version: they
 	// are laid over it rather than read from the takes file, which may
 	// not hold the latest yet (or be a spare one, never read back).
@@ -174,6 +176,20 @@ func (r *liveReload) take(res *loadResult) {
 	}
 	res = r.ready
 	if res == nil {
+		return
+	}
+	// An audio take recording, or its file not complete yet: a version
+	// loaded meanwhile may have read part of it, and the take's clip is
+	// the session's until it ends. The version waits, and is loaded
+	// again once the take is on disk.
+	if res.err == nil && r.p.recorder.busy() {
+		res.partial = true
+		return
+	}
+	if res.err == nil && res.partial {
+		unload(res.l, r.p.loaded)
+		r.ready, r.again = nil, false
+		r.request(res.seen)
 		return
 	}
 	var err error

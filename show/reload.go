@@ -307,6 +307,11 @@ func streamSlots(streamed int) int { return min(2*streamed+8, 256) }
 // takes go with it when file is the running set's; for another set, they
 // are handed to be saved first, and the other set's takes file is read.
 func (p *Show) load(file string) {
+	if p.recorder.busy() {
+		// The take's clip is the session's until its file is whole.
+		p.failed(p.env, file, errors.New("not loaded: an audio take is recording; load it after the take ends"), nil, nil)
+		return
+	}
 	var cur *sets.Takes
 	if samePath(file, p.loaded.path) {
 		cur = p.loaded.takesOf(p.session)
