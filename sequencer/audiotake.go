@@ -70,8 +70,12 @@ const (
 	TakeDropped                  // the writer fell behind: the engine kept what it had handed over
 )
 
-// SetTakeBuffers makes audio tracks record (nil: they do not).
-func (s *Session) SetTakeBuffers(b TakeBuffers) { s.buffers = b }
+// SetTakeBuffers makes audio tracks record (nil: they do not), and
+// monitors their inputs as they say.
+func (s *Session) SetTakeBuffers(b TakeBuffers) {
+	s.buffers = b
+	s.monitor(s.committed)
+}
 
 // TakeError returns the error of the last take whose buffers could not be
 // made (its audio tracks did not record), and forgets it.
@@ -238,12 +242,12 @@ func (s *Session) event(e engine.Event) {
 	}
 }
 
-// monitor sends each audio track's monitoring as it should be at frame
-// at: its input heard through it as Track.Monitor says.
+// monitor sends each engine bus's monitoring as it should be at frame
+// at: the input of the audio track on it heard through it as
+// Track.Monitor says, off where none is (a reload moves tracks between
+// buses).
 func (s *Session) monitor(at engine.Frame) {
-	if len(s.monitored) != len(s.tracks) {
-		s.monitored = make([]bool, len(s.tracks))
-	}
+	want := make([]engine.Command, len(s.busUsed))
 	for x := range s.tracks {
 		tr := &s.song.Tracks[x]
 		on := false
@@ -255,15 +259,18 @@ func (s *Session) monitor(at engine.Frame) {
 				on = s.mix[x].Arm || s.recordingAudio(x)
 			}
 		}
-		if on == s.monitored[x] {
+		if b := s.bus[x]; on && int(b) < len(want) {
+			want[b].Key, want[b].Vel = uint8(tr.Input.First), uint8(tr.Input.Channels)
+		}
+	}
+	s.monitored = append(s.monitored, make([]engine.Command, len(want)-len(s.monitored))...)
+	for b, c := range want {
+		if c.Key == s.monitored[b].Key && c.Vel == s.monitored[b].Vel {
 			continue
 		}
-		s.monitored[x] = on
-		c := engine.Command{Op: engine.Monitor, At: s.clamp(at), Track: int16(x)}
-		if on {
-			c.Key, c.Vel = uint8(tr.Input.First), uint8(tr.Input.Channels)
-		}
-		s.send(c)
+		s.monitored[b] = c
+		c.Op, c.At, c.Track = engine.Monitor, s.clamp(at), int16(b)
+		s.post(c) // addressed to the bus
 	}
 }
 

@@ -2,6 +2,7 @@ package sequencer
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"gridbox/audio"
@@ -182,6 +183,44 @@ func TestRecordAudioOverdub(t *testing.T) {
 					t.Fatalf("%s: pass %d frame %d = %v, want %v", what, c.pass, f, got, c.want)
 				}
 			}
+		}
+	}
+}
+
+// TestMonitorAuto: with monitor "auto" the track's input is heard while it
+// is armed or records, and not otherwise; "in" always, "off" never.
+func TestMonitorAuto(t *testing.T) {
+	monitors := func(g *rig) []string {
+		var got []string
+		for _, c := range g.tap.cmds {
+			if c.Op == engine.Monitor {
+				got = append(got, fmt.Sprintf("%d:%d", c.At/engine.Frame(beats(1)), c.Vel))
+			}
+		}
+		return got
+	}
+	g, _ := audioRig(t, 128, 0, RecordSettings{Length: 4})
+	g.s.song.Tracks[0].Monitor = MonitorAuto
+	g.at(beats(1), func(s *Session, at engine.Frame) { s.SetMix(0, Mix{Volume: 1, Arm: true}, at) })
+	g.at(beats(2), func(s *Session, at engine.Frame) { s.SetMix(0, Mix{Volume: 1}, at) })
+	g.at(beats(3), func(s *Session, at engine.Frame) { s.Record(0, 0, at) }) // records beats 4..8
+	g.run(beats(12))
+	if got, want := monitors(g), []string{"1:1", "2:0", "4:1", "8:0"}; !slices.Equal(got, want) {
+		t.Errorf("auto: monitoring (beat:channels) %v, want %v", got, want)
+	}
+	for _, m := range []Monitoring{MonitorIn, MonitorOff} {
+		g, _ := audioRig(t, 128, 0, RecordSettings{Length: 4})
+		g.s.song.Tracks[0].Monitor = m
+		g.s.monitor(0) // as SetTakeBuffers does
+		g.at(beats(1), func(s *Session, at engine.Frame) { s.SetMix(0, Mix{Volume: 1, Arm: true}, at) })
+		g.at(beats(3), func(s *Session, at engine.Frame) { s.Record(0, 0, at) })
+		g.run(beats(12))
+		want := []string{"0:1"}
+		if m == MonitorOff {
+			want = nil
+		}
+		if got := monitors(g); !slices.Equal(got, want) {
+			t.Errorf("monitor %d: monitoring %v, want %v", m, got, want)
 		}
 	}
 }

@@ -356,6 +356,7 @@ func (s *Session) finish(end Beats, at engine.Frame, launch bool) {
 		}
 		e = append(e, change{x: rt.x, y: rt.slot, after: rt.clip})
 	}
+	s.monitor(at)
 	if len(e) == 0 {
 		return
 	}

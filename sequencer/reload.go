@@ -290,6 +290,7 @@ func (s *Session) Replace(song *Song, at engine.Frame) error {
 			}
 		}
 	}
+	s.monitor(at)
 	return nil
 }
 

@@ -43,7 +43,7 @@ type Session struct {
 	buffers   TakeBuffers
 	takeErr   error
 	recTags   []recTag
-	monitored []bool
+	monitored []engine.Command // per engine bus: the Monitor it was sent last (Vel 0: off)
 	filled    []int            // scratch for follow actions
 	backlog   []engine.Command // commands the engine's ring had no room for yet
 	refused   uint64           // commands that waited in the backlog
