@@ -10,6 +10,7 @@
 //	gridbox takes merge SET.toml
 //	gridbox reload
 //	gridbox devices
+//	gridbox calibrate [--device NAME] [--input NAME] [--channel N] [--dry-run] [--config FILE]
 //	gridbox new DIR
 //	gridbox import SONG.mid -o DIR [--font FILE.sf2] [--force]
 //
@@ -70,6 +71,7 @@ func init() {
 		{"takes", "merge SET.toml", "fold the takes recorded on stage into SET.merged.toml", cmdTakes},
 		{"reload", "", "make the gridbox playing reload its set now", cmdReload},
 		{"devices", "", "list audio output devices and MIDI ports", cmdDevices},
+		{"calibrate", "[--channel N] [--dry-run]", "measure the input latency through a loopback cable; write it to the config", cmdCalibrate},
 		{"controllers", "", "list the Launchpads and monome grids gridbox finds, and why", cmdControllers},
 		{"new", "DIR", "write a starter set with its samples into DIR", cmdNew},
 		{"import", "SONG.mid -o DIR", "write a set that plays a MIDI file into DIR", cmdImport},
