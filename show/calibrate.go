@@ -347,7 +347,7 @@ func Calibrate(e *Env, c CalibrateConfig) (*Calibration, error) {
 	if m.Inverted {
 		polarity = ", inverted"
 	}
-	fmt.Fprintf(e.Stdout, "calibrate: %d of %d clicks heard %.1f frames (%s) after they were played, spread %d frames (%s); level %s%s, noise before them %s\n",
+	fmt.Fprintf(e.Stdout, "calibrate: %d of %d clicks heard %.1f frames (%s) after they were played, spread %d frames (%s); their level %s%s, the noise before them %s (0 dB: as played)\n",
 		m.Heard, m.Played, m.Delay, ms(delay), m.Spread, ms(f.Duration(int64(m.Spread))), dB(m.Level), polarity, dB(m.Noise))
 	fmt.Fprintf(e.Stdout, "calibrate: the device reports input latency %s + output latency %s = %s\n", ms(m.In), ms(m.Out), ms(reported))
 	fmt.Fprintf(e.Stdout, "calibrate: latency_offset = %s (was %s)\n", ms(m.Offset), ms(m.Previous))

@@ -18,7 +18,11 @@ func openCalibration(device, input string, channels int, f audio.Format, block, 
 		return nil, "", err
 	}
 	about := fmt.Sprintf("output %s", d.Info())
-	if d.InputChannels() > 0 {
+	switch {
+	case d.InputChannels() == 0:
+	case d.Input().Index == d.Info().Index:
+		about = fmt.Sprintf("device %s", d.Info())
+	default:
 		about += fmt.Sprintf(", input %s", d.Input())
 	}
 	return d, about, nil
