@@ -214,7 +214,7 @@ func measure(m *Calibration, rec []float32, at []int, rate, channel int) error {
 	case len(heard) < need:
 		return fmt.Errorf("%w well enough on input %d: heard %d of %d clicks (delays %s): %s", ErrNoClick, channel, len(heard), len(at), lagList(m.Lags, rate), cable)
 	case m.Heard < need:
-		return fmt.Errorf("%w on input %d (%s): the loopback is unreliable; check that only the cable from the output reaches input %d, and that nothing else plays", ErrInconsistent, channel, lagList(m.Lags, rate), channel)
+		return fmt.Errorf("%w on input %d (%s): the loopback is unreliable; check that only the cable from the output reaches input %d, and that nothing else plays (a delay over 240 ms is not measured)", ErrInconsistent, channel, lagList(m.Lags, rate), channel)
 	}
 	return nil
 }
