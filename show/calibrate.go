@@ -329,14 +329,12 @@ func Calibrate(e *Env, c CalibrateConfig) (*Calibration, error) {
 	if got < int64(total) {
 		return nil, fmt.Errorf("the input gave %d of the %d frames wanted in %v: the device stalled", got, total, wait)
 	}
-	err = measure(m, track.rec, at, f.SampleRate, c.Channel)
-	glitch := ""
-	if stats.Underruns > 0 || in.Dropped > 0 || in.Overruns > 0 {
-		glitch = fmt.Sprintf("the audio glitched while it measured (%d output underruns, %d input frames dropped, %d input overruns): close other audio programs and run it again", stats.Underruns, in.Dropped, in.Overruns)
-	}
-	if err != nil {
-		if glitch != "" {
-			err = fmt.Errorf("%w; %s", err, glitch)
+	if err := measure(m, track.rec, at, f.SampleRate, c.Channel); err != nil {
+		// Glitches keep input and output in step, but may cost clicks
+		// (and a JACK xrun, a cycle): clicks that all agree are
+		// measured right whatever happened, so only a failure says so.
+		if stats.Underruns > 0 || in.Dropped > 0 || in.Overruns > 0 {
+			err = fmt.Errorf("%w; the audio glitched while it measured (%d output underruns, %d input frames dropped, %d input overruns): close other audio programs and run it again", err, stats.Underruns, in.Dropped, in.Overruns)
 		}
 		return m, err
 	}
@@ -351,9 +349,6 @@ func Calibrate(e *Env, c CalibrateConfig) (*Calibration, error) {
 		m.Heard, m.Played, m.Delay, ms(delay), m.Spread, ms(f.Duration(int64(m.Spread))), dB(m.Level), polarity, dB(m.Noise))
 	fmt.Fprintf(e.Stdout, "calibrate: the device reports input latency %s + output latency %s = %s\n", ms(m.In), ms(m.Out), ms(reported))
 	fmt.Fprintf(e.Stdout, "calibrate: latency_offset = %s (was %s)\n", ms(m.Offset), ms(m.Previous))
-	if glitch != "" {
-		fmt.Fprintf(e.Stderr, "gridbox calibrate: warning: %s\n", glitch)
-	}
 	if c.DryRun {
 		fmt.Fprintf(e.Stdout, "calibrate: --dry-run: %s not written\n", file)
 		return m, nil
