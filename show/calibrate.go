@@ -23,6 +23,9 @@ devices, rate and block size, as play does, and takes about 5 seconds: turn the 
 The system service reads /etc/gridbox/config.toml: calibrate it with
 "sudo gridbox calibrate --config /etc/gridbox/config.toml". --dry-run measures and prints only.`
 
+// MaxInputChannel is the highest input channel calibrate listens on.
+const MaxInputChannel = config.MaxInputChannels
+
 // CalibrateConfig is what "gridbox calibrate" was asked to do.
 type CalibrateConfig struct {
 	ConfigFile string // "": the user's (config.Path(false)), as play

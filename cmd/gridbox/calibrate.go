@@ -1,9 +1,6 @@
 package main
 
-import (
-	"gridbox/config"
-	"gridbox/show"
-)
+import "gridbox/show"
 
 // cmdCalibrate measures the rig's latency_offset through a loopback cable
 // and writes it into the config.
@@ -17,7 +14,7 @@ func cmdCalibrate(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	if err := checkRange(fs, "channel", *channel, 1, config.MaxInputChannels, ""); err != nil {
+	if err := checkRange(fs, "channel", *channel, 1, show.MaxInputChannel, ""); err != nil {
 		return err
 	}
 	_, err := show.Calibrate(e.show(), show.CalibrateConfig{ConfigFile: *configFile, Device: *device, Input: *input, Channel: *channel, DryRun: *dry})
