@@ -277,7 +277,7 @@ func Calibrate(e *Env, c CalibrateConfig) (*Calibration, error) {
 		input = c.Input
 	}
 	if strings.EqualFold(strings.TrimSpace(input), config.InputNone) {
-		return nil, fmt.Errorf("no input to listen on: the config's [audio] input is %q; give --input NAME (gridbox devices lists the inputs)", input)
+		return nil, fmt.Errorf("no input to listen on: the config's [audio] input is %q; give --input-device NAME (gridbox devices lists the inputs)", input)
 	}
 	if c.Channel < 1 {
 		c.Channel = 1
@@ -302,7 +302,7 @@ func Calibrate(e *Env, c CalibrateConfig) (*Calibration, error) {
 	if dev.InputChannels() < c.Channel {
 		dev.Close()
 		if dev.InputChannels() == 0 {
-			return nil, fmt.Errorf("no input to listen on: %s has no input; give --input NAME (gridbox devices lists the inputs)", about)
+			return nil, fmt.Errorf("no input to listen on: %s has no input; give --input-device NAME (gridbox devices lists the inputs)", about)
 		}
 		return nil, fmt.Errorf("no input %d: %s has %d input channels", c.Channel, about, dev.InputChannels())
 	}

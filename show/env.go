@@ -31,12 +31,14 @@ type Hooks struct {
 	// simulated devices in and out through them).
 	Scans func(wrap scan.Wrap) []hotplug.Scan
 	// OpenAudio, when set, replaces play's audio backend (tests play on a
-	// faulty fake).
+	// faulty fake), and calibrate's (a fake loopback: its device must be
+	// an audio.Capturer).
 	OpenAudio func(f audio.Format, block int) Opener
 	// Opened, when set, is told of every audio device play opens, at its
 	// start and after a loss, on the goroutine that opened it and before
 	// the device is started: tests reach a device's own probes through it
-	// (the pad-to-sound latency test arms portaudio's onset probe).
+	// (the pad-to-sound latency test arms portaudio's onset probe; the
+	// calibrate test connects a JACK loopback to calibrate's device).
 	Opened func(audio.Device)
 	// Notify, when set, replaces signal.Notify for play's SIGINT and
 	// SIGTERM: a test in a testing/synctest bubble must not start

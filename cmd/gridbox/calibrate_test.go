@@ -15,7 +15,7 @@ func TestCalibrateHelp(t *testing.T) {
 	if code != 0 {
 		t.Errorf("calibrate --help: exit %d", code)
 	}
-	for _, want := range []string{"Usage: gridbox calibrate", "loopback", "latency_offset", "-device NAME", "-input NAME", "-channel N", "-dry-run", "-config file"} {
+	for _, want := range []string{"Usage: gridbox calibrate", "loopback", "latency_offset", "-device NAME", "-input-device NAME", "-channel N", "-dry-run", "-config file"} {
 		if !strings.Contains(stdout+stderr, want) {
 			t.Errorf("calibrate --help does not say %q:\n%s%s", want, stdout, stderr)
 		}

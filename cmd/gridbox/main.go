@@ -10,7 +10,7 @@
 //	gridbox takes merge SET.toml
 //	gridbox reload
 //	gridbox devices
-//	gridbox calibrate [--device NAME] [--input NAME] [--channel N] [--dry-run] [--config FILE]
+//	gridbox calibrate [--device NAME] [--input-device NAME] [--channel N] [--dry-run] [--config FILE]
 //	gridbox new DIR
 //	gridbox import SONG.mid -o DIR [--font FILE.sf2] [--force]
 //
