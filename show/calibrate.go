@@ -277,7 +277,7 @@ func Calibrate(e *Env, c CalibrateConfig) (*Calibration, error) {
 		input = c.Input
 	}
 	if strings.EqualFold(strings.TrimSpace(input), config.InputNone) {
-		return nil, fmt.Errorf("no input to listen on: the config's [audio] input is %q; give --input-device NAME (gridbox devices lists the inputs)", input)
+		return nil, fmt.Errorf("no input to listen on: the input is %q (--input-device, or the config's [audio] input); give --input-device NAME (gridbox devices lists the inputs)", input)
 	}
 	if c.Channel < 1 {
 		c.Channel = 1

@@ -206,3 +206,17 @@ func TestCalibrateWritesTheOffset(t *testing.T) {
 		t.Errorf("input 3 of 2: %v", err)
 	}
 }
+
+// An input of "none" (the config's or the flag's) has nothing to listen on.
+func TestCalibrateInputNone(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(file, []byte("[audio]\ninput = \"none\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := &Env{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}}
+	for _, c := range []CalibrateConfig{{ConfigFile: file}, {ConfigFile: filepath.Join(t.TempDir(), "new.toml"), Input: "none"}} {
+		if _, err := Calibrate(e, c); err == nil || !strings.Contains(err.Error(), `no input to listen on: the input is "none"`) {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+}
