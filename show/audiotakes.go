@@ -64,6 +64,8 @@ type recorder struct {
 	// recording stops (turn).
 	cuts chan takeKey
 	done bool // finished
+	// spares are zeroed buffers made ahead (play; nil in render).
+	spares *spares
 }
 
 // takeKey names a take as the engine's capture ring does: by its tag
@@ -87,6 +89,9 @@ func (p *Show) startRecorder(e *Env, sync bool) {
 		default:
 		}
 	}, sync)
+	if !sync { // play: a take's start must not wait for its buffer
+		r.spares = newSpares(p.loaded.Set, p.rate)
+	}
 	p.recorder = r
 	p.session.SetTakeBuffers(r)
 }
@@ -191,8 +196,11 @@ type takeSource string
 func (r *recorder) buffer(q sequencer.TakeRequest) (*audio.Buffer, error) {
 	l := r.p.loaded
 	if q.From < 0 {
-		data := make([]float32, q.Frames*q.Channels)
-		touch(data)
+		data := r.spares.take(q.Frames, q.Channels)
+		if data == nil {
+			data = make([]float32, q.Frames*q.Channels)
+			touch(data)
+		}
 		return &audio.Buffer{Rate: r.p.rate, Channels: q.Channels, Data: data}, nil
 	}
 	if int(q.From) >= len(l.bank.Samples) {
@@ -564,6 +572,7 @@ func (r *recorder) finish() {
 	if r != nil && !r.done {
 		r.done = true
 		r.w.finish()
+		r.spares.close()
 	}
 }
 

@@ -63,6 +63,9 @@ func (p *Show) swapIn(n *loaded) error {
 	old := p.loaded
 	n.File = old.File // the running set's file: its state, its name in the journal
 	p.loaded = n
+	if p.recorder != nil {
+		p.recorder.spares.fit(n.Set, p.rate)
+	}
 	p.retire = append(p.retire, leftover(old, n))
 	p.surface.SetTracks(trackInfo(n.Set))
 	p.nameMIDI()

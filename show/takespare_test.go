@@ -1,0 +1,48 @@
+package show
+
+import (
+	"testing"
+	"time"
+
+	"gridbox/sets"
+)
+
+// Spares are made ahead for each audio track, as long as a free take at
+// the set's tempo and a quarter more, zeroed; a take longer than that or
+// one more than there are is made on the spot (take gives nil).
+func TestSpares(t *testing.T) {
+	set := &sets.Set{Tempo: 120, Record: sets.Record{MaxTake: 2}, Tracks: []sets.Track{
+		{Input: sets.Input{First: 0, Channels: 1}}, {Input: sets.Input{First: 1, Channels: 1}}, {Input: sets.Input{First: 2, Channels: 2}}, {}}}
+	set.TimeSignature = sets.TimeSignature{Num: 4, Den: 4}
+	sp := newSpares(set, 48000)
+	defer sp.close()
+	frames := int(1.25 * 8 * 0.5 * 48000) // 2 bars of 4 beats at 120 BPM, and a quarter more
+	ready := func() bool {
+		sp.mu.Lock()
+		defer sp.mu.Unlock()
+		return len(sp.ready[1]) == 2 && len(sp.ready[2]) == 1
+	}
+	for deadline := time.Now().Add(10 * time.Second); !ready(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("spares %d mono, %d stereo after 10 s; want 2 and 1", len(sp.ready[1]), len(sp.ready[2]))
+		}
+	}
+	if sp.frames != frames {
+		t.Errorf("spares of %d frames, want %d", sp.frames, frames)
+	}
+	if d := sp.take(frames+1, 1); d != nil {
+		t.Errorf("a take longer than the spares got one")
+	}
+	d := sp.take(1000, 2)
+	if len(d) != 2000 {
+		t.Fatalf("a stereo take of 1000 frames got %d samples", len(d))
+	}
+	for _, v := range d {
+		if v != 0 {
+			t.Fatal("a spare is not silence")
+		}
+	}
+	if d := sp.take(1000, 2); d != nil {
+		t.Errorf("a second stereo take got a spare while the one spare is being made again")
+	}
+}
