@@ -70,6 +70,26 @@ func (s *Device) capture(dev audio.Device, gen uint32, base uint64) {
 		return
 	}
 	c.Capture(&inputGate{s: s, gen: gen, base: base})
+	s.inGen.Store(gen)
+}
+
+// silence gives the sink n frames of silence for a block that generation
+// gen renders when its device captures nothing (a device without the
+// input, the fallback clock): the input keeps step with the frames
+// rendered, so that a take recording meanwhile goes on (in silence) and
+// ends, and a device that captures again later starts in step. The
+// owner's render goroutine calls it, before Render.
+func (s *Device) silence(gen uint32, n int) {
+	if s.sink == nil || s.inGen.Load() == gen {
+		return
+	}
+	ch := s.inChannels
+	for k := n; k > 0; {
+		m := min(k, len(s.zeros)/ch)
+		s.sink.WriteInput(s.zeros[:m*ch])
+		k -= m
+	}
+	s.inWritten.Add(uint64(n))
 }
 
 // inputGate is one device's way to the sink.
@@ -86,6 +106,12 @@ type inputGate struct {
 func (g *inputGate) WriteInput(frames []float32) int {
 	s, ch := g.s, uint64(g.s.inChannels)
 	n := uint64(len(frames)) / ch
+	// As gate.Render: only the owner writes, never two devices' render
+	// goroutines at once across a hand-over.
+	if s.owner.Load() != g.gen || !s.busy.CompareAndSwap(false, true) {
+		return int(n)
+	}
+	defer s.busy.Store(false)
 	if s.owner.Load() != g.gen {
 		return int(n)
 	}

@@ -160,6 +160,7 @@ type Device struct {
 	zeros      []float32
 	inWritten  atomic.Uint64
 	pastIn     audio.InputStats
+	inGen      atomic.Uint32 // the generation whose device captures (0: none)
 }
 
 var _ audio.Device = (*Device)(nil)
@@ -301,6 +302,7 @@ func (g gate) Render(out []float32) {
 		// Re-check: the owner may have changed between the load and the
 		// swap, and handOver has then already seen busy false.
 		if s.owner.Load() == g.gen {
+			s.silence(g.gen, len(out)/s.cfg.Format.Channels)
 			s.r.Render(out)
 			s.rendered.Add(uint64(len(out) / s.cfg.Format.Channels))
 			s.busy.Store(false)
