@@ -37,6 +37,10 @@ type TakeBuffers interface {
 	// engine while it records, and returns them in order. The session
 	// sends the SwapBank. On an error nothing is staged.
 	NewTakes(reqs []TakeRequest) ([]TakeSample, error)
+	// Overdubbable reports whether a take may start as a copy of bank
+	// sample s (not one streamed from disk: copying it would read the
+	// whole file on the session goroutine).
+	Overdubbable(s int32) bool
 	// TakeEnded reports that the engine is done with take tag (its
 	// request's Tag) on track x: end is the frame after the last one
 	// recorded, cause why it ended.
@@ -119,13 +123,18 @@ func (s *Session) startAudio(t *take, a action) {
 		rt.recTag = s.nextTag
 		req := TakeRequest{Track: rt.x, Scene: rt.slot, Channels: in.Channels, From: -1, Tag: rt.recTag}
 		if rt.overdub {
-			req.From, req.Frames = rt.before.Sample, rt.before.SampleFrames
+			// The copy holds the loop as the voice plays it: the sample,
+			// or longer when the loop is (silence past the sample's end).
+			loop := int(s.tracks[rt.x].loop>>32) + 1
+			req.From, req.Frames = rt.before.Sample, max(rt.before.SampleFrames, loop)
 		} else {
 			length := t.rs.Length
 			if length <= 0 {
 				length = s.maxTake()
 			}
-			req.Frames = int(math.Ceil(s.clock.Frames(a.at, length)+takeFade*s.clock.rate)) + 1
+			// A quarter more than the take lasts at the tempo now: a
+			// tempo that falls while it records must not cut it short.
+			req.Frames = int(math.Ceil(1.25*s.clock.Frames(a.at, length)+takeFade*s.clock.rate)) + 1
 		}
 		reqs = append(reqs, req)
 		rts = append(rts, rt)
@@ -274,12 +283,13 @@ func (s *Session) monitor(at engine.Frame) {
 	}
 }
 
-// recordingAudio reports whether track x records audio in the take in
-// progress.
+// recordingAudio reports whether track x counts in or records audio in
+// the take in progress (the musician hears the input from the count-in
+// on, as they play along with it).
 func (s *Session) recordingAudio(x int) bool {
-	if t := s.rec; t != nil && t.started {
+	if t := s.rec; t != nil {
 		for _, rt := range t.tracks {
-			if rt.x == x && rt.audio {
+			if rt.x == x && (rt.audio || !t.started && s.recordsAudio(x)) {
 				return true
 			}
 		}

@@ -39,6 +39,8 @@ func (ts *takeStore) NewTakes(reqs []TakeRequest) ([]TakeSample, error) {
 	return out, nil
 }
 
+func (ts *takeStore) Overdubbable(int32) bool { return true }
+
 func (ts *takeStore) TakeEnded(tag int32, x int, end engine.Frame, cause TakeCause) {
 	ts.ended = append(ts.ended, fmt.Sprintf("track %d ends at %d (%d)", x, end, cause))
 }
@@ -129,6 +131,24 @@ func TestRecordAudioLoop(t *testing.T) {
 	}
 }
 
+// TestRecordAfterClear: Record on a track whose loop was cleared but
+// still plays to its quantized stop records a new take (nothing left to
+// overdub), into the emptied slot.
+func TestRecordAfterClear(t *testing.T) {
+	g, store := audioRig(t, 128, 0, RecordSettings{Length: 4})
+	g.s.song.Quantize = 16
+	g.at(beats(1), func(s *Session, at engine.Frame) { s.Record(0, 0, at) }) // beats 4..8, loops from 8
+	g.at(beats(9), func(s *Session, at engine.Frame) { s.Clear(0, 0, at) })  // stops at beat 16
+	g.at(beats(9.5), func(s *Session, at engine.Frame) { s.Record(0, 0, at) })
+	g.run(beats(24))
+	if len(store.reqs) != 2 || store.reqs[1].From >= 0 || store.reqs[1].Scene != 0 {
+		t.Fatalf("take requests %+v, want a new take into slot 0 after the clear", store.reqs)
+	}
+	if c := g.s.Clip(0, 0); c == nil || c.Sample != 1 {
+		t.Errorf("slot 0 holds %+v, want the second take", c)
+	}
+}
+
 // TestRecordAudioUndo: undo takes a recorded take back out of its slot,
 // redo puts it back.
 func TestRecordAudioUndo(t *testing.T) {
@@ -203,9 +223,9 @@ func TestMonitorAuto(t *testing.T) {
 	g.s.song.Tracks[0].Monitor = MonitorAuto
 	g.at(beats(1), func(s *Session, at engine.Frame) { s.SetMix(0, Mix{Volume: 1, Arm: true}, at) })
 	g.at(beats(2), func(s *Session, at engine.Frame) { s.SetMix(0, Mix{Volume: 1}, at) })
-	g.at(beats(3), func(s *Session, at engine.Frame) { s.Record(0, 0, at) }) // records beats 4..8
+	g.at(beats(3), func(s *Session, at engine.Frame) { s.Record(0, 0, at) }) // counts in from beat 3, records beats 4..8
 	g.run(beats(12))
-	if got, want := monitors(g), []string{"1:1", "2:0", "4:1", "8:0"}; !slices.Equal(got, want) {
+	if got, want := monitors(g), []string{"1:1", "2:0", "3:1", "8:0"}; !slices.Equal(got, want) {
 		t.Errorf("auto: monitoring (beat:channels) %v, want %v", got, want)
 	}
 	for _, m := range []Monitoring{MonitorIn, MonitorOff} {

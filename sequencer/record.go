@@ -211,6 +211,7 @@ func (s *Session) startTake(x, y int, at engine.Frame) {
 		s.planEnd(start + rs.Length)
 	}
 	s.schedule(s.onBeat(count).on(actClick, -1, 0))
+	s.monitor(at)
 }
 
 // planEnd makes the take in progress end at beat end.
@@ -224,6 +225,7 @@ func (s *Session) planEnd(end Beats) {
 func (s *Session) cancelTake() {
 	s.filter(func(a *action) bool { return a.kind != actRecStart && a.kind != actRecEnd && a.kind != actClick })
 	s.rec = nil
+	s.monitor(s.committed)
 }
 
 // overdubs reports whether track x's playing clip is one a take would
@@ -235,7 +237,9 @@ func (s *Session) overdubs(x int) bool {
 		return false
 	}
 	if s.recordsAudio(x) {
-		return !ts.clip.IsNotes() && ts.loop > 0
+		// The clip the voice plays, still in its slot: not one a Clear
+		// left playing to its stop, nor one a reload replaced.
+		return !ts.clip.IsNotes() && ts.loop > 0 && !ts.stale && s.clip(x, ts.slot) == ts.clip && s.buffers.Overdubbable(ts.clip.Sample)
 	}
 	return ts.clip.IsNotes() && ts.clip.Length > 0
 }

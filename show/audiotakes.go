@@ -1,11 +1,10 @@
 package show
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,7 +15,6 @@ import (
 
 	"gridbox/audio"
 	"gridbox/audio/codec"
-	"gridbox/audio/wav"
 	"gridbox/engine"
 	"gridbox/sequencer"
 )
@@ -45,11 +43,11 @@ const takeDrain = 20 * time.Millisecond
 
 // recorder is the show's sequencer.TakeBuffers.
 type recorder struct {
-	p   *Show
-	dir string // the takes folder: the set's NAME.takes
-	rel string // its name as a clip's sample names it: "NAME.takes"
-	w   *takeWriter
-	n   int // the last take file's number
+	p *Show
+	e *Env
+	w *takeWriter
+	// numbers holds, per takes folder, the last take file's number.
+	numbers map[string]int
 
 	bad    atomic.Bool // the last take ended for a reason other than its end
 	reason atomic.Pointer[string]
@@ -78,9 +76,7 @@ func (p *Show) startRecorder(e *Env, sync bool) {
 	if p.player.Input() == nil {
 		return
 	}
-	set := p.loaded.path
-	base := strings.TrimSuffix(filepath.Base(set), filepath.Ext(set))
-	r := &recorder{p: p, dir: filepath.Join(filepath.Dir(set), base+".takes"), rel: base + ".takes"}
+	r := &recorder{p: p, e: e, numbers: map[string]int{}}
 	r.cuts = make(chan takeKey, 64)
 	r.w = newTakeWriter(p.player.Capture(), func(k takeKey, msg string) {
 		r.fail(e, msg)
@@ -96,7 +92,9 @@ func (p *Show) startRecorder(e *Env, sync bool) {
 	p.session.SetTakeBuffers(r)
 }
 
-// fail reports a take cut short. Any goroutine.
+// fail reports a take cut short, or one that could not start: on stderr,
+// scrolled on the grid and, until a take ends as planned, the grid's
+// alert. Any goroutine.
 func (r *recorder) fail(e *Env, msg string) {
 	fmt.Fprintf(e.Stderr, "gridbox: %s\n", msg)
 	r.reason.Store(&msg)
@@ -121,16 +119,17 @@ func (r *recorder) failure() (string, bool) {
 // failed reports whether the last take was cut short (the grid's alert).
 func (r *recorder) failed() bool { return r != nil && r.bad.Load() }
 
-// NewTakes makes a buffer per request, opens each one's file in the takes
-// folder and stages a bank with the buffers added. Session goroutine.
+// NewTakes makes a buffer per request, names each one's file in the
+// takes folder of the set playing (the writer creates it) and stages a
+// bank with the buffers added. Session goroutine.
 func (r *recorder) NewTakes(reqs []sequencer.TakeRequest) ([]sequencer.TakeSample, error) {
 	p, l := r.p, r.p.loaded
 	if p.player.Staged() {
 		return nil, errBusy
 	}
-	if err := takesFolder(r.dir); err != nil {
-		return nil, err
-	}
+	set := l.path
+	base := strings.TrimSuffix(filepath.Base(set), filepath.Ext(set))
+	dir, rel := filepath.Join(filepath.Dir(set), base+".takes"), base+".takes"
 	bank := &engine.Bank{Samples: slices.Clone(l.bank.Samples), Instruments: l.bank.Instruments}
 	if len(l.bank.Streams) > 0 {
 		bank.Streams = slices.Clone(l.bank.Streams)
@@ -141,24 +140,15 @@ func (r *recorder) NewTakes(reqs []sequencer.TakeRequest) ([]sequencer.TakeSampl
 	for _, q := range reqs {
 		buf, err := r.buffer(q)
 		if err != nil {
-			closeJobs(jobs)
 			return nil, err
 		}
-		file, name, err := r.create()
-		if err != nil {
-			closeJobs(jobs)
-			return nil, err
-		}
-		var f TakeFile = file
-		if wrap := r.p.env.TakeFile; wrap != nil {
-			f = wrap(file)
-		}
-		j := takeJob{key: takeKey(q.Tag), f: f, ch: buf.Channels, rate: p.rate, name: name}
+		name := r.name(dir)
+		j := takeJob{key: takeKey(q.Tag), name: name, ch: buf.Channels, rate: p.rate, wrap: r.e.TakeFile}
 		if q.From >= 0 {
 			j.initial = slices.Clone(buf.Data) // the writer's own copy: the engine writes buf
 		}
 		jobs = append(jobs, j)
-		path := r.rel + "/" + filepath.Base(name)
+		path := rel + "/" + filepath.Base(name)
 		paths = append(paths, path)
 		bank.Samples = append(bank.Samples, buf)
 		if bank.Streams != nil {
@@ -167,18 +157,22 @@ func (r *recorder) NewTakes(reqs []sequencer.TakeRequest) ([]sequencer.TakeSampl
 		out = append(out, sequencer.TakeSample{Sample: int32(len(bank.Samples) - 1), Source: takeSource(path)})
 	}
 	if err := p.player.StageBank(bank); err != nil {
-		closeJobs(jobs)
 		return nil, err
 	}
-	l.bank = bank
+	// A new version of what plays, not a change to the one a reload may
+	// be reading (its loader has it as prev).
+	n := *l
+	n.bank = bank
 	old := len(bank.Samples) - len(reqs)
-	l.samples = append(slices.Clip(l.samples[:min(len(l.samples), old)]), make([]string, max(old-len(l.samples), 0))...)
-	l.samples = append(l.samples, paths...)
-	for i, path := range paths {
-		if l.index != nil {
-			l.index[path] = out[i].Sample
+	n.samples = append(slices.Clip(l.samples[:min(len(l.samples), old)]), make([]string, max(old-len(l.samples), 0))...)
+	n.samples = append(n.samples, paths...)
+	if l.index != nil {
+		n.index = maps.Clone(l.index)
+		for i, path := range paths {
+			n.index[path] = out[i].Sample
 		}
 	}
+	p.loaded = &n
 	for _, j := range jobs {
 		r.w.open(j)
 	}
@@ -188,6 +182,32 @@ func (r *recorder) NewTakes(reqs []sequencer.TakeRequest) ([]sequencer.TakeSampl
 // takeSource is what a take's clips have as Source: its file as the set
 // names it.
 type takeSource string
+
+// name returns the next take file's name in the takes folder dir: the
+// number after the highest there (looked for once per folder) and after
+// those named since.
+func (r *recorder) name(dir string) string {
+	n, ok := r.numbers[dir]
+	if !ok {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			var k int
+			if _, err := fmt.Sscanf(e.Name(), "take-%d.wav", &k); err == nil {
+				n = max(n, k)
+			}
+		}
+	}
+	n++
+	r.numbers[dir] = n
+	return filepath.Join(dir, fmt.Sprintf("take-%04d.wav", n))
+}
+
+// Overdubbable reports whether a take may start as a copy of sample s:
+// one held in memory, not streamed from disk. Session goroutine.
+func (r *recorder) Overdubbable(s int32) bool {
+	b := r.p.loaded.bank
+	return s >= 0 && int(s) < len(b.Samples) && (int(s) >= len(b.Streams) || b.Streams[s] == nil)
+}
 
 // buffer makes the buffer of take q: silence, or a copy of the sample it
 // overdubs, in the Go heap (a reload's retired buffers are freed; the
@@ -206,17 +226,13 @@ func (r *recorder) buffer(q sequencer.TakeRequest) (*audio.Buffer, error) {
 	if int(q.From) >= len(l.bank.Samples) {
 		return nil, fmt.Errorf("the clip to overdub has no sample")
 	}
-	from := l.bank.Samples[q.From]
-	n := l.bank.Frames(q.From)
-	data := make([]float32, n*from.Channels)
-	touch(data)
-	if src := l.bank.Streams; int(q.From) < len(src) && src[q.From] != nil {
-		if _, err := src[q.From].ReadFrames(data, 0); err != nil && !errors.Is(err, fs.ErrClosed) {
-			return nil, fmt.Errorf("reading the clip to overdub: %w", err)
-		}
-	} else {
-		copy(data, from.Floats())
+	if !r.Overdubbable(q.From) {
+		return nil, fmt.Errorf("the clip to overdub streams from disk")
 	}
+	from := l.bank.Samples[q.From]
+	data := make([]float32, max(q.Frames, from.Frames())*from.Channels)
+	touch(data)
+	copy(data, from.Floats())
 	return &audio.Buffer{Rate: r.p.rate, Channels: from.Channels, Data: data}, nil
 }
 
@@ -227,315 +243,18 @@ func touch(d []float32) {
 	}
 }
 
-// takesFolder makes the takes folder dir if it is not there; something
-// there that is not a folder is an error.
-func takesFolder(dir string) error {
-	fi, err := os.Lstat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return os.Mkdir(dir, 0o755)
-	case err != nil:
-		return err
-	case !fi.IsDir():
-		return fmt.Errorf("%s is not a folder: the takes' recordings go there; move it away", dir)
-	}
-	return nil
-}
-
-// create creates the next take file in the folder, never replacing one.
-func (r *recorder) create() (*os.File, string, error) {
-	for range 10000 {
-		r.n++
-		name := filepath.Join(r.dir, fmt.Sprintf("take-%04d.wav", r.n))
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		return f, name, err
-	}
-	return nil, "", fmt.Errorf("%s holds 10000 takes: move some away", r.dir)
-}
-
-// closeJobs closes and removes the files of jobs not handed over.
-func closeJobs(jobs []takeJob) {
-	for _, j := range jobs {
-		j.f.Close()
-		os.Remove(j.name)
-	}
-}
-
 // TakeEnded closes the take's file once the writer has written all of it.
 // Session goroutine.
 func (r *recorder) TakeEnded(tag int32, x int, _ engine.Frame, cause sequencer.TakeCause) {
-	var why string
 	switch cause {
+	case sequencer.TakeDone:
+		r.bad.Store(false)
 	case sequencer.TakeFull:
-		why = fmt.Sprintf("track %d's take reached the longest a take may be (max_take) and stopped there", x+1)
+		fmt.Fprintf(r.e.Stderr, "gridbox: track %d's take filled its buffer (max_take, or the tempo fell) and stopped there\n", x+1)
 	case sequencer.TakeDropped:
-		why = fmt.Sprintf("track %d's take stopped: the disk could not keep up; the take keeps what was written", x+1)
-	}
-	if why != "" {
-		r.fail(r.p.env, why)
+		r.fail(r.e, fmt.Sprintf("track %d's take stopped: the disk could not keep up (or no input reached it); the take keeps what was written", x+1))
 	}
 	r.w.end(takeKey(tag))
-}
-
-// TakeFile is an audio take's file as the take writer uses it: an
-// *os.File, or what Env.TakeFile makes of one.
-type TakeFile interface {
-	io.WriteSeeker
-	io.WriterAt
-	Sync() error
-	Close() error
-}
-
-// takeJob is a take file handed to the writer.
-type takeJob struct {
-	key     takeKey
-	f       TakeFile
-	name    string
-	ch      int
-	rate    int
-	initial []float32 // an overdub's buffer as it starts
-}
-
-// takeFile is a take file the writer writes.
-type takeFile struct {
-	takeJob
-	w      *wav.Writer
-	frames int64 // frames in the file
-	dirty  bool  // written since the last sync
-	broken bool  // a write failed: nothing more is written
-}
-
-// takeWriter drains the engine's capture ring into the takes' files.
-type takeWriter struct {
-	capture *engine.Capture
-	report  func(takeKey, string)
-	jobs    chan func()
-	done    chan struct{}
-	sync    bool // render: no goroutine, work happens in run
-
-	files map[takeKey]*takeFile
-	buf   []byte
-	// opened counts the files handed over and not closed yet.
-	opened atomic.Int32
-}
-
-func newTakeWriter(c *engine.Capture, report func(takeKey, string), sync bool) *takeWriter {
-	w := &takeWriter{capture: c, report: report, jobs: make(chan func(), 64), done: make(chan struct{}), sync: sync, files: map[takeKey]*takeFile{}}
-	if !sync {
-		go w.loop()
-	}
-	return w
-}
-
-func (w *takeWriter) open(j takeJob) {
-	w.opened.Add(1)
-	w.do(func() { w.start(j) })
-}
-
-func (w *takeWriter) end(k takeKey) {
-	w.do(func() {
-		w.drain()
-		if f := w.files[k]; f != nil {
-			w.close(k, f)
-		}
-	})
-}
-
-// do runs job on the writer.
-func (w *takeWriter) do(job func()) {
-	if w.sync {
-		job()
-		return
-	}
-	w.jobs <- job
-}
-
-// loop is the writer goroutine.
-func (w *takeWriter) loop() {
-	defer close(w.done)
-	drain := time.NewTicker(takeDrain)
-	defer drain.Stop()
-	sync := time.NewTicker(takeSync)
-	defer sync.Stop()
-	for {
-		select {
-		case job, ok := <-w.jobs:
-			if !ok {
-				w.drain()
-				w.closeAll()
-				return
-			}
-			job()
-		case <-drain.C:
-			w.drain()
-		case <-sync.C:
-			w.syncAll()
-		}
-	}
-}
-
-// run is render's writer: it drains after each block.
-func (w *takeWriter) run() {
-	if w.sync {
-		w.drain()
-	}
-}
-
-// finish writes what is left and closes every file.
-func (w *takeWriter) finish() {
-	if w.sync {
-		w.drain()
-		w.closeAll()
-		return
-	}
-	close(w.jobs)
-	<-w.done
-}
-
-// start begins writing take j: its header, and an overdub's buffer.
-func (w *takeWriter) start(j takeJob) {
-	f := &takeFile{takeJob: j}
-	ww, err := wav.NewWriter(j.f, audio.Format{SampleRate: j.rate, Channels: j.ch}, wav.Float32)
-	if err != nil {
-		w.broken(f, err)
-		j.f.Close()
-		w.opened.Add(-1)
-		return
-	}
-	f.w = ww
-	w.files[j.key] = f
-	if j.initial != nil {
-		if err := ww.Write(j.initial); err != nil {
-			w.broken(f, err)
-		}
-		f.frames = int64(len(j.initial) / j.ch)
-		f.initial = nil
-	}
-}
-
-// broken reports f's failure once and stops writing it.
-func (w *takeWriter) broken(f *takeFile, err error) {
-	if f.broken {
-		return
-	}
-	f.broken = true
-	w.report(f.key, fmt.Sprintf("writing the take %s failed (%v): its recording stops there, and the clip keeps what was written", f.name, err))
-}
-
-// drain writes what the engine captured.
-func (w *takeWriter) drain() {
-	w.capture.Drain(func(c engine.Chunk) {
-		f := w.files[takeKey(c.Clip)]
-		if f == nil {
-			// Its job may wait in the queue: a take's first frames can
-			// come before the writer took it.
-			w.pending()
-			if f = w.files[takeKey(c.Clip)]; f == nil {
-				return
-			}
-		}
-		w.write(f, c)
-	})
-}
-
-// pending runs the jobs waiting, without blocking.
-func (w *takeWriter) pending() {
-	for {
-		select {
-		case job, ok := <-w.jobs:
-			if !ok {
-				return
-			}
-			job()
-		default:
-			return
-		}
-	}
-}
-
-// write writes chunk c at its position in f: appended past the end,
-// written over what is there before it.
-func (w *takeWriter) write(f *takeFile, c engine.Chunk) {
-	if f.broken || c.Channels != f.ch {
-		return
-	}
-	data, pos := c.Frames, c.Pos
-	if pos < f.frames { // an overdub's pass: over what is there
-		n := min(int64(len(data)/f.ch), f.frames-pos)
-		if err := w.writeAt(f, data[:n*int64(f.ch)], pos); err != nil {
-			w.broken(f, err)
-			return
-		}
-		data, pos = data[n*int64(f.ch):], pos+n
-	}
-	if len(data) == 0 {
-		return
-	}
-	for ; f.frames < pos; f.frames++ { // a gap: silence
-		if err := f.w.Write(make([]float32, f.ch)); err != nil {
-			w.broken(f, err)
-			return
-		}
-	}
-	if err := f.w.Write(data); err != nil {
-		w.broken(f, err)
-		return
-	}
-	f.frames += int64(len(data) / f.ch)
-	f.dirty = true
-}
-
-// writeAt writes frames over f's data from frame pos.
-func (w *takeWriter) writeAt(f *takeFile, frames []float32, pos int64) error {
-	if cap(w.buf) < 4*len(frames) {
-		w.buf = make([]byte, 4*len(frames))
-	}
-	b := w.buf[:4*len(frames)]
-	for i, v := range frames {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
-	}
-	head := wav.Size(audio.Format{SampleRate: f.rate, Channels: f.ch}, wav.Float32, 0)
-	_, err := f.f.WriteAt(b, head+pos*int64(4*f.ch))
-	f.dirty = true
-	return err
-}
-
-// syncAll syncs the files written since the last sync.
-func (w *takeWriter) syncAll() {
-	for _, f := range w.files {
-		if f.dirty && !f.broken {
-			f.dirty = false
-			if err := f.f.Sync(); err != nil {
-				w.broken(f, err)
-			}
-		}
-	}
-}
-
-// close finishes take k's file: its sizes in the header, synced, closed.
-func (w *takeWriter) close(k takeKey, f *takeFile) {
-	delete(w.files, k)
-	defer w.opened.Add(-1)
-	err := f.w.Close()
-	if err == nil {
-		err = f.f.Sync()
-	}
-	if cerr := f.f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		w.broken(f, err)
-	}
-}
-
-// closeAll closes every file.
-func (w *takeWriter) closeAll() {
-	for k, f := range w.files {
-		w.close(k, f)
-	}
 }
 
 // drain is render's writer turn: it writes what the block captured.
@@ -552,10 +271,14 @@ func (r *recorder) busy() bool {
 }
 
 // turn stops the recording of the takes whose files could not be
-// written, at frame at. Session goroutine.
+// written, at frame at, and reports a take that could not start.
+// Session goroutine.
 func (r *recorder) turn(at engine.Frame) {
 	if r == nil {
 		return
+	}
+	if err := r.p.session.TakeError(); err != nil {
+		r.fail(r.e, fmt.Sprintf("the audio take could not start (%v): nothing is recorded; press Record again", err))
 	}
 	for {
 		select {

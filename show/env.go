@@ -58,6 +58,9 @@ type Hooks struct {
 	// of play's and render's loop, with the frame the sound has reached:
 	// tests edit and record through the session's own API with it.
 	Turn func(s *sequencer.Session, now engine.Frame)
+	// CaptureWords, when set, replaces the size of the engine's capture
+	// ring (engine.Config.Capture): tests fill it sooner.
+	CaptureWords int
 	// TakeFile, when set, wraps each audio take's file as the take
 	// writer opens it (tests fill the disk). Writer goroutine.
 	TakeFile func(f *os.File) TakeFile

@@ -297,10 +297,13 @@ type memory struct {
 	// as the set's audio tracks use (play: the device gets that many).
 	inputs      int
 	inputsAsSet bool
+	capture     int // the engine's capture ring, in words (0: newShow's)
 }
 
 // memory returns e's part of a memory.
-func (e *Env) memory() memory { return memory{budget: e.SampleBudget, wrap: e.WrapStream} }
+func (e *Env) memory() memory {
+	return memory{budget: e.SampleBudget, wrap: e.WrapStream, capture: e.CaptureWords}
+}
 
 // preloadFrames returns the preload at rate, in frames.
 func (m memory) preloadFrames(rate int) int {

@@ -74,9 +74,16 @@ type Show struct {
 	recorder *recorder
 }
 
-func newShow(l *loaded, rate int, script *perfscript.Script, inputs int) (*Show, error) {
+func newShow(l *loaded, rate int, script *perfscript.Script, inputs, capture int) (*Show, error) {
 	cfg := engine.DefaultConfig(rate, buses(len(l.song.Tracks)))
 	cfg.Inputs = inputs
+	// The capture ring (what takes record, on its way to the disk) holds
+	// seconds of two stereo takes per input pair: an SD card's stall
+	// must not cut a take.
+	cfg.Capture = 8 * rate * max(inputs, 2)
+	if capture > 0 {
+		cfg.Capture = capture
+	}
 	cfg.StreamFrames = l.ring
 	cfg.Streams = streamSlots(l.Streamed)
 	player, err := engine.New(cfg, l.bank)
@@ -151,7 +158,7 @@ func prepare(e *Env, set, script string, rate int, mem memory) (*loaded, *Show, 
 	if mem.inputsAsSet {
 		mem.inputs = max(mem.inputs, inputsOfSet(l.Set))
 	}
-	p, err := newShow(l, rate, sc, mem.inputs)
+	p, err := newShow(l, rate, sc, mem.inputs, mem.capture)
 	if err != nil {
 		l.Close()
 		return nil, nil, err
@@ -169,7 +176,7 @@ func prepareEmpty(rate int) (*loaded, *Show, error) {
 		bank: &engine.Bank{},
 		song: &sequencer.Song{Tempo: 120, BeatsPerBar: 4, Quantize: 4},
 	}
-	p, err := newShow(l, rate, nil, 0)
+	p, err := newShow(l, rate, nil, 0, 0)
 	return l, p, err
 }
 
