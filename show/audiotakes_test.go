@@ -21,6 +21,21 @@ const audioSet = "name = \"Looper\"\ntempo = 120\nquantize = \"1 bar\"\ncount_in
 // ramp is the test input: every frame a different value.
 func ramp(k int) float32 { return float32(k%1000003+1) / 1048576 }
 
+// inputDir returns a folder holding set.toml (set), script.perf (script)
+// and in.wav: 24 beats at 120 BPM of ramp, which it returns.
+func inputDir(t *testing.T, set, script string) (dir string, in []float32) {
+	t.Helper()
+	in = make([]float32, 24*24000)
+	for k := range in {
+		in[k] = ramp(k)
+	}
+	dir = t.TempDir()
+	showtest.WriteWAV(t, filepath.Join(dir, "in.wav"), 48000, in)
+	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), set)
+	showtest.WriteFile(t, filepath.Join(dir, "script.perf"), script)
+	return dir, in
+}
+
 // renderInput renders set.toml in dir with script.perf and in.wav as the
 // input, at block size block and input latency lat, and returns stderr.
 func renderInput(t *testing.T, dir string, block, lat int) string {
@@ -46,17 +61,10 @@ func renderInput(t *testing.T, dir string, block, lat int) string {
 // loop's crossfade). At block sizes 64, 128 and 333, latency 0 and 100.
 func TestRecordAudioFromTheInput(t *testing.T) {
 	const beat, bar = 24000, 96000
-	in := make([]float32, 24*beat)
-	for k := range in {
-		in[k] = ramp(k)
-	}
 	for _, lat := range []int{0, 100} {
 		for _, block := range []int{64, 128, 333} {
 			what := fmt.Sprintf("latency %d, block %d", lat, block)
-			dir := t.TempDir()
-			showtest.WriteWAV(t, filepath.Join(dir, "in.wav"), 48000, in)
-			showtest.WriteFile(t, filepath.Join(dir, "set.toml"), audioSet)
-			showtest.WriteFile(t, filepath.Join(dir, "script.perf"), "0b pad 0 0\n0.1b padup 0 0\n1b button record\n20b end\n")
+			dir, in := inputDir(t, audioSet, "0b pad 0 0\n0.1b padup 0 0\n1b button record\n20b end\n")
 			stderr := renderInput(t, dir, block, lat)
 			out := showtest.ReadWAV(t, filepath.Join(dir, "out.wav"))
 			take := showtest.ReadWAV(t, filepath.Join(dir, "set.takes", "take-0001.wav"))
@@ -118,14 +126,8 @@ func (d *fullDisk) Write(b []byte) (int, error) {
 // what was recorded.
 func TestRecordAudioDiskFull(t *testing.T) {
 	const beat, bar = 24000, 96000
-	in := make([]float32, 24*beat)
-	for k := range in {
-		in[k] = ramp(k)
-	}
-	dir := t.TempDir()
-	showtest.WriteWAV(t, filepath.Join(dir, "in.wav"), 48000, in)
-	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), strings.Replace(audioSet, `fixed_length = "1 bar"`, `fixed_length = "2 bars"`, 1))
-	showtest.WriteFile(t, filepath.Join(dir, "script.perf"), "0b pad 0 0\n0.1b padup 0 0\n1b button record\n24b end\n")
+	dir, in := inputDir(t, strings.Replace(audioSet, `fixed_length = "1 bar"`, `fixed_length = "2 bars"`, 1),
+		"0b pad 0 0\n0.1b padup 0 0\n1b button record\n24b end\n")
 	var errb bytes.Buffer
 	e := &Env{Stdout: &errb, Stderr: &errb}
 	room := int64(58 + 4*bar/2) // the header and half a bar
@@ -171,14 +173,7 @@ func TestRecordAudioDiskFull(t *testing.T) {
 // after the take it loads, the take's file read back as the set's.
 func TestLoadWhileRecordingAudio(t *testing.T) {
 	const beat, bar = 24000, 96000
-	in := make([]float32, 24*beat)
-	for k := range in {
-		in[k] = ramp(k)
-	}
-	dir := t.TempDir()
-	showtest.WriteWAV(t, filepath.Join(dir, "in.wav"), 48000, in)
-	showtest.WriteFile(t, filepath.Join(dir, "set.toml"), audioSet)
-	showtest.WriteFile(t, filepath.Join(dir, "script.perf"), "0b pad 0 0\n0.1b padup 0 0\n1b button record\n10b load set.toml\n14b load set.toml\n20b end\n")
+	dir, in := inputDir(t, audioSet, "0b pad 0 0\n0.1b padup 0 0\n1b button record\n10b load set.toml\n14b load set.toml\n20b end\n")
 	stderr := renderInput(t, dir, 128, 0)
 	if n := strings.Count(stderr, "not loaded: an audio take is recording"); n != 1 {
 		t.Errorf("the load during the take: refused %d times, want once:\n%s", n, stderr)
