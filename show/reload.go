@@ -345,5 +345,13 @@ func (p *Show) swapLoaded(n *loaded) error {
 	for _, pr := range slices.Concat(n.Problems, n.Warnings) {
 		fmt.Fprintln(p.env.Stderr, pr)
 	}
+	// The input opened with the device, for the set gridbox started with.
+	have := 0
+	if in := p.player.Input(); in != nil {
+		have = in.Channels()
+	}
+	if need := inputsOfSet(n.Set); need > have {
+		fmt.Fprintf(p.env.Stderr, "gridbox: the set's audio tracks use input channels up to %d; the input has %d (the rest record silence): restart gridbox, or set audio.input_channels, to open more\n", need, have)
+	}
 	return nil
 }
