@@ -350,7 +350,10 @@ func (p *Show) swapLoaded(n *loaded) error {
 	if in := p.player.Input(); in != nil {
 		have = in.Channels()
 	}
-	if need := inputsOfSet(n.Set); need > have {
+	switch need := inputsOfSet(n.Set); {
+	case need > 0 && have == 0:
+		fmt.Fprintf(p.env.Stderr, "gridbox: the set's audio tracks use input channels 1-%d, but no input is open: they do not record until gridbox starts again\n", need)
+	case need > have:
 		fmt.Fprintf(p.env.Stderr, "gridbox: the set's audio tracks use input channels up to %d; the input has %d (the rest record silence): restart gridbox, or set audio.input_channels, to open more\n", need, have)
 	}
 	return nil
