@@ -38,7 +38,8 @@ func (s *Device) Latency() (in, out time.Duration) {
 }
 
 // InputStats returns the current device's input counters plus those of
-// the devices before it.
+// the devices before it (after Close: of every device, the last one's
+// final).
 func (s *Device) InputStats() audio.InputStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -285,6 +285,11 @@ func (s *Device) Close() error {
 	if !s.call("Close", func() { err = dev.Close() }) {
 		return hungError(fmt.Sprintf("Close blocked for %v", s.cfg.Hung))
 	}
+	// Its input counters stay in InputStats, final now: play reports
+	// them after the stream is closed.
+	s.mu.Lock()
+	s.retireInput(dev)
+	s.mu.Unlock()
 	return err
 }
 
