@@ -222,7 +222,8 @@ func (s *Device) Start(r audio.Renderer) error {
 }
 
 // Stats adds the current device's counters to those of the devices before
-// it. Blocks counts blocks rendered, the fallback clock's included.
+// it (after Close: every device's, the last one's final). Blocks counts
+// blocks rendered, the fallback clock's included.
 func (s *Device) Stats() audio.DeviceStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -285,9 +286,10 @@ func (s *Device) Close() error {
 	if !s.call("Close", func() { err = dev.Close() }) {
 		return hungError(fmt.Sprintf("Close blocked for %v", s.cfg.Hung))
 	}
-	// Its input counters stay in InputStats, final now: play reports
+	// Its counters stay in Stats and InputStats, final now: play reports
 	// them after the stream is closed.
 	s.mu.Lock()
+	s.past = add(s.past, dev.Stats())
 	s.retireInput(dev)
 	s.mu.Unlock()
 	return err
