@@ -318,6 +318,14 @@ func Play(e *Env, c PlayConfig) (err error) {
 	fmt.Fprintf(e.Stderr, "gridbox: stopped (%s) at %s: %s, %s, %s, max DSP load %.0f%%, peak voices %d, late commands %d%s\n",
 		reason, p.position(p.player.Position()), spell.Count(ds.Blocks, "block"), spell.Count(ds.Underruns, "underrun"),
 		spell.Count(ds.LateWakes, "late device wake"), 100*ds.MaxLoad, es.PeakVoices, es.Late, streamReport(p.player))
+	if pin := p.player.Input(); pin != nil {
+		// Input frames lost on the way to the takes: the device's (a full
+		// ring, or kept in step over an underrun) and the engine's (its
+		// input ring full); a full capture ring cuts the take and says so.
+		is := dev.InputStats()
+		fmt.Fprintf(e.Stderr, "gridbox: input: %s, %s captured, %d dropped by the device, %d by the engine, %s\n",
+			spell.Count(pin.Channels(), "channel"), spell.Count(is.Captured, "frame"), is.Dropped, pin.Dropped(), spell.Count(is.Overruns, "overrun"))
+	}
 	return err
 }
 

@@ -240,7 +240,14 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 // cannot signal another that is given its pid later.
 func startJackd(t *testing.T, name string) *os.Process {
 	t.Helper()
-	start := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128")
+	return startJackdInputs(t, name, 2)
+}
+
+// startJackdInputs is startJackd with inputs capture ports (PortAudio's
+// JACK device "system" has as many input channels).
+func startJackdInputs(t *testing.T, name string, inputs int) *os.Process {
+	t.Helper()
+	start := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128", strconv.Itoa(inputs))
 	if os.Geteuid() == 0 {
 		// Without realtime priority, jackd's dummy driver itself falls
 		// behind on a loaded 2-core machine.
