@@ -99,7 +99,7 @@ type looperScript struct {
 	dev audio.Device
 
 	phase  int
-	start  engine.Frame        // plan four: where recording started
+	start  engine.Frame       // plan four: where recording started
 	before portaudio.Counters // as Record was first pressed
 }
 
