@@ -411,6 +411,11 @@ func looperPrereqs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-time test: -short leaves it out")
 	}
+	if raceEnabled {
+		// Its render goroutine, race-built, is several times slower: 0
+		// underruns is not what it can show.
+		t.Skip("a race-built gridbox cannot be held to 0 underruns; the plain build runs the live looper tests")
+	}
 }
 
 // looperSet is a set at 120 BPM (a beat is 24000 frames, a bar 96000)
@@ -646,11 +651,17 @@ func TestLooperFourInputsOnJACK(t *testing.T) {
 		if breaks > int(xruns) {
 			t.Errorf("input %d: %d breaks in the clicks' spacing with %d server xruns: input frames dropped or repeated", x+1, breaks, xruns)
 		}
-		if want := tk.Frames()/period - 1; len(ks) < want {
-			t.Errorf("input %d: %d clicks in %d frames, want ≥ %d", x+1, len(ks), tk.Frames(), want)
+		if want := tk.Frames()/period - 1 - int(xruns); len(ks) < want { // an xrun may skip a click
+			t.Errorf("input %d: %d clicks in %d frames (server xruns %d), want ≥ %d", x+1, len(ks), tk.Frames(), xruns, want)
 		}
 		if len(ks) > 0 {
 			firsts[x] = ks[0]
+		}
+		// The clicks come every period frames: the take's first period
+		// frames hold one, unless its start was not recorded (the take's
+		// RecordAudio reached the engine after its first input frames).
+		if len(ks) == 0 || ks[0] >= period {
+			t.Errorf("input %d: the take's first click is at frame %d, want < %d: its start was not recorded", x+1, firsts[x], period)
 		}
 		t.Logf("input %d: take of %d frames (%.2f s), %d clicks, %d breaks in their spacing, first at frame %d", x+1, tk.Frames(), float64(tk.Frames())/looperRate, len(ks), breaks, firsts[x])
 	}
