@@ -398,11 +398,13 @@ func (st looperStats) check(t *testing.T, out string, xruns int) {
 	}
 }
 
+// loadavg returns the machine's load averages (1, 5, 15 minutes).
 func loadavg() string {
 	b, _ := os.ReadFile("/proc/loadavg")
 	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
+// looperPrereqs skips the live looper tests where they cannot run.
 func looperPrereqs(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("jackd"); err != nil {
@@ -573,6 +575,7 @@ func takeOf(t *testing.T, set string, x int) *audio.Buffer {
 	return nil
 }
 
+// power is the sum of x's squares.
 func power(x []float32) float64 {
 	var s float64
 	for _, v := range x {
@@ -586,12 +589,14 @@ func power(x []float32) float64 {
 // ports) for -looper-seconds (4 by default; the run is 60): four
 // armed tracks, one free-length take each, the metronome on. The clicker
 // loops output 1 back into input 1 and plays a click every 4800 frames of
-// the server's clock into inputs 2 to 4, 16 frames apart. There must be
-// no underrun, no input frame dropped (by the device, the engine's input
-// ring, or the capture ring the takes' writer drains: a take cut short),
-// and the takes must show it: on inputs 2 to 4 the clicks exactly 4800
-// frames apart from the first to the last, each input's 16 frames after
-// the one before (no frame lost, repeated or moved between channels).
+// the server's clock into inputs 2 to 4, 16 frames apart. While recording
+// there must be no underrun and no input frame dropped (by the device, the
+// engine's input ring, or the capture ring the takes' writer drains: a
+// take cut short), and the takes must show it: on inputs 2 to 4 a click
+// in the take's first 4800 frames (its start was recorded), the clicks
+// 4800 frames apart to the last, each input's 16 frames after the one
+// before (no frame lost, repeated or moved between channels). jackd's own
+// xruns (looperStats.check) may each break the spacing once.
 func TestLooperFourInputsOnJACK(t *testing.T) {
 	looperPrereqs(t)
 	const inputs, period, shift = 4, 4800, 16
