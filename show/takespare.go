@@ -1,6 +1,7 @@
 package show
 
 import (
+	"math"
 	"sync"
 
 	"gridbox/sets"
@@ -44,8 +45,12 @@ func (sp *spares) fit(set *sets.Set, rate int) {
 			want[c]++
 		}
 	}
+	// As the session asks for a free take (sequencer.Session.startAudio):
+	// a quarter more than max_take, and the 5 ms recorded past its end for
+	// the loop's crossfade. Without them no spare fitted a free take: it
+	// was made on the session goroutine after all (live looper test).
 	bpb := float64(set.BeatsPerBar())
-	frames := int(1.25 * float64(set.Record.MaxTake) * bpb * 60 / set.Tempo * float64(rate))
+	frames := int(math.Ceil(1.25*float64(set.Record.MaxTake)*bpb*60/set.Tempo*float64(rate)+0.005*float64(rate))) + 1
 	sp.mu.Lock()
 	if frames != sp.frames {
 		sp.ready = [3][][]float32{}

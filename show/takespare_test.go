@@ -16,7 +16,9 @@ func TestSpares(t *testing.T) {
 	set.TimeSignature = sets.TimeSignature{Num: 4, Den: 4}
 	sp := newSpares(set, 48000)
 	defer sp.close()
-	frames := int(1.25 * 8 * 0.5 * 48000) // 2 bars of 4 beats at 120 BPM, and a quarter more
+	// 2 bars of 4 beats at 120 BPM, a quarter more, and the crossfade's
+	// 5 ms: what the session asks for a free take.
+	frames := int(1.25*8*0.5*48000+0.005*48000) + 1
 	ready := func() bool {
 		sp.mu.Lock()
 		defer sp.mu.Unlock()
@@ -32,6 +34,9 @@ func TestSpares(t *testing.T) {
 	}
 	if d := sp.take(frames+1, 1); d != nil {
 		t.Errorf("a take longer than the spares got one")
+	}
+	if d := sp.take(frames, 1); len(d) != frames {
+		t.Errorf("a free take of %d frames got %d samples, want a spare", frames, len(d))
 	}
 	d := sp.take(1000, 2)
 	if len(d) != 2000 {
