@@ -379,7 +379,7 @@ func (st looperStats) log(t *testing.T, xruns uint64, load0 string) {
 // check fails t for what gridbox lost while recording: an underrun of its
 // own (the ring short), an input frame dropped on the way to a take (by
 // the device, the engine's input ring, or the capture ring: a take cut
-// short). The server's xruns are jackd's: on the dummy backend each is a
+// short), a command late. The server's xruns are jackd's: on the dummy backend each is a
 // cycle the server skipped (it ran late on the machine), which PortAudio
 // flags to gridbox as an output underflow and an input overflow; they are
 // allowed as such, one flag of each per xrun. Underruns before the first
@@ -389,6 +389,9 @@ func (st looperStats) check(t *testing.T, out string, xruns int) {
 	t.Helper()
 	if r := st.rec; r.ringUnderruns != 0 || r.inSkipped != 0 || r.inLost != 0 || r.underflows > xruns || r.inOverflows > xruns {
 		t.Errorf("while recording: %v, with %d server xruns; want no ring underrun, no input frame lost or skipped, and no underflow or overflow but the server's", r, xruns)
+	}
+	if st.late != 0 {
+		t.Errorf("%d commands reached the engine after their frame (the session goroutine held up: at a take's start, making its buffers)", st.late)
 	}
 	if st.engDropped != 0 || st.all.inLost != 0 {
 		t.Errorf("input frames dropped: %d by the engine's input ring, %d lost by the device's; want none", st.engDropped, st.all.inLost)
