@@ -86,7 +86,7 @@ func (p *Show) startRecorder(e *Env, sync bool) {
 		}
 	}, sync)
 	if !sync { // play: a take's start must not wait for its buffer
-		r.spares = newSpares(p.loaded.Set, p.rate)
+		r.spares = newSpares(p.loaded.Set, p.rate, func() bool { return r.w.opened.Load() > 0 })
 	}
 	p.recorder = r
 	p.session.SetTakeBuffers(r)
@@ -336,4 +336,16 @@ func (r *recorder) follow(in, out time.Duration) {
 		r.lf = lf
 		r.p.player.SetInputLatency(lf)
 	}
+}
+
+// silence is an input of ch channels that never ends and holds nothing:
+// render's input when it is given none, so that audio tracks record (as
+// play's --audio null has them do).
+type silence int
+
+func (s silence) Channels() int { return int(s) }
+func (s silence) Frames() int64 { return math.MaxInt64 }
+func (s silence) ReadFrames(dst []float32, _ int64) (int, error) {
+	clear(dst)
+	return len(dst) / int(s), nil
 }

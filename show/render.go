@@ -102,6 +102,8 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 		}
 		defer f.Close()
 		input, mem.inputs = src, src.Channels()
+	} else {
+		mem.inputsAsSet = true // the set's audio tracks record silence
 	}
 	l, p, err := prepare(e, job.Set, job.Events, job.Rate, mem)
 	if err != nil {
@@ -157,8 +159,11 @@ func renderTo(e *Env, in *interrupt, job RenderConfig) (err error) {
 	defer p.recorder.finish() // likewise
 	start := time.Now()
 	rc, err := newRenderClock(e, in, p, f, limit, ww)
-	if err == nil && input != nil {
-		rc.dev.Feed(input, p.player.Input())
+	if pin := p.player.Input(); err == nil && pin != nil {
+		if input == nil {
+			input = silence(pin.Channels())
+		}
+		rc.dev.Feed(input, pin)
 	}
 	if err == nil {
 		_, err = p.run(rc, limit, "")

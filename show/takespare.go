@@ -2,7 +2,9 @@ package show
 
 import (
 	"math"
+	"runtime"
 	"sync"
+	"time"
 
 	"gridbox/sets"
 )
@@ -14,8 +16,16 @@ import (
 // set has audio tracks recording that many, each long enough for a
 // free-length take (max_take at the set's tempo, and a quarter more for
 // tempo changes). A take longer than that, or one more than there are
-// spares, is made on the spot.
+// spares, is made on the spot, and so is one less than half a spare's
+// length (a fixed length of a bar or two: quick to make, and a spare would
+// keep its whole length for the take's life).
+//
+// Making a spare (tens of megabytes written, page by page) must not
+// compete with the audio while it records: the goroutine waits until no
+// take has been recording for a second (busy), and runs on an OS thread
+// of the lowest priority.
 type spares struct {
+	busy   func() bool // a take records, or its file is being written; any goroutine
 	mu     sync.Mutex
 	frames int            // each spare's length
 	want   [3]int         // by channels (1, 2): how many to keep
@@ -25,9 +35,10 @@ type spares struct {
 	done   chan struct{}
 }
 
-// newSpares starts keeping spares for set at rate. Call stop when done.
-func newSpares(set *sets.Set, rate int) *spares {
-	sp := &spares{wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+// newSpares starts keeping spares for set at rate, made while busy
+// reports false. Call close when done.
+func newSpares(set *sets.Set, rate int, busy func() bool) *spares {
+	sp := &spares{busy: busy, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	sp.fit(set, rate)
 	go sp.run()
 	return sp
@@ -69,7 +80,7 @@ func (sp *spares) take(n, ch int) []float32 {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	r := sp.ready[ch]
-	if len(r) == 0 || n > sp.frames {
+	if len(r) == 0 || n > sp.frames || 2*n < sp.frames {
 		return nil
 	}
 	d := r[len(r)-1]
@@ -89,8 +100,13 @@ func (sp *spares) poke() {
 // each is taken, until stop.
 func (sp *spares) run() {
 	defer close(sp.done)
+	runtime.LockOSThread() // never unlocked: the thread ends with the goroutine, its priority with it
+	lowestPriority()
 	for {
 		for {
+			if !sp.quiet() {
+				return
+			}
 			sp.mu.Lock()
 			ch, frames := 0, sp.frames
 			for c := 1; c <= 2; c++ {
@@ -114,6 +130,24 @@ func (sp *spares) run() {
 		case <-sp.wake:
 		case <-sp.stop:
 			return
+		}
+	}
+}
+
+// quiet waits until no take has recorded for a second, and reports false
+// if stop came meanwhile.
+func (sp *spares) quiet() bool {
+	since := time.Now()
+	for {
+		if sp.busy != nil && sp.busy() {
+			since = time.Now()
+		} else if time.Since(since) >= time.Second {
+			return true
+		}
+		select {
+		case <-sp.stop:
+			return false
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }

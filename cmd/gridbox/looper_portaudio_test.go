@@ -382,13 +382,24 @@ func (st looperStats) log(t *testing.T, xruns uint64, load0 string) {
 // short), a command late. The server's xruns are jackd's: on the dummy backend each is a
 // cycle the server skipped (it ran late on the machine), which PortAudio
 // flags to gridbox as an output underflow and an input overflow; they are
-// allowed as such, one flag of each per xrun. Underruns before the first
-// Record (play starting up) are reported, not failed: they drop no
-// recorded frame.
+// allowed as such, one flag of each per xrun. On this machine a burst of
+// the server's xruns (the whole VM stalled) may also leave gridbox's ring
+// short: such an underrun is judged against the server's baseline in the
+// same run, allowed only while the server itself had at least as many
+// xruns, and then it must skip exactly its block of input (the input kept
+// in step: the take's frames after it stay on the grid). An underrun
+// without the server's xruns is gridbox's own, and fails. Underruns
+// before the first Record (play starting up) are reported, not failed:
+// they drop no recorded frame.
 func (st looperStats) check(t *testing.T, out string, xruns int) {
 	t.Helper()
-	if r := st.rec; r.ringUnderruns != 0 || r.inSkipped != 0 || r.inLost != 0 || r.underflows > xruns || r.inOverflows > xruns {
-		t.Errorf("while recording: %v, with %d server xruns; want no ring underrun, no input frame lost or skipped, and no underflow or overflow but the server's", r, xruns)
+	const block = 128
+	r := st.rec
+	if r.ringUnderruns > xruns || r.inSkipped != block*r.ringUnderruns || r.inLost != 0 || r.underflows > xruns || r.inOverflows > xruns {
+		t.Errorf("while recording: %v, with %d server xruns; want no ring underrun but within the server's xruns (each skipping its block of input), no input frame lost, and no underflow or overflow but the server's", r, xruns)
+	}
+	if r.ringUnderruns > 0 {
+		t.Logf("while recording: %d ring underruns within the server's %d xruns (%d input frames skipped, in step)", r.ringUnderruns, xruns, r.inSkipped)
 	}
 	if st.late != 0 {
 		t.Errorf("%d commands reached the engine after their frame (the session goroutine held up: at a take's start, making its buffers)", st.late)
