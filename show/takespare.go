@@ -25,14 +25,15 @@ import (
 // take has been recording for a second (busy), and runs on an OS thread
 // of the lowest priority.
 type spares struct {
-	busy   func() bool // a take records, or its file is being written; any goroutine
-	mu     sync.Mutex
-	frames int            // each spare's length
-	want   [3]int         // by channels (1, 2): how many to keep
-	ready  [3][][]float32 // by channels
-	wake   chan struct{}
-	stop   chan struct{}
-	done   chan struct{}
+	busy     func() bool // a take records, or its file is being written; any goroutine
+	lastBusy time.Time   // when busy last said so; run's
+	mu       sync.Mutex
+	frames   int            // each spare's length
+	want     [3]int         // by channels (1, 2): how many to keep
+	ready    [3][][]float32 // by channels
+	wake     chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 // newSpares starts keeping spares for set at rate, made while busy
@@ -137,11 +138,10 @@ func (sp *spares) run() {
 // quiet waits until no take has recorded for a second, and reports false
 // if stop came meanwhile.
 func (sp *spares) quiet() bool {
-	since := time.Now()
 	for {
 		if sp.busy != nil && sp.busy() {
-			since = time.Now()
-		} else if time.Since(since) >= time.Second {
+			sp.lastBusy = time.Now()
+		} else if time.Since(sp.lastBusy) >= time.Second { // at the start: at once
 			return true
 		}
 		select {
