@@ -158,7 +158,7 @@ func (s *Session) startAudio(t *take, a action) {
 	for i, rt := range rts {
 		x, req, ts := rt.x, reqs[i], &s.tracks[rt.x]
 		in := s.song.Tracks[x].Input
-		rt.audio, rt.sample = true, got[i].Sample
+		rt.audio = true
 		cmd := engine.Command{Op: engine.RecordAudio, At: a.at, Track: int16(x), Clip: rt.recTag, Sample: got[i].Sample,
 			Key: uint8(in.First), Vel: uint8(in.Channels)}
 		if rt.overdub {
@@ -178,7 +178,7 @@ func (s *Session) startAudio(t *take, a action) {
 		}
 		s.put(x, rt.slot, rt.clip, a.at)
 		s.send(cmd)
-		s.recTags = append(s.recTags, recTag{tag: rt.recTag, x: x, sample: got[i].Sample})
+		s.recTags = append(s.recTags, recTag{tag: rt.recTag, x: x})
 	}
 	s.version++
 	s.monitor(a.at)
@@ -219,12 +219,11 @@ func (s *Session) StopTake(tag int32, at engine.Frame) {
 	}
 }
 
-// recTag is an audio take the engine records: its events' tag, track and
-// buffer.
+// recTag is an audio take the engine records: its events' tag and its
+// track.
 type recTag struct {
-	tag    int32
-	x      int
-	sample int32
+	tag int32
+	x   int
 }
 
 // event handles an engine event.

@@ -62,10 +62,9 @@ type recTrack struct {
 	// closed: the take is done and an edit changed the slot since (split):
 	// no late note goes in.
 	closed bool
-	// audio: the track records audio (startAudio) into bank sample
-	// sample, its engine events tagged recTag.
+	// audio: the track records audio (startAudio), its engine events
+	// tagged recTag.
 	audio  bool
-	sample int32
 	recTag int32
 }
 
