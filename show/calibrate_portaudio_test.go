@@ -44,11 +44,13 @@ type calibResult struct {
 	Xruns          uint64 // server xruns the cable client saw
 }
 
-// TestCalibrateChild is the child's body; run by itself it skips.
+// TestCalibrateChild is the child's body (the JACK calibrate tests run
+// it in a process of its own, the job in calibChildEnv); run by itself
+// it is not a test and does nothing.
 func TestCalibrateChild(t *testing.T) {
 	spec := os.Getenv(calibChildEnv)
 	if spec == "" {
-		t.Skip("the JACK calibrate tests' child process")
+		return
 	}
 	var job calibJob
 	if err := json.Unmarshal([]byte(spec), &job); err != nil {
