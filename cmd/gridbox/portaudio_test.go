@@ -207,16 +207,21 @@ func TestPlayThroughJACKInRealTime(t *testing.T) {
 		t.Fatalf("gridbox play: %v\n%s", err, b)
 	}
 	// gridbox: stopped (3 s played) at 2.3: B blocks, U underruns, W late device wakes, max DSP load L%, peak voices P, late commands C
-	var blocks, underruns, wakes, load, voices, late int
-	var at string
+	// (singular where it is 1: "1 underrun")
 	i := strings.Index(string(b), "gridbox: stopped (3 s played) at ")
 	if i < 0 {
 		t.Fatalf("no final status line:\n%s", b)
 	}
-	if _, err := fmt.Sscanf(string(b[i:]), "gridbox: stopped (3 s played) at %s %d blocks, %d underruns, %d late device wakes, max DSP load %d%%, peak voices %d, late commands %d",
-		&at, &blocks, &underruns, &wakes, &load, &voices, &late); err != nil {
-		t.Fatalf("final status line: %v\n%s", err, b[i:])
+	m := stoppedRE.FindStringSubmatch(string(b[i:]))
+	if m == nil {
+		t.Fatalf("final status line does not read:\n%s", b[i:])
 	}
+	n := make([]int, len(m)-1)
+	for k := range n {
+		n[k], _ = strconv.Atoi(m[k+1])
+	}
+	blocks, underruns, voices, late := n[0], n[1], n[4], n[5]
+	at := strings.Fields(string(b[i+len("gridbox: stopped (3 s played) at "):]))[0]
 	xruns := int(probe.Xruns())
 	t.Logf("%s (the probe heard of %d xruns)", strings.TrimSpace(string(b[i:])), xruns)
 	if late != 0 {
