@@ -20,7 +20,7 @@ import (
 	"gridbox/show/showtest"
 )
 
-var audioKillRecordings = flag.Int("audio-kill-recordings", 20, "how many audio takes TestKill9DuringAudioRecordings records (the issue's figure: 100)")
+var audioKillRecordings = flag.Int("audio-kill-recordings", 12, "how many audio takes TestKill9DuringAudioRecordings records (the issue's figure: 100)")
 
 // audioKillChildEnv makes the child (startChild's, its arguments in
 // helperPlayEnv) play with an audioRecorder.
@@ -138,7 +138,7 @@ type audioTake struct {
 // (an input of silence, in real time) records audio take after take (an
 // audioRecorder through the session's API) while the test kills it with
 // SIGKILL at random moments, often mid-take, and starts it again, until
-// -audio-kill-recordings takes were started (20, 10 in the race build;
+// -audio-kill-recordings takes were started (12, 6 in the race build;
 // the issue says 100). The race build fails on a race the child reports.
 // After every kill the takes file parses; it names every take that
 // started more than a second before the kill, each WAV it names decodes,
@@ -152,7 +152,7 @@ func TestKill9DuringAudioRecordings(t *testing.T) {
 	}
 	recordings := *audioKillRecordings
 	if raceEnabled && !flagSet("audio-kill-recordings") {
-		recordings = 10 // a race-built child keeps up, but is slower to start: 20 takes take some 30 s
+		recordings = 6 // a race-built child keeps up, but is slower to start: 20 takes take some 30 s
 	}
 	dir := t.TempDir()
 	set := filepath.Join(dir, "looper.toml")
