@@ -44,6 +44,7 @@ func TestSpares(t *testing.T) {
 	if sp.frames != frames {
 		t.Errorf("spares of %d frames, want %d", sp.frames, frames)
 	}
+	recording.Store(true) // from here no spare is made again: a take records
 	if d := sp.take(frames+1, 1); d != nil {
 		t.Errorf("a take longer than the spares got one")
 	}
@@ -53,7 +54,6 @@ func TestSpares(t *testing.T) {
 	if d := sp.take(1000, 2); d != nil {
 		t.Errorf("a take of 1000 frames got a spare of %d", frames)
 	}
-	recording.Store(true) // no spare is made again while a take records
 	d := sp.take((frames+1)/2, 2)
 	if len(d) != 2*((frames+1)/2) {
 		t.Fatalf("a stereo take of %d frames got %d samples", (frames+1)/2, len(d))
