@@ -324,8 +324,28 @@ func rotated(b *Bank) *Bank {
 // StageBank, on the control side, may allocate: only Render is measured,
 // as AllocsPerRun measures. It must not run in parallel.
 func TestSwapBankDoesNotAllocate(t *testing.T) {
-	out := make([]float32, 2*128)
 	for _, streamed := range []bool{false, true} {
+		// The count is the process's: another goroutine allocating while
+		// a block renders (the runtime's, on a loaded machine) counts
+		// too. An allocation of Render's own comes back in a second run;
+		// such noise does not.
+		allocs := swapBankAllocs(t, streamed)
+		if allocs != 0 {
+			t.Logf("streamed %v: %d allocations in 50 blocks with a swap; measuring again", streamed, allocs)
+			allocs = swapBankAllocs(t, streamed)
+		}
+		if allocs != 0 {
+			t.Errorf("streamed %v: %d allocations in 50 blocks with a swap, want 0", streamed, allocs)
+		}
+	}
+}
+
+// swapBankAllocs renders 60 blocks with a SwapBank in each and returns
+// the allocations counted in the last 50.
+func swapBankAllocs(t *testing.T, streamed bool) uint64 {
+	t.Helper()
+	out := make([]float32, 2*128)
+	{
 		p := busyPlayer(t, 64)
 		if streamed {
 			p = streamingPlayer(t, 64)
@@ -358,11 +378,9 @@ func TestSwapBankDoesNotAllocate(t *testing.T) {
 			}
 			drainEvents(p)
 		}
-		if allocs != 0 {
-			t.Errorf("streamed %v: %d allocations in 50 blocks with a swap, want 0", streamed, allocs)
-		}
 		if st := p.Stats(); st.StreamUnderruns != 0 {
 			t.Errorf("streamed %v: %d underruns", streamed, st.StreamUnderruns)
 		}
+		return allocs
 	}
 }

@@ -554,6 +554,11 @@ func TestLooperAlignsOnJACK(t *testing.T) {
 		if tk.Channels != 1 || tk.Frames() < bar {
 			t.Fatalf("%s: %d channels, %d frames; want 1 channel, %d frames", what, tk.Channels, tk.Frames(), bar)
 		}
+		// A click the output played late (a ring underrun delays what
+		// follows it) or the dummy server moved (an xrun) is not where
+		// the grid put it: with either in the run, one click of the four
+		// may be off; the others show the compensation.
+		off := 0
 		for k := range 4 {
 			want := k * beat
 			click := tick
@@ -563,7 +568,10 @@ func TestLooperAlignsOnJACK(t *testing.T) {
 			e, c := matchClick(tk.Data[:bar], want, click, 1200)
 			t.Logf("%s: click %d at frame %d: error %+d frames (%+.3f ms), correlation %.4f", what, k+1, want+e, e, float64(e)/looperRate*1000, c)
 			if e < -48 || e > 48 || c < 0.9 {
-				t.Errorf("%s: click %d is %+d frames (%+.3f ms) from beat %d (correlation %.4f); want within 48 frames (1 ms)", what, k+1, e, float64(e)/looperRate*1000, k, c)
+				off++
+				if off > 1 || st.rec.ringUnderruns == 0 && xruns == 0 {
+					t.Errorf("%s: click %d is %+d frames (%+.3f ms) from beat %d (correlation %.4f); want within 48 frames (1 ms)", what, k+1, e, float64(e)/looperRate*1000, k, c)
+				}
 			}
 		}
 	}
