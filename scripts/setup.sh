@@ -21,6 +21,10 @@ if [ "${1:-}" = "--test" ]; then
 	# decodes every file); hydrogen-drumkits and hydrogen-drumkits-effects
 	# are some 140 MB to download each.
 	pkgs="$pkgs hydrogen-data hydrogen-drumkits hydrogen-drumkits-effects"
+	# The browser tests (issue 14, internal/browsertest): Debian's Chromium,
+	# run headless. Without recommends it still brings a font (fontconfig
+	# depends on fonts-dejavu-core), so the page's text shows in screenshots.
+	pkgs="$pkgs chromium"
 fi
 
 missing=""
