@@ -79,6 +79,7 @@ deps:
 	check ./soundfont/... 'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|cmd|show'; \
 	check ./midiclock/... 'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|midifile|soundfont|cmd|show'; \
 	check ./internal/...  'audio|engine|sequencer|grid|surface|sets|config|state|perfscript|music|soundfont|midiclock|cmd|show'; \
+	check ./web/...       'audio|engine|sequencer|surface|sets|config|state|perfscript|music|soundfont|midiclock|midifile|cmd|show'; \
 	check ./show/...      'cmd'; \
 	for tags in '' $(TAGS); do \
 		bad=$$(go list -tags "$$tags" -f '{{join .Imports "\n"}}' ./cmd/gridbox | grep "^$(MOD)/" | grep -vE "^$(MOD)/show(/.*)?$$" || true); \

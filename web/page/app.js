@@ -1,0 +1,270 @@
+// gridbox's browser view: the lights, status and view pushed by the server
+// (Server-Sent Events, /api/events) drawn on the virtual controller the page
+// holds; presses and releases posted to /api/press in order.
+'use strict';
+(function () {
+  // For tests: seq is the last lights event applied, lights what each
+  // button shows ("x,y" → "off", "ff8000", "ff8000/flash", …), the
+  // latencies in ms: press, a POST's round trip; led, from the server's
+  // sending a lights change to its drawing here.
+  const G = window.gridbox = {
+    seq: 0, lights: {}, connected: false, pressLatency: [], ledLatency: [],
+    view: null, status: null,
+  };
+  const keep = 1000; // latency figures kept
+  const $ = (id) => document.getElementById(id);
+  const grid = $('grid');
+  const pads = new Map(); // "x,y" → element
+  for (const el of grid.querySelectorAll('.pad')) pads.set(el.dataset.x + ',' + el.dataset.y, el);
+  const tracks = grid.querySelectorAll('.track');
+  const scenes = grid.querySelectorAll('.scenename');
+
+  function record(list, v) {
+    list.push(v);
+    if (list.length > keep) list.splice(0, list.length - keep);
+  }
+  function text(el, s) { if (el.textContent !== s) el.textContent = s; }
+
+  // Lights.
+  const animated = new Map(); // "x,y" → {el, mode}
+  function paint(key, t) {
+    const el = pads.get(key);
+    if (!el) return;
+    G.lights[key] = t;
+    el.dataset.light = t;
+    animated.delete(key);
+    el.style.opacity = '';
+    el.classList.remove('dark');
+    if (t === 'off') {
+      el.style.backgroundColor = '';
+      el.classList.remove('lit');
+      return;
+    }
+    const [hex, mode] = t.split('/');
+    el.style.backgroundColor = '#' + hex;
+    el.classList.add('lit');
+    if (mode) animated.set(key, { el, mode });
+  }
+  function lights(m) {
+    if (m.full) {
+      for (const k of pads.keys()) if (!(k in m.l)) paint(k, 'off');
+    }
+    for (const k in m.l) paint(k, m.l[k]);
+    G.seq = m.seq;
+    if (m.full) {
+      G.connected = true;
+      showConn();
+    } else {
+      record(G.ledLatency, Date.now() - m.t);
+    }
+  }
+
+  // Flash is on in the first half of each beat; Pulse breathes once every
+  // two beats, dim on the beat (grid.Follower). The beat runs on from the
+  // last status at its tempo while the transport moves; while it stands,
+  // lights flash at the tempo from the page's clock, as a Launchpad does.
+  let beat0 = 0, at0 = performance.now(), running = false, tempo = 120;
+  function beatsNow() {
+    const t = performance.now();
+    return running ? beat0 + (t - at0) / 60000 * tempo : t / 60000 * tempo;
+  }
+  function animate() {
+    if (animated.size) {
+      const b = beatsNow();
+      const on = b - Math.floor(b) < 0.5;
+      const ph = b / 2 - Math.floor(b / 2);
+      const w = (0.25 + 0.75 * (1 - Math.abs(2 * ph - 1))).toFixed(2);
+      for (const a of animated.values()) {
+        if (a.mode === 'flash') a.el.classList.toggle('dark', !on);
+        else if (a.mode === 'pulse') a.el.style.opacity = w;
+      }
+    }
+    requestAnimationFrame(animate);
+  }
+  requestAnimationFrame(animate);
+
+  // Status.
+  function status(s) {
+    G.status = s;
+    beat0 = s.beats; at0 = performance.now(); running = s.running;
+    tempo = s.tempo > 0 ? s.tempo : 120;
+    const parts = [
+      s.bar + '.' + s.beat,
+      s.tempo.toFixed(1) + ' BPM',
+      (s.running ? '▶ ' : '■ ') + s.playing + ' playing',
+      'DSP ' + Math.round(s.dsp * 100) + '% (max ' + Math.round(s.maxDSP * 100) + '%)',
+      s.voices + ' voices',
+      s.underruns + ' underruns',
+      s.late + ' late',
+    ];
+    const st = $('status');
+    st.textContent = '';
+    for (const p of parts) {
+      const span = document.createElement('span');
+      span.textContent = p;
+      st.appendChild(span);
+    }
+    const dev = document.createElement('span');
+    dev.id = 'device';
+    dev.textContent = (s.device || 'no device') + ': ' + (s.health || '?');
+    dev.className = s.health === 'playing' ? '' : 'bad';
+    st.appendChild(dev);
+    const ctl = document.createElement('span');
+    ctl.textContent = s.controllers.length ? s.controllers.join(', ') : 'no controllers';
+    st.appendChild(ctl);
+    if (s.input) {
+      const inp = document.createElement('span');
+      inp.textContent = 'input ' + s.input;
+      st.appendChild(inp);
+    }
+    text($('warnings'), s.warnings.join(' · '));
+  }
+
+  // View.
+  function view(v) {
+    G.view = v;
+    text($('set'), v.set || v.file || 'gridbox');
+    text($('mode'), v.mode);
+    const nt = v.tracks.length, ns = v.scenes.length;
+    const span = (a, n) => n ? (a + 1) + '–' + Math.min(a + 8, n) + ' of ' + n : 'none';
+    text($('window'), 'tracks ' + span(v.track0, nt) + ' · scenes ' + span(v.scene0, ns));
+    tracks.forEach((el, i) => {
+      const t = v.tracks[v.track0 + i];
+      text(el, t ? t.name : '');
+      el.title = t ? t.name : '';
+      el.style.borderBottomColor = t ? '#' + t.color : 'transparent';
+    });
+    scenes.forEach((el, j) => {
+      const n = v.scene0 + j, s = v.scenes[n];
+      text(el, s === undefined ? '' : (s || String(n + 1)));
+    });
+    const errs = $('errlist');
+    errs.textContent = '';
+    for (const e of v.errors) {
+      const li = document.createElement('li');
+      li.textContent = e;
+      errs.appendChild(li);
+    }
+    $('errors').hidden = v.errors.length === 0;
+    const sets = $('setlist');
+    sets.textContent = '';
+    for (const name of v.sets) {
+      const li = document.createElement('li');
+      const label = document.createElement('span');
+      label.textContent = name;
+      const b = document.createElement('button');
+      b.textContent = name === v.file ? 'playing' : 'switch';
+      b.disabled = name === v.file;
+      b.dataset.set = name;
+      li.className = name === v.file ? 'current' : '';
+      li.append(label, b);
+      sets.appendChild(li);
+    }
+    if (!v.sets.length) text($('setmsg'), 'no sets in the folder');
+  }
+  $('setlist').addEventListener('click', (ev) => {
+    const b = ev.target.closest('button');
+    if (!b || b.disabled) return;
+    text($('setmsg'), 'switching to ' + b.dataset.set + '…');
+    fetch('/api/switch', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ set: b.dataset.set }),
+    }).then(async (r) => {
+      text($('setmsg'), r.ok ? 'loading ' + b.dataset.set : (await r.text()).trim());
+    }).catch(() => text($('setmsg'), 'not sent: no connection'));
+  });
+
+  // The push channel. EventSource reconnects by itself after a dropped
+  // stream; the server then sends a whole snapshot first.
+  let es = null, backoff = 500;
+  function showConn() {
+    const c = $('conn');
+    text(c, G.connected ? 'live' : 'disconnected');
+    c.className = G.connected ? 'ok' : 'bad';
+  }
+  function on(name, f) {
+    es.addEventListener(name, (e) => {
+      try { f(JSON.parse(e.data)); } catch (err) { console.error(name, err); }
+    });
+  }
+  function connect() {
+    es = new EventSource('/api/events');
+    on('view', view);
+    on('status', status);
+    on('lights', lights);
+    es.onopen = () => { backoff = 500; };
+    es.onerror = () => {
+      G.connected = false;
+      showConn();
+      if (es.readyState !== EventSource.CLOSED) return;
+      // Refused (401 after the cookie went, 503 when full): ask why, try again.
+      es.close();
+      fetch('/api/sets').then((r) => { if (r.status === 401) location.reload(); }).catch(() => {});
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 10000);
+    };
+  }
+  connect();
+
+  // Presses: one POST in flight at a time; what happens meanwhile goes in
+  // the next, so a release never overtakes its press.
+  const queue = [];
+  let inflight = false;
+  function send(x, y, down) {
+    queue.push([x, y, down, down ? 100 : 0]);
+    pump();
+  }
+  function pump() {
+    if (inflight || !queue.length) return;
+    inflight = true;
+    const t = Date.now();
+    fetch('/api/press', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ e: queue.splice(0, 64), t }),
+    }).then((r) => {
+      if (r.ok) record(G.pressLatency, Date.now() - t);
+    }).catch(() => {}).finally(() => {
+      inflight = false;
+      pump();
+    });
+  }
+
+  // Pointer Events: mouse, pen and every finger; each pointer holds the
+  // button it went down on (captured) until it is lifted or cancelled.
+  const byPointer = new Map(); // pointerId → "x,y"
+  const holders = new Map(); // "x,y" → pointers holding it
+  function release(id) {
+    const key = byPointer.get(id);
+    if (key === undefined) return;
+    byPointer.delete(id);
+    const n = holders.get(key) - 1;
+    if (n > 0) { holders.set(key, n); return; }
+    holders.delete(key);
+    const el = pads.get(key);
+    el.classList.remove('held');
+    send(+el.dataset.x, +el.dataset.y, false);
+  }
+  grid.addEventListener('pointerdown', (ev) => {
+    const el = ev.target.closest('.pad');
+    if (!el || (ev.pointerType === 'mouse' && ev.button !== 0) || byPointer.has(ev.pointerId)) return;
+    ev.preventDefault();
+    try { el.setPointerCapture(ev.pointerId); } catch (_) { /* pointer gone already */ }
+    const key = el.dataset.x + ',' + el.dataset.y;
+    byPointer.set(ev.pointerId, key);
+    const n = holders.get(key) || 0;
+    holders.set(key, n + 1);
+    if (n === 0) {
+      el.classList.add('held');
+      send(+el.dataset.x, +el.dataset.y, true);
+    }
+  });
+  for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
+    grid.addEventListener(type, (ev) => release(ev.pointerId));
+  }
+  grid.addEventListener('contextmenu', (ev) => ev.preventDefault());
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) for (const id of [...byPointer.keys()]) release(id);
+  });
+})();
