@@ -1,12 +1,14 @@
 // Package browsertest drives a real browser in tests: headless Chromium
 // (Debian's chromium package) through the DevTools protocol (chromedp).
-// Open starts one browser with a fresh profile and one tab for a test and
-// closes it when the test ends; a Page's methods navigate, evaluate
-// JavaScript, read attributes, press and release the mouse and touch points
-// as separate steps (so a test sees what happens while a pad is held, and
-// holds two at once), and write screenshots for a person to look at.
+// Start starts one browser with a fresh profile for a test (and its
+// subtests), Tab opens a page in it, and each closes when its test ends.
+// A Page's methods navigate, evaluate JavaScript, read attributes, press
+// and release the mouse and touch points as separate steps (so a test sees
+// what happens while a pad is held, and holds two at once), tell the
+// page's clock against ours (for latencies) and write screenshots for a
+// person to look at.
 //
-// Where no browser is installed, Open skips the test and says why; in CI
+// Where no browser is installed, Start skips the test and says why; in CI
 // (CI=true) it fails instead, since scripts/setup.sh --test installs
 // chromium there. With -short (pi-test runs the arm64 tests under qemu) the
 // browser tests skip: they measure wall-clock latencies.
@@ -56,8 +58,10 @@ type Page struct {
 	ctx context.Context
 
 	mu         sync.Mutex
-	exceptions []string // uncaught exceptions of the page, until the test ends
-	touches    []Point  // the touch points held now
+	exceptions []string      // uncaught exceptions of the page, until the test ends
+	touches    []Point       // the touch points held now
+	offset     time.Duration // the page's clock ahead of ours; see ClockOffset
+	synced     bool
 }
 
 // A Point is a place on the page in CSS pixels from the viewport's top
@@ -87,10 +91,16 @@ func Find() string {
 	return ""
 }
 
-// Open starts a headless browser with a fresh profile in a temporary
-// folder and returns its tab, blank. Everything ends with the test; an
-// exception the page threw meanwhile fails it.
-func Open(t testing.TB, opt Options) *Page {
+// A Browser is a headless browser that Start started for a test and its
+// subtests; each Tab is a page of its own.
+type Browser struct {
+	ctx context.Context // the first tab's: its browser's
+}
+
+// Start starts a headless browser with a fresh profile in a temporary
+// folder, for t and its subtests; it ends with t. Tests that share one
+// (as subtests) save the second or so a browser takes to start.
+func Start(t testing.TB) *Browser {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser tests measure wall-clock latencies and do not run with -short (as under qemu); make unit runs them")
@@ -102,13 +112,10 @@ func Open(t testing.TB, opt Options) *Page {
 		}
 		t.Skip("no browser: install Debian's chromium (scripts/setup.sh --test does) to run the browser tests")
 	}
-	if opt.Width == 0 {
-		opt.Width, opt.Height = 1024, 768
-	}
 	flags := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(opt.Width, opt.Height),
+		chromedp.WindowSize(1024, 768),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true), // as root in CI; the page is the test's own
 		chromedp.Flag("disable-gpu", true),
@@ -132,19 +139,44 @@ func Open(t testing.TB, opt Options) *Page {
 		chromedp.Flag("force-color-profile", "srgb"),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), flags...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	p := &Page{t: t, ctx: ctx}
-
+	ctx, cancel := chromedp.NewContext(actx)
 	start := time.Now()
-	console := chromedp.Console(ctx) // subscribes: starts the browser
-	sctx, cancel := context.WithTimeout(ctx, actionTimeout)
-	err := chromedp.Do(sctx)
-	cancel()
+	// The first action starts the browser and binds its life to the
+	// context it is given: ctx, which a timer cancels if it hangs.
+	hung := time.AfterFunc(2*actionTimeout, cancel)
+	err := chromedp.Do(ctx)
+	if !hung.Stop() {
+		err = fmt.Errorf("not started in %v", 2*actionTimeout)
+	}
 	if err != nil {
-		cancelTab()
+		cancel()
 		cancelAlloc()
 		t.Fatalf("browsertest: starting %s: %v", path, err)
 	}
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	t.Logf("browsertest: %s started in %v", filepath.Base(path), time.Since(start).Round(time.Millisecond))
+	return &Browser{ctx: ctx}
+}
+
+// Open starts a browser for t and opens a tab in it (Start, then Tab).
+func Open(t testing.TB, opt Options) *Page {
+	t.Helper()
+	return Start(t).Tab(t, opt)
+}
+
+// Tab opens a blank tab for t, which may be a subtest of Start's test; it
+// closes when t ends, and an exception its page threw meanwhile fails t.
+func (b *Browser) Tab(t testing.TB, opt Options) *Page {
+	t.Helper()
+	if opt.Width == 0 {
+		opt.Width, opt.Height = 1024, 768
+	}
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	p := &Page{t: t, ctx: ctx}
+	console := chromedp.Console(ctx) // subscribes: opens the tab
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for m, err := range console {
@@ -162,17 +194,17 @@ func Open(t testing.TB, opt Options) *Page {
 		p.mu.Lock()
 		threw := p.exceptions
 		p.mu.Unlock()
-		cancelTab()
-		cancelAlloc()
+		cancel()
 		wg.Wait()
 		for _, e := range threw {
 			t.Errorf("browsertest: the page threw: %s", e)
 		}
 	})
-	t.Logf("browsertest: %s started in %v", filepath.Base(path), time.Since(start).Round(time.Millisecond))
+	var vopts []chromedp.EmulateViewportOption
 	if opt.Touch {
-		p.do("emulate touch", chromedp.EmulateViewport(int64(opt.Width), int64(opt.Height), chromedp.EmulateTouch))
+		vopts = append(vopts, chromedp.EmulateTouch)
 	}
+	p.do("open a tab", chromedp.EmulateViewport(int64(opt.Width), int64(opt.Height), vopts...))
 	return p
 }
 
@@ -371,6 +403,44 @@ func (p *Page) touch(what string, typ input.DispatchTouchEventType, points []*in
 		_, err := cdp.Call(ctx, t, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: points})
 		return err
 	}))
+}
+
+// ClockOffset returns how far the page's clock (performance.timeOrigin +
+// performance.now(), which event time stamps count on) is ahead of this
+// process's wall clock: the reading with the shortest round trip of 7,
+// within half that round trip (well under a millisecond here). It is
+// measured once per Page.
+func (p *Page) ClockOffset() time.Duration {
+	p.t.Helper()
+	p.mu.Lock()
+	if p.synced {
+		defer p.mu.Unlock()
+		return p.offset
+	}
+	p.mu.Unlock()
+	best := time.Duration(-1)
+	var offset time.Duration
+	for range 7 {
+		t0 := time.Now()
+		ms := Eval[float64](p, `performance.timeOrigin + performance.now()`)
+		t1 := time.Now()
+		if rtt := t1.Sub(t0); best < 0 || rtt < best {
+			best = rtt
+			mid := t0.Add(rtt / 2)
+			offset = time.UnixMicro(int64(ms * 1000)).Sub(mid)
+		}
+	}
+	p.mu.Lock()
+	p.offset, p.synced = offset, true
+	p.mu.Unlock()
+	return offset
+}
+
+// PageTime converts a time on the page's clock (ms since the epoch, as
+// performance.timeOrigin + event.timeStamp) to this process's clock.
+func (p *Page) PageTime(ms float64) time.Time {
+	p.t.Helper()
+	return time.UnixMicro(int64(ms * 1000)).Add(-p.ClockOffset())
 }
 
 // Screenshot writes what the viewport shows as name.png (name: a file name

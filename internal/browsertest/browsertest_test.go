@@ -23,12 +23,14 @@ div.held { background: #f00; }
 <div id="a" data-light="off"></div><div id="b" data-light="ff8000/flash"></div>
 <script>
 window.log = [];
+window.stamps = []; // each event's time stamp on the page's clock
 window.fingers = 0; // the most touches down at once
 document.addEventListener("touchstart", ev => { fingers = Math.max(fingers, ev.touches.length) });
 for (const e of document.querySelectorAll("div")) {
 	for (const type of ["pointerdown", "pointerup"]) {
 		e.addEventListener(type, ev => {
 			log.push(e.id + ":" + type + ":" + ev.pointerType);
+			stamps.push(performance.timeOrigin + ev.timeStamp);
 			e.classList.toggle("held", type === "pointerdown");
 		});
 	}
@@ -44,10 +46,19 @@ func serve(t *testing.T) string {
 	return s.URL
 }
 
-// TestMouse: a press and a release reach the page as separate steps, and
-// what the page does meanwhile (a held square) can be read in between.
-func TestMouse(t *testing.T) {
-	p := Open(t, Options{})
+// TestPage runs the page tests in one browser, each in a tab of its own.
+func TestPage(t *testing.T) {
+	b := Start(t)
+	t.Run("Mouse", func(t *testing.T) { testMouse(t, b) })
+	t.Run("MultiTouch", func(t *testing.T) { testMultiTouch(t, b) })
+	t.Run("PageErrorsFail", func(t *testing.T) { testPageErrorsFail(t, b) })
+}
+
+// testMouse: a press and a release reach the page as separate steps, and
+// what the page does meanwhile (a held square) can be read in between;
+// the press's time stamp, on our clock, is when it was sent.
+func testMouse(t *testing.T, b *Browser) {
+	p := b.Tab(t, Options{})
 	p.Navigate(serve(t))
 	if got := p.Attrs("div", "data-light"); !slices.Equal(got, []string{"off", "ff8000/flash"}) {
 		t.Fatalf("data-light %q", got)
@@ -59,11 +70,21 @@ func TestMouse(t *testing.T) {
 	if at.X != 60 || at.Y != 60 {
 		t.Fatalf("#a's centre at %v, want 60,60", at)
 	}
+	p.ClockOffset()
+	before := time.Now()
 	p.MouseDown(at)
+	after := time.Now()
 	p.Wait("#a held", `document.querySelector("#a").className === "held"`, "log", time.Second)
 	if got := Eval[[]string](p, "log"); !slices.Equal(got, []string{"a:pointerdown:mouse"}) {
 		t.Fatalf("after the press: %q", got)
 	}
+	// The event's time stamp, on our clock, is when the press was sent.
+	stamp := p.PageTime(Eval[float64](p, "stamps[0]"))
+	if slack := 2 * time.Millisecond; stamp.Before(before.Add(-slack)) || stamp.After(after.Add(slack)) {
+		t.Errorf("the press's time stamp is %v after sending began (%v to send; page clock %v ahead)",
+			stamp.Sub(before), after.Sub(before), p.ClockOffset())
+	}
+	t.Logf("press sent in %v; its time stamp %v after sending began; the page's clock is %v ahead", after.Sub(before), stamp.Sub(before), p.ClockOffset())
 	p.MouseUp(at)
 	p.Click("#b")
 	want := []string{"a:pointerdown:mouse", "a:pointerup:mouse", "b:pointerdown:mouse", "b:pointerup:mouse"}
@@ -72,16 +93,16 @@ func TestMouse(t *testing.T) {
 	}
 }
 
-// TestMultiTouch: two fingers down at once, then lifted one at a time,
+// testMultiTouch: two fingers down at once, then lifted one at a time,
 // reach the page as two downs then two ups; and the screenshot shows the
 // held square red.
-func TestMultiTouch(t *testing.T) {
-	p := Open(t, Options{Width: 400, Height: 200, Touch: true})
+func testMultiTouch(t *testing.T, b *Browser) {
+	p := b.Tab(t, Options{Width: 400, Height: 200, Touch: true})
 	p.Navigate(serve(t))
-	a, b := p.Center("#a"), p.Center("#b")
-	a.ID, b.ID = 1, 2
+	a, c := p.Center("#a"), p.Center("#b")
+	a.ID, c.ID = 1, 2
 	p.TouchDown(a)
-	p.TouchDown(b)
+	p.TouchDown(c)
 	p.Wait("both held", `log.length >= 2`, "log", time.Second)
 	if got := Eval[[]string](p, "log"); !slices.Equal(got, []string{"a:pointerdown:touch", "b:pointerdown:touch"}) {
 		t.Fatalf("with two fingers down: %q", got)
@@ -122,10 +143,10 @@ func TestMultiTouch(t *testing.T) {
 	}
 }
 
-// TestPageErrorsFail: an exception the page throws is caught (the test
+// testPageErrorsFail: an exception the page throws is caught (the test
 // checks the record, as a failure of its own would end this test).
-func TestPageErrorsFail(t *testing.T) {
-	p := Open(t, Options{})
+func testPageErrorsFail(t *testing.T, b *Browser) {
+	p := b.Tab(t, Options{})
 	p.Navigate(serve(t))
 	Eval[bool](p, `setTimeout(() => { throw new Error("boom") }), true`)
 	deadline := time.Now().Add(5 * time.Second)
@@ -143,5 +164,21 @@ func TestPageErrorsFail(t *testing.T) {
 			t.Fatal("the page's exception was not recorded")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestLatencies(t *testing.T) {
+	var l Latencies
+	for i := 20; i >= 1; i-- {
+		l = append(l, time.Duration(i)*time.Millisecond)
+	}
+	if l.Median() != 10*time.Millisecond || l.Percentile(0.95) != 19*time.Millisecond || l.Percentile(1) != 20*time.Millisecond || l.Percentile(0) != time.Millisecond {
+		t.Errorf("median %v p95 %v p100 %v p0 %v", l.Median(), l.Percentile(0.95), l.Percentile(1), l.Percentile(0))
+	}
+	if got, want := l.String(), "n=20 median 10.0 ms, p95 19.0 ms, min 1.0 ms, max 20.0 ms"; got != want {
+		t.Errorf("%s, want %s", got, want)
+	}
+	if l[0] != 20*time.Millisecond {
+		t.Error("Percentile sorted the caller's slice")
 	}
 }
