@@ -263,6 +263,21 @@ func (p *Page) Wait(what, cond, show string, timeout time.Duration) {
 	}
 }
 
+// Poll waits until the JavaScript expression js has a truthy value
+// (checked every animation frame) and returns that value decoded into a
+// T, failing the test after timeout, saying what. The value is read in the
+// same evaluation that finds it truthy, so it cannot have moved on.
+func Poll[T any](p *Page, what, js string, timeout time.Duration) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, timeout+time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Poll[T](js, chromedp.WithPollingTimeout(timeout)))
+	if err != nil {
+		p.t.Fatalf("browsertest: waiting %v for %s (%s): %v", timeout, what, js, err)
+	}
+	return v
+}
+
 // TryWait is Wait returning the error (a context.DeadlineExceeded one on
 // a timeout).
 func (p *Page) TryWait(cond string, timeout time.Duration) error {
@@ -433,6 +448,7 @@ func (p *Page) ClockOffset() time.Duration {
 	p.mu.Lock()
 	p.offset, p.synced = offset, true
 	p.mu.Unlock()
+	p.t.Logf("browsertest: the page's clock is %v ahead of ours (± %v)", offset, best/2)
 	return offset
 }
 
