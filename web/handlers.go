@@ -184,7 +184,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 // deadline.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	s.hub.setSets(s.listSets())
-	c, snap, ok := s.hub.subscribe(s.maxConns)
+	c, snap, ok := s.hub.subscribe()
 	if !ok {
 		http.Error(w, "503 too many clients", http.StatusServiceUnavailable)
 		return
@@ -334,6 +334,9 @@ func validSetName(name string) bool {
 // decodeStrict decodes one JSON object with no unknown fields and nothing
 // after it.
 func decodeStrict(body []byte, v any) error {
+	if b := bytes.TrimSpace(body); len(b) == 0 || b[0] != '{' {
+		return errors.New("bad JSON: want an object")
+	}
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {

@@ -48,6 +48,7 @@ type hub struct {
 	sets    []string        // SetsDir's sets as last listed
 	scratch []byte          // a lights event's changes, reused
 	drops   uint64          // clients dropped for a full queue
+	max     int             // clients at most (maxClients; tests lower it)
 }
 
 func (h *hub) init() {
@@ -55,6 +56,7 @@ func (h *hub) init() {
 		h.in[frameIndex(b)] = true
 	}
 	h.status = encodeStatus(Status{})
+	h.max = maxClients
 }
 
 // Lights publishes what the virtual controller shows: bs[i] shows ls[i].
@@ -212,13 +214,13 @@ func (h *hub) removeLocked(i int) {
 	close(c.gone)
 }
 
-// subscribe adds a client, unless there are max already, and returns it
-// with its snapshot: the view, the status and the whole lights frame.
+// subscribe adds a client, unless there are h.max already, and returns
+// it with its snapshot: the view, the status and the whole lights frame.
 // Every event published after it is offered to the client's queue.
-func (h *hub) subscribe(max int) (*client, []byte, bool) {
+func (h *hub) subscribe() (*client, []byte, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if len(h.clients) >= max {
+	if len(h.clients) >= h.max {
 		return nil, nil, false
 	}
 	c := &client{ch: make(chan []byte, queueLen), gone: make(chan struct{})}
@@ -243,11 +245,31 @@ func (h *hub) unsubscribe(c *client) {
 	}
 }
 
-// clientCount returns how many clients are subscribed.
-func (h *hub) clientCount() int {
+// clientCount returns how many clients are subscribed, and how many were
+// dropped for a full queue.
+func (h *hub) clientCount() (n int, drops uint64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.clients)
+	return len(h.clients), h.drops
+}
+
+// caughtUp reports whether every client's queue is empty.
+func (h *hub) caughtUp() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, c := range h.clients {
+		if len(c.ch) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// setMax changes how many clients may subscribe at once.
+func (h *hub) setMax(n int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.max = n
 }
 
 // The events' JSON: lower-case names, colours as "rrggbb".

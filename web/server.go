@@ -106,7 +106,6 @@ type Server struct {
 	done     chan struct{} // closed by Close: every handler returns
 	handlers sync.WaitGroup
 	hub      hub
-	maxConns int // maxClients; tests lower it
 	closeMu  sync.Mutex
 	closed   bool
 }
@@ -134,7 +133,6 @@ func Start(cfg Config) (*Server, error) {
 		tokenSum: sha256.Sum256([]byte(cfg.Token)),
 		ln:       ln,
 		done:     make(chan struct{}),
-		maxConns: maxClients,
 	}
 	s.hub.init()
 	s.hub.sets = s.listSets()
@@ -143,10 +141,7 @@ func Start(cfg Config) (*Server, error) {
 	addr := ln.Addr().(*net.TCPAddr)
 	urlHost := host
 	if urlHost == "" || addr.IP.IsUnspecified() {
-		urlHost = "127.0.0.1"
-		if addr.IP.To4() == nil && !addr.IP.IsUnspecified() {
-			urlHost = "::1"
-		}
+		urlHost = "127.0.0.1" // every address: this machine's is one of them
 	}
 	s.url = "http://" + net.JoinHostPort(urlHost, strconv.Itoa(addr.Port)) + "/"
 
@@ -157,7 +152,6 @@ func Start(cfg Config) (*Server, error) {
 		WriteTimeout:      10 * time.Second, // the events stream moves it per write
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    8 << 10,
-		ErrorLog:          nil,
 	}
 	go s.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed after Close
 	return s, nil

@@ -226,7 +226,7 @@ func TestLightsDeltas(t *testing.T) {
 	// A second client's snapshot is the frame as it is now.
 	c2 := subscribe(t, s, nil)
 	snap2 := c2.lights(t)
-	if n := s.hub.clientCount(); n != 2 {
+	if n, _ := s.hub.clientCount(); n != 2 {
 		t.Errorf("%d clients, want 2", n)
 	}
 	if !snap2.Full || snap2.Seq != snap.Seq+2 || snap2.L["0,0"] != "off" || snap2.L["8,7"] != "000001/pulse" {
