@@ -23,6 +23,10 @@ import (
 
 const cookieName = "gridbox"
 
+// keepAlive is an SSE comment: it keeps an idle stream (and a proxy on its
+// way) open, and finds a client that went away.
+var keepAlive = []byte(": \n\n")
+
 // handler returns every route behind the checks every request passes:
 // the Host (without a token), the token, and the Origin of a POST.
 func (s *Server) handler() http.Handler {
@@ -197,16 +201,21 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	write := func(b []byte) bool {
+	// send writes b and whatever else is queued, under one deadline, and
+	// flushes them together.
+	send := func(b []byte) bool {
 		rc.SetWriteDeadline(time.Now().Add(writeTimeout))
-		_, err := w.Write(b)
-		return err == nil
-	}
-	flush := func() bool {
-		rc.SetWriteDeadline(time.Now().Add(writeTimeout))
+		if _, err := w.Write(b); err != nil {
+			return false
+		}
+		for n := len(c.ch); n > 0; n-- {
+			if _, err := w.Write(<-c.ch); err != nil {
+				return false
+			}
+		}
 		return rc.Flush() == nil
 	}
-	if !write(snap) || !flush() {
+	if !send(snap) {
 		return
 	}
 	tick := time.NewTicker(heartbeat)
@@ -214,19 +223,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case m := <-c.ch:
-			if !write(m) {
-				return
-			}
-			for n := len(c.ch); n > 0; n-- { // what else is queued: one flush
-				if !write(<-c.ch) {
-					return
-				}
-			}
-			if !flush() {
+			if !send(m) {
 				return
 			}
 		case <-tick.C:
-			if !write([]byte(": \n\n")) || !flush() {
+			if !send(keepAlive) {
 				return
 			}
 		case <-c.gone:
