@@ -117,7 +117,9 @@ func (s *Server) tokenIs(t string) bool {
 // the token; otherwise it answers 401.
 func (s *Server) loginWith(w http.ResponseWriter, r *http.Request, t string) {
 	if !s.tokenIs(t) {
-		s.logf("web: wrong token from %s", r.RemoteAddr)
+		if now := time.Now().UnixNano(); now-s.lastWrongToken.Swap(now) > int64(10*time.Second) {
+			s.logf("web: wrong token from %s", r.RemoteAddr) // at most one a 10 s: a guesser does not fill the journal
+		}
 		s.unauthorized(w, r)
 		return
 	}
@@ -156,7 +158,7 @@ const loginPage = `<!doctype html>
 // unauthorized answers 401: the login form for the page, plain text for
 // the rest.
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet && r.URL.Path == "/" {
+	if r.Method == http.MethodGet && (r.URL.Path == "/" || r.URL.Path == "/login") {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusUnauthorized)

@@ -37,18 +37,20 @@ type client struct {
 // the lights frame) and the clients. Publishing encodes once under mu and
 // offers the bytes to every client without blocking.
 type hub struct {
-	mu      sync.Mutex
-	clients []*client
-	frame   [100]grid.Light // by frameIndex
-	in      [100]bool       // frameIndex of a layout button
-	seq     uint64          // of the last lights event
-	status  []byte          // the last status event
-	view    View            // the last View, without Sets
-	viewMsg []byte          // its event, with sets
-	sets    []string        // SetsDir's sets as last listed
-	scratch []byte          // a lights event's changes, reused
-	drops   uint64          // clients dropped for a full queue
-	max     int             // clients at most (maxClients; tests lower it)
+	mu        sync.Mutex
+	clients   []*client
+	frame     [100]grid.Light // by frameIndex
+	in        [100]bool       // frameIndex of a layout button
+	seq       uint64          // of the last lights event
+	status    []byte          // the last status event
+	last      Status          // the last Status; hasStatus: there was one
+	hasStatus bool
+	view      View     // the last View, without Sets
+	viewMsg   []byte   // its event, with sets
+	sets      []string // SetsDir's sets as last listed
+	scratch   []byte   // a lights event's changes, reused
+	drops     uint64   // clients dropped for a full queue
+	max       int      // clients at most (maxClients; tests lower it)
 }
 
 func (h *hub) init() {
@@ -71,14 +73,31 @@ func (s *Server) Lights(bs []grid.Button, ls []grid.Light) {
 }
 
 // Status publishes the state of the audio and the transport. It is called
-// on the status goroutine, at most 10 times a second; it never blocks.
+// on the status goroutine, at most 10 times a second; it never blocks. A
+// status equal to the last one is not sent again. st's slices must not
+// change after the call.
 func (s *Server) Status(st Status) {
-	msg := encodeStatus(st)
 	h := &s.hub
 	h.mu.Lock()
-	h.status = msg
+	same := h.hasStatus && sameStatus(st, h.last)
+	h.mu.Unlock()
+	if same {
+		return
+	}
+	msg := encodeStatus(st)
+	h.mu.Lock()
+	h.status, h.last, h.hasStatus = msg, st, true
 	h.sendLocked(msg)
 	h.mu.Unlock()
+}
+
+// sameStatus reports whether a and b show the same.
+func sameStatus(a, b Status) bool {
+	return a.Bar == b.Bar && a.Beat == b.Beat && a.Tempo == b.Tempo && a.Beats == b.Beats &&
+		a.Running == b.Running && a.Playing == b.Playing && a.DSP == b.DSP && a.MaxDSP == b.MaxDSP &&
+		a.Voices == b.Voices && a.Underruns == b.Underruns && a.Late == b.Late && a.Device == b.Device &&
+		a.Health == b.Health && a.Input == b.Input &&
+		slices.Equal(a.Controllers, b.Controllers) && slices.Equal(a.Warnings, b.Warnings)
 }
 
 // View publishes what the session shows. It is called on the session

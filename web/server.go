@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gridbox/grid"
@@ -106,8 +107,10 @@ type Server struct {
 	done     chan struct{} // closed by Close: every handler returns
 	handlers sync.WaitGroup
 	hub      hub
-	closeMu  sync.Mutex
-	closed   bool
+	// lastWrongToken is when a wrong token was last logged (UnixNano).
+	lastWrongToken atomic.Int64
+	closeMu        sync.Mutex
+	closed         bool
 }
 
 // Start listens on cfg.Listen and serves on its own goroutines until

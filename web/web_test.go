@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -244,6 +245,13 @@ func TestStatusAndViewEvents(t *testing.T) {
 	if st.Bar != 3 || st.Beat != 2 || st.Tempo != 120 || st.Health != "lost" || len(st.Controllers) != 1 {
 		t.Errorf("status %+v", st)
 	}
+	// The same status again is not sent; the next that differs is.
+	s.Status(Status{Bar: 3, Beat: 2, Tempo: 120, Health: "lost", Controllers: []string{"launchpad-x on hw:1"}})
+	s.Status(Status{Bar: 3, Beat: 3, Tempo: 120, Health: "lost", Controllers: []string{"launchpad-x on hw:1"}})
+	json.Unmarshal([]byte(c.next(t, "status")), &st)
+	if st.Beat != 3 {
+		t.Errorf("status %+v after an unchanged one, want beat 3", st)
+	}
 	s.View(View{Set: "live", Tracks: []Track{{"Drums", grid.Color{R: 255, G: 0x80}}}, Scenes: []string{"", "Verse"}, Errors: []string{"a.toml:1:2: bad"}})
 	var v viewJSON
 	json.Unmarshal([]byte(c.next(t, "view")), &v)
@@ -280,4 +288,33 @@ func TestPage(t *testing.T) {
 		t.Errorf("the page weighs %d bytes, more than 100 kB", total)
 	}
 	t.Logf("page weight %d bytes", total)
+}
+
+// sameStatus sees a change in every field of Status.
+func TestSameStatusSeesEveryField(t *testing.T) {
+	var a Status
+	ft := reflect.TypeFor[Status]()
+	for i := range ft.NumField() {
+		b := a
+		f := reflect.ValueOf(&b).Elem().Field(i)
+		switch f.Kind() {
+		case reflect.Int:
+			f.SetInt(1)
+		case reflect.Uint64:
+			f.SetUint(1)
+		case reflect.Float64:
+			f.SetFloat(1)
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.String:
+			f.SetString("x")
+		case reflect.Slice:
+			f.Set(reflect.ValueOf([]string{"x"}))
+		default:
+			t.Fatalf("field %s: a %s", ft.Field(i).Name, f.Kind())
+		}
+		if sameStatus(a, b) {
+			t.Errorf("sameStatus does not see %s", ft.Field(i).Name)
+		}
+	}
 }

@@ -267,4 +267,16 @@
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) for (const id of [...byPointer.keys()]) release(id);
   });
+  // A page closed with a button held lets it go on its way out (keepalive
+  // outlives the page), so that the button is not left held.
+  window.addEventListener('pagehide', () => {
+    for (const id of [...byPointer.keys()]) release(id);
+    if (!queue.length) return;
+    fetch('/api/press', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ e: queue.splice(0, 64), t: Date.now() }),
+      keepalive: true,
+    }).catch(() => {});
+  });
 })();
