@@ -80,6 +80,7 @@ type pane struct {
 	c      grid.Controller
 	lay    layout
 	offset int
+	mirror bool // shows the window's first columns beside the others (AttachMirror)
 	held   map[grid.Button]slot    // clip pads down, and the slot they pressed
 	notes  map[grid.Button]sounded // note pads down, and the note they play
 	ctls   map[grid.Button]control // control buttons down, and the control they pressed
@@ -126,18 +127,26 @@ var cMajor = music.Key{Scale: music.Scales[0]}
 // Attach adds controller c, known as id. It takes the place of a detached
 // controller of the same size (a replug, on whatever port), else goes to
 // the right of the others. Its lights are painted by the next Paint.
-func (u *Surface) Attach(id string, c grid.Controller) {
+func (u *Surface) Attach(id string, c grid.Controller) { u.attach(id, c, false) }
+
+// AttachMirror adds controller c, known as id, as a mirror: it shows the
+// window's first columns, as the first controller does, and adds none of
+// its own, so a second view of the grid (the browser's) shows and plays
+// what the Launchpad does. With no other controller it is the window.
+func (u *Surface) AttachMirror(id string, c grid.Controller) { u.attach(id, c, true) }
+
+func (u *Surface) attach(id string, c grid.Controller, mirror bool) {
 	u.Detach(id)
 	lay := layoutOf(c.Info())
 	p := &pane{
-		id: id, c: c, lay: lay,
+		id: id, c: c, lay: lay, mirror: mirror,
 		held:   make(map[grid.Button]slot),
 		notes:  make(map[grid.Button]sounded),
 		ctls:   make(map[grid.Button]control),
 		lights: make([]grid.Light, len(lay.buttons)),
 	}
 	for i, q := range u.panes {
-		if q.c == nil && q.lay.cols == lay.cols && q.lay.rows == lay.rows {
+		if q.c == nil && q.mirror == mirror && q.lay.cols == lay.cols && q.lay.rows == lay.rows {
 			u.panes[i] = p
 			u.arrange()
 			return
@@ -211,7 +220,11 @@ func (u *Surface) arrange() {
 	off := 0
 	for _, p := range u.panes {
 		p.offset = off
-		off += p.lay.cols
+		if p.mirror {
+			p.offset = 0
+		} else {
+			off += p.lay.cols
+		}
 	}
 	u.scroll(0, 0)
 }
@@ -219,11 +232,19 @@ func (u *Surface) arrange() {
 // size returns the window's width (all panes) and height: the clip rows
 // of the shortest pane in the current mode.
 func (u *Surface) size() (cols, rows int) {
+	mirrored := 0 // the widest mirror's columns: the window when it is alone
 	for i, p := range u.panes {
-		cols += p.lay.cols
+		if p.mirror {
+			mirrored = max(mirrored, p.lay.cols)
+		} else {
+			cols += p.lay.cols
+		}
 		if r := u.clipRows(p); i == 0 || r < rows {
 			rows = r
 		}
+	}
+	if cols == 0 {
+		cols = mirrored
 	}
 	return cols, rows
 }

@@ -1,6 +1,7 @@
 package surface
 
 import (
+	"maps"
 	"testing"
 
 	"gridbox/engine"
@@ -505,5 +506,58 @@ func TestReloadKeepsTheWindowInsideTheSet(t *testing.T) {
 	g.u.SetTracks(make([]TrackInfo, 9))
 	if x, y := g.u.Window(); x != 1 || y != 2 {
 		t.Errorf("window at %d,%d after the reload, want 1,2 (the last 8 tracks and scenes)", x, y)
+	}
+}
+
+// A mirror shows and plays the first controller's columns, adds none to
+// the window, and is the window when it is alone.
+func TestMirrorShowsTheFirstControllersColumns(t *testing.T) {
+	g := newRig(t, song(24, 8))
+	v := &stub{in: launchpadInfo()}
+	g.cs["v"] = v
+	g.u.AttachMirror("v", v) // before any controller, as play attaches it
+	if l := g.paint("v", 0)[grid.Button{X: 7, Y: 0}]; l != static(dim(g.u.color(7))) {
+		t.Errorf("a lone mirror's pad (7,0) shows %+v, want track 7", l)
+	}
+	a, b := &stub{in: launchpadInfo()}, &stub{in: launchpadInfo()}
+	g.cs["a"], g.cs["b"] = a, b
+	g.u.Attach("a", a)
+	g.u.Attach("b", b)
+	g.press("v", 1, 0, 0) // the mirror plays what the first Launchpad shows
+	g.release("v", 1, 0, 0)
+	g.s.Advance(1)
+	if st := g.starts(); len(st) != 1 || st[0].Track != 1 {
+		t.Fatalf("the mirror's pad (1,0): %+v, want track 1", st)
+	}
+	g.press("b", 0, 0, 10)
+	g.release("b", 0, 0, 10)
+	g.s.Advance(bar + 1)
+	if st := g.starts(); len(st) != 2 || st[1].Track != 8 {
+		t.Fatalf("the second Launchpad's pad (0,0): %+v, want track 8: the mirror takes no columns", st)
+	}
+	for _, now := range []engine.Frame{0, bar / 2} {
+		if va, vv := g.paint("a", now), g.paint("v", now); !maps.Equal(va, vv) {
+			t.Errorf("at frame %d the mirror shows %v, the first Launchpad %v", now, vv, va)
+		}
+	}
+	g.press("v", 3, -1, 20) // → on the mirror scrolls the whole window by one track
+	g.release("v", 3, -1, 20)
+	if x, _ := g.u.Window(); x != 1 {
+		t.Errorf("after the mirror's right arrow the window starts at track %d, want 1", x)
+	}
+	if l := g.paint("v", 0)[grid.Button{X: 0, Y: 0}]; l != g.paint("a", 0)[grid.Button{X: 0, Y: 0}] {
+		t.Errorf("after scrolling the mirror shows %+v, the Launchpad %+v", l, g.paint("a", 0)[grid.Button{X: 0, Y: 0}])
+	}
+	// Unplugged, the Launchpads leave the mirror the window.
+	g.u.Detach("a")
+	g.u.Detach("b")
+	g.u.Detach("v")
+	g.u.AttachMirror("v", v)
+	for i := range 30 {
+		g.press("v", 3, -1, engine.Frame(30+i))
+		g.release("v", 3, -1, engine.Frame(30+i))
+	}
+	if x, _ := g.u.Window(); x != 16 || g.u.Controllers() != 1 {
+		t.Errorf("a lone mirror scrolled right to track %d (%d controllers), want 16 (24 tracks, 8 wide)", x, g.u.Controllers())
 	}
 }
