@@ -80,7 +80,7 @@ type pane struct {
 	c      grid.Controller
 	lay    layout
 	offset int
-	mirror bool // shows the window's first columns beside the others (AttachMirror)
+	mirror bool                    // shows the window's first columns beside the others (AttachMirror)
 	held   map[grid.Button]slot    // clip pads down, and the slot they pressed
 	notes  map[grid.Button]sounded // note pads down, and the note they play
 	ctls   map[grid.Button]control // control buttons down, and the control they pressed
