@@ -74,6 +74,7 @@ type Config struct {
 	Controllers Controllers
 	GPIO        GPIO
 	State       State
+	HTTP        HTTP
 
 	pos map[string]sets.Pos // value positions by encoded key path
 }
@@ -151,6 +152,31 @@ func (a FootswitchAction) String() string {
 	return "FootswitchAction(" + strconv.Itoa(int(a)) + ")"
 }
 
+// HTTP is the [http] table: the browser view ("gridbox play" serves it).
+type HTTP struct {
+	// Listen is the address the browser view serves on, "host:port"
+	// (port 0: any free one); "" serves none (written "off"). Default
+	// DefaultListen: this machine only.
+	Listen string
+	// Token is what a browser must give before it sees or plays
+	// anything, MinTokenLen..MaxTokenLen printable ASCII characters
+	// without spaces; "" for none, which only a loopback Listen allows
+	// (play makes one for the run otherwise, and says it).
+	Token string
+	// Sets is the folder whose sets the page lists and can switch to;
+	// "" for the folder of the set playing. A relative path in the file
+	// has been joined to the config file's folder.
+	Sets string
+}
+
+// The [http] table's default, its "off" and its token's limits.
+const (
+	DefaultListen = "127.0.0.1:8080"
+	ListenOff     = "off"
+	MinTokenLen   = 8
+	MaxTokenLen   = 128
+)
+
 // Samples is the [samples] table: how samples are held in memory.
 type Samples struct {
 	// Preload is how much of a streamed sample (a long one; see the set
@@ -171,13 +197,15 @@ type State struct {
 // Default returns the configuration used when there is no config file:
 // play the last set, on the default audio output at 48 kHz in blocks of
 // 128 frames, 2 blocks ahead; use every controller; no footswitch or
-// status light; state beside the set.
+// status light; state beside the set; the browser view on this machine
+// only (DefaultListen).
 func Default() *Config {
 	return &Config{
 		Set:     SetLast,
 		Audio:   Audio{Rate: DefaultRate, Block: DefaultBlock, Lead: DefaultLead},
 		Samples: Samples{Preload: DefaultPreload},
 		GPIO:    GPIO{FootswitchAction: StartStop},
+		HTTP:    HTTP{Listen: DefaultListen},
 	}
 }
 

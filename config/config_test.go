@@ -18,6 +18,7 @@ func TestDefault(t *testing.T) {
 		Audio:   Audio{Device: "", Rate: 48000, Block: 128, Lead: 2},
 		Samples: Samples{Preload: time.Second},
 		GPIO:    GPIO{FootswitchAction: StartStop},
+		HTTP:    HTTP{Listen: "127.0.0.1:8080"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Default() = %+v, want %+v", c, want)
@@ -78,6 +79,7 @@ func TestParse_EveryKey(t *testing.T) {
 		Controllers: Controllers{Ignore: []string{"launchpad-mk2", "/dev/ttyUSB0", "Launchpad Pro MK3 LPX"}},
 		GPIO:        GPIO{Footswitch: "GPIO17", FootswitchAction: Tap, StatusLED: "GPIO27"},
 		State:       State{Dir: "/var/lib/gridbox/state"},
+		HTTP:        HTTP{Listen: "0.0.0.0:8080", Token: "k7dqz3mh9xwe", Sets: filepath.Join("testdata", "sets")},
 	}
 	got := *c
 	got.pos = nil
@@ -205,6 +207,17 @@ func TestSuggest(t *testing.T) {
 	} {
 		if got := suggest(in, keys); got != want {
 			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLoopback(t *testing.T) {
+	for listen, want := range map[string]bool{
+		"127.0.0.1:8080": true, "127.9.9.9:0": true, "localhost:80": true, "[::1]:8080": true, "LOCALHOST:1": true,
+		"0.0.0.0:8080": false, ":8080": false, "[::]:8080": false, "192.168.1.2:8080": false, "stage.local:8080": false, "8080": false,
+	} {
+		if got := Loopback(listen); got != want {
+			t.Errorf("Loopback(%q) = %v, want %v", listen, got, want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,12 +20,13 @@ var schema = []struct {
 	table string
 	keys  []string
 }{
-	{"", []string{"set", "audio", "samples", "controllers", "gpio", "state"}},
+	{"", []string{"set", "audio", "samples", "controllers", "gpio", "state", "http"}},
 	{"audio", []string{"device", "rate", "block", "lead", "input", "input_channels", "latency_offset"}},
 	{"samples", []string{"preload", "ram"}},
 	{"controllers", []string{"ignore"}},
 	{"gpio", []string{"footswitch", "footswitch_action", "status_led"}},
 	{"state", []string{"dir"}},
+	{"http", []string{"listen", "token", "sets"}},
 }
 
 func keysOf(table string) []string {
@@ -155,6 +157,83 @@ func (d *decoder) decode(raw map[string]any) {
 			}
 		}
 	}
+	if t := root.Sub("http"); t != nil {
+		d.http(t)
+	}
+}
+
+func (d *decoder) http(t *tomlpos.Table) {
+	h := &d.cfg.HTTP
+	unknown(t)
+	if s, ok := t.Str("listen", `an address like "127.0.0.1:8080" or "0.0.0.0:8080", or "off"`); ok {
+		n := t.Child("listen")
+		if strings.EqualFold(strings.TrimSpace(s), ListenOff) {
+			h.Listen = ""
+		} else if msg := checkListen(s); msg != "" {
+			d.probs.Addf(n, true, "http.listen %s: %s", spell.Quote(s), msg)
+		} else {
+			h.Listen = s
+		}
+	}
+	if s, ok := t.Str("token", "a password for the browser view"); ok {
+		if msg := checkToken(s); msg != "" {
+			d.probs.Addf(t.Child("token"), true, "http.token: %s", msg)
+		} else {
+			h.Token = s
+		}
+	}
+	if s, ok := t.Str("sets", `a folder's path, or "" for the set's own folder`); ok && s != "" {
+		if p, ok := d.path(t.Child("sets"), "http.sets", s); ok {
+			h.Sets = p
+		}
+	}
+}
+
+// checkListen says what is wrong with a listen address, or "".
+func checkListen(s string) string {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return `write it as host:port, like "127.0.0.1:8080" ("0.0.0.0:8080" for every network, "[::1]:8080" for IPv6)`
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Sprintf("the port %s is not a number from 0 to 65535", spell.Quote(port))
+	}
+	if strings.ContainsAny(host, " /\x00") || len(host) > MaxNameLen {
+		return "the host is not an address or a name"
+	}
+	return ""
+}
+
+// checkToken says what is wrong with a token, or "".
+func checkToken(s string) string {
+	switch {
+	case s == "":
+		return ""
+	case len(s) < MinTokenLen:
+		return fmt.Sprintf("a token of %d characters is too easy to guess; use at least %d (gridbox install writes one)", len(s), MinTokenLen)
+	case len(s) > MaxTokenLen:
+		return fmt.Sprintf("the token is %d characters long; the limit is %d", len(s), MaxTokenLen)
+	}
+	for _, r := range s {
+		if r <= ' ' || r > '~' {
+			return "use letters, digits and punctuation only, no spaces"
+		}
+	}
+	return ""
+}
+
+// Loopback reports whether a listen address ("host:port") is reachable
+// from this machine only: a loopback IP address, or "localhost".
+func Loopback(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (d *decoder) audio(t *tomlpos.Table) {

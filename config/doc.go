@@ -88,6 +88,11 @@
 //	[state]
 //	dir = ""
 //
+//	[http]
+//	listen = "127.0.0.1:8080"
+//	token = ""
+//	sets = ""
+//
 // Tables may come in any order, and may also be written as dotted keys
 // (audio.rate = 44100) or inline (audio = { rate = 44100 }). A relative path
 // is relative to the config file's folder. "~" is not expanded: write the
@@ -181,6 +186,21 @@
 //	             package state keeps it (the folder .gridbox-state in
 //	             the set's folder). The "last" file is not a set's state:
 //	             it lives in LastDir.
+//
+// # [http]: the browser view
+//
+//	listen  string  where "gridbox play" serves the browser view, as
+//	                host:port: "127.0.0.1:8080" (the default) for this
+//	                machine only, "0.0.0.0:8080" for every network it is
+//	                on (a phone on the stage network); "off" for none.
+//	token   string  what a browser must give first (the page asks for it
+//	                once, and keeps it in a cookie), 8 to 128 printable
+//	                characters without spaces. "gridbox install" writes a
+//	                random one. Default "": none, which only a loopback
+//	                listen allows; play makes one for the run otherwise,
+//	                and shows it in the journal and on the grid.
+//	sets    string  the folder whose sets the page lists and can switch
+//	                to. Default "": the folder of the set playing.
 //
 // # The last-set file
 //

@@ -19,7 +19,7 @@ var malformed = []struct {
 	{"misspelt top-level key", `sett = "x"`,
 		[]string{`config.toml:1:1: unknown key "sett" at the top level; did you mean "set"?`}},
 	{"unknown key without suggestion", `bpm = 120`,
-		[]string{`config.toml:1:1: unknown key "bpm" at the top level; valid keys are set, audio, samples, controllers, gpio, state`}},
+		[]string{`config.toml:1:1: unknown key "bpm" at the top level; valid keys are set, audio, samples, controllers, gpio, state, http`}},
 	{"misspelt table", "[adio]\nrate = 1",
 		[]string{`config.toml:1:1: unknown key "adio" at the top level; did you mean "audio"?`}},
 	{"key outside its table", `rate = 48000`,
@@ -39,7 +39,7 @@ var malformed = []struct {
 	{"unknown dotted key", "controllers.ignor = []",
 		[]string{`config.toml:1:13: unknown key "ignor" in [controllers]; did you mean "ignore"?`}},
 	{"quoted unknown key", `"quoted key" = 1`,
-		[]string{`config.toml:1:1: unknown key "quoted key" at the top level; valid keys are set, audio, samples, controllers, gpio, state`}},
+		[]string{`config.toml:1:1: unknown key "quoted key" at the top level; valid keys are set, audio, samples, controllers, gpio, state, http`}},
 
 	// Tables.
 	{"table as a value", `audio = 5`,
