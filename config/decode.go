@@ -169,7 +169,7 @@ func (d *decoder) http(t *tomlpos.Table) {
 		n := t.Child("listen")
 		if strings.EqualFold(strings.TrimSpace(s), ListenOff) {
 			h.Listen = ""
-		} else if msg := checkListen(s); msg != "" {
+		} else if msg := CheckListen(s); msg != "" {
 			d.probs.Addf(n, true, "http.listen %s: %s", spell.Quote(s), msg)
 		} else {
 			h.Listen = s
@@ -189,8 +189,9 @@ func (d *decoder) http(t *tomlpos.Table) {
 	}
 }
 
-// checkListen says what is wrong with a listen address, or "".
-func checkListen(s string) string {
+// CheckListen says what is wrong with a listen address ("host:port"),
+// or "".
+func CheckListen(s string) string {
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
 		return `write it as host:port, like "127.0.0.1:8080" ("0.0.0.0:8080" for every network, "[::1]:8080" for IPv6)`

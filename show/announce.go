@@ -61,13 +61,19 @@ func networkAddress() string {
 }
 
 // announce tells the journal and the controllers plugged in during the
-// next minute where gridbox is and what it plays.
-func (l *live) announce(set string) {
+// next minute where gridbox is and what it plays, and where its browser
+// view is on the network, with its token (w may be nil).
+func (l *live) announce(set string, w *webView) {
 	addr := networkAddress()
 	if addr == "" {
 		fmt.Fprintf(l.e.Stderr, "gridbox: no network address\n")
 	} else {
 		fmt.Fprintf(l.e.Stderr, "gridbox: on the network at %s\n", addr)
 	}
-	l.leds.Announce(announcement(addr, set), announceColor, time.Now().Add(announceFor))
+	text := announcement(addr, set)
+	if port, token := w.reachable(); port != "" && addr != "" {
+		text = announcement(net.JoinHostPort(addr, port), set+" token "+token)
+		fmt.Fprintf(l.e.Stderr, "gridbox: browser view at http://%s/ token %s\n", net.JoinHostPort(addr, port), token)
+	}
+	l.leds.Announce(text, announceColor, time.Now().Add(announceFor))
 }

@@ -55,6 +55,7 @@ func (l *live) handle(ev hotplug.Event) {
 	case hotplug.Attached:
 		l.p.surface.Attach(ev.ID, ev.C)
 		in := ev.C.Info()
+		l.p.web.attached(ev.ID, in)
 		fmt.Fprintf(l.e.Stderr, "gridbox: %s connected on %s\n", in.Model, in.Port)
 	case hotplug.Input:
 		if ev.Pad.Down {
@@ -63,6 +64,7 @@ func (l *live) handle(ev hotplug.Event) {
 		l.p.surface.Handle(ev.ID, ev.Pad, now)
 	case hotplug.Detached:
 		l.p.surface.Detach(ev.ID)
+		l.p.web.detached(ev.ID)
 		fmt.Fprintf(l.e.Stderr, "gridbox: %s disconnected (%v)\n", ev.ID, ev.Err)
 	}
 	l.dirty = true
@@ -89,6 +91,7 @@ func (l *live) publish(now engine.Frame) {
 	l.dirty, l.last = false, time.Now()
 	c := l.p.session.Clock()
 	l.leds.Publish(l.p.surface, now, float64(c.Beat(now)), c.Tempo(now)/60)
+	l.p.web.publish(l.p)
 }
 
 // stop ends the LED goroutine and closes every controller, which puts each

@@ -39,6 +39,9 @@ type liveReload struct {
 	signals chan os.Signal
 	results chan loadResult
 	scroll  func(text string) // shows a set's first error on the grid
+	// switched hears of another set file swapped in (switchTo), on the
+	// session goroutine; nil: no one.
+	switched func(file string)
 
 	scrolled string // the error scrolled last, until a good version is in: saving the same mistake again does not scroll it again
 
@@ -162,6 +165,15 @@ func (r *liveReload) request(seen time.Time) {
 	}()
 }
 
+// switchTo plays the set file file from now on: it is loaded as a
+// reload is (the music plays on meanwhile, and a set with errors is
+// reported while the one playing plays on), and watched instead. Session
+// goroutine.
+func (r *liveReload) switchTo(file string) {
+	r.file = file
+	r.request(time.Now())
+}
+
 // take handles a load's result (nil: try the one waiting again) on the
 // session goroutine: a good version is swapped in, unless the engine has
 // not taken the one before yet (then it waits for the next turn); one
@@ -196,6 +208,7 @@ func (r *liveReload) take(res *loadResult) {
 	if res.err == nil && !r.current(res) {
 		return // loaded again
 	}
+	was := r.p.loaded.path
 	if res.err == nil {
 		err = r.p.swapLoaded(res.l)
 		if errors.Is(err, errBusy) {
@@ -218,6 +231,9 @@ func (r *liveReload) take(res *loadResult) {
 		r.scrolled = ""
 		fmt.Fprintln(r.e.Stderr, reloadReport(res.l, time.Since(res.seen)))
 		r.watch(r.p.loaded.Set)
+		if !samePath(was, res.l.path) && r.switched != nil {
+			r.switched(res.l.path)
+		}
 	}
 	if r.again {
 		r.again = false

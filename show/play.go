@@ -43,6 +43,9 @@ type PlayConfig struct {
 	CtrlLog     string  // --controller-log, "" = none
 	MIDILog     string  // --midi-log, "" = none
 	NoWatch     bool    // do not reload the set when its files change (ReloadSignal still does)
+	// HTTP is where the browser view serves ("host:port"), or "off";
+	// "": the config's ([http] listen).
+	HTTP string
 }
 
 // Play plays a set live until its script ends, c.Seconds pass, a script
@@ -219,6 +222,12 @@ func Play(e *Env, c PlayConfig) (err error) {
 		}
 		return err
 	}
+	listen := cfg.HTTP.Listen
+	if c.HTTP != "" {
+		listen = c.HTTP
+	}
+	p.web = startWeb(e, p, cfg, listen)
+	defer p.web.close()
 	clog, err := openCtrlLog(c.CtrlLog, p.player.Position, true)
 	if err != nil {
 		dev.Close()
@@ -238,7 +247,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	defer pn.close()
 	ctl := startControllers(e, p, clog, cfg.Controllers.Ignore)
 	p.pressed = ctl.leds.StopText // the musician wants the session
-	ctl.announce(l.Set.Name)
+	ctl.announce(l.Set.Name, p.web)
 	stop := make(chan os.Signal, 1)
 	notify := signal.Notify
 	if e.Notify != nil {
@@ -261,6 +270,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 		defer rl.stop()
 	}
 	st := newStatus(e, p, dev)
+	st.web = p.web
 	st.publish(p.player.Position())
 	done := make(chan struct{})
 	go st.run(done)
@@ -271,6 +281,12 @@ func Play(e *Env, c PlayConfig) (err error) {
 		audio: &audioWatch{e: e, dev: dev}, watchdog: newWatchdog(e, l.Set.Name),
 		tick: tick.C, signals: stop, lookahead: lookahead, reload: rl,
 		survive: engine.Frame(c.Rate) * engine.Frame(safemode.Window/time.Second),
+	}
+	if rl != nil {
+		rl.switched = func(file string) { // from the browser view
+			rememberSet(e, cfg, file)
+			lc.saver.follow(file)
+		}
 	}
 	limitText := c.Limit
 	if limitText == "" {
@@ -369,6 +385,19 @@ func (c *liveClock) next() (engine.Frame, error) {
 		c.reload.request(time.Now())
 	case res := <-c.reload.loaded():
 		c.reload.take(&res)
+	case pad, ok := <-c.p.web.padsOf():
+		if !ok {
+			c.p.web.pads = nil // closed: the show ends
+			break
+		}
+		c.p.web.press(c.p, c.ctl, pad)
+	case file := <-c.p.web.switchesOf():
+		if c.reload == nil {
+			fmt.Fprintf(c.e.Stderr, "gridbox: safe mode: %s is not loaded; restart gridbox to play it\n", file)
+			break
+		}
+		fmt.Fprintf(c.e.Stderr, "gridbox: the browser view asks for %s\n", file)
+		c.reload.switchTo(file)
 	}
 	c.health = c.audio.check()
 	c.ctl.drain()

@@ -44,6 +44,8 @@ type Show struct {
 	// The virtual controller the script's pad and button lines press
 	// (virtual.go); nil when it has none.
 	virt *virtual.Controller
+	// web is play's browser view (web.go), which presses virt; nil: none.
+	web *webView
 
 	// Hot reload (reload.go): how a new version of the set is loaded, what
 	// old versions held until it is freed, the errors of the last version

@@ -37,14 +37,37 @@ type trackState struct {
 // hold up the session), and finish writes the last one synchronously.
 type saver struct {
 	e        *Env
-	store    *state.Store
+	store    *state.Store // the writer's (after start)
+	stateDir string       // the config's [state] dir
 	set      string
 	last     []byte // the last snapshot handed over
 	when     time.Time
-	work     chan []byte
+	work     chan saveJob
 	done     chan struct{}
 	errors   int
 	finished bool
+	reopen   string // a set switched to, whose store the next job opens (follow)
+}
+
+// A saveJob is a state to save, in the store of set reopen first when that
+// is not "" (follow).
+type saveJob struct {
+	b      []byte
+	reopen string
+}
+
+// storeOf returns where the state of the set at absolute path abs is
+// kept: beside it, or in stateDir when that is not "" (one folder for the
+// states of every set played: the set's path tells apart sets of the same
+// file name).
+func storeOf(abs, stateDir string) (dir, name string) {
+	dir, name = state.ForSet(abs)
+	if stateDir != "" {
+		h := fnv.New32a()
+		h.Write([]byte(abs))
+		dir, name = stateDir, fmt.Sprintf("%s-%08x", name, h.Sum32())
+	}
+	return dir, name
 }
 
 // openState opens set file's state store (in stateDir, the config's
@@ -57,14 +80,7 @@ func openState(e *Env, file, stateDir string, p *Show) *saver {
 		fmt.Fprintf(e.Stderr, "gridbox: state: %v\n", err)
 		return nil
 	}
-	dir, name := state.ForSet(abs)
-	if stateDir != "" {
-		// One folder for the states of every set played: the set's path
-		// tells apart sets of the same file name.
-		h := fnv.New32a()
-		h.Write([]byte(abs))
-		dir, name = stateDir, fmt.Sprintf("%s-%08x", name, h.Sum32())
-	}
+	dir, name := storeOf(abs, stateDir)
 	st, err := state.Open(dir, name, state.Options{})
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "gridbox: state not saved: %v\n", err)
@@ -86,7 +102,7 @@ func openState(e *Env, file, stateDir string, p *Show) *saver {
 			fmt.Fprintf(e.Stderr, "gridbox: resumed the state saved in generation %d\n", gen)
 		}
 	}
-	s := &saver{e: e, store: st, set: abs, work: make(chan []byte, 1), done: make(chan struct{})}
+	s := &saver{e: e, store: st, stateDir: stateDir, set: abs, work: make(chan saveJob, 1), done: make(chan struct{})}
 	s.last = s.encode(p.session)
 	go s.run()
 	return s
@@ -122,24 +138,54 @@ func (s *saver) snapshot(sess *sequencer.Session) {
 		return
 	}
 	b := s.encode(sess)
-	if string(b) == string(s.last) {
+	if string(b) == string(s.last) && s.reopen == "" {
 		return
 	}
 	select {
-	case s.work <- b:
-		s.last, s.when = b, time.Now()
+	case s.work <- saveJob{b, s.reopen}:
+		s.last, s.when, s.reopen = b, time.Now(), ""
 	default: // the writer is still busy: try again next time
 	}
 }
 
+// follow keeps the state of the set at file from now on: the session
+// switched to it (from the browser view). It is not resumed (it already
+// plays); the set before keeps its last state. Session goroutine.
+func (s *saver) follow(file string) {
+	abs, err := filepath.Abs(file)
+	if s == nil || err != nil || s.finished {
+		return
+	}
+	s.set, s.reopen, s.when = abs, abs, time.Time{}
+}
+
 func (s *saver) run() {
 	defer close(s.done)
-	for b := range s.work {
-		s.save(b)
+	for j := range s.work {
+		s.do(j)
+	}
+}
+
+// do opens the store of the set j switches to, if any, then saves j's
+// state. The writer's, or finish's once the writer has stopped.
+func (s *saver) do(j saveJob) {
+	if j.reopen != "" {
+		dir, name := storeOf(j.reopen, s.stateDir)
+		st, err := state.Open(dir, name, state.Options{})
+		if err != nil {
+			fmt.Fprintf(s.e.Stderr, "gridbox: the state of %s is not saved: %v\n", j.reopen, err)
+		}
+		s.store, s.errors = st, 0
+	}
+	if j.b != nil {
+		s.save(j.b)
 	}
 }
 
 func (s *saver) save(b []byte) {
+	if s.store == nil {
+		return
+	}
 	if err := s.store.Save(b); err != nil {
 		s.errors++
 		if s.errors == 1 {
@@ -158,6 +204,10 @@ func (s *saver) finish(sess *sequencer.Session) {
 	s.finished = true
 	close(s.work)
 	<-s.done
+	if s.reopen != "" { // a switch not yet handed over
+		s.do(saveJob{reopen: s.reopen})
+		s.last = nil
+	}
 	if b := s.encode(sess); string(b) != string(s.last) {
 		s.save(b)
 	}

@@ -43,12 +43,14 @@ type status struct {
 	e       *Env
 	p       *Show
 	dev     *supervise.Device
+	web     *webView // nil: no browser view
 	stopped chan struct{}
 
 	// The session goroutine's snapshot (the clock and the session are
 	// owned by it).
 	pos, bar, beat, playing atomic.Int64
 	tempo                   atomic.Uint64 // float64 bits
+	beats                   atomic.Uint64 // float64 bits: the position in beats
 	mem                     atomic.Int64  // bytes the set's samples take in memory (besides stream rings)
 	errors                  atomic.Int64  // the edited set's errors, while the last good version plays
 	unsaved                 atomic.Bool   // the takes could not be saved
@@ -67,6 +69,7 @@ func (s *status) publish(now engine.Frame) {
 	s.beat.Store(int64(beat))
 	s.playing.Store(int64(s.p.playing()))
 	s.tempo.Store(math.Float64bits(s.p.session.Clock().Tempo(now)))
+	s.beats.Store(math.Float64bits(float64(s.p.session.Clock().Beat(now))))
 	s.mem.Store(s.p.loaded.Bytes)
 	s.errors.Store(int64(len(s.p.setErrors)))
 	s.unsaved.Store(s.p.takes.failed())
@@ -95,16 +98,13 @@ func (s *status) line() string {
 		s.playing.Load(), es.Voices, 100*ds.Load, ds.Underruns, es.Late, megabytes(s.mem.Load()+es.StreamMemory), disk, warn)
 }
 
-// run prints until done is closed.
+// run prints until done is closed, and hands the browser view (if any)
+// the status every statusPeriod.
 func (s *status) run(done <-chan struct{}) {
 	defer close(s.stopped)
-	period := statusPeriod
-	if !s.e.TTY {
-		period = time.Second // check for new underruns; print every logPeriod
-	}
-	tick := time.NewTicker(period)
+	tick := time.NewTicker(statusPeriod)
 	defer tick.Stop()
-	last, underruns := time.Now(), uint64(0)
+	last, underruns, ticks := time.Now(), uint64(0), 0
 	for {
 		select {
 		case <-done:
@@ -114,8 +114,16 @@ func (s *status) run(done <-chan struct{}) {
 			return
 		case <-tick.C:
 		}
+		if s.web != nil {
+			s.web.srv.Status(s.web.status(s))
+		}
 		if s.e.TTY {
 			fmt.Fprintf(s.e.Stderr, "\r\x1b[K%s", s.line())
+			continue
+		}
+		// Elsewhere: check for new underruns every second; print every
+		// logPeriod.
+		if ticks++; ticks%int(time.Second/statusPeriod) != 0 {
 			continue
 		}
 		es := s.p.player.Stats()

@@ -25,16 +25,24 @@ func playsVirtual(e perfscript.Event) bool {
 }
 
 // plugVirtual attaches the virtual controller to the surface, as if
-// plugged in at frame 0, when the script has a pad or button line; its
-// presses and lights are logged to clog (may be nil).
+// plugged in at frame 0, when the script has a pad or button line or the
+// browser view plays it (then as a mirror of the first controller's
+// columns, and its lights go to the page); its presses and lights are
+// logged to clog (may be nil).
 func (p *Show) plugVirtual(clog *ctrlLog) {
-	if !slices.ContainsFunc(p.events, playsVirtual) {
+	if p.virt == nil && !slices.ContainsFunc(p.events, playsVirtual) {
 		return
 	}
-	p.virt = virtual.New()
+	if p.virt == nil {
+		p.virt = virtual.New()
+	}
 	var c grid.Controller = p.virt
 	if clog != nil {
 		c = &loggedVirtual{Controller: p.virt, l: clog, order: p.virt.Info().Buttons}
+	}
+	if p.web != nil {
+		p.surface.AttachMirror(virtualID, newWebLights(c, p.virt, p.web.srv))
+		return
 	}
 	p.surface.Attach(virtualID, c)
 }

@@ -24,6 +24,7 @@ func cmdPlay(e *env, args []string) error {
 	verbose := fs.Bool("verbose", false, "on an audio error, also print what ALSA, JACK or PulseAudio said")
 	ctrlLogFile := fs.String("controller-log", "", controllerLogUsage)
 	midiLogFile := fs.String("midi-log", "", midiLogUsage)
+	httpAddr := fs.String("http", "", "serve the browser view (the grid, status and sets, in a browser) on `ADDR`, host:port, or \"off\" (default: the config's http.listen, else 127.0.0.1:8080, this machine only; another address needs http.token)")
 	configFile := fs.String("config", "", "read the audio settings, the set (a path or \"last\"), controllers to ignore and pins from `config.toml` (default: ~/.config/gridbox/config.toml, if there is one); flags given override it")
 	pos, err := parseRange(fs, args, 0, 1)
 	if err != nil {
@@ -58,12 +59,14 @@ func cmdPlay(e *env, args []string) error {
 		return usageError(fs, "--audio %q: choose one of %s", *backend, strings.Join(show.Backends(), ", "))
 	case *inputDevice != "" && *backend != "portaudio" && !strings.EqualFold(*inputDevice, "none"):
 		return usageError(fs, "--input-device picks a PortAudio input; --audio %s has none", *backend)
+	case *httpAddr != "" && !strings.EqualFold(*httpAddr, "off") && show.CheckListen(*httpAddr) != "":
+		return usageError(fs, "--http %q: %s", *httpAddr, show.CheckListen(*httpAddr))
 	case *device != "" && *backend != "portaudio":
 		return usageError(fs, "--device picks a PortAudio output; --audio %s plays on the system's default output", *backend)
 	}
 	// The config gives what the command line does not.
 	c := show.PlayConfig{Set: set, ConfigFile: *configFile, Events: *events, Backend: *backend,
-		Verbose: *verbose, NoWatch: *noWatch, Seconds: seconds.v, Limit: seconds.String(), CtrlLog: *ctrlLogFile, MIDILog: *midiLogFile}
+		Verbose: *verbose, NoWatch: *noWatch, Seconds: seconds.v, Limit: seconds.String(), CtrlLog: *ctrlLogFile, MIDILog: *midiLogFile, HTTP: *httpAddr}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "device":

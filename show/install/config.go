@@ -10,10 +10,11 @@ import (
 // configText is the default /etc/gridbox/config.toml, written only when
 // there is none. It follows the schema of package gridbox/config, which
 // reads it: set at the top, then the tables with every key commented out,
-// so that the defaults apply. set has been checked (checkSet): it needs no
-// TOML escaping.
-func configText(set string) []byte {
-	return fmt.Appendf(nil, configTemplate, set)
+// so that the defaults apply, but for the browser view's token, made here
+// (web.NewToken). set has been checked (checkSet) and a token is letters
+// and digits: neither needs TOML escaping.
+func configText(set, token string) []byte {
+	return fmt.Appendf(nil, configTemplate, set, token)
 }
 
 const configTemplate = `# /etc/gridbox/config.toml: what the gridbox service plays at boot
@@ -55,6 +56,16 @@ set = "%s"
 # Where the set's state goes; "" is .gridbox-state beside the set. A set
 # in a folder the service may not write in needs:
 # dir = "/var/lib/gridbox/state"
+
+[http]
+# The browser view: the grid, the status and the sets, on a phone's
+# browser. "127.0.0.1:8080" (the default) is this machine only; to reach
+# it from the stage network, uncomment the next line and open
+# http://<this machine's address>:8080/ there: the page asks for the token
+# once (gridbox also scrolls the address and token on the Launchpad).
+# listen = "0.0.0.0:8080"
+# listen = "off"
+token = "%s"
 `
 
 // configuredSet returns the set a config names: the value of the

@@ -4,13 +4,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gridbox/config"
 )
 
-// TestConfigNamesOnlyTheSet: the default config sets only the set; the
-// other keys of config's schema stay commented out, each in its table,
-// so that the defaults apply.
+// TestConfigNamesOnlyTheSet: the default config sets only the set and the
+// browser view's token; the other keys of config's schema stay commented
+// out, each in its table, so that the defaults apply.
 func TestConfigNamesOnlyTheSet(t *testing.T) {
-	cfg := string(configText("/home/pi/sets/live.toml"))
+	cfg := string(configText("/home/pi/sets/live.toml", "k7dqz3mh9xwe"))
 	var live []string
 	table := map[string]string{}
 	current := ""
@@ -26,18 +28,21 @@ func TestConfigNamesOnlyTheSet(t *testing.T) {
 			table[k] = current
 		}
 	}
-	want := []string{`set = "/home/pi/sets/live.toml"`, "[audio]", "[controllers]", "[gpio]", "[state]"}
+	want := []string{`set = "/home/pi/sets/live.toml"`, "[audio]", "[controllers]", "[gpio]", "[state]", "[http]", `token = "k7dqz3mh9xwe"`}
 	if !slices.Equal(live, want) {
 		t.Errorf("config's uncommented lines: %q, want %q", live, want)
 	}
 	for key, tbl := range map[string]string{
 		"device": "[audio]", "rate": "[audio]", "block": "[audio]", "lead": "[audio]",
 		"ignore": "[controllers]", "footswitch": "[gpio]", "footswitch_action": "[gpio]", "status_led": "[gpio]",
-		"dir": "[state]",
+		"dir": "[state]", "listen": "[http]",
 	} {
 		if table[key] != tbl {
 			t.Errorf("config shows %s in %q, want it in %s", key, table[key], tbl)
 		}
+	}
+	if c, err := config.Parse("config.toml", []byte(cfg)); err != nil || c.HTTP.Token != "k7dqz3mh9xwe" || c.HTTP.Listen != config.DefaultListen {
+		t.Errorf("config.Parse(default config): %v, http %+v", err, c)
 	}
 	if s, ok := configuredSet([]byte(cfg)); !ok || s != "/home/pi/sets/live.toml" {
 		t.Errorf("configuredSet(default config) = %q, %v", s, ok)

@@ -9,6 +9,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"gridbox/web"
 )
 
 // The files Install writes, as paths on the target system (below Root).
@@ -184,7 +186,7 @@ func makePlan(opts Options) (*plan, error) {
 		{Path: RulesPath, Mode: 0o644, Content: []byte(rulesText)},
 	}
 	if len(p.kept) == 0 {
-		p.files = append(p.files, File{Path: ConfigPath, Mode: 0o644, Content: configText(p.set), Keep: true})
+		p.files = append(p.files, File{Path: ConfigPath, Mode: 0o644, Content: configText(p.set, web.NewToken()), Keep: true})
 	}
 	if _, err := os.Stat(opts.onRoot(UnitPath)); err == nil {
 		p.reinstall = true
