@@ -35,6 +35,7 @@ type webView struct {
 	// The session goroutine's.
 	view   web.View
 	viewOf *loaded // the version view's tracks and scenes are from
+	errsOf []error // the set errors view's are of
 	ctrls  map[string]string
 
 	// controllers is the list the status goroutine shows: written by the
@@ -213,11 +214,14 @@ func (w *webView) publish(p *Show) {
 	}
 	v.Track0, v.Scene0 = p.surface.Window()
 	v.Mode = modeNames[p.surface.Mode()]
-	errs := v.Errors[:0:0]
-	for _, err := range p.setErrors {
-		errs = append(errs, err.Error())
+	if !slices.Equal(p.setErrors, w.errsOf) { // a new list each time: compared by element
+		w.errsOf = p.setErrors
+		v.Errors = make([]string, len(p.setErrors))
+		for i, err := range p.setErrors {
+			v.Errors[i] = err.Error()
+		}
+		fresh = true
 	}
-	v.Errors = errs
 	if !fresh && sameView(v, w.view) {
 		return
 	}
@@ -231,10 +235,10 @@ var modeNames = map[surface.Mode]string{
 	surface.Note: "note", surface.Drum: "drum", surface.Step: "step",
 }
 
-// sameView reports whether the page already shows v (tracks and scenes
-// are compared by version, through viewOf).
+// sameView reports whether the page already shows v (tracks, scenes and
+// errors are compared by what they came from: viewOf, errsOf).
 func sameView(a, b web.View) bool {
-	return a.Track0 == b.Track0 && a.Scene0 == b.Scene0 && a.Mode == b.Mode && slices.Equal(a.Errors, b.Errors)
+	return a.Track0 == b.Track0 && a.Scene0 == b.Scene0 && a.Mode == b.Mode
 }
 
 // status builds the status bar's state from s's snapshot; the status
