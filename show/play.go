@@ -226,7 +226,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	if c.HTTP != "" {
 		listen = c.HTTP
 	}
-	p.web = startWeb(e, p, cfg, listen)
+	p.web = startWeb(e, p, cfg, listen, c.Backend)
 	defer p.web.close()
 	clog, err := openCtrlLog(c.CtrlLog, p.player.Position, true)
 	if err != nil {

@@ -29,8 +29,9 @@ type webView struct {
 	switches chan string
 	pads     <-chan grid.Pad
 
-	token string // "" for none
-	port  string // the port it serves on, when the network reaches it; "": this machine only
+	backend string // the audio backend, "null", "portaudio", …
+	token   string // "" for none
+	port    string // the port it serves on, when the network reaches it; "": this machine only
 
 	// The session goroutine's.
 	view   web.View
@@ -75,7 +76,7 @@ func CheckListen(addr string) string { return config.CheckListen(addr) }
 // none), with its virtual controller p.virt. A failure to serve (the port
 // taken) is said and the show plays on without it. Session goroutine,
 // before the controllers are attached.
-func startWeb(e *Env, p *Show, cfg *config.Config, listen string) *webView {
+func startWeb(e *Env, p *Show, cfg *config.Config, listen, backend string) *webView {
 	if listen == "" || strings.EqualFold(listen, config.ListenOff) {
 		return nil
 	}
@@ -89,7 +90,7 @@ func startWeb(e *Env, p *Show, cfg *config.Config, listen string) *webView {
 		dir = filepath.Dir(p.loaded.File)
 	}
 	v := virtual.New()
-	w := &webView{switches: make(chan string, 1), pads: v.Pads(), ctrls: map[string]string{}}
+	w := &webView{backend: backend, switches: make(chan string, 1), pads: v.Pads(), ctrls: map[string]string{}}
 	srv, err := web.Start(web.Config{
 		Listen: listen, Token: token, SetsDir: dir,
 		Control: webControl{v: v, switches: w.switches},
@@ -202,7 +203,7 @@ func (w *webView) publish(p *Show) {
 	if fresh {
 		w.viewOf = p.loaded
 		s := p.loaded.Set
-		v.Set, v.File = s.Name, filepath.Base(p.loaded.File)
+		v.Set, v.File = s.Name, filepath.Base(p.loaded.path)
 		v.Tracks = make([]web.Track, len(s.Tracks))
 		for i, t := range s.Tracks {
 			v.Tracks[i] = web.Track{Name: t.Name, Color: grid.Color{R: t.Color.R, G: t.Color.G, B: t.Color.B}}
@@ -252,6 +253,9 @@ func (w *webView) status(s *status) web.Status {
 		Playing: int(s.playing.Load()), DSP: ds.Load, MaxDSP: ds.MaxLoad, Voices: es.Voices,
 		Underruns: ds.Underruns, Late: es.Late,
 		Device: h.Device, Health: h.State.String(), Controllers: *w.controllers.Load(),
+	}
+	if st.Device == "" || strings.HasPrefix(st.Device, "*") { // lost, or a device with no name of its own
+		st.Device = w.backend
 	}
 	if pin := s.p.player.Input(); pin != nil {
 		st.Input = spell.Count(pin.Channels(), "input channel")

@@ -32,7 +32,7 @@ func testClockPlay(t *testing.T) {
 	e.hooks.ClockIn = func(_ engine.Frame, b float64) { bpm.Store(math.Float64bits(b)) }
 	code := make(chan int, 1)
 	go func() {
-		code <- run([]string{"play", set, "--audio", "null", "--seconds", "4", "--no-watch"}, e)
+		code <- run([]string{"play", "--http", "off", set, "--audio", "null", "--seconds", "4", "--no-watch"}, e)
 	}()
 	for !dev.Listening() {
 		time.Sleep(10 * time.Millisecond)

@@ -115,8 +115,11 @@ name = "B"
 		hooks: show.Hooks{Scans: func(scan.Wrap) []hotplug.Scan { return []hotplug.Scan{bus.scan} },
 			Notify: func(chan<- os.Signal, ...os.Signal) {}}}
 	code := make(chan int, 1)
-	// --no-watch: a watcher's inotify read would block outside the bubble.
-	go func() { code <- run([]string{"play", set, "--audio", "null", "--seconds", "6", "--no-watch"}, e) }()
+	// --no-watch, --http off: a watcher's inotify read and the browser view's
+	// Accept would block outside the bubble.
+	go func() {
+		code <- run([]string{"play", "--http", "off", set, "--audio", "null", "--seconds", "6", "--no-watch"}, e)
+	}()
 
 	// Plug in: picked up within a second, mode entered, frame painted.
 	time.Sleep(300 * time.Millisecond)

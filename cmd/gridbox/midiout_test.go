@@ -95,7 +95,7 @@ func testMIDIOutHotPlug(t *testing.T) {
 	code := make(chan int, 1)
 	// 3.25 s: the last note (beat 6, 3 s) is still on at the end.
 	go func() {
-		code <- run([]string{"play", set, "--events", script, "--audio", "null", "--seconds", "3.25", "--no-watch"}, e)
+		code <- run([]string{"play", "--http", "off", set, "--events", script, "--audio", "null", "--seconds", "3.25", "--no-watch"}, e)
 	}()
 
 	time.Sleep(1200 * time.Millisecond) // beats 0, 1, 2 (0, 0.5, 1 s)
@@ -275,7 +275,7 @@ func TestPlayAsksForMIDIOnlyWhenUsed(t *testing.T) {
 						return nil, fmt.Errorf("%w: not here", midiport.ErrNoMIDI)
 					},
 					Notify: func(chan<- os.Signal, ...os.Signal) {}}}
-			if code := run([]string{"play", showtest.ClickSet(t, c.set), "--audio", "null", "--seconds", "0.6", "--no-watch"}, e); code != 0 {
+			if code := run([]string{"play", "--http", "off", showtest.ClickSet(t, c.set), "--audio", "null", "--seconds", "0.6", "--no-watch"}, e); code != 0 {
 				t.Fatalf("play exited %d:\n%s", code, stderr.String())
 			}
 			if (asked == 0) != (c.want == 0) || asked < c.want || strings.Count(stderr.String(), "no MIDI ports") != c.want {
@@ -303,7 +303,7 @@ func TestMIDIOutSafeModeAllNotesOff(t *testing.T) {
 	var stderr syncBuffer
 	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr,
 		hooks: fakeMIDI(dev)}
-	if c := run([]string{"play", "--config", cfg, "--audio", "null", "--seconds", "0.2"}, e); c != 0 {
+	if c := run([]string{"play", "--http", "off", "--config", cfg, "--audio", "null", "--seconds", "0.2"}, e); c != 0 {
 		t.Fatalf("play exited %d:\n%s", c, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "SAFE MODE") {

@@ -90,9 +90,10 @@ func testPlaySavesTakes(t *testing.T) {
 		Turn:   turn,
 	}}
 	code := make(chan int, 1)
-	// --no-watch: a watcher's inotify read would block outside the bubble.
+	// --no-watch, --http off: a watcher's inotify read and the browser view's
+	// Accept would block outside the bubble.
 	go func() {
-		code <- run([]string{"play", set, "--audio", "null", "--rate", "48000", "--seconds", "5", "--no-watch"}, e)
+		code <- run([]string{"play", "--http", "off", set, "--audio", "null", "--rate", "48000", "--seconds", "5", "--no-watch"}, e)
 	}()
 
 	read := func() string {

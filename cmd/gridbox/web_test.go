@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"gridbox/config"
+	"gridbox/show"
+	"gridbox/show/showtest"
+)
+
+// sseEvent is one Server-Sent Event of the browser view.
+type sseEvent struct{ name, data string }
+
+// readEvents reads url's event stream into the channel returned until the
+// response ends; the caller closes it through the test's cleanup.
+func readEvents(t *testing.T, url string) <-chan sseEvent {
+	t.Helper()
+	resp, err := http.Get(url + "api/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/events: %s", resp.Status)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	events := make(chan sseEvent, 1024)
+	go func() {
+		defer close(events)
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(nil, 1<<20)
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				ev.name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				ev.data += strings.TrimPrefix(line, "data: ")
+			case line == "" && ev.name != "":
+				select {
+				case events <- ev:
+				default: // the test stopped listening
+				}
+				ev = sseEvent{}
+			}
+		}
+	}()
+	return events
+}
+
+// awaitEvent returns the first event called name for which ok holds,
+// within limit.
+func awaitEvent(t *testing.T, events <-chan sseEvent, name string, limit time.Duration, ok func(data string) bool) string {
+	t.Helper()
+	deadline := time.After(limit)
+	for {
+		select {
+		case ev, open := <-events:
+			if !open {
+				t.Fatalf("the event stream ended before a %s event", name)
+			}
+			if ev.name == name && ok(ev.data) {
+				return ev.data
+			}
+		case <-deadline:
+			t.Fatalf("no such %s event within %v", name, limit)
+		}
+	}
+}
+
+func post(t *testing.T, url, path, body string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", strings.TrimSuffix(url, "/"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// gridbox play serves the browser view: the page's presses reach the
+// session through the virtual controller (a clip launches on the next
+// bar, the controller log says the press came), its lights, status and
+// view stream to the page, and a set switched to from the page is loaded
+// as a reload is and remembered as the set played last.
+func TestPlayServesTheBrowserView(t *testing.T) {
+	isolate(t)
+	set := showtest.ClickSet(t, "")
+	dir := filepath.Dir(set)
+	other := strings.Replace(string(must(os.ReadFile(set))), `name = "Click"`, `name = "Other"`, 1)
+	showtest.WriteFile(t, filepath.Join(dir, "other.toml"), other)
+	log := filepath.Join(t.TempDir(), "ctrl.log")
+	var stderr syncBuffer
+	stop := make(chan chan<- os.Signal, 1)
+	e := &env{stdout: &syncBuffer{}, stderr: &stderr, hooks: show.Hooks{Notify: func(c chan<- os.Signal, sig ...os.Signal) {
+		if len(sig) > 0 && sig[0] == syscall.SIGINT {
+			stop <- c
+		}
+	}}}
+	code := make(chan int, 1)
+	go func() {
+		code <- run([]string{"play", set, "--audio", "null", "--http", "127.0.0.1:0", "--seconds", "30", "--controller-log", log}, e)
+	}()
+	var url string
+	waitUntil(t, "the browser view's address", 10*time.Second, func() bool {
+		m := regexp.MustCompile(`browser view on (http://\S+/)`).FindStringSubmatch(stderr.String())
+		if m != nil {
+			url = m[1]
+		}
+		return m != nil
+	})
+	events := readEvents(t, url)
+	awaitEvent(t, events, "lights", 5*time.Second, func(d string) bool { return strings.Contains(d, `"full":true`) }) // the snapshot
+	awaitEvent(t, events, "view", 5*time.Second, func(d string) bool { return strings.Contains(d, `"set":"Click"`) })
+
+	// Pad (0,0) is track 0's clip in scene 0: it starts on the next bar.
+	if c := post(t, url, "api/press", `{"e":[[0,0,1,100],[0,0,0,0]]}`); c != http.StatusNoContent {
+		t.Fatalf("POST /api/press: %d", c)
+	}
+	awaitEvent(t, events, "status", 5*time.Second, func(d string) bool { return strings.Contains(d, `"playing":1`) })
+
+	// Switch to the other set: loaded as a reload, shown, remembered.
+	if c := post(t, url, "api/switch", `{"set":"other.toml"}`); c != http.StatusNoContent {
+		t.Fatalf("POST /api/switch: %d", c)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("stderr:\n%s", stderr.String())
+		}
+	})
+	awaitEvent(t, events, "view", 10*time.Second, func(d string) bool {
+		return strings.Contains(d, `"set":"Other"`) && strings.Contains(d, `"file":"other.toml"`)
+	})
+	want, _ := filepath.Abs(filepath.Join(dir, "other.toml"))
+	waitUntil(t, "the set switched to remembered as the last", 5*time.Second, func() bool {
+		last, err := config.Last(config.LastDir(false))
+		return err == nil && last == want
+	})
+	(<-stop) <- syscall.SIGINT
+	if c := <-code; c != 0 {
+		t.Fatalf("play exited %d:\n%s", c, stderr.String())
+	}
+	if l := string(must(os.ReadFile(log))); !strings.Contains(l, "virtual in 0,0 down 100") || !strings.Contains(l, "virtual in 0,0 up") {
+		t.Errorf("the controller log has no press and release of pad 0,0 from the page:\n%.2000s", l)
+	}
+	if s := stderr.String(); !strings.Contains(s, "the browser view asks for") || !strings.Contains(s, `reloaded "Other"`) {
+		t.Errorf("stderr does not say the switch:\n%s", s)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
