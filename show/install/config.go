@@ -59,12 +59,11 @@ set = "%s"
 
 [http]
 # The browser view: the grid, the status and the sets, on a phone's
-# browser. "127.0.0.1:8080" (the default) is this machine only; to reach
-# it from the stage network, uncomment the next line and open
-# http://<this machine's address>:8080/ there: the page asks for the token
-# once (gridbox also scrolls the address and token on the Launchpad).
+# browser. "127.0.0.1:8080" (the default) is this machine only, "off"
+# none; to reach it from the stage network, uncomment the next line and
+# open http://<this machine's address>:8080/ there: the page asks for the
+# token once (gridbox also scrolls the address and token on the Launchpad).
 # listen = "0.0.0.0:8080"
-# listen = "off"
 token = "%s"
 `
 

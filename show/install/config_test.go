@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"gridbox/config"
+	"gridbox/web"
 )
 
 // TestConfigNamesOnlyTheSet: the default config sets only the set and the
@@ -43,6 +44,9 @@ func TestConfigNamesOnlyTheSet(t *testing.T) {
 	}
 	if c, err := config.Parse("config.toml", []byte(cfg)); err != nil || c.HTTP.Token != "k7dqz3mh9xwe" || c.HTTP.Listen != config.DefaultListen {
 		t.Errorf("config.Parse(default config): %v, http %+v", err, c)
+	}
+	if c, err := config.Parse("config.toml", configText("/home/pi/sets/live.toml", web.NewToken())); err != nil || len(c.HTTP.Token) < config.MinTokenLen {
+		t.Errorf("a made token does not parse: %v, %+v", err, c)
 	}
 	if s, ok := configuredSet([]byte(cfg)); !ok || s != "/home/pi/sets/live.toml" {
 		t.Errorf("configuredSet(default config) = %q, %v", s, ok)

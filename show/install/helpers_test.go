@@ -31,6 +31,7 @@ func newRoot(t *testing.T) (Options, string) {
 		Root:     root,
 		MemLimit: testMemLimit,
 		euid:     func() int { return 1000 }, // a temporary root needs no privileges
+		token:    func() string { return "k7dqz3mh9xwe" },
 	}, root
 }
 

@@ -58,7 +58,8 @@ type Options struct {
 	// with a different amount of memory. See memLimit in unit.go.
 	MemLimit int64
 
-	euid func() int // tests: the effective user id; nil means os.Geteuid
+	euid  func() int    // tests: the effective user id; nil means os.Geteuid
+	token func() string // tests: the browser view's token for a new config; nil means web.NewToken
 }
 
 // A File is one file Install writes.
@@ -186,12 +187,20 @@ func makePlan(opts Options) (*plan, error) {
 		{Path: RulesPath, Mode: 0o644, Content: []byte(rulesText)},
 	}
 	if len(p.kept) == 0 {
-		p.files = append(p.files, File{Path: ConfigPath, Mode: 0o644, Content: configText(p.set, web.NewToken()), Keep: true})
+		p.files = append(p.files, File{Path: ConfigPath, Mode: 0o644, Content: configText(p.set, opts.newToken()), Keep: true})
 	}
 	if _, err := os.Stat(opts.onRoot(UnitPath)); err == nil {
 		p.reinstall = true
 	}
 	return p, nil
+}
+
+// newToken makes the browser view's token for a new config.
+func (o Options) newToken() string {
+	if o.token != nil {
+		return o.token()
+	}
+	return web.NewToken()
 }
 
 // installCommands are the commands Install runs after writing the files.

@@ -246,7 +246,7 @@ func TestInstallNeedsASet(t *testing.T) {
 func TestInstallRefusesWithoutRoot(t *testing.T) {
 	for _, root := range []string{"", "/"} {
 		var r recorder
-		opts := Options{User: "pi", Set: "/home/pi/sets/live.toml", Binary: "/usr/local/bin/gridbox", Root: root, euid: func() int { return 1000 }}
+		opts := Options{User: "pi", Set: "/home/pi/sets/live.toml", Binary: "/usr/local/bin/gridbox", Root: root, euid: func() int { return 1000 }, token: func() string { return "k7dqz3mh9xwe" }}
 		err := Install(opts, &r)
 		if !errors.Is(err, ErrNotRoot) || !strings.Contains(err.Error(), "sudo gridbox install") {
 			t.Errorf("root %q: Install as uid 1000: %v, want ErrNotRoot with the sudo hint", root, err)
