@@ -168,3 +168,45 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// A browser view reachable from the network needs a token: without one in
+// the config, play makes one for the run and says it (with the address a
+// phone opens, when the machine has one); a request without it gets 401,
+// the token's link logs in.
+func TestPlayMakesATokenForTheNetwork(t *testing.T) {
+	isolate(t)
+	set := showtest.ClickSet(t, "")
+	var stderr syncBuffer
+	code := make(chan int, 1)
+	go func() {
+		code <- run([]string{"play", set, "--audio", "null", "--http", "0.0.0.0:0", "--seconds", "1.5", "--no-watch"}, &env{stdout: &syncBuffer{}, stderr: &stderr})
+	}()
+	var url, token string
+	waitUntil(t, "the browser view's address and token", 10*time.Second, func() bool {
+		m := regexp.MustCompile(`browser view on (http://\S+/)\?token=(\S+)`).FindStringSubmatch(stderr.String())
+		if m != nil {
+			url, token = m[1], m[2]
+		}
+		return m != nil
+	})
+	if !strings.Contains(stderr.String(), "this run's is "+token) {
+		t.Errorf("play does not say the token it made:\n%s", stderr.String())
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]int{"": http.StatusUnauthorized, "api/events": http.StatusUnauthorized, "?token=" + token: http.StatusSeeOther} {
+		resp, err := noRedirect.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET /%s: %s, want %d", path, resp.Status, want)
+		}
+	}
+	if c := <-code; c != 0 {
+		t.Fatalf("play exited %d:\n%s", c, stderr.String())
+	}
+	if s := stderr.String(); strings.Contains(s, "on the network at ") && !strings.Contains(s, " token "+token) {
+		t.Errorf("play does not give the address and token a phone opens:\n%s", s)
+	}
+}
