@@ -53,12 +53,12 @@ type hub struct {
 	max       int      // clients at most (maxClients; tests lower it)
 }
 
-func (h *hub) init() {
+func (h *hub) init(max int) {
 	for _, b := range layoutButtons {
 		h.in[frameIndex(b)] = true
 	}
 	h.status = encodeStatus(Status{})
-	h.max = maxClients
+	h.max = max
 }
 
 // Lights publishes what the virtual controller shows: bs[i] shows ls[i].
@@ -282,13 +282,6 @@ func (h *hub) caughtUp() bool {
 		}
 	}
 	return true
-}
-
-// setMax changes how many clients may subscribe at once.
-func (h *hub) setMax(n int) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.max = n
 }
 
 // The events' JSON: lower-case names, colours as "rrggbb".

@@ -458,8 +458,7 @@ func frameIndexOf(b grid.Button) int {
 }
 
 func TestClientCap(t *testing.T) {
-	s, _ := start(t, Config{})
-	s.hub.setMax(2)
+	s, _ := startWith(t, Config{}, limits{conns: maxConns, clients: 2})
 	subscribe(t, s, nil)
 	subscribe(t, s, nil)
 	if resp, _ := do(t, request(t, "GET", s.URL()+"api/events", "")); resp.StatusCode != 503 {
@@ -513,4 +512,49 @@ func TestNewToken(t *testing.T) {
 	if _, err := url.Parse("http://x/?token=" + NewToken()); err != nil {
 		t.Error(err)
 	}
+}
+
+// Connections beyond the limit are closed at once; those within it are
+// served, and a closed one gives its place back.
+func TestConnectionCap(t *testing.T) {
+	s, _ := startWith(t, Config{}, limits{conns: 4, clients: maxClients})
+	addr := strings.TrimSuffix(strings.TrimPrefix(s.URL(), "http://"), "/")
+	var held []net.Conn
+	for range 4 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		held = append(held, c)
+	}
+	// The server takes the four in turn; the fifth is closed unread.
+	for _, c := range held {
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Read(make([]byte, 1)); err != nil {
+			t.Fatalf("a connection within the limit: %v", err)
+		}
+	}
+	extra, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(extra, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+	extra.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := extra.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a fifth connection: read %d bytes, %v; want it closed unanswered", n, err)
+	}
+	extra.Close()
+	held[0].Close()
+	http.DefaultClient.CloseIdleConnections()
+	waitFor(t, "a place given back", func() bool {
+		resp, err := http.Get(s.URL())
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		http.DefaultClient.CloseIdleConnections()
+		return resp.StatusCode == 200
+	})
 }

@@ -82,6 +82,7 @@ type Track struct {
 
 // Limits.
 const (
+	maxConns      = 1024             // connections open at once; beyond: closed at once
 	maxClients    = 256              // SSE subscribers at once; beyond: 503
 	queueLen      = 64               // messages a client may have unsent before it is dropped
 	writeTimeout  = 2 * time.Second  // one SSE write
@@ -117,6 +118,14 @@ type Server struct {
 // Close. It refuses a Listen host that is not loopback without a Token
 // (ErrNoToken).
 func Start(cfg Config) (*Server, error) {
+	return listen(cfg, limits{conns: maxConns, clients: maxClients})
+}
+
+// limits are the most connections and events clients a server takes at
+// once; tests lower them.
+type limits struct{ conns, clients int }
+
+func listen(cfg Config, lim limits) (*Server, error) {
 	if cfg.Control == nil {
 		return nil, errors.New("web: no Control")
 	}
@@ -137,7 +146,7 @@ func Start(cfg Config) (*Server, error) {
 		ln:       ln,
 		done:     make(chan struct{}),
 	}
-	s.hub.init()
+	s.hub.init(lim.clients)
 	s.hub.sets = s.listSets()
 	s.hub.setView(View{})
 
@@ -156,7 +165,7 @@ func Start(cfg Config) (*Server, error) {
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    8 << 10,
 	}
-	go s.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed after Close
+	go s.srv.Serve(&limitListener{Listener: ln, slots: make(chan struct{}, lim.conns)}) //nolint:errcheck // returns ErrServerClosed after Close
 	return s, nil
 }
 
@@ -213,4 +222,40 @@ func loopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// A limitListener closes at once a connection accepted beyond as many open
+// as slots holds, so that a flood of connections cannot take every file
+// descriptor (the show needs some).
+type limitListener struct {
+	net.Listener
+	slots chan struct{}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case l.slots <- struct{}{}:
+			return &limitConn{TCPConn: c.(*net.TCPConn), slots: l.slots}, nil
+		default:
+			c.Close()
+		}
+	}
+}
+
+// A limitConn gives its slot back when it is closed.
+type limitConn struct {
+	*net.TCPConn
+	once  sync.Once
+	slots chan struct{}
+}
+
+func (c *limitConn) Close() error {
+	err := c.TCPConn.Close()
+	c.once.Do(func() { <-c.slots })
+	return err
 }

@@ -45,6 +45,12 @@ func (f *fakeControl) calls() ([]press, []string) {
 // one) and closes it when the test ends.
 func start(t testing.TB, cfg Config) (*Server, *fakeControl) {
 	t.Helper()
+	return startWith(t, cfg, limits{conns: maxConns, clients: maxClients})
+}
+
+// startWith is start with other limits.
+func startWith(t testing.TB, cfg Config, lim limits) (*Server, *fakeControl) {
+	t.Helper()
 	fc := &fakeControl{}
 	if cfg.Control == nil {
 		cfg.Control = fc
@@ -52,7 +58,7 @@ func start(t testing.TB, cfg Config) (*Server, *fakeControl) {
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
-	s, err := Start(cfg)
+	s, err := listen(cfg, lim)
 	if err != nil {
 		t.Fatal(err)
 	}
