@@ -73,8 +73,13 @@
       const b = beatsNow();
       const on = b - Math.floor(b) < 0.5;
       const ph = b / 2 - Math.floor(b / 2);
-      const w = (0.25 + 0.75 * (1 - Math.abs(2 * ph - 1))).toFixed(2);
+      // 32 steps of brightness: a pad is drawn again only when its step
+      // changes, not every frame.
+      const w = (Math.round(32 * (0.25 + 0.75 * (1 - Math.abs(2 * ph - 1)))) / 32).toString();
       for (const a of animated.values()) {
+        const v = a.mode === 'flash' ? on : w;
+        if (a.v === v) continue;
+        a.v = v;
         if (a.mode === 'flash') a.el.classList.toggle('dark', !on);
         else if (a.mode === 'pulse') a.el.style.opacity = w;
       }
@@ -84,6 +89,13 @@
   requestAnimationFrame(animate);
 
   // Status.
+  const statusSpans = [];
+  for (let i = 0; i < 10; i++) {
+    const span = document.createElement('span');
+    if (i === 7) span.id = 'device';
+    statusSpans.push(span);
+    $('status').appendChild(span);
+  }
   function status(s) {
     G.status = s;
     beat0 = s.beats; at0 = performance.now(); running = s.running;
@@ -96,31 +108,21 @@
       s.voices + ' voices',
       s.underruns + ' underruns',
       s.late + ' late',
+      (s.device || 'no device') + ': ' + (s.health || '?'),
+      s.controllers.length ? s.controllers.join(', ') : 'no controllers',
+      s.input ? 'input ' + s.input : '',
     ];
-    const st = $('status');
-    st.textContent = '';
-    for (const p of parts) {
-      const span = document.createElement('span');
-      span.textContent = p;
-      st.appendChild(span);
-    }
-    const dev = document.createElement('span');
-    dev.id = 'device';
-    dev.textContent = (s.device || 'no device') + ': ' + (s.health || '?');
-    dev.className = s.health === 'playing' ? '' : 'bad';
-    st.appendChild(dev);
-    const ctl = document.createElement('span');
-    ctl.textContent = s.controllers.length ? s.controllers.join(', ') : 'no controllers';
-    st.appendChild(ctl);
-    if (s.input) {
-      const inp = document.createElement('span');
-      inp.textContent = 'input ' + s.input;
-      st.appendChild(inp);
-    }
+    // The spans are made once and their text changed only when it did, so
+    // that ten statuses a second cost the page little.
+    parts.forEach((p, i) => text(statusSpans[i], p));
+    statusSpans[9].hidden = !s.input;
+    const bad = s.health === 'playing' ? '' : 'bad';
+    if (statusSpans[7].className !== bad) statusSpans[7].className = bad;
     text($('warnings'), s.warnings.join(' · '));
   }
 
   // View.
+  let shownLists = '';
   function view(v) {
     G.view = v;
     text($('set'), v.set || v.file || 'gridbox');
@@ -138,6 +140,9 @@
       const n = v.scene0 + j, s = v.scenes[n];
       text(el, s === undefined ? '' : (s || String(n + 1)));
     });
+    const lists = JSON.stringify([v.errors, v.sets, v.file]);
+    if (lists === shownLists) return;
+    shownLists = lists;
     const errs = $('errlist');
     errs.textContent = '';
     for (const e of v.errors) {
