@@ -189,6 +189,10 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 // the package doc). It is the client's only writer; every write has a
 // deadline.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead { // a HEAD would hold a place writing into nothing
+		w.Header().Set("Content-Type", "text/event-stream")
+		return
+	}
 	s.hub.setSets(s.listSets())
 	c, snap, ok := s.hub.subscribe()
 	if !ok {
@@ -197,7 +201,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.hub.unsubscribe(c)
 	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Time{}) // the request has no body: the stream may last
+	// No read deadline for the stream (ReadTimeout is for requests and
+	// their bodies); net/http lifts it already for a request without a
+	// body, and the stream must not depend on that.
+	rc.SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")

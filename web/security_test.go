@@ -458,7 +458,7 @@ func frameIndexOf(b grid.Button) int {
 }
 
 func TestClientCap(t *testing.T) {
-	s, _ := startWith(t, Config{}, limits{conns: maxConns, clients: 2})
+	s, _ := startWith(t, Config{}, limits{conns: maxConns, clients: 2, read: readTimeout})
 	subscribe(t, s, nil)
 	subscribe(t, s, nil)
 	if resp, _ := do(t, request(t, "GET", s.URL()+"api/events", "")); resp.StatusCode != 503 {
@@ -517,7 +517,7 @@ func TestNewToken(t *testing.T) {
 // Connections beyond the limit are closed at once; those within it are
 // served, and a closed one gives its place back.
 func TestConnectionCap(t *testing.T) {
-	s, _ := startWith(t, Config{}, limits{conns: 4, clients: maxClients})
+	s, _ := startWith(t, Config{}, limits{conns: 4, clients: maxClients, read: readTimeout})
 	addr := strings.TrimSuffix(strings.TrimPrefix(s.URL(), "http://"), "/")
 	var held []net.Conn
 	for range 4 {

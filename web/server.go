@@ -86,6 +86,7 @@ const (
 	maxClients    = 256              // SSE subscribers at once; beyond: 503
 	queueLen      = 64               // messages a client may have unsent before it is dropped
 	writeTimeout  = 2 * time.Second  // one SSE write
+	readTimeout   = 10 * time.Second // a request with its body
 	pressBodyMax  = 4 << 10          // POST /api/press
 	switchBodyMax = 1 << 10          // POST /api/switch
 	loginBodyMax  = 1 << 10          // POST /login
@@ -118,12 +119,17 @@ type Server struct {
 // Close. It refuses a Listen host that is not loopback without a Token
 // (ErrNoToken).
 func Start(cfg Config) (*Server, error) {
-	return listen(cfg, limits{conns: maxConns, clients: maxClients})
+	return listen(cfg, defaultLimits)
 }
 
 // limits are the most connections and events clients a server takes at
-// once; tests lower them.
-type limits struct{ conns, clients int }
+// once, and how long a request may take to read; tests lower them.
+type limits struct {
+	conns, clients int
+	read           time.Duration
+}
+
+var defaultLimits = limits{conns: maxConns, clients: maxClients, read: readTimeout}
 
 func listen(cfg Config, lim limits) (*Server, error) {
 	if cfg.Control == nil {
@@ -160,7 +166,7 @@ func listen(cfg Config, lim limits) (*Server, error) {
 	s.srv = &http.Server{
 		Handler:           s.handler(),
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second, // bodies; the events stream lifts it
+		ReadTimeout:       lim.read,         // bodies; the events stream lifts it
 		WriteTimeout:      10 * time.Second, // the events stream moves it per write
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    8 << 10,

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"reflect"
 	"strings"
@@ -45,7 +46,7 @@ func (f *fakeControl) calls() ([]press, []string) {
 // one) and closes it when the test ends.
 func start(t testing.TB, cfg Config) (*Server, *fakeControl) {
 	t.Helper()
-	return startWith(t, cfg, limits{conns: maxConns, clients: maxClients})
+	return startWith(t, cfg, defaultLimits)
 }
 
 // startWith is start with other limits.
@@ -322,5 +323,32 @@ func TestSameStatusSeesEveryField(t *testing.T) {
 		if sameStatus(a, b) {
 			t.Errorf("sameStatus does not see %s", ft.Field(i).Name)
 		}
+	}
+}
+
+// An events stream outlasts the server's read timeout (which is for
+// requests and their bodies).
+func TestEventsOutlastReadTimeout(t *testing.T) {
+	s, _ := startWith(t, Config{}, limits{conns: maxConns, clients: maxClients, read: 100 * time.Millisecond})
+	c := subscribe(t, s, nil)
+	first := c.lights(t)
+	time.Sleep(300 * time.Millisecond) // three read timeouts: nothing to wait for but time
+	s.Lights([]grid.Button{{X: 2, Y: 2}}, []grid.Light{{Color: grid.Color{B: 7}}})
+	if m := c.lights(t); m.Full || m.Seq != first.Seq+1 || m.L["2,2"] != "000007" {
+		t.Errorf("after the read timeout: %+v, want the delta on the same stream", m)
+	}
+	// A request still has to come in time.
+	addr := strings.TrimSuffix(strings.TrimPrefix(s.URL(), "http://"), "/")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "POST /api/press HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+	t0 := time.Now()
+	conn.SetReadDeadline(t0.Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if d := time.Since(t0); d > 2*time.Second || (err == nil && resp.StatusCode != 400) {
+		t.Errorf("a body that never comes: %v, %v after %v; want 400 or the connection closed at once", resp, err, d)
 	}
 }
