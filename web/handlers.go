@@ -39,7 +39,14 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("GET /api/sets", s.sets)
 	mux.HandleFunc("POST /login", s.login)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.closeMu.Lock() // no Add once Close waits
+		if s.closed {
+			s.closeMu.Unlock()
+			http.Error(w, "503 closing", http.StatusServiceUnavailable)
+			return
+		}
 		s.handlers.Add(1)
+		s.closeMu.Unlock()
 		defer s.handlers.Done()
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")

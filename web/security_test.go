@@ -438,7 +438,9 @@ func TestClientThatNeverReads(t *testing.T) {
 			t.Fatal("the client that never reads was never dropped")
 		}
 	}
-	if worst > 100*time.Millisecond {
+	// A publish that waited for the slow client would take its write
+	// deadline (2 s); a loaded machine may delay one by some ms.
+	if worst > writeTimeout/2 {
 		t.Errorf("a publish took %v", worst)
 	}
 	s.Lights([]grid.Button{{X: 0, Y: 0}}, []grid.Light{grid.Off})

@@ -111,7 +111,7 @@ type Server struct {
 	hub      hub
 	// lastWrongToken is when a wrong token was last logged (UnixNano).
 	lastWrongToken atomic.Int64
-	closeMu        sync.Mutex
+	closeMu        sync.Mutex // closed, and handlers.Add against Close's Wait
 	closed         bool
 }
 
