@@ -36,8 +36,10 @@
 // With a Token every request needs the cookie "gridbox" holding it (log
 // in with /?token=… or the form); without one the server listens only on
 // a loopback address and answers only requests whose Host is a loopback
-// name (against DNS rebinding). Every POST is refused when its Origin is
-// another host or Sec-Fetch-Site says cross-site. Set names are plain
+// name (against DNS rebinding). Every POST and every /api/ request is
+// refused when its Origin is another host or Sec-Fetch-Site says
+// cross-site; the API's POSTs take only application/json (no form can send
+// them). Set names are plain
 // base names of regular *.toml files directly in SetsDir, checked through
 // os.Root; no other path from a request reaches the file system.
 package web

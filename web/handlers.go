@@ -59,11 +59,11 @@ func (s *Server) handler() http.Handler {
 			http.Error(w, "403 forbidden: not a loopback host", http.StatusForbidden)
 			return
 		}
-		if r.Method == http.MethodPost {
-			if !sameOrigin(r) {
-				http.Error(w, "403 forbidden: cross-origin request", http.StatusForbidden)
-				return
-			}
+		// Every POST, and the API's GETs too: another site's page cannot
+		// read them, but its EventSource could take the clients' places.
+		if (r.Method == http.MethodPost || strings.HasPrefix(r.URL.Path, "/api/")) && !sameOrigin(r) {
+			http.Error(w, "403 forbidden: cross-origin request", http.StatusForbidden)
+			return
 		}
 		if s.cfg.Token != "" && !s.authorized(r) {
 			switch {
@@ -88,8 +88,8 @@ func hostOnly(hostport string) string {
 	return hostport
 }
 
-// sameOrigin reports whether a POST comes from this server's own page: no
-// Origin or one naming the request's Host, and not a cross-site fetch.
+// sameOrigin reports whether a request comes from this server's own page:
+// no Origin or one naming the request's Host, and not a cross-site fetch.
 func sameOrigin(r *http.Request) bool {
 	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
 		return false

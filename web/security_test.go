@@ -164,6 +164,17 @@ func TestCrossOriginRefused(t *testing.T) {
 	if ps, sw := fc.calls(); len(ps)+len(sw) > 0 {
 		t.Fatalf("Control called from another origin: %v %v", ps, sw)
 	}
+	// Another site's EventSource takes no client's place.
+	for _, h := range [][]string{{"Origin", "http://evil.example"}, {"Sec-Fetch-Site", "cross-site"}} {
+		for _, path := range []string{"api/events", "api/sets"} {
+			if resp, _ := do(t, request(t, "GET", u+path, "", h...)); resp.StatusCode != 403 {
+				t.Errorf("GET %s with %s: %s, want 403", path, h, resp.Status)
+			}
+		}
+	}
+	if n, _ := s.hub.clientCount(); n != 0 {
+		t.Errorf("%d clients from another origin", n)
+	}
 	for _, h := range [][]string{nil, {"Origin", "http://" + host}, {"Sec-Fetch-Site", "same-origin"}} {
 		if resp, _ := do(t, request(t, "POST", u+"api/press", `{"e":[[0,0,true,100]]}`, h...)); resp.StatusCode != 204 {
 			t.Errorf("POST with %s: %s, want 204", h, resp.Status)
