@@ -403,7 +403,7 @@ func testStatusViewAndSets(t *testing.T, br *browsertest.Browser) {
 		t.Errorf("sets %q", sets)
 	}
 	p.Wait("the lights", `gridbox.lights["1,2"] == "00ff00"`, "gridbox.lights", 5*time.Second)
-	p.Screenshot("web-view")
+	p.Screenshot("web-test-view")
 
 	p.Click(`#setlist button[data-set="rehearsal.toml"]`)
 	deadline := time.Now().Add(5 * time.Second)

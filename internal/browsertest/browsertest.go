@@ -269,13 +269,18 @@ func (p *Page) Wait(what, cond, show string, timeout time.Duration) {
 // same evaluation that finds it truthy, so it cannot have moved on.
 func Poll[T any](p *Page, what, js string, timeout time.Duration) T {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, timeout+time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Poll[T](js, chromedp.WithPollingTimeout(timeout)))
+	v, err := TryPoll[T](p, js, timeout)
 	if err != nil {
 		p.t.Fatalf("browsertest: waiting %v for %s (%s): %v", timeout, what, js, err)
 	}
 	return v
+}
+
+// TryPoll is Poll returning the error.
+func TryPoll[T any](p *Page, js string, timeout time.Duration) (T, error) {
+	ctx, cancel := context.WithTimeout(p.ctx, timeout+time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Poll[T](js, chromedp.WithPollingTimeout(timeout)))
 }
 
 // TryWait is Wait returning the error (a context.DeadlineExceeded one on
