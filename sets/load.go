@@ -204,6 +204,11 @@ func readLimited(fsys fs.FS, name string, limit int) ([]byte, error) {
 	if !fs.ValidPath(name) {
 		return fail("not a valid file name: use a path relative to the file system, with / between folders", fs.ErrInvalid)
 	}
+	// A FIFO or a device would block the open or the read: look first
+	// (the open below checks again, for one swapped in meanwhile).
+	if fi, err := fs.Stat(fsys, name); err == nil && !fi.IsDir() && !fi.Mode().IsRegular() {
+		return fail("is not a regular file", nil)
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return fail("cannot open the set: "+spell.Error(err), err)
@@ -213,8 +218,11 @@ func readLimited(fsys fs.FS, name string, limit int) ([]byte, error) {
 	if err != nil {
 		return fail("cannot read the set: "+spell.Error(err), err)
 	}
-	if fi.IsDir() {
+	switch {
+	case fi.IsDir():
 		return fail("is a folder, not a set file", nil)
+	case !fi.Mode().IsRegular():
+		return fail("is not a regular file", nil)
 	}
 	if fi.Size() > int64(limit) {
 		return nil, tooLarge(name, fi.Size(), limit)

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // clipSet is a set with one scene and one audio clip per sample path. With
@@ -245,5 +247,29 @@ func TestErrorSampleTellsSampleFilesFromText(t *testing.T) {
 	var errs Errors
 	if !errors.As(err, &errs) || len(errs) != 2 || errs[0].Sample() || !errs[1].Sample() {
 		t.Fatalf("want the tempo problem as text and the missing file as a sample problem: %v", err)
+	}
+}
+
+// A set file that is a FIFO is refused at once: reading it would wait for
+// a writer forever (a reload's goroutine, a switch from the browser view).
+func TestLoad_FIFOIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.toml"), 0o644); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	done := make(chan error, 1)
+	go func() { _, err := Load(root.FS(), "pipe.toml"); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || err.Error() != "pipe.toml: is not a regular file" {
+			t.Errorf("Load(a FIFO) = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Load(a FIFO) still waits after 5 s")
 	}
 }
