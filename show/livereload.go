@@ -34,7 +34,8 @@ var errorRed = grid.Color{R: 255}
 type liveReload struct {
 	e       *Env
 	p       *Show
-	file    string // the set file, as play was given it
+	file    string // the set file playing, as play (or a switch) was given it
+	target  string // a set file switched to, until it plays or fails to load; "": none
 	w       *watch.Watcher
 	signals chan os.Signal
 	results chan loadResult
@@ -53,6 +54,7 @@ type liveReload struct {
 // A loadResult is a version of the set, or why it cannot play and the
 // set file as far as it reads then (for the grid and the watch).
 type loadResult struct {
+	file   string // the set file loaded
 	l      *loaded
 	err    error
 	edited *sets.Set
@@ -145,8 +147,8 @@ func (r *liveReload) request(seen time.Time) {
 		return
 	}
 	r.busy = true
-	prev, rate, mem, file := r.p.loaded, r.p.rate, r.p.mem, r.file
-	res := loadResult{seen: seen, base: prev, version: r.p.session.Version(), partial: r.p.recorder.busy()}
+	prev, rate, mem, file := r.p.loaded, r.p.rate, r.p.mem, r.wanted()
+	res := loadResult{file: file, seen: seen, base: prev, version: r.p.session.Version(), partial: r.p.recorder.busy()}
 	// The session's takes, saved or not, go with the new version: they
 	// are laid over it rather than read from the takes file, which may
 	// not hold the latest yet (or be a spare one, never read back).
@@ -166,12 +168,24 @@ func (r *liveReload) request(seen time.Time) {
 }
 
 // switchTo plays the set file file from now on: it is loaded as a
-// reload is (the music plays on meanwhile, and a set with errors is
-// reported while the one playing plays on), and watched instead. Session
-// goroutine.
+// reload is (the music plays on meanwhile), and watched instead once it
+// plays. A set with errors is reported, and the one playing plays on and
+// is still watched. Session goroutine.
 func (r *liveReload) switchTo(file string) {
-	r.file = file
+	if r == nil {
+		return // safe mode: the page was told
+	}
+	r.target = file
 	r.request(time.Now())
+}
+
+// wanted is the set file the next load reads: a set switched to, else
+// the one playing.
+func (r *liveReload) wanted() string {
+	if r.target != "" {
+		return r.target
+	}
+	return r.file
 }
 
 // take handles a load's result (nil: try the one waiting again) on the
@@ -188,6 +202,13 @@ func (r *liveReload) take(res *loadResult) {
 	}
 	res = r.ready
 	if res == nil {
+		return
+	}
+	// Another set was switched to while this one loaded: load that.
+	if !samePath(res.file, r.wanted()) {
+		unload(res.l, r.p.loaded)
+		r.ready, r.again = nil, false
+		r.request(res.seen)
 		return
 	}
 	// An audio take recording, or its file not complete yet: a version
@@ -210,6 +231,9 @@ func (r *liveReload) take(res *loadResult) {
 	}
 	was := r.p.loaded.path
 	if res.err == nil {
+		if !samePath(res.file, was) {
+			r.p.takes.flush() // what the set before recorded since the last hand-over
+		}
 		err = r.p.swapLoaded(res.l)
 		if errors.Is(err, errBusy) {
 			return // the next turn tries again
@@ -218,17 +242,26 @@ func (r *liveReload) take(res *loadResult) {
 		err = res.err
 	}
 	r.ready = nil
+	switched := samePath(res.file, r.target)
+	r.target = "" // played, or failed: the set playing is watched
 	if err != nil {
 		unload(res.l, r.p.loaded)
-		r.p.failed(r.e, r.file, err, res.edited, func(text string) {
+		r.p.failed(r.e, res.file, err, res.edited, func(text string) {
 			if text != r.scrolled && r.scroll != nil {
 				r.scrolled = text
 				r.scroll(text)
 			}
 		})
-		r.watch(r.p.loaded.Set, res.edited)
+		if switched {
+			r.watch(r.p.loaded.Set) // the samples the broken one names are in another folder, perhaps
+		} else {
+			r.watch(r.p.loaded.Set, res.edited)
+		}
 	} else {
 		r.scrolled = ""
+		if switched {
+			r.file = res.file
+		}
 		fmt.Fprintln(r.e.Stderr, reloadReport(res.l, time.Since(res.seen)))
 		r.watch(r.p.loaded.Set)
 		if !samePath(was, res.l.path) && r.switched != nil {

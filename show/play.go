@@ -226,7 +226,7 @@ func Play(e *Env, c PlayConfig) (err error) {
 	if c.HTTP != "" {
 		listen = c.HTTP
 	}
-	p.web = startWeb(e, p, cfg, listen, c.Backend)
+	p.web = startWeb(e, p, cfg, listen, c.Backend, c.Set, safe)
 	defer p.web.close()
 	clog, err := openCtrlLog(c.CtrlLog, p.player.Position, true)
 	if err != nil {
@@ -283,9 +283,27 @@ func Play(e *Env, c PlayConfig) (err error) {
 		survive: engine.Frame(c.Rate) * engine.Frame(safemode.Window/time.Second),
 	}
 	if rl != nil {
-		rl.switched = func(file string) { // from the browser view
-			rememberSet(e, cfg, file)
-			lc.saver.follow(file)
+		// A set switched to from the browser view is remembered as the
+		// last by a goroutine of its own: the write syncs, and the session
+		// goroutine must not wait for a disk.
+		remember := make(chan string, 1)
+		remembered := make(chan struct{})
+		go func() {
+			defer close(remembered)
+			for file := range remember {
+				rememberSet(e, cfg, file)
+			}
+		}()
+		defer func() { close(remember); <-remembered }()
+		rl.switched = func(file string) {
+			for { // the latest wins
+				select {
+				case remember <- file:
+					lc.saver.follow(file)
+					return
+				case <-remember:
+				}
+			}
 		}
 	}
 	limitText := c.Limit
@@ -392,10 +410,6 @@ func (c *liveClock) next() (engine.Frame, error) {
 		}
 		c.p.web.press(c.p, c.ctl, pad)
 	case file := <-c.p.web.switchesOf():
-		if c.reload == nil {
-			fmt.Fprintf(c.e.Stderr, "gridbox: safe mode: %s is not loaded; restart gridbox to play it\n", file)
-			break
-		}
 		fmt.Fprintf(c.e.Stderr, "gridbox: the browser view asks for %s\n", file)
 		c.reload.switchTo(file)
 	}

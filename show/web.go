@@ -50,6 +50,7 @@ type webView struct {
 type webControl struct {
 	v        *virtual.Controller
 	switches chan<- string
+	safe     bool // safe mode: no set is loaded, none can be switched to
 }
 
 func (c webControl) Press(b grid.Button, down bool, vel uint8) bool {
@@ -60,6 +61,9 @@ func (c webControl) Press(b grid.Button, down bool, vel uint8) bool {
 }
 
 func (c webControl) Switch(path string) error {
+	if c.safe {
+		return errors.New("gridbox runs in safe mode (the set crashed it several times): restart it to play a set")
+	}
 	select {
 	case c.switches <- path:
 		return nil
@@ -73,10 +77,11 @@ func (c webControl) Switch(path string) error {
 func CheckListen(addr string) string { return config.CheckListen(addr) }
 
 // startWeb starts the browser view cfg asks for on listen ("" or "off":
-// none), with its virtual controller p.virt. A failure to serve (the port
+// none), with its virtual controller p.virt, for a show of the set file
+// set on backend (safe: in safe mode). A failure to serve (the port
 // taken) is said and the show plays on without it. Session goroutine,
 // before the controllers are attached.
-func startWeb(e *Env, p *Show, cfg *config.Config, listen, backend string) *webView {
+func startWeb(e *Env, p *Show, cfg *config.Config, listen, backend, set string, safe bool) *webView {
 	if listen == "" || strings.EqualFold(listen, config.ListenOff) {
 		return nil
 	}
@@ -87,13 +92,13 @@ func startWeb(e *Env, p *Show, cfg *config.Config, listen, backend string) *webV
 	}
 	dir := cfg.HTTP.Sets
 	if dir == "" {
-		dir = filepath.Dir(p.loaded.File)
+		dir = filepath.Dir(set)
 	}
 	v := virtual.New()
 	w := &webView{backend: backend, switches: make(chan string, 1), pads: v.Pads(), ctrls: map[string]string{}}
 	srv, err := web.Start(web.Config{
 		Listen: listen, Token: token, SetsDir: dir,
-		Control: webControl{v: v, switches: w.switches},
+		Control: webControl{v: v, switches: w.switches, safe: safe},
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(e.Stderr, "gridbox: browser view: "+format+"\n", args...)
 		},

@@ -103,6 +103,7 @@ func TestPlayServesTheBrowserView(t *testing.T) {
 	dir := filepath.Dir(set)
 	other := strings.Replace(string(must(os.ReadFile(set))), `name = "Click"`, `name = "Other"`, 1)
 	showtest.WriteFile(t, filepath.Join(dir, "other.toml"), other)
+	showtest.WriteFile(t, filepath.Join(dir, "broken.toml"), "tempo = \"fast\"\n")
 	log := filepath.Join(t.TempDir(), "ctrl.log")
 	var stderr syncBuffer
 	stop := make(chan chan<- os.Signal, 1)
@@ -124,7 +125,6 @@ func TestPlayServesTheBrowserView(t *testing.T) {
 		return m != nil
 	})
 	events := readEvents(t, url)
-	awaitEvent(t, events, "lights", 5*time.Second, func(d string) bool { return strings.Contains(d, `"full":true`) }) // the snapshot
 	awaitEvent(t, events, "view", 5*time.Second, func(d string) bool { return strings.Contains(d, `"set":"Click"`) })
 
 	// Pad (0,0) is track 0's clip in scene 0: it starts on the next bar.
@@ -133,15 +133,28 @@ func TestPlayServesTheBrowserView(t *testing.T) {
 	}
 	awaitEvent(t, events, "status", 5*time.Second, func(d string) bool { return strings.Contains(d, `"playing":1`) })
 
-	// Switch to the other set: loaded as a reload, shown, remembered.
-	if c := post(t, url, "api/switch", `{"set":"other.toml"}`); c != http.StatusNoContent {
-		t.Fatalf("POST /api/switch: %d", c)
-	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("stderr:\n%s", stderr.String())
 		}
 	})
+	// A set with errors switched to is reported; the one playing plays on,
+	// and is still the one watched: saving it reloads it.
+	if c := post(t, url, "api/switch", `{"set":"broken.toml"}`); c != http.StatusNoContent {
+		t.Fatalf("POST /api/switch broken.toml: %d", c)
+	}
+	awaitEvent(t, events, "view", 10*time.Second, func(d string) bool {
+		return strings.Contains(d, `"set":"Click"`) && strings.Contains(d, `broken.toml:1:9: tempo: expected a number`)
+	})
+	showtest.WriteFile(t, set, strings.Replace(string(must(os.ReadFile(set))), `name = "Click"`, `name = "Click again"`, 1))
+	awaitEvent(t, events, "view", 10*time.Second, func(d string) bool {
+		return strings.Contains(d, `"set":"Click again"`) && strings.Contains(d, `"errors":[]`)
+	})
+
+	// Switch to the other set: loaded as a reload, shown, remembered.
+	if c := post(t, url, "api/switch", `{"set":"other.toml"}`); c != http.StatusNoContent {
+		t.Fatalf("POST /api/switch: %d", c)
+	}
 	awaitEvent(t, events, "view", 10*time.Second, func(d string) bool {
 		return strings.Contains(d, `"set":"Other"`) && strings.Contains(d, `"file":"other.toml"`)
 	})
