@@ -10,7 +10,8 @@
 //	GET  /static/NAME  an embedded asset; nothing else, never a listing
 //	GET  /api/events   Server-Sent Events: first a whole snapshot (events
 //	                   "view", "status", "lights"), then what changes
-//	POST /api/press    {"e":[[x,y,down,vel],…],"t":ms}: ≤ 4 KiB, ≤ 64 events → 204
+//	GET  /api/events?c=ID  (the same, for the page whose id is ID)
+//	POST /api/press    {"c":"ID","e":[[x,y,down,vel],…],"t":ms}: ≤ 4 KiB, ≤ 64 events → 204
 //	POST /api/switch   {"set":"name.toml"}: ≤ 1 KiB → 204
 //	GET  /api/sets     ["a.toml","b.toml",…]
 //	POST /login        form field "token" (when there is a token)
@@ -30,6 +31,32 @@
 // too slowly fills its queue and is dropped (its EventSource reconnects
 // and is sent a whole snapshot), and one that never reads is cut off by
 // the deadline. Control is called on handler goroutines.
+//
+// # Held buttons
+//
+// The virtual controller has one held state per button, shared by every
+// page, and a button left held on it (Clear, Shift) changes what the real
+// Launchpad does; so web keeps, for each page, the buttons it holds, and
+// lets go of them when the page goes:
+//
+//  1. A page makes a random id when it loads (1..32 of [a-z0-9]) and
+//     sends it as ?c= on /api/events and as "c" in each POST /api/press.
+//     Without one a press is from the page "" (a script, curl).
+//  2. A press that Control.Press takes (true) is the page's to release;
+//     one it refuses (another page holds the button) is nobody's.
+//  3. A release of a button the page does not hold is ignored: one phone
+//     cannot end another's hold.
+//  4. When the last events stream with a page's id ends, every button the
+//     page holds is released at once.
+//  5. A page with no events stream open holds for a lease of about 2 s:
+//     unless a stream with its id opens by then, what it holds is
+//     released. At most 1024 ids are tracked; beyond, the oldest without
+//     a stream is forgotten, its buttons released.
+//  6. Close releases whatever is still held.
+//
+// The page posts its presses in order, one POST at a time, retries a
+// batch that fails on the way a few times, and after a reconnect (a new
+// snapshot) releases what it thought it held.
 //
 // # Security
 //

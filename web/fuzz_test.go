@@ -17,14 +17,18 @@ func FuzzParsePress(f *testing.F) {
 		`{"e":[[8,7,false,0],[-1,-1,1,127],[3,8,0,1]]}`,
 		`{"e":[]}`, `{}`, `{"e":null}`, `{"e":[[0,0,true]]}`, `{"e":[[9,0,true,1]]}`,
 		`{"e":[[0,0,true,1]],"x":1}`, `{"e":[[0,0,true,1]]}{}`, `null`, `[`, ``,
+		`{"c":"k3x9","e":[[0,0,true,1]]}`, `{"c":"","e":[]}`, `{"c":"A","e":[]}`, `{"c":1,"e":[]}`,
 		`{"e":[[1e1,0,true,1]]}`, `{"e":[[-0,0,true,1]]}`, `{"e":[[0,0,true,1]],"t":"x"}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ps, err := parsePress(body)
+		id, ps, err := parsePress(body)
 		if err != nil {
 			return
+		}
+		if id != "" && !validID(id) {
+			t.Fatalf("id %q", id)
 		}
 		if len(ps) > maxPressBatch {
 			t.Fatalf("%d events", len(ps))

@@ -200,6 +200,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		return
 	}
+	id := r.URL.Query().Get("c")
+	if id != "" && !validID(id) {
+		http.Error(w, "400 c: want 1..32 of a-z and 0-9", http.StatusBadRequest)
+		return
+	}
 	s.hub.setSets(s.listSets())
 	c, snap, ok := s.hub.subscribe()
 	if !ok {
@@ -207,6 +212,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.hub.unsubscribe(c)
+	if id != "" {
+		// The page's holds last as long as one of its streams: when the
+		// last ends, what it held is released.
+		s.holds.open(id)
+		defer s.holds.end(id)
+	}
 	rc := http.NewResponseController(w)
 	// No read deadline for the stream (ReadTimeout is for requests and
 	// their bodies); net/http lifts it already for a request without a
@@ -264,23 +275,36 @@ type press struct {
 	vel  uint8
 }
 
-// parsePress reads POST /api/press's body: {"e":[[x,y,down,vel],…],"t":ms}
-// with at most maxPressBatch events, x and y −1..8, down true or false (or
-// 1 or 0) and vel 0..127. t, the page's clock when it sent the body, may
-// be left out.
-func parsePress(body []byte) ([]press, error) {
+// parsePress reads POST /api/press's body:
+// {"c":"id","e":[[x,y,down,vel],…],"t":ms} with at most maxPressBatch
+// events, x and y −1..8, down true or false (or 1 or 0) and vel 0..127. c,
+// the page's id (1..32 of [a-z0-9]), and t, the page's clock when it sent
+// the body, may be left out.
+func parsePress(body []byte) (string, []press, error) {
 	var m struct {
+		C json.RawMessage     `json:"c"`
 		E [][]json.RawMessage `json:"e"`
 		T float64             `json:"t"`
 	}
 	if err := decodeStrict(body, &m); err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	if len(m.E) > maxPressBatch {
+	var id string
+	if m.C != nil {
+		if json.Unmarshal(m.C, &id) != nil || !validID(id) { // null too
+			return "", nil, errors.New("c: want 1..32 of a-z and 0-9")
+		}
+	}
+	ps, err := pressEvents(m.E)
+	return id, ps, err
+}
+
+func pressEvents(es [][]json.RawMessage) ([]press, error) {
+	if len(es) > maxPressBatch {
 		return nil, fmt.Errorf("more than %d events", maxPressBatch)
 	}
-	ps := make([]press, 0, len(m.E))
-	for i, e := range m.E {
+	ps := make([]press, 0, len(es))
+	for i, e := range es {
 		if len(e) != 4 {
 			return nil, fmt.Errorf("event %d: want [x,y,down,vel]", i+1)
 		}
@@ -393,14 +417,12 @@ func (s *Server) press(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ps, err := parsePress(body)
+	id, ps, err := parsePress(body)
 	if err != nil {
 		http.Error(w, "400 "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	for _, p := range ps {
-		s.cfg.Control.Press(p.b, p.down, p.vel)
-	}
+	s.holds.press(id, ps)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -25,12 +25,14 @@ type Config struct {
 	Logf    func(format string, args ...any) // may be nil
 }
 
-// Control is the show's side. Called on HTTP handler goroutines; must not
-// block.
+// Control is the show's side. Called on HTTP handler goroutines (and
+// Press on web's lease timers too, one Press at a time); must not block.
 type Control interface {
 	// Press presses (down) or releases a button of the virtual controller
 	// (grid/virtual coordinates: pads 0..7, scene column X=8, top row Y=-1,
 	// left column X=-1, bottom row Y=8); false: refused (see virtual.Press).
+	// web releases only what a page pressed, and releases it when the
+	// page goes (see "Held buttons" in the package doc).
 	Press(b grid.Button, down bool, velocity uint8) bool
 	// Switch asks the show to play the set file path (SetsDir joined with a
 	// name web has validated through os.Root: a regular *.toml file directly
@@ -92,6 +94,9 @@ const (
 	loginBodyMax  = 1 << 10          // POST /login
 	maxPressBatch = 64               // events in one POST /api/press
 	heartbeat     = 15 * time.Second // an SSE comment keeps idle streams (and their proxies) alive
+	leaseTime     = 2 * time.Second  // a page's holds without an events stream
+	maxHolders    = 1024             // page ids whose holds are tracked at once
+	maxIDLen      = 32               // a page's id: 1..32 of [a-z0-9]
 )
 
 // ErrNoToken is returned by Start for a Listen address that is not
@@ -109,6 +114,7 @@ type Server struct {
 	done     chan struct{} // closed by Close: every handler returns
 	handlers sync.WaitGroup
 	hub      hub
+	holds    holds
 	// lastWrongToken is when a wrong token was last logged (UnixNano).
 	lastWrongToken atomic.Int64
 	closeMu        sync.Mutex // closed, and handlers.Add against Close's Wait
@@ -123,13 +129,16 @@ func Start(cfg Config) (*Server, error) {
 }
 
 // limits are the most connections and events clients a server takes at
-// once, and how long a request may take to read; tests lower them.
+// once, how long a request may take to read, a page's lease and how many
+// page ids are tracked; tests lower them (0: the default).
 type limits struct {
 	conns, clients int
 	read           time.Duration
+	lease          time.Duration
+	holders        int
 }
 
-var defaultLimits = limits{conns: maxConns, clients: maxClients, read: readTimeout}
+var defaultLimits = limits{conns: maxConns, clients: maxClients, read: readTimeout, lease: leaseTime, holders: maxHolders}
 
 func listen(cfg Config, lim limits) (*Server, error) {
 	if cfg.Control == nil {
@@ -153,6 +162,13 @@ func listen(cfg Config, lim limits) (*Server, error) {
 		done:     make(chan struct{}),
 	}
 	s.hub.init(lim.clients)
+	if lim.lease == 0 {
+		lim.lease = leaseTime
+	}
+	if lim.holders == 0 {
+		lim.holders = maxHolders
+	}
+	s.holds.init(cfg.Control, lim.lease, lim.holders)
 	s.hub.sets = s.listSets()
 	s.hub.setView(View{})
 
@@ -192,6 +208,7 @@ func (s *Server) Close() error {
 	s.closeMu.Unlock()
 	err := s.srv.Close()
 	s.handlers.Wait()
+	s.holds.close()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

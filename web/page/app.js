@@ -12,6 +12,10 @@
     view: null, status: null,
   };
   const keep = 1000; // latency figures kept
+  // This page's id, sent with its events stream and its presses: the
+  // server releases what the page holds when its last stream ends.
+  const pageId = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, '0')).join('');
+  G.id = pageId;
   const $ = (id) => document.getElementById(id);
   const grid = $('grid');
   const pads = new Map(); // "x,y" → element
@@ -27,6 +31,7 @@
 
   // Lights.
   const animated = new Map(); // "x,y" → {el, mode}
+  let snapshots = 0; // whole frames: one for each events stream
   function paint(key, t) {
     const el = pads.get(key);
     if (!el) return;
@@ -52,6 +57,12 @@
     for (const k in m.l) paint(k, m.l[k]);
     G.seq = m.seq;
     if (m.full) {
+      // A new stream after another: the server let go of what this page
+      // held when the old one ended (or will, if it has not seen it end),
+      // so the page holds nothing either; the releases it sends are
+      // ignored for a button it no longer holds, and let go of one it
+      // pressed while the stream was down.
+      if (snapshots++) releaseAll();
       G.connected = true;
       showConn();
     } else {
@@ -194,7 +205,7 @@
     });
   }
   function connect() {
-    es = new EventSource('/api/events');
+    es = new EventSource('/api/events?c=' + pageId);
     on('view', view);
     on('status', status);
     on('lights', lights);
@@ -213,26 +224,35 @@
   connect();
 
   // Presses: one POST in flight at a time; what happens meanwhile goes in
-  // the next, so a release never overtakes its press.
+  // the next, so a release never overtakes its press. A batch that fails
+  // on the way (no answer, or 5xx) is sent again first, a few times.
   const queue = [];
-  let inflight = false;
+  let inflight = false, tries = 0, leaving = false;
   function send(x, y, down) {
     queue.push([x, y, down, down ? 100 : 0]);
     pump();
   }
   function pump() {
-    if (inflight || !queue.length) return;
+    if (inflight || leaving || !queue.length) return;
     inflight = true;
     const t = Date.now();
+    const batch = queue.splice(0, 64);
+    const retry = () => {
+      if (++tries > 3) { tries = 0; return false; }
+      queue.unshift(...batch);
+      return true;
+    };
     fetch('/api/press', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ e: queue.splice(0, 64), t }),
+      body: JSON.stringify({ c: pageId, e: batch, t }),
     }).then((r) => {
       if (r.ok) record(G.pressLatency, Date.now() - t);
-    }).catch(() => {}).finally(() => {
-      inflight = false;
-      pump();
+      if (r.status >= 500 && retry()) return 100 * tries;
+      tries = 0;
+      return 0;
+    }, () => retry() ? 100 * tries : 0).then((wait) => {
+      setTimeout(() => { inflight = false; pump(); }, wait);
     });
   }
 
@@ -268,20 +288,27 @@
   for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
     grid.addEventListener(type, (ev) => release(ev.pointerId));
   }
+  function releaseAll() {
+    for (const p of [...byPointer.keys()]) release(p);
+  }
   grid.addEventListener('contextmenu', (ev) => ev.preventDefault());
   document.addEventListener('visibilitychange', () => {
-    if (document.hidden) for (const id of [...byPointer.keys()]) release(id);
+    if (document.hidden) releaseAll();
   });
   // A page closed with a button held lets it go on its way out (keepalive
-  // outlives the page), so that the button is not left held.
+  // outlives the page), but only when no POST is in flight, which it could
+  // overtake: then the end of the page's events stream releases it.
   window.addEventListener('pagehide', () => {
-    for (const id of [...byPointer.keys()]) release(id);
-    if (!queue.length) return;
+    leaving = true;
+    releaseAll();
+    if (inflight || !queue.length) return;
+    inflight = true;
     fetch('/api/press', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ e: queue.splice(0, 64), t: Date.now() }),
+      body: JSON.stringify({ c: pageId, e: queue.splice(0, 64), t: Date.now() }),
       keepalive: true,
-    }).catch(() => {});
+    }).catch(() => {}).finally(() => { inflight = false; });
   });
+  window.addEventListener('pageshow', () => { leaving = false; pump(); });
 })();
