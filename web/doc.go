@@ -60,8 +60,8 @@
 //
 // # Security
 //
-// With a Token every request needs the cookie "gridbox" holding it (log
-// in with /?token=… or the form); without one the server listens only on
+// With a Token every request needs the cookie "gridbox" holding the hex
+// SHA-256 of it (log in with /?token=… or the form, which set it); without one the server listens only on
 // a loopback address and answers only requests whose Host is a loopback
 // name (against DNS rebinding). Every POST and every /api/ request is
 // refused when its Origin is another host or Sec-Fetch-Site says

@@ -105,14 +105,16 @@ func sameOrigin(r *http.Request) bool {
 	return strings.EqualFold(u.Host, r.Host)
 }
 
-// authorized reports whether r carries the token in its cookie. Digests
-// are compared, so the time taken tells nothing of the token's length.
+// authorized reports whether r carries the token's digest in its cookie
+// (compared in constant time; its length, 64, tells nothing). The cookie
+// holds the digest in hex, not the token, so that a token with a
+// character a cookie cannot hold (; " \ , space) still logs in.
 func (s *Server) authorized(r *http.Request) bool {
 	c, err := r.Cookie(cookieName)
 	if err != nil {
 		return false
 	}
-	return s.tokenIs(c.Value)
+	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(s.cookie)) == 1
 }
 
 func (s *Server) tokenIs(t string) bool {
@@ -132,7 +134,7 @@ func (s *Server) loginWith(w http.ResponseWriter, r *http.Request, t string) {
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name:     cookieName,
-		Value:    s.cfg.Token,
+		Value:    s.cookie,
 		Path:     "/",
 		MaxAge:   30 * 24 * 3600,
 		HttpOnly: true,

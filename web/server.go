@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -108,6 +109,7 @@ var ErrNoToken = errors.New("web: listening beyond this machine needs a token")
 type Server struct {
 	cfg      Config
 	tokenSum [32]byte // sha256 of cfg.Token
+	cookie   string   // the cookie's value: hex of tokenSum
 	srv      *http.Server
 	ln       net.Listener
 	url      string
@@ -161,6 +163,7 @@ func listen(cfg Config, lim limits) (*Server, error) {
 		ln:       ln,
 		done:     make(chan struct{}),
 	}
+	s.cookie = hex.EncodeToString(s.tokenSum[:])
 	s.hub.init(lim.clients)
 	if lim.lease == 0 {
 		lim.lease = leaseTime
