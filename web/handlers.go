@@ -360,10 +360,11 @@ func parseSwitch(body []byte) (string, error) {
 }
 
 // validSetName reports whether name is a plain file name ending in
-// ".toml": no separators, not hidden, printable.
+// ".toml": no separators, not hidden, printable, and not a takes file.
 func validSetName(name string) bool {
 	if len(name) <= len(".toml") || len(name) > 255 || !strings.HasSuffix(name, ".toml") ||
-		strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\`) || !filepath.IsLocal(name) {
+		strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\`) || !filepath.IsLocal(name) ||
+		takesFile(name) {
 		return false
 	}
 	for _, r := range name {
@@ -372,6 +373,19 @@ func validSetName(name string) bool {
 		}
 	}
 	return true
+}
+
+// takesFile reports whether name is a set's takes file (sets.TakesPath):
+// NAME.takes.toml, or NAME.takes.N.toml where the show saved takes it
+// could not put in the first. Neither is a set to play.
+func takesFile(name string) bool {
+	base := strings.TrimSuffix(name, ".toml")
+	if strings.HasSuffix(base, ".takes") {
+		return true
+	}
+	i := strings.LastIndexByte(base, '.')
+	n := base[i+1:]
+	return i >= 0 && n != "" && strings.Trim(n, "0123456789") == "" && strings.HasSuffix(base[:i], ".takes")
 }
 
 // decodeStrict decodes one JSON object with no unknown fields and nothing

@@ -276,6 +276,10 @@ func TestSetNamesStayInTheFolder(t *testing.T) {
 	os.Symlink("../secret.toml", filepath.Join(dir, "rel.toml"))
 	os.Symlink("a.toml", filepath.Join(dir, "in.toml"))
 	write(filepath.Join(dir, ".hidden.toml"))
+	write(filepath.Join(dir, "a.takes.toml"))
+	write(filepath.Join(dir, "a.takes.1.toml"))
+	write(filepath.Join(dir, "a.takes.12.toml"))
+	write(filepath.Join(dir, "b.takes.toml"))
 	write(filepath.Join(dir, "notes.txt"))
 	s, fc := start(t, Config{SetsDir: dir})
 
@@ -283,7 +287,7 @@ func TestSetNamesStayInTheFolder(t *testing.T) {
 		"../secret.toml", "../sets/a.toml", "/etc/passwd", "/etc/passwd.toml", "sub/b.toml", "a/b.toml",
 		`sub\b.toml`, "%2e%2e", "%2e%2e%2fsecret.toml", "..", ".", "", ".toml", "x.toml", "y.toml",
 		"out.toml", "rel.toml", ".hidden.toml", "notes.txt", "a.toml\x00", "a.toml/", "./a.toml",
-		"nope.toml", "a.TOML", strings.Repeat("a", 300) + ".toml", filepath.Join(dir, "a.toml"),
+		"nope.toml", "a.TOML", "a.takes.toml", "a.takes.1.toml", "a.takes.12.toml", "b.takes.toml", strings.Repeat("a", 300) + ".toml", filepath.Join(dir, "a.toml"),
 	} {
 		body := fmt.Sprintf(`{"set":%q}`, name)
 		resp, _ := do(t, request(t, "POST", s.URL()+"api/switch", body))
@@ -309,7 +313,7 @@ func TestSetNamesStayInTheFolder(t *testing.T) {
 	}
 	_, body := do(t, request(t, "GET", s.URL()+"api/sets", ""))
 	if body != `["a.toml","in.toml"]` {
-		t.Errorf("sets %s, want the regular *.toml files a.toml and in.toml (a link to it)", body)
+		t.Errorf("sets %s, want the regular *.toml files a.toml and in.toml (a link to it), no takes files", body)
 	}
 }
 
@@ -610,4 +614,15 @@ func TestConnectionCap(t *testing.T) {
 		http.DefaultClient.CloseIdleConnections()
 		return resp.StatusCode == 200
 	})
+}
+
+func TestTakesFilesAreNoSets(t *testing.T) {
+	for name, want := range map[string]bool{
+		"a.takes.toml": true, "a.takes.1.toml": true, "live set.takes.23.toml": true,
+		"takes.toml": false, "a.takes.x.toml": false, "a.takes..toml": false, "a.1.toml": false, "a.toml": false, "mytakes.toml": false,
+	} {
+		if got := takesFile(name); got != want {
+			t.Errorf("takesFile(%q) = %v, want %v", name, got, want)
+		}
+	}
 }
