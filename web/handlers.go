@@ -53,15 +53,20 @@ func (s *Server) handler() http.Handler {
 		h.Set("Referrer-Policy", "no-referrer") // the login URL holds the token
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		// A request refused (403 here, 401 below) closes its connection,
+		// so that idle keep-alive connections without the token cannot
+		// fill the connection slots.
 		if s.cfg.Token == "" && !loopbackHost(hostOnly(r.Host)) {
 			// Without a token only this machine may ask, by a loopback
 			// name: a DNS-rebound name of another site is refused.
+			h.Set("Connection", "close")
 			http.Error(w, "403 forbidden: not a loopback host", http.StatusForbidden)
 			return
 		}
 		// Every POST, and the API's GETs too: another site's page cannot
 		// read them, but its EventSource could take the clients' places.
 		if (r.Method == http.MethodPost || strings.HasPrefix(r.URL.Path, "/api/")) && !sameOrigin(r) {
+			h.Set("Connection", "close")
 			http.Error(w, "403 forbidden: cross-origin request", http.StatusForbidden)
 			return
 		}
@@ -167,6 +172,7 @@ const loginPage = `<!doctype html>
 // unauthorized answers 401: the login form for the page, plain text for
 // the rest.
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
 	if r.Method == http.MethodGet && (r.URL.Path == "/" || r.URL.Path == "/login") {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -623,6 +624,47 @@ func TestTakesFilesAreNoSets(t *testing.T) {
 	} {
 		if got := takesFile(name); got != want {
 			t.Errorf("takesFile(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// A refused request (401 without the token, 403 from another origin or
+// host) closes its connection: idle keep-alive connections without the
+// token cannot fill the connection slots.
+func TestRefusedConnectionsClose(t *testing.T) {
+	ts, _ := start(t, Config{Token: "abcd2345efgh"})
+	ls, _ := start(t, Config{})
+	for _, c := range []struct {
+		s   *Server
+		req string
+	}{
+		{ts, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
+		{ts, "GET /api/sets HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: gridbox=x\r\n\r\n"},
+		{ts, "GET /?token=wrong HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
+		{ls, "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n"},
+		{ls, "GET /api/sets HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n\r\n"},
+	} {
+		conn, err := net.Dial("tcp", strings.TrimSuffix(strings.TrimPrefix(c.s.URL(), "http://"), "/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		io.WriteString(conn, c.req)
+		conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		r := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", c.req, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != 401 && resp.StatusCode != 403 {
+			t.Errorf("%q: %s, want 401 or 403", c.req, resp.Status)
+		}
+		if !resp.Close {
+			t.Errorf("%q: no Connection: close", c.req)
+		}
+		if _, err := r.ReadByte(); err != io.EOF {
+			t.Errorf("%q: the connection stays open after %s (%v)", c.req, resp.Status, err)
 		}
 	}
 }
