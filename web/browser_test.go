@@ -77,6 +77,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("MultiTouch", func(t *testing.T) { testMultiTouch(t, br) })
 	t.Run("FlashAndPulse", func(t *testing.T) { testFlashAndPulse(t, br) })
 	t.Run("StatusViewAndSets", func(t *testing.T) { testStatusViewAndSets(t, br) })
+	t.Run("Holds", func(t *testing.T) { testHolds(t, br) })
 }
 
 // openView starts a server with a timedControl (and sets in setsDir, ""

@@ -34,8 +34,12 @@ type client struct {
 }
 
 // hub holds what a new client is sent first (the latest view and status,
-// the lights frame) and the clients. Publishing encodes once under mu and
-// offers the bytes to every client without blocking.
+// the lights frame) and the clients. Publishing encodes once and offers
+// the bytes to every client without blocking. A view, a status and a
+// snapshot are encoded outside mu, so that the show's goroutines never
+// wait on mu for an encoding (nor for an HTTP handler's); the messages are
+// immutable once made, so mu guards only which is current. A lights delta
+// is small and is made under mu, which keeps the frame and seq in step.
 type hub struct {
 	mu        sync.Mutex
 	clients   []*client
@@ -46,7 +50,8 @@ type hub struct {
 	last      Status          // the last Status; hasStatus: there was one
 	hasStatus bool
 	view      View     // the last View, without Sets
-	viewMsg   []byte   // its event, with sets
+	viewMsg   []byte   // its event, with sets; immutable
+	viewGen   uint64   // grows when view or sets change
 	sets      []string // SetsDir's sets as last listed
 	scratch   []byte   // a lights event's changes, reused
 	drops     uint64   // clients dropped for a full queue
@@ -108,26 +113,61 @@ func (s *Server) View(v View) {
 	s.hub.setView(v)
 }
 
+// encodeHook, when set (by a test, before the server starts), is called
+// as a view or a snapshot is encoded.
+var encodeHook func(*hub)
+
+func (h *hub) encoding() {
+	if encodeHook != nil {
+		encodeHook(h)
+	}
+}
+
+// setView encodes v with the sets as they are, outside mu; if the sets
+// changed meanwhile it encodes again.
 func (h *hub) setView(v View) {
 	v.Sets = nil
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.view = v
-	h.viewMsg = encodeView(v, h.sets)
-	h.sendLocked(h.viewMsg)
+	for {
+		h.mu.Lock()
+		sets, gen := h.sets, h.viewGen
+		h.mu.Unlock()
+		h.encoding()
+		msg := encodeView(v, sets)
+		h.mu.Lock()
+		if h.viewGen == gen {
+			h.view, h.viewMsg = v, msg
+			h.viewGen++
+			h.sendLocked(msg)
+			h.mu.Unlock()
+			return
+		}
+		h.mu.Unlock()
+	}
 }
 
 // setSets records the sets listed from SetsDir; when they changed it sends
-// every client the view again.
+// every client the view again. It encodes outside mu, as setView.
 func (h *hub) setSets(sets []string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if slices.Equal(sets, h.sets) {
-		return
+	for {
+		h.mu.Lock()
+		if slices.Equal(sets, h.sets) {
+			h.mu.Unlock()
+			return
+		}
+		v, gen := h.view, h.viewGen
+		h.mu.Unlock()
+		h.encoding()
+		msg := encodeView(v, sets)
+		h.mu.Lock()
+		if h.viewGen == gen {
+			h.sets, h.viewMsg = sets, msg
+			h.viewGen++
+			h.sendLocked(msg)
+			h.mu.Unlock()
+			return
+		}
+		h.mu.Unlock()
 	}
-	h.sets = sets
-	h.viewMsg = encodeView(h.view, sets)
-	h.sendLocked(h.viewMsg)
 }
 
 func (h *hub) lights(bs []grid.Button, ls []grid.Light, now int64) {
@@ -154,13 +194,13 @@ func (h *hub) lights(bs []grid.Button, ls []grid.Light, now int64) {
 	h.sendLocked(msg)
 }
 
-// fullLightsLocked encodes the whole frame as a lights event with the
-// current sequence number, for a client's snapshot.
-func (h *hub) fullLightsLocked(msg []byte) []byte {
-	msg = appendLightsHead(msg, h.seq, time.Now().UnixMilli(), true)
+// appendFullLights encodes frame as a whole lights event with sequence
+// number seq, for a client's snapshot.
+func appendFullLights(msg []byte, frame *[100]grid.Light, seq uint64) []byte {
+	msg = appendLightsHead(msg, seq, time.Now().UnixMilli(), true)
 	n := len(msg)
 	for _, b := range layoutButtons {
-		msg = appendLight(msg, b, h.frame[frameIndex(b)])
+		msg = appendLight(msg, b, frame[frameIndex(b)])
 	}
 	if len(msg) > n {
 		msg = msg[:len(msg)-1]
@@ -236,19 +276,27 @@ func (h *hub) removeLocked(i int) {
 // subscribe adds a client, unless there are h.max already, and returns
 // it with its snapshot: the view, the status and the whole lights frame.
 // Every event published after it is offered to the client's queue.
+// The snapshot is what the hub held when c was added, made after mu is
+// let go: the view and status messages are immutable, and the frame
+// (400 bytes) is copied.
 func (h *hub) subscribe() (*client, []byte, bool) {
+	c := &client{ch: make(chan []byte, queueLen), gone: make(chan struct{})}
+	var frame [100]grid.Light
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if len(h.clients) >= h.max {
+		h.mu.Unlock()
 		return nil, nil, false
 	}
-	c := &client{ch: make(chan []byte, queueLen), gone: make(chan struct{})}
+	view, status, seq := h.viewMsg, h.status, h.seq
+	frame = h.frame
+	h.clients = append(h.clients, c)
+	h.mu.Unlock()
+	h.encoding()
 	snap := make([]byte, 0, 4096)
 	snap = append(snap, "retry: 1000\n\n"...)
-	snap = append(snap, h.viewMsg...)
-	snap = append(snap, h.status...)
-	snap = h.fullLightsLocked(snap)
-	h.clients = append(h.clients, c)
+	snap = append(snap, view...)
+	snap = append(snap, status...)
+	snap = appendFullLights(snap, &frame, seq)
 	return c, snap, true
 }
 

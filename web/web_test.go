@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -351,4 +353,52 @@ func TestEventsOutlastReadTimeout(t *testing.T) {
 	if d := time.Since(t0); d > 2*time.Second || (err == nil && resp.StatusCode != 400) {
 		t.Errorf("a body that never comes: %v, %v after %v; want 400 or the connection closed at once", resp, err, d)
 	}
+}
+
+// The hub's lock is not held while a view or a snapshot is encoded
+// (View on the session goroutine, a changed set list on a handler, a new
+// client's snapshot), so that the show's goroutines never wait for an
+// encoding.
+func TestNoEncodingUnderTheHubLock(t *testing.T) {
+	var mu sync.Mutex
+	var calls, locked int
+	encodeHook = func(h *hub) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if h.mu.TryLock() {
+			h.mu.Unlock()
+		} else {
+			locked++
+		}
+	}
+	t.Cleanup(func() { encodeHook = nil }) // after the server's Close (cleanups run last first)
+	dir := t.TempDir()
+	s, _ := start(t, Config{SetsDir: dir})
+	s.View(View{Set: "x", Tracks: []Track{{"Drums", grid.Color{R: 1}}}})
+	c := subscribe(t, s, nil) // a snapshot
+	c.lights(t)
+	os.WriteFile(filepath.Join(dir, "b.toml"), nil, 0o644)
+	if code := getCode(t, s.URL()+"api/sets"); code != 200 {
+		t.Fatalf("GET /api/sets: %d", code)
+	}
+	if v := c.next(t, "view"); !strings.Contains(v, `"sets":["b.toml"]`) {
+		t.Errorf("the view after a new set: %s", v)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls < 4 || locked > 0 {
+		t.Errorf("%d of %d encodings under the hub's lock (want 0 of at least 4)", locked, calls)
+	}
+}
+
+func getCode(t *testing.T, u string) int {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -297,9 +297,12 @@
   });
   // A page closed with a button held lets it go on its way out (keepalive
   // outlives the page), but only when no POST is in flight, which it could
-  // overtake: then the end of the page's events stream releases it.
+  // overtake: then the end of the page's events stream releases it. The
+  // stream is closed here, as a page kept in the back-forward cache would
+  // keep it open; it opens again when the page is shown again.
   window.addEventListener('pagehide', () => {
     leaving = true;
+    es.close();
     releaseAll();
     if (inflight || !queue.length) return;
     inflight = true;
@@ -310,5 +313,9 @@
       keepalive: true,
     }).catch(() => {}).finally(() => { inflight = false; });
   });
-  window.addEventListener('pageshow', () => { leaving = false; pump(); });
+  window.addEventListener('pageshow', (ev) => {
+    leaving = false;
+    if (ev.persisted) connect();
+    pump();
+  });
 })();
