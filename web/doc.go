@@ -30,7 +30,9 @@
 // its handler goroutine, which writes with a deadline: a client that reads
 // too slowly fills its queue and is dropped (its EventSource reconnects
 // and is sent a whole snapshot), and one that never reads is cut off by
-// the deadline. Control is called on handler goroutines.
+// the deadline. Control is called on handler goroutines, and Press also
+// on the timer that ends a page's lease (see "Held buttons"); the Press
+// calls are made one at a time.
 //
 // # Held buttons
 //
