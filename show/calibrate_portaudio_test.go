@@ -20,6 +20,7 @@ import (
 	"gridbox/audio"
 	"gridbox/config"
 	"gridbox/internal/jackprobe"
+	"gridbox/internal/testlock"
 )
 
 // The JACK calibrate tests run Calibrate in a child process (this test
@@ -89,6 +90,7 @@ func TestCalibrateChild(t *testing.T) {
 // 128-frame periods, 2 silent capture ports) and returns its result.
 func calibrateOnJACK(t *testing.T, job calibJob, name string) calibResult {
 	t.Helper()
+	testlock.Exclusive(t) // no browser starting beside a real-time server
 	start := exec.Command("../scripts/jackd-dummy.sh", name, "48000", "128", "2")
 	if os.Geteuid() == 0 {
 		start.Env = append(os.Environ(), "JACKD_REALTIME=1") // paces steadily on a loaded machine

@@ -21,6 +21,7 @@ import (
 	"gridbox/audio/ring"
 	"gridbox/audio/ring/ringtest"
 	"gridbox/internal/jackprobe"
+	"gridbox/internal/testlock"
 )
 
 // writeFileConf writes testdata/file-standalone.conf.in with the capture
@@ -420,6 +421,7 @@ func startJackdInputs(t *testing.T, name string, inputs int) (jackd *os.Process,
 	if _, err := exec.LookPath("jackd"); err != nil {
 		t.Skip("jackd not installed (scripts/setup.sh --test installs jackd2)")
 	}
+	testlock.Exclusive(t) // no browser starting beside a real-time server
 	var serr strings.Builder
 	cmd := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128", strconv.Itoa(inputs))
 	cmd.Stderr = &serr

@@ -21,6 +21,7 @@ import (
 	"gridbox/audio/portaudio"
 	"gridbox/engine"
 	"gridbox/internal/jackprobe"
+	"gridbox/internal/testlock"
 	"gridbox/show"
 	"gridbox/show/showtest"
 )
@@ -252,6 +253,7 @@ func startJackd(t *testing.T, name string) *os.Process {
 // JACK device "system" has as many input channels).
 func startJackdInputs(t *testing.T, name string, inputs int) *os.Process {
 	t.Helper()
+	testlock.Exclusive(t) // no browser starting beside a real-time server
 	start := exec.Command("../../scripts/jackd-dummy.sh", name, "48000", "128", strconv.Itoa(inputs))
 	if os.Geteuid() == 0 {
 		// Without realtime priority, jackd's dummy driver itself falls

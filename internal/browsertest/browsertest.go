@@ -31,6 +31,8 @@ import (
 	"testing"
 	"time"
 
+	"gridbox/internal/testlock"
+
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -105,6 +107,7 @@ func Start(t testing.TB) *Browser {
 	if testing.Short() {
 		t.Skip("browser tests measure wall-clock latencies and do not run with -short (as under qemu); make unit runs them")
 	}
+	testlock.Exclusive(t) // not beside a JACK server held to real time
 	path := Find()
 	if path == "" {
 		if os.Getenv("CI") == "true" {
