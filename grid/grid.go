@@ -42,6 +42,29 @@ type Light struct {
 // Off is a light turned off.
 var Off Light
 
+// AppendText appends the light as the controller log and the browser view
+// write it: "off", or the colour in hex and the mode ("ff8000",
+// "ff8000/flash", "ff8000/pulse").
+func (l Light) AppendText(b []byte) []byte {
+	if l.Color == Black {
+		return append(b, "off"...)
+	}
+	const hex = "0123456789abcdef"
+	for _, v := range [3]uint8{l.Color.R, l.Color.G, l.Color.B} {
+		b = append(b, hex[v>>4], hex[v&15])
+	}
+	switch l.Mode {
+	case Flash:
+		b = append(b, "/flash"...)
+	case Pulse:
+		b = append(b, "/pulse"...)
+	}
+	return b
+}
+
+// String returns the light as AppendText writes it.
+func (l Light) String() string { return string(l.AppendText(nil)) }
+
 // Info describes a controller.
 type Info struct {
 	Model      string   // as performance scripts name it: "launchpad-x", "monome-128", …

@@ -108,7 +108,7 @@ func (c *loggedVirtual) Flush() error {
 	var changed []string
 	for _, b := range c.order {
 		if l, was := now[b], c.last[b]; c.last == nil || l != was {
-			changed = append(changed, buttonText(b)+"="+lightText(l))
+			changed = append(changed, buttonText(b)+"="+l.String())
 		}
 	}
 	c.last = now
@@ -142,20 +142,4 @@ func padText(p grid.Pad) string {
 		return buttonText(p.Button) + " up"
 	}
 	return fmt.Sprintf("%s down %d", buttonText(p.Button), p.Velocity)
-}
-
-// lightText writes a light for the log: "off", "ff8000", "ff8000/flash",
-// "ff8000/pulse".
-func lightText(l grid.Light) string {
-	if l.Color == grid.Black {
-		return "off"
-	}
-	s := fmt.Sprintf("%02x%02x%02x", l.Color.R, l.Color.G, l.Color.B)
-	switch l.Mode {
-	case grid.Flash:
-		s += "/flash"
-	case grid.Pulse:
-		s += "/pulse"
-	}
-	return s
 }

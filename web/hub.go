@@ -225,27 +225,8 @@ func appendLight(b []byte, btn grid.Button, l grid.Light) []byte {
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(btn.Y), 10)
 	b = append(b, "\":\""...)
-	b = appendLightText(b, l)
+	b = l.AppendText(b)
 	return append(b, "\","...)
-}
-
-// appendLightText writes a light as the controller log does: "off",
-// "ff8000", "ff8000/flash", "ff8000/pulse".
-func appendLightText(b []byte, l grid.Light) []byte {
-	if l.Color == grid.Black {
-		return append(b, "off"...)
-	}
-	const hex = "0123456789abcdef"
-	for _, v := range [3]uint8{l.Color.R, l.Color.G, l.Color.B} {
-		b = append(b, hex[v>>4], hex[v&15])
-	}
-	switch l.Mode {
-	case grid.Flash:
-		b = append(b, "/flash"...)
-	case grid.Pulse:
-		b = append(b, "/pulse"...)
-	}
-	return b
 }
 
 // sendLocked offers msg to every client; a client whose queue is full is
@@ -400,7 +381,7 @@ func encodeStatus(st Status) []byte {
 func encodeView(v View, sets []string) []byte {
 	ts := make([]trackJSON, len(v.Tracks))
 	for i, t := range v.Tracks {
-		ts[i] = trackJSON{Name: t.Name, Color: string(appendLightText(nil, grid.Light{Color: t.Color}))}
+		ts[i] = trackJSON{Name: t.Name, Color: grid.Light{Color: t.Color}.String()}
 		if t.Color == grid.Black {
 			ts[i].Color = "000000"
 		}

@@ -483,7 +483,7 @@ func TestClientThatNeverReads(t *testing.T) {
 		s.Lights(layoutButtons, ls)
 		s.Status(Status{Bar: i})
 		worst = max(worst, time.Since(t0))
-		if m := c.lights(t); m.L["0,0"] != string(appendLightText(nil, ls[frameIndexOf(grid.Button{})])) {
+		if m := c.lights(t); m.L["0,0"] != ls[frameIndexOf(grid.Button{})].String() {
 			t.Fatalf("frame %d: the reading client was sent %q for 0,0", i, m.L["0,0"])
 		}
 		if n, drops := s.hub.clientCount(); n == 1 {
