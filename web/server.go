@@ -54,7 +54,7 @@ type Status struct {
 	Running     bool     // the transport moves
 	Playing     int      // clips playing
 	DSP         float64  // load 0..1
-	MaxDSP      float64  // the most since the last Status
+	MaxDSP      float64  // the worst single block since play started
 	Voices      int      //
 	Underruns   uint64   //
 	Late        uint64   //
