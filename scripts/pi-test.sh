@@ -203,54 +203,78 @@ if ! (eval "$cross_env" && go test -c -tags "$TAGS" -o "$OUT/" "${pkgs[@]%% *}")
 fi
 log "pi-test: built ${#pkgs[@]} arm64 test binaries in $OUT ($(since "$start"))"
 
-# 2. Run.
-passed=0 failed=0 skipped=0 bad=()
-run_start=$(now)
-for entry in "${pkgs[@]}"; do
-	ip=${entry%% *} dir=${entry#* }
-	rel=${ip#gridbox/}
-	test=$PWD/$OUT/${ip##*/}.test
+# 2. Run, JOBS packages at a time (the machine's cores: each qemu is one
+# busy thread, and the slowest packages take a minute), each reporting to a
+# file of its own; the reports are printed in package order.
+JOBS=${PI_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# testpkg I ENTRY runs one package's test binary and writes its report
+# line(s) to $logs/I.report and "passed failed skipped" to $logs/I.counts.
+testpkg() {
+	local i=$1 entry=$2
+	local ip=${entry%% *} dir=${entry#* }
+	local rel=${ip#gridbox/}
+	local test=$PWD/$OUT/${ip##*/}.test
+	local report=$logs/$i.report counts=$logs/$i.counts
+	exec >"$report"
 	if [ ! -x "$test" ]; then
-		log "FAIL  $rel: no test binary $test"
-		failed=$((failed + 1)) bad+=("$rel")
-		continue
+		echo "FAIL  $rel: no test binary $test"
+		echo "0 1 0 $rel" >"$counts"
+		return
 	fi
-	args=(-test.short -test.v -test.count=1)
+	local args=(-test.short -test.v -test.count=1)
 	[ -n "${SKIP[$rel]:-}" ] && args+=("-test.skip=${SKIP[$rel]}")
-	out=$logs/${rel//\//_}.log
+	local out=$logs/${rel//\//_}.log
+	local t0 rc=0 rerun=""
 	t0=$(now)
-	rc=0
 	runpkg "$dir" "$test" "$out" "${args[@]}" || rc=$?
-	rerun=""
 	if [ "$rc" != 0 ] && grep -q '^panic: test timed out' "$out"; then
 		printf 'hung  %-40s %7s  rerunning once (a qemu fork deadlock? see %s)\n' "$rel" "$(since "$t0")" "$0"
 		grep -A 4 '^panic: test timed out' "$out" | sed 's/^/      /'
 		t0=$(now) rc=0 rerun=" (rerun after a hang)"
 		runpkg "$dir" "$test" "$out" "${args[@]}" || rc=$?
 	fi
+	local p f s n_skip=0
 	p=$(grep -c '^--- PASS' "$out" || true)
 	f=$(grep -c '^--- FAIL' "$out" || true)
 	s=$(grep -c '^--- SKIP' "$out" || true)
-	n_skip=0
 	if [ -n "${SKIP[$rel]:-}" ]; then
 		n_skip=$( (cd "$dir" && "$QEMU" "$test" -test.list "${SKIP[$rel]}") | grep -c '^Test' || true)
 		if [ "$n_skip" != "${SKIP_COUNT[$rel]}" ]; then
 			log "pi-test: $rel has $n_skip of the ${SKIP_COUNT[$rel]} tests $0 skips (${SKIP_NAMES[$rel]}): renamed or gone?"
 		fi
 	fi
-	passed=$((passed + p)) skipped=$((skipped + s + n_skip))
 	if [ "$rc" = 0 ]; then
 		printf 'ok    %-40s %7s  %d passed, %d skipped%s%s\n' "$rel" "$(since "$t0")" "$p" "$((s + n_skip))" \
 			"$([ "$n_skip" -gt 0 ] && echo "; not run under qemu: ${SKIP_NAMES[$rel]}")" "$rerun"
-		continue
+		echo "$p 0 $((s + n_skip)) -" >"$counts"
+		return
 	fi
 	[ "$f" = 0 ] && f=1 # a crash, a timeout or a failing TestMain
-	failed=$((failed + f)) bad+=("$rel")
 	printf 'FAIL  %-40s %7s  %d passed, %d failed (exit %s)%s\n' "$rel" "$(since "$t0")" "$p" "$f" "$rc" "$rerun"
 	grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|--- (PASS|SKIP)|    --- (PASS|SKIP))' "$out" | tail -n 60 | sed 's/^/      /'
 	if grep -q 'exec format error' "$out"; then
 		echo "      (a test re-executed an aarch64 binary and this kernel cannot exec one: add it to the reexec list in $0)"
 	fi
+	echo "$p $f $((s + n_skip)) $rel" >"$counts"
+}
+
+passed=0 failed=0 skipped=0 bad=()
+run_start=$(now)
+running=0
+for i in "${!pkgs[@]}"; do
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+	testpkg "$i" "${pkgs[$i]}" &
+	running=$((running + 1))
+done
+wait
+for i in "${!pkgs[@]}"; do
+	cat "$logs/$i.report"
+	read -r p f s rel <"$logs/$i.counts"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	[ "$f" != 0 ] && bad+=("$rel")
 done
 log "pi-test: ran the test binaries under $QEMU ($(since "$run_start"))"
 
