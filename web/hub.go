@@ -123,44 +123,40 @@ func (h *hub) encoding() {
 	}
 }
 
-// setView encodes v with the sets as they are, outside mu; if the sets
-// changed meanwhile it encodes again.
+// setView sends every client v, with the sets as they are.
 func (h *hub) setView(v View) {
 	v.Sets = nil
-	for {
-		h.mu.Lock()
-		sets, gen := h.sets, h.viewGen
-		h.mu.Unlock()
-		h.encoding()
-		msg := encodeView(v, sets)
-		h.mu.Lock()
-		if h.viewGen == gen {
-			h.view, h.viewMsg = v, msg
-			h.viewGen++
-			h.sendLocked(msg)
-			h.mu.Unlock()
-			return
-		}
-		h.mu.Unlock()
-	}
+	h.replaceView(func(cur *View, _ *[]string) bool { *cur = v; return true })
 }
 
 // setSets records the sets listed from SetsDir; when they changed it sends
-// every client the view again. It encodes outside mu, as setView.
+// every client the view again.
 func (h *hub) setSets(sets []string) {
+	h.replaceView(func(_ *View, cur *[]string) bool {
+		if slices.Equal(*cur, sets) {
+			return false
+		}
+		*cur = sets
+		return true
+	})
+}
+
+// replaceView applies change to copies of the view and the sets (false:
+// nothing changed, nothing is sent), encodes the view outside mu and sends
+// it; when another change came meanwhile it starts again from that one.
+func (h *hub) replaceView(change func(v *View, sets *[]string) bool) {
 	for {
 		h.mu.Lock()
-		if slices.Equal(sets, h.sets) {
-			h.mu.Unlock()
+		v, sets, gen := h.view, h.sets, h.viewGen
+		h.mu.Unlock()
+		if !change(&v, &sets) {
 			return
 		}
-		v, gen := h.view, h.viewGen
-		h.mu.Unlock()
 		h.encoding()
 		msg := encodeView(v, sets)
 		h.mu.Lock()
 		if h.viewGen == gen {
-			h.sets, h.viewMsg = sets, msg
+			h.view, h.sets, h.viewMsg = v, sets, msg
 			h.viewGen++
 			h.sendLocked(msg)
 			h.mu.Unlock()
