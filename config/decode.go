@@ -223,20 +223,6 @@ func checkToken(s string) string {
 	return ""
 }
 
-// Loopback reports whether a listen address ("host:port") is reachable
-// from this machine only: a loopback IP address, or "localhost".
-func Loopback(listen string) bool {
-	host, _, err := net.SplitHostPort(listen)
-	if err != nil {
-		return false
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 func (d *decoder) audio(t *tomlpos.Table) {
 	a := &d.cfg.Audio
 	unknown(t)

@@ -87,7 +87,7 @@ func startWeb(e *Env, p *Show, cfg *config.Config, listen, backend, set string, 
 	}
 	token := cfg.HTTP.Token
 	made := false
-	if token == "" && !config.Loopback(listen) {
+	if token == "" && !web.Loopback(listen) {
 		token, made = web.NewToken(), true
 	}
 	dir := cfg.HTTP.Sets
@@ -109,7 +109,7 @@ func startWeb(e *Env, p *Show, cfg *config.Config, listen, backend, set string, 
 		return nil
 	}
 	w.srv, w.token = srv, token
-	if !config.Loopback(listen) {
+	if !web.Loopback(listen) {
 		_, w.port, _ = net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(srv.URL(), "http://"), "/"))
 	}
 	p.virt = v

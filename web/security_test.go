@@ -668,3 +668,14 @@ func TestRefusedConnectionsClose(t *testing.T) {
 		}
 	}
 }
+
+func TestLoopback(t *testing.T) {
+	for listen, want := range map[string]bool{
+		"127.0.0.1:8080": true, "127.9.9.9:0": true, "localhost:80": true, "[::1]:8080": true, "LOCALHOST:1": true,
+		"0.0.0.0:8080": false, ":8080": false, "[::]:8080": false, "192.168.1.2:8080": false, "stage.local:8080": false, "8080": false,
+	} {
+		if got := Loopback(listen); got != want {
+			t.Errorf("Loopback(%q) = %v, want %v", listen, got, want)
+		}
+	}
+}

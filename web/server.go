@@ -239,6 +239,13 @@ func NewToken() string {
 	return string(b[:])
 }
 
+// Loopback reports whether a listen address ("host:port") is reachable
+// from this machine only: Start needs no token for it.
+func Loopback(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	return err == nil && loopbackHost(host)
+}
+
 // loopbackHost reports whether host (without a port) names this machine
 // only: "localhost", 127.x.y.z, ::1.
 func loopbackHost(host string) bool {
