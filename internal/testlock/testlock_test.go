@@ -3,6 +3,7 @@ package testlock
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -10,16 +11,20 @@ import (
 // A second process waits while the first holds the lock, and goes on once
 // it is let go.
 func TestExclusiveAcrossProcesses(t *testing.T) {
-	if os.Getenv("TESTLOCK_CHILD") == "1" {
+	// A lock file of its own: the test processes of the run beside it
+	// (browser and JACK tests) take the shared one.
+	if f := os.Getenv("TESTLOCK_CHILD"); f != "" {
+		where = f
 		Exclusive(t)
 		return
 	}
+	where = filepath.Join(t.TempDir(), "lock")
 	done := make(chan error, 1)
 	t.Run("hold", func(t *testing.T) {
 		Exclusive(t)
 		Exclusive(t) // again, in the same process: no wait
 		child := exec.Command(os.Args[0], "-test.run", "^TestExclusiveAcrossProcesses$")
-		child.Env = append(os.Environ(), "TESTLOCK_CHILD=1")
+		child.Env = append(os.Environ(), "TESTLOCK_CHILD="+where)
 		if err := child.Start(); err != nil {
 			t.Fatal(err)
 		}
